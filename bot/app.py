@@ -1,0 +1,74 @@
+"""Composition root of the Telegram transport: dispatcher, middlewares, sender, polling."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+
+from bot.commands import register_commands
+from bot.delivery import TelegramDelivery
+from bot.middlewares import ChatOrder, FloodGuard, UpdateIdMiddleware
+from bot.polling import ConfirmingPoller
+from bot.routers import get_routers
+from routing.conversation import ConversationService
+from routing.outbox import OutboxSender
+
+log = logging.getLogger(__name__)
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+
+
+def make_bot(token: str, api_url: str) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
+    return Bot(token=token, session=session)
+
+
+def build_dispatcher(
+    service: ConversationService, outbox: OutboxSender, flood: FloodGuard
+) -> Dispatcher:
+    dp = Dispatcher(service=service, outbox=outbox)
+    dp.update.outer_middleware(UpdateIdMiddleware())
+    dp.update.outer_middleware(ChatOrder())
+    dp.message.middleware(flood)
+    dp.include_routers(*get_routers())
+    return dp
+
+
+async def run_polling(
+    bot: Bot,
+    service: ConversationService,
+    outbox: OutboxSender,
+    flood: FloodGuard,
+    poll_timeout: int = 25,
+) -> None:
+    """Long polling until SIGTERM/SIGINT; the outbox keeps draining beside it.
+
+    Updates are confirmed to Telegram only after they are handled (see ``bot.polling``).
+    """
+    dp = build_dispatcher(service, outbox, flood)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    sender = asyncio.create_task(outbox.run(stop), name="outbox")
+    poller = ConfirmingPoller(bot, dp, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+    try:
+        await register_commands(bot)
+        await bot.delete_webhook(drop_pending_updates=False)
+        log.info("polling started")
+        await poller.run(stop)
+    finally:
+        stop.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(sender, timeout=5)
+        await bot.session.close()
+
+
+def telegram_delivery(bot: Bot) -> TelegramDelivery:
+    return TelegramDelivery(bot)

@@ -1,0 +1,67 @@
+"""Deliver outbox rows through the Bot API, translating Telegram's answers into outcomes."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
+
+from routing.outbox import Delivered, DeliveryResult, Failed, RetryLater
+from routing.records import OutgoingMessage
+
+
+class TelegramDelivery:
+    def __init__(self, bot: Bot, timeout: float = 20.0) -> None:
+        self.bot = bot
+        self.timeout = timeout
+
+    async def __call__(self, row: OutgoingMessage) -> DeliveryResult:
+        if not row.chat_id:
+            return Failed("no chat to send to")
+        try:
+            return await asyncio.wait_for(self._call(row), self.timeout)
+        except TelegramRetryAfter as exc:
+            return RetryLater(float(exc.retry_after), "429: too many requests")
+        except TelegramForbiddenError as exc:
+            return Failed(f"403: {exc.message}", unreachable=True)
+        except TelegramBadRequest as exc:
+            if "message is not modified" in exc.message:
+                return Delivered(None)
+            return Failed(f"400: {exc.message}")
+        except (TelegramServerError, TelegramNetworkError, TimeoutError) as exc:
+            return RetryLater(min(2 ** max(row.attempts, 1), 300), f"retry: {type(exc).__name__}")
+
+    async def _call(self, row: OutgoingMessage) -> DeliveryResult:
+        payload = row.payload
+        markup = payload.get("reply_markup")
+        keyboard = InlineKeyboardMarkup.model_validate(markup) if markup else None
+        chat_id = (
+            int(row.chat_id) if row.chat_id and row.chat_id.lstrip("-").isdigit() else row.chat_id
+        )
+        if row.method == "sendMessage":
+            sent = await self.bot.send_message(chat_id, payload["text"], reply_markup=keyboard)
+            return Delivered(sent.message_id)
+        if row.method == "editMessageText":
+            await self.bot.edit_message_text(
+                text=payload["text"],
+                chat_id=chat_id,
+                message_id=int(payload["message_id"]),
+                reply_markup=keyboard,
+            )
+            return Delivered(int(payload["message_id"]))
+        if row.method == "sendDocument":
+            document = BufferedInputFile(
+                base64.b64decode(payload["content_b64"]), filename=payload["filename"]
+            )
+            sent = await self.bot.send_document(chat_id, document, caption=payload.get("caption"))
+            return Delivered(sent.message_id)
+        return Failed(f"unknown method {row.method}")

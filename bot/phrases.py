@@ -1,0 +1,233 @@
+"""Every phrase a resident reads, French source (tutoiement), marked for Babel extraction.
+
+Tone (DESIGN §5): listen first, short sentences, no judgement, no jargon, say what happens next.
+"""
+
+from __future__ import annotations
+
+from infra.i18n import N_
+
+SAY: dict[str, str] = {
+    "welcome": N_(
+        "Bonjour ! Je suis Déclic, le coup de pouce de la ville pour les idées d'habitants. "
+        "Un jardin, une fête, un atelier, un réseau… toutes les idées comptent."
+    ),
+    "listen": N_("Raconte-moi ton idée, avec tes mots. Je t'écoute."),
+    "listen_new": N_("Avec plaisir ! Raconte-moi ta nouvelle idée, avec tes mots."),
+    "welcome_back": N_("Re-bonjour ! On reprend où on s'était arrêtés."),
+    "welcome_back_new": N_("Re-bonjour ! Content de te revoir."),
+    "idea_thanks": N_("Merci, c'est noté ! J'ai juste quelques petites questions."),
+    "noted": N_("C'est noté."),
+    "unknown_command": N_(
+        "Je ne connais pas cette commande. Tape /aide pour voir ce que je sais faire."
+    ),
+    "empty_message": N_("Je n'ai rien reçu. Tu peux réessayer ?"),
+    "note_added": N_("Merci, je l'ajoute à ton idée. L'équipe le verra."),
+    "added_to_idea": N_("Merci, je l'ajoute à ton idée."),
+    "yes_or_no": N_("Tu peux répondre oui ou non, ou utiliser les boutons."),
+    "choose_language": N_(
+        "Choisis une langue avec les boutons, ou écris « français » ou « english »."
+    ),
+    "consent_details": N_(
+        "Ce que je garde : ton prénom, tes messages et ton idée. "
+        "Qui les voit : seulement l'équipe participation citoyenne de la ville. "
+        "Combien de temps : 2 ans après ton dernier message, puis tout est effacé. "
+        "Tu peux voir tout ce que je garde avec /mesdonnees, et tout effacer avec /oublier."
+    ),
+    "quartier_unknown": N_(
+        "Je n'ai pas reconnu ce quartier. Choisis-le dans la liste, ou touche « Ailleurs »."
+    ),
+    "needs_unknown": N_(
+        "Je n'ai pas bien compris. Tu peux choisir dans la liste, ou écrire par exemple "
+        "« une salle et un peu d'argent »."
+    ),
+    "timing_unknown": N_(
+        "Je n'ai pas bien compris. Tu peux choisir dans la liste, ou écrire par exemple "
+        "« cet été » ou « en mars »."
+    ),
+    "group_unknown": N_("Je n'ai pas bien compris. Choisis la réponse qui te ressemble."),
+    "edit_noted": N_("J'ai vu ta correction, merci."),
+    "stale_button": N_("Ce bouton vient d'un message plus ancien. Voici où on en est :"),
+    "button_unknown": N_("Je n'ai pas compris ce bouton. Voici où on en est :"),
+    "edit_idea_prompt": N_("D'accord. Écris-moi ton idée comme tu veux qu'elle soit."),
+    "submitted": N_(
+        "C'est envoyé ! Ton idée est entre les mains de l'équipe participation citoyenne. "
+        "Tu peux suivre où elle en est avec /suivi."
+    ),
+    "human_requested": N_(
+        "C'est noté : tu veux parler à une personne. L'équipe participation citoyenne "
+        "verra ta demande et te répondra ici, dans cette conversation. Je ne peux pas encore "
+        "te dire quand. En attendant, je reste là."
+    ),
+    "consent_refused": N_(
+        "Pas de souci. Sans ton accord, je ne garde pas ton idée : je l'ai effacée. "
+        "Si tu changes d'avis, tape /recommencer. Tu peux aussi parler à une personne avec /humain."
+    ),
+    "forgotten": N_(
+        "C'est fait : j'ai effacé ton prénom, tes messages et tes idées. "
+        "Si tu m'écris à nouveau, on repartira de zéro."
+    ),
+    "forget_cancelled": N_("D'accord, je ne change rien."),
+    "language_set": N_("C'est noté, je te parle en français."),
+    "help": N_(
+        "Je t'aide à lancer ton idée pour le quartier. Ce que tu peux me dire à tout moment :\n"
+        "/recommencer — repartir de zéro\n"
+        "/annuler — mettre de côté l'idée en cours\n"
+        "/suivi — où en sont tes idées\n"
+        "/humain — parler à une personne\n"
+        "/mesdonnees — voir tout ce que je garde sur toi\n"
+        "/oublier — tout effacer\n"
+        "/langue — changer de langue"
+    ),
+    "restarted": N_("On repart de zéro. Raconte-moi ton idée, avec tes mots."),
+    "draft_cancelled": N_(
+        "D'accord, j'ai mis ton idée de côté. Tu peux revenir quand tu veux avec /recommencer."
+    ),
+    "nothing_to_cancel": N_("Il n'y a rien en cours à annuler."),
+    "voice_kept": N_(
+        "Merci pour ton message vocal ! Je ne sais pas encore écouter, mais je l'ai gardé pour "
+        "une personne de l'équipe, qui l'écoutera. Tu peux aussi m'écrire."
+    ),
+    "file_kept": N_("Merci ! Je le garde avec ton idée, pour l'équipe."),
+    "sticker": N_("😊"),
+    "location": N_(
+        "Merci ! Je ne lis pas encore les cartes, et je n'ai pas gardé ta position. "
+        "Dis-moi plutôt le nom de ton quartier."
+    ),
+    "contact_not_kept": N_(
+        "Je n'ai pas besoin de numéro de téléphone, alors je ne l'ai pas gardé. On continue ici."
+    ),
+    "unsupported": N_("Je ne sais pas encore lire ce type de message. Tu peux m'écrire ?"),
+    "sorry_error": N_(
+        "Désolé, j'ai eu un souci de mon côté. J'ai bien gardé ton message : "
+        "l'équipe le lira. Tu peux continuer, ou taper /humain pour parler à une personne."
+    ),
+    "slow_down": N_("Je lis tout, promis ! Laisse-moi un petit instant pour te répondre."),
+}
+FALLBACK = N_("Je t'écoute.")
+
+QUESTIONS: dict[str, str] = {
+    "neighbourhood": N_("Dans quel quartier ?"),
+    "needs": N_(
+        "De quoi aurais-tu besoin ? Tu peux en choisir plusieurs, puis toucher « C'est tout »."
+    ),
+    "group": N_("Tu portes ce projet seul·e, avec d'autres habitants, ou avec une association ?"),
+    "timing": N_("Tu aimerais que ça démarre quand ?"),
+    "consent": N_(
+        "Dernière chose : pour t'aider, je garde ton prénom, tes messages et ton idée. "
+        "Seule l'équipe participation de la ville les voit, pendant 2 ans au plus. "
+        "Tu peux tout effacer quand tu veux avec /oublier. Tu es d'accord ?"
+    ),
+}
+
+OPTIONS: dict[tuple[str, str], str] = {
+    ("neighbourhood", "elsewhere"): N_("Ailleurs"),
+    ("needs", "place"): N_("Un lieu"),
+    ("needs", "funding"): N_("Un petit financement"),
+    ("needs", "legal"): N_("Un conseil juridique ou d'assurance"),
+    ("needs", "equipment"): N_("Du matériel"),
+    ("needs", "partners"): N_("Des partenaires ou sponsors"),
+    ("needs", "skills"): N_("Des compétences"),
+    ("needs", "peers"): N_("Rencontrer d'autres porteurs de projet"),
+    ("needs", "done"): N_("C'est tout"),
+    ("needs", "unsure"): N_("Je ne sais pas encore"),
+    ("group", "alone"): N_("Seul·e"),
+    ("group", "informal"): N_("Avec d'autres habitants, sans statut"),
+    ("group", "association"): N_("Avec une association"),
+    ("timing", "asap"): N_("Dès que possible"),
+    ("timing", "within_3_months"): N_("Dans les 3 mois"),
+    ("timing", "this_year"): N_("Dans l'année"),
+    ("timing", "no_date"): N_("Pas encore de date"),
+    ("consent", "yes"): N_("D'accord"),
+    ("consent", "no"): N_("Non merci"),
+    ("consent", "why"): N_("En savoir plus"),
+    ("after_submit", "new"): N_("Une nouvelle idée"),
+    ("after_submit", "human"): N_("Parler à quelqu'un"),
+    ("after_submit", "more"): N_("Voir d'autres pistes"),
+    ("forget_confirm", "yes"): N_("Oui, tout effacer"),
+    ("forget_confirm", "no"): N_("Non, garder"),
+    ("language", "fr"): N_("Français"),
+    ("language", "en"): N_("English"),
+}
+
+MENUS: dict[str, str] = {
+    "after_submit": N_("Et maintenant ?"),
+    "forget_confirm": N_(
+        "Tu veux vraiment que j'efface tout ce que je sais de toi : ton prénom, tes messages "
+        "et tes idées ? Ça ne peut pas être annulé."
+    ),
+    "language": N_("Quelle langue préfères-tu ?"),
+}
+
+SUMMARY = {
+    "intro": N_("Voici ton idée, telle que je l'ai comprise :"),
+    "idea": N_("L'idée"),
+    "neighbourhood": N_("Quartier"),
+    "needs": N_("Besoins"),
+    "group": N_("Qui"),
+    "timing": N_("Quand"),
+    "none": N_("rien de précis pour l'instant"),
+    "outro": N_("Tout est juste ? Tu peux corriger chaque ligne."),
+    "edit": N_("Corriger : {field}"),
+    "submit": N_("✅ C'est bon, j'envoie"),
+    "understood": N_("J'ai compris :"),
+}
+
+STATUS = {
+    "none": N_("Tu n'as pas encore d'idée en cours. Raconte-moi quand tu veux !"),
+    "intro": N_("Tes idées :"),
+    "line": N_("• {title} ({ref}) : {status}, depuis le {date}"),
+    "requests": N_("Demande à une personne en attente : l'équipe te répondra ici."),
+    "untitled": N_("sans titre"),
+}
+IDEA_STATUS: dict[str, str] = {
+    "draft": N_("en cours d'écriture"),
+    "submitted": N_("envoyée à l'équipe"),
+    "cancelled": N_("mise de côté"),
+    "matched": N_("des pistes trouvées"),
+    "sprint_booked": N_("sprint réservé"),
+    "realized": N_("réalisée"),
+    "abandoned": N_("abandonnée"),
+}
+SUGGEST = {
+    "intro": N_("Voici des pistes pour t'aider. Dis-moi celles qui t'intéressent."),
+    "none": N_(
+        "Je n'ai pas encore trouvé de piste dans l'annuaire pour ton idée. "
+        "L'équipe va la regarder de près."
+    ),
+    "no_more": N_("Je t'ai montré toutes les pistes que j'ai pour l'instant."),
+    "unmet": N_("Pour {needs}, je n'ai rien trouvé dans l'annuaire. Je l'ai noté pour l'équipe."),
+    "yes": N_("Super, c'est noté : « {name} » t'intéresse. L'équipe t'aidera à prendre contact."),
+    "no": N_("D'accord, je laisse « {name} » de côté."),
+    "gone": N_("Je ne retrouve plus cette piste. Tape /suivi pour voir où en sont tes idées."),
+    "interested": N_("Ça m'intéresse"),
+    "not_for_me": N_("Pas pour moi"),
+    "more_info": N_("En savoir plus"),
+    "organization": N_("Proposé par : {value}"),
+    "address": N_("Adresse : {value}"),
+    "hours": N_("Horaires : {value}"),
+    "phone": N_("Téléphone : {value}"),
+    "email": N_("E-mail : {value}"),
+    "url": N_("Site : {value}"),
+}
+# The heading of each group of suggestions, by the need it answers (None: everything else).
+SUGGEST_HEADINGS: dict[str | None, str] = {
+    "place": N_("Pour trouver un lieu :"),
+    "funding": N_("Pour un financement :"),
+    "legal": N_("Pour une question juridique ou d'assurance :"),
+    "equipment": N_("Pour du matériel :"),
+    "partners": N_("Pour trouver des partenaires ou des sponsors :"),
+    "skills": N_("Pour des compétences :"),
+    "peers": N_("Pour rencontrer d'autres porteurs de projet :"),
+    None: N_("D'autres pistes pour ton idée :"),
+}
+KIND_ICONS: dict[str | None, str] = {
+    "room": "🏠",
+    "grant": "💶",
+    "legal": "⚖️",
+    "sponsor": "🤝",
+    "contact": "👤",
+    "initiative": "🌱",
+}
+EXPORT_CAPTION = N_("Voici tout ce que je garde sur toi, dans un fichier.")
+TRUNCATED = N_("(message raccourci)")

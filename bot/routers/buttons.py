@@ -1,0 +1,34 @@
+"""Inline buttons: acknowledged at once, then handled like any answer (typed, never trusted)."""
+
+from __future__ import annotations
+
+import contextlib
+
+from aiogram import Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import CallbackQuery
+
+from bot.inbound import from_callback
+from routing.conversation import ConversationService
+from routing.outbox import OutboxSender
+
+
+def build_router() -> Router:
+    """A fresh router each time: aiogram refuses to attach one router to two dispatchers."""
+    router = Router(name="buttons")
+    router.callback_query.register(button)
+    return router
+
+
+async def button(
+    callback: CallbackQuery,
+    service: ConversationService,
+    outbox: OutboxSender,
+    update_id: int | None = None,
+) -> None:
+    with contextlib.suppress(TelegramAPIError):
+        await callback.answer()  # stop the button's spinner; not a message to the resident
+    inbound = from_callback(callback, update_id)
+    if inbound is not None:
+        await service.handle(inbound)
+        outbox.wake()

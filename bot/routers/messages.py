@@ -1,0 +1,39 @@
+"""Whatever a resident sends (text, commands, files, voice, edits) goes to the intake service."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.types import Message
+
+from bot.inbound import from_message
+from routing.conversation import ConversationService
+from routing.outbox import OutboxSender
+
+
+def build_router() -> Router:
+    """A fresh router each time: aiogram refuses to attach one router to two dispatchers."""
+    router = Router(name="messages")
+    router.message.register(any_message)
+    router.edited_message.register(edited_message)
+    return router
+
+
+async def any_message(
+    message: Message,
+    service: ConversationService,
+    outbox: OutboxSender,
+    update_id: int | None = None,
+    throttle: tuple[bool, bool] = (False, False),
+) -> None:
+    await service.handle(from_message(message, update_id, throttle=throttle))
+    outbox.wake()
+
+
+async def edited_message(
+    message: Message,
+    service: ConversationService,
+    outbox: OutboxSender,
+    update_id: int | None = None,
+) -> None:
+    await service.handle(from_message(message, update_id, edited=True, throttle=(False, False)))
+    outbox.wake()

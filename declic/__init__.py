@@ -1,0 +1,1 @@
+"""Déclic's composition roots and command line: settings, database, clock and sender wired here."""

@@ -1,0 +1,3 @@
+from declic.cli import main
+
+main()

@@ -1,0 +1,83 @@
+"""The `declic` command. Each sub-command parses its arguments and calls a composition root."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import typer
+
+from declic import directory_cli
+from infra.settings import SettingsError, load_settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+app.add_typer(db_app, name="db")
+directory_cli.register(app)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database to the latest schema (SQLite or PostgreSQL)."""
+    from infra.migrate import upgrade_to_head
+
+    settings = load_settings()
+    upgrade_to_head(settings.database_url)
+    typer.echo("Database schema is up to date.")
+
+
+@app.command()
+def chat(
+    resident: str = typer.Option("local", "--as", help="Which terminal resident you are."),
+) -> None:
+    """Talk to Déclic in this terminal (one resident line per input line when piped)."""
+    from declic import runtime  # imported here: aiogram is slow to import, `--help` is not
+
+    settings = load_settings()
+    _configure_logging(quiet=True)
+    asyncio.run(runtime.run_chat(settings, resident))
+
+
+@app.command()
+def demo(
+    resident: str = typer.Option("local", "--as", help="Which terminal resident you are."),
+) -> None:
+    """Terminal conversation on the embedded SQLite default with the demo directory."""
+    from declic import runtime
+    from declic.demo import DEMO_DATABASE_URL, demo_setup
+
+    settings = load_settings(database_url=DEMO_DATABASE_URL)
+    _configure_logging(quiet=True)
+    asyncio.run(runtime.run_chat(settings, resident, before=demo_setup))
+
+
+@app.command()
+def bot() -> None:
+    """Run the Telegram bot with long polling (needs DECLIC_TELEGRAM_TOKEN)."""
+    from declic import runtime
+
+    settings = load_settings()
+    _configure_logging(quiet=False)
+    asyncio.run(runtime.run_bot(settings))
+
+
+def _configure_logging(*, quiet: bool) -> None:
+    logging.basicConfig(
+        level=logging.WARNING if quiet else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def main() -> None:
+    try:
+        app()
+    except SettingsError as exc:
+        typer.echo(str(exc), err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+__all__ = ["app", "main"]

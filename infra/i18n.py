@@ -1,0 +1,103 @@
+"""Babel catalogs: French is the source language (msgids), English is a translation.
+
+Catalogs are read from ``locales/<lang>/LC_MESSAGES/declic.po`` and compiled in memory, so a
+fresh checkout needs no build step. Only transports (bot, console, CLI) turn decisions into words.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+from babel.support import Translations
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "declic"
+SUPPORTED = ("fr", "en")
+SOURCE_LOCALE = "fr"
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it now (translated at the edge)."""
+    return message
+
+
+def Np_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair for extraction; translated later with ``ngettext``."""
+    return singular, plural
+
+
+@cache
+def translations(locale: str) -> Translations:
+    po_path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if locale == SOURCE_LOCALE or not po_path.exists():
+        return Translations()  # msgids are French: identity
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale, domain=DOMAIN)
+    buffer = BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+def pick_locale(language_code: str | None, default: str = SOURCE_LOCALE) -> str:
+    """Telegram's ``language_code`` (e.g. "en-GB") → one of the supported locales."""
+    if language_code:
+        base = language_code.split("-", 1)[0].lower()
+        if base in SUPPORTED:
+            return base
+    return default
+
+
+class Translator:
+    """Words and formats for one locale and time zone."""
+
+    def __init__(self, locale: str, tz: ZoneInfo | None = None) -> None:
+        self.locale = locale if locale in SUPPORTED else SOURCE_LOCALE
+        self.tz = tz or ZoneInfo("Europe/Paris")
+        self._t = translations(self.locale)
+
+    def gettext(self, message: str) -> str:
+        return self._t.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._t.ngettext(singular, plural, n)
+
+    def date(self, value: date | datetime, fmt: str = "long") -> str:
+        if isinstance(value, datetime):
+            value = value.astimezone(self.tz)
+        return format_date(value, format=fmt, locale=self.locale)
+
+    def datetime(self, value: datetime, fmt: str = "medium") -> str:
+        return format_datetime(value, format=fmt, tzinfo=self.tz, locale=self.locale)
+
+    def number(self, value: int | float | Decimal) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def money(
+        self, amount: int | float | Decimal, currency: str = "EUR", *, whole: bool = False
+    ) -> str:
+        """Money in the locale's style; ``whole`` drops the cents (grants are whole euros)."""
+        if whole:
+            pattern = Locale.parse(self.locale).currency_formats["standard"].pattern
+            return format_currency(
+                amount,
+                currency,
+                format=pattern.replace(".00", ""),
+                currency_digits=False,
+                locale=self.locale,
+            )
+        return format_currency(amount, currency, locale=self.locale)
+
+    @property
+    def language_name(self) -> str:
+        return Locale.parse(self.locale).get_display_name(self.locale) or self.locale

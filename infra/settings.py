@@ -1,0 +1,96 @@
+"""One validated settings object from `DECLIC_*` variables and `.env`, built once at start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE_PATH = Path("var") / "declic.sqlite3"
+OFFICIAL_BOT_API = "https://api.telegram.org"
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "changethis", "changeme", "secret", "password", "xxx", "todo", "test", "123456"}
+)
+
+
+class SettingsError(RuntimeError):
+    """The configuration cannot be used; the message says what to fix."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="DECLIC_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Literal["development", "production"] = "development"
+    database_url: str = Field(default=f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}")
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = OFFICIAL_BOT_API
+    locale: Literal["fr", "en"] = "fr"
+    timezone: str = "Europe/Paris"
+    console_secret: SecretStr | None = None
+    redis_url: str | None = None
+    # Per-resident flood guard: at most this many messages in the window before a polite word.
+    flood_messages: int = Field(default=8, ge=1)
+    flood_window_seconds: float = Field(default=10.0, gt=0)
+    poll_timeout_seconds: int = Field(default=25, ge=0, le=50)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if value.startswith("sqlite:///"):
+            return value.replace("sqlite:///", "sqlite+aiosqlite:///", 1)
+        if value.startswith(("postgresql://", "postgres://")):
+            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        return value
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets_in_production(self) -> Settings:
+        if self.environment == "development":
+            return self
+        for name in ("telegram_token", "console_secret"):
+            secret: SecretStr | None = getattr(self, name)
+            if secret is None or secret.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS:
+                raise ValueError(
+                    f"DECLIC_{name.upper()} must be set to a real secret in production"
+                )
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file behind the URL, or None for an in-memory or server database."""
+        if not self.is_sqlite:
+            return None
+        path = self.database_url.split(":///", 1)[1]
+        return None if path in ("", ":memory:") else Path(path)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings once; turn validation errors into one readable sentence per problem."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise SettingsError(f"Configuration refused: {problems}") from None

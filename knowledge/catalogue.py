@@ -1,0 +1,230 @@
+"""The directory in memory, ready to match: normalised terms, concept tags, an inverted index.
+
+Built once from the resources (seconds for 100,000), then read by ``routing.matching`` for every
+idea. Scores in the index are BM25 term weights, precomputed, so a query only adds numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from knowledge.lexicon import Lexicon
+from knowledge.resources import KINDS, Resource, canonical_theme
+from knowledge.territory import Gazetteer, load_gazetteer
+from knowledge.text import normalise
+from knowledge.vocabulary import PREFIX, PhraseTagger, merged_entries, terms
+
+# Which kinds of resource can meet which need (values of routing.intake.Need).
+NEEDS = ("place", "funding", "legal", "equipment", "partners", "skills", "peers")
+K1 = 1.2
+B = 0.6
+NAME_WEIGHT = 2.0
+PREFIX_WEIGHT = 0.4
+TYPO_MIN = 5
+TYPO_CUTOFF = 82.0
+UNKNOWN_AREA = "?"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A resource with what matching derives from it (never stored, never shown as a fact)."""
+
+    index: int
+    resource: Resource
+    kind: str | None
+    themes: frozenset[str]
+    serves: frozenset[str]
+    equipment: frozenset[str]
+    quartiers: frozenset[str]  # quartier ids served
+    communes: frozenset[str]  # commune ids served ("*" = a wider area covering all)
+    town_wide: bool
+    key: str  # normalised name, to spot near-duplicates
+
+
+def serves(kind: str | None, resource: Resource, tags: set[tuple[str, str]]) -> frozenset[str]:
+    needs: set[str] = set()
+    if kind == "room":
+        needs.add("place")
+        if resource.equipment:
+            needs.add("equipment")
+    elif kind == "grant":
+        needs.add("funding")
+    elif kind == "legal":
+        needs.add("legal")
+    elif kind == "sponsor":
+        support = set(resource.support) or {"financial"}
+        needs.add("partners")
+        if "financial" in support:
+            needs.add("funding")
+        if "in_kind" in support:
+            needs.add("equipment")
+        if "skills" in support:
+            needs.add("skills")
+    elif kind == "contact":
+        needs.add("skills")
+    elif kind == "initiative":
+        needs.update(("peers", "partners"))
+        if ("need", "equipment") in tags:
+            needs.add("equipment")
+    return frozenset(needs)
+
+
+def infer_kind(tags: set[tuple[str, str]]) -> str | None:
+    """The kind a text's words point to, or None when they point nowhere or several ways."""
+    kinds = {value for category, value in tags if category == "kind"}
+    for preferred in ("grant", "room", "legal", "sponsor", "contact", "initiative"):
+        if preferred in kinds:
+            return preferred
+    return None
+
+
+class Catalogue:
+    def __init__(self, resources: Sequence[Resource], gazetteer: Gazetteer | None = None) -> None:
+        self.gazetteer = gazetteer or load_gazetteer()
+        self.tagger = PhraseTagger(merged_entries())
+        self.lexicon = Lexicon(merged_entries())
+        self.home_commune = next((q.parent for q in self.gazetteer.quartiers if q.parent), None)
+        self._names = self._territory_names()
+        self.entries: list[Entry] = []
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self.concepts: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.idf: dict[str, float] = {}
+        self._build(resources)
+        self._by_initial: dict[str, list[str]] = defaultdict(list)
+        for word in self.postings:
+            if word[0].isalpha() and len(word) >= TYPO_MIN - 1:
+                self._by_initial[word[0]].append(word)
+        self.correct = lru_cache(maxsize=65536)(self._correct)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def _territory_names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for territory in self.gazetteer.territories:
+            for name in (territory.id, territory.name, *territory.aliases):
+                names.setdefault(normalise(name), territory.id)
+        return names
+
+    def resolve(self, area: str) -> str | None:
+        """A territory id for an id or a name as written, or None if unknown."""
+        if self.gazetteer.get(area) is not None:
+            return area
+        return self._names.get(normalise(area))
+
+    def _geography(self, resource: Resource) -> tuple[frozenset[str], frozenset[str], bool]:
+        quartiers: set[str] = set()
+        communes: set[str] = set()
+        town_wide = False
+        for area in resource.territories:
+            territory_id = self.resolve(area)
+            territory = self.gazetteer.get(territory_id) if territory_id else None
+            if territory is None:
+                continue
+            if territory.level == "quartier":
+                quartiers.add(territory.id)
+                communes.add(self.gazetteer.commune_of(territory.id) or "*")
+            elif territory.level == "commune":
+                communes.add(territory.id)
+                town_wide = True
+            else:
+                communes.add("*")
+                town_wide = True
+        return frozenset(quartiers), frozenset(communes), town_wide
+
+    def _build(self, resources: Iterable[Resource]) -> None:
+        counts: list[tuple[Counter[str], float]] = []
+        for index, resource in enumerate(resources):
+            text = resource.text()
+            tags = self.tagger.tags(text)
+            kind = resource.kind if resource.kind in KINDS else infer_kind(tags)
+            explicit = {canonical_theme(t) for t in resource.themes}
+            themes = explicit | {v for c, v in tags if c == "theme"}
+            equipment = set(resource.equipment) | {v for c, v in tags if c == "equipment"}
+            if kind != "room":
+                equipment = set(resource.equipment)
+            quartiers, communes, town_wide = self._geography(resource)
+            entry = Entry(
+                index=index,
+                resource=resource,
+                kind=kind,
+                themes=frozenset(themes),
+                serves=serves(kind, resource, tags),
+                equipment=frozenset(equipment),
+                quartiers=quartiers,
+                communes=communes,
+                town_wide=town_wide,
+                key=normalise(resource.name),
+            )
+            self.entries.append(entry)
+            bag: Counter[str] = Counter()
+            for word in terms(resource.name):
+                bag[word] += NAME_WEIGHT
+            for word in terms(text):
+                bag[word] += 1.0
+            for word in list(bag):
+                if len(word) > PREFIX:
+                    bag["~" + word[:PREFIX]] += bag[word] * PREFIX_WEIGHT
+            length = sum(bag.values())
+            for theme in themes:
+                bag["#t:" + theme] = 1.0 if theme in explicit else 0.6
+            for need in entry.serves:
+                bag["#n:" + need] = 1.0
+            for item in equipment:
+                bag["#e:" + item] = 1.0
+            counts.append((bag, length))
+        if not counts:
+            return
+        average = sum(length for _, length in counts) / len(counts) or 1.0
+        for index, (bag, length) in enumerate(counts):
+            norm = K1 * (1 - B + B * length / average)
+            for word, tf in bag.items():
+                weight = tf if word[0] == "#" else tf * (K1 + 1) / (tf + norm)
+                self.postings[word].append((index, weight))
+        for plist in self.postings.values():
+            plist.sort(key=lambda p: -p[1])  # impact order: a query may stop early
+        for word, plist in self.postings.items():
+            if word[0] != "#":
+                continue
+            for i, _ in plist:
+                for bucket in self.buckets_of(self.entries[i]):
+                    self.concepts[word, bucket].append(i)
+        total = len(counts)
+        self.idf = {
+            word: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5))
+            for word, p in self.postings.items()
+        }
+
+    @staticmethod
+    def buckets_of(entry: Entry) -> set[str]:
+        """The geographic buckets an entry is filed under for concept lookups."""
+        buckets = set(entry.quartiers)
+        if entry.town_wide:
+            buckets |= entry.communes
+        return buckets or {UNKNOWN_AREA}
+
+    def buckets_near(self, quartier: str | None, home: str | None) -> list[str]:
+        """Buckets worth reading for a resident of ``quartier`` (nearest first)."""
+        near: list[str] = []
+        if quartier:
+            territory = self.gazetteer.get(quartier)
+            near += [quartier, *(territory.neighbours if territory else ())]
+        near += [b for b in (home, "*", UNKNOWN_AREA) if b]
+        near += [q.id for q in self.gazetteer.quartiers if q.parent == home and q.id not in near]
+        return near
+
+    def _correct(self, word: str) -> str | None:
+        """The catalogue's word closest to a typo, or None when nothing is close enough."""
+        if word in self.postings:
+            return word
+        if len(word) < TYPO_MIN or not word[0].isalpha():
+            return None
+        candidates = self._by_initial.get(word[0], ())
+        found = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        return found[0] if found else None

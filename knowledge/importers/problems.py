@@ -1,0 +1,63 @@
+"""What an import found wrong, with its place (file:line, or a JSON pointer), in plain words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from infra.i18n import N_
+
+ERROR = "error"
+WARNING = "warning"
+
+MESSAGES: Mapping[str, str] = {
+    "unreadable": N_("fichier illisible : {detail}"),
+    "unknown_format": N_("format inconnu : utilisez un fichier .yaml, .csv ou .json"),
+    "not_a_list": N_("il faut une liste de ressources"),
+    "missing_field": N_("le champ « {field} » manque"),
+    "duplicate_id": N_("l'identifiant « {value} » est déjà utilisé plus haut"),
+    "unknown_kind": N_(
+        "type « {value} » inconnu (attendu : room, grant, legal, sponsor, contact ou initiative)"
+    ),
+    "unknown_status": N_(
+        "statut « {value} » inconnu (attendu : active, inactive, defunct, temporarily closed)"
+    ),
+    "bad_integer": N_("« {value} » n'est pas un nombre entier (champ « {field} »)"),
+    "bad_boolean": N_("« {value} » n'est ni oui ni non (champ « {field} »)"),
+    "bad_date": N_("« {value} » n'est pas une date AAAA-MM-JJ (champ « {field} »)"),
+    "unknown_group": N_("public « {value} » inconnu (attendu : alone, informal, association)"),
+    "unknown_support": N_("soutien « {value} » inconnu (attendu : financial, skills, in_kind)"),
+    "unknown_field": N_("champ « {field} » inconnu, ignoré"),
+    "unknown_theme": N_("thème « {value} » inconnu, gardé tel quel"),
+    "unknown_territory": N_("territoire « {value} » inconnu, gardé tel quel"),
+    "kind_inferred": N_("type déduit du texte : {value}"),
+    "unclassified": N_("type impossible à déterminer : ressource importée sans type"),
+    "schema": N_("non conforme au schéma HSDS : {detail}"),
+    "bad_term": N_("valeur « {value} » inconnue pour « {field} »"),
+    "closed_in_text": N_("le texte dit que c'est clos : importé comme fermé (temporarily closed)"),
+    "no_services": N_("organisation sans service : rien à importer"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    place: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    severity: str = ERROR
+
+    def render(self, gettext: Callable[[str], str] = lambda s: s) -> str:
+        return f"{self.place}: {gettext(MESSAGES[self.code]).format(**self.params)}"
+
+
+class Problems(list[Problem]):
+    def error(self, place: str, code: str, **params: Any) -> None:
+        self.append(Problem(place, code, params, ERROR))
+
+    def warn(self, place: str, code: str, **params: Any) -> None:
+        self.append(Problem(place, code, params, WARNING))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self if p.severity == ERROR]

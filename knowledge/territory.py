@@ -1,0 +1,164 @@
+"""Territories as a hierarchy (quartier < commune < agglomeration) and a typo-tolerant gazetteer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from knowledge.text import normalise, tokens
+
+DEMO_TERRITORIES = Path(__file__).resolve().parent / "demo" / "territories.yaml"
+ELSEWHERE = "elsewhere"
+# Short everyday nouns that are also quartier names: in running text they must be spelled
+# out and not be qualified ("entre voisins", "centre social", "moulin à vent" are no places).
+EXACT_BELOW = 8
+QUALIFIERS = frozenset(
+    {"a", "aere", "commercial", "culturel", "d", "de", "des", "du", "social", "sociaux", "sportif"}
+)
+
+
+@dataclass(frozen=True)
+class Territory:
+    id: str
+    name: str
+    level: str
+    parent: str | None = None
+    aliases: tuple[str, ...] = ()
+    neighbours: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    territories: tuple[Territory, ...]
+    _by_id: dict[str, Territory] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({t.id: t for t in self.territories})
+
+    def get(self, territory_id: str) -> Territory | None:
+        return self._by_id.get(territory_id)
+
+    @cached_property
+    def quartiers(self) -> tuple[Territory, ...]:
+        return tuple(t for t in self.territories if t.level == "quartier")
+
+    @cached_property
+    def _quartier_names(self) -> tuple[tuple[str, str], ...]:
+        names: list[tuple[str, str]] = []
+        for quartier in self.quartiers:
+            for name in (quartier.name, quartier.id, *quartier.aliases):
+                names.append((normalise(name), quartier.id))
+        # Longest names first so "haut vernet" wins over "vernet".
+        return tuple(sorted(set(names), key=lambda pair: -len(pair[0])))
+
+    def ancestors(self, territory_id: str) -> list[str]:
+        chain: list[str] = []
+        current = self.get(territory_id)
+        while current is not None and current.parent:
+            chain.append(current.parent)
+            current = self.get(current.parent)
+        return chain
+
+    def commune_of(self, territory_id: str) -> str | None:
+        for candidate in [territory_id, *self.ancestors(territory_id)]:
+            territory = self.get(candidate)
+            if territory is not None and territory.level == "commune":
+                return territory.id
+        return None
+
+    def find_quartier(self, text: str, *, whole_answer: bool = False) -> str | None:
+        """The quartier a text names, tolerant of typos and missing accents; None if unsure.
+
+        Names are compared with windows of as many words of the text (and the same words
+        glued together, for "boisfleuri"). ``whole_answer`` is for a reply to "which
+        quartier?": the whole short text is the name, so a looser cutoff is safe.
+        """
+        return _find(self._quartier_names, tokens(text), whole_answer=whole_answer)
+
+    @cached_property
+    def _other_commune_names(self) -> tuple[tuple[str, str], ...]:
+        homes = {q.parent for q in self.quartiers}
+        names = {
+            (normalise(name), t.id)
+            for t in self.territories
+            if t.level == "commune" and t.id not in homes
+            for name in (t.name, t.id, *t.aliases)
+        }
+        return tuple(sorted(names, key=lambda pair: -len(pair[0])))
+
+    @cached_property
+    def home_words(self) -> frozenset[str]:
+        """The home commune's name ("rivebelle"), which names no single quartier."""
+        homes = {q.parent for q in self.quartiers if q.parent}
+        return frozenset(w for h in homes for w in tokens(self.name(h) or h))
+
+    def find_other_commune(self, text: str) -> str | None:
+        """A commune of the area outside the quartiers we know (Montclair…), from a short answer."""
+        return _find(self._other_commune_names, tokens(text), whole_answer=True)
+
+    @cached_property
+    def name_words(self) -> frozenset[str]:
+        """Words of place names, which the lexicon must not mistake for typos of its own words."""
+        return frozenset(w for name, _ in self._quartier_names for w in name.split())
+
+    def name(self, territory_id: str | None) -> str | None:
+        territory = self.get(territory_id) if territory_id else None
+        return territory.name if territory else None
+
+
+def _find(
+    names: tuple[tuple[str, str], ...], words: tuple[str, ...], *, whole_answer: bool
+) -> str | None:
+    windows: dict[int, set[str]] = {}
+
+    def windows_of(width: int) -> set[str]:
+        if width not in windows:
+            spans = (words[i : i + width] for i in range(max(1, len(words) - width + 1)))
+            windows[width] = {joined for w in spans for joined in (" ".join(w), "".join(w))}
+        return windows[width]
+
+    pairs = set(zip(words, (*words[1:], ""), strict=False))
+    best: tuple[float, int, str] | None = None
+    for name, territory_id in names:
+        size = len(name.split())
+        if size == 1 and len(name) < EXACT_BELOW and not whole_answer:
+            if any(word == name and after not in QUALIFIERS for word, after in pairs):
+                best = max(best or (0.0, 0, ""), (100.0, len(name), territory_id))
+            continue
+        cutoff = 100.0 if len(name) < 5 else (80.0 if whole_answer else 86.0)
+        for width in {size, size + 1} if size > 1 else {1, 2}:
+            match = process.extractOne(
+                name, windows_of(width), scorer=fuzz.ratio, score_cutoff=cutoff
+            )
+            if match and (best is None or (match[1], len(name)) > best[:2]):
+                best = (match[1], len(name), territory_id)
+    return best[2] if best else None
+
+
+def territories_from_rows(rows: Iterable[dict[str, object]]) -> Gazetteer:
+    def as_tuple(value: object) -> tuple[str, ...]:
+        return tuple(str(v) for v in value) if isinstance(value, Sequence) else ()
+
+    return Gazetteer(
+        tuple(
+            Territory(
+                id=str(row["id"]),
+                name=str(row["name"]),
+                level=str(row.get("level", "quartier")),
+                parent=str(row["parent"]) if row.get("parent") else None,
+                aliases=as_tuple(row.get("aliases", ())),
+                neighbours=as_tuple(row.get("neighbours", ())),
+            )
+            for row in rows
+        )
+    )
+
+
+def load_gazetteer(path: Path = DEMO_TERRITORIES) -> Gazetteer:
+    with path.open(encoding="utf-8") as handle:
+        return territories_from_rows(yaml.safe_load(handle))

@@ -1,0 +1,1 @@
+"""Alembic environment and versions; ``declic db upgrade`` runs them."""

@@ -1,0 +1,429 @@
+"""The matcher: an idea (text, quartier, group, needs) → ranked, explained suggestions. Pure.
+
+Steps: understand the idea (lexicon: themes, needs, equipment, food, wheelchair, head count;
+typo-tolerant words) → gather candidates from the catalogue's inverted index (BM25 over words,
+plus concept terms for themes, needs and equipment) → drop what the hard rules forbid → score
+with text, themes, needs, geography and facts → keep one good resource per stated need, then
+the best of the rest, without near-duplicates. Nothing here touches a database.
+
+Hard rules, never broken: nothing inactive or expired; nothing reserved to associations for an
+individual or an informal group; nothing of another commune; no room without step-free access
+when the idea mentions a wheelchair; no room too small, or forbidding food, when the idea needs it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from rapidfuzz import fuzz
+
+from knowledge.catalogue import NEEDS, PREFIX, Catalogue, Entry
+from knowledge.resources import KITCHENS
+from knowledge.text import normalise
+from knowledge.vocabulary import STOP_WORDS, term
+from routing.reasons import Reason
+
+POOL = 100
+TEXT_POSTINGS_CAP = 1000  # impact-ordered: the weakest postings of very common words are skipped
+CONCEPT_BUCKET_CAP = 150  # per concept and territory bucket
+THEME_WEIGHT = 1.3
+NEED_WEIGHT = 0.9
+EQUIPMENT_WEIGHT = 0.8
+TEXT_FLOOR = 4.0
+DUPLICATE_SIMILARITY = 90.0
+NEED_PICK_FLOOR = 0.3  # a need's pick must score at least this share of the best score
+MAX_PER_KIND = 2  # without stated needs, show a spread of kinds
+GROUP_WORDS = ("association", "informal", "alone")
+_PEOPLE = (
+    r"personnes?|gens|participants?|invites?|people|guests?|habitants?|voisins?|enfants?|"
+    r"adultes?|kids?|children|residents?|joueurs?|benevoles?|familles?|jeunes|seniors?|ados?"
+)
+_HEADCOUNT = re.compile(rf"\b(\d{{1,4}})(?: a \d{{1,4}})? ({_PEOPLE})\b")
+_ROUGHLY = {
+    "dizaine": 10,
+    "quinzaine": 15,
+    "vingtaine": 20,
+    "trentaine": 30,
+    "quarantaine": 40,
+    "cinquantaine": 50,
+    "soixantaine": 60,
+    "centaine": 100,
+}
+_ROUGH = re.compile(r"\b(?:une |un )?(" + "|".join(_ROUGHLY) + r")\b")
+
+
+@dataclass(frozen=True)
+class IdeaQuery:
+    text: str
+    quartier: str | None = None
+    group: str | None = None
+    needs: frozenset[str] | None = None  # None: read them from the text
+    top: int = 5
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What the matcher read in the idea; shown in tests and useful to explain a result."""
+
+    quartier: str | None
+    group: str | None
+    needs: tuple[str, ...]
+    themes: frozenset[str]
+    equipment: frozenset[str]
+    wheelchair: bool
+    food: bool
+    headcount: int | None
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    external_id: str
+    kind: str | None
+    name: str
+    score: float
+    need: str | None
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    suggestions: tuple[Suggestion, ...]
+    unmet_needs: tuple[str, ...]
+    understood: Understanding
+    excluded: dict[str, int] = field(default_factory=dict)
+
+    def for_need(self, need: str) -> list[Suggestion]:
+        return [s for s in self.suggestions if s.need == need]
+
+
+def understand(catalogue: Catalogue, query: IdeaQuery) -> Understanding:
+    text = query.text
+    lexicon = catalogue.lexicon
+    found: dict[str, list[str]] = defaultdict(list)
+    for hit in lexicon.hits(text, catalogue.gazetteer.name_words):
+        if lexicon.negated(text, hit):
+            continue
+        if hit.value not in found[hit.category]:
+            found[hit.category].append(hit.value)
+    needs = (
+        tuple(n for n in NEEDS if n in query.needs)
+        if query.needs
+        else tuple(n for n in found["need"] if n in NEEDS)
+    )
+    headcount = _headcount(normalise(text))
+    wheelchair = "wheelchair" in found["flag"]
+    if not needs and not query.needs and (headcount or wheelchair):
+        needs = ("place",)  # people to seat: a place is implied
+    group = query.group
+    if group is None:
+        group = next((g for g in GROUP_WORDS if g in found["group"]), None)
+    quartier = _quartier(catalogue, query.quartier) if query.quartier else None
+    if quartier is None and query.quartier is None:
+        quartier = catalogue.gazetteer.find_quartier(text)
+    words: list[str] = []
+    for word in normalise(text).split():
+        if word in STOP_WORDS or len(word) < 2:
+            continue
+        mapped = term(word)
+        corrected = catalogue.correct(mapped)
+        words.append(corrected or mapped)
+    return Understanding(
+        quartier=quartier,
+        group=group,
+        needs=needs,
+        themes=frozenset(found["theme"]),
+        equipment=frozenset(found["equipment"]),
+        wheelchair=wheelchair,
+        food="food" in found["flag"],
+        headcount=headcount,
+        words=tuple(dict.fromkeys(words)),
+    )
+
+
+def _quartier(catalogue: Catalogue, value: str) -> str | None:
+    gazetteer = catalogue.gazetteer
+    territory_id = catalogue.resolve(value) or gazetteer.find_quartier(value, whole_answer=True)
+    territory = gazetteer.get(territory_id) if territory_id else None
+    return territory.id if territory is not None and territory.level == "quartier" else None
+
+
+def _headcount(flat: str) -> int | None:
+    counts = [int(m.group(1)) for m in _HEADCOUNT.finditer(flat)]
+    counts += [_ROUGHLY[m.group(1)] for m in _ROUGH.finditer(flat)]
+    counts = [c for c in counts if 2 <= c <= 5000]
+    return max(counts) if counts else None
+
+
+def exclusion(entry: Entry, idea: Understanding, home: str | None, today: date) -> str | None:
+    """Why a hard rule forbids suggesting this entry for this idea, or None."""
+    resource = entry.resource
+    if not resource.is_suggestible(today):
+        return "expired" if resource.status == "active" else "inactive"
+    if idea.group in ("alone", "informal") and resource.only_for_associations():
+        return "association_only"
+    if idea.group and resource.eligibility and idea.group not in resource.eligibility:
+        return "not_eligible"
+    if entry.communes and "*" not in entry.communes and home not in entry.communes:
+        return "other_commune"
+    # A room must be known to be step-free; any other place stated as not step-free is out too.
+    step_free = resource.wheelchair_accessible
+    if idea.wheelchair and (step_free is False or (entry.kind == "room" and step_free is None)):
+        return "not_step_free"
+    if idea.headcount and resource.capacity is not None and resource.capacity < idea.headcount:
+        return "too_small"
+    if idea.food and resource.food_allowed is False:
+        return "no_food"
+    return None
+
+
+class _Scored:
+    __slots__ = ("entry", "need", "score", "text", "words")
+
+    def __init__(self, entry: Entry, score: float, text: float, words: list[str]) -> None:
+        self.entry = entry
+        self.score = score
+        self.text = text
+        self.words = words
+        self.need: str | None = None
+
+
+def match(catalogue: Catalogue, query: IdeaQuery, today: date) -> MatchResult:
+    idea = understand(catalogue, query)
+    home = (
+        catalogue.gazetteer.commune_of(idea.quartier) if idea.quartier else None
+    ) or catalogue.home_commune
+    text_scores, prelim = _accumulate(catalogue, idea, catalogue.buckets_near(idea.quartier, home))
+    pool = heapq.nlargest(POOL, prelim, key=prelim.__getitem__)
+    excluded: dict[str, int] = defaultdict(int)
+    valid: list[int] = []
+    for i in pool:
+        why = exclusion(catalogue.entries[i], idea, home, today)
+        if why:
+            excluded[why] += 1
+        else:
+            valid.append(i)
+    # Make sure each stated need has its best allowed candidates in the pool.
+    for need in idea.needs:
+        if any(need in catalogue.entries[i].serves for i in valid):
+            continue
+        allowed = [
+            i
+            for bucket in catalogue.buckets_near(idea.quartier, home)
+            for i in catalogue.concepts.get(("#n:" + need, bucket), ())
+            if exclusion(catalogue.entries[i], idea, home, today) is None
+        ]
+        valid.extend(heapq.nlargest(10, allowed, key=lambda i: prelim.get(i, 0.0)))
+    best_text = max((text_scores.get(i, 0.0) for i in valid), default=0.0)
+    scored = [
+        _score(catalogue, catalogue.entries[i], idea, text_scores.get(i, 0.0), best_text)
+        for i in dict.fromkeys(valid)
+    ]
+    scored.sort(key=lambda s: -s.score)
+    picked = _pick(scored, idea, query.top)
+    unmet = tuple(need for need in idea.needs if not any(need in s.entry.serves for s in scored))
+    suggestions = tuple(_suggestion(s, idea, catalogue) for s in picked)
+    return MatchResult(suggestions, unmet, idea, dict(excluded))
+
+
+def _accumulate(
+    catalogue: Catalogue, idea: Understanding, buckets: list[str]
+) -> tuple[dict[int, float], dict[int, float]]:
+    """BM25 over words (text), then words plus concepts read near the resident (total)."""
+    text: dict[int, float] = defaultdict(float)
+    idf = catalogue.idf
+    postings = catalogue.postings
+    query_terms: dict[str, float] = {}
+    for word in idea.words:
+        query_terms[word] = 1.0
+        # A word's variants (jardin, jardinage) meet through its prefix, unless the word
+        # itself is already common enough to find its documents.
+        if len(word) > PREFIX and len(postings.get(word, ())) < TEXT_POSTINGS_CAP // 3:
+            query_terms.setdefault("~" + word[:PREFIX], 1.0)
+    for word, weight in query_terms.items():
+        factor = idf.get(word, 0.0) * weight
+        if factor <= 0:
+            continue
+        for i, w in postings.get(word, ())[:TEXT_POSTINGS_CAP]:
+            text[i] += factor * w
+    total: dict[int, float] = defaultdict(float, text)
+    concepts = [("#t:" + t, THEME_WEIGHT) for t in idea.themes]
+    concepts += [("#n:" + n, NEED_WEIGHT) for n in idea.needs]
+    concepts += [("#e:" + e, EQUIPMENT_WEIGHT) for e in idea.equipment]
+    lists = catalogue.concepts
+    for key, weight in concepts:
+        factor = idf.get(key, 0.0) * weight
+        for bucket in buckets:
+            for i in lists.get((key, bucket), ())[:CONCEPT_BUCKET_CAP]:
+                total[i] += factor
+    return text, total
+
+
+def _score(
+    catalogue: Catalogue, entry: Entry, idea: Understanding, text: float, best_text: float
+) -> _Scored:
+    resource = entry.resource
+    relevance = text / max(best_text, TEXT_FLOOR)
+    themes = len(idea.themes & entry.themes) / len(idea.themes) if idea.themes else 0.0
+    need_fit = (1.0 if entry.serves & set(idea.needs) else 0.0) if idea.needs else 0.5
+    geo = _geography(catalogue, entry, idea.quartier)[0]
+    facts = 0.0
+    if entry.kind == "room":
+        if idea.headcount and resource.capacity and resource.capacity >= idea.headcount:
+            facts += 0.5
+        if idea.wheelchair and resource.wheelchair_accessible:
+            facts += 0.5
+        if idea.food and entry.equipment & KITCHENS:
+            facts += 0.5
+    if idea.equipment & entry.equipment:
+        facts += 0.5
+    if idea.group and idea.group in resource.eligibility:
+        facts += 0.3
+    score = 0.45 * min(relevance, 1.0) + 0.2 * themes + 0.22 * need_fit + 0.08 * geo
+    score += 0.05 * min(facts, 1.0)
+    narrow = entry.kind in ("grant", "sponsor") and idea.themes and resource.themes
+    if narrow and not idea.themes & entry.themes:
+        score *= 0.5  # a fund or sponsor for other themes
+    if idea.group is None and resource.only_for_associations():
+        score *= 0.85
+    return _Scored(entry, round(score, 4), text, [])
+
+
+def _geography(
+    catalogue: Catalogue, entry: Entry, quartier: str | None
+) -> tuple[float, Reason | None]:
+    gazetteer = catalogue.gazetteer
+    if quartier and quartier in entry.quartiers:
+        return 1.0, Reason("same_quartier", {"quartier": gazetteer.name(quartier)})
+    if quartier:
+        home = gazetteer.get(quartier)
+        near = [q for q in (home.neighbours if home else ()) if q in entry.quartiers]
+        if near:
+            return 0.6, Reason("nearby", {"quartier": gazetteer.name(near[0])})
+    if entry.town_wide:
+        if "*" in entry.communes:
+            return 0.45, Reason("area_wide")
+        return 0.5, Reason("town_wide")
+    if entry.quartiers:
+        return (0.15 if quartier else 0.35), None
+    return 0.35, None
+
+
+def _duplicate(candidate: _Scored, picked: Iterable[_Scored]) -> bool:
+    """Same kind and nearly the same name as something already picked (a near-duplicate)."""
+    entry = candidate.entry
+    return any(
+        other.entry.kind == entry.kind
+        and fuzz.token_sort_ratio(other.entry.key, entry.key) >= DUPLICATE_SIMILARITY
+        for other in picked
+    )
+
+
+def _pick(scored: list[_Scored], idea: Understanding, top: int) -> list[_Scored]:
+    if not scored:
+        return []
+    floor = scored[0].score * NEED_PICK_FLOOR
+    picked: list[_Scored] = []
+    for need in idea.needs:
+        if len(picked) >= top:
+            break
+        for candidate in scored:
+            if need in candidate.entry.serves and candidate not in picked:
+                if _duplicate(candidate, picked):
+                    continue
+                if candidate.score >= floor:
+                    candidate.need = need
+                    picked.append(candidate)
+                break
+    per_kind: dict[str | None, int] = defaultdict(int)
+    for candidate in picked:
+        per_kind[candidate.entry.kind] += 1
+    limit = top if idea.needs else MAX_PER_KIND
+    for pass_limit in (limit, top):
+        for candidate in scored:
+            if len(picked) >= top:
+                break
+            if candidate in picked or per_kind[candidate.entry.kind] >= pass_limit:
+                continue
+            if not _duplicate(candidate, picked):
+                per_kind[candidate.entry.kind] += 1
+                candidate.need = next((n for n in idea.needs if n in candidate.entry.serves), None)
+                picked.append(candidate)
+    picked.sort(key=lambda s: -s.score)
+    return picked
+
+
+def _suggestion(scored: _Scored, idea: Understanding, catalogue: Catalogue) -> Suggestion:
+    entry = scored.entry
+    resource = entry.resource
+    reasons: list[Reason] = []
+    if scored.need:
+        reasons.append(Reason("need", {"need": scored.need}))
+    common = sorted(idea.themes & entry.themes)
+    if common:
+        reasons.append(Reason("themes", {"themes": common}))
+    words = _shared_words(catalogue, entry, idea)
+    if words and not common:
+        reasons.append(Reason("words", {"words": words}))
+    geo = _geography(catalogue, entry, idea.quartier)[1]
+    if geo:
+        reasons.append(geo)
+    reasons.extend(_fact_reasons(entry, idea))
+    return Suggestion(
+        external_id=resource.external_id,
+        kind=entry.kind,
+        name=resource.name,
+        score=scored.score,
+        need=scored.need,
+        reasons=tuple(reasons),
+    )
+
+
+def _shared_words(catalogue: Catalogue, entry: Entry, idea: Understanding) -> list[str]:
+    own = set(normalise(entry.resource.text()).split())
+    own = {term(w) for w in own}
+    return [w for w in idea.words if w in own and len(w) > 3][:3]
+
+
+def _fact_reasons(entry: Entry, idea: Understanding) -> list[Reason]:
+    r = entry.resource
+    out: list[Reason] = []
+    if entry.kind == "room":
+        if r.capacity:
+            out.append(Reason("capacity", {"capacity": r.capacity}))
+        if r.wheelchair_accessible and idea.wheelchair:
+            out.append(Reason("step_free"))
+        if idea.food and r.food_allowed:
+            out.append(Reason("food_allowed"))
+        wanted = sorted((idea.equipment | (KITCHENS if idea.food else set())) & entry.equipment)
+        if wanted:
+            out.append(Reason("equipment", {"equipment": wanted}))
+        if r.booking_notice_days:
+            out.append(Reason("booking_notice", {"days": r.booking_notice_days}))
+    elif entry.kind == "grant":
+        if r.grant_min_eur is not None and r.grant_max_eur is not None:
+            out.append(Reason("grant_range", {"min": r.grant_min_eur, "max": r.grant_max_eur}))
+        elif r.grant_max_eur is not None:
+            out.append(Reason("grant_max", {"max": r.grant_max_eur}))
+        if r.rolling:
+            out.append(Reason("rolling"))
+        elif r.deadline:
+            out.append(Reason("deadline", {"date": r.deadline.isoformat()}))
+    elif entry.kind == "sponsor" and r.support:
+        out.append(Reason("support", {"support": list(r.support)}))
+    elif entry.kind == "contact" and r.skills:
+        out.append(Reason("skills", {"skills": list(r.skills[:3])}))
+    elif entry.kind == "legal" and r.opening_hours:
+        out.append(Reason("opening_hours", {"hours": r.opening_hours}))
+    elif entry.kind == "initiative" and r.newcomers_welcome:
+        out.append(Reason("newcomers"))
+    if idea.group and r.eligibility and idea.group in r.eligibility:
+        out.append(Reason("open_to_group"))
+    if idea.group is None and r.only_for_associations():
+        out.append(Reason("association_only"))
+    return out

@@ -1,0 +1,413 @@
+"""The real `declic bot` process, long polling the fake Bot API over HTTP on 127.0.0.1.
+
+A resident walks the whole intake with buttons and free text while the bot is killed with
+SIGKILL halfway and restarted; then exports and erases their data. What must hold (DESIGN §6,
+"kill -9 at any point: nothing lost, nothing sent twice"):
+
+- the dialogue resumes at the question it was asking; the answer sent while the bot was down
+  is answered once; updates Telegram hands out again after the restart are not answered again;
+- every resident update is one row of ``inbound_updates``; every outbox row was sent once;
+- ``/mesdonnees`` sends a JSON document with the idea; after ``/oublier`` the resident's words
+  are nowhere in the database (on SQLite: not in the file, its WAL or its shared memory);
+- the command menu is set in French and English.
+
+Buttons are pressed by callback data (``d:<action>:<value>:<version>``), not by label, so that
+rewording the bot does not break this test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Awaitable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from infra.db import make_engine
+from infra.migrate import upgrade_to_head
+from tests.support.databases import BACKENDS, throwaway_database
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.fake_users import BotMessage, FakeUser
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+
+PHRASE = "grainothèque zéphyrine"
+IDEA = f"Je voudrais lancer une {PHRASE} pour échanger des semences"
+# What would betray the phrase in any encoding a database may use (UTF-8, JSON \u escapes).
+TELLTALES = (PHRASE.encode(), b"phyrine", b"grainoth")
+WAIT = 20.0  # every wait for the bot is bounded by this...
+STARTUP = 60.0  # ...but a start: importing aiogram's pydantic types costs seconds of CPU
+REPO = Path(__file__).resolve().parents[2]
+
+
+class BotProcess:
+    """`python -m declic bot` as an operator runs it; output appended to one log file."""
+
+    def __init__(self, env: dict[str, str], workdir: Path) -> None:
+        self.env = env
+        self.workdir = workdir
+        self.log_path = workdir / "bot.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    def start(self) -> None:
+        assert self.proc is None or self.proc.poll() is not None, "already running"
+        self.starts += 1
+        with self.log_path.open("ab") as log:
+            log.write(f"\n===== start #{self.starts} =====\n".encode())
+            log.flush()
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "declic", "bot"],
+                cwd=self.workdir,  # no stray .env, no ./var of the developer's
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    async def stop(self, sig: signal.Signals) -> int:
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        return await asyncio.to_thread(self.proc.wait, WAIT)
+
+    def ensure_dead(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(WAIT)
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+class Resident:
+    """One resident and the bookkeeping of what the bot answered to each of their actions."""
+
+    def __init__(self, server: FakeBotApi, user: FakeUser) -> None:
+        self.server = server
+        self.user = user
+
+    async def does(self, action: Awaitable[int], expect: list[str]) -> list[BotMessage]:
+        """Run the action; the bot must answer with exactly these calls (sendMessage,
+        editMessageText, sendDocument), in order, and then nothing more."""
+        before = len(self.server.sent())
+        await action
+        try:
+            await self.server.wait_until(
+                lambda: len(self.server.sent()) >= before + len(expect), timeout=WAIT
+            )
+        except AssertionError:
+            raise AssertionError(
+                f"expected {expect} within {WAIT}s\n{self.user.transcript()}"
+            ) from None
+        await self.server.settle(quiet=0.4, timeout=WAIT)
+        answered = self.server.sent()[before:]
+        assert [c.method for c in answered] == expect, self.user.transcript()
+        assert all(int(c.params["chat_id"]) == self.user.id for c in answered)
+        return self.user.messages
+
+    def asks(self, action: str, value: str) -> bool:
+        """The latest keyboard offers this button (the question being asked)."""
+        message = self.user.keyboard_message
+        return message is not None and message.find_button(action=action, value=value) is not None
+
+
+@pytest.fixture(params=BACKENDS)
+def bot_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty SQLite file, or a fresh PostgreSQL database (skipped if unreachable, except
+    in CI where that fails)."""
+    with throwaway_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as server:
+        yield server
+
+
+def _env(server: FakeBotApi, database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DECLIC_")}
+    pythonpath = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    env.update(
+        PYTHONPATH=pythonpath,
+        PYTHONUNBUFFERED="1",
+        DECLIC_TELEGRAM_TOKEN=server.token,
+        DECLIC_TELEGRAM_API_URL=server.base_url,
+        DECLIC_DATABASE_URL=database_url,
+        DECLIC_POLL_TIMEOUT_SECONDS="1",
+    )
+    return env
+
+
+@asynccontextmanager
+async def running_bot(server: FakeBotApi, database_url: str, workdir: Path):  # type: ignore[no-untyped-def]
+    """Yield a started bot process; always kill it, and print its log if the test failed."""
+    bot = BotProcess(_env(server, database_url), workdir)
+    try:
+        yield bot
+    except BaseException:
+        print(f"----- bot log ({bot.log_path}) -----\n{bot.log()}")
+        raise
+    finally:
+        bot.ensure_dead()
+
+
+async def _until_polling(server: FakeBotApi, bot: BotProcess) -> None:
+    """The freshly started process asks for updates (so it has started up and migrated)."""
+    polls = server.polls_started
+    try:
+        await server.wait_until(
+            lambda: server.polls_started > polls or not bot.alive(), timeout=STARTUP
+        )
+    except AssertionError:
+        raise AssertionError(f"the bot did not poll within {STARTUP}s:\n{bot.log()}") from None
+    assert bot.alive(), f"the bot exited with {bot.proc and bot.proc.returncode}:\n{bot.log()}"
+
+
+async def _query(database_url: str, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+    engine = make_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            return [tuple(row) for row in (await conn.execute(text(sql))).all()]
+    finally:
+        await engine.dispose()
+
+
+def _base64_runs(data: bytes) -> list[bytes]:
+    """Decoded base64 runs (a document kept as base64 would hide the phrase). A run may start
+    with a stray byte of the record around it, so every alignment is tried."""
+    decoded = []
+    for run in re.findall(rb"[A-Za-z0-9+/]{32,}={0,2}", data):
+        for shift in range(4):
+            body = run[shift:].rstrip(b"=")
+            body = body[: len(body) - len(body) % 4]
+            try:
+                decoded.append(base64.b64decode(body))
+            except (binascii.Error, ValueError):
+                continue
+    return decoded
+
+
+def _telltales(data: bytes) -> list[bytes]:
+    return [t for blob in (data, *_base64_runs(data)) for t in TELLTALES if t in blob]
+
+
+def _traces_in_files(paths: list[Path]) -> list[str]:
+    """Telltales found in these files' bytes; the first file must exist."""
+    assert paths[0].exists(), f"{paths[0]} is missing"
+    return [
+        f"{path.name}: {found!r}"
+        for path in paths
+        if path.exists()
+        for found in _telltales(path.read_bytes())
+    ]
+
+
+async def _traces_in_rows(database_url: str) -> list[str]:
+    """Every row of every table, as text, searched for the phrase (any backend)."""
+    if database_url.startswith("sqlite"):
+        tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+        row_sql = 'SELECT * FROM "{table}"'
+    else:
+        tables_sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        row_sql = 'SELECT t::text FROM "{table}" t'
+    found = []
+    for (table,) in await _query(database_url, tables_sql):
+        for row in await _query(database_url, row_sql.format(table=table)):
+            if _telltales(str(row).encode()):
+                found.append(f"{table}: {row}")
+    return found
+
+
+async def test_intake_survives_kill_9_then_export_and_forget(
+    server: FakeBotApi, bot_database: str, tmp_path: Path
+) -> None:
+    database_url = bot_database
+    sqlite = database_url.startswith("sqlite")
+    if not sqlite:  # a server database is migrated by the operator (`declic db upgrade`)
+        await asyncio.to_thread(upgrade_to_head, database_url)
+    awa = Resident(server, server.user(4242, "Awa", language_code="fr"))
+    user = awa.user
+
+    async with running_bot(server, database_url, tmp_path) as bot:
+        bot.start()
+        await _until_polling(server, bot)
+
+        # -- the intake, first half, with buttons -------------------------------------------
+        await awa.does(user.send_command("/start"), ["sendMessage"])
+        await awa.does(user.send_text(IDEA), ["sendMessage"])
+        assert awa.asks("a", "tanneurs"), "after the idea, the neighbourhood is asked"
+        await awa.does(user.press(action="a", value="tanneurs"), ["sendMessage"])
+        assert awa.asks("a", "place"), "then the needs"
+        needs = user.keyboard_message
+        assert needs is not None
+        await awa.does(user.press(action="a", value="place"), ["editMessageText"])
+        await awa.does(user.press(action="a", value="funding"), ["editMessageText"])
+        ticked = user.message(needs.message_id)
+        assert ticked is not None and ticked.edited
+        assert sum(b["text"].startswith("✓") for b in ticked.buttons) == 2, user.transcript()
+        await awa.does(user.press(action="a", value="done"), ["sendMessage"])
+        assert awa.asks("a", "informal"), "then the group"
+        handled = list(user.update_ids)
+
+        # -- kill -9 while the group question is pending; the answer arrives meanwhile ------
+        assert await bot.stop(signal.SIGKILL) == -signal.SIGKILL
+        await server.wait_until(lambda: server.active_polls == 0, timeout=WAIT)
+        sent_before = len(server.sent())
+        answer = await user.send_text("on est une bande de copains du quartier")
+        again = server.redeliver_from(handled[0])  # confirmations Telegram "never got"
+        assert set(handled) <= set(again)
+
+        bot.start()
+        await _until_polling(server, bot)
+        await server.wait_until(lambda: len(server.sent()) > sent_before, timeout=WAIT)
+        await server.settle(quiet=1.0, timeout=WAIT)
+        resumed = server.sent()[sent_before:]
+        assert [c.method for c in resumed] == ["sendMessage"], user.transcript()
+        assert awa.asks("a", "asap"), f"resumed at the timing question\n{user.transcript()}"
+        assert all(server.updates.deliveries[uid] == 2 for uid in handled)
+        assert server.updates.deliveries[answer] == 1
+
+        # -- second half: buttons and free text, a question, an edit from the summary --------
+        await awa.does(user.press(action="a", value="within_3_months"), ["sendMessage"])
+        assert awa.asks("a", "yes"), "then the consent"
+        await awa.does(user.press(action="a", value="why"), ["sendMessage"])
+        await awa.does(user.send_text("oui"), ["sendMessage"])
+        assert awa.asks("s", "ok"), "then the summary card"
+        summary = user.keyboard_message
+        assert summary is not None and summary.text and PHRASE in summary.text
+        await awa.does(user.press(action="e", value="timing"), ["sendMessage"])
+        await awa.does(user.press(action="a", value="this_year"), ["sendMessage"])
+        assert awa.asks("s", "ok"), "back to the summary after an edit"
+        await awa.does(user.press(action="s", value="ok"), ["sendMessage"])
+        assert awa.asks("n", "new"), "submitted: what next?"
+
+        # -- /mesdonnees: a JSON document with the idea -------------------------------------
+        await awa.does(user.send_command("/mesdonnees"), ["sendDocument", "sendMessage"])
+        export = next(m for m in reversed(user.messages) if m.document is not None)
+        assert export.document is not None and export.document.filename.endswith(".json")
+        document = json.loads(export.document.content.decode("utf-8"))
+        assert any(PHRASE in (idea.get("text") or "") for idea in document["ideas"]), document
+
+        # -- nothing handled twice, nothing lost, nothing sent twice --------------------------
+        rows = await _query(
+            database_url,
+            "SELECT update_id, count(*) FROM inbound_updates "
+            "WHERE channel = 'telegram' GROUP BY update_id",
+        )
+        assert sorted(rows) == [(uid, 1) for uid in sorted(user.update_ids)]
+        outbox = await _query(
+            database_url, "SELECT status, count(*) FROM outgoing_messages GROUP BY status"
+        )
+        assert outbox == [("sent", len(server.sent()))], outbox
+        assert all(q["answered"] for q in server.callback_queries.values() if q["data"])
+
+        # -- /oublier, confirmed: the words are gone ----------------------------------------
+        await awa.does(user.send_command("/oublier"), ["sendMessage"])
+        await awa.does(user.press(action="f", value="yes"), ["sendMessage"])
+        assert not await _traces_in_rows(database_url), await _traces_in_rows(database_url)
+        if sqlite:
+            db = Path(database_url.split(":///", 1)[1])
+            files = [db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")]
+            assert not _traces_in_files(files), _traces_in_files(files)
+
+        # -- the command menu, in both languages --------------------------------------------
+        languages = {c.params.get("language_code") for c in server.calls_to("setMyCommands")}
+        assert {"fr", "en"} <= languages
+        assert "aide" in server.commands_for("fr") and "oublier" in server.commands_for("fr")
+        assert "help" in server.commands_for("en") and "forget" in server.commands_for("en")
+
+        assert await bot.stop(signal.SIGTERM) == 0, bot.log()
+        assert PHRASE not in bot.log(), "the resident's words must not be logged"
+        if sqlite:
+            assert not _traces_in_files(files), "after a clean stop too"
+
+
+async def test_a_kill_just_after_telegram_got_the_confirmation_loses_nothing(
+    server: FakeBotApi, tmp_path: Path
+) -> None:
+    """The worst moment for long polling: the bot took an update and already confirmed it
+    (its next getUpdates carries a higher offset), but may not have committed it yet.
+    Telegram will never hand that update out again, so it must not be lost."""
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'declic.sqlite3'}"
+    awa = Resident(server, server.user(4343, "Awa", language_code="fr"))
+    user = awa.user
+    async with running_bot(server, database_url, tmp_path) as bot:
+        bot.start()
+        await _until_polling(server, bot)
+        await awa.does(user.send_command("/start"), ["sendMessage"])
+
+        target: list[int] = []
+
+        def kill_on_confirmation(confirmed: list[int]) -> None:
+            if target and target[0] in confirmed and bot.proc is not None:
+                bot.proc.kill()  # synchronously, before the confirming request is answered
+
+        server.on_confirm = kill_on_confirmation
+        sent_before = len(server.sent())
+        target.append(await user.send_text(IDEA))
+        await server.wait_until(lambda: server.updates.confirmations[target[0]] > 0, WAIT)
+        assert await bot.stop(signal.SIGKILL) == -signal.SIGKILL
+        server.on_confirm = None
+
+        bot.start()
+        await _until_polling(server, bot)
+        try:
+            await server.wait_until(lambda: len(server.sent()) > sent_before, timeout=WAIT)
+        except AssertionError:
+            kept = await _query(database_url, "SELECT update_id FROM inbound_updates")
+            raise AssertionError(
+                f"update {target[0]} was confirmed to Telegram and then never answered; "
+                f"deliveries={dict(server.updates.deliveries)}, inbound_updates={kept}\n"
+                + user.transcript()
+            ) from None
+        await server.settle(quiet=1.0, timeout=WAIT)
+        assert [c.method for c in server.sent()[sent_before:]] == ["sendMessage"]
+        assert awa.asks("a", "tanneurs"), user.transcript()
+
+
+async def test_unexpected_inputs_get_one_kind_answer_each(
+    server: FakeBotApi, tmp_path: Path
+) -> None:
+    """DESIGN §5: voice, photo, sticker, location, contact, a forged button, a 5,000-character
+    message: one answer each, nothing failed, and the voice goes to a human."""
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'declic.sqlite3'}"
+    awa = Resident(server, server.user(4444, "Awa", language_code="fr"))
+    user = awa.user
+    long_idea = ("Une grainothèque partagée au pied des immeubles, avec des ateliers. " * 80)[:5000]
+    async with running_bot(server, database_url, tmp_path) as bot:
+        bot.start()
+        await _until_polling(server, bot)
+        await awa.does(user.send_command("/start"), ["sendMessage"])
+        await awa.does(user.send_voice(), ["sendMessage"])
+        await awa.does(user.send_sticker(), ["sendMessage"])
+        await awa.does(user.send_photo(), ["sendMessage"])
+        await awa.does(user.send_location(), ["sendMessage"])
+        await awa.does(user.send_contact(), ["sendMessage"])
+        await awa.does(user.forge_press("d:a:nowhere:999"), ["sendMessage"])
+        await awa.does(user.forge_press("not even callback data"), ["sendMessage"])
+        await awa.does(user.send_text(long_idea), ["sendMessage"])
+        assert awa.asks("a", "tanneurs"), "the long message was taken as the idea"
+        assert all(c.ok for c in server.calls_to("sendMessage", "editMessageText"))
+        assert all(q["answered"] for q in server.callback_queries.values())
+        outbox = await _query(
+            database_url, "SELECT status, count(*) FROM outgoing_messages GROUP BY status"
+        )
+        assert outbox == [("sent", len(server.sent()))], outbox
+        cases = await _query(database_url, "SELECT reason FROM cases")
+        assert cases == [("voice",)], cases
+        assert bot.alive()

@@ -1,0 +1,64 @@
+"""Imports are one transaction, idempotent, and keep entries that disappeared (inactive)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from knowledge.demo import demo_batch, load_demo_directory
+from knowledge.importers import Batch
+from knowledge.store import (
+    CatalogueCache,
+    ImportRefused,
+    apply_import,
+    import_batch,
+    load_resources,
+)
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+async def test_demo_loads_once_and_reimport_updates_in_place(uow_factory) -> None:  # type: ignore[no-untyped-def]
+    summary = await load_demo_directory(uow_factory, NOW)
+    assert summary is not None and summary.created == len(demo_batch().resources)
+    assert await load_demo_directory(uow_factory, NOW) is None
+
+    batch = demo_batch()
+    first, *rest = batch.resources
+    changed = Batch(batch.source, batch.format, [replace(first, name="Nouveau nom"), *rest[1:]])
+    summary = await import_batch(uow_factory, changed, NOW)
+    assert (summary.created, summary.updated, summary.deactivated) == (0, 1, 1)
+
+    async with uow_factory() as uow:
+        active = await load_resources(uow)
+        everything = await load_resources(uow, include_inactive=True)
+    assert len(everything) == len(batch.resources)
+    assert len(active) == len(batch.resources) - 1  # the one that disappeared
+    gone = next(r for r in everything if r.external_id == rest[0].external_id)
+    assert gone.status == "inactive"
+    assert next(r for r in active if r.external_id == first.external_id).name == "Nouveau nom"
+    again = await import_batch(uow_factory, batch, NOW)
+    assert (again.created, again.updated, again.deactivated) == (0, 2, 0)
+
+
+async def test_a_batch_with_errors_writes_nothing(uow_factory) -> None:  # type: ignore[no-untyped-def]
+    batch = demo_batch()
+    batch.problems.error("x.yaml:3", "missing_field", field="name")
+    async with uow_factory() as uow:
+        with pytest.raises(ImportRefused):
+            await apply_import(uow, batch, NOW)
+    async with uow_factory() as uow:
+        assert await load_resources(uow, include_inactive=True) == []
+
+
+async def test_the_catalogue_cache_follows_imports(uow_factory) -> None:  # type: ignore[no-untyped-def]
+    cache = CatalogueCache()
+    async with uow_factory() as uow:
+        assert len(await cache.get(uow)) == 0
+    await load_demo_directory(uow_factory, NOW)
+    async with uow_factory() as uow:
+        catalogue = await cache.get(uow)
+        assert len(catalogue) == len(demo_batch().resources)
+        assert await cache.get(uow) is catalogue

@@ -1,0 +1,62 @@
+"""Drive the conversation service as a transport would, without any network."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from bot.callbacks import unpack
+from routing.conversation import ConversationService, Inbound, Outcome
+from routing.dialogue import ButtonIn, TextIn, parse_command
+from routing.records import OutgoingMessage
+
+_update_ids = itertools.count(1000)
+
+
+@dataclass
+class ScriptedResident:
+    service: ConversationService
+    user_id: str = "42"
+    language_code: str = "fr"
+    channel: str = "telegram"
+    last: Outcome | None = field(default=None)
+
+    def _inbound(self, event, kind: str, text: str | None = None, update_id: int | None = None):  # type: ignore[no-untyped-def]
+        return Inbound(
+            channel=self.channel,
+            external_user_id=self.user_id,
+            chat_id=self.user_id,
+            event=event,
+            kind=kind,
+            text=text,
+            first_name="Awa",
+            language_code=self.language_code,
+            update_id=next(_update_ids) if update_id is None else update_id,
+        )
+
+    async def says(self, text: str, update_id: int | None = None) -> Outcome:
+        event = parse_command(text) or TextIn(text)
+        self.last = await self.service.handle(self._inbound(event, "text", text, update_id))
+        return self.last
+
+    async def presses(self, action: str, value: str) -> Outcome:
+        """Press the button (action, value) of the newest message that has it."""
+        async with self.service.uow_factory() as uow:
+            rows = (
+                await uow.session.scalars(
+                    select(OutgoingMessage)
+                    .where(OutgoingMessage.chat_id == self.user_id)
+                    .order_by(OutgoingMessage.id.desc())
+                )
+            ).all()
+        for row in rows:
+            for line in (row.payload.get("reply_markup") or {}).get("inline_keyboard", []):
+                for button in line:
+                    cb = unpack(button["callback_data"])
+                    if cb and cb.action == action and cb.value == value:
+                        event = ButtonIn(cb.action, cb.value, cb.version)
+                        self.last = await self.service.handle(self._inbound(event, "button"))
+                        return self.last
+        raise AssertionError(f"no button {action}:{value} in the messages sent")

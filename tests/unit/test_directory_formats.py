@@ -1,0 +1,210 @@
+"""Reading and writing the directory: YAML, CSV and HSDS 3.0 (Déclic profile)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from knowledge.catalogue import Catalogue
+from knowledge.demo import demo_batch
+from knowledge.exporters import export_directory
+from knowledge.importers import check_directory, read_directory
+from knowledge.importers.hsds import HSDS_DIR
+from knowledge.resources import facts_of
+
+EXAMPLES = HSDS_DIR / "examples"
+
+
+def comparable(resources):  # type: ignore[no-untyped-def]
+    return {
+        r.external_id: (
+            r.kind,
+            r.name,
+            r.description,
+            r.organization,
+            tuple(r.themes),
+            tuple(r.territories),
+            r.status,
+            r.verified_on,
+            facts_of(r),
+        )
+        for r in resources
+    }
+
+
+def test_demo_directory_is_clean_and_covers_every_kind_and_theme() -> None:
+    batch = demo_batch()
+    assert batch.problems == []
+    assert len(batch.resources) >= 70
+    assert {r.kind for r in batch.resources} == {
+        "room",
+        "grant",
+        "legal",
+        "sponsor",
+        "contact",
+        "initiative",
+    }
+    themes = {t for r in batch.resources for t in r.themes}
+    assert {
+        "garden",
+        "food",
+        "culture",
+        "youth",
+        "energy",
+        "repair",
+        "parenting",
+        "sport",
+        "mobility",
+        "digital",
+        "health",
+        "housing",
+        "environment",
+        "elderly",
+        "accessibility",
+        "events",
+    } <= themes
+
+
+def test_yaml_problems_say_which_line_and_what_is_wrong(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "- id: a\n  name: Salle A\n  kind: room\n  capacity: beaucoup\n"
+        "- name: Sans identifiant\n  kind: hall\n",
+        encoding="utf-8",
+    )
+    problems = [p.render() for p in read_directory(path).problems]
+    assert "bad.yaml:1: « beaucoup » n'est pas un nombre entier (champ « capacity »)" in problems
+    assert "bad.yaml:5: le champ « id » manque" in problems
+    assert any(p.startswith("bad.yaml:5: type « hall » inconnu") for p in problems)
+
+
+def test_csv_round_trip_keeps_every_fact(tmp_path: Path) -> None:
+    resources = demo_batch().resources
+    path = tmp_path / "directory.csv"
+    path.write_text(export_directory(resources, "csv"), encoding="utf-8")
+    batch = read_directory(path)
+    assert batch.problems == []
+    assert comparable(batch.resources) == comparable(resources)
+
+
+def test_csv_problems_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text(
+        "id;name;kind;wheelchair_accessible\nx;Salle;room;peut-être\n", encoding="utf-8"
+    )
+    assert [p.render() for p in read_directory(path).problems] == [
+        "d.csv:2: « peut-être » n'est ni oui ni non (champ « wheelchair_accessible »)"
+    ]
+
+
+def test_hsds_export_validates_and_round_trips_the_profile(tmp_path: Path) -> None:
+    resources = demo_batch().resources
+    text = export_directory(resources, "hsds")
+    schema = json.loads((HSDS_DIR / "compiled" / "organization_package.json").read_text())
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    assert [e.message for e in validator.iter_errors(json.loads(text))] == []
+    path = tmp_path / "directory.json"
+    path.write_text(text, encoding="utf-8")
+    batch = read_directory(path)
+    assert batch.problems == []
+    assert comparable(batch.resources) == comparable(resources)
+    again = export_directory(batch.resources, "hsds")
+    assert json.loads(again) == json.loads(text)
+
+
+def test_the_official_hsds_example_imports_without_inventing_facts() -> None:
+    batch = read_directory(EXAMPLES / "organization_full.json")
+    assert batch.ok
+    (service,) = batch.resources
+    assert service.external_id == "ac148810-d857-441c-9679-408f346de14b"
+    assert service.organization == "Example Organization Inc."
+    assert service.capacity is None and service.grant_max_eur is None
+    assert service.association_required is None
+    codes = {p.code for p in batch.problems}
+    assert codes <= {"unclassified", "kind_inferred", "bad_term"}
+
+
+def test_an_hsds_directory_without_the_profile_is_classified_from_its_words(
+    tmp_path: Path,
+) -> None:
+    organization = {
+        "id": "0b8f4a52-6c1e-4a39-9d61-1c7e5d0f3a10",
+        "name": "Ville",
+        "description": "Ville",
+        "locations": [
+            {
+                "id": "3c2b8f5e-7a1d-4e6b-8c9f-2d4e6f8a0b1c",
+                "location_type": "physical",
+                "accessibility": [
+                    {
+                        "id": "9a7c5e3b-1d2f-4a6b-8c0e-2f4a6c8e0b2d",
+                        "description": "Escalier, pas d'ascenseur",
+                    }
+                ],
+            }
+        ],
+        "services": [
+            {
+                "id": "6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9",
+                "name": "Salle du Tilleul",
+                "description": "Salle municipale de 40 places pour les réunions d'habitants. "
+                "Ni boisson ni nourriture.",
+                "status": "active",
+                "service_at_locations": [
+                    {
+                        "id": "1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d",
+                        "location_id": "3c2b8f5e-7a1d-4e6b-8c9f-2d4e6f8a0b1c",
+                    }
+                ],
+            },
+            {
+                "id": "7e2f3a4b-5c6d-4e8f-9a0b-1c2d3e4f5a6b",
+                "name": "Aide aux projets",
+                "description": "Subvention réservée aux associations déclarées.",
+                "status": "inactive",
+            },
+            {
+                "id": "8f3a4b5c-6d7e-4f9a-8b1c-2d3e4f5a6b7c",
+                "name": "Bibliothèque",
+                "description": "Prêt de livres.",
+                "status": "active",
+            },
+        ],
+    }
+    path = tmp_path / "plain.json"
+    path.write_text(json.dumps([organization]), encoding="utf-8")
+    batch = read_directory(path)
+    assert batch.ok
+    room, grant, unknown = batch.resources
+    assert (room.kind, room.capacity, room.wheelchair_accessible, room.food_allowed) == (
+        "room",
+        40,
+        False,
+        False,
+    )
+    assert (grant.kind, grant.association_required, grant.status) == ("grant", True, "inactive")
+    assert unknown.kind is None
+    assert (unknown.capacity, unknown.wheelchair_accessible) == (None, None)
+    assert [p.render() for p in batch.problems if p.code == "unclassified"] == [
+        "plain.json#/0/services/2: type impossible à déterminer : ressource importée sans type"
+    ]
+    Catalogue(batch.resources)  # an unclassified entry does not break the catalogue
+
+
+def test_check_reports_hsds_schema_violations_with_a_json_pointer(tmp_path: Path) -> None:
+    document = [
+        {
+            "id": "not-a-uuid",
+            "name": "Org",
+            "description": "x",
+            "services": [{"id": "b", "name": "S", "status": "open"}],
+        }
+    ]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    rendered = [p.render() for p in check_directory(path).problems.errors]
+    assert any(r.startswith("bad.json#/0/id: non conforme") for r in rendered)
+    assert any(r.startswith("bad.json#/0/services/0/status: non conforme") for r in rendered)
+    assert check_directory(EXAMPLES / "organization_full.json").ok

@@ -1,0 +1,106 @@
+"""Rendering decisions into Bot API calls: limits Telegram enforces, and typed buttons."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.callbacks import MAX_CALLBACK_BYTES, unpack
+from bot.middlewares import FloodGuard
+from bot.render import TELEGRAM_LIMIT, Renderer, _messages
+from knowledge.lexicon import default_lexicon
+from knowledge.territory import load_gazetteer
+from routing.conversation import RenderContext
+from routing.dialogue import Command, CommandIn, Dialogue, DialogueState, TextIn
+from routing.extraction import Extractor
+
+GAZETTEER = load_gazetteer()
+DIALOGUE = Dialogue(Extractor(GAZETTEER, default_lexicon()))
+RENDER = Renderer({q.id: q.name for q in GAZETTEER.quartiers})
+TODAY = date(2026, 11, 23)
+
+
+def _walk(*texts: str, locale: str = "fr"):  # type: ignore[no-untyped-def]
+    state = DialogueState()
+    drafts = []
+    for text in texts:
+        turn = DIALOGUE.step(state, TextIn(text), TODAY)
+        state = turn.state
+        drafts.extend(RENDER(turn.replies, RenderContext(locale)))
+    return state, drafts
+
+
+def test_a_5000_character_idea_is_kept_whole_but_no_reply_exceeds_telegram_limit() -> None:
+    idea = ("Un jardin partagé aux Tanneurs avec une grainothèque. " * 100)[:5000]
+    state, drafts = _walk(idea, "un local", "seul", "cet été", "oui")
+    assert len(state.draft.text) == 5000
+    assert state.step.value == "summary"
+    assert all(len(d.payload.get("text", "")) <= TELEGRAM_LIMIT for d in drafts)
+
+
+@given(st.text(min_size=1, max_size=12000))
+def test_any_text_is_split_under_the_limit_and_nothing_is_lost(text: str) -> None:
+    drafts = _messages([text], {"inline_keyboard": []})
+    assert all(0 < len(d.payload["text"]) <= TELEGRAM_LIMIT for d in drafts)
+    sent = "".join(d.payload["text"] for d in drafts)
+    assert "".join(sent.split()) == "".join(text.split())
+    if drafts:
+        assert "reply_markup" in drafts[-1].payload
+
+
+def test_every_button_fits_telegram_callback_limit_and_round_trips() -> None:
+    _, drafts = _walk("Une fête de rue")
+    buttons = [b for d in drafts for row in d.payload.get("reply_markup", {}).get(
+        "inline_keyboard", []) for b in row]  # fmt: skip
+    assert len(buttons) == len(GAZETTEER.quartiers) + 1
+    for button in buttons:
+        assert len(button["callback_data"].encode()) <= MAX_CALLBACK_BYTES
+        assert unpack(button["callback_data"]) is not None
+
+
+def test_forged_or_oversized_callbacks_are_refused_without_raising() -> None:
+    for forged in ("", "d:a", "x:a:b:1", "d:a:tanneurs:notanumber", "d:" + "a" * 80, None):
+        assert unpack(forged) is None
+
+
+def test_english_residents_read_english() -> None:
+    turn = DIALOGUE.step(DialogueState(), CommandIn(Command.HELP), TODAY)
+    french = RENDER(turn.replies, RenderContext("fr"))[0].payload["text"]
+    english = RENDER(turn.replies, RenderContext("en"))[0].payload["text"]
+    assert "/recommencer" in french
+    assert english != french
+
+
+def test_the_flood_guard_keeps_counting_and_notices_once_per_window() -> None:
+    guard = FloodGuard(limit=3, window_seconds=10)
+    verdicts = [guard.check(1, now=float(t)) for t in range(6)]
+    assert verdicts[:3] == [(False, False)] * 3
+    assert verdicts[3] == (True, True)
+    assert verdicts[4:] == [(True, False)] * 2
+    assert guard.check(1, now=30.0) == (False, False)
+    assert guard.check(2, now=5.0) == (False, False)
+
+
+async def test_updates_of_one_chat_are_handled_in_order_even_when_concurrent() -> None:
+    import asyncio
+    from types import SimpleNamespace
+
+    from bot.middlewares import ChatOrder
+
+    order = ChatOrder()
+    done: list[tuple[int, int]] = []
+
+    async def handler(event, data):  # type: ignore[no-untyped-def]
+        await asyncio.sleep(0.002 * (10 - event))  # earlier updates are slower
+        done.append((data["event_chat"].id, event))
+
+    chats = {1: SimpleNamespace(id=1), 2: SimpleNamespace(id=2)}
+    await asyncio.gather(
+        *(order(handler, n, {"event_chat": chats[1 + n % 2]}) for n in range(10))  # type: ignore[arg-type]
+    )
+    for chat in (1, 2):
+        assert [n for c, n in done if c == chat] == sorted(n for c, n in done if c == chat)
+    assert len(done) == 10
+    assert order._locks == {}

@@ -1,0 +1,522 @@
+"""Server-side time to handle one resident update, against an aiogram echo bot, same run.
+
+Run: ``.venv/bin/python -m bench.intake_latency [--residents 200] [--messages 10]
+[--think 1.0] [--backend both] [--profile]``. See ``bench/README.md`` for how to read it.
+
+The real dispatcher (``bot.app.build_dispatcher``: middlewares, routers, conversation service)
+runs over a fresh, migrated database (an SQLite file, a throw-away PostgreSQL database).
+Simulated residents (``bench.residents``) talk to it concurrently, one asyncio task each, and
+wait for the reply before they type the next message; every update goes through
+``Dispatcher.feed_update`` and is timed with ``perf_counter``. The Bot API is a canned session
+(``bench.telegram_fakes``): no network. The outbox sender does not run while measuring: replies
+are outbox rows, committed with the turn (``--drain`` sends them afterwards, unmeasured).
+The baseline is a one-handler echo ``Dispatcher`` fed the very same updates on the same schedule.
+Target (DESIGN §6): p99 < 20 ms at 200 concurrent residents, and ≤ 3× the echo bot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import hashlib
+import io
+import itertools
+import json
+import logging
+import math
+import os
+import pstats
+import random
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from aiogram import Bot, Dispatcher, Router
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy import func, select
+
+from bench.residents import RecordingRenderer, Resident
+from bench.telegram_fakes import button_update, calls, canned_bot, mount, text_update
+from bot.app import build_dispatcher
+from bot.delivery import TelegramDelivery
+from bot.middlewares import FloodGuard
+from declic.runtime import Core, build_core
+from infra.migrate import upgrade_to_head
+from infra.settings import load_settings
+from routing.conversation import ConversationService
+from routing.outbox import OutboxSender
+from routing.records import Conversation, Idea, InboundUpdate, OutgoingMessage
+
+POSTGRES_URL = os.environ.get(
+    "DECLIC_BENCH_POSTGRES_URL",
+    os.environ.get("DECLIC_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"),
+)
+TARGET_P99_MS = 20.0
+TARGET_RATIO = 3.0
+FIRST_NAMES = ("Awa", "Léa", "Karim", "Inès", "Jules", "Yasmine", "Paul", "Chloé", "Mehdi", "Zoé")
+
+
+# -- plan: who sends what, when -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """``residents`` tasks, ``messages`` updates each; a resident reads and types for ``think``
+    seconds on average (uniform 0.5×–1.5×) before each message, the first one included."""
+
+    residents: int
+    messages: int
+    think: float = 2.0
+    seed: int = 2026
+    first_user_id: int = 100_000
+
+    def user_ids(self) -> list[int]:
+        return [self.first_user_id + i for i in range(self.residents)]
+
+    def gaps(self, user_id: int) -> list[float]:
+        rng = random.Random(f"{self.seed}:gaps:{user_id}")
+        return [self.think * rng.uniform(0.5, 1.5) for _ in range(self.messages)]
+
+    def resident(self, user_id: int) -> Resident:
+        rng = random.Random(f"{self.seed}:words:{user_id}")
+        return Resident(user_id, FIRST_NAMES[user_id % len(FIRST_NAMES)], rng)
+
+
+@dataclass
+class Run:
+    """What one dispatcher did with one plan: latencies (s), the updates fed, time spent."""
+
+    label: str
+    latencies: list[float] = field(default_factory=list)
+    streams: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    wall: float = 0.0
+    cpu: float = 0.0
+    api_calls: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def updates(self) -> int:
+        return len(self.latencies)
+
+
+async def _timed(dp: Dispatcher, bot: Bot, payload: dict[str, Any], samples: list[float]) -> None:
+    update = mount(payload, bot)  # parsing is the same for both bots; kept out of the timing
+    start = time.perf_counter()
+    await dp.feed_update(bot, update)
+    samples.append(time.perf_counter() - start)
+
+
+async def _concurrently(run: Run, tasks: list[Awaitable[None]]) -> None:
+    wall, cpu = time.perf_counter(), time.process_time()
+    await asyncio.gather(*tasks)
+    run.wall = time.perf_counter() - wall
+    run.cpu = time.process_time() - cpu
+
+
+async def converse(dp: Dispatcher, bot: Bot, plan: Plan) -> Run:
+    """Every resident of ``plan`` talks to ``dp`` at once, answering what the bot rendered."""
+    run = Run("declic")
+
+    async def resident_task(user_id: int) -> None:
+        resident = plan.resident(user_id)
+        resident.attach()  # this task's renders go to this resident's screen
+        stream = run.streams.setdefault(user_id, [])
+        # Update ids per resident, not in arrival order, so a seeded plan gives the same stream.
+        update_ids = itertools.count(user_id * 10_000)
+        for gap in plan.gaps(user_id):
+            await asyncio.sleep(gap)
+            move = resident.next()
+            if move.data is None:
+                payload = text_update(next(update_ids), user_id, resident.first_name,
+                                      move.message_id, move.text or "")  # fmt: skip
+            else:
+                payload = button_update(next(update_ids), user_id, resident.first_name,
+                                        move.message_id, move.text or "", move.data)  # fmt: skip
+            stream.append(payload)
+            await _timed(dp, bot, payload, run.latencies)
+
+    await _concurrently(run, [resident_task(u) for u in plan.user_ids()])
+    return run
+
+
+async def replay(dp: Dispatcher, bot: Bot, plan: Plan, streams: dict[int, list[dict]]) -> Run:
+    """Feed ``dp`` the updates of an earlier run, with the same residents and the same pauses."""
+    run = Run("echo", streams=streams)
+
+    async def resident_task(user_id: int) -> None:
+        for gap, payload in zip(plan.gaps(user_id), streams[user_id], strict=True):
+            await asyncio.sleep(gap)
+            await _timed(dp, bot, payload, run.latencies)
+
+    await _concurrently(run, [resident_task(u) for u in plan.user_ids()])
+    return run
+
+
+# -- the two bots ---------------------------------------------------------------------------
+
+
+def echo_dispatcher() -> Dispatcher:
+    router = Router(name="echo")
+
+    @router.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "…")
+
+    @router.callback_query()
+    async def pressed(callback: CallbackQuery) -> None:
+        await callback.answer()
+
+    dp = Dispatcher()
+    dp.include_router(router)
+    return dp
+
+
+@dataclass
+class Declic:
+    core: Core
+    bot: Bot
+    dp: Dispatcher
+    outbox: OutboxSender
+
+
+_built: list[Dispatcher] = []
+
+
+def _dispatcher(service: ConversationService, outbox: OutboxSender) -> Dispatcher:
+    """``build_dispatcher`` once per process, then rebound to another service.
+
+    ``bot.routers`` keeps its routers at module level and aiogram lets a router have one parent
+    only, so a second ``build_dispatcher`` in the same process raises; the benchmark (and the
+    test, parametrized on two backends) reuse the first dispatcher with new workflow data.
+    """
+    if not _built:
+        _built.append(build_dispatcher(service, outbox, FloodGuard(10**9, window_seconds=10.0)))
+    dp = _built[0]
+    dp["service"], dp["outbox"] = service, outbox
+    return dp
+
+
+@contextlib.asynccontextmanager
+async def declic_bot(url: str) -> AsyncIterator[Declic]:
+    """The production wiring (``build_core`` + ``build_dispatcher``) over ``url``.
+
+    The flood guard is built with an unreachable limit: the benchmark squeezes a resident's
+    minutes into seconds, and throttled turns skip the dialogue, which would flatter the figures.
+    """
+    core = await build_core(load_settings(database_url=url))
+    core.service.renderer = RecordingRenderer(core.service.renderer)
+    bot = canned_bot()
+    outbox = OutboxSender(core.uow_factory, core.clock, TelegramDelivery(bot), "telegram")
+    dp = _dispatcher(core.service, outbox)
+    try:
+        yield Declic(core, bot, dp, outbox)
+    finally:
+        await bot.session.close()
+        await core.close()
+
+
+async def measure_declic(url: str, plan: Plan, warmup: Plan | None = None) -> Run:
+    """Warm up (unmeasured), then measure ``plan`` on the real dispatcher over ``url``."""
+    async with declic_bot(url) as declic:
+        if warmup is not None:
+            await converse(declic.dp, declic.bot, warmup)
+        failures = _FailureCount()
+        with failures.watching("routing.conversation"):
+            run = await converse(declic.dp, declic.bot, plan)
+        run.api_calls = dict(calls(declic.bot))
+        if failures.count:
+            run.notes.append(f"{failures.count} failed turns (first: {failures.first})")
+    return run
+
+
+async def measure_echo(plan: Plan, streams: dict[int, list[dict]], warmup: Plan | None) -> Run:
+    dp, bot = echo_dispatcher(), canned_bot()
+    try:
+        if warmup is not None:
+            warm = await converse(dp, bot, warmup)
+            await replay(dp, bot, warmup, warm.streams)
+        run = await replay(dp, bot, plan, streams)
+        run.api_calls = dict(calls(bot))
+        return run
+    finally:
+        await bot.session.close()
+
+
+class _FailureCount(logging.Handler):
+    """Counts the turns the service could not handle (it logs them, keeps them, apologises)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.count = 0
+        self.first = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+        if not self.first and record.exc_info and record.exc_info[1] is not None:
+            self.first = repr(record.exc_info[1])[:200]
+
+    @contextlib.contextmanager
+    def watching(self, name: str) -> Any:
+        logger = logging.getLogger(name)
+        logger.addHandler(self)
+        propagate, logger.propagate = logger.propagate, False
+        try:
+            yield self
+        finally:
+            logger.removeHandler(self)
+            logger.propagate = propagate
+
+
+async def database_facts(url: str) -> dict[str, int]:
+    """What the measured turns left behind: proof that real work was done."""
+    core = await build_core(load_settings(database_url=url))
+    try:
+        async with core.uow_factory() as uow:
+            s = uow.session
+
+            async def count(model: Any, *where: Any) -> int:
+                return int(await s.scalar(select(func.count()).select_from(model).where(*where)))
+
+            return {
+                "inbound": await count(InboundUpdate),
+                "failed": await count(InboundUpdate, InboundUpdate.kind == "failed"),
+                "outbox": await count(OutgoingMessage),
+                "pending": await count(OutgoingMessage, OutgoingMessage.status == "pending"),
+                "conversations": await count(Conversation),
+                "submitted": await count(Idea, Idea.status == "submitted"),
+            }
+    finally:
+        await core.close()
+
+
+async def drain(url: str) -> int:
+    """Send every pending outbox row through the canned Bot API (not measured)."""
+    async with declic_bot(url) as declic:
+        return await declic.outbox.flush()
+
+
+# -- databases ------------------------------------------------------------------------------
+
+
+async def _admin(sql: str) -> None:
+    conn = await asyncpg.connect("postgresql://" + POSTGRES_URL.split("://", 1)[1], timeout=5)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@contextlib.asynccontextmanager
+async def fresh_database(backend: str, directory: Path) -> AsyncIterator[str]:
+    """An empty database at head: an SQLite file, or a PostgreSQL database dropped after."""
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{directory / 'bench.sqlite3'}"
+        await asyncio.to_thread(upgrade_to_head, url)
+        yield url
+        return
+    name = f"declic_bench_{uuid.uuid4().hex[:10]}"
+    await _admin(f'CREATE DATABASE "{name}"')
+    url = f"{POSTGRES_URL.rpartition('/')[0]}/{name}"
+    try:
+        await asyncio.to_thread(upgrade_to_head, url)
+        yield url
+    finally:
+        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# -- figures --------------------------------------------------------------------------------
+
+
+def percentile(samples: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100): a value that was actually observed."""
+    ordered = sorted(samples)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+@dataclass(frozen=True)
+class Figures:
+    p50: float
+    p95: float
+    p99: float
+    max: float
+    rate: float  # updates per second of wall time
+    cpu: float  # process CPU per update (s); PostgreSQL's own CPU is not in it
+
+    @classmethod
+    def of(cls, run: Run) -> Figures:
+        s = run.latencies
+        return cls(percentile(s, 50), percentile(s, 95), percentile(s, 99), max(s),
+                   run.updates / run.wall, run.cpu / run.updates)  # fmt: skip
+
+
+ROW = "{:<11} {:<7} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9}"
+
+
+def table(results: list[tuple[str, Run, Run]]) -> str:
+    lines = [ROW.format("backend", "bot", "updates", "p50 ms", "p95 ms", "p99 ms", "max ms",
+                        "upd/s", "cpu ms/u")]  # fmt: skip
+    lines.append("-" * len(lines[0]))
+    for backend, declic, echo in results:
+        d, e = Figures.of(declic), Figures.of(echo)
+        for name, f, run in (("declic", d, declic), ("echo", e, echo)):
+            lines.append(ROW.format(backend, name, run.updates, f"{f.p50 * 1e3:.2f}",
+                                    f"{f.p95 * 1e3:.2f}", f"{f.p99 * 1e3:.2f}",
+                                    f"{f.max * 1e3:.1f}", f"{f.rate:.0f}",
+                                    f"{f.cpu * 1e3:.2f}"))  # fmt: skip
+        lines.append(ROW.format(backend, "ratio", "", f"{d.p50 / e.p50:.1f}×",
+                                f"{d.p95 / e.p95:.1f}×", f"{d.p99 / e.p99:.1f}×",
+                                f"{d.max / e.max:.1f}×", "", f"{d.cpu / e.cpu:.1f}×"))  # fmt: skip
+    return "\n".join(lines)
+
+
+def verdicts(results: list[tuple[str, Run, Run]]) -> list[str]:
+    out = []
+    for backend, declic, echo in results:
+        d, e = Figures.of(declic), Figures.of(echo)
+        p99_ok = d.p99 * 1e3 < TARGET_P99_MS
+        ratio = d.p99 / e.p99
+        out.append(
+            f"{backend}: p99 {d.p99 * 1e3:.1f} ms {'<' if p99_ok else '≥'} {TARGET_P99_MS:.0f} ms "
+            f"[{'met' if p99_ok else 'MISSED'}]; p99 ratio {ratio:.1f}× "
+            f"{'≤' if ratio <= TARGET_RATIO else '>'} {TARGET_RATIO:.0f}× "
+            f"[{'met' if ratio <= TARGET_RATIO else 'MISSED'}]"
+        )
+    return out
+
+
+# -- command line ---------------------------------------------------------------------------
+
+
+def _fingerprint(streams: dict[int, list[dict[str, Any]]]) -> str:
+    return hashlib.sha256(json.dumps(streams, sort_keys=True).encode()).hexdigest()
+
+
+async def bench_backend(
+    backend: str,
+    plan: Plan,
+    warmup: Plan,
+    echoes: dict[str, Run],
+    *,
+    profile: bool,
+    drain_after: bool,
+) -> tuple[str, Run, Run] | None:
+    """Déclic on ``backend``; the echo bot on the same stream (measured once per distinct stream:
+    the residents are seeded, so both backends usually produce the very same updates)."""
+    with tempfile.TemporaryDirectory(prefix="declic-bench-") as tmp:
+        try:
+            database = fresh_database(backend, Path(tmp))
+            url = await database.__aenter__()
+        except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+            print(f"{backend}: skipped, database not reachable ({exc})", file=sys.stderr)
+            return None
+        try:
+            profiler = cProfile.Profile() if profile else None
+            with _profiling(profiler):
+                declic = await measure_declic(url, plan, warmup)
+            key = _fingerprint(declic.streams)
+            if key not in echoes:
+                echoes[key] = await measure_echo(plan, declic.streams, warmup)
+            echo = echoes[key]
+            facts = await database_facts(url)
+            sent = await drain(url) if drain_after else None
+        finally:
+            await database.__aexit__(None, None, None)
+    expected = declic.updates + warmup.residents * warmup.messages
+    print(
+        f"{backend}: {declic.updates} updates measured ({expected} with warm-up) → "
+        f"{facts['inbound']} inbound rows, {facts['failed']} failed turns, "
+        f"{facts['outbox']} outbox rows written"
+        + (f" and {sent} sent after the run" if sent is not None else " (sender not running)")
+        + f", {facts['submitted']} ideas submitted by {facts['conversations']} conversations; "
+        f"Bot API calls during the run: {declic.api_calls or 'none'}",
+        file=sys.stderr,
+    )
+    for note in declic.notes:
+        print(f"{backend}: {note}", file=sys.stderr)
+    if profiler is not None:
+        _print_profile(backend, profiler)
+    return backend, declic, echo
+
+
+@contextlib.contextmanager
+def _profiling(profiler: cProfile.Profile | None) -> Any:
+    if profiler is None:
+        yield
+        return
+    profiler.enable()
+    try:
+        yield
+    finally:
+        profiler.disable()
+
+
+def _print_profile(backend: str, profiler: cProfile.Profile) -> None:
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("tottime").print_stats(25)
+    print(f"--- {backend}: event-loop thread profile, Déclic run incl. warm-up (by own time)")
+    print(out.getvalue())
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.intake_latency",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--residents", type=int, default=200, help="concurrent residents")
+    parser.add_argument("--messages", type=int, default=10, help="updates per resident")
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="mean seconds a resident reads and types before each update "
+                        "(0 = answer instantly: a saturation test)")  # fmt: skip
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--warmup-residents", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--profile", action="store_true", help="cProfile the Déclic runs")
+    parser.add_argument("--drain", action="store_true",
+                        help="afterwards, send the outbox through the canned Bot API")  # fmt: skip
+    return parser.parse_args(argv)
+
+
+async def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    plan = Plan(args.residents, args.messages, args.think, args.seed)
+    warmup = Plan(args.warmup_residents, 5, min(args.think, 0.2), args.seed, first_user_id=900_000)
+    backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
+    print(
+        f"{plan.residents} residents × {plan.messages} updates, think {plan.think:g} s "
+        f"(0.5×–1.5×), warm-up {warmup.residents} × {warmup.messages}; "
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} before the run"
+    )
+    results, echoes = [], {}
+    for backend in backends:
+        result = await bench_backend(backend, plan, warmup, echoes, profile=args.profile,
+                                     drain_after=args.drain)  # fmt: skip
+        if result is not None:
+            results.append(result)
+    if not results:
+        return 1
+    print(table(results))
+    if len(results) > 1 and len(echoes) == 1:
+        print("(both backends produced the same update stream: one echo run serves both)")
+    for line in verdicts(results):
+        print(line)
+    return 0
+
+
+def run_cli() -> None:
+    sys.exit(asyncio.run(main()))
+
+
+if __name__ == "__main__":
+    run_cli()

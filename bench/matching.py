@@ -1,0 +1,142 @@
+"""Matching latency on 1k, 10k and 100k synthetic resources, against plain rapidfuzz.
+
+Run: ``.venv/bin/python bench/matching.py [--queries N]``. Resources are variations of the demo
+directory (random quartier, status, facts and extra words); queries are the labelled resident
+messages. The baseline is ``rapidfuzz.process.extract`` (WRatio, limit 5) over the same texts,
+measured in the same run. Target: p95 < 10 ms at 10k.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rapidfuzz import fuzz, process  # noqa: E402
+
+from knowledge.catalogue import Catalogue  # noqa: E402
+from knowledge.demo import demo_batch  # noqa: E402
+from knowledge.resources import Resource  # noqa: E402
+from routing.matching import IdeaQuery, match  # noqa: E402
+
+QUARTIERS = [
+    "centre-ville",
+    "tanneurs",
+    "bois-fleuri",
+    "saint-eloi",
+    "moulin-neuf",
+    "haut-vernet",
+    "glycines",
+    "gare",
+    "rivebelle",
+    "val-de-rive",
+    "montclair",
+]
+EXTRA = [
+    "atelier",
+    "rencontre",
+    "voisins",
+    "quartier",
+    "habitants",
+    "projet",
+    "soutien",
+    "local",
+    "animation",
+    "partage",
+    "solidaire",
+    "enfants",
+    "famille",
+    "jardin",
+    "fête",
+    "repas",
+    "culture",
+    "sport",
+    "nature",
+    "vélo",
+    "numérique",
+    "école",
+    "parc",
+    "rue",
+    "immeuble",
+    "association",
+    "collectif",
+    "bénévoles",
+]
+
+
+def synthetic(n: int, seed: int = 7) -> list[Resource]:
+    rng = random.Random(seed)
+    templates = demo_batch().resources
+    out = []
+    for i in range(n):
+        t = rng.choice(templates)
+        words = " ".join(rng.sample(EXTRA, 4))
+        out.append(
+            replace(
+                t,
+                external_id=f"s{i}",
+                name=f"{t.name} {i % 97}",
+                description=f"{t.description} {words}",
+                territories=(rng.choice(QUARTIERS),),
+                status="active" if rng.random() > 0.05 else "inactive",
+                capacity=rng.choice([None, 15, 30, 60, 120, 300]) if t.kind == "room" else None,
+            )
+        )
+    return out
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    args = parser.parse_args()
+    cases = [json.loads(line) for line in (ROOT / "tests/data/eval_demo.jsonl").open()]
+    queries = [cases[i % len(cases)] for i in range(args.queries)]
+    today = date(2026, 11, 23)
+    print(
+        f"{'resources':>10} {'build s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'rf p50 ms':>10} {'rf p95 ms':>10} {'p50 ratio':>10}"
+    )
+    for size in (int(s) for s in args.sizes.split(",")):
+        resources = synthetic(size)
+        start = time.perf_counter()
+        catalogue = Catalogue(resources)
+        build = time.perf_counter() - start
+        texts = [r.text() for r in resources]
+        for case in queries[:5]:  # warm caches (typo corrections, tokens)
+            match(catalogue, IdeaQuery(case["text"], case["quartier"], case["group"]), today)
+        ours: list[float] = []
+        for case in queries:
+            query = IdeaQuery(case["text"], case["quartier"], case["group"])
+            t0 = time.perf_counter()
+            match(catalogue, query, today)
+            ours.append((time.perf_counter() - t0) * 1000)
+        baseline: list[float] = []
+        for case in queries[: max(20, args.queries // (10 if size >= 100_000 else 1))]:
+            t0 = time.perf_counter()
+            process.extract(case["text"], texts, scorer=fuzz.WRatio, limit=5)
+            baseline.append((time.perf_counter() - t0) * 1000)
+        p50, p95 = statistics.median(ours), percentile(ours, 0.95)
+        b50, b95 = statistics.median(baseline), percentile(baseline, 0.95)
+        print(
+            f"{size:>10} {build:>8.2f} {p50:>8.2f} {p95:>8.2f} {b50:>10.2f} {b95:>10.2f} "
+            f"{p50 / b50:>10.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

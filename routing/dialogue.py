@@ -143,6 +143,7 @@ class Verdict(StrEnum):
 
 
 SUGGESTIONS_PER_PAGE = 3
+SUGGESTION_ID = re.compile(r"[0-9]{1,12}")  # ASCII digits only: isdigit() accepts "١٧"
 
 
 # ---- events -------------------------------------------------------------------------------
@@ -645,7 +646,7 @@ class Dialogue:
         """Suggestion buttons stay valid whatever was said since: a resident may scroll back
         and answer an older one. The state is untouched, so the current question still holds."""
         ident, _, verdict = value.partition(".")
-        if not ident.isdigit() or verdict not in {v.value for v in Verdict}:
+        if not SUGGESTION_ID.fullmatch(ident) or verdict not in {v.value for v in Verdict}:
             return self._reask(state, (Say("button_unknown"),))
         answer = Verdict(verdict)
         suggestion_id = int(ident)

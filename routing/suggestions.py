@@ -120,7 +120,7 @@ async def suggest_for_idea(
     session.add(
         JourneyEvent(
             idea_id=idea_id,
-            kind="matched",
+            kind="suggested",  # "matched" is a stage: a suggestion accepted (issue 7)
             occurred_at=now,
             data={
                 "suggestions": len(result.suggestions),

@@ -35,6 +35,7 @@ from sqlalchemy import text
 
 from infra.db import make_engine
 from infra.migrate import upgrade_to_head
+from knowledge.demo import DEMO_DIRECTORY
 from tests.support.databases import BACKENDS, throwaway_database
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.fake_users import BotMessage, FakeUser
@@ -411,3 +412,72 @@ async def test_unexpected_inputs_get_one_kind_answer_each(
         cases = await _query(database_url, "SELECT reason FROM cases")
         assert cases == [("voice",)], cases
         assert bot.alive()
+
+
+async def test_suggestions_from_the_directory_reach_the_resident_and_their_answer_is_kept(
+    server: FakeBotApi, tmp_path: Path
+) -> None:
+    """The operator imports a directory with the CLI; after submitting, the resident gets
+    suggestion cards through Telegram, presses « Ça m'intéresse » on one, asks for details of
+    another, and the answer is recorded."""
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'declic.sqlite3'}"
+    imported = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "declic", "directory", "import", str(DEMO_DIRECTORY)],
+        cwd=tmp_path,
+        env=_env(server, database_url),
+        capture_output=True,
+        text=True,
+        timeout=STARTUP,
+    )
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    noor = Resident(server, server.user(4545, "Noor", language_code="fr"))
+    user = noor.user
+    async with running_bot(server, database_url, tmp_path) as bot:
+        bot.start()
+        await _until_polling(server, bot)
+        await noor.does(user.send_command("/start"), ["sendMessage"])
+        await noor.does(
+            user.send_text(
+                "On veut faire un jardin partagé aux Glycines entre voisins, "
+                "il nous faut un terrain et un peu d'argent"
+            ),
+            ["sendMessage"],
+        )
+        await noor.does(user.send_text("cet été"), ["sendMessage"])
+        await noor.does(user.press(action="a", value="yes"), ["sendMessage"])
+        before = len(user.messages)
+        await noor.does(user.press(action="s", value="ok"), ["sendMessage"] * 4)
+        cards = [m for m in user.messages[before:] if m.find_button(action="g")]
+        assert len(cards) == 3, user.transcript()
+        assert all(m.text and "• " in m.text for m in cards)
+        menu = user.messages[-1]
+        assert menu.find_button(action="n", value="human"), "a person, always"
+        assert menu.find_button(action="n", value="more")
+
+        chosen = cards[0].find_button("Ça m'intéresse")
+        assert chosen is not None
+        suggestion_id = int(chosen["callback_data"].split(":")[2].split(".")[0])
+        await noor.does(
+            user.press("Ça m'intéresse", message_id=cards[0].message_id), ["sendMessage"]
+        )
+        assert user.messages[-1].text and "t'intéresse" in user.messages[-1].text
+        await noor.does(
+            user.press("En savoir plus", message_id=cards[1].message_id), ["sendMessage"]
+        )
+        assert user.messages[-1].find_button("Ça m'intéresse"), "details keep the answer buttons"
+        await noor.does(
+            user.press(action="n", value="more", message_id=menu.message_id), ["sendMessage"] * 4
+        )
+        assert len([m for m in user.messages[-4:] if m.find_button(action="g")]) == 3
+
+        status = await _query(
+            database_url, f"SELECT status FROM idea_suggestions WHERE id = {suggestion_id}"
+        )
+        assert status == [("accepted",)]
+        events = await _query(
+            database_url, "SELECT kind FROM journey_events WHERE kind LIKE 'suggestion_%'"
+        )
+        assert events == [("suggestion_accepted",)]
+        assert all(q["answered"] for q in server.callback_queries.values() if q["data"])
+        assert await bot.stop(signal.SIGTERM) == 0, bot.log()

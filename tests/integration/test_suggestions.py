@@ -51,7 +51,7 @@ async def test_matching_an_idea_records_suggestions_unmet_needs_and_events(uow_f
     assert list(grouped)[:2] == ["place", "funding"]
     assert grouped["place"][0].kind == "room"
     assert grouped["funding"][0].kind in ("grant", "sponsor")
-    assert "matched" in kinds
+    assert "suggested" in kinds
 
     first = grouped["place"][0]
     async with uow_factory() as uow:

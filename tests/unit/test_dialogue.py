@@ -8,7 +8,9 @@ import pytest
 
 from routing.dialogue import (
     COMMAND_ALIASES,
+    SUGGESTIONS_PER_PAGE,
     Action,
+    AnswerSuggestion,
     AppendNote,
     Ask,
     AttachmentIn,
@@ -24,20 +26,24 @@ from routing.dialogue import (
     SendExport,
     SetLocale,
     ShowStatus,
+    ShowSuggestions,
     StartDraft,
     Step,
     SubmitIdea,
+    SuggestionFeedback,
     Summary,
     TextIn,
     Turn,
     Understood,
     UnknownCommandIn,
+    Verdict,
     parse_command,
 )
 from routing.intake import EDITABLE, ELSEWHERE, Draft, Group, Need, Slot, Timing
 from tests.support.dialogue import (
     IDEA,
     PATHS,
+    Input,
     Press,
     asked,
     keys,
@@ -666,3 +672,52 @@ def test_every_command_has_its_french_name_as_an_alias() -> None:
 def test_an_unknown_command_while_asking_says_so_and_asks_again() -> None:
     turn = send(reach("asking_group"), UnknownCommandIn("foo"))
     assert keys(turn) == ["unknown_command"] and asked(turn) == "group"
+
+
+# -- suggestions after submitting (issue 3) ----------------------------------------------------
+
+
+def test_submitting_asks_the_service_for_the_first_page_of_suggestions() -> None:
+    turn = send(reach("summary"), Press(Action.SUBMIT, "ok"))
+    pages = [r for r in turn.replies if isinstance(r, ShowSuggestions)]
+    assert pages == [ShowSuggestions(0, SUGGESTIONS_PER_PAGE, turn.state.version)]
+    assert isinstance(last(turn), Menu)  # "Parler à quelqu'un" always one button away
+    assert {o.value for o in last(turn).options} >= {"human"}
+
+
+@pytest.mark.parametrize("step", ["submitted", "asking_needs", "summary", "listening"])
+@pytest.mark.parametrize("verdict", list(Verdict))
+def test_a_suggestion_button_is_answered_at_any_step_without_moving_the_dialogue(
+    step: str, verdict: Verdict
+) -> None:
+    state = reach(step)
+    stale = ButtonIn(Action.SUGGESTION, f"17.{verdict.value}", state.version - 3)
+    turn = send(state, stale)
+    assert turn.state == state  # the question on screen stays valid
+    assert turn.replies == (SuggestionFeedback(17, verdict),)
+    assert turn.effects == (AnswerSuggestion(17, verdict),)
+
+
+@pytest.mark.parametrize("value", ["", "x.y", "17", "17.z", "-1.y", "17.y.y", "١٧.y"])
+def test_a_malformed_suggestion_button_is_refused_kindly(value: str) -> None:
+    state = reach("submitted")
+    turn = send(state, ButtonIn(Action.SUGGESTION, value, state.version))
+    assert keys(turn)[0] == "button_unknown"
+    assert not turn.effects
+
+
+@pytest.mark.parametrize("ask_more", [Press(Action.NEXT, "more"), "d'autres ?", "more please"])
+def test_more_suggestions_by_button_or_by_words(ask_more: Input) -> None:
+    state = reach("submitted")
+    first = send(state, ask_more)
+    second = send(first.state, ask_more)
+    offsets = [
+        r.offset for t in (first, second) for r in t.replies if isinstance(r, ShowSuggestions)
+    ]
+    assert offsets == [SUGGESTIONS_PER_PAGE, 2 * SUGGESTIONS_PER_PAGE]
+    assert not first.effects and isinstance(last(second), Menu)
+
+
+def test_words_that_only_look_like_more_are_kept_as_a_note() -> None:
+    turn = send(reach("submitted"), "plus de sous pour les graines")
+    assert turn.effects == (AppendNote("plus de sous pour les graines"),)

@@ -12,9 +12,20 @@ from bot.middlewares import FloodGuard
 from bot.render import TELEGRAM_LIMIT, Renderer, _messages
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing.conversation import RenderContext
-from routing.dialogue import Command, CommandIn, Dialogue, DialogueState, TextIn
+from routing.conversation import RenderContext, SuggestionCard, SuggestionsPage
+from routing.dialogue import (
+    Action,
+    Command,
+    CommandIn,
+    Dialogue,
+    DialogueState,
+    Menu,
+    Option,
+    Say,
+    TextIn,
+)
 from routing.extraction import Extractor
+from routing.reasons import Reason
 
 GAZETTEER = load_gazetteer()
 DIALOGUE = Dialogue(Extractor(GAZETTEER, default_lexicon()))
@@ -104,3 +115,58 @@ async def test_updates_of_one_chat_are_handled_in_order_even_when_concurrent() -
         assert [n for c, n in done if c == chat] == sorted(n for c, n in done if c == chat)
     assert len(done) == 10
     assert order._locks == {}
+
+
+def _page(remaining: int, *, unmet: tuple[str, ...] = ()) -> SuggestionsPage:
+    cards = (
+        SuggestionCard(
+            910_000_000_001,
+            "Salle des Glycines",
+            "room",
+            "place",
+            (Reason("capacity", {"capacity": 1}), Reason("booking_notice", {"days": 14})),
+            heading=True,
+        ),
+        SuggestionCard(2, "Fonds FPH", "grant", "funding", (Reason("rolling"),), heading=True),
+    )
+    return SuggestionsPage(cards, True, remaining, unmet, 7)
+
+
+def test_suggestions_render_one_message_each_with_their_buttons_in_english() -> None:
+    menu = Menu("after_submit", Action.NEXT, (Option("new"), Option("human")), 7)
+    drafts = RENDER((Say("submitted"), _page(2, unmet=("legal",)), menu), RenderContext("en"))
+    texts = [d.payload["text"] for d in drafts]
+    assert len(drafts) == 3  # two cards, then the unmet need leads into the menu
+    assert texts[0].startswith("It's sent!") and "To find a place:" in texts[0]
+    assert "Up to 1 person" in texts[0] and "Book 14 days ahead" in texts[0]
+    assert "For funding:" in texts[1]
+    assert texts[2].startswith("For legal or insurance help, I found nothing in the directory.")
+    assert texts[2].endswith("What next?")
+    for draft in drafts[:2]:
+        rows = draft.payload["reply_markup"]["inline_keyboard"]
+        assert [b["text"] for row in rows for b in row] == [
+            "I'm interested",
+            "Not for me",
+            "Tell me more",
+        ]
+        for row in rows:
+            for button in row:
+                assert len(button["callback_data"].encode()) <= MAX_CALLBACK_BYTES
+                assert unpack(button["callback_data"]) is not None
+    menu_values = [
+        unpack(b["callback_data"]).value  # type: ignore[union-attr]
+        for row in drafts[-1].payload["reply_markup"]["inline_keyboard"]
+        for b in row
+    ]
+    assert menu_values == ["more", "new", "human"]
+
+
+def test_no_more_button_when_every_suggestion_was_shown() -> None:
+    menu = Menu("after_submit", Action.NEXT, (Option("new"), Option("human")), 7)
+    drafts = RENDER((_page(0), menu), RenderContext("fr"))
+    menu_values = [
+        unpack(b["callback_data"]).value  # type: ignore[union-attr]
+        for row in drafts[-1].payload["reply_markup"]["inline_keyboard"]
+        for b in row
+    ]
+    assert menu_values == ["new", "human"]

@@ -23,12 +23,13 @@ test: install
 lint: install
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports
 
-# Only N_() marks strings (no default keywords: they would pick up the dict keys in
-# gettext(phrases.SUMMARY["edit"])); only project folders, never .venv or .tools.
+# Only N_() marks strings, and _() in the console's Jinja templates (no default keywords: they
+# would pick up the dict keys in gettext(phrases.SUMMARY["edit"])); only project folders, never
+# .venv or .tools.
 # Changed French strings come back fuzzy in en: tests/unit/test_catalogs.py fails until reviewed.
 I18N_SOURCES := declic bot console routing knowledge infra
 catalogs: install
-	.venv/bin/pybabel extract -F babel.cfg --no-default-keywords -k N_ -k Np_:1,2 --no-location \
+	.venv/bin/pybabel extract -F babel.cfg --no-default-keywords -k N_ -k Np_:1,2 -k _ --no-location \
 		--sort-output --project Déclic -o locales/declic.pot $(I18N_SOURCES)
 	for lang in fr en; do \
 		if [ -f locales/$$lang/LC_MESSAGES/declic.po ]; then \
@@ -41,3 +42,4 @@ catalogs: install
 
 bench: install
 	.venv/bin/python -m bench.intake_latency
+	.venv/bin/python -m bench.matching

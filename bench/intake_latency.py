@@ -463,6 +463,7 @@ def _print_profile(backend: str, profiler: cProfile.Profile) -> None:
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).strip_dirs()
     stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(45)
     print(f"--- {backend}: event-loop thread profile, Déclic run incl. warm-up (by own time)")
     print(out.getvalue())
 

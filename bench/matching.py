@@ -1,6 +1,6 @@
 """Matching latency on 1k, 10k and 100k synthetic resources, against plain rapidfuzz.
 
-Run: ``.venv/bin/python bench/matching.py [--queries N]``. Resources are variations of the demo
+Run: ``.venv/bin/python -m bench.matching [--queries N]``. Resources are variations of the demo
 directory (random quartier, status, facts and extra words); queries are the labelled resident
 messages. The baseline is ``rapidfuzz.process.extract`` (WRatio, limit 5) over the same texts,
 measured in the same run. Target: p95 < 10 ms at 10k.

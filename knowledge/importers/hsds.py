@@ -10,6 +10,7 @@ and words, facts are read only where the text states them plainly (a location's 
 from __future__ import annotations
 
 import json
+import os
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -32,7 +33,12 @@ from knowledge.resources import (
 )
 from knowledge.vocabulary import PhraseTagger, merged_entries
 
-HSDS_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "hsds"
+# The official schemas travel beside the repository (../shared/hsds); a deployment that keeps
+# them elsewhere says where with DECLIC_HSDS_DIR.
+HSDS_DIR = Path(
+    os.environ.get("DECLIC_HSDS_DIR")
+    or Path(__file__).resolve().parents[2].parent / "shared" / "hsds"
+)
 NAMESPACE = uuid.UUID("5f0c3a8e-2d4b-4f8e-9a61-d3c1e1a0b7aa")
 TAXONOMIES = {
     "kind": "declic-kinds",
@@ -111,10 +117,14 @@ def schema_for(document: Any) -> str:
 
 
 def validate(document: Any, source: str, problems: Problems, *, as_errors: bool) -> None:
-    validator = _validator(schema_for(document))
+    report = problems.error if as_errors else problems.warn
+    try:
+        validator = _validator(schema_for(document))
+    except OSError:
+        report(source, "schema", detail=f"HSDS schemas not found in {HSDS_DIR} (DECLIC_HSDS_DIR)")
+        return
     for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
         pointer = "/" + "/".join(str(p) for p in error.absolute_path)
-        report = problems.error if as_errors else problems.warn
         report(f"{source}#{pointer}", "schema", detail=error.message[:200])
 
 

@@ -180,6 +180,21 @@ STATUS = {
     "requests": N_("Demande à une personne en attente : l'équipe te répondra ici."),
     "untitled": N_("sans titre"),
 }
+# Who holds a request once a person has taken it (DESIGN §5: say who holds the request).
+HOLDER = {
+    "status": N_("{name}, de l'équipe {team}, s'occupe de ta demande et te répond ici."),
+    "status_no_team": N_(
+        "{name}, de l'équipe participation citoyenne, s'occupe de ta demande et te répond ici."
+    ),
+    "already": N_(
+        "{name}, de l'équipe {team}, s'occupe déjà de ta demande. "
+        "Tu peux lui écrire ici : ton message lui arrive directement."
+    ),
+    "already_no_team": N_(
+        "{name}, de l'équipe participation citoyenne, s'occupe déjà de ta demande. "
+        "Tu peux lui écrire ici : ton message lui arrive directement."
+    ),
+}
 IDEA_STATUS: dict[str, str] = {
     "draft": N_("en cours d'écriture"),
     "submitted": N_("envoyée à l'équipe"),

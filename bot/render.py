@@ -15,7 +15,9 @@ from bot import phrases
 from bot.callbacks import DialogueCb
 from infra.i18n import Translator
 from routing.conversation import (
+    CaseHolder,
     ExportDocument,
+    HeldBy,
     OutgoingDraft,
     RenderContext,
     ServiceReply,
@@ -85,6 +87,8 @@ class Renderer:
                 lead = []
             elif isinstance(reply, StatusReport):
                 lead.append(self.status(t, reply))
+            elif isinstance(reply, HeldBy):
+                lead.append(_holder(t, reply.holder, "already"))
             elif isinstance(reply, ExportDocument):
                 out.extend(_messages(lead, None))
                 lead = []
@@ -259,9 +263,17 @@ class Renderer:
                     date=t.date(idea.submitted_at or idea.created_at, "long"),
                 )
             )
-        if report.open_requests:
+        if report.holder is not None:
+            lines.append(_holder(t, report.holder, "status"))
+        elif report.open_requests:
             lines.append(t.gettext(phrases.STATUS["requests"]))
         return "\n".join(lines)
+
+
+def _holder(t: Translator, holder: CaseHolder, key: str) -> str:
+    if holder.team:
+        return t.gettext(phrases.HOLDER[key]).format(name=holder.first_name, team=holder.team)
+    return t.gettext(phrases.HOLDER[f"{key}_no_team"]).format(name=holder.first_name)
 
 
 def _option_label(t: Translator, family: str, option: Option) -> str:

@@ -8,13 +8,14 @@ import sys
 
 import typer
 
-from declic import directory_cli
+from declic import directory_cli, staff_cli
 from infra.settings import SettingsError, load_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 app.add_typer(db_app, name="db")
 directory_cli.register(app)
+staff_cli.register(app)
 
 
 @db_app.command("upgrade")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,6 +38,21 @@ class Settings(BaseSettings):
     flood_messages: int = Field(default=8, ge=1)
     flood_window_seconds: float = Field(default=10.0, gt=0)
     poll_timeout_seconds: int = Field(default=25, ge=0, le=50)
+    # Cases (requests routed to people): service levels are counted in working time.
+    case_escalate_after_working_minutes: int = Field(default=120, ge=1)
+    case_holder_silence_minutes: int = Field(default=240, ge=1)  # working minutes too
+    case_work_start: time = time(9, 0)
+    case_work_end: time = time(17, 30)
+    case_work_days: list[int] = Field(default=[0, 1, 2, 3, 4])  # 0 = Monday
+    case_holidays_country: str | None = "FR"  # public holidays off ("" for none)
+    case_holidays_subdivision: str | None = None  # e.g. "57" for Moselle's extra days
+    # Staff console: where it listens, when an unused session ends, how many failed logins
+    # (per email and client address) are allowed in the window before a pause.
+    console_host: str = "127.0.0.1"
+    console_port: int = Field(default=8000, ge=1, le=65535)
+    console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    console_login_attempts: int = Field(default=5, ge=1)
+    console_login_window_minutes: int = Field(default=15, ge=1)
 
     @field_validator("timezone")
     @classmethod
@@ -67,6 +83,11 @@ class Settings(BaseSettings):
                     f"DECLIC_{name.upper()} must be set to a real secret in production"
                 )
         return self
+
+    @property
+    def is_development(self) -> bool:
+        """Development relaxes what needs HTTPS (the console's Secure cookies), nothing else."""
+        return self.environment == "development"
 
     @property
     def tz(self) -> ZoneInfo:

@@ -2,7 +2,15 @@
 
 from infra.orm import Base
 from knowledge import records as knowledge_records
-from routing import match_records
+from routing import case_records, match_records
 from routing import records as routing_records
+from routing import staff as staff_records
 
-__all__ = ["Base", "knowledge_records", "match_records", "routing_records"]
+__all__ = [
+    "Base",
+    "case_records",
+    "knowledge_records",
+    "match_records",
+    "routing_records",
+    "staff_records",
+]

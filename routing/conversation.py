@@ -24,12 +24,14 @@ from infra.i18n import pick_locale
 from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
 from knowledge.store import CatalogueCache, resource_of
-from routing import privacy, suggestions
+from routing import cases, privacy, suggestions
 from routing.dialogue import (
     SUGGESTIONS_PER_PAGE,
     AnswerSuggestion,
     AppendNote,
+    ButtonIn,
     CancelDraft,
+    CommandIn,
     Dialogue,
     DialogueState,
     DiscardDraft,
@@ -44,12 +46,14 @@ from routing.dialogue import (
     ShowStatus,
     ShowSuggestions,
     StartDraft,
+    Step,
     SubmitIdea,
     SuggestionFeedback,
     Turn,
     Verdict,
 )
 from routing.intake import Draft
+from routing.journey import journey_event as _event
 from routing.match_records import Suggestion as SuggestionRow
 from routing.reasons import Reason
 from routing.records import (
@@ -57,7 +61,6 @@ from routing.records import (
     Conversation,
     Idea,
     InboundUpdate,
-    JourneyEvent,
     Message,
     OutgoingMessage,
     Resident,
@@ -99,9 +102,25 @@ class IdeaLine:
 
 
 @dataclass(frozen=True)
+class CaseHolder:
+    """The person holding the resident's request: their first name and team (DESIGN §5)."""
+
+    first_name: str
+    team: str | None
+
+
+@dataclass(frozen=True)
 class StatusReport:
     ideas: tuple[IdeaLine, ...]
     open_requests: int
+    holder: CaseHolder | None = None
+
+
+@dataclass(frozen=True)
+class HeldBy:
+    """Instead of "your request is noted": a person already holds it, and here is who."""
+
+    holder: CaseHolder
 
 
 @dataclass(frozen=True)
@@ -152,7 +171,13 @@ class SuggestionAnswered:
 
 
 ServiceReply = (
-    Reply | StatusReport | ExportDocument | SuggestionsPage | SuggestionDetails | SuggestionAnswered
+    Reply
+    | StatusReport
+    | ExportDocument
+    | SuggestionsPage
+    | SuggestionDetails
+    | SuggestionAnswered
+    | HeldBy
 )
 
 
@@ -254,18 +279,23 @@ class ConversationService:
             resident = await self._resident(session, inbound, now)
             conversation = await self._conversation(session, resident, now)
             state = state_from_json(conversation.state, conversation.version)
-            self._keep_message(session, resident, conversation, inbound, now)
-
-            if inbound.throttled:
-                replies: tuple[ServiceReply, ...] = (
-                    (Say("slow_down"),) if inbound.throttle_notice else ()
-                )
+            message = self._keep_message(session, resident, conversation, inbound, now)
+            held = await cases.held_case(uow, resident.id)
+            if held is not None and not _reaches_the_bot(state, inbound.event):
+                # A person holds the conversation: the words go to that person, and the bot
+                # stays silent so that two voices never answer at once.
+                await session.flush()
+                await cases.record_resident_message(uow, held, message.id if message else None, now)
+                replies: tuple[ServiceReply, ...] = ()
+                turn = Turn(state, ())
+            elif inbound.throttled:
+                replies = (Say("slow_down"),) if inbound.throttle_notice else ()
                 turn = Turn(state, ())
             else:
                 turn = self.dialogue.step(state, inbound.event, now.date())
                 replies = turn.replies
             erased = await self._apply(uow, resident, conversation, turn, now)
-            replies = await self._resolve(session, resident, conversation, replies)
+            replies = await self._resolve(uow, resident, conversation, replies)
             locale = resident.locale
             if not erased:
                 await self._save(session, resident, conversation, turn.state, now)
@@ -335,23 +365,23 @@ class ConversationService:
         conversation: Conversation,
         inbound: Inbound,
         now: datetime,
-    ) -> None:
+    ) -> Message | None:
         """Every word and file a resident sends is kept; button presses carry no words."""
         if inbound.kind == "button":
-            return
-        session.add(
-            Message(
-                resident_id=resident.id,
-                idea_id=conversation.idea_id,
-                direction="in",
-                kind=inbound.kind,
-                text=inbound.text,
-                file_id=inbound.file_id,
-                channel_message_id=inbound.channel_message_id,
-                needs_human=inbound.kind in ("voice", "audio", "video_note"),
-                created_at=now,
-            )
+            return None
+        message = Message(
+            resident_id=resident.id,
+            idea_id=conversation.idea_id,
+            direction="in",
+            kind=inbound.kind,
+            text=inbound.text,
+            file_id=inbound.file_id,
+            channel_message_id=inbound.channel_message_id,
+            needs_human=inbound.kind in ("voice", "audio", "video_note"),
+            created_at=now,
         )
+        session.add(message)
+        return message
 
     # -- effects ---------------------------------------------------------------------------
 
@@ -398,22 +428,20 @@ class ConversationService:
             session.add(_event(idea, "intake_completed", now))
             if self.catalogues is not None:
                 await session.flush()
-                await suggestions.suggest_for_idea(
+                found = await suggestions.suggest_for_idea(
                     uow, idea.id, self.catalogues, now, top=SUGGESTIONS_OFFERED
                 )
+                if not found.suggestions:  # nothing in the directory: a person looks at it
+                    await cases.open_case(uow, resident.id, idea.id, "no_match", now, "dialogue")
         elif isinstance(effect, AnswerSuggestion) and effect.verdict is not Verdict.INFO:
             row = await _own_suggestion(session, resident, effect.suggestion_id)
             if row is not None:
                 await suggestions.record_response(uow, row.id, effect.verdict is Verdict.YES, now)
         elif isinstance(effect, RequestHuman):
-            session.add(
-                Case(
-                    resident_id=resident.id,
-                    idea_id=idea.id if idea else None,
-                    reason=effect.reason,
-                    status="open",
-                    opened_at=now,
-                )
+            source = "resident" if effect.reason == "asked" else "dialogue"
+            await session.flush()
+            await cases.open_case(
+                uow, resident.id, idea.id if idea else None, effect.reason, now, source
             )
             session.add(_event(idea, "handoff_requested", now, reason=effect.reason))
         elif isinstance(effect, SetLocale):
@@ -485,21 +513,27 @@ class ConversationService:
 
     async def _resolve(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         resident: Resident,
         conversation: Conversation,
         replies: Sequence[ServiceReply],
     ) -> tuple[ServiceReply, ...]:
         """Fill in the replies that need data: ideas, suggestions, the export document."""
+        session = uow.session
         out: list[ServiceReply] = []
         for reply in replies:
+            if isinstance(reply, Say) and reply.key == "human_requested":
+                holder = await _holder(uow, resident)
+                if holder is not None:  # asked again while a person already holds it
+                    out.append(HeldBy(holder))
+                    continue
             if isinstance(reply, ShowSuggestions):
                 if self.catalogues is not None:
                     out.append(await _page(session, conversation.idea_id, reply))
             elif isinstance(reply, SuggestionFeedback):
                 out.append(await _feedback(session, resident, reply))
             elif isinstance(reply, ShowStatus):
-                out.append(await _status(session, resident))
+                out.append(await _status(uow, resident))
             elif isinstance(reply, SendExport):
                 await session.flush()
                 content = await privacy.export_resident(session, resident)
@@ -563,7 +597,23 @@ async def _claim_update(session: AsyncSession, inbound: Inbound, kind: str, now:
     return True
 
 
-async def _status(session: AsyncSession, resident: Resident) -> StatusReport:
+async def _holder(uow: UnitOfWork, resident: Resident) -> CaseHolder | None:
+    held = await cases.held_case(uow, resident.id)
+    found = await cases.holder_of(uow, held) if held is not None else None
+    return CaseHolder(found.first_name, found.team) if found is not None else None
+
+
+def _reaches_the_bot(state: DialogueState, event: Event) -> bool:
+    """While a person holds the conversation, the bot still answers commands, buttons (an
+    explicit choice in its own messages: a suggestion, the /oublier or /langue menu) and the
+    typed answer to a menu a command opened; everything else is for the person."""
+    if isinstance(event, CommandIn | ButtonIn):
+        return True
+    return state.step in (Step.CONFIRM_FORGET, Step.CHOOSING_LANGUAGE)
+
+
+async def _status(uow: UnitOfWork, resident: Resident) -> StatusReport:
+    session = uow.session
     ideas = (
         await session.scalars(
             select(Idea)
@@ -571,13 +621,13 @@ async def _status(session: AsyncSession, resident: Resident) -> StatusReport:
             .order_by(Idea.created_at)
         )
     ).all()
-    cases = (
+    active = (
         await session.scalars(
             select(Case.id).where(Case.resident_id == resident.id, Case.status != "resolved")
         )
     ).all()
     lines = tuple(IdeaLine(i.ref, i.title, i.status, i.created_at, i.submitted_at) for i in ideas)
-    return StatusReport(lines, len(cases))
+    return StatusReport(lines, len(active), await _holder(uow, resident))
 
 
 async def _own_suggestion(
@@ -677,20 +727,6 @@ async def _feedback(
         email=resource.email if resource else None,
         url=resource.url if resource else None,
     )
-
-
-def _event(idea: Idea | None, kind: str, now: datetime, **data: Any) -> JourneyEvent:
-    """An anonymous milestone with the idea's non-personal dimensions, for statistics."""
-    facts: dict[str, Any] = {k: v for k, v in data.items() if v is not None}
-    if idea is not None:
-        facts.update(
-            neighbourhood=idea.neighbourhood,
-            group_type=idea.group_type,
-            themes=list(idea.themes or []),
-            source=idea.source,
-            locale=idea.locale,
-        )
-    return JourneyEvent(idea_id=idea.id if idea else None, kind=kind, occurred_at=now, data=facts)
 
 
 def _new_ref() -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from routing.case_records import CaseEvent
 from routing.records import (
     Case,
     Conversation,
@@ -35,7 +36,9 @@ async def export_resident(session: AsyncSession, resident: Resident) -> bytes:
     ideas = (await session.scalars(select(Idea).where(Idea.resident_id == resident.id))).all()
     messages = (
         await session.scalars(
-            select(Message).where(Message.resident_id == resident.id).order_by(Message.id)
+            select(Message)
+            .where(Message.resident_id == resident.id, Message.direction == "in")
+            .order_by(Message.id)
         )
     ).all()
     cases = (await session.scalars(select(Case).where(Case.resident_id == resident.id))).all()
@@ -94,6 +97,17 @@ async def export_resident(session: AsyncSession, resident: Resident) -> bytes:
 async def erase_resident(session: AsyncSession, resident: Resident, now: datetime) -> None:
     """Forget a resident: words and identity go; anonymous facts and events stay."""
     rid = resident.id
+    # Their requests to a person close, and staff notes about them go with their words.
+    their_cases = select(Case.id).where(Case.resident_id == rid).scalar_subquery()
+    await session.execute(
+        update(CaseEvent).where(CaseEvent.case_id.in_(their_cases)).values(note=None)
+    )
+    await session.execute(
+        update(Case)
+        .where(Case.resident_id == rid, Case.status != "resolved")
+        .values(status="resolved", outcome="erased", resolved_at=now, awaiting_holder_since=None)
+    )
+    await session.execute(update(Case).where(Case.resident_id == rid).values(resolution_note=None))
     await session.execute(delete(Message).where(Message.resident_id == rid))
     await session.execute(delete(OutgoingMessage).where(OutgoingMessage.resident_id == rid))
     await session.execute(

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -84,7 +85,7 @@ class Conversation(Base):
 
 
 class Message(Base):
-    """The transcript: what a resident sent (and what staff will read), kept for follow-up."""
+    """The transcript: what a resident sent ("in") and agents replied ("out", with ``staff_id``)."""
 
     __tablename__ = "messages"
     __table_args__ = (Index("ix_messages_resident_created", "resident_id", "created_at"),)
@@ -98,6 +99,10 @@ class Message(Base):
     file_id: Mapped[str | None] = mapped_column(String(256))
     channel_message_id: Mapped[int | None] = mapped_column(BigInteger)
     needs_human: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An agent's reply (direction "out", kind "agent"): who wrote it, for the transcript.
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime]
 
 
@@ -140,9 +145,23 @@ class OutgoingMessage(Base):
 
 
 class Case(Base):
-    """A request routed to people. Issue-4 work extends routing, holders and service levels."""
+    """A request routed to people (``routing.cases``): a team, maybe a holder, service levels.
+
+    At most one unresolved case per resident (a partial unique index): a second "/humain" joins
+    the request already waiting instead of queueing the same person twice.
+    """
 
     __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_status_opened_at", "status", "opened_at"),
+        Index(
+            "uq_cases_resident_active",
+            "resident_id",
+            unique=True,
+            sqlite_where=text("status != 'resolved'"),
+            postgresql_where=text("status != 'resolved'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     resident_id: Mapped[int | None] = mapped_column(
@@ -150,8 +169,23 @@ class Case(Base):
     )
     idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open|claimed|waiting|resolved
+    source: Mapped[str] = mapped_column(String(16), default="resident", server_default="resident")
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
+    holder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL"), index=True
+    )
     opened_at: Mapped[datetime]
+    queued_at: Mapped[datetime | None]  # entered the queue (opened, returned, transferred)
+    claimed_at: Mapped[datetime | None]
+    last_holder_activity_at: Mapped[datetime | None]
+    awaiting_holder_since: Mapped[datetime | None]  # the resident waits for the holder since
+    escalated_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    resolution_note: Mapped[str | None] = mapped_column(Text)
 
 
 class JourneyEvent(Base):

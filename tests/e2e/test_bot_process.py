@@ -377,7 +377,17 @@ async def test_a_kill_just_after_telegram_got_the_confirmation_loses_nothing(
                 + user.transcript()
             ) from None
         await server.settle(quiet=1.0, timeout=WAIT)
-        assert [c.method for c in server.sent()[sent_before:]] == ["sendMessage"]
+        answered = server.sent()[sent_before:]
+        uncertain = await _query(
+            database_url,
+            "SELECT count(*) FROM outgoing_messages WHERE last_error LIKE 'uncertain%'",
+        )
+        # The reply may have left just before the kill, its row still marked "sending": then
+        # Telegram's answer is truly unknown, it is sent again and the uncertainty is recorded.
+        # That is the only duplicate allowed (issue 6).
+        expected = 2 if uncertain == [(1,)] else 1
+        assert [c.method for c in answered] == ["sendMessage"] * expected, user.transcript()
+        assert len({c.params["text"] for c in answered}) == 1
         assert awa.asks("a", "tanneurs"), user.transcript()
 
 

@@ -35,7 +35,8 @@ from routing.intake import EDITABLE, SLOT_ORDER
 ROOT = Path(__file__).resolve().parents[2]
 # Same folders and keywords as the Makefile `catalogs` target (never .venv or .tools).
 SOURCES = ("declic", "bot", "console", "routing", "knowledge", "infra")
-KEYWORDS = {"N_": None}
+# N_() in Python; _() in the console's Jinja templates (Python may not call _ on a literal).
+KEYWORDS = {"N_": None, "_": None}
 POT = ROOT / "locales" / f"{DOMAIN}.pot"
 TODAY = date(2026, 11, 23)
 RUN = "run `make catalogs`, then translate what is new or fuzzy in locales/en"

@@ -1,0 +1,87 @@
+"""The JSON API under ``/api``: the same actions as the pages, for scripts and progressive pages.
+
+Authenticated by a personal token (``Authorization: Bearer dcl_…``, from `declic staff token`)
+or by the console session (then unsafe methods need the ``X-CSRF-Token`` header). Described at
+``/api/openapi.json``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
+
+from console.security import Auth, context, require_agent, require_coordinator
+from routing import staff as staff_service
+
+router = APIRouter(prefix="/api", tags=["staff"])
+
+
+class Me(BaseModel):
+    id: int
+    email: str
+    display_name: str
+    role: str
+    locale: str | None
+
+
+class AuditItem(BaseModel):
+    id: int
+    staff_id: int | None
+    staff_name: str | None
+    action: str
+    subject_type: str
+    subject_id: str | None
+    details: dict[str, Any]
+    occurred_at: datetime
+
+
+class LocaleChoice(BaseModel):
+    locale: Literal["fr", "en"] | None
+
+
+def _me(auth: Auth) -> Me:
+    s = auth.staff
+    return Me(id=s.id, email=s.email, display_name=s.display_name, role=s.role, locale=s.locale)
+
+
+@router.get("/me", response_model=Me)
+async def me(auth: Auth = Depends(require_agent)) -> Me:
+    """Who the token or session belongs to."""
+    return _me(auth)
+
+
+@router.put("/me/locale", response_model=Me)
+async def set_my_locale(
+    choice: LocaleChoice, request: Request, auth: Auth = Depends(require_agent)
+) -> Me:
+    """Choose the console's language (null: follow the browser)."""
+    async with context(request).uow_factory() as uow:
+        await staff_service.set_locale(uow, auth.staff.id, choice.locale)
+        await uow.commit()
+        staff = await staff_service.get_staff(uow, auth.staff.id)
+    assert staff is not None
+    return _me(Auth(staff, auth.via))
+
+
+@router.get("/audit", response_model=list[AuditItem])
+async def audit(
+    request: Request,
+    before: int | None = Query(None, ge=1),
+    limit: int = Query(100, ge=1, le=500),
+    subject_type: str | None = Query(None, max_length=32),
+    subject_id: str | None = Query(None, max_length=64),
+    auth: Auth = Depends(require_coordinator),
+) -> list[AuditItem]:
+    """The audit log, newest first (coordinators and admins)."""
+    async with context(request).uow_factory() as uow:
+        entries = await staff_service.list_audit(
+            uow,
+            limit=limit,
+            before_id=before,
+            subject_type=subject_type,
+            subject_id=subject_id,
+        )
+    return [AuditItem(**entry.__dict__) for entry in entries]

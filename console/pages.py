@@ -1,0 +1,284 @@
+"""Server-rendered pages: login, logout, the queue, staff accounts (admins), the audit log.
+
+Every route states the role it needs; state-changing routes are POST forms guarded by the app's
+CSRF dependency. Locale: the staff member's choice, else the browser's.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from console import words
+from console.app import render
+from console.security import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    Auth,
+    clear_session_cookie,
+    client_address,
+    context,
+    current_auth,
+    login_csrf_token,
+    new_session_token,
+    require_admin,
+    require_agent,
+    require_coordinator,
+    set_login_csrf_cookie,
+    set_session_cookie,
+    translator,
+)
+from infra.i18n import SUPPORTED
+from routing import cases as case_service
+from routing import staff as staff_service
+from routing.staff import MIN_PASSWORD_LENGTH, ROLES, StaffError
+
+router = APIRouter(include_in_schema=False)
+
+NOTICES = {"logged_out": words.LOGGED_OUT, "expired": words.SESSION_EXPIRED}
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect to another host."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/"
+    return target
+
+
+def _login_page(
+    request: Request,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+    notice: str | None = None,
+    email: str = "",
+    next_path: str = "/",
+) -> HTMLResponse:
+    token = login_csrf_token(request)
+    response = render(
+        request,
+        "login.html",
+        status_code=status_code,
+        login_csrf=token,
+        error=error,
+        notice=notice,
+        email=email,
+        next_path=safe_next(next_path),
+    )
+    set_login_csrf_cookie(context(request), response, token)
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_form(
+    request: Request,
+    next_path: str = Query("/", alias="next"),
+    notice: str | None = Query(None, alias="m"),
+    auth: Auth | None = Depends(current_auth),
+) -> Response:
+    if auth is not None:
+        return RedirectResponse(safe_next(next_path), status_code=303)
+    tr = translator(request, None)
+    message = NOTICES.get(notice or "")
+    response = _login_page(
+        request, notice=tr.gettext(message) if message else None, next_path=next_path
+    )
+    if request.cookies.get(SESSION_COOKIE):  # a stale cookie from an ended session
+        clear_session_cookie(context(request), response)
+    return response
+
+
+@router.post("/login")
+async def login(
+    request: Request,
+    email: str = Form("", max_length=254),
+    password: str = Form("", max_length=1024),
+    next_path: str = Form("/", alias="next", max_length=2000),
+) -> Response:
+    ctx = context(request)
+    settings = ctx.settings
+    tr = translator(request, None)
+    now = ctx.now()
+    window = timedelta(minutes=settings.console_login_window_minutes)
+    key = staff_service.throttle_key(email, client_address(request))
+    old_cookie = request.cookies.get(SESSION_COOKIE)
+    async with ctx.uow_factory() as uow:
+        failures = await staff_service.recent_failures(uow, key, now, window)
+        limit = settings.console_login_attempts
+        if staff_service.is_throttled(failures, now, limit=limit, window=window):
+            wait = staff_service.retry_after(failures, now, limit=limit, window=window)
+            minutes = max(1, -(-int(wait.total_seconds()) // 60))
+            return _login_page(
+                request,
+                status_code=429,
+                error=tr.gettext(words.LOGIN_THROTTLED).format(minutes=minutes),
+                email=email,
+                next_path=next_path,
+            )
+        staff = await staff_service.authenticate(uow, email, password, now)
+        if staff is None:
+            await staff_service.record_failure(uow, key, now, window)
+            await uow.commit()
+            return _login_page(
+                request,
+                status_code=401,
+                error=tr.gettext(words.LOGIN_FAILED),
+                email=email,
+                next_path=next_path,
+            )
+        await staff_service.clear_failures(uow, key)
+        # Rotation: whatever session the browser had ends; a fresh id is issued.
+        token = new_session_token()
+        await staff_service.open_session(
+            uow,
+            ctx.session_id(token),
+            staff.id,
+            now,
+            replaces=ctx.session_id(old_cookie) if old_cookie else None,
+        )
+        await staff_service.audit(uow, staff.id, "staff.login", "staff", staff.id, {}, now)
+        await uow.commit()
+    response = RedirectResponse(safe_next(next_path), status_code=303)
+    set_session_cookie(ctx, response, token)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, auth: Auth = Depends(require_agent)) -> Response:
+    ctx = context(request)
+    if auth.session_id is not None:
+        async with ctx.uow_factory() as uow:
+            await staff_service.close_session(uow, auth.session_id)
+            await staff_service.audit(
+                uow, auth.staff.id, "staff.logout", "staff", auth.staff.id, {}, ctx.now()
+            )
+            await uow.commit()
+    response = RedirectResponse("/login?m=logged_out", status_code=303)
+    clear_session_cookie(ctx, response)
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request, auth: Auth = Depends(require_agent)) -> Response:
+    """The queue, longest-waiting first, and the cases this person holds.
+
+    Ids, reasons, teams and neighbourhoods only: no resident's name or words, so listing is
+    not a view of personal data (the case page, which shows them, audits each view).
+    """
+    ctx = context(request)
+    async with ctx.uow_factory() as uow:
+        waiting = await case_service.queue(uow, auth.staff.id, ctx.now())
+        mine = await case_service.held_by(uow, auth.staff.id, ctx.now())
+    return render(request, "queue.html", waiting=waiting, mine=mine)
+
+
+@router.post("/preferences/locale")
+async def choose_locale(
+    request: Request,
+    locale: str = Form(...),
+    auth: Auth = Depends(require_agent),
+) -> Response:
+    ctx = context(request)
+    async with ctx.uow_factory() as uow:
+        await staff_service.set_locale(uow, auth.staff.id, locale if locale in SUPPORTED else None)
+        await uow.commit()
+    return RedirectResponse("/", status_code=303)
+
+
+def _staff_page(
+    request: Request,
+    members: list[staff_service.StaffView],
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+    notice: str | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
+    return render(
+        request,
+        "staff.html",
+        status_code=status_code,
+        members=members,
+        roles=ROLES,
+        min_length=MIN_PASSWORD_LENGTH,
+        error=error,
+        notice=notice,
+        form=form or {"email": "", "display_name": "", "role": "agent"},
+    )
+
+
+@router.get("/admin/staff", response_class=HTMLResponse)
+async def staff_list(request: Request, auth: Auth = Depends(require_admin)) -> Response:
+    async with context(request).uow_factory() as uow:
+        members = await staff_service.list_staff(uow)
+    return _staff_page(request, members)
+
+
+@router.post("/admin/staff", response_class=HTMLResponse)
+async def staff_create(
+    request: Request,
+    email: str = Form("", max_length=254),
+    display_name: str = Form("", max_length=128),
+    role: str = Form("agent", max_length=16),
+    password: str = Form("", max_length=1024),
+    auth: Auth = Depends(require_admin),
+) -> Response:
+    ctx = context(request)
+    tr = translator(request, auth)
+    async with ctx.uow_factory() as uow:
+        try:
+            created = await staff_service.create_staff(
+                uow,
+                email=email,
+                display_name=display_name,
+                role=role,
+                password=password,
+                now=ctx.now(),
+                created_by=auth.staff.id,
+            )
+        except StaffError as exc:
+            members = await staff_service.list_staff(uow)
+            message = tr.gettext(words.STAFF_ERRORS.get(exc.code, words.ERRORS[400][1]))
+            return _staff_page(
+                request,
+                members,
+                status_code=400,
+                error=message.format(length=MIN_PASSWORD_LENGTH),
+                form={"email": email, "display_name": display_name, "role": role},
+            )
+        await uow.commit()
+        members = await staff_service.list_staff(uow)
+    notice = tr.gettext(words.STAFF_CREATED).format(name=created.display_name)
+    return _staff_page(request, members, notice=notice)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+async def audit_log(
+    request: Request,
+    before: int | None = Query(None, ge=1),
+    staff_id: int | None = Query(None, alias="staff", ge=1),
+    subject_type: str | None = Query(None, alias="subject", max_length=32),
+    auth: Auth = Depends(require_coordinator),
+) -> Response:
+    page_size = 50
+    async with context(request).uow_factory() as uow:
+        entries = await staff_service.list_audit(
+            uow,
+            limit=page_size,
+            before_id=before,
+            staff_id=staff_id,
+            subject_type=subject_type or None,
+        )
+        members = await staff_service.list_staff(uow)
+    older = entries[-1].id if len(entries) == page_size else None
+    return render(
+        request,
+        "audit.html",
+        entries=entries,
+        members=members,
+        filters={"staff": staff_id, "subject": subject_type or ""},
+        older=older,
+    )

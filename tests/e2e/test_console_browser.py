@@ -1,0 +1,150 @@
+"""A real browser (Debian's chromium, driven by Playwright) against `declic console`.
+
+The first admin is created with `declic staff add` as an operator would, the console runs as a
+subprocess on 127.0.0.1, and the browser logs in through the form, sees the queue, logs out.
+Outside CI the test is skipped when chromium is missing; in CI it must be there.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.console import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP = 60.0  # bounded wait for the console to answer
+WAIT_MS = 15_000  # bounded wait for each browser step
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests", pytrace=False)
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _declic(*args: str, env: dict[str, str], cwd: Path, stdin: str = "") -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "declic", *args],
+        input=stdin,
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture
+def console_url(migrated_url: str, tmp_path: Path) -> Iterator[str]:
+    env = {
+        **os.environ,
+        "DECLIC_DATABASE_URL": migrated_url,
+        "DECLIC_CONSOLE_SECRET": "an-e2e-console-secret-of-some-length",
+        "DECLIC_ENVIRONMENT": "development",
+    }
+    _declic(
+        "staff", "add", "ada@example.org", "--name", "Ada Lovelace", "--role", "admin",
+        env=env, cwd=tmp_path, stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    port = _free_port()
+    log = (tmp_path / "console.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "declic", "console", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP
+        while True:
+            assert process.poll() is None, (tmp_path / "console.log").read_text()
+            try:
+                if httpx.get(url + "/login", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the console did not start in time"
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        log.close()
+
+
+def test_a_staff_member_logs_in_sees_the_queue_and_logs_out(console_url: str) -> None:
+    _require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=WAIT_MS * 2
+        )
+        try:
+            context = browser.new_context(locale="fr-FR")
+            page = context.new_page()
+            page.set_default_timeout(WAIT_MS)
+            expect.set_options(timeout=WAIT_MS)
+
+            page.goto(console_url + "/audit")
+            expect(page).to_have_url(console_url + "/login?next=/audit")
+            page.get_by_label("Adresse e-mail").fill("ada@example.org")
+            page.get_by_label("Mot de passe").fill("pas le bon mot de passe")
+            page.get_by_role("button", name="Se connecter").click()
+            expect(page.get_by_role("alert")).to_contain_text("mot de passe incorrect")
+
+            page.get_by_label("Mot de passe").fill(PASSWORD)
+            page.get_by_role("button", name="Se connecter").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Journal d'audit")
+            expect(page.locator("table")).to_contain_text("staff.login")
+
+            page.get_by_role("link", name="File d'attente").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("File d'attente")
+            expect(page.get_by_text("Bonjour Ada !")).to_be_visible()
+            session = next(c for c in context.cookies() if c["name"] == "declic_session")
+            assert session["httpOnly"] and session["sameSite"] == "Lax"
+
+            page.get_by_role("button", name="Se déconnecter").click()
+            expect(page).to_have_url(console_url + "/login?m=logged_out")
+            expect(page.get_by_role("status")).to_contain_text("Vous êtes déconnecté·e")
+            page.goto(console_url + "/")
+            expect(page).to_have_url(console_url + "/login")
+        finally:
+            browser.close()

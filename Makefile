@@ -43,3 +43,4 @@ catalogs: install
 bench: install
 	.venv/bin/python -m bench.intake_latency
 	.venv/bin/python -m bench.matching
+	.venv/bin/python -m bench.sprint_planner

@@ -18,6 +18,7 @@ from bot.polling import ConfirmingPoller
 from bot.routers import get_routers
 from routing.conversation import ConversationService
 from routing.outbox import OutboxSender
+from routing.staff_group import StaffGroupService
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
@@ -29,13 +30,16 @@ def make_bot(token: str, api_url: str) -> Bot:
 
 
 def build_dispatcher(
-    service: ConversationService, outbox: OutboxSender, flood: FloodGuard
+    service: ConversationService,
+    outbox: OutboxSender,
+    flood: FloodGuard,
+    staff_group: StaffGroupService | None = None,
 ) -> Dispatcher:
-    dp = Dispatcher(service=service, outbox=outbox)
+    dp = Dispatcher(service=service, outbox=outbox, staff_group=staff_group)
     dp.update.outer_middleware(UpdateIdMiddleware())
     dp.update.outer_middleware(ChatOrder())
     dp.message.middleware(flood)
-    dp.include_routers(*get_routers())
+    dp.include_routers(*get_routers(staff_group.group.chat_id if staff_group else None))
     return dp
 
 
@@ -45,12 +49,13 @@ async def run_polling(
     outbox: OutboxSender,
     flood: FloodGuard,
     poll_timeout: int = 25,
+    staff_group: StaffGroupService | None = None,
 ) -> None:
     """Long polling until SIGTERM/SIGINT; the outbox keeps draining beside it.
 
     Updates are confirmed to Telegram only after they are handled (see ``bot.polling``).
     """
-    dp = build_dispatcher(service, outbox, flood)
+    dp = build_dispatcher(service, outbox, flood, staff_group)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

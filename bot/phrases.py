@@ -144,6 +144,7 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("after_submit", "new"): N_("Une nouvelle idée"),
     ("after_submit", "human"): N_("Parler à quelqu'un"),
     ("after_submit", "more"): N_("Voir d'autres pistes"),
+    ("after_submit", "sprint"): N_("Réserver un sprint de deux jours"),
     ("forget_confirm", "yes"): N_("Oui, tout effacer"),
     ("forget_confirm", "no"): N_("Non, garder"),
     ("language", "fr"): N_("Français"),
@@ -246,3 +247,21 @@ KIND_ICONS: dict[str | None, str] = {
 }
 EXPORT_CAPTION = N_("Voici tout ce que je garde sur toi, dans un fichier.")
 TRUNCATED = N_("(message raccourci)")
+
+
+# -- the staff group (colleagues: vouvoiement) ---------------------------------------------------
+
+GROUP_TOAST: dict[str, str] = {
+    "claimed": N_("C'est à vous : la personne sait que vous prenez sa demande."),
+    "yours": N_("Vous avez déjà cette demande."),
+    "taken": N_("Déjà prise par {name}."),
+    "taken_anonymous": N_("Cette demande est déjà prise."),
+    "closed": N_("Cette demande est close."),
+    "not_linked": N_(
+        "Associez d'abord votre compte Telegram à la console "
+        "(declic staff telegram VOTRE_EMAIL {telegram_id})."
+    ),
+    "not_allowed": N_("Cette demande revient à une autre équipe : voyez avec la coordination."),
+    "unknown_case": N_("Cette demande n'existe plus."),
+    "forged": N_("Ce bouton n'est pas valide."),
+}

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from bot import phrases
+from bot import phrases, sprint_render
 from bot.callbacks import DialogueCb
 from infra.i18n import Translator
 from routing.conversation import (
@@ -30,6 +30,7 @@ from routing.conversation import (
 from routing.dialogue import Action, Ask, Menu, Option, Say, Summary, Understood, Verdict
 from routing.intake import Draft, Slot
 from routing.reasons import LABELS, render_reason
+from routing.sprint_conversation import SprintBooked, SprintCancelled, SprintGone, SprintOptionsPage
 
 log = logging.getLogger(__name__)
 TELEGRAM_LIMIT = 4096
@@ -93,6 +94,11 @@ class Renderer:
                 out.extend(_messages(lead, None))
                 lead = []
                 out.append(_document(t, reply))
+            elif isinstance(reply, SprintOptionsPage | SprintBooked | SprintCancelled | SprintGone):
+                parts, keyboard, documents = sprint_render.render(t, reply, lead)
+                out.extend(_messages(parts, keyboard))
+                out.extend(documents)
+                lead = []
         if lead:
             out.extend(_messages(lead, None))
         return out

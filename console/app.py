@@ -184,7 +184,7 @@ def create_app(
 ) -> FastAPI:
     """The console over one database. Without ``DECLIC_CONSOLE_SECRET`` (development only: the
     settings refuse it in production) sessions are keyed by a random secret and end at restart."""
-    from console import api, pages
+    from console import api, case_api, case_pages, pages
 
     if session_key is None:
         secret = settings.console_secret.get_secret_value() if settings.console_secret else ""
@@ -201,7 +201,9 @@ def create_app(
     app.state.templates = templates()
     _install_error_pages(app)
     app.include_router(pages.router)
+    app.include_router(case_pages.router)
     app.include_router(api.router)
+    app.include_router(case_api.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders)
     return app

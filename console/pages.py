@@ -31,6 +31,7 @@ from console.security import (
     translator,
 )
 from infra.i18n import SUPPORTED
+from routing import case_desk
 from routing import cases as case_service
 from routing import staff as staff_service
 from routing.staff import MIN_PASSWORD_LENGTH, ROLES, StaffError
@@ -162,17 +163,49 @@ async def logout(request: Request, auth: Auth = Depends(require_agent)) -> Respo
 
 
 @router.get("/", response_class=HTMLResponse)
-async def home(request: Request, auth: Auth = Depends(require_agent)) -> Response:
-    """The queue, longest-waiting first, and the cases this person holds.
+async def home(
+    request: Request,
+    team: str = Query("", max_length=12),
+    status: str = Query("", max_length=12),
+    auth: Auth = Depends(require_agent),
+) -> Response:
+    """The queue, longest-waiting first, and the cases this person holds; filters by team and
+    status (open, claimed, waiting).
 
     Ids, reasons, teams and neighbourhoods only: no resident's name or words, so listing is
     not a view of personal data (the case page, which shows them, audits each view).
     """
     ctx = context(request)
+    tr = translator(request, auth)
+    team_id = int(team) if team.isdigit() else None
+    status = status if status in case_service.ACTIVE else ""
     async with ctx.uow_factory() as uow:
-        waiting = await case_service.queue(uow, auth.staff.id, ctx.now())
+        if team_id is None and status in ("", case_service.OPEN):
+            waiting = await case_service.queue(uow, auth.staff.id, ctx.now())
+        else:
+            waiting = await case_desk.board(
+                uow,
+                auth.staff.id,
+                auth.staff.role,
+                ctx.now(),
+                status=status or case_service.OPEN,
+                team_id=team_id,
+            )
         mine = await case_service.held_by(uow, auth.staff.id, ctx.now())
-    return render(request, "queue.html", waiting=waiting, mine=mine)
+        teams = await case_service.teams(uow)
+    notice = words.CASE_NOTICES.get(request.query_params.get("m", ""))
+    error = words.CASE_ERRORS.get(request.query_params.get("e", ""))
+    return render(
+        request,
+        "queue.html",
+        waiting=waiting,
+        mine=mine,
+        teams=teams,
+        filters={"team": team_id, "status": status},
+        status_labels={k: tr.gettext(v) for k, v in words.CASE_STATUS.items()},
+        notice=tr.gettext(notice) if notice else None,
+        error=tr.gettext(error) if error else None,
+    )
 
 
 @router.post("/preferences/locale")

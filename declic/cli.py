@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from declic import directory_cli, staff_cli
+from declic import directory_cli, sprint_cli, staff_cli
 from infra.settings import SettingsError, load_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -16,6 +16,7 @@ db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 app.add_typer(db_app, name="db")
 directory_cli.register(app)
 staff_cli.register(app)
+sprint_cli.register(app)
 
 
 @db_app.command("upgrade")
@@ -61,6 +62,16 @@ def bot() -> None:
     settings = load_settings()
     _configure_logging(quiet=False)
     asyncio.run(runtime.run_bot(settings))
+
+
+@app.command()
+def scheduler() -> None:
+    """Run the scheduled jobs alone (service levels: escalations, silent holders)."""
+    from declic.scheduling import run_scheduler_alone  # no aiogram: the scheduler needs none
+
+    settings = load_settings()
+    _configure_logging(quiet=False)
+    asyncio.run(run_scheduler_alone(settings))
 
 
 def _configure_logging(*, quiet: bool) -> None:

@@ -16,6 +16,7 @@ from bot.middlewares import FloodGuard
 from bot.render import Renderer
 from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalScreen, run_terminal
+from declic.scheduling import make_scheduler, stop_scheduler
 from infra.clock import Clock, SystemClock
 from infra.db import make_engine
 from infra.migrate import ensure_schema
@@ -27,7 +28,9 @@ from knowledge.territory import Gazetteer, load_gazetteer
 from routing.conversation import ConversationService
 from routing.dialogue import Dialogue
 from routing.extraction import Extractor
+from routing.group_posts import staff_group_of
 from routing.outbox import OutboxSender
+from routing.staff_group import StaffGroupService
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,7 @@ async def build_core(
         renderer,
         settings.locale,
         catalogues=CatalogueCache(gazetteer),
+        staff_group=staff_group_of(settings),
     )
     return Core(settings, engine, uow_factory, clock, gazetteer, service)
 
@@ -80,9 +84,24 @@ async def run_bot(settings: Settings) -> None:
     bot = make_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
     outbox = OutboxSender(core.uow_factory, core.clock, telegram_delivery(bot), "telegram")
     flood = FloodGuard(settings.flood_messages, settings.flood_window_seconds)
+    group = staff_group_of(settings)
+    staff_group = StaffGroupService(core.uow_factory, core.clock, group) if group else None
+    # Service levels run beside polling and the outbox; what they post, the outbox sends.
+    scheduler = make_scheduler(
+        core.uow_factory, core.clock, settings, after_run=lambda _report: outbox.wake()
+    )
+    scheduler.start()
     try:
-        await run_polling(bot, core.service, outbox, flood, settings.poll_timeout_seconds)
+        await run_polling(
+            bot,
+            core.service,
+            outbox,
+            flood,
+            settings.poll_timeout_seconds,
+            staff_group=staff_group,
+        )
     finally:
+        await stop_scheduler(scheduler)
         await core.close()
 
 

@@ -1,4 +1,4 @@
-"""`declic staff add|token` (accounts, personal API tokens) and `declic console` (the web console).
+"""`declic staff add|token|telegram` (accounts, API tokens, Telegram links) and `declic console`.
 
 Heavy imports stay inside the commands so that `declic --help` stays fast.
 """
@@ -114,6 +114,37 @@ def token_command(
     typer.echo(
         "Send it as `Authorization: Bearer <token>` to /api. It is shown only once.", err=True
     )
+
+
+@staff_app.command("telegram")
+def telegram_command(
+    email: str = typer.Argument(..., help="Whose Telegram account."),
+    telegram_user_id: int = typer.Argument(
+        ..., help="Their numeric Telegram user id (0 unlinks the account)."
+    ),
+) -> None:
+    """Link a staff account to its Telegram account, to claim cases in the staff group."""
+    settings = load_settings()
+
+    async def run() -> str | None:
+        from routing.staff import StaffError, link_telegram
+
+        async with _database(settings) as (uow_factory, now), uow_factory() as uow:
+            try:
+                await link_telegram(uow, email, telegram_user_id or None, now)
+            except StaffError as exc:
+                return str(exc)
+            await uow.commit()
+        return None
+
+    problem = asyncio.run(run())
+    if problem:
+        typer.echo(f"Nothing was changed: {problem}", err=True)
+        raise typer.Exit(1)
+    if telegram_user_id:
+        typer.echo(f"Linked {email} to Telegram user {telegram_user_id}.")
+    else:
+        typer.echo(f"Unlinked {email} from Telegram.")
 
 
 def console_command(

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     case_work_days: list[int] = Field(default=[0, 1, 2, 3, 4])  # 0 = Monday
     case_holidays_country: str | None = "FR"  # public holidays off ("" for none)
     case_holidays_subdivision: str | None = None  # e.g. "57" for Moselle's extra days
+    # How often the scheduler enforces service levels (escalations, silent holders).
+    service_level_interval_seconds: float = Field(default=60.0, gt=0)
+    # Optional Telegram staff group (a supergroup's chat id, negative): new and escalated
+    # cases are posted there with a "Je prends" button.
+    staff_group_id: int | None = None
     # Staff console: where it listens, when an unused session ends, how many failed logins
     # (per email and client address) are allowed in the window before a pause.
     console_host: str = "127.0.0.1"
@@ -61,6 +66,16 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("staff_group_id")
+    @classmethod
+    def _group_chat(cls, value: int | None) -> int | None:
+        if value is not None and value >= 0:
+            raise ValueError(
+                "a group's chat id is negative (a supergroup's starts with -100); "
+                "a positive id is a person's private chat"
+            )
         return value
 
     @field_validator("database_url")

@@ -2,7 +2,7 @@
 
 from infra.orm import Base
 from knowledge import records as knowledge_records
-from routing import case_records, match_records
+from routing import case_records, match_records, sprint_records
 from routing import records as routing_records
 from routing import staff as staff_records
 
@@ -12,5 +12,6 @@ __all__ = [
     "knowledge_records",
     "match_records",
     "routing_records",
+    "sprint_records",
     "staff_records",
 ]

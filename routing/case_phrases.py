@@ -7,6 +7,11 @@ a transport. French source, tutoiement; translations in ``locales/en``.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_timedelta
+
 from infra.i18n import N_, Translator
 
 SIGNATURE = N_("— {name}, équipe {team}")
@@ -52,3 +57,67 @@ def handed_back(locale: str, name: str) -> str:
 
 def resolved(locale: str) -> str:
     return Translator(locale).gettext(RESOLVED)
+
+
+# -- the staff group (Telegram): colleagues, so *vouvoiement*; never a resident's name or words --
+
+GROUP_NEW = N_("🆕 Nouvelle demande #{number}")
+GROUP_ESCALATED = N_("⏰ Demande #{number} toujours sans preneur après {waited} de temps ouvré")
+GROUP_RETURNED = N_("↩️ Demande #{number} de nouveau libre : sans réponse depuis {waited}")
+GROUP_REASON = N_("Motif : {reason}")
+GROUP_NEIGHBOURHOOD = N_("Quartier : {neighbourhood}")
+GROUP_NO_NEIGHBOURHOOD = N_("Quartier : non précisé")
+GROUP_TEAM = N_("Équipe : {team}")
+GROUP_NO_TEAM = N_("Équipe : aucune, pour la coordination")
+GROUP_OPENED = N_("Reçue le {when}")
+GROUP_CLAIM_BUTTON = N_("Je prends")
+GROUP_TAKEN_BY = N_("✋ Prise en charge par {name}")
+GROUP_REASONS: dict[str, str] = {
+    "asked": N_("la personne demande à parler à quelqu'un"),
+    "voice": N_("un message vocal à écouter"),
+    "no_match": N_("rien ne correspond dans l'annuaire"),
+    "blocked": N_("le projet est bloqué"),
+    "legal": N_("une question juridique"),
+    "agent": N_("ouverte par un membre de l'équipe"),
+}
+
+
+def group_post(
+    locale: str,
+    tz: ZoneInfo,
+    *,
+    kind: str,
+    number: int,
+    reason: str,
+    neighbourhood: str | None,
+    team: str | None,
+    opened_at: datetime,
+    waited_minutes: int = 0,
+) -> str:
+    """A case as the staff group sees it: number, reason, quartier, team and when it arrived.
+    ``kind`` is "new", "escalated" or "returned"."""
+    t = Translator(locale, tz)
+    waited = format_timedelta(
+        timedelta(minutes=max(waited_minutes, 1)), threshold=1.5, locale=t.locale
+    )
+    title = {"new": GROUP_NEW, "escalated": GROUP_ESCALATED, "returned": GROUP_RETURNED}[kind]
+    reason_words = t.gettext(GROUP_REASONS[reason]) if reason in GROUP_REASONS else reason
+    lines = [
+        t.gettext(title).format(number=number, waited=waited),
+        t.gettext(GROUP_REASON).format(reason=reason_words),
+        t.gettext(GROUP_NEIGHBOURHOOD).format(neighbourhood=neighbourhood)
+        if neighbourhood
+        else t.gettext(GROUP_NO_NEIGHBOURHOOD),
+        t.gettext(GROUP_TEAM).format(team=team) if team else t.gettext(GROUP_NO_TEAM),
+        t.gettext(GROUP_OPENED).format(when=t.datetime(opened_at, "short")),
+    ]
+    return "\n".join(lines)
+
+
+def group_claim_button(locale: str) -> str:
+    return Translator(locale).gettext(GROUP_CLAIM_BUTTON)
+
+
+def group_taken_by(locale: str, name: str, team: str | None) -> str:
+    who = f"{name} ({team})" if team else name
+    return Translator(locale).gettext(GROUP_TAKEN_BY).format(name=who)

@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from infra.settings import Settings
 from infra.uow import UnitOfWork
-from routing import case_phrases
+from routing import case_phrases, group_posts
 from routing.case_policy import Rule, TeamScope, WorkingHours, choose_team, french_working_hours
 from routing.case_records import CaseEvent, RoutingRule, Team, TeamMember
 from routing.journey import journey_event
@@ -153,9 +153,10 @@ async def open_case(
     now: datetime,
     source: str,
     opened_by: int | None = None,
+    staff_group: group_posts.StaffGroup | None = None,
 ) -> Case:
     """Open a case routed to a team, or return the resident's case that is already active
-    (a person asking twice is still one request)."""
+    (a person asking twice is still one request). A new case is posted to ``staff_group``."""
     if source not in SOURCES:
         raise InvalidRequest(f"unknown case source {source!r}")
     session = uow.session
@@ -207,6 +208,8 @@ async def open_case(
         )
     )
     await session.flush()
+    if staff_group is not None:
+        await group_posts.announce(uow, case, staff_group, "new", now)
     return case
 
 
@@ -544,6 +547,7 @@ async def enforce_service_levels(
     has left the resident waiting too long goes back to the queue. Time off does not count,
     so a request sent at night waits for the morning and is never dropped."""
     hours = working_hours(settings)
+    group = group_posts.staff_group_of(settings)
     session = uow.session
     locking = uow.dialect == "postgresql"
     unclaimed = select(Case).where(Case.status == OPEN, Case.escalated_at.is_(None))
@@ -557,16 +561,29 @@ async def enforce_service_levels(
         if hours.add(since, settings.case_escalate_after_working_minutes) <= now:
             case.escalated_at = now
             waited = round(hours.between(since, now))
-            session.add(_case_event(case, "escalated", now, working_minutes=waited))
+            event = _case_event(case, "escalated", now, working_minutes=waited)
+            session.add(event)
             escalated.append(case.id)
+            if group is not None:  # coordinators see it in the group too
+                await session.flush()
+                await group_posts.announce(
+                    uow, case, group, "escalated", now, waited_minutes=waited, tag=event.id
+                )
     returned: list[int] = []
     for case in (await session.scalars(silent.order_by(Case.id))).all():
         assert case.awaiting_holder_since is not None
         if hours.add(case.awaiting_holder_since, settings.case_holder_silence_minutes) <= now:
             holder = case.holder_id
+            waited = round(hours.between(case.awaiting_holder_since, now))
             _back_to_queue(case, now)
-            session.add(_case_event(case, "returned_to_queue", now, holder=holder))
+            event = _case_event(case, "returned_to_queue", now, holder=holder)
+            session.add(event)
             returned.append(case.id)
+            if group is not None:
+                await session.flush()
+                await group_posts.announce(
+                    uow, case, group, "returned", now, waited_minutes=waited, tag=event.id
+                )
     await session.flush()
     return ServiceLevelReport(tuple(escalated), tuple(returned))
 
@@ -674,6 +691,7 @@ async def _take(
     minutes = round((now - case.opened_at).total_seconds() / 60)
     session.add(journey_event(idea, "case_claimed", now, minutes=minutes, reason=case.reason))
     await _tell_holder(uow, case, staff, event, now)
+    await group_posts.taken(uow, case, staff, await _team_name(uow, case), event.id, now)
     return True
 
 

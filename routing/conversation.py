@@ -24,13 +24,15 @@ from infra.i18n import pick_locale
 from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
 from knowledge.store import CatalogueCache, resource_of
-from routing import cases, privacy, suggestions
+from routing import cases, privacy, sprint_conversation, suggestions
 from routing.dialogue import (
     SUGGESTIONS_PER_PAGE,
     AnswerSuggestion,
     AppendNote,
+    BookSprint,
     ButtonIn,
     CancelDraft,
+    CancelSprint,
     CommandIn,
     Dialogue,
     DialogueState,
@@ -43,6 +45,7 @@ from routing.dialogue import (
     Say,
     SendExport,
     SetLocale,
+    ShowSprintOptions,
     ShowStatus,
     ShowSuggestions,
     StartDraft,
@@ -52,6 +55,7 @@ from routing.dialogue import (
     Turn,
     Verdict,
 )
+from routing.group_posts import StaffGroup
 from routing.intake import Draft
 from routing.journey import journey_event as _event
 from routing.match_records import Suggestion as SuggestionRow
@@ -178,6 +182,7 @@ ServiceReply = (
     | SuggestionDetails
     | SuggestionAnswered
     | HeldBy
+    | sprint_conversation.SprintReply
 )
 
 
@@ -221,6 +226,7 @@ class ConversationService:
         renderer: Renderer,
         default_locale: str = "fr",
         catalogues: CatalogueCache | None = None,
+        staff_group: StaffGroup | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
@@ -228,6 +234,7 @@ class ConversationService:
         self.renderer = renderer
         self.default_locale = default_locale
         self.catalogues = catalogues  # None: no directory, so no suggestions
+        self.staff_group = staff_group  # None: no Telegram staff group to post new cases to
 
     async def handle(self, inbound: Inbound) -> Outcome:
         """Handle one event; if that fails, keep the message and apologise instead."""
@@ -432,7 +439,15 @@ class ConversationService:
                     uow, idea.id, self.catalogues, now, top=SUGGESTIONS_OFFERED
                 )
                 if not found.suggestions:  # nothing in the directory: a person looks at it
-                    await cases.open_case(uow, resident.id, idea.id, "no_match", now, "dialogue")
+                    await cases.open_case(
+                        uow,
+                        resident.id,
+                        idea.id,
+                        "no_match",
+                        now,
+                        "dialogue",
+                        staff_group=self.staff_group,
+                    )
         elif isinstance(effect, AnswerSuggestion) and effect.verdict is not Verdict.INFO:
             row = await _own_suggestion(session, resident, effect.suggestion_id)
             if row is not None:
@@ -441,7 +456,13 @@ class ConversationService:
             source = "resident" if effect.reason == "asked" else "dialogue"
             await session.flush()
             await cases.open_case(
-                uow, resident.id, idea.id if idea else None, effect.reason, now, source
+                uow,
+                resident.id,
+                idea.id if idea else None,
+                effect.reason,
+                now,
+                source,
+                staff_group=self.staff_group,
             )
             session.add(_event(idea, "handoff_requested", now, reason=effect.reason))
         elif isinstance(effect, SetLocale):
@@ -532,6 +553,17 @@ class ConversationService:
                     out.append(await _page(session, conversation.idea_id, reply))
             elif isinstance(reply, SuggestionFeedback):
                 out.append(await _feedback(session, resident, reply))
+            elif isinstance(reply, ShowSprintOptions | BookSprint | CancelSprint):
+                out.append(
+                    await sprint_conversation.resolve(
+                        uow,
+                        resident,
+                        conversation.idea_id,
+                        reply,
+                        self.clock.now(),
+                        self.dialogue.extractor.gazetteer,
+                    )
+                )
             elif isinstance(reply, ShowStatus):
                 out.append(await _status(uow, resident))
             elif isinstance(reply, SendExport):

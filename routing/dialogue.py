@@ -132,6 +132,7 @@ class Action(StrEnum):
     LANGUAGE = "l"
     NEXT = "n"
     SUGGESTION = "g"  # value "<suggestion id>.<verdict>"; never stale (see _suggestion_button)
+    SPRINT = "p"  # value "b.<idea>.<yyyymmdd>.<room>", "r.<idea>" or "c.<idea>"; never stale
 
 
 class Verdict(StrEnum):
@@ -144,6 +145,14 @@ class Verdict(StrEnum):
 
 SUGGESTIONS_PER_PAGE = 3
 SUGGESTION_ID = re.compile(r"[0-9]{1,12}")  # ASCII digits only: isdigit() accepts "١٧"
+SPRINT_BOOK = re.compile(r"b\.([0-9]{1,12})\.([0-9]{8})\.([0-9]{1,12})")
+SPRINT_IDEA = re.compile(r"([rc])\.([0-9]{1,12})")
+ORDINALS = {
+    "1": 1, "2": 2, "3": 3, "premier": 1, "premiere": 1, "deuxieme": 2, "second": 2,
+    "seconde": 2, "troisieme": 3, "first": 1, "third": 3, "un": 1, "une": 1, "deux": 2,
+    "trois": 3, "two": 2, "three": 3,
+}  # fmt: skip
+ORDINAL_FILLERS = frozenset({"la", "le", "l", "option", "the", "one", "choix", "je", "prends"})
 
 
 # ---- events -------------------------------------------------------------------------------
@@ -246,6 +255,32 @@ class SuggestionFeedback:
 
 
 @dataclass(frozen=True)
+class ShowSprintOptions:
+    """Filled in by the service: the planner's options for a two-day sprint, as buttons.
+    ``idea_id`` None: the conversation's current idea."""
+
+    idea_id: int | None = None
+
+
+@dataclass(frozen=True)
+class BookSprint:
+    """Filled in by the service: confirm an option, chosen by its button (day and room) or by
+    its place in the list just shown (``index``, 1-based, re-planned)."""
+
+    idea_id: int | None = None
+    day1: date | None = None
+    room_id: int | None = None
+    index: int | None = None
+
+
+@dataclass(frozen=True)
+class CancelSprint:
+    """Filled in by the service: cancel the idea's confirmed sprint."""
+
+    idea_id: int
+
+
+@dataclass(frozen=True)
 class ShowStatus:
     """Filled in by the service with the resident's ideas."""
 
@@ -265,6 +300,9 @@ Reply = (
     | SendExport
     | ShowSuggestions
     | SuggestionFeedback
+    | ShowSprintOptions
+    | BookSprint
+    | CancelSprint
 )
 
 # ---- effects -------------------------------------------------------------------------------
@@ -344,6 +382,7 @@ class DialogueState:
     back_step: Step | None = None
     back_pending: Slot | None = None
     shown: int = 0  # suggestions of the submitted idea already shown
+    sprint_menu: bool = False  # sprint options were just shown: "la première" picks one
 
 
 @dataclass(frozen=True)
@@ -455,8 +494,8 @@ class Dialogue:
         return Turn(new, (*lead, menu))
 
     def _after_submit_menu(self, state: DialogueState, lead: tuple[Reply, ...]) -> Turn:
-        new = replace(state, version=state.version + 1)
-        return Turn(new, (*lead, _after_submit(new.version)))
+        new = replace(state, version=state.version + 1, sprint_menu=False)
+        return Turn(new, (*lead, _after_submit(new.version, _sprintable(new))))
 
     def _reask(
         self, state: DialogueState, lead: tuple[Reply, ...] = (), effects: tuple[Effect, ...] = ()
@@ -513,6 +552,11 @@ class Dialogue:
         if step is Step.SUBMITTED:
             if _asks_for_more(text):
                 return self._more_suggestions(state)
+            choice = _ordinal(text) if state.sprint_menu else None
+            if choice is not None:
+                return Turn(replace(state, sprint_menu=False), (BookSprint(index=choice),))
+            if _sprintable(state) and "sprint" in tokens(text):
+                return self._sprint_options(state)
             turn = self._after_submit_menu(state, (Say("note_added"),))
             return Turn(turn.state, turn.replies, (AppendNote(text),))
         if step is Step.ASKING and state.pending is not None:
@@ -604,6 +648,8 @@ class Dialogue:
     def _button(self, state: DialogueState, event: ButtonIn) -> Turn:
         if event.action == Action.SUGGESTION:
             return self._suggestion_button(state, event.value)
+        if event.action == Action.SPRINT:
+            return self._sprint_button(state, event.value)
         if event.version != state.version:
             return self._reask(state, (Say("stale_button"),))
         action = event.action
@@ -640,7 +686,33 @@ class Dialogue:
                 return self._reask(state, (Say("human_requested"),), (RequestHuman("asked"),))
             if event.value == "more":
                 return self._more_suggestions(state)
+            if event.value == "sprint" and _sprintable(state):
+                return self._sprint_options(state)
         return self._reask(state, (Say("button_unknown"),))
+
+    def _sprint_options(self, state: DialogueState, idea_id: int | None = None) -> Turn:
+        new = replace(state, sprint_menu=True, version=state.version + 1)
+        return Turn(new, (ShowSprintOptions(idea_id),))
+
+    def _sprint_button(self, state: DialogueState, value: str) -> Turn:
+        """Sprint buttons carry their idea, dates and room, so they stay valid whatever was said
+        since; the service checks the idea is the resident's and the option still free."""
+        book = SPRINT_BOOK.fullmatch(value)
+        if book:
+            raw = book.group(2)
+            try:
+                day = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+            except ValueError:
+                return self._reask(state, (Say("button_unknown"),))
+            reply = BookSprint(int(book.group(1)), day, int(book.group(3)))
+            return Turn(replace(state, sprint_menu=False), (reply,))
+        other = SPRINT_IDEA.fullmatch(value)
+        if other is None:
+            return self._reask(state, (Say("button_unknown"),))
+        idea_id = int(other.group(2))
+        if other.group(1) == "r":
+            return self._sprint_options(state, idea_id)
+        return Turn(replace(state, sprint_menu=False), (CancelSprint(idea_id),))
 
     def _suggestion_button(self, state: DialogueState, value: str) -> Turn:
         """Suggestion buttons stay valid whatever was said since: a resident may scroll back
@@ -659,7 +731,7 @@ class Dialogue:
     def _more_suggestions(self, state: DialogueState) -> Turn:
         new = replace(state, shown=state.shown + SUGGESTIONS_PER_PAGE, version=state.version + 1)
         page = ShowSuggestions(new.shown, SUGGESTIONS_PER_PAGE, new.version)
-        return Turn(new, (page, _after_submit(new.version)))
+        return Turn(new, (page, _after_submit(new.version, _sprintable(new))))
 
     def _answer(self, state: DialogueState, slot: Slot, value: str) -> Turn:
         draft = state.draft
@@ -703,7 +775,8 @@ class Dialogue:
             version=state.version + 1,
         )
         page = ShowSuggestions(0, SUGGESTIONS_PER_PAGE, new.version)
-        return Turn(new, (Say("submitted"), page, _after_submit(new.version)), (SubmitIdea(),))
+        menu = _after_submit(new.version, _sprintable(new))
+        return Turn(new, (Say("submitted"), page, menu), (SubmitIdea(),))
 
     def _forget_answer(self, state: DialogueState, value: str) -> Turn:
         if value == "yes":
@@ -818,9 +891,26 @@ class Dialogue:
         return self._reask(state, (Say("unsupported"),))
 
 
-def _after_submit(version: int) -> Menu:
-    """What next, once the idea is sent: a person is always one button away."""
+def _after_submit(version: int, sprint: bool = False) -> Menu:
+    """What next, once the idea is sent: a person is always one button away; an idea with
+    needs can book a two-day sprint."""
+    if sprint:
+        return Menu(
+            "after_submit", Action.NEXT, (Option("sprint"), Option("new"), Option("human")), version
+        )
     return Menu("after_submit", Action.NEXT, (Option("new"), Option("human")), version)
+
+
+def _sprintable(state: DialogueState) -> bool:
+    return state.step is Step.SUBMITTED and bool(state.draft.needs)
+
+
+def _ordinal(text: str) -> int | None:
+    """ "1", "la première", "the second one" → 1, 1, 2; anything else None."""
+    words = [w for w in tokens(text) if w not in ORDINAL_FILLERS]
+    if len(words) != 1:
+        return None
+    return ORDINALS.get(words[0])
 
 
 MORE_WORDS = frozenset({"autre", "encore", "plus", "suite", "piste", "more", "other", "next"})

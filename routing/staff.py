@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ForeignKey,
     Index,
@@ -58,6 +59,8 @@ class StaffMember(Base):
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]
+    # Their Telegram account, to claim cases from the staff group ("Je prends").
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
 
 
 class ApiToken(Base):
@@ -471,6 +474,48 @@ async def revoke_token(uow: UnitOfWork, token_id: int, now: datetime) -> bool:
         return False
     row.revoked_at = now
     return True
+
+
+# -- Telegram accounts (the staff group) -------------------------------------------------------
+
+
+async def link_telegram(
+    uow: UnitOfWork,
+    email: str,
+    telegram_user_id: int | None,
+    now: datetime,
+    *,
+    linked_by: int | None = None,
+) -> StaffView:
+    """Link (or, with None, unlink) a staff member's Telegram account; audited, caller commits.
+    One Telegram account belongs to one staff member at most."""
+    row = await _by_email(uow, email)
+    if row is None:
+        raise StaffError("unknown_staff", f"No staff account for {normalise_email(email)}.")
+    if telegram_user_id is not None:
+        if telegram_user_id <= 0:
+            raise StaffError("bad_telegram_id", "A Telegram user id is a positive number.")
+        other = await staff_by_telegram(uow, telegram_user_id, active_only=False)
+        if other is not None and other.id != row.id:
+            raise StaffError(
+                "telegram_taken", "This Telegram account is already linked to another account."
+            )
+    row.telegram_user_id = telegram_user_id
+    await uow.flush()
+    action = "staff.telegram_linked" if telegram_user_id is not None else "staff.telegram_unlinked"
+    await audit(uow, linked_by, action, "staff", row.id, {}, now)
+    return _view(row)
+
+
+async def staff_by_telegram(
+    uow: UnitOfWork, telegram_user_id: int, *, active_only: bool = True
+) -> StaffMember | None:
+    row = await uow.session.scalar(
+        select(StaffMember).where(StaffMember.telegram_user_id == telegram_user_id)
+    )
+    if row is None or (active_only and not row.active):
+        return None
+    return row
 
 
 # -- audit log ----------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ def state_to_json(state: DialogueState) -> dict[str, Any]:
         "back_step": state.back_step.value if state.back_step else None,
         "back_pending": state.back_pending.value if state.back_pending else None,
         "shown": state.shown,
+        "sprint_menu": state.sprint_menu,
     }
 
 
@@ -65,4 +66,5 @@ def state_from_json(data: dict[str, Any], version: int) -> DialogueState:
         back_step=Step(data["back_step"]) if data.get("back_step") else None,
         back_pending=Slot(data["back_pending"]) if data.get("back_pending") else None,
         shown=int(data.get("shown") or 0),
+        sprint_menu=bool(data.get("sprint_menu")),
     )

@@ -11,6 +11,8 @@ from knowledge.importers import Batch, read_directory
 from knowledge.store import ImportSummary, directory_version, import_batch
 
 DEMO_DIRECTORY = Path(__file__).resolve().parent / "directory.yaml"
+# The sprint panel and rooms' calendars (``declic sprint import`` format), loaded by declic.demo.
+DEMO_SPRINTS = Path(__file__).resolve().parent / "sprints.yaml"
 
 
 def demo_batch() -> Batch:

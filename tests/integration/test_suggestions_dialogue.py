@@ -96,7 +96,7 @@ async def test_submitting_shows_suggestions_grouped_by_need_a_few_at_a_time(
         assert labels == ["Ça m'intéresse", "Pas pour moi", "En savoir plus"]
         assert "• " in card.payload["text"]  # every suggestion says why
     menu = _buttons([sent[-1]])
-    assert [value for _, value, _ in menu] == ["more", "new", "human"]  # a person, always
+    assert [value for _, value, _ in menu] == ["more", "sprint", "new", "human"]  # a person, always
 
     (idea,) = await _rows(service, Idea)
     suggested = await _rows(service, Suggestion, Suggestion.idea_id == idea.id)

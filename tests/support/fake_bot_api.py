@@ -325,6 +325,36 @@ class Chat:
         return message
 
 
+@dataclass
+class GroupChat:
+    """A group or supergroup the bot is a member of (a staff group): negative id, a title,
+    message ids counted per chat like any chat. Users act in it with ``FakeUser.press_in``."""
+
+    id: int
+    title: str
+    type: str = "supergroup"
+    messages: dict[int, JsonDict] = field(default_factory=dict)
+    actions: list[str] = field(default_factory=list)
+    reply_keyboard: JsonDict | None = None
+    blocked: bool = False
+    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def as_json(self) -> JsonDict:
+        return {"id": self.id, "type": self.type, "title": self.title}
+
+    def add(self, sender: JsonDict, date: int, content: JsonDict) -> JsonDict:
+        message_id = next(self._ids)
+        message = {
+            "message_id": message_id,
+            "from": sender,
+            "chat": self.as_json(),
+            "date": date,
+            **content,
+        }
+        self.messages[message_id] = message
+        return message
+
+
 Method = Callable[[Params], Awaitable[Any]]
 
 
@@ -363,7 +393,7 @@ class FakeBotApi:
         self.calls: list[BotCall] = []
         self.updates = UpdateQueue()
         self.changed = Signal()
-        self.chats: dict[int, Chat] = {}
+        self.chats: dict[int, Chat | GroupChat] = {}
         self.files: dict[str, UploadedFile] = {}
         self.callback_queries: dict[str, JsonDict] = {}
         self.commands: dict[tuple[str, str], list[JsonDict]] = {}
@@ -458,6 +488,19 @@ class FakeBotApi:
             self._users[user_id] = user
             self.chats[user_id] = Chat(user)
         return self._users[user_id]
+
+    def group(
+        self, chat_id: int, title: str = "Équipe Déclic", *, kind: str = "supergroup"
+    ) -> GroupChat:
+        """The group ``chat_id`` (negative, created once) with the bot in it."""
+        if chat_id >= 0 or kind not in ("group", "supergroup"):
+            raise ValueError("a group has a negative id and is a group or a supergroup")
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            chat = self.chats[chat_id] = GroupChat(chat_id, title, kind)
+        if not isinstance(chat, GroupChat):
+            raise ValueError(f"chat {chat_id} is not a group")
+        return chat
 
     def push_update(self, kind: str, payload: JsonDict) -> int:
         """Queue a raw update (``kind`` is its field: message, callback_query…)."""
@@ -629,7 +672,7 @@ class FakeBotApi:
 
     # -- helpers for methods ---------------------------------------------------------------
 
-    def _chat(self, params: Params) -> Chat:
+    def _chat(self, params: Params) -> Chat | GroupChat:
         chat_id = params.values.get("chat_id")
         if chat_id in (None, ""):
             raise bad_request("chat_id is empty")
@@ -654,7 +697,7 @@ class FakeBotApi:
             raise bad_request(f"unsupported parse_mode {mode}")
         return text
 
-    def _markup(self, params: Params, chat: Chat) -> JsonDict | None:
+    def _markup(self, params: Params, chat: Chat | GroupChat) -> JsonDict | None:
         """The inline keyboard to show on the message; reply keyboards go to the chat."""
         markup = params.json("reply_markup")
         if markup is None:
@@ -680,7 +723,7 @@ class FakeBotApi:
                 raise bad_request("BUTTON_DATA_INVALID")
         return {"inline_keyboard": [[dict(b) for b in row] for row in rows if row]}
 
-    def _message(self, chat: Chat, mid: int, *, to_edit: bool = False) -> JsonDict:
+    def _message(self, chat: Chat | GroupChat, mid: int, *, to_edit: bool = False) -> JsonDict:
         message = chat.messages.get(mid)
         if message is None:
             raise bad_request("message to edit not found" if to_edit else "message not found")

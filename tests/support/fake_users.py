@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tests.support.fake_bot_api import FakeBotApi, UploadedFile
+    from tests.support.fake_bot_api import FakeBotApi, GroupChat, UploadedFile
 
 JsonDict = dict[str, Any]
 _query_ids = itertools.count(1)
@@ -234,6 +234,33 @@ class FakeUser:
             raise AssertionError(f"user {self.id} has no bot message to press on")
         return self._callback(target, data)
 
+    async def press_in(
+        self,
+        group: GroupChat,
+        label_or_data: str | None = None,
+        *,
+        message_id: int | None = None,
+    ) -> int:
+        """Press an inline button of a bot message in a group (the latest one with a keyboard,
+        or ``message_id``), as this user: a ``callback_query`` from the group's message."""
+        shown = bot_messages(self.server, group.messages)
+        target = (
+            next((m for m in reversed(shown) if m.buttons), None)
+            if message_id is None
+            else next((m for m in shown if m.message_id == message_id), None)
+        )
+        if target is None:
+            raise AssertionError(f"no bot message with a keyboard in group {group.id}")
+        button = target.find_button(label_or_data) if label_or_data else target.buttons[0]
+        if button is None or "callback_data" not in button:
+            raise AssertionError(f"no button {label_or_data!r}: {target.buttons}")
+        return self._callback(target, button["callback_data"])
+
+    async def press_in_data(self, target: BotMessage, data: str) -> int:
+        """A callback_query with ``data`` on a message of any chat (a group's included): an
+        old button pressed again, a double tap, or a forged payload."""
+        return self._callback(target, data)
+
     def _callback(self, target: BotMessage, data: str) -> int:
         query_id = f"{self.id}{next(_query_ids):08d}"
         self.server.callback_queries[query_id] = {
@@ -261,25 +288,7 @@ class FakeUser:
     @property
     def messages(self) -> list[BotMessage]:
         """The bot's messages to this user, oldest first, as they look now."""
-        chat = self.server.chats[self.id]
-        out = []
-        for message_id in sorted(chat.messages):
-            raw = chat.messages[message_id]
-            if raw["from"]["id"] != self.server.bot_id:
-                continue
-            document = raw.get("document")
-            out.append(
-                BotMessage(
-                    message_id=message_id,
-                    text=raw.get("text"),
-                    caption=raw.get("caption"),
-                    reply_markup=raw.get("reply_markup"),
-                    document=self.server.files.get(document["file_id"]) if document else None,
-                    edited="edit_date" in raw,
-                    raw=raw,
-                )
-            )
-        return out
+        return bot_messages(self.server, self.server.chats[self.id].messages)
 
     def message(self, message_id: int) -> BotMessage | None:
         return next((m for m in self.messages if m.message_id == message_id), None)
@@ -331,3 +340,25 @@ class FakeUser:
                 f"  #{message_id} {who}: {body!s:.300}" + (f" {buttons}" if buttons else "")
             )
         return "\n".join(lines) or "  (empty chat)"
+
+
+def bot_messages(server: FakeBotApi, messages: dict[int, JsonDict]) -> list[BotMessage]:
+    """The bot's messages of one chat (private or group), oldest first, edits applied."""
+    out = []
+    for message_id in sorted(messages):
+        raw = messages[message_id]
+        if raw["from"]["id"] != server.bot_id:
+            continue
+        document = raw.get("document")
+        out.append(
+            BotMessage(
+                message_id=message_id,
+                text=raw.get("text"),
+                caption=raw.get("caption"),
+                reply_markup=raw.get("reply_markup"),
+                document=server.files.get(document["file_id"]) if document else None,
+                edited="edit_date" in raw,
+                raw=raw,
+            )
+        )
+    return out

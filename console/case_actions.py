@@ -1,0 +1,124 @@
+"""What staff do to a case, shared by the pages and the JSON API: each action runs the
+``routing.cases`` service and its audit entry in one unit of work, so both commit or neither.
+
+Errors stay the service's (``CaseError`` and kin); two more are added here: ``LostClaim`` (a
+colleague claimed first) and ``Hidden`` (this person may not see the case at all). Pages turn
+them into kind flash messages, the API into status codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from console.security import AuditTrail, Auth, ConsoleContext
+from infra.uow import UnitOfWork
+from routing import case_desk
+from routing import cases as case_service
+from routing.cases import CaseClosed, CaseError, InvalidRequest, NotAllowed, UnknownCase
+
+
+class LostClaim(CaseError):
+    """Someone else took the case between the page load and the click."""
+
+
+class Hidden(CaseError, PermissionError):
+    """The case belongs to a team this person is not in."""
+
+
+ERROR_CODES: tuple[tuple[type[CaseError], str, int], ...] = (
+    (LostClaim, "lost_claim", 409),
+    (Hidden, "not_allowed", 403),
+    (UnknownCase, "unknown_case", 404),
+    (case_service.UnknownStaff, "unknown_staff", 422),
+    (NotAllowed, "not_allowed", 403),
+    (CaseClosed, "closed", 409),
+    (InvalidRequest, "invalid", 422),
+)
+
+
+def error_code(exc: CaseError) -> tuple[str, int]:
+    """The flash/API code and HTTP status of a case error."""
+    for kind, code, status in ERROR_CODES:
+        if isinstance(exc, kind):
+            return code, status
+    return "invalid", 422
+
+
+@dataclass(frozen=True)
+class Done:
+    code: str  # the notice to show: a key of ``words.CASE_NOTICES``
+    case_id: int
+    outbox_id: int | None = None
+    visible: bool = True  # may this person still open the case page?
+
+
+async def check_visible(uow: UnitOfWork, auth: Auth, case_id: int) -> None:
+    if not await case_desk.may_view(uow, case_id, auth.staff.id, auth.staff.role):
+        raise Hidden(case_id)
+
+
+async def perform(
+    ctx: ConsoleContext, auth: Auth, case_id: int, action: str, **params: Any
+) -> Done:
+    """Run one action (claim, assign, transfer, hand_back, resolve, reply) and commit it with
+    its audit entry; raises a ``CaseError`` (nothing committed) when it cannot happen."""
+    now = ctx.now()
+    me = auth.staff.id
+    trail = AuditTrail(me, ctx.clock)
+    outbox_id: int | None = None
+    details: dict[str, Any] = {}
+    async with ctx.uow_factory() as uow:
+        await check_visible(uow, auth, case_id)
+        if await case_desk.status_of(uow, case_id) == case_service.RESOLVED:
+            raise CaseClosed(case_id)  # say so, rather than "a colleague was faster"
+        if action == "claim":
+            if not await case_service.claim(uow, case_id, me, now):
+                raise LostClaim(case_id)
+            code = "claimed"
+        elif action == "assign":
+            target = int(params["staff_id"])
+            if not await case_service.assign(uow, case_id, me, target, now):
+                raise LostClaim(case_id)
+            code, details = ("claimed" if target == me else "assigned"), {"to": target}
+        elif action == "transfer":
+            team_id, staff_id = params.get("team_id"), params.get("staff_id")
+            await case_service.transfer(
+                uow,
+                case_id,
+                me,
+                now,
+                to_team_id=team_id,
+                to_staff_id=staff_id,
+                note=params.get("note") or "",
+            )
+            code, details = "transferred", {"team": team_id, "to": staff_id}
+        elif action == "hand_back":
+            await case_service.hand_back(uow, case_id, me, now)
+            code = "handed_back"
+        elif action == "resolve":
+            outcome = str(params.get("outcome") or "")
+            await case_service.resolve(uow, case_id, me, outcome, params.get("note") or "", now)
+            code, details = "resolved", {"outcome": outcome}
+        elif action == "reply":
+            outbox_id = await case_service.reply(uow, case_id, me, str(params["text"]), now)
+            code, details = "replied", {"outbox": outbox_id}
+        else:
+            raise InvalidRequest(f"unknown action {action!r}")
+        await trail.change(uow, f"case.{code}", "case", case_id, details)
+        visible = await case_desk.may_view(uow, case_id, me, auth.staff.role)
+        await uow.commit()
+    return Done(code, case_id, outbox_id, visible)
+
+
+async def open_case(ctx: ConsoleContext, auth: Auth, ref: str) -> Done:
+    """An agent opens a case for the resident behind an idea reference (``D-…``)."""
+    now = ctx.now()
+    async with ctx.uow_factory() as uow:
+        case, new = await case_desk.open_for_idea(uow, ref, auth.staff.id, now)
+        await AuditTrail(auth.staff.id, ctx.clock).change(
+            uow, "case.opened" if new else "case.found", "case", case.id, {"idea": case.idea_id}
+        )
+        visible = await case_desk.may_view(uow, case.id, auth.staff.id, auth.staff.role)
+        await uow.commit()
+        return Done("opened" if new else "already_open", case.id, visible=visible)

@@ -1,0 +1,322 @@
+"""The JSON API for cases: the queue, one case, its messages (the console's live relay polls
+``/api/cases/{id}/messages?after=ID``), and the same actions as the pages.
+
+Same services and audit entries as the pages. Status codes: 401 without a session or token,
+403 for a case of another team or an action this role may not take, 404 for an unknown case,
+409 when a colleague claimed first or the case is closed, 422 for bad input.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from console import case_actions
+from console.security import AuditTrail, Auth, context, require_agent
+from routing import case_desk
+from routing import cases as case_service
+from routing.cases import CaseError, CaseView, MessageView
+
+router = APIRouter(prefix="/api", tags=["cases"])
+
+MAX_ID = 2**31 - 1  # case, team and staff ids are 32-bit integers on PostgreSQL
+CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="the case id")]
+
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    403: {"description": "not this person's case, or not their role"},
+    404: {"description": "no such case"},
+    409: {"description": "a colleague claimed it first, or the case is closed"},
+    422: {"description": "bad input"},
+}
+
+
+class CaseSummary(BaseModel):
+    id: int
+    status: str
+    reason: str
+    source: str
+    team_id: int | None
+    team_name: str | None
+    holder_id: int | None
+    holder_name: str | None
+    neighbourhood: str | None
+    themes: list[str]
+    opened_at: datetime
+    claimed_at: datetime | None
+    resolved_at: datetime | None
+    escalated: bool
+    outcome: str | None
+    waiting_minutes: int
+
+
+class IdeaOut(BaseModel):
+    ref: str
+    title: str | None
+    neighbourhood: str | None
+    needs: list[str]
+    themes: list[str]
+    group_type: str | None
+    status: str
+
+
+class EventOut(BaseModel):
+    id: int
+    kind: str
+    actor_id: int | None
+    actor_name: str | None
+    note: str | None
+    occurred_at: datetime
+
+
+class CaseDetail(CaseSummary):
+    resident_id: int | None
+    resident_name: str | None
+    idea: IdeaOut | None
+    history: list[EventOut]
+
+
+class MessageOut(BaseModel):
+    id: int
+    at: datetime
+    direction: str  # "in" from the resident, "out" from an agent
+    kind: str
+    text: str | None
+    needs_human: bool
+    author: str | None
+
+
+class MessagesOut(BaseModel):
+    case_id: CaseId
+    status: str
+    holder_id: int | None
+    last_id: int  # pass it back as ``after`` to get only what is new
+    messages: list[MessageOut]
+
+
+class QueueOut(BaseModel):
+    waiting: list[CaseSummary]  # open cases this person may take, longest-waiting first
+    mine: list[CaseSummary]  # the cases this person holds
+
+
+class Reply(BaseModel):
+    text: str = Field(min_length=1, max_length=case_service.REPLY_MAX_CHARS)
+
+
+class Transfer(BaseModel):
+    team_id: int | None = Field(None, ge=1, le=MAX_ID)
+    staff_id: int | None = Field(None, ge=1, le=MAX_ID)
+    note: str = Field("", max_length=case_service.NOTE_MAX_CHARS)
+
+
+class Assign(BaseModel):
+    staff_id: int = Field(ge=1, le=MAX_ID)
+
+
+class Resolve(BaseModel):
+    outcome: Literal["answered", "referred", "sprint", "no_reply", "duplicate", "other"]
+    note: str = Field("", max_length=case_service.NOTE_MAX_CHARS)
+
+
+class ActionOut(BaseModel):
+    case: CaseSummary | None  # None when the case left this person's sight (transferred away)
+    outbox_id: int | None = None
+
+
+def _summary(view: CaseView) -> CaseSummary:
+    return CaseSummary(
+        id=view.id,
+        status=view.status,
+        reason=view.reason,
+        source=view.source,
+        team_id=view.team_id,
+        team_name=view.team_name,
+        holder_id=view.holder_id,
+        holder_name=view.holder_name,
+        neighbourhood=view.neighbourhood,
+        themes=list(view.themes),
+        opened_at=view.opened_at,
+        claimed_at=view.claimed_at,
+        resolved_at=view.resolved_at,
+        escalated=view.escalated,
+        outcome=view.outcome,
+        waiting_minutes=view.waiting_minutes,
+    )
+
+
+def _message(m: MessageView) -> MessageOut:
+    return MessageOut(
+        id=m.id,
+        at=m.at,
+        direction=m.direction,
+        kind=m.kind,
+        text=m.text,
+        needs_human=m.needs_human,
+        author=m.author,
+    )
+
+
+def _problem(exc: CaseError) -> JSONResponse:
+    code, status = case_actions.error_code(exc)
+    return JSONResponse({"detail": code, "status": status}, status_code=status)
+
+
+@router.get("/queue", response_model=QueueOut)
+async def queue(request: Request, auth: Auth = Depends(require_agent)) -> QueueOut:
+    """Open cases this person may take, and the ones they hold (ids and codes, no words)."""
+    ctx = context(request)
+    async with ctx.uow_factory() as uow:
+        waiting = await case_service.queue(uow, auth.staff.id, ctx.now())
+        mine = await case_service.held_by(uow, auth.staff.id, ctx.now())
+    return QueueOut(waiting=[_summary(v) for v in waiting], mine=[_summary(v) for v in mine])
+
+
+@router.get("/cases/{case_id}", response_model=CaseDetail, responses=ERROR_RESPONSES)
+async def case_detail(
+    request: Request, case_id: CaseId, auth: Auth = Depends(require_agent)
+) -> CaseDetail | JSONResponse:
+    """One case with the idea behind it and its history (an audited view)."""
+    ctx = context(request)
+    async with ctx.uow_factory() as uow:
+        try:
+            await case_actions.check_visible(uow, auth, case_id)
+        except CaseError as exc:
+            return _problem(exc)
+        view = await case_service.case_view(uow, case_id, ctx.now())
+        idea = await case_desk.idea_facts(uow, view.idea_id)
+        events = await case_service.history(uow, case_id)
+        await AuditTrail(auth.staff.id, ctx.clock).view(
+            uow, "case", case_id, {"resident": view.resident_id, "via": "api"}
+        )
+        await uow.commit()
+    return CaseDetail(
+        **_summary(view).model_dump(),
+        resident_id=view.resident_id,
+        resident_name=view.resident_name,
+        idea=IdeaOut(**{**idea.__dict__, "needs": list(idea.needs), "themes": list(idea.themes)})
+        if idea
+        else None,
+        history=[
+            EventOut(
+                id=e.id,
+                kind=e.kind,
+                actor_id=e.actor_id,
+                actor_name=e.actor_name,
+                note=e.note,
+                occurred_at=e.occurred_at,
+            )
+            for e in events
+        ],
+    )
+
+
+@router.get("/cases/{case_id}/messages", response_model=MessagesOut, responses=ERROR_RESPONSES)
+async def messages(
+    request: Request,
+    case_id: CaseId,
+    after: int = Query(0, ge=0, le=2**63 - 1),
+    auth: Auth = Depends(require_agent),
+) -> MessagesOut | JSONResponse:
+    """The conversation after message ``after`` (0: all of it), oldest first. Polling this is
+    cheap; only a response that shows messages is written to the audit log."""
+    ctx = context(request)
+    async with ctx.uow_factory() as uow:
+        try:
+            await case_actions.check_visible(uow, auth, case_id)
+        except CaseError as exc:
+            return _problem(exc)
+        view = await case_service.case_view(uow, case_id, ctx.now())
+        rows = await case_service.transcript(uow, case_id, after)
+        if rows:
+            await AuditTrail(auth.staff.id, ctx.clock).view(
+                uow,
+                "case",
+                case_id,
+                {"resident": view.resident_id, "after": after, "messages": len(rows)},
+            )
+            await uow.commit()
+    return MessagesOut(
+        case_id=case_id,
+        status=view.status,
+        holder_id=view.holder_id,
+        last_id=rows[-1].id if rows else after,
+        messages=[_message(m) for m in rows],
+    )
+
+
+async def _action(
+    request: Request, auth: Auth, case_id: CaseId, action: str, **params: object
+) -> Response:
+    ctx = context(request)
+    try:
+        done = await case_actions.perform(ctx, auth, case_id, action, **params)
+    except CaseError as exc:
+        return _problem(exc)
+    summary = None
+    if done.visible:
+        async with ctx.uow_factory() as uow:
+            summary = _summary(await case_service.case_view(uow, case_id, ctx.now()))
+    status = 201 if action == "reply" else 200
+    body = ActionOut(case=summary, outbox_id=done.outbox_id)
+    return JSONResponse(body.model_dump(mode="json"), status_code=status)
+
+
+@router.post("/cases/{case_id}/claim", response_model=ActionOut, responses=ERROR_RESPONSES)
+async def claim(request: Request, case_id: CaseId, auth: Auth = Depends(require_agent)) -> Response:
+    """Take an open case; 409 if a colleague was faster."""
+    return await _action(request, auth, case_id, "claim")
+
+
+@router.post("/cases/{case_id}/assign", response_model=ActionOut, responses=ERROR_RESPONSES)
+async def assign(
+    request: Request, case_id: CaseId, body: Assign, auth: Auth = Depends(require_agent)
+) -> Response:
+    """Give an open case to a colleague (coordinators and admins)."""
+    return await _action(request, auth, case_id, "assign", staff_id=body.staff_id)
+
+
+@router.post(
+    "/cases/{case_id}/reply", response_model=ActionOut, status_code=201, responses=ERROR_RESPONSES
+)
+async def reply(
+    request: Request, case_id: CaseId, body: Reply, auth: Auth = Depends(require_agent)
+) -> Response:
+    """Write to the resident through the bot, signed with your first name and team; only the
+    person holding the case replies. ``outbox_id`` is the message waiting to be sent."""
+    return await _action(request, auth, case_id, "reply", text=body.text)
+
+
+@router.post("/cases/{case_id}/transfer", response_model=ActionOut, responses=ERROR_RESPONSES)
+async def transfer(
+    request: Request, case_id: CaseId, body: Transfer, auth: Auth = Depends(require_agent)
+) -> Response:
+    """Pass the case to a team (back to its queue) or a person (who then holds it), with a
+    note for them."""
+    return await _action(
+        request,
+        auth,
+        case_id,
+        "transfer",
+        team_id=body.team_id,
+        staff_id=body.staff_id,
+        note=body.note,
+    )
+
+
+@router.post("/cases/{case_id}/hand-back", response_model=ActionOut, responses=ERROR_RESPONSES)
+async def hand_back(
+    request: Request, case_id: CaseId, auth: Auth = Depends(require_agent)
+) -> Response:
+    """Give the conversation back to the bot; the case closes."""
+    return await _action(request, auth, case_id, "hand_back")
+
+
+@router.post("/cases/{case_id}/resolve", response_model=ActionOut, responses=ERROR_RESPONSES)
+async def resolve(
+    request: Request, case_id: CaseId, body: Resolve, auth: Auth = Depends(require_agent)
+) -> Response:
+    """Close the case with an outcome and a short staff note."""
+    return await _action(request, auth, case_id, "resolve", outcome=body.outcome, note=body.note)

@@ -1,0 +1,335 @@
+"""Sprints on a real database (SQLite and PostgreSQL): options, booking, release, held, and the
+whole conversation from a submitted idea to a confirmed sprint with its .ics."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, date, datetime
+
+import icalendar
+import pytest
+from sqlalchemy import func, select
+
+from bot.callbacks import unpack
+from bot.render import Renderer
+from declic.demo import load_demo_sprints
+from infra.clock import FrozenClock
+from knowledge.demo import load_demo_directory
+from knowledge.lexicon import default_lexicon
+from knowledge.store import CatalogueCache
+from knowledge.territory import load_gazetteer
+from routing import sprints
+from routing.conversation import ConversationService
+from routing.dialogue import Action, Dialogue
+from routing.extraction import Extractor
+from routing.records import Idea, JourneyEvent, OutgoingMessage
+from routing.sprint_import import SprintImportError, apply_sprint_data
+from routing.sprint_planner import is_working_day
+from routing.sprint_records import PanelMember, PersonDay, RoomDay, Sprint, SprintSeat
+from routing.staff import StaffMember
+from tests.support.residents import ScriptedResident
+
+IDEA = (
+    "Avec des voisins on voudrait un jardin partagé aux Glycines, "
+    "il nous faut un lieu et un peu d'argent pour les graines"
+)
+
+
+@pytest.fixture
+async def demo(uow_factory):  # type: ignore[no-untyped-def]
+    await load_demo_directory(uow_factory, datetime(2026, 11, 1, tzinfo=UTC))
+    assert await load_demo_sprints(uow_factory)
+    assert not await load_demo_sprints(uow_factory)  # idempotent: loaded once
+    return uow_factory
+
+
+@pytest.fixture
+async def service(demo, clock: FrozenClock) -> ConversationService:  # type: ignore[no-untyped-def]
+    gazetteer = load_gazetteer()
+    return ConversationService(
+        demo,
+        clock,
+        Dialogue(Extractor(gazetteer, default_lexicon())),
+        Renderer({q.id: q.name for q in gazetteer.quartiers}),
+        catalogues=CatalogueCache(gazetteer),
+    )
+
+
+async def _idea(uow_factory, now: datetime, **facts) -> int:  # type: ignore[no-untyped-def]
+    async with uow_factory() as uow:
+        idea = Idea(
+            ref=f"D-T{now.microsecond:05d}"[:12],
+            status="submitted",
+            text=facts.pop("text", "Un jardin partagé"),
+            title="Un jardin partagé",
+            neighbourhood=facts.pop("neighbourhood", "glycines"),
+            needs=facts.pop("needs", ["place", "funding"]),
+            themes=facts.pop("themes", ["garden"]),
+            unmet_needs=[],
+            locale="fr",
+            created_at=now,
+            updated_at=now,
+        )
+        uow.session.add(idea)
+        await uow.commit()
+        return idea.id
+
+
+async def _count(uow_factory, model, *where) -> int:  # type: ignore[no-untyped-def]
+    async with uow_factory() as uow:
+        return int(await uow.session.scalar(select(func.count()).select_from(model).where(*where)))
+
+
+async def test_options_respect_the_rules_and_booking_takes_the_days(demo, clock) -> None:
+    now = clock.now()
+    idea_id = await _idea(demo, now)
+    async with demo() as uow:
+        offer = await sprints.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
+    plan = offer.plan
+    assert len(plan.options) == 3
+    assert len({o.day1 for o in plan.options}) == 3
+    for option in plan.options:
+        assert is_working_day(option.day1) and is_working_day(option.day2)
+        assert (option.day2 - option.day1).days == 1
+        assert 3 <= len(option.panel) <= 5
+        assert option.day1 >= date(2026, 11, 30)  # a week's notice
+    chosen = plan.options[0]
+    async with demo() as uow:
+        booked = await sprints.confirm(uow, idea_id, chosen, now, gazetteer=load_gazetteer())
+        await uow.commit()
+    assert isinstance(booked, sprints.Booked)
+    assert await _count(demo, PersonDay, PersonDay.sprint_id == booked.sprint_id) == 2 * len(
+        chosen.panel
+    )
+    assert await _count(demo, RoomDay, RoomDay.sprint_id == booked.sprint_id) == 2
+    calendar = icalendar.Calendar.from_ical(booked.ics)
+    assert calendar["METHOD"] == "REQUEST"
+    # the same option again: every row is taken, so it is lost, with fresh options at once
+    other = await _idea(demo, now.replace(microsecond=1))
+    async with demo() as uow:
+        lost = await sprints.confirm(uow, other, chosen, now, gazetteer=load_gazetteer())
+        await uow.commit()
+    assert isinstance(lost, sprints.Lost)
+    assert lost.offer.plan.options
+    assert all(
+        not (o.day1 == chosen.day1 and o.room_id == chosen.room_id) for o in lost.offer.plan.options
+    )
+    assert await _count(demo, Sprint, Sprint.idea_id == other) == 0
+    async with demo() as uow:
+        events = (await uow.session.scalars(select(JourneyEvent.kind))).all()
+    assert events.count("sprint_booked") == 1
+
+
+async def test_reschedule_cancel_and_mark_held_release_and_record(demo, clock) -> None:
+    now = clock.now()
+    idea_id = await _idea(demo, now)
+    async with demo() as uow:
+        offer = await sprints.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
+        first = await sprints.confirm(uow, idea_id, offer.plan.options[0], now)
+        await uow.commit()
+    assert isinstance(first, sprints.Booked)
+    async with demo() as uow:
+        offer = await sprints.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
+        assert offer.current == first.sprint_id
+        target = next(o for o in offer.plan.options if o.day1 != first.day1)
+        moved = await sprints.reschedule(uow, first.sprint_id, target, now)
+        await uow.commit()
+    assert isinstance(moved, sprints.Booked)
+    assert moved.sprint_id == first.sprint_id and moved.sequence == 1
+    days = await _rows_days(demo, first.sprint_id)
+    assert days == {target.day1, target.day2}
+    ics = icalendar.Calendar.from_ical(moved.ics)
+    events = list(ics.walk("VEVENT"))
+    assert {str(e["UID"]) for e in events} == {
+        str(e["UID"]) for e in icalendar.Calendar.from_ical(first.ics).walk("VEVENT")
+    }
+    assert all(int(e["SEQUENCE"]) == 1 for e in events)
+    async with demo() as uow:
+        cancelled = await sprints.cancel(uow, first.sprint_id, now)
+        await uow.commit()
+    assert icalendar.Calendar.from_ical(cancelled.ics)["METHOD"] == "CANCEL"
+    assert await _count(demo, PersonDay, PersonDay.sprint_id == first.sprint_id) == 0
+    assert await _count(demo, RoomDay, RoomDay.sprint_id == first.sprint_id) == 0
+    with pytest.raises(LookupError):
+        async with demo() as uow:
+            await sprints.cancel(uow, first.sprint_id, now)
+    # book again, then mark it held
+    async with demo() as uow:
+        offer = await sprints.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
+        again = await sprints.confirm(uow, idea_id, offer.plan.options[0], now)
+        await uow.commit()
+    assert isinstance(again, sprints.Booked)
+    async with demo() as uow:
+        sprint = await sprints.mark_held(uow, again.sprint_id, True, "Très bonne dynamique", now)
+        await uow.commit()
+    assert sprint.status == "held"
+    async with demo() as uow:
+        kinds = (await uow.session.scalars(select(JourneyEvent.kind))).all()
+        held = await uow.session.scalar(
+            select(JourneyEvent).where(JourneyEvent.kind == "sprint_held")
+        )
+    assert {"sprint_booked", "sprint_rescheduled", "sprint_cancelled", "sprint_held"} <= set(kinds)
+    assert held is not None and held.data["held"] is True and "text" not in held.data
+
+
+async def _rows_days(uow_factory, sprint_id: int) -> set[date]:  # type: ignore[no-untyped-def]
+    async with uow_factory() as uow:
+        return set(
+            (
+                await uow.session.scalars(
+                    select(PersonDay.day).where(PersonDay.sprint_id == sprint_id)
+                )
+            ).all()
+        )
+
+
+async def test_panel_members_with_telegram_are_told_with_the_ics(demo, clock) -> None:
+    now = clock.now()
+    async with demo() as uow:
+        staff = StaffMember(
+            email="nadia@rivebelle.example",
+            display_name="Nadia",
+            role="agent",
+            password_hash="x",
+            active=True,
+            created_at=now,
+            telegram_user_id=777001,
+        )
+        uow.session.add(staff)
+        await uow.session.flush()
+        for member in (await uow.session.scalars(select(PanelMember))).all():
+            member.staff_id = staff.id  # everyone is Nadia, for the test
+        await uow.commit()
+    idea_id = await _idea(demo, now)
+    async with demo() as uow:
+        offer = await sprints.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
+        booked = await sprints.confirm(uow, idea_id, offer.plan.options[0], now)
+        await uow.commit()
+    assert isinstance(booked, sprints.Booked)
+    async with demo() as uow:
+        rows = (
+            await uow.session.scalars(
+                select(OutgoingMessage).where(OutgoingMessage.chat_id == "777001")
+            )
+        ).all()
+    methods = sorted(r.method for r in rows)
+    assert await _count(demo, SprintSeat, SprintSeat.sprint_id == booked.sprint_id) >= 3
+    assert methods == ["sendDocument", "sendMessage"]  # told once, with the .ics
+    assert any("Sprint réservé" in (r.payload.get("text") or "") for r in rows)
+
+
+async def test_import_refuses_unknown_rooms_and_is_idempotent(demo, clock) -> None:
+    now = clock.now()
+    with pytest.raises(SprintImportError) as refused:
+        async with demo() as uow:
+            await apply_sprint_data(
+                uow,
+                {
+                    "panel": [{"id": "x", "name": "X", "weekdays": ["sun"]}],
+                    "rooms": [{"room": "nope"}],
+                },
+                now,
+            )
+    assert len(refused.value.problems) == 2
+    before = await _count(demo, PanelMember, PanelMember.active.is_(True))
+    from declic.demo import DEMO_SPRINTS
+    from routing.sprint_import import read_sprint_file
+
+    async with demo() as uow:
+        summary = await apply_sprint_data(uow, read_sprint_file(DEMO_SPRINTS), now)
+        await uow.commit()
+    assert summary.members == before
+    assert await _count(demo, PanelMember, PanelMember.active.is_(True)) == before
+
+
+def _buttons(rows: list[OutgoingMessage]) -> list[tuple[str, str, str]]:
+    out = []
+    for row in rows:
+        for line in (row.payload.get("reply_markup") or {}).get("inline_keyboard", []):
+            for button in line:
+                cb = unpack(button["callback_data"])
+                assert cb is not None
+                out.append((cb.action, cb.value, button["text"]))
+    return out
+
+
+async def _sent(service: ConversationService, ids: tuple[int, ...]) -> list[OutgoingMessage]:
+    async with service.uow_factory() as uow:
+        rows = await uow.session.scalars(
+            select(OutgoingMessage).where(OutgoingMessage.id.in_(ids)).order_by(OutgoingMessage.id)
+        )
+        return list(rows.all())
+
+
+async def test_the_resident_books_reschedules_and_cancels_in_the_conversation(service) -> None:
+    resident = ScriptedResident(service)
+    await resident.says("/start")
+    await resident.says(IDEA)
+    await resident.says("cet été")
+    await resident.presses("a", "yes")
+    submitted = await _sent(service, (await resident.presses("s", "ok")).outbox_ids)
+    labels = [label for _, value, label in _buttons(submitted) if value == "sprint"]
+    assert labels == ["Réserver un sprint de deux jours"]
+    shown = await _sent(service, (await resident.presses(Action.NEXT, "sprint")).outbox_ids)
+    choices = [(v, label) for a, v, label in _buttons(shown) if a == Action.SPRINT]
+    assert len(choices) == 3
+    assert "Un sprint, c'est deux jours" in shown[0].payload["text"]
+    booked = await _sent(service, (await resident.presses(Action.SPRINT, choices[1][0])).outbox_ids)
+    assert booked[0].method == "sendMessage"
+    assert "C'est réservé !" in booked[0].payload["text"]
+    assert "de 9 h à 17 h" in booked[0].payload["text"]
+    document = booked[-1]
+    assert document.method == "sendDocument"
+    assert document.payload["filename"].endswith(".ics")
+    ics = icalendar.Calendar.from_ical(base64.b64decode(document.payload["content_b64"]))
+    assert ics["METHOD"] == "REQUEST"
+    day = choices[1][0].split(".")[2]
+    assert {e.decoded("DTSTART").strftime("%Y%m%d") for e in ics.walk("VEVENT")} >= {day}
+    # Typed: "la première" after asking for new dates reschedules to the first option
+    await resident.presses(Action.SPRINT, f"r.{choices[1][0].split('.')[1]}")
+    moved = await _sent(service, (await resident.says("la première")).outbox_ids)
+    assert "C'est changé !" in moved[0].payload["text"]
+    async with service.uow_factory() as uow:
+        sprint = await uow.session.scalar(select(Sprint))
+        assert sprint is not None and sprint.sequence == 1
+    idea = choices[1][0].split(".")[1]
+    cancelled = await _sent(
+        service, (await resident.presses(Action.SPRINT, f"c.{idea}")).outbox_ids
+    )
+    assert "C'est annulé" in cancelled[0].payload["text"]
+    assert cancelled[-1].method == "sendDocument"
+    assert await _count(service.uow_factory, PersonDay) == 0
+
+
+async def test_a_lost_race_offers_fresh_options_and_forged_buttons_are_refused(
+    service, clock
+) -> None:
+    first, second = ScriptedResident(service, user_id="51"), ScriptedResident(service, user_id="52")
+    values = []
+    for resident in (first, second):
+        await resident.says("/start")
+        await resident.says(IDEA)
+        await resident.says("cet été")
+        await resident.presses("a", "yes")
+        await resident.presses("s", "ok")
+        shown = await _sent(service, (await resident.presses(Action.NEXT, "sprint")).outbox_ids)
+        values.append([v for a, v, _ in _buttons(shown) if a == Action.SPRINT])
+    await first.presses(Action.SPRINT, values[0][0])
+    # the same dates and room, on the second resident's own idea: taken meanwhile
+    second_idea = values[1][0].split(".")[1]
+    same = ".".join(["b", second_idea, *values[0][0].split(".")[2:]])
+    from routing.dialogue import ButtonIn
+
+    outcome = await second.service.handle(
+        second._inbound(ButtonIn(Action.SPRINT, same, 0), "button")
+    )
+    rows = await _sent(service, outcome.outbox_ids)
+    assert "quelqu'un vient de réserver" in rows[0].payload["text"]
+    assert [a for a, _, _ in _buttons(rows)].count(Action.SPRINT) >= 1
+    # a forged button for someone else's idea is refused kindly
+    forged = ".".join(["b", values[0][0].split(".")[1], *values[1][1].split(".")[2:]])
+    outcome = await second.service.handle(
+        second._inbound(ButtonIn(Action.SPRINT, forged, 0), "button")
+    )
+    rows = await _sent(service, outcome.outbox_ids)
+    assert "Je ne retrouve pas ce sprint" in rows[0].payload["text"]

@@ -1,0 +1,235 @@
+"""The Telegram staff group on a real database (SQLite and PostgreSQL): a new case is posted
+as an outbox row without the resident's personal data; « Je prends » claims it exactly as the
+console does; escalations and cases back in the queue are posted too."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+
+from bot.render import Renderer
+from infra.clock import FrozenClock
+from infra.settings import Settings
+from infra.uow import UnitOfWork
+from knowledge.lexicon import default_lexicon
+from knowledge.territory import load_gazetteer
+from routing import cases, staff_group
+from routing.conversation import ConversationService
+from routing.dialogue import Dialogue
+from routing.extraction import Extractor
+from routing.group_posts import StaffGroup, claim_callback
+from routing.records import Case, OutgoingMessage
+from routing.staff import StaffError, StaffMember, link_telegram
+from tests.support.residents import ScriptedResident
+
+Factory = Callable[[], UnitOfWork]
+GROUP_ID = -1001234567890
+GROUP = StaffGroup(GROUP_ID)
+IDEA = "On voudrait une grainothèque aux Tanneurs avec des voisins, il faut un local"
+AWA_TG, BRUNO_TG = 5001, 5002
+
+
+def _service(uow_factory: Factory, clock: FrozenClock) -> ConversationService:
+    gazetteer = load_gazetteer()
+    return ConversationService(
+        uow_factory,
+        clock,
+        Dialogue(Extractor(gazetteer, default_lexicon())),
+        Renderer({q.id: q.name for q in gazetteer.quartiers}),
+        staff_group=GROUP,
+    )
+
+
+@pytest.fixture
+async def team(uow_factory: Factory, clock: FrozenClock) -> tuple[int, int]:
+    """The team that covers Les Tanneurs: Awa (Telegram linked) and Bruno (linked too)."""
+    async with uow_factory() as uow:
+        team = await cases.create_team(uow, "jardins", "Jardins & Nature", [], ["tanneurs"])
+        ids = []
+        for email, name in (("awa@ville.example", "Awa Diallo"), ("bruno@ville.example", "Bruno")):
+            row = StaffMember(
+                email=email,
+                display_name=name,
+                role="agent",
+                password_hash="-",
+                active=True,
+                created_at=clock.now(),
+            )
+            uow.session.add(row)
+            await uow.session.flush()
+            await cases.add_member(uow, team.id, row.id)
+            ids.append(row.id)
+        await link_telegram(uow, "awa@ville.example", AWA_TG, clock.now())
+        await link_telegram(uow, "bruno@ville.example", BRUNO_TG, clock.now())
+        await uow.commit()
+    return ids[0], ids[1]
+
+
+async def _group_rows(uow_factory: Factory) -> list[OutgoingMessage]:
+    async with uow_factory() as uow:
+        rows = await uow.session.scalars(
+            select(OutgoingMessage)
+            .where(OutgoingMessage.chat_id == str(GROUP_ID))
+            .order_by(OutgoingMessage.id)
+        )
+        return list(rows.all())
+
+
+async def _case(uow_factory: Factory) -> Case:
+    async with uow_factory() as uow:
+        case = await uow.session.scalar(select(Case))
+    assert case is not None
+    return case
+
+
+async def test_a_new_case_is_posted_to_the_group_without_personal_data(
+    uow_factory: Factory, clock: FrozenClock, team: tuple[int, int]
+) -> None:
+    service = _service(uow_factory, clock)
+    resident = ScriptedResident(service, user_id="77")
+    await resident.says(IDEA)
+    await resident.says("/humain")
+    await resident.says("/humain")  # asking twice is one request: posted once
+    case = await _case(uow_factory)
+
+    [post] = await _group_rows(uow_factory)
+    assert (post.method, post.channel, post.resident_id) == ("sendMessage", "telegram", None)
+    text = post.payload["text"]
+    assert f"#{case.id}" in text and "Les Tanneurs" in text and "Jardins & Nature" in text
+    assert "parler à quelqu'un" in text  # the reason, in words
+    for personal in ("Awa", "grainothèque", "voisins", "77"):  # name, words, chat id
+        assert personal not in text, text
+    [[button]] = post.payload["reply_markup"]["inline_keyboard"]
+    assert button == {"text": "Je prends", "callback_data": claim_callback(case.id)}
+    assert button["callback_data"] == f"c:claim:{case.id}"
+
+
+async def test_je_prends_claims_once_tells_the_resident_and_updates_the_post(
+    uow_factory: Factory, clock: FrozenClock, team: tuple[int, int]
+) -> None:
+    service = _service(uow_factory, clock)
+    resident = ScriptedResident(service, user_id="78")
+    await resident.says(IDEA)
+    await resident.says("/humain")
+    case = await _case(uow_factory)
+    [post] = await _group_rows(uow_factory)
+    async with uow_factory() as uow:  # the outbox delivered it: Telegram gave it id 31
+        row = await uow.session.get(OutgoingMessage, post.id)
+        assert row is not None
+        row.status, row.channel_message_id = "sent", 31
+        await uow.commit()
+
+    group = staff_group.StaffGroupService(uow_factory, clock, GROUP)
+    stranger = await group.claim(case.id, 9999)
+    assert stranger.outcome == staff_group.NOT_LINKED
+    assert (await _case(uow_factory)).status == "open"
+
+    won = await group.claim(case.id, AWA_TG)
+    assert (won.outcome, won.holder) == (staff_group.CLAIMED, "Awa")
+    claimed = await _case(uow_factory)
+    assert claimed.status == "claimed"
+    async with uow_factory() as uow:
+        told = await uow.session.scalar(
+            select(OutgoingMessage)
+            .where(OutgoingMessage.chat_id == "78")
+            .order_by(OutgoingMessage.id.desc())
+        )
+    assert told is not None and "Je suis Awa, de l'équipe Jardins & Nature" in told.payload["text"]
+    rows = await _group_rows(uow_factory)
+    assert [r.method for r in rows] == ["sendMessage", "editMessageText"]
+    edit = rows[1].payload
+    assert edit["message_id"] == 31 and "reply_markup" not in edit
+    assert "Prise en charge par Awa (Jardins & Nature)" in edit["text"]
+
+    again = await group.claim(case.id, AWA_TG)  # the same press delivered twice
+    late = await group.claim(case.id, BRUNO_TG)
+    assert again.outcome == staff_group.YOURS
+    assert (late.outcome, late.holder) == (staff_group.TAKEN, "Awa")
+    assert len(await _group_rows(uow_factory)) == 2, "nothing posted twice"
+    assert (await _case(uow_factory)).holder_id == team[0]
+
+
+async def test_a_post_not_sent_yet_is_rewritten_and_a_console_claim_is_the_same(
+    uow_factory: Factory, clock: FrozenClock, team: tuple[int, int]
+) -> None:
+    service = _service(uow_factory, clock)
+    resident = ScriptedResident(service, user_id="79")
+    await resident.says(IDEA)
+    await resident.says("/humain")
+    case = await _case(uow_factory)
+    async with uow_factory() as uow:  # claimed in the console
+        assert await cases.claim(uow, case.id, team[1], clock.now())
+        await uow.commit()
+    [post] = await _group_rows(uow_factory)
+    assert post.status == "pending" and "reply_markup" not in post.payload
+    assert "Prise en charge par Bruno (Jardins & Nature)" in post.payload["text"]
+    late = await staff_group.StaffGroupService(uow_factory, clock, GROUP).claim(case.id, AWA_TG)
+    assert (late.outcome, late.holder) == (staff_group.TAKEN, "Bruno")
+
+
+async def test_escalations_and_returns_are_posted_when_a_group_is_set(
+    uow_factory: Factory, clock: FrozenClock, team: tuple[int, int]
+) -> None:
+    settings = Settings(_env_file=None, staff_group_id=GROUP_ID)  # type: ignore[call-arg]
+    service = _service(uow_factory, clock)
+    resident = ScriptedResident(service, user_id="80")
+    await resident.says(IDEA)
+    await resident.says("/humain")  # Monday 10:00
+    case = await _case(uow_factory)
+    clock.set(clock.now().replace(hour=12, minute=1))
+    async with uow_factory() as uow:
+        report = await cases.enforce_service_levels(uow, clock.now(), settings)
+        await uow.commit()
+    assert report.escalated == (case.id,)
+    rows = await _group_rows(uow_factory)
+    assert len(rows) == 2
+    assert "toujours sans preneur après 2\xa0heures de temps ouvré" in rows[1].payload["text"]
+    assert rows[1].payload["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == (
+        f"c:claim:{case.id}"
+    )
+
+    async with uow_factory() as uow:
+        assert await cases.claim(uow, case.id, team[0], clock.now())
+        await uow.commit()
+    assert all("reply_markup" not in r.payload for r in await _group_rows(uow_factory))
+    clock.set(clock.now().replace(hour=16, minute=5))  # Awa silent for 4 working hours
+    async with uow_factory() as uow:
+        report = await cases.enforce_service_levels(uow, clock.now(), settings)
+        await uow.commit()
+    assert report.returned == (case.id,)
+    rows = await _group_rows(uow_factory)
+    assert "de nouveau libre" in rows[-1].payload["text"]
+    assert rows[-1].payload["reply_markup"]["inline_keyboard"][0][0]["text"] == "Je prends"
+
+
+async def test_without_a_group_nothing_is_posted(
+    uow_factory: Factory, clock: FrozenClock, team: tuple[int, int]
+) -> None:
+    async with uow_factory() as uow:
+        rows = (await uow.session.scalars(select(StaffMember.id))).all()
+    assert rows
+    service = _service(uow_factory, clock)
+    service.staff_group = None
+    resident = ScriptedResident(service, user_id="81")
+    await resident.says(IDEA)
+    await resident.says("/humain")
+    assert await _group_rows(uow_factory) == []
+
+
+async def test_one_telegram_account_links_to_one_staff_member(
+    uow_factory: Factory, clock: FrozenClock, team: tuple[int, int]
+) -> None:
+    async with uow_factory() as uow:
+        with pytest.raises(StaffError) as taken:
+            await link_telegram(uow, "bruno@ville.example", AWA_TG, clock.now())
+        assert taken.value.code == "telegram_taken"
+        with pytest.raises(StaffError):
+            await link_telegram(uow, "nobody@ville.example", 7, clock.now())
+        unlinked = await link_telegram(uow, "awa@ville.example", None, clock.now())
+        await uow.commit()
+    assert unlinked.email == "awa@ville.example"
+    async with uow_factory() as uow:
+        awa = await uow.session.get(StaffMember, team[0])
+    assert awa is not None and awa.telegram_user_id is None

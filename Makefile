@@ -44,3 +44,4 @@ bench: install
 	.venv/bin/python -m bench.intake_latency
 	.venv/bin/python -m bench.matching
 	.venv/bin/python -m bench.sprint_planner
+	.venv/bin/python -m bench.stats_funnel

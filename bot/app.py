@@ -50,17 +50,20 @@ async def run_polling(
     flood: FloodGuard,
     poll_timeout: int = 25,
     staff_group: StaffGroupService | None = None,
+    stop: asyncio.Event | None = None,
 ) -> None:
-    """Long polling until SIGTERM/SIGINT; the outbox keeps draining beside it.
+    """Long polling until SIGTERM/SIGINT (or ``stop``, set by a caller that handles the
+    signals itself, e.g. ``declic serve``); the outbox keeps draining beside it.
 
     Updates are confirmed to Telegram only after they are handled (see ``bot.polling``).
     """
     dp = build_dispatcher(service, outbox, flood, staff_group)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, stop.set)
     sender = asyncio.create_task(outbox.run(stop), name="outbox")
     poller = ConfirmingPoller(bot, dp, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
     try:

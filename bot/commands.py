@@ -17,6 +17,8 @@ MENU: tuple[tuple[str, str, str], ...] = (
     ("mesdonnees", "mydata", N_("Tout ce que Déclic garde sur moi")),
     ("oublier", "forget", N_("Tout effacer")),
     ("langue", "language", N_("Changer de langue")),
+    ("pause", "pause", N_("Ne plus recevoir de messages de suivi")),
+    ("reprendre", "resume", N_("Recevoir à nouveau les messages de suivi")),
 )
 
 

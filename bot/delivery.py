@@ -38,7 +38,7 @@ class TelegramDelivery:
                 return Delivered(None)
             return Failed(f"400: {exc.message}")
         except (TelegramServerError, TelegramNetworkError, TimeoutError) as exc:
-            return RetryLater(min(2 ** max(row.attempts, 1), 300), f"retry: {type(exc).__name__}")
+            return RetryLater(0.0, f"retry: {type(exc).__name__}: {exc}"[:200], backoff=True)
 
     async def _call(self, row: OutgoingMessage) -> DeliveryResult:
         payload = row.payload

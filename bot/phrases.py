@@ -77,7 +77,17 @@ SAY: dict[str, str] = {
         "/humain — parler à une personne\n"
         "/mesdonnees — voir tout ce que je garde sur toi\n"
         "/oublier — tout effacer\n"
-        "/langue — changer de langue"
+        "/langue — changer de langue\n"
+        "/pause — ne plus recevoir de messages de suivi\n"
+        "/reprendre — les recevoir à nouveau"
+    ),
+    "followups_paused": N_(
+        "C'est noté : je ne t'écris plus de moi-même pour suivre tes idées. "
+        "Tape /reprendre quand tu veux que je reprenne."
+    ),
+    "followups_resumed": N_(
+        "C'est reparti : je reprendrai de tes nouvelles de temps en temps. "
+        "Tape /pause pour arrêter."
     ),
     "restarted": N_("On repart de zéro. Raconte-moi ton idée, avec tes mots."),
     "draft_cancelled": N_(
@@ -204,6 +214,66 @@ IDEA_STATUS: dict[str, str] = {
     "sprint_booked": N_("sprint réservé"),
     "realized": N_("réalisée"),
     "abandoned": N_("abandonnée"),
+    "in_progress": N_("ça avance"),
+    "blocked": N_("bloquée, une personne s'en occupe"),
+    "paused": N_("en pause"),
+}
+# Follow-ups: what Déclic writes on its own, and its thanks for the answers.
+FOLLOWUP = {
+    "reminder_3d": N_(
+        "Petit rappel : ton sprint pour « {title} » commence dans 3 jours, le {day1}, "
+        "et continue le {day2}."
+    ),
+    "reminder_1d": N_(
+        "C'est demain ! Ton sprint pour « {title} » commence le {day1} et continue le {day2}."
+    ),
+    "where": N_("Où : {place}"),
+    "bring": N_(
+        "À apporter : ton idée en quelques mots, tes questions, et si tu veux des photos, "
+        "un budget ou des devis. Tu peux venir avec les personnes qui portent l'idée avec toi."
+    ),
+    "sprint_feedback": N_(
+        "Ton sprint pour « {title} » est terminé. Comment ça s'est passé ? "
+        "Donne une note de 1 (pas utile) à 5 (très utile). Tu peux aussi m'écrire un mot."
+    ),
+    "checkin": N_("Des nouvelles de ton idée « {title} » ? Où en es-tu ?"),
+    "nudge": N_(
+        "Coucou ! Ton idée « {title} » m'est restée en tête. Où en es-tu ? "
+        "Si tu as besoin d'un coup de main, tape /humain."
+    ),
+    "stop_hint": N_("(Tape /pause si tu ne veux plus de ces messages.)"),
+    "moving": N_("Ça avance"),
+    "blocked": N_("C'est bloqué"),
+    "paused": N_("J'ai mis en pause"),
+    "realized": N_("C'est réalisé !"),
+    "thanks_moving": N_("Super, merci ! Je reprendrai de tes nouvelles plus tard."),
+    "thanks_blocked": N_(
+        "Merci de me le dire. Une personne de l'équipe participation citoyenne va regarder "
+        "et te répondra ici, dans cette conversation."
+    ),
+    "thanks_paused": N_(
+        "D'accord, c'est noté. Je ne t'écris plus pour cette idée. Quand tu veux la reprendre, "
+        "écris-moi ici."
+    ),
+    "thanks_realized": N_(
+        "Bravo ! 🎉 C'est noté : ton idée est réalisée. En une phrase, qu'est-ce que tu "
+        "aimerais dire aux autres habitants à son sujet ?"
+    ),
+    "ask_share": N_(
+        "Merci ! Est-ce que la ville peut partager cette phrase, sans ton nom, pour donner "
+        "des idées à d'autres habitants ?"
+    ),
+    "share_yes": N_("Oui, partagez-la"),
+    "share_no": N_("Non, gardez-la"),
+    "thanks_shared": N_("Merci ! Elle sera partagée sans ton nom."),
+    "thanks_private": N_("C'est noté : elle reste entre nous."),
+    "thanks_score": N_(
+        "Merci pour ta note ! Si tu veux, écris-moi en une phrase ce qui t'a aidé ou manqué."
+    ),
+    "thanks_comment": N_("Merci, c'est noté. L'équipe le lira."),
+    "not_yours": N_(
+        "Je ne retrouve pas ce message de suivi. Tape /suivi pour voir où en sont tes idées."
+    ),
 }
 SUGGEST = {
     "intro": N_("Voici des pistes pour t'aider. Dis-moi celles qui t'intéressent."),

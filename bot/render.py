@@ -11,12 +11,13 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from bot import phrases, sprint_render
+from bot import followup_render, phrases, sprint_render
 from bot.callbacks import DialogueCb
 from infra.i18n import Translator
 from routing.conversation import (
     CaseHolder,
     ExportDocument,
+    FollowUpAck,
     HeldBy,
     OutgoingDraft,
     RenderContext,
@@ -28,6 +29,7 @@ from routing.conversation import (
     SuggestionsPage,
 )
 from routing.dialogue import Action, Ask, Menu, Option, Say, Summary, Understood, Verdict
+from routing.followups import FollowUpPrompt
 from routing.intake import Draft, Slot
 from routing.reasons import LABELS, render_reason
 from routing.sprint_conversation import SprintBooked, SprintCancelled, SprintGone, SprintOptionsPage
@@ -94,6 +96,14 @@ class Renderer:
                 out.extend(_messages(lead, None))
                 lead = []
                 out.append(_document(t, reply))
+            elif isinstance(reply, FollowUpPrompt | FollowUpAck):
+                parts, keyboard = (
+                    followup_render.prompt(t, reply)
+                    if isinstance(reply, FollowUpPrompt)
+                    else followup_render.ack(t, reply)
+                )
+                out.extend(_messages([*lead, *parts], keyboard))
+                lead = []
             elif isinstance(reply, SprintOptionsPage | SprintBooked | SprintCancelled | SprintGone):
                 parts, keyboard, documents = sprint_render.render(t, reply, lead)
                 out.extend(_messages(parts, keyboard))

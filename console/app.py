@@ -34,6 +34,7 @@ from console.security import (
 from infra.clock import Clock
 from infra.settings import Settings
 from infra.uow import UnitOfWork
+from routing.conversation import Renderer
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -181,10 +182,25 @@ def create_app(
     clock: Clock,
     *,
     session_key: bytes | None = None,
+    resident_renderer: Renderer | None = None,
 ) -> FastAPI:
     """The console over one database. Without ``DECLIC_CONSOLE_SECRET`` (development only: the
-    settings refuse it in production) sessions are keyed by a random secret and end at restart."""
-    from console import api, case_api, case_pages, pages
+    settings refuse it in production) sessions are keyed by a random secret and end at restart.
+
+    ``resident_renderer`` turns replies to a resident into Bot API calls (the bot's renderer,
+    given by the composition root): the sprint pages tell the resident with it exactly as their
+    own conversation would. Without it, staff cannot book or cancel a resident's sprint."""
+    from console import (
+        api,
+        case_api,
+        case_extras,
+        case_pages,
+        pages,
+        panel_pages,
+        sprint_api,
+        sprint_pages,
+        stats_pages,
+    )
 
     if session_key is None:
         secret = settings.console_secret.get_secret_value() if settings.console_secret else ""
@@ -199,11 +215,18 @@ def create_app(
     )
     app.state.console = ConsoleContext(settings, uow_factory, clock, session_key)
     app.state.templates = templates()
+    app.state.resident_renderer = resident_renderer
     _install_error_pages(app)
     app.include_router(pages.router)
     app.include_router(case_pages.router)
+    app.include_router(case_extras.router)
     app.include_router(api.router)
     app.include_router(case_api.router)
+    app.include_router(sprint_pages.router)
+    app.include_router(panel_pages.router)
+    app.include_router(sprint_api.router)
+    app.include_router(stats_pages.router)
+    app.include_router(stats_pages.api_router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders)
     return app

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
 
-from console import case_actions, words
+from console import case_actions, case_extras, words
 from console.app import render
 from console.security import (
     AuditTrail,
@@ -27,7 +27,7 @@ from console.security import (
     translator,
 )
 from infra.i18n import Translator
-from routing import case_desk
+from routing import case_desk, suggestions
 from routing import cases as case_service
 from routing import staff as staff_service
 from routing.cases import CaseError
@@ -87,6 +87,11 @@ async def case_page(
         events = await case_service.history(uow, case_id)
         teams = await case_service.teams(uow)
         colleagues = [s for s in await staff_service.list_staff(uow) if s.active]
+        idea_suggestions = (
+            await suggestions.suggestions_for_idea(uow, case.idea_id) if case.idea_id else []
+        )
+        query = request.query_params.get("q", "")[: case_extras.SEARCH_MAX_CHARS]
+        found = await case_extras.search(request, uow, query) if case.idea_id else []
         await AuditTrail(auth.staff.id, ctx.clock).view(
             uow, "case", case_id, {"resident": case.resident_id}
         )
@@ -123,6 +128,10 @@ async def case_page(
         error_labels=_translated(tr, words.CASE_ERRORS),
         reply_max=case_service.REPLY_MAX_CHARS,
         note_max=case_service.NOTE_MAX_CHARS,
+        suggestions=idea_suggestions,
+        suggestion_status=_translated(tr, words.SUGGESTION_STATUS),
+        query=query,
+        found=found,
     )
 
 

@@ -80,6 +80,7 @@ CASE_EVENTS: dict[str, str] = {
     "escalated": N_("Signalée à la coordination (délai dépassé)"),
     "returned_to_queue": N_("Revenue dans la file (pas de réponse de la personne)"),
     "resolved": N_("Close"),
+    "note": N_("Note de l'équipe"),
 }
 
 CASE_NOTICES: dict[str, str] = {
@@ -91,6 +92,10 @@ CASE_NOTICES: dict[str, str] = {
     "replied": N_("Votre réponse part vers l'habitant·e."),
     "opened": N_("La demande est ouverte."),
     "already_open": N_("Cette personne avait déjà une demande en cours : la voici."),
+    "note_added": N_("Votre note est enregistrée. Elle reste entre collègues."),
+    "suggestion_added": N_("La ressource est ajoutée aux suggestions de l'idée."),
+    "suggestion_known": N_("Cette ressource était déjà suggérée pour cette idée."),
+    "suggestion_removed": N_("La suggestion est retirée."),
 }
 
 CASE_ERRORS: dict[str, str] = {
@@ -101,6 +106,10 @@ CASE_ERRORS: dict[str, str] = {
     "unknown_staff": N_("Cette personne n'a pas de compte actif."),
     "invalid": N_("Il manque quelque chose dans le formulaire. Vérifiez et réessayez."),
     "unknown_idea": N_("Aucune idée ne porte cette référence. Vérifiez-la (par exemple D-7KQ2MX)."),
+    "bad_note": N_("Une note fait entre 1 et 2 000 caractères."),
+    "unknown_resource": N_("Cette ressource n'est pas (ou plus) dans l'annuaire."),
+    "not_removable": N_("L'habitant·e a déjà répondu à cette suggestion : elle reste."),
+    "no_idea": N_("Cette demande n'a pas d'idée : rien à suggérer."),
 }
 
 # -- teams and routing rules ------------------------------------------------------------------
@@ -128,4 +137,95 @@ MESSAGE_KINDS: dict[str, str] = {
     "photo": N_("Photo : à voir dans Telegram"),
     "document": N_("Fichier : à voir dans Telegram"),
     "sticker": N_("Autocollant"),
+}
+
+# -- sprints ----------------------------------------------------------------------------------
+
+SPRINT_STATUS: dict[str, str] = {
+    "proposed": N_("Proposé"),
+    "confirmed": N_("Réservé"),
+    "cancelled": N_("Annulé"),
+    "held": N_("A eu lieu"),
+    "not_held": N_("N'a pas eu lieu"),
+}
+
+SPRINT_OPTION_KINDS: dict[str, str] = {
+    "earliest": N_("Les dates les plus proches"),
+    "coverage": N_("Le panel le plus complet"),
+    "nearest": N_("La salle la plus proche"),
+    "chosen": N_("Dates choisies"),
+}
+
+SPRINT_ROLES: dict[str, str] = {
+    "facilitator": N_("animation"),
+    "member": N_("membre"),
+}
+
+SPRINT_NOTICES: dict[str, str] = {
+    "booked": N_("Le sprint est réservé. L'habitant·e reçoit les dates et l'invitation."),
+    "rescheduled": N_("Le sprint est déplacé. L'habitant·e reçoit les nouvelles dates."),
+    "cancelled": N_("Le sprint est annulé : les personnes et la salle sont libérées."),
+    "held": N_("C'est noté : le sprint a eu lieu."),
+    "not_held": N_("C'est noté : le sprint n'a pas eu lieu."),
+}
+
+SPRINT_ERRORS: dict[str, str] = {
+    "lost": N_(
+        "Ces dates viennent d'être prises (une personne ou la salle). "
+        "Voici les possibilités encore libres."
+    ),
+    "unknown_idea": N_("Aucune idée ne porte cette référence."),
+    "unknown_sprint": N_("Ce sprint n'existe pas."),
+    "not_active": N_("Ce sprint n'est plus réservé : il ne peut plus changer."),
+    "too_early": N_("Le sprint n'a pas encore commencé : vous pourrez le dire ensuite."),
+    "note_too_long": N_("La note fait 500 caractères au plus."),
+    "invalid": N_("Il manque quelque chose dans le formulaire. Vérifiez et réessayez."),
+    "no_renderer": N_(
+        "La console ne peut pas écrire à l'habitant·e ici : réservez depuis la console "
+        "lancée par « declic console »."
+    ),
+    "not_allowed": N_("Cette action n'est pas possible pour vous sur cette idée."),
+}
+
+WEEKDAYS: tuple[str, ...] = (
+    N_("lundi"),
+    N_("mardi"),
+    N_("mercredi"),
+    N_("jeudi"),
+    N_("vendredi"),
+)
+
+PANEL_NOTICES: dict[str, str] = {
+    "member_saved": N_("Les disponibilités sont enregistrées. Le planificateur en tient compte."),
+    "absence_added": N_("L'absence est ajoutée."),
+    "absence_removed": N_("L'absence est retirée."),
+    "room_saved": N_("La salle est enregistrée."),
+    "days_blocked": N_("Les jours sont bloqués pour cette salle."),
+    "day_unblocked": N_("Le jour est de nouveau libre."),
+}
+
+PANEL_ERRORS: dict[str, str] = {
+    "bad_codes": N_(
+        "Les compétences et les territoires s'écrivent en codes courts (lettres minuscules, "
+        "chiffres, tirets), séparés par des virgules."
+    ),
+    "bad_weekdays": N_("Cochez au moins un jour de la semaine."),
+    "bad_cap": N_("Le plafond mensuel est un nombre entre 0 et 20."),
+    "unknown_territory": N_("Un des territoires n'existe pas. Utilisez les codes des quartiers."),
+    "bad_date": N_("Écrivez les dates sous la forme AAAA-MM-JJ, par exemple 2027-01-15."),
+    "bad_range": N_("La date de fin vient avant la date de début."),
+    "range_too_long": N_("Une période fait au plus 400 jours."),
+    "unknown_member": N_("Cette personne n'est pas dans le panel."),
+    "unknown_absence": N_("Cette absence n'existe plus."),
+    "unknown_room": N_("Cette salle n'existe pas."),
+    "bad_capacity": N_("La capacité est un nombre de personnes entre 1 et 10 000."),
+    "bad_equipment": N_("Listez l'équipement en mots courts, séparés par des virgules."),
+    "not_blocked": N_("Ce jour n'était pas bloqué (ou il est pris par un sprint)."),
+    "busy": N_("Un de ces jours vient d'être pris. Rechargez la page et réessayez."),
+}
+
+SUGGESTION_STATUS: dict[str, str] = {
+    "proposed": N_("proposée, sans réponse"),
+    "accepted": N_("retenue par l'habitant·e"),
+    "declined": N_("écartée par l'habitant·e"),
 }

@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from declic import directory_cli, sprint_cli, staff_cli
+from declic import directory_cli, sprint_cli, staff_cli, stats_cli
 from infra.settings import SettingsError, load_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -17,6 +17,7 @@ app.add_typer(db_app, name="db")
 directory_cli.register(app)
 staff_cli.register(app)
 sprint_cli.register(app)
+stats_cli.register(app)
 
 
 @db_app.command("upgrade")
@@ -66,12 +67,27 @@ def bot() -> None:
 
 @app.command()
 def scheduler() -> None:
-    """Run the scheduled jobs alone (service levels: escalations, silent holders)."""
-    from declic.scheduling import run_scheduler_alone  # no aiogram: the scheduler needs none
+    """Run the scheduled jobs alone: follow-ups, service levels, and the outbox sender."""
+    from declic.scheduling import run_scheduler_alone
 
     settings = load_settings()
     _configure_logging(quiet=False)
     asyncio.run(run_scheduler_alone(settings))
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, help="Console address (default DECLIC_CONSOLE_HOST)."),
+    port: int | None = typer.Option(None, help="Console port (default DECLIC_CONSOLE_PORT)."),
+) -> None:
+    """Bot, console and scheduler in one process (a small deployment)."""
+    from declic import runtime
+
+    settings = load_settings()
+    _configure_logging(quiet=False)
+    asyncio.run(
+        runtime.run_serve(settings, host or settings.console_host, port or settings.console_port)
+    )
 
 
 def _configure_logging(*, quiet: bool) -> None:

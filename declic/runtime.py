@@ -5,7 +5,10 @@ Keyword seams (``clock=``, ``uow_factory=``) let tests substitute fakes without 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,7 +19,7 @@ from bot.middlewares import FloodGuard
 from bot.render import Renderer
 from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalScreen, run_terminal
-from declic.scheduling import make_scheduler, stop_scheduler
+from declic.scheduling import make_outbox, make_scheduler, stop_scheduler
 from infra.clock import Clock, SystemClock
 from infra.db import make_engine
 from infra.migrate import ensure_schema
@@ -25,6 +28,7 @@ from infra.uow import UnitOfWork, uow_factory_for
 from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
 from knowledge.territory import Gazetteer, load_gazetteer
+from routing import followups
 from routing.conversation import ConversationService
 from routing.dialogue import Dialogue
 from routing.extraction import Extractor
@@ -48,6 +52,14 @@ class Core:
         await self.engine.dispose()
 
 
+def _load_holiday_calendars(year: int) -> None:
+    """Load the public-holiday calendars at start: their first use imports hundreds of modules,
+    which inside a resident's turn froze every conversation of the process for a second."""
+    import holidays
+
+    holidays.country_holidays("FR", years=range(year, year + 2))
+
+
 async def build_core(
     settings: Settings,
     *,
@@ -59,6 +71,7 @@ async def build_core(
     await ensure_schema(settings.database_url, auto_upgrade=settings.is_sqlite)
     uow_factory = uow_factory_for(engine)
     clock = clock or SystemClock(settings.tz)
+    _load_holiday_calendars(clock.now().year)
     gazetteer = gazetteer or load_gazetteer()
     dialogue = Dialogue(Extractor(gazetteer, default_lexicon()))
     renderer = Renderer({q.id: q.name for q in gazetteer.quartiers})
@@ -71,6 +84,7 @@ async def build_core(
         catalogues=CatalogueCache(gazetteer),
         staff_group=staff_group_of(settings),
     )
+    followups.configure(followups.policy_of(settings))
     return Core(settings, engine, uow_factory, clock, gazetteer, service)
 
 
@@ -81,14 +95,26 @@ async def run_bot(settings: Settings) -> None:
             "or try `declic demo` in a terminal, which needs none."
         )
     core = await build_core(settings)
+    await _run_bot_core(core, settings)
+
+
+async def _run_bot_core(core: Core, settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Polling, the outbox sender and the scheduler's jobs on one event loop."""
+    assert settings.telegram_token is not None
     bot = make_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
-    outbox = OutboxSender(core.uow_factory, core.clock, telegram_delivery(bot), "telegram")
+    outbox = make_outbox(core.uow_factory, core.clock, telegram_delivery(bot), settings)
     flood = FloodGuard(settings.flood_messages, settings.flood_window_seconds)
     group = staff_group_of(settings)
     staff_group = StaffGroupService(core.uow_factory, core.clock, group) if group else None
-    # Service levels run beside polling and the outbox; what they post, the outbox sends.
+    # Service levels and follow-ups run beside polling and the outbox; what they write, the
+    # outbox sends.
     scheduler = make_scheduler(
-        core.uow_factory, core.clock, settings, after_run=lambda _report: outbox.wake()
+        core.uow_factory,
+        core.clock,
+        settings,
+        after_run=lambda _report: outbox.wake(),
+        followup_render=core.service.renderer,
+        after_followups=lambda _ids: outbox.wake(),
     )
     scheduler.start()
     try:
@@ -99,10 +125,40 @@ async def run_bot(settings: Settings) -> None:
             flood,
             settings.poll_timeout_seconds,
             staff_group=staff_group,
+            stop=stop,
         )
     finally:
         await stop_scheduler(scheduler)
         await core.close()
+
+
+async def run_serve(settings: Settings, host: str, port: int) -> None:
+    """``declic serve``: bot (polling and outbox), console and scheduler in one process and
+    one event loop, for a small deployment. SIGTERM or SIGINT stops all three gracefully."""
+    if settings.telegram_token is None:
+        raise SettingsError("DECLIC_TELEGRAM_TOKEN is not set: `declic serve` runs the bot too.")
+    from declic.console_runtime import embedded_console  # no aiogram in the console's root
+
+    core = await build_core(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    server = embedded_console(settings, core.uow_factory, core.clock, host, port)
+    console = asyncio.create_task(server.serve(), name="console")
+
+    async def stop_console() -> None:
+        await stop.wait()
+        server.should_exit = True
+
+    watcher = asyncio.create_task(stop_console(), name="console-stop")
+    try:
+        await _run_bot_core(core, settings, stop)
+    finally:
+        stop.set()
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(asyncio.gather(console, watcher), timeout=10)
 
 
 async def run_chat(

@@ -1,13 +1,16 @@
 """The scheduler: fixed interval jobs, re-created at every start (nothing pickled, no jobstore).
 
-For now one job: service levels (``routing.cases.enforce_service_levels``): unclaimed cases past
+Jobs: follow-ups (``routing.followup_delivery.enqueue_due``: due follow-ups become outbox rows,
+claimed with ``SKIP LOCKED`` so two schedulers never send one twice), and service levels
+(``routing.cases.enforce_service_levels``): unclaimed cases past
 their working-hours deadline are escalated to coordinators (and posted to the staff group, if
 one is configured); a holder who left a resident waiting too long gives the case back. One run
 is one transaction. A failing run is logged and the next tick tries again; runs never overlap
 (``max_instances=1``) and missed ticks collapse into one (``coalesce``). On PostgreSQL the cases
 are locked with ``SKIP LOCKED``, so several scheduler processes may run side by side.
 
-It runs inside ``declic bot`` (beside the outbox sender) and alone as ``declic scheduler``.
+It runs inside ``declic bot`` and ``declic serve`` (beside the outbox sender) and alone as
+``declic scheduler``, which then drains the outbox too (when a Telegram token is set).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import logging
 import signal
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -27,10 +31,33 @@ from infra.db import make_engine
 from infra.migrate import ensure_schema
 from infra.settings import Settings
 from infra.uow import UnitOfWork, uow_factory_for
-from routing import cases
+from routing import cases, followup_delivery, followups
+from routing.followup_policy import Policy
+from routing.outbox import OutboxSender, worker_name
+from routing.rate_limit import RateLimiter
 
 log = logging.getLogger(__name__)
 SERVICE_LEVELS = "service_levels"
+FOLLOWUPS = "followups"
+FollowUpRender = Callable[..., list[Any]]
+
+
+async def followups_once(
+    uow_factory: Callable[[], UnitOfWork],
+    clock: Clock,
+    render: FollowUpRender,
+    policy: Policy,
+    worker: str,
+) -> list[int] | None:
+    """One run, one transaction: the outbox ids written, or None when it failed (logged)."""
+    try:
+        written = await followup_delivery.enqueue_due(uow_factory, clock, render, policy, worker)
+    except Exception:
+        log.exception("follow-ups failed; the next run tries again")
+        return None
+    if written:
+        log.info("follow-ups: %s message(s) queued", len(written))
+    return written
 
 
 async def service_levels_once(
@@ -59,9 +86,13 @@ def make_scheduler(
     settings: Settings,
     *,
     after_run: Callable[[cases.ServiceLevelReport | None], None] | None = None,
+    followup_render: FollowUpRender | None = None,
+    after_followups: Callable[[list[int] | None], None] | None = None,
 ) -> AsyncIOScheduler:
     """A scheduler with its interval jobs; the first run is due at once. Start it inside the
-    running event loop; ``after_run`` (e.g. waking the outbox) sees each run's report."""
+    running event loop; ``after_run`` (e.g. waking the outbox) sees each run's report. With a
+    ``followup_render`` (the transport's renderer), due follow-ups are turned into messages
+    and ``after_followups`` sees the outbox ids written."""
 
     running: set[asyncio.Task[None]] = set()
 
@@ -76,6 +107,23 @@ def make_scheduler(
                 running.discard(task)
         if after_run is not None:
             after_run(report)
+
+    policy = followups.policy_of(settings)
+    followups.configure(policy)
+    worker = worker_name()
+
+    async def followup_job() -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            running.add(task)
+        try:
+            assert followup_render is not None
+            written = await followups_once(uow_factory, clock, followup_render, policy, worker)
+        finally:
+            if task is not None:
+                running.discard(task)
+        if after_followups is not None:
+            after_followups(written)
 
     # APScheduler logs every run at INFO: one line a minute would bury what matters.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
@@ -92,6 +140,18 @@ def make_scheduler(
         replace_existing=True,
         next_run_time=datetime.now(settings.tz),
     )
+    if followup_render is not None:
+        scheduler.add_job(
+            followup_job,
+            IntervalTrigger(seconds=settings.followup_interval_seconds, timezone=settings.tz),
+            id=FOLLOWUPS,
+            name="follow-ups",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+            replace_existing=True,
+            next_run_time=datetime.now(settings.tz),
+        )
     return scheduler
 
 
@@ -107,31 +167,92 @@ async def stop_scheduler(scheduler: AsyncIOScheduler, timeout: float = 5.0) -> N
 
 
 async def run_scheduler(
-    uow_factory: Callable[[], UnitOfWork], clock: Clock, settings: Settings
+    uow_factory: Callable[[], UnitOfWork],
+    clock: Clock,
+    settings: Settings,
+    *,
+    followup_render: FollowUpRender | None = None,
+    outbox: OutboxSender | None = None,
 ) -> None:
-    """``declic scheduler``: the jobs alone, until SIGTERM or SIGINT."""
+    """``declic scheduler``: the jobs alone (and the outbox sender, if given), until SIGTERM or
+    SIGINT."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-    scheduler = make_scheduler(uow_factory, clock, settings)
+    wake = outbox.wake if outbox is not None else None
+    scheduler = make_scheduler(
+        uow_factory,
+        clock,
+        settings,
+        after_run=(lambda _report: wake()) if wake else None,
+        followup_render=followup_render,
+        after_followups=(lambda _ids: wake()) if wake else None,
+    )
     scheduler.start()
+    sender = asyncio.create_task(outbox.run(stop), name="outbox") if outbox is not None else None
     every = settings.service_level_interval_seconds
-    log.info("scheduler started (service levels every %ss)", every)
+    log.info(
+        "scheduler started (service levels every %ss, follow-ups every %ss%s)",
+        every,
+        settings.followup_interval_seconds,
+        ", outbox sender" if outbox is not None else "",
+    )
     try:
         await stop.wait()
     finally:
         await stop_scheduler(scheduler)
+        if sender is not None:
+            stop.set()
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(sender, timeout=5)
         log.info("scheduler stopped")
 
 
 async def run_scheduler_alone(settings: Settings) -> None:
-    """``declic scheduler``: the jobs without the bot (what they post waits in the outbox for
-    the bot's sender). The embedded SQLite default is migrated first, as ``declic bot`` does."""
+    """``declic scheduler``: the jobs without the bot's polling. With a Telegram token it also
+    drains the outbox (follow-ups, service-level posts, and anything the bot queued); without
+    one, what the jobs write waits for the bot's sender. The embedded SQLite default is
+    migrated first, as ``declic bot`` does."""
+    from bot.render import Renderer  # the words of follow-ups (no aiogram bot needed)
+
     await ensure_schema(settings.database_url, auto_upgrade=settings.is_sqlite)
     engine = make_engine(settings.database_url)
+    uow_factory = uow_factory_for(engine)
+    clock = SystemClock(settings.tz)
+    bot = None
+    outbox = None
+    if settings.telegram_token is not None:
+        from bot.app import make_bot, telegram_delivery
+
+        bot = make_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
+        outbox = make_outbox(uow_factory, clock, telegram_delivery(bot), settings)
     try:
-        await run_scheduler(uow_factory_for(engine), SystemClock(settings.tz), settings)
+        await run_scheduler(uow_factory, clock, settings, followup_render=Renderer(), outbox=outbox)
     finally:
+        if bot is not None:
+            await bot.session.close()
         await engine.dispose()
+
+
+def make_outbox(
+    uow_factory: Callable[[], UnitOfWork], clock: Clock, deliver: Any, settings: Settings
+) -> OutboxSender:
+    """The Telegram outbox sender with the configured limits."""
+    limiter = RateLimiter(
+        settings.outbox_rate_per_second,
+        settings.outbox_chat_rate_per_second,
+        settings.outbox_chat_burst,
+        settings.outbox_group_rate_per_minute,
+    )
+    return OutboxSender(
+        uow_factory,
+        clock,
+        deliver,
+        "telegram",
+        limiter=limiter,
+        max_attempts=settings.outbox_max_attempts,
+        lease_seconds=settings.outbox_lease_seconds,
+        pause_after_claim=settings.test_pause_after_claim_seconds,
+    )

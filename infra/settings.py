@@ -51,6 +51,26 @@ class Settings(BaseSettings):
     # Optional Telegram staff group (a supergroup's chat id, negative): new and escalated
     # cases are posted there with a "Je prends" button.
     staff_group_id: int | None = None
+    # Follow-ups (issue 6): day-based ones go out at ``followup_send_at``; nothing is sent in
+    # quiet hours (``followup_quiet_start`` to ``followup_quiet_end``), on Sundays or public
+    # holidays (``case_holidays_*``). The scheduler turns due ones into outbox rows every
+    # ``followup_interval_seconds`` and drains the outbox.
+    followup_send_at: time = time(10, 0)
+    followup_quiet_start: time = time(20, 0)
+    followup_quiet_end: time = time(9, 0)
+    followup_quiet_days: list[int] = Field(default=[6])  # 0 = Monday; Sunday is quiet
+    followup_interval_seconds: float = Field(default=30.0, gt=0)
+    # Outbox sender: Telegram's limits, and how long a claimed row is another sender's before
+    # it counts as abandoned (a crashed process) and is taken back.
+    outbox_rate_per_second: float = Field(default=30.0, gt=0)
+    outbox_chat_rate_per_second: float = Field(default=1.0, gt=0)
+    outbox_chat_burst: int = Field(default=3, ge=1)
+    outbox_group_rate_per_minute: float = Field(default=20.0, gt=0)
+    outbox_lease_seconds: float = Field(default=60.0, gt=0)
+    outbox_max_attempts: int = Field(default=8, ge=1)
+    # Test only: the outbox sender sleeps this long between claiming rows and sending them, so
+    # a crash test can kill it there. Never set it in production.
+    test_pause_after_claim_seconds: float = Field(default=0.0, ge=0)
     # Staff console: where it listens, when an unused session ends, how many failed logins
     # (per email and client address) are allowed in the window before a pause.
     console_host: str = "127.0.0.1"
@@ -58,6 +78,10 @@ class Settings(BaseSettings):
     console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     console_login_attempts: int = Field(default=5, ge=1)
     console_login_window_minutes: int = Field(default=15, ge=1)
+    # Statistics (issue 7): a cell counting fewer residents than this is suppressed everywhere;
+    # a directory entry not verified for this many months is listed as stale.
+    stats_min_cell: int = Field(default=5, ge=1)
+    stats_stale_months: int = Field(default=12, ge=1)
 
     @field_validator("timezone")
     @classmethod

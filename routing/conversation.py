@@ -11,22 +11,25 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from infra.clock import Clock
 from infra.i18n import pick_locale
 from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
 from knowledge.store import CatalogueCache, resource_of
-from routing import cases, privacy, sprint_conversation, suggestions
+from routing import cases, followups, privacy, sprint_conversation, suggestions
 from routing.dialogue import (
     SUGGESTIONS_PER_PAGE,
+    AnswerFollowUp,
     AnswerSuggestion,
     AppendNote,
     BookSprint,
@@ -40,6 +43,8 @@ from routing.dialogue import (
     Effect,
     EraseResident,
     Event,
+    FollowUpFeedback,
+    PauseFollowUps,
     Reply,
     RequestHuman,
     Say,
@@ -52,9 +57,11 @@ from routing.dialogue import (
     Step,
     SubmitIdea,
     SuggestionFeedback,
+    TextIn,
     Turn,
     Verdict,
 )
+from routing.followup_records import FollowUp as FollowUpRow
 from routing.group_posts import StaffGroup
 from routing.intake import Draft
 from routing.journey import journey_event as _event
@@ -74,6 +81,38 @@ from routing.state_codec import state_from_json, state_to_json
 log = logging.getLogger(__name__)
 SUGGESTIONS_OFFERED = 6  # two pages of three: enough to choose, not a catalogue
 REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+FOLLOWUP_STEPS = (Step.SUBMITTED, Step.IDLE)  # where typed words may answer a check-in
+DRAFTING_STEPS = frozenset({"listening", "asking", "summary"})  # the idea row mirrors the draft
+# ``residents.last_seen_at`` is kept to the minute: an UPDATE per message bought nothing.
+LAST_SEEN_STEP = timedelta(minutes=1)
+
+# -- hot-path statements -------------------------------------------------------------------
+# Built once: building a select() (operator overloading, coercion) costs more CPU than running
+# it from SQLAlchemy's compiled cache. Append-only rows go through Core inserts: the ORM's unit
+# of work (identity map, dependency sort, per-object events) is pure overhead for a row that
+# is never read back in the same turn. RETURNING gives the ids the callers need.
+
+_LOAD_TURN = (
+    select(Resident, Conversation, Case)
+    .outerjoin(Conversation, Conversation.resident_id == Resident.id)
+    # At most one unresolved case per resident (a partial unique index): at most one row.
+    .outerjoin(Case, and_(Case.resident_id == Resident.id, Case.status.in_(cases.HELD)))
+    .where(
+        Resident.channel == bindparam("channel"),
+        Resident.external_id == bindparam("external_id"),
+    )
+)
+_CLAIM_UPDATE = insert(InboundUpdate.__table__)
+_KEEP_MESSAGE = insert(Message.__table__)
+_KEEP_MESSAGE_ID = insert(Message.__table__).returning(Message.__table__.c.id)
+_ENQUEUE = insert(OutgoingMessage.__table__).returning(
+    OutgoingMessage.__table__.c.id, sort_by_parameter_order=True
+)
+_IDEA_EFFECTS = (CancelDraft, DiscardDraft, RequestHuman)  # the effects that read the idea row
+_MIRROR_DRAFT = update(Idea.__table__).where(Idea.__table__.c.id == bindparam("idea_id"))
+_SAVE_CONVERSATION = update(Conversation.__table__).where(
+    Conversation.__table__.c.resident_id == bindparam("conversation_of")
+)
 
 
 @dataclass(frozen=True)
@@ -174,6 +213,16 @@ class SuggestionAnswered:
     name: str | None
 
 
+@dataclass(frozen=True)
+class FollowUpAck:
+    """The answer to a follow-up, acknowledged; ``ok`` False: not theirs (a forged button)."""
+
+    followup_id: int
+    code: str
+    ok: bool
+    case_opened: bool = False
+
+
 ServiceReply = (
     Reply
     | StatusReport
@@ -183,6 +232,8 @@ ServiceReply = (
     | SuggestionAnswered
     | HeldBy
     | sprint_conversation.SprintReply
+    | FollowUpAck
+    | followups.FollowUpPrompt
 )
 
 
@@ -256,10 +307,10 @@ class ConversationService:
                 session, inbound, "failed", now
             ):
                 return Outcome(handled=False)
-            resident = await self._resident(session, inbound, now)
-            conversation = await self._conversation(session, resident, now)
-            self._keep_message(session, resident, conversation, inbound, now)
-            rows = self._enqueue(
+            resident, conversation, _held = await self._load(session, inbound, now)
+            await _keep_message(session, resident, conversation, inbound, now)
+            await session.flush()  # the resident's and conversation's changes
+            ids = await self._enqueue(
                 session,
                 resident,
                 inbound,
@@ -268,8 +319,6 @@ class ConversationService:
                 now,
                 erased=False,
             )
-            await session.flush()
-            ids = tuple(row.id for row in rows)
             await uow.commit()
         return Outcome(
             handled=True, resident_id=resident.id, locale=resident.locale, outbox_ids=ids
@@ -283,32 +332,38 @@ class ConversationService:
                 session, inbound, inbound.kind, now
             ):
                 return Outcome(handled=False)
-            resident = await self._resident(session, inbound, now)
-            conversation = await self._conversation(session, resident, now)
+            resident, conversation, held = await self._load(session, inbound, now)
             state = state_from_json(conversation.state, conversation.version)
-            message = self._keep_message(session, resident, conversation, inbound, now)
-            held = await cases.held_case(uow, resident.id)
+            message_id = await _keep_message(
+                session, resident, conversation, inbound, now, want_id=held is not None
+            )
             if held is not None and not _reaches_the_bot(state, inbound.event):
                 # A person holds the conversation: the words go to that person, and the bot
                 # stays silent so that two voices never answer at once.
-                await session.flush()
-                await cases.record_resident_message(uow, held, message.id if message else None, now)
+                await cases.record_resident_message(uow, held, message_id, now)
                 replies: tuple[ServiceReply, ...] = ()
                 turn = Turn(state, ())
             elif inbound.throttled:
                 replies = (Say("slow_down"),) if inbound.throttle_notice else ()
                 turn = Turn(state, ())
             else:
+                if isinstance(inbound.event, TextIn) and state.step in FOLLOWUP_STEPS:
+                    # A check-in may be waiting for "ça avance" typed instead of pressed.
+                    asked = await followups.open_followup(session, resident.id, now)
+                    state = replace(state, open_followup=asked)
                 turn = self.dialogue.step(state, inbound.event, now.date())
                 replies = turn.replies
             erased = await self._apply(uow, resident, conversation, turn, now)
             replies = await self._resolve(uow, resident, conversation, replies)
             locale = resident.locale
             if not erased:
-                await self._save(session, resident, conversation, turn.state, now)
-            outbox = self._enqueue(session, resident, inbound, replies, locale, now, erased)
+                await self._save(session, resident, conversation, state.draft, turn.state, now)
+            # One flush for the turn's ORM changes (resident, conversation, idea), then the
+            # outbox rows, which reference nothing the flush has not written.
             await session.flush()
-            outbox_ids = tuple(row.id for row in outbox)
+            outbox_ids = await self._enqueue(
+                session, resident, inbound, replies, locale, now, erased
+            )
             try:
                 await uow.commit()
             except IntegrityError:  # the same update committed by another worker meanwhile
@@ -326,13 +381,20 @@ class ConversationService:
 
     # -- loading ---------------------------------------------------------------------------
 
-    async def _resident(self, session: AsyncSession, inbound: Inbound, now: datetime) -> Resident:
-        resident = await session.scalar(
-            select(Resident).where(
-                Resident.channel == inbound.channel,
-                Resident.external_id == inbound.external_user_id,
+    async def _load(
+        self, session: AsyncSession, inbound: Inbound, now: datetime
+    ) -> tuple[Resident, Conversation, Case | None]:
+        """The resident, their conversation and the case a person holds, in one query.
+
+        A new resident (or one without a conversation yet) gets fresh rows; the resident is
+        flushed at once for its id, the conversation is written by the turn's single flush.
+        """
+        row = (
+            await session.execute(
+                _LOAD_TURN, {"channel": inbound.channel, "external_id": inbound.external_user_id}
             )
-        )
+        ).first()
+        resident, conversation, held = row if row is not None else (None, None, None)
         if resident is None:
             resident = Resident(
                 channel=inbound.channel,
@@ -348,47 +410,19 @@ class ConversationService:
             session.add(resident)
             await session.flush()
         else:
-            resident.last_seen_at = now
-            resident.chat_id = inbound.chat_id
-            resident.reachable = True
-        return resident
-
-    @staticmethod
-    async def _conversation(
-        session: AsyncSession, resident: Resident, now: datetime
-    ) -> Conversation:
-        conversation = await session.get(Conversation, resident.id)
+            # Assign only what changed: a resident talking in a row costs no UPDATE at all.
+            if now - resident.last_seen_at >= LAST_SEEN_STEP:
+                resident.last_seen_at = now
+            if resident.chat_id != inbound.chat_id:
+                resident.chat_id = inbound.chat_id
+            if not resident.reachable:
+                resident.reachable = True
         if conversation is None:
             conversation = Conversation(
                 resident_id=resident.id, state={}, version=0, updated_at=now
             )
             session.add(conversation)
-        return conversation
-
-    @staticmethod
-    def _keep_message(
-        session: AsyncSession,
-        resident: Resident,
-        conversation: Conversation,
-        inbound: Inbound,
-        now: datetime,
-    ) -> Message | None:
-        """Every word and file a resident sends is kept; button presses carry no words."""
-        if inbound.kind == "button":
-            return None
-        message = Message(
-            resident_id=resident.id,
-            idea_id=conversation.idea_id,
-            direction="in",
-            kind=inbound.kind,
-            text=inbound.text,
-            file_id=inbound.file_id,
-            channel_message_id=inbound.channel_message_id,
-            needs_human=inbound.kind in ("voice", "audio", "video_note"),
-            created_at=now,
-        )
-        session.add(message)
-        return message
+        return resident, conversation, held
 
     # -- effects ---------------------------------------------------------------------------
 
@@ -416,7 +450,9 @@ class ConversationService:
         now: datetime,
     ) -> bool:
         session = uow.session
-        idea = await session.get(Idea, conversation.idea_id) if conversation.idea_id else None
+        idea = None
+        if conversation.idea_id is not None and isinstance(effect, _IDEA_EFFECTS):
+            idea = await session.get(Idea, conversation.idea_id)  # only the effects that need it
         if isinstance(effect, StartDraft):
             conversation.idea_id = None
         elif isinstance(effect, CancelDraft) and idea is not None and idea.status == "draft":
@@ -433,6 +469,7 @@ class ConversationService:
             resident.consent_at = now
             resident.neighbourhood = turn.state.draft.neighbourhood
             session.add(_event(idea, "intake_completed", now))
+            await followups.plan(uow, idea.id, now)  # the nudge and the check-ins
             if self.catalogues is not None:
                 await session.flush()
                 found = await suggestions.suggest_for_idea(
@@ -465,6 +502,21 @@ class ConversationService:
                 staff_group=self.staff_group,
             )
             session.add(_event(idea, "handoff_requested", now, reason=effect.reason))
+        elif isinstance(effect, AnswerFollowUp):
+
+            async def blocked_case(idea_id: int) -> None:
+                await cases.open_case(
+                    uow, resident.id, idea_id, "blocked", now, "resident",
+                    staff_group=self.staff_group,
+                )  # fmt: skip
+
+            await followups.answer(
+                uow, resident, effect.followup_id, effect.code, effect.text, now,
+                followups.current_policy(), open_case=blocked_case,
+            )  # fmt: skip
+        elif isinstance(effect, PauseFollowUps):
+            policy = followups.current_policy()
+            await followups.set_paused(uow, resident, effect.paused, now, policy)
         elif isinstance(effect, SetLocale):
             resident.locale = effect.locale
         elif isinstance(effect, EraseResident):
@@ -479,14 +531,42 @@ class ConversationService:
         session: AsyncSession,
         resident: Resident,
         conversation: Conversation,
+        before: Draft,
         state: DialogueState,
         now: datetime,
     ) -> None:
-        if state.draft.text and state.step.value in ("listening", "asking", "summary"):
-            await self._sync_idea(session, resident, conversation, state.draft, now)
-        conversation.state = state_to_json(state)
-        conversation.version = state.version
-        conversation.updated_at = now
+        """Write the dialogue state; mirror the draft into its idea row when it changed.
+
+        A draft equal to the one loaded at the start of the turn is already in its idea row
+        (``_sync_idea`` ran when it last changed), so most turns skip the idea's SELECT and
+        UPDATE; a reset draft (no ``idea_id``) always gets its row.
+        """
+        drafting = state.draft.text and state.step.value in DRAFTING_STEPS
+        if drafting and (conversation.idea_id is None or state.draft != before):
+            key = identity_key(Idea, conversation.idea_id) if conversation.idea_id else None
+            if key is not None and key not in session.identity_map:
+                # The row exists and this turn has not loaded it: one UPDATE, no SELECT.
+                values = {**_mirrored(state.draft), "updated_at": now}
+                await session.execute(_MIRROR_DRAFT, {"idea_id": conversation.idea_id, **values})
+            else:
+                await self._sync_idea(session, resident, conversation, state.draft, now)
+        saved = state_to_json(state)
+        if saved == conversation.state and state.version == conversation.version:
+            return  # updated_at says when the dialogue moved, not when it was read
+        values = {"state": saved, "version": state.version, "updated_at": now,
+                  "idea_id": conversation.idea_id}  # fmt: skip
+        if not inspect(conversation).persistent:  # a new conversation: the flush inserts it
+            for name, value in values.items():
+                setattr(conversation, name, value)
+            return
+        # The turn's one write to a known row, as a Core UPDATE: the ORM's flush of a single
+        # dirty object costs several times the statement. The object is told the values are
+        # stored, so the flush has nothing left to write for it.
+        await session.execute(
+            _SAVE_CONVERSATION, {"conversation_of": conversation.resident_id, **values}
+        )
+        for name, value in values.items():
+            set_committed_value(conversation, name, value)
 
     async def _sync_idea(
         self,
@@ -516,15 +596,8 @@ class ConversationService:
             created = True
         else:
             created = False
-        idea.text = draft.text
-        idea.title = draft.title
-        idea.neighbourhood = draft.neighbourhood
-        idea.needs = sorted(n.value for n in draft.needs or ())
-        idea.themes = sorted(draft.themes)
-        idea.group_type = draft.group.value if draft.group else None
-        idea.timing = draft.timing.value if draft.timing else None
-        idea.timing_words = draft.timing_words
-        idea.source = draft.source
+        for name, value in _mirrored(draft).items():
+            setattr(idea, name, value)
         idea.updated_at = now
         if created:
             session.add(_event(idea, "idea_received", now))
@@ -564,6 +637,8 @@ class ConversationService:
                         self.dialogue.extractor.gazetteer,
                     )
                 )
+            elif isinstance(reply, FollowUpFeedback):
+                out.append(await _followup_ack(session, resident, reply))
             elif isinstance(reply, ShowStatus):
                 out.append(await _status(uow, resident))
             elif isinstance(reply, SendExport):
@@ -574,7 +649,7 @@ class ConversationService:
                 out.append(reply)
         return tuple(out)
 
-    def _enqueue(
+    async def _enqueue(
         self,
         session: AsyncSession,
         resident: Resident,
@@ -583,31 +658,82 @@ class ConversationService:
         locale: str,
         now: datetime,
         erased: bool,
-    ) -> list[OutgoingMessage]:
+    ) -> tuple[int, ...]:
+        """Render the replies and write them to the outbox (one Core INSERT); their ids."""
         drafts = self.renderer(replies, RenderContext(locale, inbound.edit_target))
+        if not drafts:
+            return ()
         key = (
             f"{inbound.channel}:u{inbound.update_id}"
             if inbound.update_id is not None
             else f"{inbound.channel}:r{secrets.token_hex(8)}"
         )
-        rows = []
-        for index, draft in enumerate(drafts):
-            row = OutgoingMessage(
-                resident_id=None if erased else resident.id,
-                channel=inbound.channel,
-                chat_id=inbound.chat_id,
-                method=draft.method,
-                payload=draft.payload,
-                idempotency_key=f"{key}:{index}",
-                status="pending",
-                attempts=0,
-                not_before=now,
-                erase_after_send=draft.erase_after_send or erased,
-                created_at=now,
-            )
-            session.add(row)
-            rows.append(row)
-        return rows
+        rows = [
+            {
+                "resident_id": None if erased else resident.id,
+                "channel": inbound.channel,
+                "chat_id": inbound.chat_id,
+                "method": draft.method,
+                "payload": draft.payload,
+                "idempotency_key": f"{key}:{index}",
+                "status": "pending",
+                "attempts": 0,
+                "not_before": now,
+                "erase_after_send": draft.erase_after_send or erased,
+                "created_at": now,
+            }
+            for index, draft in enumerate(drafts)
+        ]
+        result = await session.execute(_ENQUEUE, rows if len(rows) > 1 else rows[0])
+        return tuple(result.scalars().all())
+
+
+def _mirrored(draft: Draft) -> dict[str, Any]:
+    """The idea row's columns that mirror the draft."""
+    return {
+        "text": draft.text,
+        "title": draft.title,
+        "neighbourhood": draft.neighbourhood,
+        "needs": sorted(n.value for n in draft.needs or ()),
+        "themes": sorted(draft.themes),
+        "group_type": draft.group.value if draft.group else None,
+        "timing": draft.timing.value if draft.timing else None,
+        "timing_words": draft.timing_words,
+        "source": draft.source,
+    }
+
+
+async def _keep_message(
+    session: AsyncSession,
+    resident: Resident,
+    conversation: Conversation,
+    inbound: Inbound,
+    now: datetime,
+    *,
+    want_id: bool = False,
+) -> int | None:
+    """Every word and file a resident sends is kept; button presses carry no words.
+
+    A Core INSERT (the row is not read back in the turn); its id only when ``want_id`` (a
+    person holds the conversation and the case links the message).
+    """
+    if inbound.kind == "button":
+        return None
+    values = {
+        "resident_id": resident.id,
+        "idea_id": conversation.idea_id,
+        "direction": "in",
+        "kind": inbound.kind,
+        "text": inbound.text,
+        "file_id": inbound.file_id,
+        "channel_message_id": inbound.channel_message_id,
+        "needs_human": inbound.kind in ("voice", "audio", "video_note"),
+        "created_at": now,
+    }
+    if want_id:
+        return (await session.execute(_KEEP_MESSAGE_ID, values)).scalar_one()
+    await session.execute(_KEEP_MESSAGE, values)
+    return None
 
 
 async def _claim_update(session: AsyncSession, inbound: Inbound, kind: str, now: datetime) -> bool:
@@ -616,13 +742,15 @@ async def _claim_update(session: AsyncSession, inbound: Inbound, kind: str, now:
     One INSERT instead of SELECT-then-INSERT: the unique key decides, so two workers given the
     same update cannot both handle it (the second waits for the first, then sees the conflict).
     """
-    session.add(
-        InboundUpdate(
-            channel=inbound.channel, update_id=inbound.update_id, kind=kind, received_at=now
-        )
-    )
+    values = {
+        "channel": inbound.channel,
+        "update_id": inbound.update_id,
+        "kind": kind,
+        "received_at": now,
+    }
     try:
-        await session.flush()  # the transaction's first write: a rollback loses nothing else
+        # The transaction's first write (a Core INSERT): a rollback loses nothing else.
+        await session.execute(_CLAIM_UPDATE, values)
     except IntegrityError:
         await session.rollback()
         return False
@@ -759,6 +887,15 @@ async def _feedback(
         email=resource.email if resource else None,
         url=resource.url if resource else None,
     )
+
+
+async def _followup_ack(
+    session: AsyncSession, resident: Resident, reply: FollowUpFeedback
+) -> FollowUpAck:
+    row = await session.get(FollowUpRow, reply.followup_id)
+    ok = row is not None and row.resident_id == resident.id and row.status in ("sent", "answered")
+    opened = ok and reply.code == "b"
+    return FollowUpAck(reply.followup_id, reply.code, ok, case_opened=opened)
 
 
 def _new_ref() -> str:

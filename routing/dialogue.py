@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from knowledge.text import tokens
 from routing.extraction import Extractor
+from routing.followup_policy import answer_from_words, score_from_words
 from routing.intake import (
     EDITABLE,
     ELSEWHERE,
@@ -48,6 +49,8 @@ class Command(StrEnum):
     MYDATA = "mesdonnees"
     FORGET = "oublier"
     LANGUAGE = "langue"
+    PAUSE = "pause"  # no more follow-ups until /reprendre
+    RESUME = "reprendre"
 
 
 COMMAND_ALIASES: dict[str, Command] = {
@@ -61,6 +64,7 @@ COMMAND_ALIASES: dict[str, Command] = {
     "forget": Command.FORGET,
     "language": Command.LANGUAGE,
     "lang": Command.LANGUAGE,
+    "resume": Command.RESUME,
 }
 LOCALES = ("fr", "en")
 GREETINGS = frozenset(
@@ -133,6 +137,7 @@ class Action(StrEnum):
     NEXT = "n"
     SUGGESTION = "g"  # value "<suggestion id>.<verdict>"; never stale (see _suggestion_button)
     SPRINT = "p"  # value "b.<idea>.<yyyymmdd>.<room>", "r.<idea>" or "c.<idea>"; never stale
+    FOLLOWUP = "u"  # value "<follow-up id>.<code>" (FOLLOWUP_CODES); never stale
 
 
 class Verdict(StrEnum):
@@ -143,6 +148,12 @@ class Verdict(StrEnum):
     INFO = "i"  # « En savoir plus »
 
 
+# A follow-up's buttons: a check-in's answers (moving, blocked, paused, realized), the sprint's
+# score (1 to 5), and yes/no to sharing the realized idea's line with others.
+FOLLOWUP_ANSWERS = {"m": "moving", "b": "blocked", "p": "paused", "r": "realized"}
+FOLLOWUP_CODES = frozenset({*FOLLOWUP_ANSWERS, "1", "2", "3", "4", "5", "y", "n"})
+FOLLOWUP_VALUE = re.compile(r"([0-9]{1,12})\.([a-z0-9])")
+FOLLOWUP_TEXT_CHARS = 500
 SUGGESTIONS_PER_PAGE = 3
 SUGGESTION_ID = re.compile(r"[0-9]{1,12}")  # ASCII digits only: isdigit() accepts "١٧"
 SPRINT_BOOK = re.compile(r"b\.([0-9]{1,12})\.([0-9]{8})\.([0-9]{1,12})")
@@ -281,6 +292,16 @@ class CancelSprint:
 
 
 @dataclass(frozen=True)
+class FollowUpFeedback:
+    """Filled in by the service: the answer to a follow-up, acknowledged (or refused when the
+    follow-up is not the resident's). ``code``: a FOLLOWUP_CODES value, or "story"/"comment"
+    for the line typed after « C'est réalisé ! » or after the score."""
+
+    followup_id: int
+    code: str
+
+
+@dataclass(frozen=True)
 class ShowStatus:
     """Filled in by the service with the resident's ideas."""
 
@@ -303,6 +324,7 @@ Reply = (
     | ShowSprintOptions
     | BookSprint
     | CancelSprint
+    | FollowUpFeedback
 )
 
 # ---- effects -------------------------------------------------------------------------------
@@ -356,6 +378,20 @@ class AnswerSuggestion:
     verdict: Verdict
 
 
+@dataclass(frozen=True)
+class AnswerFollowUp:
+    """Record the answer to a follow-up: the idea's stage, journey events, maybe a case."""
+
+    followup_id: int
+    code: str
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class PauseFollowUps:
+    paused: bool
+
+
 Effect = (
     SubmitIdea
     | StartDraft
@@ -366,6 +402,8 @@ Effect = (
     | SetLocale
     | AppendNote
     | AnswerSuggestion
+    | AnswerFollowUp
+    | PauseFollowUps
 )
 
 # ---- state ---------------------------------------------------------------------------------
@@ -383,6 +421,12 @@ class DialogueState:
     back_pending: Slot | None = None
     shown: int = 0  # suggestions of the submitted idea already shown
     sprint_menu: bool = False  # sprint options were just shown: "la première" picks one
+    # After « C'est réalisé ! » ("r.<id>") or a sprint score ("c.<id>"): the next words typed
+    # are the line to tell others, or the comment.
+    awaiting: str | None = None
+    # Set by the service for this turn only (never stored): the check-in the resident was last
+    # asked and has not answered, as (follow-up id, kind), so "ça avance" typed is an answer.
+    open_followup: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -535,6 +579,9 @@ class Dialogue:
             return self._reask(state, (Say("empty_message"),))
         if event.edited:
             return self._edited(state, text, event.replaces_idea, today)
+        followup = self._followup_text(state, text)
+        if followup is not None:
+            return followup
         step = state.step
         if step in (Step.NEW, Step.IDLE, Step.LISTENING):
             if _is_greeting(text):
@@ -646,6 +693,8 @@ class Dialogue:
     # -- buttons ----------------------------------------------------------------------------
 
     def _button(self, state: DialogueState, event: ButtonIn) -> Turn:
+        if event.action == Action.FOLLOWUP:
+            return self._followup_button(state, event.value)
         if event.action == Action.SUGGESTION:
             return self._suggestion_button(state, event.value)
         if event.action == Action.SPRINT:
@@ -728,6 +777,57 @@ class Dialogue:
             (AnswerSuggestion(suggestion_id, answer),),
         )
 
+    def _followup_button(self, state: DialogueState, value: str) -> Turn:
+        """Follow-up buttons stay valid whatever was said since (a check-in may arrive in the
+        middle of another conversation); the service checks the follow-up is the resident's."""
+        found = FOLLOWUP_VALUE.fullmatch(value)
+        if found is None or found.group(2) not in FOLLOWUP_CODES:
+            return self._reask(state, (Say("button_unknown"),))
+        return self._followup_answer(state, int(found.group(1)), found.group(2))
+
+    def _followup_answer(self, state: DialogueState, followup_id: int, code: str) -> Turn:
+        awaiting = state.awaiting
+        if code == "r":
+            awaiting = f"r.{followup_id}"
+        elif code in "12345":
+            awaiting = f"c.{followup_id}"
+        elif code in ("y", "n"):
+            awaiting = None
+        new = replace(state, awaiting=awaiting, open_followup=None)
+        return Turn(
+            new,
+            (FollowUpFeedback(followup_id, code),),
+            (AnswerFollowUp(followup_id, code),),
+        )
+
+    def _followup_text(self, state: DialogueState, text: str) -> Turn | None:
+        """Words typed as a follow-up answer: the awaited line, or a check-in's answer."""
+        if state.awaiting and state.step not in (Step.CONFIRM_FORGET, Step.CHOOSING_LANGUAGE):
+            kind, _, ident = state.awaiting.partition(".")
+            if ident.isascii() and ident.isdigit():
+                code = "story" if kind == "r" else "comment"
+                new = replace(state, awaiting=None)
+                line = text[:FOLLOWUP_TEXT_CHARS]
+                return Turn(
+                    new,
+                    (FollowUpFeedback(int(ident), code),),
+                    (AnswerFollowUp(int(ident), code, line),),
+                )
+        if state.open_followup is None or state.step in IN_PROGRESS:
+            return None
+        if state.step in (Step.CONFIRM_FORGET, Step.CHOOSING_LANGUAGE):
+            return None
+        followup_id, kind = state.open_followup
+        words = tokens(text)
+        if kind == "sprint_feedback":
+            score = score_from_words(words)
+            return self._followup_answer(state, followup_id, str(score)) if score else None
+        answer = answer_from_words(words)
+        if answer is None:
+            return None
+        code = next(c for c, a in FOLLOWUP_ANSWERS.items() if a == answer.value)
+        return self._followup_answer(state, followup_id, code)
+
     def _more_suggestions(self, state: DialogueState) -> Turn:
         new = replace(state, shown=state.shown + SUGGESTIONS_PER_PAGE, version=state.version + 1)
         page = ShowSuggestions(new.shown, SUGGESTIONS_PER_PAGE, new.version)
@@ -809,6 +909,12 @@ class Dialogue:
             Command.HELP,
         ):
             state = self._back(state)
+        if state.awaiting:
+            state = replace(state, awaiting=None)
+        if command is Command.PAUSE:
+            return self._reask(state, (Say("followups_paused"),), (PauseFollowUps(True),))
+        if command is Command.RESUME:
+            return self._reask(state, (Say("followups_resumed"),), (PauseFollowUps(False),))
         if command is Command.START:
             return self._start(state, event.arg)
         if command is Command.HELP:

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from routing.case_records import CaseEvent
+from routing.followup_records import FollowUp
 from routing.records import (
     Case,
     Conversation,
@@ -47,6 +48,11 @@ async def export_resident(session: AsyncSession, resident: Resident) -> bytes:
             select(OutgoingMessage)
             .where(OutgoingMessage.resident_id == resident.id)
             .order_by(OutgoingMessage.id)
+        )
+    ).all()
+    their_followups = (
+        await session.scalars(
+            select(FollowUp).where(FollowUp.resident_id == resident.id).order_by(FollowUp.due_at)
         )
     ).all()
     document: dict[str, Any] = {
@@ -85,6 +91,20 @@ async def export_resident(session: AsyncSession, resident: Resident) -> bytes:
         "requests_for_a_person": [
             {"reason": c.reason, "status": c.status, "opened_at": _iso(c.opened_at)} for c in cases
         ],
+        "follow_ups": [
+            {
+                "kind": f.kind,
+                "due_at": _iso(f.due_at),
+                "status": f.status,
+                "answer": f.answer,
+                **{
+                    k: v
+                    for k, v in (f.data or {}).items()
+                    if k in ("score", "comment", "story", "share")
+                },
+            }
+            for f in their_followups
+        ],
         "messages_we_sent": [
             {"at": _iso(o.created_at), "text": (o.payload or {}).get("text")}
             for o in sent
@@ -109,6 +129,17 @@ async def erase_resident(session: AsyncSession, resident: Resident, now: datetim
     )
     await session.execute(update(Case).where(Case.resident_id == rid).values(resolution_note=None))
     await session.execute(delete(Message).where(Message.resident_id == rid))
+    # Follow-ups: nothing more is sent, and the words typed in answers go.
+    await session.execute(
+        update(FollowUp)
+        .where(FollowUp.resident_id == rid, FollowUp.status == "pending")
+        .values(status="cancelled", cancel_reason="erased", updated_at=now)
+    )
+    await session.execute(
+        update(FollowUp)
+        .where(FollowUp.resident_id == rid)
+        .values(data={}, resident_id=None, outbox_id=None, updated_at=now)
+    )
     await session.execute(delete(OutgoingMessage).where(OutgoingMessage.resident_id == rid))
     await session.execute(
         update(Idea)

@@ -38,6 +38,7 @@ TEMPLATES: Mapping[str, str] = {
     "skills": N_("Sait aider pour : {skills}"),
     "opening_hours": N_("Ouvert : {hours}"),
     "newcomers": N_("Accueille volontiers de nouvelles personnes"),
+    "staff_added": N_("Proposé pour ton idée par l'équipe participation"),
 }
 
 LABELS: Mapping[str, str] = {

@@ -140,6 +140,11 @@ class OutgoingMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(300))
     channel_message_id: Mapped[int | None] = mapped_column(BigInteger)
     erase_after_send: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A sender claims a row ("claimed") before it calls the Bot API ("sending"); a crash while
+    # "sending" leaves the fate unknown: the row is sent again and ``uncertain`` stays True.
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    uncertain: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
 

@@ -27,6 +27,7 @@ from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
 from knowledge.store import resource_of
 from knowledge.territory import Gazetteer
+from routing import followups
 from routing.journey import journey_event
 from routing.records import Idea, OutgoingMessage
 from routing.sprint_ics import IcsSprint, sprint_ics
@@ -402,6 +403,7 @@ async def confirm(
         )
     )
     await session.flush()
+    await followups.plan(uow, idea_id, now)  # reminders, feedback, check-ins
     booked = await _booked(uow, sprint, idea, now)
     await _tell_panel(uow, sprint, idea, "booked", booked.ics, now)
     return booked
@@ -445,6 +447,8 @@ async def reschedule(
     idea = await session.get(Idea, sprint.idea_id) if sprint.idea_id else None
     session.add(journey_event(idea, "sprint_rescheduled", now))
     await session.flush()
+    if sprint.idea_id is not None:
+        await followups.plan(uow, sprint.idea_id, now)  # reminders move with the days
     booked = await _booked(uow, sprint, idea, now, rescheduled=True)
     await _tell_panel(uow, sprint, idea, "rescheduled", booked.ics, now)
     return booked
@@ -467,6 +471,8 @@ async def cancel(uow: UnitOfWork, sprint_id: int, now: datetime) -> Cancelled:
         idea.updated_at = now
     session.add(journey_event(idea, "sprint_cancelled", now))
     await session.flush()
+    if sprint.idea_id is not None:
+        await followups.plan(uow, sprint.idea_id, now)  # back to check-ins after submission
     ics = await _ics(uow, sprint, idea, now, cancelled=True)
     await _tell_panel(uow, sprint, idea, "cancelled", ics, now)
     return Cancelled(sprint.id, sprint.day1, sprint.day2, ics)

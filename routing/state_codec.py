@@ -50,6 +50,7 @@ def state_to_json(state: DialogueState) -> dict[str, Any]:
         "back_pending": state.back_pending.value if state.back_pending else None,
         "shown": state.shown,
         "sprint_menu": state.sprint_menu,
+        "awaiting": state.awaiting,
     }
 
 
@@ -67,4 +68,5 @@ def state_from_json(data: dict[str, Any], version: int) -> DialogueState:
         back_pending=Slot(data["back_pending"]) if data.get("back_pending") else None,
         shown=int(data.get("shown") or 0),
         sprint_menu=bool(data.get("sprint_menu")),
+        awaiting=data.get("awaiting"),
     )

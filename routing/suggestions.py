@@ -10,10 +10,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from infra.uow import UnitOfWork
+from knowledge.catalogue import Catalogue
+from knowledge.records import ResourceRow
+from knowledge.resources import Resource
 from knowledge.store import CatalogueCache, resource_ids
+from knowledge.text import normalise
 from routing.match_records import Suggestion as SuggestionRow
 from routing.matching import IdeaQuery, MatchResult, match
 from routing.reasons import Reason
@@ -181,3 +185,85 @@ async def record_response(
         )
         await uow.session.flush()
     return _view(row)
+
+
+# ---- edited by staff (the console's case page) -------------------------------------------------
+
+ADDED_BY_STAFF = "staff_added"  # the reason code of a suggestion an agent added by hand
+
+
+class SuggestionNotRemovable(ValueError):
+    """Only a suggestion still waiting for the resident's answer can be taken back."""
+
+
+def search_catalogue(catalogue: Catalogue, text: str, *, limit: int = 10) -> list[Resource]:
+    """Active directory entries whose name (or organisation) contains every word typed,
+    accents and case ignored; names starting with the words first."""
+    words = normalise(text).split()
+    if not words:
+        return []
+    found: list[tuple[int, str, Resource]] = []
+    for entry in catalogue.entries:
+        resource = entry.resource
+        if resource.status != "active":
+            continue
+        name = normalise(resource.name)
+        haystack = f"{name} {normalise(resource.organization or '')}"
+        if all(word in haystack for word in words):
+            found.append((0 if name.startswith(words[0]) else 1, name, resource))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [resource for _, _, resource in found[:limit]]
+
+
+async def add_by_staff(
+    uow: UnitOfWork, idea_id: int, external_id: str, now: datetime
+) -> tuple[SuggestionView, bool]:
+    """Add a directory entry to the idea's suggestions (proposed, last in rank); returns the
+    suggestion and whether it is new (an entry already suggested is left as it is)."""
+    session = uow.session
+    if await session.get(Idea, idea_id) is None:
+        raise UnknownIdea(idea_id)
+    existing = await session.scalar(
+        select(SuggestionRow).where(
+            SuggestionRow.idea_id == idea_id, SuggestionRow.external_id == external_id
+        )
+    )
+    if existing is not None:
+        return _view(existing), False
+    resource = await session.scalar(
+        select(ResourceRow).where(ResourceRow.external_id == external_id, ResourceRow.active)
+    )
+    if resource is None:
+        raise UnknownSuggestion(external_id)
+    last = await session.scalar(
+        select(func.max(SuggestionRow.rank)).where(SuggestionRow.idea_id == idea_id)
+    )
+    row = SuggestionRow(
+        idea_id=idea_id,
+        resource_id=resource.id,
+        external_id=resource.external_id,
+        kind=resource.kind,
+        name=resource.name[:300],
+        need=None,
+        rank=int(last or 0) + 1,
+        score=0.0,
+        reasons=[Reason(ADDED_BY_STAFF).as_dict()],
+        status=PROPOSED,
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return _view(row), True
+
+
+async def remove_proposed(uow: UnitOfWork, idea_id: int, suggestion_id: int) -> SuggestionView:
+    """Take back a suggestion the resident has not answered yet."""
+    row = await uow.session.get(SuggestionRow, suggestion_id)
+    if row is None or row.idea_id != idea_id:
+        raise UnknownSuggestion(suggestion_id)
+    if row.status != PROPOSED:
+        raise SuggestionNotRemovable(suggestion_id)
+    view = _view(row)
+    await uow.session.delete(row)
+    await uow.session.flush()
+    return view

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery
 
@@ -33,9 +33,14 @@ GROUP_TYPES = frozenset({"group", "supergroup"})
 
 def build_router(group_chat_id: int) -> Router:
     router = Router(name="staff_group")
-    router.callback_query.filter(
-        F.message.chat.id == group_chat_id, F.message.chat.type.in_(GROUP_TYPES)
-    )
+
+    async def in_the_group(callback: CallbackQuery) -> bool:
+        # A coroutine, not a magic ``F`` filter: aiogram runs synchronous filters in a thread,
+        # and this one is checked for every resident's button press too.
+        chat = callback.message.chat if callback.message is not None else None
+        return chat is not None and chat.id == group_chat_id and chat.type in GROUP_TYPES
+
+    router.callback_query.filter(in_the_group)
     router.callback_query.register(claim_pressed)
     return router
 

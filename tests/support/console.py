@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from bot.render import Renderer
 from console.app import create_app
 from infra.clock import Clock
 from infra.settings import Settings, load_settings
@@ -35,7 +36,12 @@ def console_settings(database_url: str, **overrides: Any) -> Settings:
 def console_app(
     database_url: str, uow_factory: Callable[[], UnitOfWork], clock: Clock, **overrides: Any
 ) -> FastAPI:
-    return create_app(console_settings(database_url, **overrides), uow_factory, clock)
+    return create_app(
+        console_settings(database_url, **overrides),
+        uow_factory,
+        clock,
+        resident_renderer=Renderer(),
+    )
 
 
 @asynccontextmanager

@@ -174,7 +174,8 @@ def test_english_names_the_english_command_aliases() -> None:
             if command in commands:
                 mentioned += 1
                 alias = commands[command]
-                if f"/{alias}" not in msgstr or re.search(rf"/{command}\b", msgstr):
+                french_left = alias != command and re.search(rf"/{command}\b", msgstr)
+                if f"/{alias}" not in msgstr or french_left:  # /pause is /pause in both
                     wrong.append((f"/{command} → /{alias}", msgstr))
     assert mentioned >= 5  # the help text alone names every command
     assert len(commands) >= 8

@@ -1,0 +1,198 @@
+"""Sprint panel and rooms, for coordinators: skills, territories, weekly pattern, monthly cap
+and absences of each panel member; capacity, step-free access, equipment and blocked days of
+each room. Simple forms; a mistake comes back as a kind sentence (``words.PANEL_ERRORS``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError
+
+from console import words
+from console.app import render
+from console.case_pages import _flash
+from console.security import AuditTrail, Auth, context, require_coordinator, translator
+from routing import panel_desk, sprint_desk, sprints
+from routing.panel_desk import PanelInputError
+
+router = APIRouter(include_in_schema=False)
+
+MAX_ID = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Day = Annotated[str, Path(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+def _back(path: str, *, notice: str | None = None, error: str | None = None) -> Response:
+    query = f"?m={notice}" if notice else f"?e={error}" if error else ""
+    return RedirectResponse(path + query, status_code=303)
+
+
+@router.get("/panel", response_class=HTMLResponse)
+async def panel_page(request: Request, auth: Auth = Depends(require_coordinator)) -> Response:
+    ctx = context(request)
+    tr = translator(request, auth)
+    today = sprints.today_in_paris(ctx.now())
+    async with ctx.uow_factory() as uow:
+        members = await panel_desk.members(uow, today)
+        rooms = await panel_desk.rooms(uow, today)
+    notice, error = _flash(request, auth, words.PANEL_NOTICES, words.PANEL_ERRORS)
+    return render(
+        request,
+        "panel.html",
+        members=members,
+        rooms=rooms,
+        weekdays=[tr.gettext(w) for w in words.WEEKDAYS],
+        notice=notice,
+        error=error,
+    )
+
+
+async def _change(
+    request: Request, auth: Auth, action: str, subject: str, subject_id: int, work, notice: str
+) -> Response:  # type: ignore[no-untyped-def]
+    ctx = context(request)
+    try:
+        async with ctx.uow_factory() as uow:
+            details = await work(uow) or {}
+            # the audit keeps ids and short values; a changed list is recorded as "changed"
+            kept = {
+                k: v
+                if v is None or isinstance(v, bool | int) or (isinstance(v, str) and len(v) <= 32)
+                else True
+                for k, v in details.items()
+            }
+            await AuditTrail(auth.staff.id, ctx.clock).change(
+                uow, action, subject, subject_id, kept
+            )
+            await uow.commit()
+    except PanelInputError as exc:
+        return _back("/panel", error=exc.code)
+    except IntegrityError:  # a day taken by a sprint at the same moment
+        return _back("/panel", error="busy")
+    return _back(f"/panel#{subject}-{subject_id}", notice=notice)
+
+
+@router.post("/panel/members/{member_id}")
+async def edit_member(
+    request: Request,
+    member_id: RowId,
+    skills: str = Form("", max_length=800),
+    territories: str = Form("", max_length=800),
+    weekdays: list[str] = Form(default_factory=list),
+    monthly_cap: str = Form("", max_length=4),
+    active: str = Form("", max_length=4),
+    auth: Auth = Depends(require_coordinator),
+) -> Response:
+    known = {t.id for t in sprint_desk.gazetteer().territories}
+
+    async def work(uow):  # type: ignore[no-untyped-def]
+        days = [int(d) for d in weekdays if d.isdigit() and len(d) == 1]
+        cap = monthly_cap.strip()
+        if not cap.isdigit():
+            raise PanelInputError("bad_cap")
+        return await panel_desk.update_member(
+            uow,
+            member_id,
+            skills=panel_desk.codes(skills),
+            territories=panel_desk.codes(territories),
+            weekdays=days,
+            monthly_cap=int(cap),
+            active=bool(active),
+            known_territories=known,
+            now=context(request).now(),
+        )
+
+    return await _change(
+        request, auth, "panel.member_updated", "member", member_id, work, "member_saved"
+    )
+
+
+@router.post("/panel/members/{member_id}/absences")
+async def add_absence(
+    request: Request,
+    member_id: RowId,
+    starts_on: str = Form("", max_length=10),
+    ends_on: str = Form("", max_length=10),
+    auth: Auth = Depends(require_coordinator),
+) -> Response:
+    async def work(uow):  # type: ignore[no-untyped-def]
+        first, last = panel_desk.parse_range(starts_on, ends_on)
+        absence = await panel_desk.add_absence(uow, member_id, first, last)
+        return {"absence": absence, "from": first.isoformat(), "to": last.isoformat()}
+
+    return await _change(
+        request, auth, "panel.absence_added", "member", member_id, work, "absence_added"
+    )
+
+
+@router.post("/panel/members/{member_id}/absences/{absence_id}/remove")
+async def remove_absence(
+    request: Request,
+    member_id: RowId,
+    absence_id: RowId,
+    auth: Auth = Depends(require_coordinator),
+) -> Response:
+    async def work(uow):  # type: ignore[no-untyped-def]
+        await panel_desk.remove_absence(uow, member_id, absence_id)
+        return {"absence": absence_id}
+
+    return await _change(
+        request, auth, "panel.absence_removed", "member", member_id, work, "absence_removed"
+    )
+
+
+@router.post("/panel/rooms/{room_id}")
+async def edit_room(
+    request: Request,
+    room_id: RowId,
+    capacity: str = Form("", max_length=6),
+    step_free: str = Form("", max_length=4),
+    equipment: str = Form("", max_length=800),
+    active: str = Form("", max_length=4),
+    auth: Auth = Depends(require_coordinator),
+) -> Response:
+    async def work(uow):  # type: ignore[no-untyped-def]
+        if not capacity.strip().isdigit():
+            raise PanelInputError("bad_capacity")
+        return await panel_desk.update_room(
+            uow,
+            room_id,
+            capacity=int(capacity.strip()),
+            step_free=bool(step_free),
+            equipment=panel_desk.equipment_list(equipment),
+            active=bool(active),
+            now=context(request).now(),
+        )
+
+    return await _change(request, auth, "panel.room_updated", "room", room_id, work, "room_saved")
+
+
+@router.post("/panel/rooms/{room_id}/blocked")
+async def block_days(
+    request: Request,
+    room_id: RowId,
+    starts_on: str = Form("", max_length=10),
+    ends_on: str = Form("", max_length=10),
+    auth: Auth = Depends(require_coordinator),
+) -> Response:
+    async def work(uow):  # type: ignore[no-untyped-def]
+        first, last = panel_desk.parse_range(starts_on, ends_on)
+        added = await panel_desk.block_days(uow, room_id, first, last)
+        return {"from": first.isoformat(), "to": last.isoformat(), "added": added}
+
+    return await _change(request, auth, "panel.room_blocked", "room", room_id, work, "days_blocked")
+
+
+@router.post("/panel/rooms/{room_id}/blocked/{day}/remove")
+async def unblock_day(
+    request: Request, room_id: RowId, day: Day, auth: Auth = Depends(require_coordinator)
+) -> Response:
+    async def work(uow):  # type: ignore[no-untyped-def]
+        await panel_desk.unblock_day(uow, room_id, panel_desk.parse_day(day))
+        return {"day": day}
+
+    return await _change(
+        request, auth, "panel.room_unblocked", "room", room_id, work, "day_unblocked"
+    )

@@ -1,0 +1,186 @@
+"""Sprint pages: an idea's sprint (the planner's options, booking for the resident, moving,
+cancelling, "did it take place?"), the list of sprints, and "Mes sprints" for panel members.
+
+Like the case pages: POST forms (CSRF-guarded by the app) redirect back with ``?m=`` / ``?e=``
+codes looked up in ``console.words``; every view of an idea and every action is audited in the
+same transaction (``console.sprint_actions``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from console import sprint_actions, words
+from console.app import render
+from console.case_pages import _flash, _int_or_none, _translated
+from console.security import Auth, context, require_agent, translator
+from routing import sprint_desk, sprints
+from routing.sprint_desk import SprintDeskError
+
+router = APIRouter(include_in_schema=False)
+
+MAX_ID = 2**31 - 1
+SprintId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Ref = Annotated[str, Path(min_length=1, max_length=12, pattern=r"^[A-Za-z0-9-]+$")]
+
+
+def _back(path: str, *, notice: str | None = None, error: str | None = None) -> Response:
+    query = f"?m={notice}" if notice else f"?e={error}" if error else ""
+    return RedirectResponse(path + query, status_code=303)
+
+
+def _page_error(exc: SprintDeskError) -> None:
+    if exc.code == "not_allowed":
+        raise HTTPException(status_code=403) from None
+    if exc.code in ("unknown_idea", "unknown_sprint"):
+        raise HTTPException(status_code=404) from None
+
+
+@router.get("/ideas/{ref}/sprint", response_class=HTMLResponse)
+async def idea_sprint(request: Request, ref: Ref, auth: Auth = Depends(require_agent)) -> Response:
+    ctx = context(request)
+    tr = translator(request, auth)
+    try:
+        offer = await sprint_actions.options(request, auth, ref, tr)
+    except SprintDeskError as exc:
+        _page_error(exc)
+        raise
+    async with ctx.uow_factory() as uow:
+        history = await sprint_desk.sprints_of_idea(uow, offer.idea_id)
+    today = sprints.today_in_paris(ctx.now())
+    notice, error = _flash(request, auth, words.SPRINT_NOTICES, words.SPRINT_ERRORS)
+    current = next((s for s in history if s.id == offer.current), None)
+    return render(
+        request,
+        "sprint.html",
+        offer=offer,
+        current=current,
+        history=history,
+        today=today,
+        notice=notice,
+        error=error,
+        can_book=getattr(request.app.state, "resident_renderer", None) is not None,
+        kind_labels=_translated(tr, words.SPRINT_OPTION_KINDS),
+        status_labels=_translated(tr, words.SPRINT_STATUS),
+        role_names=_translated(tr, words.SPRINT_ROLES),
+        note_max=sprint_desk.NOTE_MAX_CHARS,
+    )
+
+
+@router.post("/ideas/{ref}/sprint/book")
+async def book(
+    request: Request,
+    ref: Ref,
+    day1: str = Form("", max_length=10),
+    room_id: str = Form("", max_length=12),
+    auth: Auth = Depends(require_agent),
+) -> Response:
+    path = f"/ideas/{ref}/sprint"
+    room = _int_or_none(room_id)
+    try:
+        first = date.fromisoformat(day1)
+    except ValueError:
+        first = None
+    if room is None or first is None:
+        return _back(path, error="invalid")
+    try:
+        done = await sprint_actions.book(request, auth, ref, first, room)
+    except SprintDeskError as exc:
+        _page_error(exc)
+        return _back(path, error=exc.code)
+    return _back(f"/ideas/{done.idea_ref}/sprint", notice=done.code)
+
+
+def _after(sprint_ref: str | None, back: str) -> str:
+    if back == "list" or sprint_ref is None:
+        return "/sprints"
+    if back == "mine":
+        return "/my-sprints"
+    return f"/ideas/{sprint_ref}/sprint"
+
+
+@router.post("/sprints/{sprint_id}/cancel")
+async def cancel(
+    request: Request,
+    sprint_id: SprintId,
+    back: str = Form("", max_length=8),
+    auth: Auth = Depends(require_agent),
+) -> Response:
+    ref = await sprint_actions.idea_ref_of(request, sprint_id)
+    try:
+        await sprint_actions.cancel(request, auth, sprint_id)
+    except SprintDeskError as exc:
+        _page_error(exc)
+        return _back(_after(ref, back), error=exc.code)
+    return _back(_after(ref, back), notice="cancelled")
+
+
+@router.post("/sprints/{sprint_id}/held")
+async def held(
+    request: Request,
+    sprint_id: SprintId,
+    outcome: str = Form("", max_length=8),
+    note: str = Form("", max_length=sprint_desk.NOTE_MAX_CHARS + 100),
+    back: str = Form("", max_length=8),
+    auth: Auth = Depends(require_agent),
+) -> Response:
+    ref = await sprint_actions.idea_ref_of(request, sprint_id)
+    if outcome not in ("held", "not_held"):
+        return _back(_after(ref, back), error="invalid")
+    try:
+        await sprint_actions.mark(request, auth, sprint_id, outcome == "held", note)
+    except SprintDeskError as exc:
+        _page_error(exc)
+        return _back(_after(ref, back), error=exc.code)
+    return _back(_after(ref, back), notice=outcome)
+
+
+@router.get("/sprints", response_class=HTMLResponse)
+async def sprint_list(request: Request, auth: Auth = Depends(require_agent)) -> Response:
+    """Upcoming sprints and past ones still waiting for "did it take place?": references,
+    quartiers, dates, rooms and panels; no resident's name or words."""
+    ctx = context(request)
+    tr = translator(request, auth)
+    today = sprints.today_in_paris(ctx.now())
+    async with ctx.uow_factory() as uow:
+        upcoming, awaiting = await sprint_desk.board(uow, today)
+    notice, error = _flash(request, auth, words.SPRINT_NOTICES, words.SPRINT_ERRORS)
+    return render(
+        request,
+        "sprints.html",
+        upcoming=upcoming,
+        awaiting=awaiting,
+        today=today,
+        notice=notice,
+        error=error,
+        status_labels=_translated(tr, words.SPRINT_STATUS),
+        role_names=_translated(tr, words.SPRINT_ROLES),
+        note_max=sprint_desk.NOTE_MAX_CHARS,
+    )
+
+
+@router.get("/my-sprints", response_class=HTMLResponse)
+async def my_sprints(request: Request, auth: Auth = Depends(require_agent)) -> Response:
+    """The sprints this staff member sits on, through a panel entry linked to their account."""
+    ctx = context(request)
+    tr = translator(request, auth)
+    today = sprints.today_in_paris(ctx.now())
+    async with ctx.uow_factory() as uow:
+        mine = await sprint_desk.of_staff(uow, auth.staff.id, today)
+    notice, error = _flash(request, auth, words.SPRINT_NOTICES, words.SPRINT_ERRORS)
+    return render(
+        request,
+        "my_sprints.html",
+        mine=mine,
+        me=auth.staff.id,
+        today=today,
+        notice=notice,
+        error=error,
+        status_labels=_translated(tr, words.SPRINT_STATUS),
+        role_names=_translated(tr, words.SPRINT_ROLES),
+        note_max=sprint_desk.NOTE_MAX_CHARS,
+    )

@@ -1,0 +1,164 @@
+"""A real browser on an idea's sprint page: an agent books the first option for the resident.
+
+`declic console` runs as a subprocess over a database with the demo directory and panel; the
+agent opens the case, follows the link to the idea's sprint, books the first option, and the
+outbox holds the resident's message and their `.ics` document (rendered by the bot's renderer,
+loaded lazily by the console). Same chromium rule as test_console_browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import icalendar
+import pytest
+from sqlalchemy import select
+
+from declic.demo import load_demo_sprints
+from infra.clock import SystemClock
+from infra.uow import UnitOfWork
+from knowledge.demo import load_demo_directory
+from routing.records import Idea, OutgoingMessage
+from routing.sprint_records import Sprint
+from tests.e2e.test_console_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    STARTUP,
+    WAIT_MS,
+    _free_port,
+    _require_chromium,
+)
+from tests.e2e.test_console_case_relay import _in_database
+from tests.support.cases import add_team, resident_with_case
+from tests.support.console import PASSWORD, add_staff
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
+
+CHAT = "70707"
+REF = "D-SPR1NT"
+
+
+async def _set_up(factory: Callable[[], UnitOfWork]) -> int:
+    clock = SystemClock(ZoneInfo("Europe/Paris"))
+    await load_demo_directory(factory, datetime(2026, 11, 1, tzinfo=UTC))
+    assert await load_demo_sprints(factory)
+    awa = await add_staff(factory, clock, "awa@ville.example", name="Awa Diallo")
+    await add_team(factory, "jardins", "Jardins & Nature", ("glycines",), (awa.id,))
+    opened = await resident_with_case(
+        factory, clock, chat_id=CHAT, ref=REF, neighbourhood="glycines", name="Zélie"
+    )
+    async with factory() as uow:
+        idea = await uow.session.get(Idea, opened.idea_id)
+        assert idea is not None
+        idea.needs, idea.themes = ["place", "funding"], ["garden"]
+        await uow.commit()
+    return opened.case_id
+
+
+async def _resident_rows(factory: Callable[[], UnitOfWork]) -> list[tuple[str, dict]]:
+    async with factory() as uow:
+        rows = await uow.session.scalars(
+            select(OutgoingMessage)
+            .where(OutgoingMessage.chat_id == CHAT)
+            .order_by(OutgoingMessage.id)
+        )
+        return [(r.method, dict(r.payload)) for r in rows.all()]
+
+
+async def _sprints(factory: Callable[[], UnitOfWork]) -> list[str]:
+    async with factory() as uow:
+        return [s.status for s in (await uow.session.scalars(select(Sprint))).all()]
+
+
+@pytest.fixture
+def console(migrated_url: str, tmp_path: Path) -> Iterator[tuple[str, str, int]]:
+    case_id = _in_database(migrated_url, _set_up)
+    env = {
+        **os.environ,
+        "DECLIC_DATABASE_URL": migrated_url,
+        "DECLIC_CONSOLE_SECRET": "an-e2e-console-secret-of-some-length",
+        "DECLIC_ENVIRONMENT": "development",
+    }
+    port = _free_port()
+    log = (tmp_path / "console.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "declic", "console", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP
+        while True:
+            assert process.poll() is None, (tmp_path / "console.log").read_text()
+            try:
+                if httpx.get(url + "/login", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the console did not start in time"
+            time.sleep(0.2)
+        yield url, migrated_url, case_id
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        log.close()
+
+
+def test_an_agent_books_the_first_option_for_the_resident(
+    console: tuple[str, str, int],
+) -> None:
+    _require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    url, database, case_id = console
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=WAIT_MS * 2
+        )
+        try:
+            page = browser.new_context(locale="fr-FR").new_page()
+            page.set_default_timeout(WAIT_MS)
+            expect.set_options(timeout=WAIT_MS)
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+            page.goto(url + "/login")
+            page.get_by_label("Adresse e-mail").fill("awa@ville.example")
+            page.get_by_label("Mot de passe").fill(PASSWORD)
+            page.get_by_role("button", name="Se connecter").click()
+            page.goto(f"{url}/cases/{case_id}")
+            page.get_by_role("link", name="Sprint de deux jours").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text(f"Sprint de l'idée {REF}")
+            first = page.locator("#option-1")
+            expect(first).to_contain_text("Les dates les plus proches")
+            first.get_by_role("button", name="Réserver pour l'habitant·e").click()
+            expect(page.get_by_role("status").first).to_contain_text("Le sprint est réservé")
+            expect(page.get_by_role("heading", name="Sprint réservé")).to_be_visible()
+            assert errors == []
+        finally:
+            browser.close()
+
+    assert _in_database(database, _sprints) == ["confirmed"]
+    rows = _in_database(database, _resident_rows)
+    documents = [payload for method, payload in rows if method == "sendDocument"]
+    assert len(documents) == 1 and documents[0]["filename"].endswith(".ics")
+    calendar = icalendar.Calendar.from_ical(base64.b64decode(documents[0]["content_b64"]))
+    assert calendar["METHOD"] == "REQUEST"
+    texts = [payload.get("text", "") for method, payload in rows if method == "sendMessage"]
+    assert any("C'est réservé" in text for text in texts)

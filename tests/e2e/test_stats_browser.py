@@ -1,0 +1,91 @@
+"""A real browser opens the statistics dashboard and sees the charts drawn by Chart.js."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from infra.db import make_engine
+from infra.uow import uow_factory_for
+from tests.e2e import test_console_browser as console_e2e
+from tests.support.console import PASSWORD
+from tests.support.stats import build_journeys
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
+
+console_url = console_e2e.console_url  # the console as a subprocess, with an admin "ada"
+
+DRAWN = """(id) => {
+  const canvas = document.getElementById(id);
+  const chart = window.Chart && window.Chart.getChart(canvas);
+  const blank = document.createElement("canvas");
+  blank.width = canvas.width;
+  blank.height = canvas.height;
+  return {
+    chart: Boolean(chart),
+    data: chart ? chart.data.datasets.map((d) => d.data) : null,
+    drawn: canvas.width > 0 && canvas.toDataURL() !== blank.toDataURL(),
+  };
+}"""
+
+
+async def _seed(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        await build_journeys(uow_factory_for(engine))
+    finally:
+        await engine.dispose()
+
+
+def test_the_dashboard_draws_its_charts(migrated_url: str, console_url: str) -> None:
+    console_e2e._require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    asyncio.run(_seed(migrated_url))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(console_e2e.CHROMIUM),
+            args=console_e2e.CHROMIUM_ARGS,
+            timeout=console_e2e.WAIT_MS * 2,
+        )
+        try:
+            page = browser.new_context(locale="fr-FR").new_page()
+            page.set_default_timeout(console_e2e.WAIT_MS)
+            expect.set_options(timeout=console_e2e.WAIT_MS)
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on(
+                "console",
+                lambda m: (
+                    errors.append(m.text)
+                    if m.type == "error" and "Failed to load resource" not in m.text
+                    else None
+                ),
+            )
+            page.on(  # a missing favicon is the only 4xx allowed
+                "response",
+                lambda r: (
+                    errors.append(f"{r.status} {r.url}")
+                    if r.status >= 400 and not r.url.endswith("/favicon.ico")
+                    else None
+                ),
+            )
+            page.goto(console_url + "/stats")
+            page.get_by_label("Adresse e-mail").fill("ada@example.org")
+            page.get_by_label("Mot de passe").fill(PASSWORD)
+            page.get_by_role("button", name="Se connecter").click()
+            expect(page.get_by_role("heading", level=1)).to_contain_text("Statistiques")
+            page.wait_for_function(
+                "() => window.Chart && Chart.getChart(document.getElementById('chart-months'))"
+            )
+            funnel = page.evaluate(DRAWN, "chart-funnel")
+            assert funnel["chart"] and funnel["drawn"], funnel
+            assert funnel["data"][0] == [9, 9, 5, 5, 5, 5, 5, 5]
+            months = page.evaluate(DRAWN, "chart-months")
+            assert months["chart"] and months["drawn"], months
+            assert months["data"][0] == [None, None]  # received by month: both under 5
+            expect(page.locator("#cut-neighbourhood")).to_contain_text("< 5")
+            assert errors == [], errors  # no CSP violation, no script error
+        finally:
+            browser.close()

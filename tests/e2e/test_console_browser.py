@@ -8,47 +8,28 @@ Outside CI the test is skipped when chromium is missing; in CI it must be there.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
+from tests.support.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    WAIT_MS,
+    free_port,
+    require_chromium,
+    running_console,
+)
 from tests.support.console import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-STARTUP = 60.0  # bounded wait for the console to answer
-WAIT_MS = 15_000  # bounded wait for each browser step
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+# Kept under these names for the other browser tests that import them from here.
+_require_chromium = require_chromium
+_free_port = free_port
 
 
 def _declic(*args: str, env: dict[str, str], cwd: Path, stdin: str = "") -> None:
@@ -77,36 +58,8 @@ def console_url(migrated_url: str, tmp_path: Path) -> Iterator[str]:
         "staff", "add", "ada@example.org", "--name", "Ada Lovelace", "--role", "admin",
         env=env, cwd=tmp_path, stdin=PASSWORD + "\n",
     )  # fmt: skip
-    port = _free_port()
-    log = (tmp_path / "console.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "declic", "console", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP
-        while True:
-            assert process.poll() is None, (tmp_path / "console.log").read_text()
-            try:
-                if httpx.get(url + "/login", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the console did not start in time"
-            time.sleep(0.2)
+    with running_console(env, tmp_path) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        log.close()
 
 
 def test_a_staff_member_logs_in_sees_the_queue_and_logs_out(console_url: str) -> None:

@@ -10,9 +10,6 @@ resident's chat. Same chromium rule as test_console_browser: skipped outside CI 
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +17,6 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from sqlalchemy import select
 
@@ -36,14 +32,14 @@ from routing.dialogue import Dialogue
 from routing.extraction import Extractor
 from routing.records import Case, OutgoingMessage
 from routing.staff import create_staff
-from tests.e2e.test_console_browser import (
+from tests.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    STARTUP,
     WAIT_MS,
-    _free_port,
-    _require_chromium,
+    console_env,
+    running_console,
 )
+from tests.support.browser import require_chromium as _require_chromium
 from tests.support.console import PASSWORD
 from tests.support.residents import ScriptedResident
 
@@ -127,42 +123,8 @@ async def _signed_reply(factory: Callable[[], UnitOfWork]) -> list[str]:
 @pytest.fixture
 def console(migrated_url: str, tmp_path: Path) -> Iterator[tuple[str, str, int]]:
     case_id = _in_database(migrated_url, _set_up)
-    env = {
-        **os.environ,
-        "DECLIC_DATABASE_URL": migrated_url,
-        "DECLIC_CONSOLE_SECRET": "an-e2e-console-secret-of-some-length",
-        "DECLIC_ENVIRONMENT": "development",
-    }
-    port = _free_port()
-    log = (tmp_path / "console.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "declic", "console", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP
-        while True:
-            assert process.poll() is None, (tmp_path / "console.log").read_text()
-            try:
-                if httpx.get(url + "/login", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the console did not start in time"
-            time.sleep(0.2)
+    with running_console(console_env(migrated_url), tmp_path) as url:
         yield url, migrated_url, case_id
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        log.close()
 
 
 def test_an_agent_claims_sees_the_resident_live_and_replies(

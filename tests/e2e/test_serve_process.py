@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -13,16 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import free_port
 from tests.support.fake_bot_api import FakeBotApi
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _get(url: str) -> int:
@@ -44,7 +38,7 @@ def _start(env: dict[str, str], log: Path, port: int) -> subprocess.Popen[bytes]
 
 async def test_serve_runs_bot_console_and_scheduler_and_stops_on_sigterm(tmp_path: Path) -> None:
     async with FakeBotApi() as server:
-        port = _free_port()
+        port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("DECLIC_")}
         env.update(
             PYTHONPATH=os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p),

@@ -1,0 +1,92 @@
+"""The console as an operator runs it (`declic console` on 127.0.0.1) and Debian's chromium.
+
+Shared by the browser tests: one way to start the console, wait for it (bounded) and stop it,
+and one rule for a missing chromium (skipped on a developer's machine, a failure in CI).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP = 60.0  # bounded wait for the console to answer
+WAIT_MS = 15_000  # bounded wait for each browser step
+CONSOLE_SECRET = "an-e2e-console-secret-of-some-length"
+
+
+def require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests", pytrace=False)
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def console_env(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DECLIC_DATABASE_URL": database_url,
+        "DECLIC_CONSOLE_SECRET": CONSOLE_SECRET,
+        "DECLIC_ENVIRONMENT": "development",
+    }
+
+
+@contextmanager
+def running_console(env: dict[str, str], workdir: Path) -> Iterator[str]:
+    """Start `declic console` on a free port, yield its URL once /login answers, stop it."""
+    port = free_port()
+    log_path = workdir / "console.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "declic", "console", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=workdir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + STARTUP
+            while True:
+                assert process.poll() is None, log_path.read_text()
+                try:
+                    if httpx.get(url + "/login", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, "the console did not start in time"
+                time.sleep(0.2)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)

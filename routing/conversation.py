@@ -635,6 +635,7 @@ class ConversationService:
                         reply,
                         self.clock.now(),
                         self.dialogue.extractor.gazetteer,
+                        group=self.staff_group,
                     )
                 )
             elif isinstance(reply, FollowUpFeedback):

@@ -15,6 +15,7 @@ from infra.uow import UnitOfWork
 from knowledge.territory import Gazetteer
 from routing import sprints
 from routing.dialogue import BookSprint, CancelSprint, ShowSprintOptions
+from routing.group_posts import StaffGroup
 from routing.reasons import Reason
 from routing.records import Idea, Resident
 
@@ -130,7 +131,10 @@ async def resolve(
     reply: ShowSprintOptions | BookSprint | CancelSprint,
     now: datetime,
     gazetteer: Gazetteer | None,
+    group: StaffGroup | None = None,
 ) -> SprintReply:
+    """The resident's own sprint choice; the staff group (if any) hears of bookings and
+    cancellations exactly as when staff act from the console."""
     idea_id = reply.idea_id if reply.idea_id is not None else current_idea
     idea = await _own_idea(uow, resident, idea_id)
     if idea is None:
@@ -142,6 +146,7 @@ async def resolve(
         if current is None:
             return SprintGone()
         cancelled = await sprints.cancel(uow, current.id, now)
+        await _announce(uow, current.id, group, "cancelled", now)
         return SprintCancelled(idea.id, cancelled.day1, cancelled.day2, cancelled.ics)
     option = None
     if reply.index is not None:
@@ -159,4 +164,17 @@ async def resolve(
     outcome = await sprints.confirm(uow, idea.id, option, now, gazetteer=gazetteer)
     if isinstance(outcome, sprints.Lost):
         return page_of(outcome.offer, lost=True)
+    what = "rescheduled" if outcome.rescheduled else "booked"
+    await _announce(uow, outcome.sprint_id, group, what, now)
     return _booked(idea, outcome)
+
+
+async def _announce(
+    uow: UnitOfWork, sprint_id: int, group: StaffGroup | None, what: str, now: datetime
+) -> None:
+    if group is None:
+        return
+    # Imported here: sprint_desk builds on this module (and on the conversation service).
+    from routing.sprint_desk import announce
+
+    await announce(uow, sprint_id, group, what, now)

@@ -22,6 +22,7 @@ from routing import sprints
 from routing.conversation import ConversationService
 from routing.dialogue import Action, Dialogue
 from routing.extraction import Extractor
+from routing.group_posts import StaffGroup
 from routing.records import Idea, JourneyEvent, OutgoingMessage
 from routing.sprint_import import SprintImportError, apply_sprint_data
 from routing.sprint_planner import is_working_day
@@ -333,3 +334,42 @@ async def test_a_lost_race_offers_fresh_options_and_forged_buttons_are_refused(
     )
     rows = await _sent(service, outcome.outbox_ids)
     assert "Je ne retrouve pas ce sprint" in rows[0].payload["text"]
+
+
+async def test_the_staff_group_hears_of_a_sprint_the_resident_books_and_cancels(
+    demo, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """Panel members follow sprints in the staff group, whoever booked them; the post names
+    the idea's reference, never the resident."""
+    gazetteer = load_gazetteer()
+    group_id = -1001234567890
+    service = ConversationService(
+        demo,
+        clock,
+        Dialogue(Extractor(gazetteer, default_lexicon())),
+        Renderer({q.id: q.name for q in gazetteer.quartiers}),
+        catalogues=CatalogueCache(gazetteer),
+        staff_group=StaffGroup(group_id),
+    )
+    resident = ScriptedResident(service)
+    await resident.says("/start")
+    await resident.says(IDEA)
+    await resident.says("cet été")
+    await resident.presses("a", "yes")
+    await resident.presses("s", "ok")
+    shown = await _sent(service, (await resident.presses(Action.NEXT, "sprint")).outbox_ids)
+    choice = next(v for a, v, _ in _buttons(shown) if a == Action.SPRINT)
+    await resident.presses(Action.SPRINT, choice)
+    await resident.presses(Action.SPRINT, f"c.{choice.split('.')[1]}")
+    async with demo() as uow:
+        posts = (
+            await uow.session.scalars(
+                select(OutgoingMessage)
+                .where(OutgoingMessage.chat_id == str(group_id))
+                .order_by(OutgoingMessage.id)
+            )
+        ).all()
+    keys = [p.idempotency_key for p in posts]
+    assert any(":booked:" in k for k in keys) and any(":cancelled:" in k for k in keys), keys
+    texts = " ".join(p.payload.get("text", "") + p.payload.get("caption", "") for p in posts)
+    assert "Awa" not in texts and "Avec des voisins" not in texts and "graines" not in texts

@@ -183,12 +183,12 @@ async def test_the_queue_is_longest_waiting_first_and_agents_see_their_teams_onl
 # -- claiming ----------------------------------------------------------------------------------
 
 
-async def test_ten_agents_claiming_at_once_make_exactly_one_winner(
+async def test_twenty_agents_claiming_at_once_make_exactly_one_winner(
     migrated_url: str, uow_factory: Factory, world: World
 ) -> None:
     case_id = await _open(uow_factory, "1", themes=("nature",))
     async with uow_factory() as uow:
-        claimers = [await _staff(uow, f"Agent{i} Test") for i in range(10)]
+        claimers = [await _staff(uow, f"Agent{i} Test") for i in range(20)]
         for staff_id in claimers:
             await cases.add_member(uow, world.gardens, staff_id)
         await uow.commit()

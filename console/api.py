@@ -18,6 +18,11 @@ from routing import staff as staff_service
 
 router = APIRouter(prefix="/api", tags=["staff"])
 
+MAX_BIG_ID = 2**63 - 1  # audit entries have 64-bit ids; a larger number is bad input, not a crash
+# Text a staff member sends: PostgreSQL text and jsonb cannot hold a NUL character, so one is
+# refused as bad input (422) on every backend instead of failing at the database.
+NO_NUL = r"^[^\x00]*$"
+
 
 class Me(BaseModel):
     id: int
@@ -69,10 +74,10 @@ async def set_my_locale(
 @router.get("/audit", response_model=list[AuditItem])
 async def audit(
     request: Request,
-    before: int | None = Query(None, ge=1),
+    before: int | None = Query(None, ge=1, le=MAX_BIG_ID),
     limit: int = Query(100, ge=1, le=500),
-    subject_type: str | None = Query(None, max_length=32),
-    subject_id: str | None = Query(None, max_length=64),
+    subject_type: str | None = Query(None, max_length=32, pattern=NO_NUL),
+    subject_id: str | None = Query(None, max_length=64, pattern=NO_NUL),
     auth: Auth = Depends(require_coordinator),
 ) -> list[AuditItem]:
     """The audit log, newest first (coordinators and admins)."""

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from console import case_actions
+from console.api import NO_NUL
 from console.security import AuditTrail, Auth, context, require_agent
 from routing import case_desk
 from routing import cases as case_service
@@ -103,13 +104,13 @@ class QueueOut(BaseModel):
 
 
 class Reply(BaseModel):
-    text: str = Field(min_length=1, max_length=case_service.REPLY_MAX_CHARS)
+    text: str = Field(min_length=1, max_length=case_service.REPLY_MAX_CHARS, pattern=NO_NUL)
 
 
 class Transfer(BaseModel):
     team_id: int | None = Field(None, ge=1, le=MAX_ID)
     staff_id: int | None = Field(None, ge=1, le=MAX_ID)
-    note: str = Field("", max_length=case_service.NOTE_MAX_CHARS)
+    note: str = Field("", max_length=case_service.NOTE_MAX_CHARS, pattern=NO_NUL)
 
 
 class Assign(BaseModel):
@@ -118,7 +119,7 @@ class Assign(BaseModel):
 
 class Resolve(BaseModel):
     outcome: Literal["answered", "referred", "sprint", "no_reply", "duplicate", "other"]
-    note: str = Field("", max_length=case_service.NOTE_MAX_CHARS)
+    note: str = Field("", max_length=case_service.NOTE_MAX_CHARS, pattern=NO_NUL)
 
 
 class ActionOut(BaseModel):

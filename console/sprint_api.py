@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from console import sprint_actions
+from console.api import NO_NUL
 from console.security import Auth, context, require_agent, translator
 from routing import sprint_desk, sprints
 from routing.sprint_desk import SprintDeskError, SprintView
@@ -94,7 +95,7 @@ class BookOut(BaseModel):
 
 class HeldIn(BaseModel):
     held: bool
-    note: str = Field("", max_length=sprint_desk.NOTE_MAX_CHARS)
+    note: str = Field("", max_length=sprint_desk.NOTE_MAX_CHARS, pattern=NO_NUL)
 
 
 class BoardOut(BaseModel):

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from console.api import NO_NUL
 from console.app import render
 from console.security import Auth, context, require_coordinator, translator
 from routing import metrics, stats
@@ -57,7 +58,7 @@ async def _report(
 async def dashboard(
     request: Request,
     since: str = Query("", max_length=10),
-    quartier: str = Query("", max_length=64),
+    quartier: str = Query("", max_length=64, pattern=NO_NUL),
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     filters = _filters(since, quartier)
@@ -98,7 +99,7 @@ async def dashboard(
 async def export_csv(
     request: Request,
     since: str = Query("", max_length=10),
-    quartier: str = Query("", max_length=64),
+    quartier: str = Query("", max_length=64, pattern=NO_NUL),
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     data, _ = await _report(request, auth, _filters(since, quartier), "stats.exported")
@@ -117,7 +118,7 @@ async def export_csv(
 async def api_stats(
     request: Request,
     since: str = Query("", max_length=10),
-    quartier: str = Query("", max_length=64),
+    quartier: str = Query("", max_length=64, pattern=NO_NUL),
     auth: Auth = Depends(require_coordinator),
 ) -> JSONResponse:
     """The statistics as JSON, keyed by the metric dictionary's names; small cells are null."""

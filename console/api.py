@@ -18,6 +18,7 @@ from routing import staff as staff_service
 
 router = APIRouter(prefix="/api", tags=["staff"])
 
+MAX_ID = 2**31 - 1  # case, idea, team, staff and sprint ids are 32-bit integers on PostgreSQL
 MAX_BIG_ID = 2**63 - 1  # audit entries have 64-bit ids; a larger number is bad input, not a crash
 # Text a staff member sends: PostgreSQL text and jsonb cannot hold a NUL character, so one is
 # refused as bad input (422) on every backend instead of failing at the database.

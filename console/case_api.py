@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from console import case_actions
-from console.api import NO_NUL
+from console.api import MAX_ID, NO_NUL
 from console.security import AuditTrail, Auth, context, require_agent
 from routing import case_desk
 from routing import cases as case_service
@@ -24,7 +24,6 @@ from routing.cases import CaseError, CaseView, MessageView
 
 router = APIRouter(prefix="/api", tags=["cases"])
 
-MAX_ID = 2**31 - 1  # case, team and staff ids are 32-bit integers on PostgreSQL
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="the case id")]
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {

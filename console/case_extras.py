@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from console import case_actions
+from console.api import MAX_ID
 from console.security import AuditTrail, Auth, context, require_agent
 from infra.uow import UnitOfWork
 from knowledge.resources import Resource
@@ -21,7 +22,6 @@ from routing.cases import CaseError
 
 router = APIRouter(include_in_schema=False)
 
-MAX_ID = 2**31 - 1
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 SEARCH_MAX_CHARS = 80

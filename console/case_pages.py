@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
 
 from console import case_actions, case_extras, words
+from console.api import MAX_ID
 from console.app import render
 from console.security import (
     AuditTrail,
@@ -34,7 +35,6 @@ from routing.cases import CaseError
 
 router = APIRouter(include_in_schema=False)
 
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 

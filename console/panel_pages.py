@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
 
 from console import words
+from console.api import MAX_ID
 from console.app import render
 from console.case_pages import _flash
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
@@ -19,7 +20,6 @@ from routing.panel_desk import PanelInputError
 
 router = APIRouter(include_in_schema=False)
 
-MAX_ID = 2**31 - 1
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Day = Annotated[str, Path(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 

@@ -16,14 +16,13 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from console import sprint_actions
-from console.api import NO_NUL
+from console.api import MAX_ID, NO_NUL
 from console.security import Auth, context, require_agent, translator
 from routing import sprint_desk, sprints
 from routing.sprint_desk import SprintDeskError, SprintView
 
 router = APIRouter(prefix="/api", tags=["sprints"])
 
-MAX_ID = 2**31 - 1
 Ref = Annotated[str, Path(min_length=1, max_length=12, pattern=r"^[A-Za-z0-9-]+$")]
 SprintId = Annotated[int, Path(ge=1, le=MAX_ID, description="the sprint id")]
 

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import sprint_actions, words
+from console.api import MAX_ID
 from console.app import render
 from console.case_pages import _flash, _int_or_none, _translated
 from console.security import Auth, context, require_agent, translator
@@ -23,7 +24,6 @@ from routing.sprint_desk import SprintDeskError
 
 router = APIRouter(include_in_schema=False)
 
-MAX_ID = 2**31 - 1
 SprintId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Ref = Annotated[str, Path(min_length=1, max_length=12, pattern=r"^[A-Za-z0-9-]+$")]
 

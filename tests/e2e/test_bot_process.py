@@ -154,6 +154,21 @@ def _env(server: FakeBotApi, database_url: str) -> dict[str, str]:
     return env
 
 
+async def declic_cli(api: FakeBotApi, database_url: str, cwd: Path, *args: str) -> str:
+    """Run a `declic` command as an operator would, against the same database; its stdout."""
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "declic", *args],
+        cwd=cwd,
+        env=_env(api, database_url),
+        capture_output=True,
+        text=True,
+        timeout=STARTUP,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
 @asynccontextmanager
 async def running_bot(server: FakeBotApi, database_url: str, workdir: Path):  # type: ignore[no-untyped-def]
     """Yield a started bot process; always kill it, and print its log if the test failed."""
@@ -432,16 +447,7 @@ async def test_suggestions_from_the_directory_reach_the_resident_and_their_answe
     suggestion cards through Telegram, presses « Ça m'intéresse » on one, asks for details of
     another, and the answer is recorded."""
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'declic.sqlite3'}"
-    imported = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "declic", "directory", "import", str(DEMO_DIRECTORY)],
-        cwd=tmp_path,
-        env=_env(server, database_url),
-        capture_output=True,
-        text=True,
-        timeout=STARTUP,
-    )
-    assert imported.returncode == 0, imported.stdout + imported.stderr
+    await declic_cli(server, database_url, tmp_path, "directory", "import", str(DEMO_DIRECTORY))
     noor = Resident(server, server.user(4545, "Noor", language_code="fr"))
     user = noor.user
     async with running_bot(server, database_url, tmp_path) as bot:

@@ -4,10 +4,7 @@ asks for a two-day sprint, picks an option and receives the confirmation and the
 
 from __future__ import annotations
 
-import asyncio
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import icalendar
@@ -15,11 +12,10 @@ import pytest
 
 from knowledge.demo import DEMO_DIRECTORY, DEMO_SPRINTS
 from tests.e2e.test_bot_process import (
-    STARTUP,
     Resident,
-    _env,
     _query,
     _until_polling,
+    declic_cli,
     running_bot,
     server,  # noqa: F401  (the fixture)
 )
@@ -28,27 +24,15 @@ from tests.support.fake_bot_api import FakeBotApi
 pytestmark = pytest.mark.e2e
 
 
-async def _cli(api: FakeBotApi, database_url: str, cwd: Path, *args: str) -> str:
-    done = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "declic", *args],
-        cwd=cwd,
-        env=_env(api, database_url),
-        capture_output=True,
-        text=True,
-        timeout=STARTUP,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
 async def test_from_a_submitted_idea_to_a_confirmed_sprint_with_its_ics(
     server: FakeBotApi,  # noqa: F811
     tmp_path: Path,
 ) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'declic.sqlite3'}"
-    await _cli(server, database_url, tmp_path, "directory", "import", str(DEMO_DIRECTORY))
-    imported = await _cli(server, database_url, tmp_path, "sprint", "import", str(DEMO_SPRINTS))
+    await declic_cli(server, database_url, tmp_path, "directory", "import", str(DEMO_DIRECTORY))
+    imported = await declic_cli(
+        server, database_url, tmp_path, "sprint", "import", str(DEMO_SPRINTS)
+    )
     assert "15 panel members" in imported
     noor = Resident(server, server.user(4646, "Noor", language_code="fr"))
     user = noor.user

@@ -82,6 +82,25 @@ class Settings(BaseSettings):
     # a directory entry not verified for this many months is listed as stale.
     stats_min_cell: int = Field(default=5, ge=1)
     stats_stale_months: int = Field(default=12, ge=1)
+    # Webhook mode (issue 8): `declic bot --webhook` listens on webhook_host:webhook_port at
+    # WEBHOOK_PATH and, at start, asks Telegram (setWebhook) to call webhook_url + WEBHOOK_PATH
+    # with webhook_secret in the X-Telegram-Bot-Api-Secret-Token header.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8081, ge=1, le=65535)
+    webhook_max_connections: int = Field(default=40, ge=1, le=100)
+    # The outbox's rate limits shared by every sender process: "auto" is Redis when
+    # DECLIC_REDIS_URL is set, else the database on PostgreSQL, else this process's memory.
+    outbox_limits: Literal["auto", "memory", "database", "redis"] = "auto"
+    # Operations: log lines as text or JSON (one object a line, never personal data); a port
+    # for /metrics, /healthz and /readyz in processes that have no web server of their own
+    # (`declic scheduler`, `declic bot` with polling); how long a graceful stop (SIGTERM) waits
+    # for the work in progress.
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    shutdown_grace_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator("timezone")
     @classmethod

@@ -46,3 +46,10 @@ CASES_WAITING = Gauge(
     "Cases open and not yet claimed by a person, refreshed when scraped.",
     registry=REGISTRY,
 )
+
+
+def render() -> tuple[bytes, str]:
+    """The registry in Prometheus' text format: (body, content type)."""
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST

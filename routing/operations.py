@@ -1,0 +1,30 @@
+"""Operational gauges read from the database when ``/metrics`` is scraped.
+
+Counting rows at scrape time (every 15–60 s) costs two indexed counts and keeps every process's
+figures right even when another process did the work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+
+from infra import metrics
+from infra.uow import UnitOfWork
+from routing import cases
+from routing.records import Case, OutgoingMessage
+
+
+async def refresh_gauges(uow_factory: Callable[[], UnitOfWork]) -> None:
+    async with uow_factory() as uow:
+        depth = await uow.session.scalar(
+            select(func.count())
+            .select_from(OutgoingMessage)
+            .where(OutgoingMessage.status.in_(("pending", "claimed", "sending")))
+        )
+        waiting = await uow.session.scalar(
+            select(func.count()).select_from(Case).where(Case.status == cases.OPEN)
+        )
+    metrics.OUTBOX_DEPTH.set(depth or 0)
+    metrics.CASES_WAITING.set(waiting or 0)

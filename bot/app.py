@@ -1,4 +1,7 @@
-"""Composition root of the Telegram transport: dispatcher, middlewares, sender, polling."""
+"""Composition root of the Telegram transport: dispatcher, middlewares, sender, polling.
+
+Webhook mode lives in ``bot.webhook``; both share ``build_dispatcher``.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.commands import register_commands
 from bot.delivery import TelegramDelivery
-from bot.middlewares import ChatOrder, FloodGuard, UpdateIdMiddleware
+from bot.middlewares import ChatOrder, FloodGuard, UpdateIdMiddleware, UpdateMetrics
 from bot.polling import ConfirmingPoller
 from bot.routers import get_routers
 from routing.conversation import ConversationService
@@ -34,10 +37,15 @@ def build_dispatcher(
     outbox: OutboxSender,
     flood: FloodGuard,
     staff_group: StaffGroupService | None = None,
+    *,
+    transport: str = "polling",
 ) -> Dispatcher:
+    """Routers and middlewares. ``transport`` ("polling" or "webhook") labels the metrics;
+    webhook workers, possibly several, also serialise each chat across processes."""
     dp = Dispatcher(service=service, outbox=outbox, staff_group=staff_group)
+    dp.update.outer_middleware(UpdateMetrics(transport))
     dp.update.outer_middleware(UpdateIdMiddleware())
-    dp.update.outer_middleware(ChatOrder())
+    dp.update.outer_middleware(ChatOrder(across_processes=transport == "webhook"))
     dp.message.middleware(flood)
     dp.include_routers(*get_routers(staff_group.group.chat_id if staff_group else None))
     return dp

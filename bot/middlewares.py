@@ -1,17 +1,31 @@
-"""Middlewares give handlers context (update id, flood state); they decide nothing."""
+"""Middlewares give handlers context (update id, flood state, conversation order) and measure
+each update; they decide nothing."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import secrets
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
+from bot.inbound import CHANNEL
+from infra import metrics
+from infra.uow import conversation_key, serialised_by
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+    from routing.conversation import ConversationService, Inbound, Outcome
+
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+log = logging.getLogger(__name__)
+SHARED_FAILURE_LOG_SECONDS = 60.0  # a Redis outage is logged once a minute, not per message
 
 
 class UpdateIdMiddleware(BaseMiddleware):
@@ -23,18 +37,105 @@ class UpdateIdMiddleware(BaseMiddleware):
         return await handler(event, data)
 
 
+class _Recorded:
+    """The conversation service as the handlers of one update see it: it remembers the
+    outcome, so the metrics can tell a duplicate from a handled update."""
+
+    __slots__ = ("_service", "outcome")
+
+    def __init__(self, service: ConversationService) -> None:
+        self._service = service
+        self.outcome: Outcome | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._service, name)
+
+    async def handle(self, inbound: Inbound) -> Outcome:
+        self.outcome = await self._service.handle(inbound)
+        return self.outcome
+
+
+class UpdateMetrics(BaseMiddleware):
+    """Count each update by transport and outcome (handled, duplicate, failed) and time it
+    from receipt to commit. Labels never carry a chat id."""
+
+    def __init__(self, transport: str) -> None:
+        self.transport = transport
+        self._seconds = metrics.UPDATE_SECONDS.labels(transport)
+        self._outcomes = {
+            outcome: metrics.UPDATES_HANDLED.labels(transport, outcome)
+            for outcome in ("handled", "duplicate", "failed")
+        }
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        started = time.perf_counter()
+        service = data.get("service")
+        recorded = _Recorded(service) if service is not None else None
+        if recorded is not None:
+            data["service"] = recorded
+        try:
+            result = await handler(event, data)
+        except BaseException:
+            self._outcomes["failed"].inc()
+            raise
+        finally:
+            self._seconds.observe(time.perf_counter() - started)
+        outcome = recorded.outcome if recorded is not None else None
+        duplicate = outcome is not None and not outcome.handled
+        self._outcomes["duplicate" if duplicate else "handled"].inc()
+        return result
+
+
+class RedisFloodWindow:
+    """The flood guard's sliding window in Redis, shared by every worker: one sorted set of
+    arrival times per resident (expiring with the window) and a notice key per window."""
+
+    def __init__(self, client: Redis, prefix: str = "declic:flood") -> None:
+        self.client = client
+        self.prefix = prefix
+
+    async def check(
+        self, user_id: int, limit: int, window: float, now: float | None = None
+    ) -> tuple[bool, bool]:
+        """(throttled, send the polite notice now), counted across processes."""
+        now = time.time() if now is None else now
+        key = f"{self.prefix}:{user_id}"
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.zremrangebyscore(key, "-inf", f"({now - window}")
+            pipe.zadd(key, {f"{now:.6f}:{secrets.token_hex(4)}": now})
+            pipe.zcard(key)
+            pipe.pexpire(key, int(window * 1000) + 1000)
+            _, _, seen, _ = await pipe.execute()
+        if seen <= limit:
+            return False, False
+        first = await self.client.set(f"{key}:notice", "1", nx=True, px=int(window * 1000))
+        return True, bool(first)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
 class FloodGuard(BaseMiddleware):
     """Per-resident sliding window. Over the limit, messages are still kept, but the bot
-    answers them with one polite word per window instead of a reply each."""
+    answers them with one polite word per window instead of a reply each.
 
-    def __init__(self, limit: int, window_seconds: float) -> None:
+    With ``shared`` (Redis, when ``DECLIC_REDIS_URL`` is set) the window is counted across
+    every worker; if Redis does not answer, this process counts alone until it does again:
+    a resident's message is never held up by the flood guard's own store.
+    """
+
+    def __init__(
+        self, limit: int, window_seconds: float, shared: RedisFloodWindow | None = None
+    ) -> None:
         self.limit = limit
         self.window = window_seconds
+        self.shared = shared
         self._seen: dict[int, deque[float]] = defaultdict(deque)
         self._noticed: dict[int, float] = {}
+        self._shared_failed_at: float | None = None
 
     def check(self, user_id: int, now: float | None = None) -> tuple[bool, bool]:
-        """(throttled, send the polite notice now)."""
+        """(throttled, send the polite notice now), counted in this process."""
         now = time.monotonic() if now is None else now
         seen = self._seen[user_id]
         while seen and now - seen[0] > self.window:
@@ -48,22 +149,60 @@ class FloodGuard(BaseMiddleware):
         self._noticed[user_id] = now
         return True, True
 
+    async def throttle(self, user_id: int) -> tuple[bool, bool]:
+        if self.shared is not None:
+            try:
+                return await self.shared.check(user_id, self.limit, self.window)
+            except Exception as exc:  # Redis down or slow: count here instead
+                self._log_shared_failure(exc)
+        return self.check(user_id)
+
+    def _log_shared_failure(self, exc: Exception) -> None:
+        now = time.monotonic()
+        if self._shared_failed_at is None or now - self._shared_failed_at > (
+            SHARED_FAILURE_LOG_SECONDS
+        ):
+            self._shared_failed_at = now
+            log.warning("flood guard: Redis unavailable (%s); counting per process", type(exc))
+
+    async def aclose(self) -> None:
+        if self.shared is not None:
+            await self.shared.aclose()
+
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user = data.get("event_from_user")
-        data["throttle"] = self.check(user.id) if user else (False, False)
+        data["throttle"] = await self.throttle(user.id) if user else (False, False)
         return await handler(event, data)
+
+
+def flood_guard(limit: int, window_seconds: float, redis_url: str | None = None) -> FloodGuard:
+    """The flood guard, shared through Redis when a URL is given, else per process."""
+    if not redis_url:
+        return FloodGuard(limit, window_seconds)
+    from redis.asyncio import Redis  # imported only when configured
+
+    client = Redis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    return FloodGuard(limit, window_seconds, RedisFloodWindow(client))
 
 
 class ChatOrder(BaseMiddleware):
     """The updates of one chat are handled one at a time, in arrival order.
 
-    aiogram handles a polling batch concurrently; without this, two quick messages from one
-    resident would race on the same conversation row. ``asyncio.Lock`` is FIFO, and the lock
-    is requested before the handler's first suspension, so arrival order is kept. Locks of idle
-    chats are dropped. (Several processes need a database lock instead.)
+    In this process: aiogram may handle several updates at once (a polling batch, concurrent
+    webhook requests); without this, two quick messages from one resident would race on the
+    same conversation row. ``asyncio.Lock`` is FIFO, and the lock is requested before the
+    handler's first suspension, so arrival order is kept. Locks of idle chats are dropped.
+
+    Across processes (``across_processes``: webhook workers on PostgreSQL): the handler runs
+    inside ``serialised_by(conversation_key(...))``, so each of its transactions starts by
+    taking the chat's advisory lock (``infra.uow``). Waiting here first means a process sends at
+    most one transaction per chat to wait on that lock, not one per queued update. Long polling
+    has one consumer by Telegram's rule (a second getUpdates gets 409), so it skips that round
+    trip.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, across_processes: bool = False) -> None:
+        self.across_processes = across_processes
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
@@ -76,7 +215,10 @@ class ChatOrder(BaseMiddleware):
         self._locks[key] = (lock, users + 1)
         try:
             async with lock:
-                return await handler(event, data)
+                if not self.across_processes:
+                    return await handler(event, data)
+                with serialised_by(conversation_key(CHANNEL, key)):
+                    return await handler(event, data)
         finally:
             lock, users = self._locks[key]
             if users <= 1:

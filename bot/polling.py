@@ -18,13 +18,18 @@ from collections.abc import Sequence
 from aiogram import Bot, Dispatcher
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 log = logging.getLogger(__name__)
 
-# An update whose handling raises is retried this many times (the database may be restarting)
-# before it is given up, so a single poisonous update cannot block every resident behind it.
+# An update whose handling raises is retried this many times before it is given up, so a single
+# poisonous update cannot block every resident behind it; while the database is unavailable it
+# is retried for as long as it takes (the message could not have been kept).
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = (0.5, 1.0, 2.0, 5.0, 10.0)
+# PostgreSQL error classes that mean "not now": connection exception, insufficient resources,
+# operator intervention (a restart, "the database system is starting up").
+UNAVAILABLE_SQLSTATE_CLASSES = frozenset({"08", "53", "57"})
 
 
 class ConfirmingPoller:
@@ -91,7 +96,7 @@ class ConfirmingPoller:
             if isinstance(result, BaseException):
                 attempts = self._failures.get(update.update_id, 0) + 1
                 self._failures[update.update_id] = attempts
-                if attempts < MAX_ATTEMPTS:
+                if attempts < MAX_ATTEMPTS or unavailable(result):
                     log.warning(
                         "update %s failed (%s), attempt %s; it will be fetched again",
                         update.update_id,
@@ -115,6 +120,24 @@ class ConfirmingPoller:
             return
         with contextlib.suppress(Exception):
             await self._bot(GetUpdates(offset=self._offset, timeout=0, limit=1), request_timeout=5)
+
+
+def unavailable(exc: BaseException | None) -> bool:
+    """The database (or the network to it) is down or restarting, not a bug: the message could
+    not even be kept, so the update is never given up; it comes again until the database is
+    back. A bug (a programming or integrity error) is not "unavailable"."""
+    seen = 0
+    while exc is not None and seen < 10:  # the chain of causes, bounded
+        if isinstance(exc, OperationalError | InterfaceError | OSError | TimeoutError):
+            return True
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            return True
+        code = getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
+        if isinstance(code, str) and code[:2] in UNAVAILABLE_SQLSTATE_CLASSES:
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
 
 
 def _backoff(attempt: int) -> float:

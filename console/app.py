@@ -195,6 +195,7 @@ def create_app(
         case_api,
         case_extras,
         case_pages,
+        health,
         pages,
         panel_pages,
         sprint_api,
@@ -217,6 +218,7 @@ def create_app(
     app.state.templates = templates()
     app.state.resident_renderer = resident_renderer
     _install_error_pages(app)
+    health.install(app)  # before the pages: no session, no CSRF, no login
     app.include_router(pages.router)
     app.include_router(case_pages.router)
     app.include_router(case_extras.router)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 
 import typer
 
-from declic import directory_cli, sprint_cli, staff_cli, stats_cli
-from infra.settings import SettingsError, load_settings
+from declic import directory_cli, doctor, sprint_cli, staff_cli, stats_cli
+from infra.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
@@ -18,6 +17,7 @@ directory_cli.register(app)
 staff_cli.register(app)
 sprint_cli.register(app)
 stats_cli.register(app)
+doctor.register(app)
 
 
 @db_app.command("upgrade")
@@ -38,7 +38,7 @@ def chat(
     from declic import runtime  # imported here: aiogram is slow to import, `--help` is not
 
     settings = load_settings()
-    _configure_logging(quiet=True)
+    _configure_logging(quiet=True, settings=settings)
     asyncio.run(runtime.run_chat(settings, resident))
 
 
@@ -51,18 +51,38 @@ def demo(
     from declic.demo import DEMO_DATABASE_URL, demo_setup
 
     settings = load_settings(database_url=DEMO_DATABASE_URL)
-    _configure_logging(quiet=True)
+    _configure_logging(quiet=True, settings=settings)
     asyncio.run(runtime.run_chat(settings, resident, before=demo_setup))
 
 
 @app.command()
-def bot() -> None:
-    """Run the Telegram bot with long polling (needs DECLIC_TELEGRAM_TOKEN)."""
+def bot(
+    webhook: bool = typer.Option(
+        False,
+        "--webhook",
+        help="Receive updates by webhook (needs DECLIC_WEBHOOK_URL and DECLIC_WEBHOOK_SECRET) "
+        "instead of long polling; several workers may run on PostgreSQL.",
+    ),
+    host: str | None = typer.Option(
+        None, help="Webhook listening address (default DECLIC_WEBHOOK_HOST)."
+    ),
+    port: int | None = typer.Option(None, help="Webhook port (default DECLIC_WEBHOOK_PORT)."),
+) -> None:
+    """Run the Telegram bot, by long polling or webhook (needs DECLIC_TELEGRAM_TOKEN)."""
     from declic import runtime
 
     settings = load_settings()
-    _configure_logging(quiet=False)
-    asyncio.run(runtime.run_bot(settings))
+    _configure_logging(quiet=False, settings=settings)
+    if webhook:
+        asyncio.run(
+            runtime.run_webhook(
+                settings, host or settings.webhook_host, port or settings.webhook_port
+            )
+        )
+    elif host is not None or port is not None:
+        raise SettingsError("--host and --port apply to --webhook only.")
+    else:
+        asyncio.run(runtime.run_bot(settings))
 
 
 @app.command()
@@ -71,7 +91,7 @@ def scheduler() -> None:
     from declic.scheduling import run_scheduler_alone
 
     settings = load_settings()
-    _configure_logging(quiet=False)
+    _configure_logging(quiet=False, settings=settings)
     asyncio.run(run_scheduler_alone(settings))
 
 
@@ -84,18 +104,16 @@ def serve(
     from declic import runtime
 
     settings = load_settings()
-    _configure_logging(quiet=False)
+    _configure_logging(quiet=False, settings=settings)
     asyncio.run(
         runtime.run_serve(settings, host or settings.console_host, port or settings.console_port)
     )
 
 
-def _configure_logging(*, quiet: bool) -> None:
-    logging.basicConfig(
-        level=logging.WARNING if quiet else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+def _configure_logging(*, quiet: bool, settings: Settings | None = None) -> None:
+    from infra.logging import configure_from_settings
+
+    configure_from_settings(settings or load_settings(), quiet=quiet)
 
 
 def main() -> None:

@@ -3,11 +3,14 @@ served by uvicorn. Kept apart from ``declic.runtime`` so the console never impor
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import Callable, Iterator, Sequence
 
 import uvicorn
+from fastapi import FastAPI
 
 from console.app import create_app
 from infra.clock import Clock, SystemClock
@@ -59,10 +62,21 @@ def embedded_console(
     app = create_app(settings, uow_factory, clock)
     if settings.console_secret is None:
         log.warning("DECLIC_CONSOLE_SECRET is not set: sessions end when the console restarts.")
-    config = uvicorn.Config(
-        app, host=host, port=port, log_level="info", proxy_headers=True, server_header=False
+    return _EmbeddedServer(_server_config(app, settings, host, port))
+
+
+def _server_config(app: FastAPI, settings: Settings, host: str, port: int) -> uvicorn.Config:
+    """uvicorn logs through our handler (``log_config=None``: redacted, text or JSON, no query
+    strings); a stop lets requests in progress finish within the grace."""
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        proxy_headers=True,
+        server_header=False,
+        timeout_graceful_shutdown=max(1, round(settings.shutdown_grace_seconds)),
     )
-    return _EmbeddedServer(config)
 
 
 async def run_console(
@@ -80,14 +94,13 @@ async def run_console(
         )
         if settings.console_secret is None:
             log.warning("DECLIC_CONSOLE_SECRET is not set: sessions end when the console restarts.")
-        config = uvicorn.Config(
-            app,
-            host=host,
-            port=port,
-            log_level="info",
-            proxy_headers=True,
-            server_header=False,
-        )
-        await uvicorn.Server(config).serve()
+        # The process owns SIGTERM and SIGINT (uvicorn's own handling would re-raise the
+        # signal after its graceful stop, so the process would die of it, not exit 0).
+        server = _EmbeddedServer(_server_config(app, settings, host, port))
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, lambda: setattr(server, "should_exit", True))
+        await server.serve()
     finally:
         await engine.dispose()

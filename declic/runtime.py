@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import make_bot, run_polling, telegram_delivery
-from bot.middlewares import FloodGuard
+from bot.app import build_dispatcher, make_bot, run_polling, telegram_delivery
+from bot.middlewares import FloodGuard, flood_guard
 from bot.render import Renderer
 from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalScreen, run_terminal
+from bot.webhook import WEBHOOK_PATH, WebhookConfig, serve_webhook
+from declic.metrics_server import metrics_server
 from declic.scheduling import make_outbox, make_scheduler, stop_scheduler
 from infra.clock import Clock, SystemClock
 from infra.db import make_engine
@@ -118,17 +120,75 @@ async def _run_bot_core(core: Core, settings: Settings, stop: asyncio.Event | No
     )
     scheduler.start()
     try:
-        await run_polling(
-            bot,
-            core.service,
-            outbox,
-            flood,
-            settings.poll_timeout_seconds,
-            staff_group=staff_group,
-            stop=stop,
+        async with metrics_server(settings, core.engine, core.uow_factory):
+            await run_polling(
+                bot,
+                core.service,
+                outbox,
+                flood,
+                settings.poll_timeout_seconds,
+                staff_group=staff_group,
+                stop=stop,
+            )
+    finally:
+        await stop_scheduler(scheduler, settings.shutdown_grace_seconds)
+        await core.close()
+
+
+def webhook_config(settings: Settings, host: str, port: int) -> WebhookConfig:
+    """The webhook's settings, or a SettingsError saying what is missing."""
+    if settings.telegram_token is None:
+        raise SettingsError("DECLIC_TELEGRAM_TOKEN is not set: ask @BotFather for a token.")
+    if not settings.webhook_url:
+        raise SettingsError(
+            "DECLIC_WEBHOOK_URL is not set: the public https:// address at which Telegram "
+            f"reaches this bot ({WEBHOOK_PATH} is appended)."
+        )
+    if settings.webhook_secret is None:
+        raise SettingsError(
+            "DECLIC_WEBHOOK_SECRET is not set: 1 to 256 characters among A-Z, a-z, 0-9, _ "
+            "and - (e.g. `openssl rand -hex 32`); Telegram sends it with every update so that "
+            "forged updates are refused."
+        )
+    return WebhookConfig(
+        public_url=settings.webhook_url,
+        secret=settings.webhook_secret.get_secret_value(),
+        host=host,
+        port=port,
+        max_connections=settings.webhook_max_connections,
+        grace_seconds=settings.shutdown_grace_seconds,
+    )
+
+
+async def run_webhook(settings: Settings, host: str, port: int) -> None:
+    """`declic bot --webhook`: a worker serving Telegram's webhook, with the outbox sender and
+    the scheduler's jobs beside it. Several such workers may share one PostgreSQL database
+    (updates deduplicated there, one chat handled by one worker at a time)."""
+    config = webhook_config(settings, host, port)
+    assert settings.telegram_token is not None
+    core = await build_core(settings)
+    bot = make_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
+    outbox = make_outbox(core.uow_factory, core.clock, telegram_delivery(bot), settings)
+    flood = flood_guard(settings.flood_messages, settings.flood_window_seconds, settings.redis_url)
+    group = staff_group_of(settings)
+    staff_group = StaffGroupService(core.uow_factory, core.clock, group) if group else None
+    dispatcher = build_dispatcher(core.service, outbox, flood, staff_group, transport="webhook")
+    scheduler = make_scheduler(
+        core.uow_factory,
+        core.clock,
+        settings,
+        after_run=lambda _report: outbox.wake(),
+        followup_render=core.service.renderer,
+        after_followups=lambda _ids: outbox.wake(),
+    )
+    scheduler.start()
+    try:
+        await serve_webhook(
+            bot, dispatcher, outbox, config, engine=core.engine, uow_factory=core.uow_factory
         )
     finally:
-        await stop_scheduler(scheduler)
+        await stop_scheduler(scheduler, settings.shutdown_grace_seconds)
+        await flood.aclose()
         await core.close()
 
 
@@ -158,7 +218,10 @@ async def run_serve(settings: Settings, host: str, port: int) -> None:
     finally:
         stop.set()
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-            await asyncio.wait_for(asyncio.gather(console, watcher), timeout=10)
+            await asyncio.wait_for(
+                asyncio.gather(console, watcher), timeout=settings.shutdown_grace_seconds + 1
+            )
+        await core.close()  # again: the console's last requests may have opened connections
 
 
 async def run_chat(

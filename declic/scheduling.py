@@ -29,12 +29,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 from infra.clock import Clock, SystemClock
 from infra.db import make_engine
 from infra.migrate import ensure_schema
-from infra.settings import Settings
+from infra.settings import Settings, SettingsError
 from infra.uow import UnitOfWork, uow_factory_for
 from routing import cases, followup_delivery, followups
 from routing.followup_policy import Policy
 from routing.outbox import OutboxSender, worker_name
-from routing.rate_limit import RateLimiter
+from routing.rate_limit import Limits, LocalLimits, RateLimiter, SendLimits
+from routing.shared_limits import DatabaseLimits, RedisLimits
 
 log = logging.getLogger(__name__)
 SERVICE_LEVELS = "service_levels"
@@ -48,10 +49,22 @@ async def followups_once(
     render: FollowUpRender,
     policy: Policy,
     worker: str,
+    *,
+    budget_seconds: float = 20.0,
+    on_written: Callable[[list[int]], None] | None = None,
 ) -> list[int] | None:
-    """One run, one transaction: the outbox ids written, or None when it failed (logged)."""
+    """One run: batches (one transaction each) until nothing is due or the budget is spent;
+    the outbox ids written, or None when a batch failed (logged; what it held stays due)."""
     try:
-        written = await followup_delivery.enqueue_due(uow_factory, clock, render, policy, worker)
+        written = await followup_delivery.enqueue_all_due(
+            uow_factory,
+            clock,
+            render,
+            policy,
+            worker,
+            budget_seconds=budget_seconds,
+            on_written=on_written,
+        )
     except Exception:
         log.exception("follow-ups failed; the next run tries again")
         return None
@@ -118,7 +131,15 @@ def make_scheduler(
             running.add(task)
         try:
             assert followup_render is not None
-            written = await followups_once(uow_factory, clock, followup_render, policy, worker)
+            written = await followups_once(
+                uow_factory,
+                clock,
+                followup_render,
+                policy,
+                worker,
+                budget_seconds=settings.followup_interval_seconds,
+                on_written=after_followups,
+            )
         finally:
             if task is not None:
                 running.discard(task)
@@ -156,12 +177,18 @@ def make_scheduler(
 
 
 async def stop_scheduler(scheduler: AsyncIOScheduler, timeout: float = 5.0) -> None:  # noqa: ASYNC109
-    """Stop: no new run starts, a run in progress is cancelled and its transaction rolled
-    back; returns once that is done (so the engine can be disposed of afterwards)."""
+    """Stop: no new run starts; a run in progress may finish within ``timeout`` (the grace of
+    a SIGTERM), after which it is cancelled and its transaction rolled back (the next start
+    does it again); returns once that is done (so the engine can be disposed of afterwards)."""
+    running: set[asyncio.Task[None]] = getattr(scheduler, "declic_running", set())
     if scheduler.running:
+        scheduler.pause()
+        pending = [t for t in running if not t.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=timeout)
         scheduler.shutdown(wait=False)  # AsyncIOScheduler: takes effect on the next loop turn
     await asyncio.sleep(0)
-    pending = [t for t in getattr(scheduler, "declic_running", ()) if not t.done()]
+    pending = [t for t in running if not t.done()]
     if pending:
         await asyncio.wait(pending, timeout=timeout)
 
@@ -202,12 +229,18 @@ async def run_scheduler(
     try:
         await stop.wait()
     finally:
-        await stop_scheduler(scheduler)
-        if sender is not None:
-            stop.set()
-            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                await asyncio.wait_for(sender, timeout=5)
+        stop.set()  # the sender finishes the batch it is sending, the jobs their run
+        grace = settings.shutdown_grace_seconds
+        await asyncio.gather(
+            stop_scheduler(scheduler, grace), _stop_sender(sender, grace), return_exceptions=True
+        )
         log.info("scheduler stopped")
+
+
+async def _stop_sender(sender: asyncio.Task[None] | None, grace: float) -> None:
+    if sender is not None:
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(sender, timeout=grace)
 
 
 async def run_scheduler_alone(settings: Settings) -> None:
@@ -216,6 +249,7 @@ async def run_scheduler_alone(settings: Settings) -> None:
     one, what the jobs write waits for the bot's sender. The embedded SQLite default is
     migrated first, as ``declic bot`` does."""
     from bot.render import Renderer  # the words of follow-ups (no aiogram bot needed)
+    from declic.metrics_server import metrics_server
 
     await ensure_schema(settings.database_url, auto_upgrade=settings.is_sqlite)
     engine = make_engine(settings.database_url)
@@ -229,7 +263,10 @@ async def run_scheduler_alone(settings: Settings) -> None:
         bot = make_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
         outbox = make_outbox(uow_factory, clock, telegram_delivery(bot), settings)
     try:
-        await run_scheduler(uow_factory, clock, settings, followup_render=Renderer(), outbox=outbox)
+        async with metrics_server(settings, engine, uow_factory):
+            await run_scheduler(
+                uow_factory, clock, settings, followup_render=Renderer(), outbox=outbox
+            )
     finally:
         if bot is not None:
             await bot.session.close()
@@ -239,20 +276,48 @@ async def run_scheduler_alone(settings: Settings) -> None:
 def make_outbox(
     uow_factory: Callable[[], UnitOfWork], clock: Clock, deliver: Any, settings: Settings
 ) -> OutboxSender:
-    """The Telegram outbox sender with the configured limits."""
-    limiter = RateLimiter(
-        settings.outbox_rate_per_second,
-        settings.outbox_chat_rate_per_second,
-        settings.outbox_chat_burst,
-        settings.outbox_group_rate_per_minute,
-    )
+    """The Telegram outbox sender with the configured limits, kept where every sender process
+    sees them: Telegram counts messages per bot, not per process, and production runs several
+    senders (two webhook workers and ``declic scheduler``) on one database, so limits in each
+    process's memory would add up past Telegram's and meet 429s. ``outbox_limits="auto"``:
+    Redis when ``DECLIC_REDIS_URL`` is set, else the database on PostgreSQL (the
+    ``rate_buckets`` table), else this process's memory (SQLite serves one process)."""
     return OutboxSender(
         uow_factory,
         clock,
         deliver,
         "telegram",
-        limiter=limiter,
+        limiter=make_send_limits(settings),
         max_attempts=settings.outbox_max_attempts,
         lease_seconds=settings.outbox_lease_seconds,
         pause_after_claim=settings.test_pause_after_claim_seconds,
     )
+
+
+def make_send_limits(settings: Settings) -> SendLimits:
+    """The outbox's rate limits from the settings (see :func:`make_outbox`)."""
+    limits = Limits(
+        settings.outbox_rate_per_second,
+        settings.outbox_chat_rate_per_second,
+        settings.outbox_chat_burst,
+        settings.outbox_group_rate_per_minute,
+    )
+    backend = settings.outbox_limits
+    if backend == "auto":
+        backend = "redis" if settings.redis_url else "memory" if settings.is_sqlite else "database"
+    # Telegram counts per bot: the buckets are the bot's (its id, the token's public part), so
+    # a Redis or a database shared by two bots (staging and production) keeps them apart.
+    token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
+    bot = token.split(":", 1)[0] if ":" in token else "bot"
+    if backend == "redis":
+        if not settings.redis_url:
+            raise SettingsError("DECLIC_OUTBOX_LIMITS=redis needs DECLIC_REDIS_URL.")
+        return RedisLimits.connect(settings.redis_url, limits, f"declic:rate:{bot}:")
+    if backend == "database":
+        if settings.is_sqlite:
+            raise SettingsError("DECLIC_OUTBOX_LIMITS=database needs PostgreSQL.")
+        return DatabaseLimits.connect(settings.database_url, limits, f"telegram:{bot}:")
+    limiter = RateLimiter(
+        limits.per_second, limits.chat_per_second, limits.chat_burst, limits.group_per_minute
+    )
+    return LocalLimits(limiter)

@@ -152,14 +152,11 @@ def console_command(
     port: int | None = typer.Option(None, "--port", help="Default: DECLIC_CONSOLE_PORT."),
 ) -> None:
     """Run the staff web console (FastAPI behind uvicorn)."""
-    import logging
-
     from declic.console_runtime import run_console
+    from infra.logging import configure_from_settings
 
     settings = load_settings()
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_from_settings(settings)
     asyncio.run(run_console(settings, host or settings.console_host, port or settings.console_port))
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -15,6 +17,11 @@ OFFICIAL_BOT_API = "https://api.telegram.org"
 PLACEHOLDER_SECRETS = frozenset(
     {"", "changethis", "changeme", "secret", "password", "xxx", "todo", "test", "123456"}
 )
+
+
+# Telegram's secret_token: 1-256 characters A-Z a-z 0-9 _ -; production asks for a long one.
+WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+WEBHOOK_SECRET_MIN_PRODUCTION = 32
 
 
 class SettingsError(RuntimeError):
@@ -100,6 +107,7 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"  # "0.0.0.0" for a scraper in another container
     shutdown_grace_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator("timezone")
@@ -130,6 +138,33 @@ class Settings(BaseSettings):
             return "postgresql+asyncpg://" + value.split("://", 1)[1]
         return value
 
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret_token(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram's rule for setWebhook's secret_token; checked here rather than at start.
+        if value is not None and not WEBHOOK_SECRET_PATTERN.fullmatch(value.get_secret_value()):
+            raise ValueError("1 to 256 characters among A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_webhook(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("Telegram calls an https:// URL only")
+        return value
+
+    @model_validator(mode="after")
+    def _real_webhook_secret_in_production(self) -> Settings:
+        if self.environment == "development" or self.webhook_url is None:
+            return self
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if secret.lower() in PLACEHOLDER_SECRETS or len(secret) < WEBHOOK_SECRET_MIN_PRODUCTION:
+            raise ValueError(
+                "DECLIC_WEBHOOK_SECRET must be a real secret in production "
+                f"(at least {WEBHOOK_SECRET_MIN_PRODUCTION} random characters)"
+            )
+        return self
+
     @model_validator(mode="after")
     def _no_placeholder_secrets_in_production(self) -> Settings:
         if self.environment == "development":
@@ -140,6 +175,9 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"DECLIC_{name.upper()} must be set to a real secret in production"
                 )
+        # The .env.example placeholder must not survive inside the database URL either.
+        if (urlsplit(self.database_url).password or "").lower() in PLACEHOLDER_SECRETS - {""}:
+            raise ValueError("the password in DECLIC_DATABASE_URL must be a real secret")
         return self
 
     @property

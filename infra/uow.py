@@ -1,19 +1,64 @@
-"""Unit of work: one transaction per use case, committed explicitly, rolled back otherwise."""
+"""Unit of work: one transaction per use case, committed explicitly, rolled back otherwise.
+
+Per-conversation serialisation across processes (PostgreSQL): a transport runs the handling of
+one update inside ``serialised_by(conversation_key(...))``; every unit of work opened there
+takes ``pg_advisory_xact_lock(key)`` as the first statement of its transaction, so two workers
+never handle one chat at the same time. The lock ends with the transaction (commit, rollback,
+or a dropped connection), so a crashed worker cannot leave a chat locked. SQLite has one writer
+and one process: nothing is taken there.
+
+What this guarantees: a chat's updates are handled one at a time, in the order they reach the
+lock. Updates delivered one after the other (as Telegram does for one chat in practice: the
+next once the previous was answered) therefore stay in order; two updates of one chat racing to
+two workers at the same instant are handled one after the other, in no promised order. A use case
+made of several transactions (a failed turn, then the apology) holds the lock in each of them,
+not in between.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import Protocol
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+_SERIAL_KEY: ContextVar[int | None] = ContextVar("declic_serial_key", default=None)
+# True inside a unit of work that holds the lock: a unit of work opened within it (another
+# connection) must not wait for a lock its own caller holds.
+_HOLDING: ContextVar[bool] = ContextVar("declic_serial_holding", default=False)
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def conversation_key(channel: str, chat_id: str | int) -> int:
+    """A stable signed 64-bit lock key (Python's ``hash()`` differs between processes)."""
+    digest = hashlib.blake2b(f"{channel}\x1f{chat_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@contextmanager
+def serialised_by(key: int) -> Iterator[None]:
+    """Units of work opened in this block (this task) are serialised on ``key``."""
+    token = _SERIAL_KEY.set(key)
+    try:
+        yield
+    finally:
+        _SERIAL_KEY.reset(token)
 
 
 class UnitOfWork:
     session: AsyncSession
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], *, advisory_locks: bool = False
+    ) -> None:
         self._sessions = sessions
+        self._advisory_locks = advisory_locks
+        self._holding: Token[bool] | None = None
         self.committed = False
 
     @property
@@ -23,7 +68,19 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._sessions()
+        key = _SERIAL_KEY.get()
+        if key is not None and self._advisory_locks and not _HOLDING.get():
+            try:
+                await self.serialise(key)
+            except BaseException:
+                await self.session.close()
+                raise
+            self._holding = _HOLDING.set(True)
         return self
+
+    async def serialise(self, key: int) -> None:
+        """Wait for the other transactions serialised on ``key``; the first statement."""
+        await self.session.execute(_ADVISORY_LOCK, {"key": key})
 
     async def __aexit__(
         self,
@@ -31,6 +88,9 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self._holding is not None:
+            _HOLDING.reset(self._holding)
+            self._holding = None
         # close() rolls back whatever was not committed, and keeps loaded objects readable
         # (an explicit rollback would expire them).
         await self.session.close()
@@ -49,4 +109,5 @@ class UowFactory(Protocol):
 
 def uow_factory_for(engine: AsyncEngine) -> Callable[[], UnitOfWork]:
     sessions = async_sessionmaker(engine, expire_on_commit=False)
-    return lambda: UnitOfWork(sessions)
+    locks = engine.dialect.name == "postgresql"
+    return lambda: UnitOfWork(sessions, advisory_locks=locks)

@@ -307,7 +307,7 @@ class ConversationService:
                 session, inbound, "failed", now
             ):
                 return Outcome(handled=False)
-            resident, conversation, _held = await self._load(session, inbound, now)
+            resident, conversation, _held = await self._load(uow, inbound, now)
             await _keep_message(session, resident, conversation, inbound, now)
             await session.flush()  # the resident's and conversation's changes
             ids = await self._enqueue(
@@ -332,7 +332,7 @@ class ConversationService:
                 session, inbound, inbound.kind, now
             ):
                 return Outcome(handled=False)
-            resident, conversation, held = await self._load(session, inbound, now)
+            resident, conversation, held = await self._load(uow, inbound, now)
             state = state_from_json(conversation.state, conversation.version)
             message_id = await _keep_message(
                 session, resident, conversation, inbound, now, want_id=held is not None
@@ -382,13 +382,14 @@ class ConversationService:
     # -- loading ---------------------------------------------------------------------------
 
     async def _load(
-        self, session: AsyncSession, inbound: Inbound, now: datetime
+        self, uow: UnitOfWork, inbound: Inbound, now: datetime
     ) -> tuple[Resident, Conversation, Case | None]:
         """The resident, their conversation and the case a person holds, in one query.
 
         A new resident (or one without a conversation yet) gets fresh rows; the resident is
         flushed at once for its id, the conversation is written by the turn's single flush.
         """
+        session = uow.session
         row = (
             await session.execute(
                 _LOAD_TURN, {"channel": inbound.channel, "external_id": inbound.external_user_id}
@@ -415,8 +416,9 @@ class ConversationService:
                 resident.last_seen_at = now
             if resident.chat_id != inbound.chat_id:
                 resident.chat_id = inbound.chat_id
-            if not resident.reachable:
+            if not resident.reachable:  # they had blocked the bot, and are back
                 resident.reachable = True
+                await followups.replan_resident(uow, resident, now)
         if conversation is None:
             conversation = Conversation(
                 resident_id=resident.id, state={}, version=0, updated_at=now

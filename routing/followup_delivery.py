@@ -13,7 +13,9 @@ row anyway.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -79,18 +81,73 @@ async def enqueue_due(
     limit: int = BATCH,
 ) -> list[int]:
     """One run: the outbox ids written for the follow-ups that were due."""
+    return (await enqueue_batch(uow_factory, clock, render, policy, worker, channel, limit)).written
+
+
+@dataclass(frozen=True)
+class Batch:
+    claimed: int  # follow-ups taken (some may have been cancelled instead of sent)
+    written: list[int]  # the outbox ids written
+
+
+async def enqueue_batch(
+    uow_factory: Callable[[], UnitOfWork],
+    clock: Clock,
+    render: Render,
+    policy: Policy,
+    worker: str,
+    channel: str = "telegram",
+    limit: int = BATCH,
+) -> Batch:
+    """One transaction: up to ``limit`` due follow-ups claimed, re-checked and written."""
     written: list[int] = []
     if not policy.allowed(clock.now()):
-        return written  # quiet hours: what fell due waits for the morning (a catch-up included)
+        return Batch(0, written)  # quiet hours: what fell due waits for the morning
     async with uow_factory() as uow:
         now = clock.now()
         rows = await _claim(uow, now, worker, limit)
+        await _prefetch(uow, rows)
         for row in rows:
             outbox = await _turn_into_message(uow, row, now, render, policy, channel)
             if outbox is not None:
                 written.append(outbox)
         await uow.commit()
-    return written
+    return Batch(len(rows), written)
+
+
+async def enqueue_all_due(
+    uow_factory: Callable[[], UnitOfWork],
+    clock: Clock,
+    render: Render,
+    policy: Policy,
+    worker: str,
+    *,
+    budget_seconds: float,
+    on_written: Callable[[list[int]], None] | None = None,
+) -> list[int]:
+    """Batches back to back until nothing is due or ``budget_seconds`` are spent, so 10,000
+    check-ins due at 10:00 go out at the sender's pace instead of one batch per tick; after
+    each batch ``on_written`` sees its outbox ids (to wake the sender at once)."""
+    deadline = time.monotonic() + budget_seconds
+    written: list[int] = []
+    while True:
+        batch = await enqueue_batch(uow_factory, clock, render, policy, worker, limit=BATCH)
+        written.extend(batch.written)
+        if batch.written and on_written is not None:
+            on_written(batch.written)
+        if batch.claimed < BATCH or time.monotonic() >= deadline:
+            return written
+
+
+async def _prefetch(uow: UnitOfWork, rows: Sequence[FollowUp]) -> None:
+    """Load the batch's residents and ideas in two queries; ``session.get`` then finds them in
+    the identity map instead of asking the database once per follow-up."""
+    residents = {row.resident_id for row in rows if row.resident_id}
+    ideas = {row.idea_id for row in rows if row.idea_id}
+    if residents:
+        (await uow.session.scalars(select(Resident).where(Resident.id.in_(residents)))).all()
+    if ideas:
+        (await uow.session.scalars(select(Idea).where(Idea.id.in_(ideas)))).all()
 
 
 async def _turn_into_message(

@@ -218,13 +218,23 @@ async def set_paused(
     if paused:
         await cancel_for_resident(uow.session, resident.id, now, "paused")
         return
+    await replan_resident(uow, resident, now, policy)
+
+
+async def replan_resident(
+    uow: UnitOfWork, resident: Resident, now: datetime, policy: Policy | None = None
+) -> None:
+    """Plan every submitted idea's follow-ups again, from now on (/reprendre, or a resident who
+    had blocked the bot writing again): what fell due meanwhile is not sent late."""
+    if resident.followups_paused or not resident.reachable:
+        return
     ideas = (
         await uow.session.scalars(
             select(Idea.id).where(Idea.resident_id == resident.id, Idea.submitted_at.is_not(None))
         )
     ).all()
     for idea_id in ideas:
-        await plan(uow, idea_id, now, policy)
+        await plan(uow, idea_id, now, policy or current_policy())
 
 
 async def open_followup(
@@ -350,6 +360,7 @@ __all__ = [
     "open_followup",
     "plan",
     "policy_of",
+    "replan_resident",
     "resident_blocked",
     "set_paused",
 ]

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -206,3 +207,14 @@ class JourneyEvent(Base):
     kind: Mapped[str] = mapped_column(String(32))
     occurred_at: Mapped[datetime]
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class RateBucket(Base):
+    """One GCRA bucket of the outbox's shared rate limits (``routing.shared_limits``): the
+    theoretical arrival time of the next message, in seconds since the epoch by the database's
+    clock. Holds no personal data beyond a chat id, and only while the chat is busy."""
+
+    __tablename__ = "rate_buckets"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    tat: Mapped[float] = mapped_column(Double)

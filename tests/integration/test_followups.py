@@ -417,3 +417,33 @@ async def test_sender_403_marks_unreachable_and_cancels_follow_ups_and_400_fails
     await sender.flush()
     last = (await _rows(service.uow_factory))[-1]
     assert last.status == "failed" and (last.last_error or "").startswith("400")
+
+
+async def test_a_resident_who_blocked_the_bot_and_writes_again_gets_follow_ups_again(
+    service: ConversationService, clock: FrozenClock, api: FakeBotApi, bot: Bot
+) -> None:
+    """Blocked (403): everything planned is cancelled. Back six weeks later: the check-ins are
+    planned again, as after /reprendre (the 30-day one, missed, is asked once; the nudge was
+    sent before the block)."""
+    clock.set(paris(2026, 11, 23, 10))
+    resident = ScriptedResident(service, user_id="15")
+    await _submit(resident)
+    api.user(15).block()
+    async with service.uow_factory() as uow:
+        await uow.session.execute(
+            OutgoingMessage.__table__.update().values(status="sent")  # type: ignore[attr-defined]
+        )
+        await uow.commit()
+    clock.set(paris(2026, 11, 30, 10))
+    await _tick(service, clock)
+    await _sender(service.uow_factory, clock, bot).flush()
+    assert {s for k, _, s in await _plan(service) if k != "nudge"} == {"cancelled"}
+
+    clock.set(paris(2027, 1, 4, 11))
+    await resident.says("coucou, c'est encore moi")
+    async with service.uow_factory() as uow:
+        person = await uow.session.scalar(select(Resident))
+        assert person is not None and person.reachable
+    pending = {k: due for k, due, s in await _plan(service) if s == "pending"}
+    assert set(pending) == {"checkin_30", "checkin_90"}, pending
+    assert pending["checkin_90"] > clock.now()  # and the missed 30-day one is asked once

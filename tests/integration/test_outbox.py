@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from infra.clock import FrozenClock
+from infra.metrics import REGISTRY
 from routing.outbox import Delivered, Failed, OutboxSender, RetryLater
 from routing.records import OutgoingMessage, Resident
 
@@ -91,3 +93,74 @@ async def test_rows_interrupted_while_sending_are_sent_again_and_marked_uncertai
     async with uow_factory() as uow:
         row = await uow.session.scalar(select(OutgoingMessage))
     assert row is not None and row.status == "sent" and "uncertain" in (row.last_error or "")
+
+
+def _count(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+async def test_results_and_429s_are_counted_for_prometheus(uow_factory, clock: FrozenClock) -> None:
+    await _rows(uow_factory, clock, ["1", "2", "3", "4"])
+    outcomes = {
+        "m0": RetryLater(0.5, "429: too many requests"),
+        "m1": RetryLater(0.0, "retry: TelegramServerError", backoff=True),
+        "m2": Failed("403: bot was blocked by the user", unreachable=True),
+        "m3": Delivered(9),
+    }
+
+    async def deliver(row: OutgoingMessage):  # type: ignore[no-untyped-def]
+        return outcomes[row.payload["text"]]
+
+    before = {
+        result: _count("declic_outbox_messages_total", result=result)
+        for result in ("sent", "retry", "failed", "unreachable")
+    }
+    too_many = _count("declic_telegram_429_total")
+    await OutboxSender(uow_factory, clock, deliver, "telegram").flush()
+    after = {r: _count("declic_outbox_messages_total", result=r) - before[r] for r in before}
+    assert after == {"sent": 1, "retry": 2, "failed": 0, "unreachable": 1}
+    assert _count("declic_telegram_429_total") - too_many == 1  # the 5xx is no 429
+
+
+async def test_a_claim_taken_back_after_the_lease_is_not_sent_by_its_first_sender(
+    uow_factory, clock: FrozenClock
+) -> None:
+    await _rows(uow_factory, clock, ["1"])
+    sent: list[str] = []
+
+    async def deliver(row: OutgoingMessage):  # type: ignore[no-untyped-def]
+        sent.append(row.payload["text"])
+        return Delivered(1)
+
+    slow = OutboxSender(uow_factory, clock, deliver, "telegram", worker="slow")
+    token, rows = await slow._claim()
+    assert [chat for _, chat in rows] == ["1"]
+    clock.advance(timedelta(seconds=61))  # the lease ran out: another sender takes it back
+    other = OutboxSender(uow_factory, clock, deliver, "telegram", worker="other")
+    assert await other.recover() == 1
+    assert await other.flush() == 1
+    assert await slow._send_one(rows[0][0], token) is None  # no longer its claim
+    assert sent == ["m0"]
+
+
+async def test_stopping_gives_back_the_rows_still_waiting_for_their_slot(
+    uow_factory, clock: FrozenClock
+) -> None:
+    await _rows(uow_factory, clock, ["-100", "-100", "-100"])  # a group: one every 3 s
+    sent: list[str] = []
+
+    async def deliver(row: OutgoingMessage):  # type: ignore[no-untyped-def]
+        sent.append(row.payload["text"])
+        return Delivered(1)
+
+    sender = OutboxSender(uow_factory, clock, deliver, "telegram", idle_seconds=0.05)
+    stop = asyncio.Event()
+    running = asyncio.create_task(sender.run(stop))
+    for _ in range(100):
+        if sent:
+            break
+        await asyncio.sleep(0.02)
+    stop.set()  # the second message waits for its slot, 3 s away
+    await asyncio.wait_for(running, 2)
+    assert sent == ["m0"]
+    assert await _statuses(uow_factory) == [("m0", "sent"), ("m1", "pending"), ("m2", "pending")]

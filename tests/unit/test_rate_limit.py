@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from routing.rate_limit import RateLimiter
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from routing.rate_limit import Limits, LocalLimits, RateLimiter, first_slot_wait
+from tests.support.rate_checks import assert_chat_spacing, assert_window_count
 
 
 class FakeTime:
@@ -66,3 +71,99 @@ def test_idle_chats_are_forgotten() -> None:
     now.t += 10_000
     limiter.reserve("x")
     assert len(limiter.chats) == 1
+
+
+def test_a_message_leaving_late_is_counted_from_when_it_leaves() -> None:
+    now = FakeTime()
+    limiter = RateLimiter(chat_burst=1, now=now)
+    assert limiter.reserve_chat("5") == 0.0
+    now.t += 0.7  # it waited 0.7 s for an overall slot
+    limiter.mark_sent("5")
+    assert limiter.reserve_chat("5") == pytest.approx(1.0)  # a full second after it left
+    limiter.mark_sent("-9")  # a group never reserved: nothing breaks, the group is held
+    assert limiter.reserve_chat("-9") == pytest.approx(3.0)
+
+
+def test_the_shared_backends_formula_is_the_memory_gcra() -> None:
+    now = FakeTime()
+    limiter = RateLimiter(now=now)
+    interval, tolerance = Limits().chat_rule("42")
+    for gap in [0.0, 0.0, 0.0, 0.1, 2.5, 0.0, 0.0, 0.0, 0.0]:
+        now.t += gap
+        before = limiter.chats["42"].tat if "42" in limiter.chats else 0.0
+        wait = limiter.reserve_chat("42")
+        tat_after = max(before, now.t) + interval
+        assert limiter.chats["42"].tat == pytest.approx(tat_after)
+        assert first_slot_wait(tat_after, interval, tolerance, now.t) == pytest.approx(wait)
+
+
+def test_limits_tell_groups_from_private_chats() -> None:
+    limits = Limits(chat_per_second=2.0, chat_burst=3, group_per_minute=30.0)
+    assert limits.chat_rule("42") == (0.5, 1.0)
+    assert limits.chat_rule("-100123") == (2.0, 0.0)
+    assert limits.overall_interval == pytest.approx(1 / 30)
+
+
+async def test_local_limits_are_the_rate_limiter_awaited() -> None:
+    now = FakeTime()
+    local = LocalLimits(RateLimiter(chat_burst=1, now=now))
+    assert await local.reserve_chat("1") == 0.0
+    assert await local.reserve_chat("1") == pytest.approx(1.0)
+    await local.hold_chat("2", 4)
+    assert await local.reserve_chat("2") == pytest.approx(4.0)
+    await local.mark_sent("3")
+    assert await local.reserve_overall() == 0.0
+    await local.close()
+
+
+# -- properties: whatever the moments of the requests, the granted slots keep the limits --------
+
+gaps = st.lists(st.floats(min_value=0.0, max_value=3.0, allow_nan=False), min_size=1, max_size=60)
+
+
+@settings(max_examples=150, deadline=None)
+@given(gaps=gaps, burst=st.integers(min_value=1, max_value=4), late=st.lists(st.floats(0, 2)))
+def test_one_chat_never_gets_two_slots_closer_than_the_interval_beyond_its_burst(
+    gaps: list[float], burst: int, late: list[float]
+) -> None:
+    now = FakeTime()
+    limiter = RateLimiter(chat_burst=burst, now=now)
+    sent: list[float] = []
+    for index, gap in enumerate(gaps):
+        now.t = max(now.t + gap, sent[-1] if sent else 0.0)  # one chat's rows go one by one
+        slot = now.t + limiter.reserve_chat("42")
+        # the message leaves at its slot, or later (it waited for an overall slot)
+        now.t = slot + (late[index] if index < len(late) else 0.0)
+        if now.t > slot:
+            limiter.mark_sent("42")
+        sent.append(now.t)
+    assert_chat_spacing(sent, 1.0, burst)
+    assert_window_count(sent, 1.0, 5.0, burst)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    gaps=gaps,
+    chats=st.lists(st.sampled_from(["1", "2", "3", "-100"]), min_size=60, max_size=60),
+)
+def test_overall_never_more_than_rate_times_window_plus_burst(
+    gaps: list[float], chats: list[str]
+) -> None:
+    now = FakeTime()
+    limiter = RateLimiter(per_second=5.0, now=now)
+    moments: list[float] = []
+    per_chat: dict[str, list[float]] = {}
+    for gap, chat in zip(gaps, chats, strict=False):
+        now.t += gap / 10
+        chat_wait = limiter.reserve_chat(chat)
+        at = now.t
+        now.t += chat_wait  # the slot's moment: the overall reservation is made then
+        moment = now.t + limiter.reserve_overall()
+        now.t = at
+        moments.append(moment)
+        per_chat.setdefault(chat, []).append(at + chat_wait)
+    for window in (0.2, 1.0, 3.0):
+        assert_window_count(moments, 5.0, window, 1)
+    for chat, slots in per_chat.items():
+        interval, tolerance = limiter.limits.chat_rule(chat)
+        assert_chat_spacing(slots, interval, round(tolerance / interval) + 1)

@@ -38,6 +38,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.support.fake_users import FakeUser
+from tests.support.telegram_limits import TelegramLimits
 
 JsonDict = dict[str, Any]
 
@@ -368,7 +369,8 @@ class FakeBotApi:
     What a test steers: ``user()``, ``push_update``, ``redeliver_from``, ``fail_next`` (429 and
     5xx bursts), ``on_confirm`` (called synchronously with the ids a getUpdates offset just
     confirmed, before the poll is answered: the place to kill a bot at the worst moment),
-    ``on_call`` (called with each logged call, done but not yet answered).
+    ``on_call`` (called with each logged call, done but not yet answered), ``limits``
+    (Telegram's sending limits enforced with 429s: :mod:`tests.support.telegram_limits`).
     """
 
     def __init__(
@@ -381,8 +383,10 @@ class FakeBotApi:
         port: int = 0,
         max_poll_timeout: float = 50.0,
         clock: Callable[[], float] = time.time,
+        limits: TelegramLimits | None = None,
     ) -> None:
         self.token = token
+        self.limits = limits  # Telegram's sending limits enforced (429), off by default
         self.bot_id = int(token.split(":", 1)[0])
         self.username = username
         self.first_name = first_name
@@ -620,6 +624,11 @@ class FakeBotApi:
                 raise ApiError(404, "Not Found")
             if self._faults[name.lower()]:
                 raise self._faults[name.lower()].popleft()
+            if self.limits is not None:
+                retry_after = self.limits.admit(name, values.get("chat_id"))
+                if retry_after is not None:
+                    description = f"Too Many Requests: retry after {retry_after}"
+                    raise ApiError(429, description, retry_after=retry_after)
             status, body = 200, {"ok": True, "result": await method(Params(values, files))}
         except ApiError as error:
             status, body = error.status, error.body()

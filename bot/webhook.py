@@ -38,10 +38,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import ALLOWED_UPDATES
 from bot.commands import register_commands
 from bot.polling import MAX_ATTEMPTS, unavailable
-from infra import health, metrics
+from infra import health
 from infra.settings import SettingsError
 from infra.uow import UnitOfWork
-from routing.operations import refresh_gauges
+from routing.operations import scrape
 from routing.outbox import OutboxSender
 
 log = logging.getLogger(__name__)
@@ -147,14 +147,8 @@ def build_webhook_app(
         return web.json_response(details, status=200 if ready else 503)
 
     async def metrics_page(_request: web.Request) -> web.Response:
-        try:
-            await refresh_gauges(uow_factory)
-        except Exception as exc:  # the counters are still worth scraping without the database
-            log.warning("metrics: gauges not refreshed (%s)", type(exc).__name__)
-        body, content_type = metrics.render()
-        response = web.Response(body=body)
-        response.headers["Content-Type"] = content_type
-        return response
+        body, content_type = await scrape(uow_factory)
+        return web.Response(body=body, headers={"Content-Type": content_type})
 
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app.router.add_post(WEBHOOK_PATH, UpdateEndpoint(bot, dispatcher, secret, max_attempts).handle)

@@ -11,19 +11,17 @@ from its public reverse proxy (or only from the monitoring network).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from infra import health, metrics
+from infra import health
 from infra.uow import UnitOfWork
-from routing.operations import refresh_gauges
+from routing.operations import scrape
 
 log = logging.getLogger(__name__)
-GAUGE_REFRESH_SECONDS = 2.0  # a scrape must answer even when the database does not
 
 
 def _uow_factory(request: Request) -> Callable[[], UnitOfWork]:
@@ -47,12 +45,7 @@ async def readyz(request: Request) -> Response:
 async def metrics_page(request: Request) -> Response:
     """Prometheus' text format; the database gauges are counted now (last figures if the
     database does not answer in time)."""
-    try:
-        async with asyncio.timeout(GAUGE_REFRESH_SECONDS):
-            await refresh_gauges(_uow_factory(request))
-    except Exception as exc:
-        log.warning("metrics: gauges not refreshed (%s)", type(exc).__name__)
-    body, content_type = metrics.render()
+    body, content_type = await scrape(_uow_factory(request))
     return Response(body, headers={"Content-Type": content_type})
 
 

@@ -10,7 +10,6 @@ aiogram) serves it; scrapes are not written to the access log.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -18,13 +17,11 @@ from contextlib import asynccontextmanager
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from infra import health, metrics
+from infra import health
 from infra.settings import Settings
 from infra.uow import UnitOfWork
-from routing.operations import refresh_gauges
 
 log = logging.getLogger(__name__)
-GAUGE_REFRESH_SECONDS = 2.0  # a scrape must answer even when the database does not
 
 
 def metrics_app(engine: AsyncEngine, uow_factory: Callable[[], UnitOfWork]) -> web.Application:
@@ -36,8 +33,7 @@ def metrics_app(engine: AsyncEngine, uow_factory: Callable[[], UnitOfWork]) -> w
         return web.json_response(details, status=200 if ready else 503)
 
     async def scrape(_request: web.Request) -> web.Response:
-        await refresh_or_keep(uow_factory)
-        body, content_type = metrics.render()
+        body, content_type = await scrape(uow_factory)
         return web.Response(body=body, headers={"Content-Type": content_type})
 
     app = web.Application()
@@ -45,16 +41,6 @@ def metrics_app(engine: AsyncEngine, uow_factory: Callable[[], UnitOfWork]) -> w
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", scrape)
     return app
-
-
-async def refresh_or_keep(uow_factory: Callable[[], UnitOfWork]) -> None:
-    """Refresh the database gauges; if the database is slow or down, the scrape still answers
-    with the last figures (``/readyz`` is where an outage shows)."""
-    try:
-        async with asyncio.timeout(GAUGE_REFRESH_SECONDS):
-            await refresh_gauges(uow_factory)
-    except Exception as exc:
-        log.warning("metrics: gauges not refreshed (%s)", type(exc).__name__)
 
 
 @asynccontextmanager

@@ -12,6 +12,8 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from aiogram import Bot
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import build_dispatcher, make_bot, run_polling, telegram_delivery
@@ -100,16 +102,24 @@ async def run_bot(settings: Settings) -> None:
     await _run_bot_core(core, settings)
 
 
-async def _run_bot_core(core: Core, settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """Polling, the outbox sender and the scheduler's jobs on one event loop."""
+@dataclass
+class BotParts:
+    """What polling and webhook workers share: the Bot API client, the outbox sender, the
+    staff group and the scheduler's jobs (service levels and follow-ups, whose messages the
+    outbox sends)."""
+
+    bot: Bot
+    outbox: OutboxSender
+    staff_group: StaffGroupService | None
+    scheduler: AsyncIOScheduler
+
+
+def _bot_parts(core: Core, settings: Settings) -> BotParts:
     assert settings.telegram_token is not None
     bot = make_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
     outbox = make_outbox(core.uow_factory, core.clock, telegram_delivery(bot), settings)
-    flood = FloodGuard(settings.flood_messages, settings.flood_window_seconds)
     group = staff_group_of(settings)
     staff_group = StaffGroupService(core.uow_factory, core.clock, group) if group else None
-    # Service levels and follow-ups run beside polling and the outbox; what they write, the
-    # outbox sends.
     scheduler = make_scheduler(
         core.uow_factory,
         core.clock,
@@ -118,20 +128,27 @@ async def _run_bot_core(core: Core, settings: Settings, stop: asyncio.Event | No
         followup_render=core.service.renderer,
         after_followups=lambda _ids: outbox.wake(),
     )
-    scheduler.start()
+    return BotParts(bot, outbox, staff_group, scheduler)
+
+
+async def _run_bot_core(core: Core, settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Polling, the outbox sender and the scheduler's jobs on one event loop."""
+    parts = _bot_parts(core, settings)
+    flood = FloodGuard(settings.flood_messages, settings.flood_window_seconds)
+    parts.scheduler.start()
     try:
         async with metrics_server(settings, core.engine, core.uow_factory):
             await run_polling(
-                bot,
+                parts.bot,
                 core.service,
-                outbox,
+                parts.outbox,
                 flood,
                 settings.poll_timeout_seconds,
-                staff_group=staff_group,
+                staff_group=parts.staff_group,
                 stop=stop,
             )
     finally:
-        await stop_scheduler(scheduler, settings.shutdown_grace_seconds)
+        await stop_scheduler(parts.scheduler, settings.shutdown_grace_seconds)
         await core.close()
 
 
@@ -165,29 +182,24 @@ async def run_webhook(settings: Settings, host: str, port: int) -> None:
     the scheduler's jobs beside it. Several such workers may share one PostgreSQL database
     (updates deduplicated there, one chat handled by one worker at a time)."""
     config = webhook_config(settings, host, port)
-    assert settings.telegram_token is not None
     core = await build_core(settings)
-    bot = make_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
-    outbox = make_outbox(core.uow_factory, core.clock, telegram_delivery(bot), settings)
+    parts = _bot_parts(core, settings)
     flood = flood_guard(settings.flood_messages, settings.flood_window_seconds, settings.redis_url)
-    group = staff_group_of(settings)
-    staff_group = StaffGroupService(core.uow_factory, core.clock, group) if group else None
-    dispatcher = build_dispatcher(core.service, outbox, flood, staff_group, transport="webhook")
-    scheduler = make_scheduler(
-        core.uow_factory,
-        core.clock,
-        settings,
-        after_run=lambda _report: outbox.wake(),
-        followup_render=core.service.renderer,
-        after_followups=lambda _ids: outbox.wake(),
+    dispatcher = build_dispatcher(
+        core.service, parts.outbox, flood, parts.staff_group, transport="webhook"
     )
-    scheduler.start()
+    parts.scheduler.start()
     try:
         await serve_webhook(
-            bot, dispatcher, outbox, config, engine=core.engine, uow_factory=core.uow_factory
+            parts.bot,
+            dispatcher,
+            parts.outbox,
+            config,
+            engine=core.engine,
+            uow_factory=core.uow_factory,
         )
     finally:
-        await stop_scheduler(scheduler, settings.shutdown_grace_seconds)
+        await stop_scheduler(parts.scheduler, settings.shutdown_grace_seconds)
         await flood.aclose()
         await core.close()
 

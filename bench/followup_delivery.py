@@ -31,14 +31,11 @@ import contextlib
 import json
 import logging
 import math
-import os
 import random
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -49,12 +46,12 @@ from zoneinfo import ZoneInfo
 import asyncpg
 from sqlalchemy import func, insert, select
 
+from bench.databases import fresh_database
 from bot.app import make_bot, telegram_delivery
 from bot.callbacks import unpack
 from bot.render import Renderer
 from declic.scheduling import followups_once, make_outbox
 from infra.db import make_engine
-from infra.migrate import upgrade_to_head
 from infra.settings import load_settings
 from infra.uow import uow_factory_for
 from routing import followup_delivery, followups
@@ -65,10 +62,6 @@ from routing.records import Idea, OutgoingMessage, Resident
 from tests.support.fake_bot_api import BotCall, FakeBotApi
 from tests.support.telegram_limits import TelegramLimits
 
-POSTGRES_URL = os.environ.get(
-    "DECLIC_BENCH_POSTGRES_URL",
-    os.environ.get("DECLIC_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"),
-)
 PARIS = ZoneInfo("Europe/Paris")
 DUE = datetime(2026, 3, 10, 10, 0, tzinfo=PARIS)  # a Tuesday, no holiday: send_at, not quiet
 SUBMITTED = DUE - timedelta(days=30)
@@ -362,33 +355,7 @@ def verdict(out: Outcome) -> str:
     )
 
 
-# -- databases and command line ------------------------------------------------------------
-
-
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect("postgresql://" + POSTGRES_URL.split("://", 1)[1], timeout=5)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-@contextlib.asynccontextmanager
-async def fresh_database(backend: str, directory: Path) -> AsyncIterator[str]:
-    """An empty database at head: an SQLite file, or a PostgreSQL database dropped after."""
-    if backend == "sqlite":
-        url = f"sqlite+aiosqlite:///{directory / f'bench-{uuid.uuid4().hex[:6]}.sqlite3'}"
-        await asyncio.to_thread(upgrade_to_head, url)
-        yield url
-        return
-    name = f"declic_bench_{uuid.uuid4().hex[:10]}"
-    await _admin(f'CREATE DATABASE "{name}"')
-    url = f"{POSTGRES_URL.rpartition('/')[0]}/{name}"
-    try:
-        await asyncio.to_thread(upgrade_to_head, url)
-        yield url
-    finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+# -- command line ------------------------------------------------------------------------------
 
 
 NAIVE = {  # limits the sender never reaches: it sends as fast as the pipeline goes

@@ -32,7 +32,6 @@ import random
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,22 +42,18 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy import func, select
 
+from bench.databases import fresh_database
 from bench.residents import RecordingRenderer, Resident
 from bench.telegram_fakes import button_update, calls, canned_bot, mount, text_update
 from bot.app import build_dispatcher
 from bot.delivery import TelegramDelivery
 from bot.middlewares import FloodGuard
 from declic.runtime import Core, build_core
-from infra.migrate import upgrade_to_head
 from infra.settings import load_settings
 from routing.conversation import ConversationService
 from routing.outbox import OutboxSender
 from routing.records import Conversation, Idea, InboundUpdate, OutgoingMessage
 
-POSTGRES_URL = os.environ.get(
-    "DECLIC_BENCH_POSTGRES_URL",
-    os.environ.get("DECLIC_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"),
-)
 TARGET_P99_MS = 20.0
 TARGET_RATIO = 3.0
 FIRST_NAMES = ("Awa", "Léa", "Karim", "Inès", "Jules", "Yasmine", "Paul", "Chloé", "Mehdi", "Zoé")
@@ -301,35 +296,6 @@ async def drain(url: str) -> int:
     """Send every pending outbox row through the canned Bot API (not measured)."""
     async with declic_bot(url) as declic:
         return await declic.outbox.flush()
-
-
-# -- databases ------------------------------------------------------------------------------
-
-
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect("postgresql://" + POSTGRES_URL.split("://", 1)[1], timeout=5)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-@contextlib.asynccontextmanager
-async def fresh_database(backend: str, directory: Path) -> AsyncIterator[str]:
-    """An empty database at head: an SQLite file, or a PostgreSQL database dropped after."""
-    if backend == "sqlite":
-        url = f"sqlite+aiosqlite:///{directory / 'bench.sqlite3'}"
-        await asyncio.to_thread(upgrade_to_head, url)
-        yield url
-        return
-    name = f"declic_bench_{uuid.uuid4().hex[:10]}"
-    await _admin(f'CREATE DATABASE "{name}"')
-    url = f"{POSTGRES_URL.rpartition('/')[0]}/{name}"
-    try:
-        await asyncio.to_thread(upgrade_to_head, url)
-        yield url
-    finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # -- figures --------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from infra import health
 from infra.settings import Settings
 from infra.uow import UnitOfWork
+from routing import operations
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +33,14 @@ def metrics_app(engine: AsyncEngine, uow_factory: Callable[[], UnitOfWork]) -> w
         ready, details = await health.readiness(engine)
         return web.json_response(details, status=200 if ready else 503)
 
-    async def scrape(_request: web.Request) -> web.Response:
-        body, content_type = await scrape(uow_factory)
+    async def metrics_page(_request: web.Request) -> web.Response:
+        body, content_type = await operations.scrape(uow_factory)
         return web.Response(body=body, headers={"Content-Type": content_type})
 
     app = web.Application()
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
-    app.router.add_get("/metrics", scrape)
+    app.router.add_get("/metrics", metrics_page)
     return app
 
 

@@ -6,7 +6,7 @@ Run: ``.venv/bin/python -m bench.followup_delivery [--followups 10000] [--reside
 
 A fresh, migrated database gets ``--residents`` residents (a chat each), ``--followups`` ideas
 submitted 30 days ago (spread evenly over the residents) and, for each, the 30-day check-in the
-policy (``routing.followup_policy.schedule``) plans: all due at the same instant, a Tuesday at
+policy (``routing.followups.policy.schedule``) plans: all due at the same instant, a Tuesday at
 10:00, as after a quiet Sunday. Rows are written in a seeded random order, as planning at
 different times would. Then the production pipeline runs, on one event loop as in ``declic
 bot``: the scheduler's job (``declic.scheduling.followups_once``: claim, re-check against the
@@ -54,11 +54,12 @@ from declic.scheduling import followups_once, make_outbox
 from infra.db import make_engine
 from infra.settings import load_settings
 from infra.uow import uow_factory_for
-from routing import followup_delivery, followups
-from routing.followup_policy import IdeaFacts, Kind, Policy, schedule
-from routing.followup_records import FollowUp
-from routing.outbox import worker_name
-from routing.records import Idea, OutgoingMessage, Resident
+from routing.followups import delivery as followup_delivery
+from routing.followups import service as followups
+from routing.followups.policy import IdeaFacts, Kind, Policy, schedule
+from routing.followups.records import FollowUp
+from routing.journey.records import Idea, OutgoingMessage, Resident
+from routing.outbox.sender import worker_name
 from tests.support.fake_bot_api import BotCall, FakeBotApi
 from tests.support.telegram_limits import TelegramLimits
 

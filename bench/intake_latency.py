@@ -50,9 +50,9 @@ from bot.delivery import TelegramDelivery
 from bot.middlewares import FloodGuard
 from declic.runtime import Core, build_core
 from infra.settings import load_settings
-from routing.conversation import ConversationService
-from routing.outbox import OutboxSender
-from routing.records import Conversation, Idea, InboundUpdate, OutgoingMessage
+from routing.conversation.service import ConversationService
+from routing.journey.records import Conversation, Idea, InboundUpdate, OutgoingMessage
+from routing.outbox.sender import OutboxSender
 
 TARGET_P99_MS = 20.0
 TARGET_RATIO = 3.0
@@ -224,7 +224,7 @@ async def measure_declic(url: str, plan: Plan, warmup: Plan | None = None) -> Ru
         if warmup is not None:
             await converse(declic.dp, declic.bot, warmup)
         failures = _FailureCount()
-        with failures.watching("routing.conversation"):
+        with failures.watching("routing.conversation.service"):
             run = await converse(declic.dp, declic.bot, plan)
         run.api_calls = dict(calls(declic.bot))
         if failures.count:

@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process  # noqa: E402
 from knowledge.catalogue import Catalogue  # noqa: E402
 from knowledge.demo import demo_batch  # noqa: E402
 from knowledge.resources import Resource  # noqa: E402
-from routing.matching import IdeaQuery, match  # noqa: E402
+from routing.matching.matcher import IdeaQuery, match  # noqa: E402
 
 QUARTIERS = [
     "centre-ville",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.callbacks import unpack
-from routing.conversation import OutgoingDraft, RenderContext, Renderer, ServiceReply
+from routing.conversation.service import OutgoingDraft, RenderContext, Renderer, ServiceReply
 
 IDEAS = (
     "On voudrait créer un jardin partagé au pied des immeubles, avec les voisins du bâtiment C.",

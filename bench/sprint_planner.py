@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from knowledge.territory import load_gazetteer  # noqa: E402
-from routing.sprint_planner import (  # noqa: E402
+from routing.sprints.planner import (  # noqa: E402
     FACILITATION,
     Person,
     Planner,

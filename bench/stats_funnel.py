@@ -6,7 +6,8 @@ generated server-side with ``INSERT … SELECT generate_series`` (the rollup tri
 while generating, then the rollup is rebuilt with the migration's backfill statement, timed).
 
 Measured in the same run:
-- **rollup**: ``routing.stats.funnel`` (the production code: one pass over ``idea_stages`` joined
+- **rollup**: ``routing.stats.queries.funnel`` (the production code: one pass over ``idea_stages``
+joined
   to ``ideas``, grouped by resident for the small-cell rule), unfiltered and for one quartier;
 - **baseline**: the same funnel with the same semantics computed naively from ``journey_events``
   (first instant of each stage per idea by ``GROUP BY idea_id``), without the rollup;
@@ -30,8 +31,9 @@ import asyncpg
 from infra.db import make_engine
 from infra.migrate import upgrade_to_head
 from infra.uow import uow_factory_for
-from routing import metrics, stats
-from routing.stats_records import TRIGGER, backfill_sql
+from routing.stats import metrics
+from routing.stats import queries as stats
+from routing.stats.records import TRIGGER, backfill_sql
 
 POSTGRES_URL = os.environ.get(
     "DECLIC_BENCH_POSTGRES_URL",
@@ -103,7 +105,7 @@ IDEAS_SQL = (
 
 
 def _naive_sql(quartier: bool) -> str:
-    """The funnel straight from the events, same semantics as ``routing.stats.funnel``."""
+    """The funnel straight from the events, same semantics as ``routing.stats.queries.funnel``."""
     firsts = []
     for s in metrics.STAGES:
         condition = f"e.kind = '{s.kind}'"
@@ -202,7 +204,7 @@ async def bench(ideas: int, per_idea: int, repeat: int) -> int:
     if not agree:
         print("baseline counts:", naive)
     print("funnel:", ", ".join(f"{k}={v:,}" for k, v in counts.items() if v is not None))
-    print(f"  rollup (routing.stats.funnel), all ideas   {_fmt(rollup_all)}")
+    print(f"  rollup (routing.stats.queries.funnel), all ideas   {_fmt(rollup_all)}")
     print(f"  rollup, one quartier (1/{QUARTIERS})            {_fmt(rollup_q)}")
     print(f"  baseline: naive over journey_events, all   {_fmt(naive_all)}")
     print(f"  baseline: naive, one quartier              {_fmt(naive_q)}")

@@ -19,9 +19,9 @@ from bot.delivery import TelegramDelivery
 from bot.middlewares import ChatOrder, FloodGuard, UpdateIdMiddleware, UpdateMetrics
 from bot.polling import ConfirmingPoller
 from bot.routers import get_routers
-from routing.conversation import ConversationService
-from routing.outbox import OutboxSender
-from routing.staff_group import StaffGroupService
+from routing.cases.staff_group import StaffGroupService
+from routing.conversation.service import ConversationService
+from routing.outbox.sender import OutboxSender
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]

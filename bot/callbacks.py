@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 
-from routing.group_posts import parse_claim_callback
+from routing.cases.group_posts import parse_claim_callback
 
 MAX_CALLBACK_BYTES = 64
 
@@ -28,7 +28,8 @@ def unpack(data: str | None) -> DialogueCb | None:
 
 class StaffCb(CallbackData, prefix="c"):
     """A button in the staff group: ``c:claim:<case id>`` (« Je prends »). Written by
-    ``routing.group_posts.claim_callback``; a distinct prefix, so a resident's button can never
+    ``routing.cases.group_posts.claim_callback``; a distinct prefix, so a resident's button can
+    never
     be read as a claim, nor a claim as a resident's answer."""
 
     action: str

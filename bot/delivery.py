@@ -15,8 +15,8 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
-from routing.outbox import Delivered, DeliveryResult, Failed, RetryLater
-from routing.records import OutgoingMessage
+from routing.journey.records import OutgoingMessage
+from routing.outbox.sender import Delivered, DeliveryResult, Failed, RetryLater
 
 
 class TelegramDelivery:

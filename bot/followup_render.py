@@ -1,6 +1,6 @@
 """Follow-ups in words: reminders, check-ins, the nudge and the thanks for each answer.
 
-Buttons carry ``d:u:<follow-up id>.<code>:0`` (see ``routing.dialogue.FOLLOWUP_CODES``): no
+Buttons carry ``d:u:<follow-up id>.<code>:0`` (see ``routing.intake.dialogue.FOLLOWUP_CODES``): no
 dialogue version, so they stay valid whatever was said since.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 from bot import phrases
 from bot.callbacks import DialogueCb
 from infra.i18n import Translator
-from routing.conversation import FollowUpAck
-from routing.dialogue import Action
-from routing.followups import FollowUpPrompt
+from routing.conversation.service import FollowUpAck
+from routing.followups.service import FollowUpPrompt
+from routing.intake.dialogue import Action
 
 Keyboard = dict[str, object]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import unpack
-from routing.conversation import Inbound
-from routing.dialogue import AttachmentIn, ButtonIn, TextIn, parse_command
+from routing.conversation.service import Inbound
+from routing.intake.dialogue import AttachmentIn, ButtonIn, TextIn, parse_command
 
 CHANNEL = "telegram"
 ATTACHMENTS = ("photo", "document", "video", "animation", "sticker", "voice", "audio",

@@ -21,7 +21,7 @@ from infra.uow import conversation_key, serialised_by
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-    from routing.conversation import ConversationService, Inbound, Outcome
+    from routing.conversation.service import ConversationService, Inbound, Outcome
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 log = logging.getLogger(__name__)

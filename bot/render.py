@@ -14,7 +14,7 @@ from typing import Any
 from bot import followup_render, phrases, sprint_render
 from bot.callbacks import DialogueCb
 from infra.i18n import Translator
-from routing.conversation import (
+from routing.conversation.service import (
     CaseHolder,
     ExportDocument,
     FollowUpAck,
@@ -28,11 +28,16 @@ from routing.conversation import (
     SuggestionDetails,
     SuggestionsPage,
 )
-from routing.dialogue import Action, Ask, Menu, Option, Say, Summary, Understood, Verdict
-from routing.followups import FollowUpPrompt
-from routing.intake import Draft, Slot
+from routing.conversation.sprints import (
+    SprintBooked,
+    SprintCancelled,
+    SprintGone,
+    SprintOptionsPage,
+)
+from routing.followups.service import FollowUpPrompt
+from routing.intake.dialogue import Action, Ask, Menu, Option, Say, Summary, Understood, Verdict
+from routing.intake.draft import Draft, Slot
 from routing.reasons import LABELS, render_reason
-from routing.sprint_conversation import SprintBooked, SprintCancelled, SprintGone, SprintOptionsPage
 
 log = logging.getLogger(__name__)
 TELEGRAM_LIMIT = 4096

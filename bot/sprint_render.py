@@ -8,16 +8,16 @@ from typing import Any
 
 from bot.callbacks import DialogueCb
 from infra.i18n import N_, Np_, Translator
-from routing.conversation import OutgoingDraft
-from routing.dialogue import Action
-from routing.sprint_conversation import (
+from routing.conversation.service import OutgoingDraft
+from routing.conversation.sprints import (
     SprintBooked,
     SprintCancelled,
     SprintGone,
     SprintOptionsPage,
     SprintReply,
 )
-from routing.sprint_reasons import render_sprint_reason, skill_label
+from routing.intake.dialogue import Action
+from routing.sprints.reasons import render_sprint_reason, skill_label
 
 ICS_FILENAME = "sprint-declic.ics"
 REASONS_SHOWN = 3

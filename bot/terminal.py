@@ -15,10 +15,10 @@ from typing import Any, TextIO
 
 from bot.callbacks import unpack
 from knowledge.text import normalise
-from routing.conversation import ConversationService, Inbound
-from routing.dialogue import ButtonIn, TextIn, parse_command
-from routing.outbox import Delivered, DeliveryResult, OutboxSender
-from routing.records import OutgoingMessage
+from routing.conversation.service import ConversationService, Inbound
+from routing.intake.dialogue import ButtonIn, TextIn, parse_command
+from routing.journey.records import OutgoingMessage
+from routing.outbox.sender import Delivered, DeliveryResult, OutboxSender
 
 CHANNEL = "terminal"
 

@@ -42,7 +42,7 @@ from infra import health
 from infra.settings import SettingsError
 from infra.uow import UnitOfWork
 from routing.operations import scrape
-from routing.outbox import OutboxSender
+from routing.outbox.sender import OutboxSender
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
 from console.security import Auth, context, require_agent, require_coordinator
-from routing import staff as staff_service
+from routing.staff import accounts as staff_service
 
 router = APIRouter(prefix="/api", tags=["staff"])
 

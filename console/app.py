@@ -34,7 +34,7 @@ from console.security import (
 from infra.clock import Clock
 from infra.settings import Settings
 from infra.uow import UnitOfWork
-from routing.conversation import Renderer
+from routing.conversation.service import Renderer
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent

@@ -1,5 +1,6 @@
 """What staff do to a case, shared by the pages and the JSON API: each action runs the
-``routing.cases`` service and its audit entry in one unit of work, so both commit or neither.
+``routing.cases.service`` service and its audit entry in one unit of work, so both commit or
+neither.
 
 Errors stay the service's (``CaseError`` and kin); two more are added here: ``LostClaim`` (a
 colleague claimed first) and ``Hidden`` (this person may not see the case at all). Pages turn
@@ -13,9 +14,9 @@ from typing import Any
 
 from console.security import AuditTrail, Auth, ConsoleContext
 from infra.uow import UnitOfWork
-from routing import case_desk
-from routing import cases as case_service
-from routing.cases import CaseClosed, CaseError, InvalidRequest, NotAllowed, UnknownCase
+from routing.cases import desk as case_desk
+from routing.cases import service as case_service
+from routing.cases.service import CaseClosed, CaseError, InvalidRequest, NotAllowed, UnknownCase
 
 
 class LostClaim(CaseError):

@@ -28,10 +28,11 @@ from console.security import (
     translator,
 )
 from infra.i18n import Translator
-from routing import case_desk, suggestions
-from routing import cases as case_service
-from routing import staff as staff_service
-from routing.cases import CaseError
+from routing.cases import desk as case_desk
+from routing.cases import service as case_service
+from routing.cases.service import CaseError
+from routing.matching import suggestions
+from routing.staff import accounts as staff_service
 
 router = APIRouter(include_in_schema=False)
 

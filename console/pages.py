@@ -31,10 +31,10 @@ from console.security import (
     translator,
 )
 from infra.i18n import SUPPORTED
-from routing import case_desk
-from routing import cases as case_service
-from routing import staff as staff_service
-from routing.staff import MIN_PASSWORD_LENGTH, ROLES, StaffError
+from routing.cases import desk as case_desk
+from routing.cases import service as case_service
+from routing.staff import accounts as staff_service
+from routing.staff.accounts import MIN_PASSWORD_LENGTH, ROLES, StaffError
 
 router = APIRouter(include_in_schema=False)
 

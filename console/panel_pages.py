@@ -15,8 +15,10 @@ from console.api import MAX_ID
 from console.app import render
 from console.case_pages import _flash
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
-from routing import panel_desk, sprint_desk, sprints
-from routing.panel_desk import PanelInputError
+from routing.sprints import desk as sprint_desk
+from routing.sprints import panel_desk
+from routing.sprints import service as sprints
+from routing.sprints.panel_desk import PanelInputError
 
 router = APIRouter(include_in_schema=False)
 

@@ -1,6 +1,7 @@
 """Who is asking, and may they: sessions, bearer tokens, CSRF and role checks for every route.
 
-Sessions are server-side rows (``routing.staff``); the cookie carries a random token and the row
+Sessions are server-side rows (``routing.staff.accounts``); the cookie carries a random token and
+the row
 is keyed by an HMAC of it under ``DECLIC_CONSOLE_SECRET``. Every state-changing request must
 prove it comes from our own pages (a per-session CSRF token in the form or the
 ``X-CSRF-Token`` header; before login, a double-submit cookie), except bearer-token calls to
@@ -23,8 +24,8 @@ from infra.clock import Clock
 from infra.i18n import SUPPORTED, Translator
 from infra.settings import Settings
 from infra.uow import UnitOfWork
-from routing import staff as staff_service
-from routing.staff import StaffView
+from routing.staff import accounts as staff_service
+from routing.staff.accounts import StaffView
 
 SESSION_COOKIE = "declic_session"
 LOGIN_CSRF_COOKIE = "declic_login_csrf"

@@ -1,5 +1,5 @@
 """What staff do to a sprint, shared by the pages and the JSON API: each action runs the
-``routing.sprint_desk`` use case and its audit entry in one unit of work, so both commit or
+``routing.sprints.desk`` use case and its audit entry in one unit of work, so both commit or
 neither. Errors are ``SprintDeskError`` codes; pages show them as kind sentences, the API as
 status codes (``STATUS``).
 """
@@ -14,11 +14,13 @@ from fastapi import Request
 from console.security import AuditTrail, Auth, ConsoleContext, context
 from infra.i18n import Translator
 from infra.uow import UnitOfWork
-from routing import case_desk, sprint_desk, sprints
-from routing.group_posts import staff_group_of
-from routing.records import Idea
-from routing.sprint_desk import SprintDeskError
-from routing.sprint_reasons import render_sprint_reason, skill_label
+from routing.cases import desk as case_desk
+from routing.cases.group_posts import staff_group_of
+from routing.journey.records import Idea
+from routing.sprints import desk as sprint_desk
+from routing.sprints import service as sprints
+from routing.sprints.desk import SprintDeskError
+from routing.sprints.reasons import render_sprint_reason, skill_label
 
 STATUS: dict[str, int] = {
     "not_allowed": 403,

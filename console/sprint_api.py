@@ -18,8 +18,9 @@ from pydantic import BaseModel, Field
 from console import sprint_actions
 from console.api import MAX_ID, NO_NUL
 from console.security import Auth, context, require_agent, translator
-from routing import sprint_desk, sprints
-from routing.sprint_desk import SprintDeskError, SprintView
+from routing.sprints import desk as sprint_desk
+from routing.sprints import service as sprints
+from routing.sprints.desk import SprintDeskError, SprintView
 
 router = APIRouter(prefix="/api", tags=["sprints"])
 

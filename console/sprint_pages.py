@@ -19,8 +19,9 @@ from console.api import MAX_ID
 from console.app import render
 from console.case_pages import _flash, _int_or_none, _translated
 from console.security import Auth, context, require_agent, translator
-from routing import sprint_desk, sprints
-from routing.sprint_desk import SprintDeskError
+from routing.sprints import desk as sprint_desk
+from routing.sprints import service as sprints
+from routing.sprints.desk import SprintDeskError
 
 router = APIRouter(include_in_schema=False)
 

@@ -1,8 +1,8 @@
 """The coordinators' statistics (issue 7): the dashboard ``/stats``, ``/stats.csv``, ``/api/stats``.
 
 Coordinators and admins only; every view and export is written to the audit log with its
-filters. Figures come from ``routing.stats`` (small cells already suppressed), labels and
-definitions from the metric dictionary ``routing.metrics``.
+filters. Figures come from ``routing.stats.queries`` (small cells already suppressed), labels and
+definitions from the metric dictionary ``routing.stats.metrics``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from console.api import NO_NUL
 from console.app import render
 from console.security import Auth, context, require_coordinator, translator
-from routing import metrics, stats
-from routing import staff as staff_service
+from routing.staff import accounts as staff_service
+from routing.stats import metrics
+from routing.stats import queries as stats
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api", tags=["statistics"])

@@ -18,7 +18,7 @@ from infra.db import make_engine
 from infra.migrate import ensure_schema
 from infra.settings import Settings
 from infra.uow import UnitOfWork, uow_factory_for
-from routing.conversation import OutgoingDraft, RenderContext, Renderer, ServiceReply
+from routing.conversation.service import OutgoingDraft, RenderContext, Renderer, ServiceReply
 
 log = logging.getLogger(__name__)
 

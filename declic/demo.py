@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from infra.clock import SystemClock
 from infra.uow import UnitOfWork
 from knowledge.demo import DEMO_SPRINTS, load_demo_directory
-from routing.sprint_import import apply_sprint_data, has_panel, read_sprint_file
+from routing.sprints.importer import apply_sprint_data, has_panel, read_sprint_file
 
 if TYPE_CHECKING:
     from declic.runtime import Core

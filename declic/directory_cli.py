@@ -23,8 +23,8 @@ from knowledge.demo import demo_batch
 from knowledge.exporters import EXPORT_FORMATS, export_directory
 from knowledge.importers import Batch, check_directory, read_directory
 from knowledge.store import import_batch, load_resources
-from routing.intake import Group, Need
-from routing.matching import IdeaQuery, MatchResult, match
+from routing.intake.draft import Group, Need
+from routing.matching.matcher import IdeaQuery, MatchResult, match
 from routing.reasons import render_reason
 
 directory_app = typer.Typer(no_args_is_help=True, help="The directory of resources.")

@@ -32,13 +32,13 @@ from infra.uow import UnitOfWork, uow_factory_for
 from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
 from knowledge.territory import Gazetteer, load_gazetteer
-from routing import followups
-from routing.conversation import ConversationService
-from routing.dialogue import Dialogue
-from routing.extraction import Extractor
-from routing.group_posts import staff_group_of
-from routing.outbox import OutboxSender
-from routing.staff_group import StaffGroupService
+from routing.cases.group_posts import staff_group_of
+from routing.cases.staff_group import StaffGroupService
+from routing.conversation.service import ConversationService
+from routing.followups import service as followups
+from routing.intake.dialogue import Dialogue
+from routing.intake.extraction import Extractor
+from routing.outbox.sender import OutboxSender
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """The scheduler: fixed interval jobs, re-created at every start (nothing pickled, no jobstore).
 
-Jobs: follow-ups (``routing.followup_delivery.enqueue_due``: due follow-ups become outbox rows,
+Jobs: follow-ups (``routing.followups.delivery.enqueue_due``: due follow-ups become outbox rows,
 claimed with ``SKIP LOCKED`` so two schedulers never send one twice), and service levels
-(``routing.cases.enforce_service_levels``): unclaimed cases past
+(``routing.cases.service.enforce_service_levels``): unclaimed cases past
 their working-hours deadline are escalated to coordinators (and posted to the staff group, if
 one is configured); a holder who left a resident waiting too long gives the case back. One run
 is one transaction. A failing run is logged and the next tick tries again; runs never overlap
@@ -31,11 +31,13 @@ from infra.db import make_engine
 from infra.migrate import ensure_schema
 from infra.settings import Settings, SettingsError
 from infra.uow import UnitOfWork, uow_factory_for
-from routing import cases, followup_delivery, followups
-from routing.followup_policy import Policy
-from routing.outbox import OutboxSender, worker_name
-from routing.rate_limit import Limits, LocalLimits, RateLimiter, SendLimits
-from routing.shared_limits import DatabaseLimits, RedisLimits
+from routing.cases import service as cases
+from routing.followups import delivery as followup_delivery
+from routing.followups import service as followups
+from routing.followups.policy import Policy
+from routing.outbox.rate_limit import Limits, LocalLimits, RateLimiter, SendLimits
+from routing.outbox.sender import OutboxSender, worker_name
+from routing.outbox.shared_limits import DatabaseLimits, RedisLimits
 
 log = logging.getLogger(__name__)
 SERVICE_LEVELS = "service_levels"

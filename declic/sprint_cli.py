@@ -26,7 +26,7 @@ def import_command(path: Path) -> None:
     from declic.directory_cli import _database
     from infra.clock import SystemClock
     from infra.settings import load_settings
-    from routing.sprint_import import SprintImportError, apply_sprint_data, read_sprint_file
+    from routing.sprints.importer import SprintImportError, apply_sprint_data, read_sprint_file
 
     settings = load_settings()
 
@@ -66,8 +66,8 @@ def options_command(
     from infra.i18n import Translator
     from infra.settings import load_settings
     from knowledge.territory import load_gazetteer
-    from routing.sprint_reasons import render_sprint_reason, skill_label
-    from routing.sprints import sprint_options
+    from routing.sprints.reasons import render_sprint_reason, skill_label
+    from routing.sprints.service import sprint_options
 
     settings = load_settings()
 
@@ -138,7 +138,7 @@ def held_command(
     from declic.directory_cli import _database
     from infra.clock import SystemClock
     from infra.settings import load_settings
-    from routing.sprints import mark_held
+    from routing.sprints.service import mark_held
 
     settings = load_settings()
 

@@ -47,7 +47,7 @@ def add_command(
     role: str = typer.Option("agent", "--role", help="agent, coordinator or admin."),
 ) -> None:
     """Create a staff account; the password is read from stdin (one line)."""
-    from routing.staff import MIN_PASSWORD_LENGTH, ROLES
+    from routing.staff.accounts import MIN_PASSWORD_LENGTH, ROLES
 
     if role not in ROLES:
         typer.echo(f"Unknown role {role!r}: use agent, coordinator or admin.", err=True)
@@ -63,7 +63,7 @@ def add_command(
     settings = load_settings()
 
     async def run() -> str | None:
-        from routing.staff import StaffError, create_staff
+        from routing.staff.accounts import StaffError, create_staff
 
         async with _database(settings) as (uow_factory, now), uow_factory() as uow:
             try:
@@ -96,7 +96,7 @@ def token_command(
     settings = load_settings()
 
     async def run() -> str | None:
-        from routing.staff import find_staff, issue_token
+        from routing.staff.accounts import find_staff, issue_token
 
         async with _database(settings) as (uow_factory, now), uow_factory() as uow:
             staff = await find_staff(uow, email)
@@ -127,7 +127,7 @@ def telegram_command(
     settings = load_settings()
 
     async def run() -> str | None:
-        from routing.staff import StaffError, link_telegram
+        from routing.staff.accounts import StaffError, link_telegram
 
         async with _database(settings) as (uow_factory, now), uow_factory() as uow:
             try:

@@ -1,7 +1,7 @@
 """`declic stats [--json] [--since DATE] [--quartier Q]`: the coordinators' statistics.
 
 The JSON is the console's ``/api/stats`` document, keyed by the metric dictionary's names
-(``routing.metrics``); small cells are null. Imports happen inside the command so that
+(``routing.stats.metrics``); small cells are null. Imports happen inside the command so that
 `declic --help` stays fast.
 """
 
@@ -32,7 +32,8 @@ def stats_command(
     from declic.directory_cli import _database
     from infra.clock import SystemClock
     from infra.settings import load_settings
-    from routing import metrics, stats
+    from routing.stats import metrics
+    from routing.stats import queries as stats
 
     settings = load_settings()
     try:

@@ -1,6 +1,7 @@
 """The directory in memory, ready to match: normalised terms, concept tags, an inverted index.
 
-Built once from the resources (seconds for 100,000), then read by ``routing.matching`` for every
+Built once from the resources (seconds for 100,000), then read by ``routing.matching.matcher`` for
+every
 idea. Scores in the index are BM25 term weights, precomputed, so a query only adds numbers.
 """
 
@@ -20,7 +21,7 @@ from knowledge.territory import Gazetteer, load_gazetteer
 from knowledge.text import normalise
 from knowledge.vocabulary import PREFIX, PhraseTagger, merged_entries, terms
 
-# Which kinds of resource can meet which need (values of routing.intake.Need).
+# Which kinds of resource can meet which need (values of routing.intake.draft.Need).
 NEEDS = ("place", "funding", "legal", "equipment", "partners", "skills", "peers")
 K1 = 1.2
 B = 0.6

@@ -2,9 +2,13 @@
 
 from infra.orm import Base
 from knowledge import records as knowledge_records
-from routing import case_records, followup_records, match_records, sprint_records, stats_records
-from routing import records as routing_records
-from routing import staff as staff_records
+from routing.cases import records as case_records
+from routing.followups import records as followup_records
+from routing.journey import records as routing_records
+from routing.matching import records as match_records
+from routing.sprints import records as sprint_records
+from routing.staff import accounts as staff_records
+from routing.stats import records as stats_records
 
 __all__ = [
     "Base",

@@ -9,8 +9,8 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery
 
 from bot.inbound import from_callback
-from routing.conversation import ConversationService
-from routing.outbox import OutboxSender
+from routing.conversation.service import ConversationService
+from routing.outbox.sender import OutboxSender
 
 
 def build_router() -> Router:

@@ -6,8 +6,8 @@ from aiogram import Router
 from aiogram.types import Message
 
 from bot.inbound import from_message
-from routing.conversation import ConversationService
-from routing.outbox import OutboxSender
+from routing.conversation.service import ConversationService
+from routing.outbox.sender import OutboxSender
 
 
 def build_router() -> Router:

@@ -17,8 +17,7 @@ from aiogram.types import CallbackQuery
 from bot.callbacks import unpack_claim
 from bot.phrases import GROUP_TOAST
 from infra.i18n import Translator
-from routing.outbox import OutboxSender
-from routing.staff_group import (
+from routing.cases.staff_group import (
     CLAIMED,
     NOT_ALLOWED,
     NOT_LINKED,
@@ -26,6 +25,7 @@ from routing.staff_group import (
     GroupClaim,
     StaffGroupService,
 )
+from routing.outbox.sender import OutboxSender
 
 log = logging.getLogger(__name__)
 GROUP_TYPES = frozenset({"group", "supergroup"})

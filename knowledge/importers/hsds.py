@@ -9,6 +9,7 @@ and words, facts are read only where the text states them plainly (a location's 
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -33,12 +34,9 @@ from knowledge.resources import (
 )
 from knowledge.vocabulary import PhraseTagger, merged_entries
 
-# The official schemas travel beside the repository (../shared/hsds); a deployment that keeps
-# them elsewhere says where with DECLIC_HSDS_DIR.
-HSDS_DIR = Path(
-    os.environ.get("DECLIC_HSDS_DIR")
-    or Path(__file__).resolve().parents[2].parent / "shared" / "hsds"
-)
+# The official schemas ship with the package (knowledge/hsds, gzipped; see its README for the
+# upstream commit); a deployment that keeps another copy says where with DECLIC_HSDS_DIR.
+HSDS_DIR = Path(os.environ.get("DECLIC_HSDS_DIR") or Path(__file__).resolve().parents[1] / "hsds")
 NAMESPACE = uuid.UUID("5f0c3a8e-2d4b-4f8e-9a61-d3c1e1a0b7aa")
 TAXONOMIES = {
     "kind": "declic-kinds",
@@ -103,7 +101,11 @@ def _is_uuid(value: str) -> bool:
 
 @cache
 def _validator(name: str) -> Draft202012Validator:
-    schema = json.loads((HSDS_DIR / "compiled" / name).read_text(encoding="utf-8"))
+    path = HSDS_DIR / "compiled" / name
+    if not path.exists():  # the shipped copy is gzipped; an override may hold plain files
+        path = path.with_name(name + ".gz")
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    schema = json.loads(raw.decode("utf-8"))
     return Draft202012Validator(schema, format_checker=FormatChecker())
 
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import infra.orm
-from routing import stats_records
+from routing.stats import records as stats_records
 
 revision: str = "0008"
 down_revision: str | None = "0007"

@@ -3,7 +3,7 @@
 Two webhook workers and a scheduler each run an outbox sender; with limits in each process's
 memory they would together exceed Telegram's (30 messages a second, 1 a second per chat, 20 a
 minute per group) and meet 429s. On PostgreSQL without Redis the GCRA buckets live here, one
-row per bucket, updated by one atomic statement per reservation (``routing.shared_limits``).
+row per bucket, updated by one atomic statement per reservation (``routing.outbox.shared_limits``).
 The table exists on SQLite too (same schema everywhere) but stays empty: one process there.
 
 Revision ID: 0009

@@ -26,12 +26,12 @@ from infra.db import make_engine
 from infra.uow import UnitOfWork, uow_factory_for
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing import cases
-from routing.conversation import ConversationService
-from routing.dialogue import Dialogue
-from routing.extraction import Extractor
-from routing.records import Case, OutgoingMessage
-from routing.staff import create_staff
+from routing.cases import service as cases
+from routing.conversation.service import ConversationService
+from routing.intake.dialogue import Dialogue
+from routing.intake.extraction import Extractor
+from routing.journey.records import Case, OutgoingMessage
+from routing.staff.accounts import create_staff
 from tests.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,

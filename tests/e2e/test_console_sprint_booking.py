@@ -22,8 +22,8 @@ from declic.demo import load_demo_sprints
 from infra.clock import SystemClock
 from infra.uow import UnitOfWork
 from knowledge.demo import load_demo_directory
-from routing.records import Idea, OutgoingMessage
-from routing.sprint_records import Sprint
+from routing.journey.records import Idea, OutgoingMessage
+from routing.sprints.records import Sprint
 from tests.e2e.test_console_case_relay import _in_database
 from tests.support.browser import (
     CHROMIUM,

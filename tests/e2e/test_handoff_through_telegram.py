@@ -29,8 +29,8 @@ from infra.clock import SystemClock
 from infra.db import make_engine
 from infra.migrate import upgrade_to_head
 from infra.uow import uow_factory_for
-from routing import cases
-from routing.records import Case
+from routing.cases import service as cases
+from routing.journey.records import Case
 from tests.e2e.test_bot_process import (
     Resident,
     _until_polling,

@@ -31,9 +31,9 @@ from infra.clock import SystemClock
 from infra.db import make_engine
 from infra.migrate import upgrade_to_head
 from infra.uow import uow_factory_for
-from routing.followup_policy import IdeaFacts, Kind, Policy, schedule
-from routing.followup_records import FollowUp
-from routing.records import Idea, OutgoingMessage, Resident
+from routing.followups.policy import IdeaFacts, Kind, Policy, schedule
+from routing.followups.records import FollowUp
+from routing.journey.records import Idea, OutgoingMessage, Resident
 from tests.support.databases import BACKENDS, throwaway_database
 from tests.support.fake_bot_api import FakeBotApi
 

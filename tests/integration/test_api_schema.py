@@ -33,8 +33,8 @@ from declic.demo import load_demo_sprints
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
 from knowledge.demo import load_demo_directory
-from routing import sprints
-from routing.records import Idea
+from routing.journey.records import Idea
+from routing.sprints import service as sprints
 from tests.support.cases import Opened, add_team, resident_with_case
 from tests.support.console import add_staff, add_token, console_app
 

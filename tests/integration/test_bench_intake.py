@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bench.intake_latency import Plan, measure_declic, measure_echo
 from infra.db import make_engine
 from infra.uow import uow_factory_for
-from routing.records import Conversation, InboundUpdate, OutgoingMessage, Resident
+from routing.journey.records import Conversation, InboundUpdate, OutgoingMessage, Resident
 
 PLAN = Plan(residents=5, messages=3, think=0.0)
 

@@ -14,13 +14,13 @@ from infra.uow import UnitOfWork
 from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
 from knowledge.territory import load_gazetteer
-from routing import cases
-from routing.case_records import CaseEvent
-from routing.conversation import ConversationService, Inbound
-from routing.dialogue import AttachmentIn, Dialogue
-from routing.extraction import Extractor
-from routing.records import Case, Message, OutgoingMessage
-from routing.staff import StaffMember
+from routing.cases import service as cases
+from routing.cases.records import CaseEvent
+from routing.conversation.service import ConversationService, Inbound
+from routing.intake.dialogue import AttachmentIn, Dialogue
+from routing.intake.extraction import Extractor
+from routing.journey.records import Case, Message, OutgoingMessage
+from routing.staff.accounts import StaffMember
 from tests.support.residents import ScriptedResident
 
 Factory = Callable[[], UnitOfWork]

@@ -15,10 +15,10 @@ from infra.clock import FrozenClock
 from infra.db import make_engine
 from infra.settings import Settings
 from infra.uow import UnitOfWork, uow_factory_for
-from routing import cases
-from routing.case_records import CaseEvent
-from routing.records import Case, Idea, JourneyEvent, OutgoingMessage, Resident
-from routing.staff import StaffMember
+from routing.cases import service as cases
+from routing.cases.records import CaseEvent
+from routing.journey.records import Case, Idea, JourneyEvent, OutgoingMessage, Resident
+from routing.staff.accounts import StaffMember
 
 PARIS = ZoneInfo("Europe/Paris")
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)

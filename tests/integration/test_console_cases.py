@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
-from routing import cases
-from routing.case_records import RoutingRule, TeamMember
-from routing.records import Case, OutgoingMessage
-from routing.staff import AuditView, list_audit
+from routing.cases import service as cases
+from routing.cases.records import RoutingRule, TeamMember
+from routing.journey.records import Case, OutgoingMessage
+from routing.staff.accounts import AuditView, list_audit
 from tests.support.cases import Opened, add_team, resident_with_case, resident_writes
 from tests.support.console import add_staff, add_token, browser, console_app, login, page_csrf
 

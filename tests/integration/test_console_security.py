@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from console.security import SESSION_COOKIE, audit_view
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
-from routing.staff import AuditEntry, StaffSession, list_audit
+from routing.staff.accounts import AuditEntry, StaffSession, list_audit
 from tests.support.console import (
     PASSWORD,
     add_staff,
@@ -348,8 +348,8 @@ async def test_the_console_speaks_the_staff_members_language(
 async def test_the_queue_lists_waiting_cases_without_the_residents_words(
     app: FastAPI, uow_factory: Factory, clock: FrozenClock
 ) -> None:
-    from routing import cases
-    from routing.records import Resident
+    from routing.cases import service as cases
+    from routing.journey.records import Resident
 
     await add_staff(uow_factory, clock, "agent@example.org", "agent")
     await add_staff(uow_factory, clock, "coord@example.org", "coordinator")

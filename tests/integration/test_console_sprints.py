@@ -17,12 +17,13 @@ from declic.demo import load_demo_sprints
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
 from knowledge.demo import load_demo_directory
-from routing import sprint_desk, sprints
-from routing.case_records import CaseEvent
-from routing.match_records import Suggestion
-from routing.records import Idea, JourneyEvent, OutgoingMessage
-from routing.sprint_records import PanelAbsence, PanelMember, PersonDay, RoomDay, Sprint
-from routing.staff import list_audit
+from routing.cases.records import CaseEvent
+from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
+from routing.matching.records import Suggestion
+from routing.sprints import desk as sprint_desk
+from routing.sprints import service as sprints
+from routing.sprints.records import PanelAbsence, PanelMember, PersonDay, RoomDay, Sprint
+from routing.staff.accounts import list_audit
 from tests.support.cases import Opened, add_team, resident_with_case
 from tests.support.console import (
     add_staff,
@@ -317,7 +318,7 @@ async def test_coordinator_edits_availability_and_the_planner_sees_it(
         async with uow_factory() as uow:
             rooms = (await uow.session.scalars(select(RoomDay.room_id).distinct())).all()
             room_ids = [r for r in rooms]
-            from routing.sprint_records import SprintRoom
+            from routing.sprints.records import SprintRoom
 
             room_ids = list((await uow.session.scalars(select(SprintRoom.id))).all())
         for room_id in room_ids:

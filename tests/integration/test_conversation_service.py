@@ -12,10 +12,10 @@ from bot.render import Renderer
 from infra.clock import FrozenClock
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing.conversation import ConversationService
-from routing.dialogue import Dialogue
-from routing.extraction import Extractor
-from routing.records import (
+from routing.conversation.service import ConversationService
+from routing.intake.dialogue import Dialogue
+from routing.intake.extraction import Extractor
+from routing.journey.records import (
     Case,
     Conversation,
     Idea,

@@ -74,7 +74,8 @@ async def test_one_run_of_the_job_writes_every_due_follow_up_batch_after_batch(
     from infra.db import make_engine
     from infra.settings import load_settings
     from infra.uow import uow_factory_for
-    from routing import followup_delivery, followups
+    from routing.followups import delivery as followup_delivery
+    from routing.followups import service as followups
 
     monkeypatch.setattr(followup_delivery, "BATCH", 7)
     await populate(migrated_url, RESIDENTS, FOLLOWUPS)

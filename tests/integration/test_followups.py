@@ -22,16 +22,17 @@ from knowledge.demo import load_demo_directory
 from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
 from knowledge.territory import load_gazetteer
-from routing import followups, sprints
-from routing.conversation import ConversationService
-from routing.dialogue import Action, Dialogue
-from routing.extraction import Extractor
-from routing.followup_delivery import enqueue_due
-from routing.followup_policy import Policy
-from routing.followup_records import FollowUp
-from routing.outbox import OutboxSender
-from routing.rate_limit import RateLimiter
-from routing.records import Case, Idea, JourneyEvent, OutgoingMessage, Resident
+from routing.conversation.service import ConversationService
+from routing.followups import service as followups
+from routing.followups.delivery import enqueue_due
+from routing.followups.policy import Policy
+from routing.followups.records import FollowUp
+from routing.intake.dialogue import Action, Dialogue
+from routing.intake.extraction import Extractor
+from routing.journey.records import Case, Idea, JourneyEvent, OutgoingMessage, Resident
+from routing.outbox.rate_limit import RateLimiter
+from routing.outbox.sender import OutboxSender
+from routing.sprints import service as sprints
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.residents import ScriptedResident
 
@@ -220,7 +221,7 @@ async def test_blocked_opens_a_case_pause_resume_and_erasure(
 async def test_a_forged_follow_up_button_is_refused(service: ConversationService) -> None:
     resident = ScriptedResident(service)
     await _submit(resident)
-    from routing.dialogue import ButtonIn
+    from routing.intake.dialogue import ButtonIn
 
     outcome = await service.handle(
         resident._inbound(ButtonIn(Action.FOLLOWUP, "999.r", 0), "button")

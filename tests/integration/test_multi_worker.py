@@ -32,8 +32,8 @@ from declic.runtime import build_core
 from infra.migrate import upgrade_to_head
 from infra.settings import load_settings
 from infra.uow import UnitOfWork, conversation_key
-from routing.outbox import OutboxSender
-from routing.records import InboundUpdate, Message, OutgoingMessage, Resident
+from routing.journey.records import InboundUpdate, Message, OutgoingMessage, Resident
+from routing.outbox.sender import OutboxSender
 from tests.support.databases import throwaway_database
 from tests.support.fake_bot_api import FakeBotApi
 

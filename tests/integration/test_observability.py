@@ -31,10 +31,10 @@ from infra.logging import CAPPED_LOGGERS, configure_logging
 from infra.uow import UnitOfWork, uow_factory_for
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing.conversation import ConversationService, Inbound
-from routing.dialogue import Dialogue
-from routing.extraction import Extractor
-from routing.records import OutgoingMessage
+from routing.conversation.service import ConversationService, Inbound
+from routing.intake.dialogue import Dialogue
+from routing.intake.extraction import Extractor
+from routing.journey.records import OutgoingMessage
 from tests.support.cases import resident_with_case
 from tests.support.console import browser, console_app
 from tests.support.fake_bot_api import FakeBotApi

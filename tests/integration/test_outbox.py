@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from infra.clock import FrozenClock
 from infra.metrics import REGISTRY
-from routing.outbox import Delivered, Failed, OutboxSender, RetryLater
-from routing.records import OutgoingMessage, Resident
+from routing.journey.records import OutgoingMessage, Resident
+from routing.outbox.sender import Delivered, Failed, OutboxSender, RetryLater
 
 
 async def _rows(uow_factory, clock: FrozenClock, chats: list[str]) -> None:  # type: ignore[no-untyped-def]

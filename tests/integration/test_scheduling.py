@@ -16,8 +16,8 @@ from declic import scheduling
 from infra.clock import FrozenClock
 from infra.settings import Settings
 from infra.uow import UnitOfWork
-from routing import cases
-from routing.records import Case, Resident
+from routing.cases import service as cases
+from routing.journey.records import Case, Resident
 
 Factory = Callable[[], UnitOfWork]
 PARIS = ZoneInfo("Europe/Paris")

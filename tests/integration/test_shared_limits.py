@@ -28,10 +28,10 @@ from infra.db import make_engine
 from infra.migrate import upgrade_to_head
 from infra.settings import Settings, SettingsError
 from infra.uow import uow_factory_for
-from routing.outbox import Delivered, OutboxSender
-from routing.rate_limit import Limits, LocalLimits, RateLimiter, SendLimits, Slot
-from routing.records import OutgoingMessage, RateBucket, Resident
-from routing.shared_limits import DatabaseLimits, RedisLimits
+from routing.journey.records import OutgoingMessage, RateBucket, Resident
+from routing.outbox.rate_limit import Limits, LocalLimits, RateLimiter, SendLimits, Slot
+from routing.outbox.sender import Delivered, OutboxSender
+from routing.outbox.shared_limits import DatabaseLimits, RedisLimits
 from tests.support.databases import POSTGRES_URL, throwaway_database
 from tests.support.rate_checks import assert_chat_spacing, assert_window_count
 
@@ -397,7 +397,7 @@ async def test_an_unreachable_store_makes_the_sender_wait_never_send(
     clock: FrozenClock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="routing.outbox")
+    caplog.set_level(logging.WARNING, logger="routing.outbox.sender")
     sender, sent, statuses = await _one_row_sender(pg_url, clock, limits())
     flushing = asyncio.create_task(sender.flush())
     await asyncio.sleep(1.0)
@@ -414,7 +414,7 @@ async def test_an_unreachable_store_makes_the_sender_wait_never_send(
 async def test_the_sender_goes_on_once_the_store_is_back(
     pg_url: str, clock: FrozenClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="routing.outbox")
+    caplog.set_level(logging.WARNING, logger="routing.outbox.sender")
     sender, sent, statuses = await _one_row_sender(pg_url, clock, FlakyLimits(failures=3))
     assert await asyncio.wait_for(sender.flush(), 5) == 1
     assert sent == ["x"]

@@ -18,9 +18,9 @@ from infra.migrate import upgrade_to_head
 from infra.uow import uow_factory_for
 from knowledge.demo import load_demo_directory
 from knowledge.territory import load_gazetteer
-from routing import sprints
-from routing.records import Idea
-from routing.sprint_records import PersonDay, RoomDay, Sprint
+from routing.journey.records import Idea
+from routing.sprints import service as sprints
+from routing.sprints.records import PersonDay, RoomDay, Sprint
 from tests.support.databases import throwaway_database
 
 CONTENDERS = 20

@@ -18,16 +18,16 @@ from knowledge.demo import load_demo_directory
 from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
 from knowledge.territory import load_gazetteer
-from routing import sprints
-from routing.conversation import ConversationService
-from routing.dialogue import Action, Dialogue
-from routing.extraction import Extractor
-from routing.group_posts import StaffGroup
-from routing.records import Idea, JourneyEvent, OutgoingMessage
-from routing.sprint_import import SprintImportError, apply_sprint_data
-from routing.sprint_planner import is_working_day
-from routing.sprint_records import PanelMember, PersonDay, RoomDay, Sprint, SprintSeat
-from routing.staff import StaffMember
+from routing.cases.group_posts import StaffGroup
+from routing.conversation.service import ConversationService
+from routing.intake.dialogue import Action, Dialogue
+from routing.intake.extraction import Extractor
+from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
+from routing.sprints import service as sprints
+from routing.sprints.importer import SprintImportError, apply_sprint_data
+from routing.sprints.planner import is_working_day
+from routing.sprints.records import PanelMember, PersonDay, RoomDay, Sprint, SprintSeat
+from routing.staff.accounts import StaffMember
 from tests.support.residents import ScriptedResident
 
 IDEA = (
@@ -234,7 +234,7 @@ async def test_import_refuses_unknown_rooms_and_is_idempotent(demo, clock) -> No
     assert len(refused.value.problems) == 2
     before = await _count(demo, PanelMember, PanelMember.active.is_(True))
     from declic.demo import DEMO_SPRINTS
-    from routing.sprint_import import read_sprint_file
+    from routing.sprints.importer import read_sprint_file
 
     async with demo() as uow:
         summary = await apply_sprint_data(uow, read_sprint_file(DEMO_SPRINTS), now)
@@ -319,7 +319,7 @@ async def test_a_lost_race_offers_fresh_options_and_forged_buttons_are_refused(
     # the same dates and room, on the second resident's own idea: taken meanwhile
     second_idea = values[1][0].split(".")[1]
     same = ".".join(["b", second_idea, *values[0][0].split(".")[2:]])
-    from routing.dialogue import ButtonIn
+    from routing.intake.dialogue import ButtonIn
 
     outcome = await second.service.handle(
         second._inbound(ButtonIn(Action.SPRINT, same, 0), "button")

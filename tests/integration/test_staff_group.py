@@ -15,13 +15,14 @@ from infra.settings import Settings
 from infra.uow import UnitOfWork
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing import cases, staff_group
-from routing.conversation import ConversationService
-from routing.dialogue import Dialogue
-from routing.extraction import Extractor
-from routing.group_posts import StaffGroup, claim_callback
-from routing.records import Case, OutgoingMessage
-from routing.staff import StaffError, StaffMember, link_telegram
+from routing.cases import service as cases
+from routing.cases import staff_group
+from routing.cases.group_posts import StaffGroup, claim_callback
+from routing.conversation.service import ConversationService
+from routing.intake.dialogue import Dialogue
+from routing.intake.extraction import Extractor
+from routing.journey.records import Case, OutgoingMessage
+from routing.staff.accounts import StaffError, StaffMember, link_telegram
 from tests.support.residents import ScriptedResident
 
 Factory = Callable[[], UnitOfWork]

@@ -9,9 +9,11 @@ from datetime import date
 from sqlalchemy import select
 
 from infra.uow import UnitOfWork
-from routing import metrics, privacy, stats
-from routing.journey import journey_event
-from routing.records import Idea, Resident
+from routing.journey.events import journey_event
+from routing.journey.records import Idea, Resident
+from routing.privacy import service as privacy
+from routing.stats import metrics
+from routing.stats import queries as stats
 from tests.support.stats import NOW, build_journeys
 
 OPEN = stats.Options(min_cell=1)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from infra.db import make_engine
 from infra.uow import uow_factory_for
-from routing import metrics
+from routing.stats import metrics
 from tests.support.stats import build_journeys
 
 ROOT = Path(__file__).resolve().parents[2]

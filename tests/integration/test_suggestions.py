@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from knowledge.demo import load_demo_directory
 from knowledge.store import CatalogueCache
-from routing.records import Idea, JourneyEvent
-from routing.suggestions import (
+from routing.journey.records import Idea, JourneyEvent
+from routing.matching.suggestions import (
     record_response,
     suggest_for_idea,
     suggestions_by_need,

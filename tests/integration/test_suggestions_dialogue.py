@@ -19,11 +19,11 @@ from knowledge.demo import load_demo_directory
 from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
 from knowledge.territory import load_gazetteer
-from routing.conversation import ConversationService
-from routing.dialogue import Action, ButtonIn, Dialogue
-from routing.extraction import Extractor
-from routing.match_records import Suggestion
-from routing.records import Idea, JourneyEvent, OutgoingMessage
+from routing.conversation.service import ConversationService
+from routing.intake.dialogue import Action, ButtonIn, Dialogue
+from routing.intake.extraction import Extractor
+from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
+from routing.matching.records import Suggestion
 from tests.support.residents import ScriptedResident
 
 IDEA = (

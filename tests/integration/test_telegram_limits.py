@@ -1,5 +1,5 @@
 """The local Bot API enforces Telegram's sending limits: over them, a 429 with ``retry_after``
-and nothing delivered; a sender that keeps to them (``routing.rate_limit``) gets none."""
+and nothing delivered; a sender that keeps to them (``routing.outbox.rate_limit``) gets none."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramRetryAfter
 
-from routing.rate_limit import RateLimiter
+from routing.outbox.rate_limit import RateLimiter
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.telegram_limits import TelegramLimits
 

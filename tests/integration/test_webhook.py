@@ -29,8 +29,8 @@ from infra import metrics
 from infra.db import make_engine
 from infra.settings import load_settings
 from infra.uow import uow_factory_for
-from routing.outbox import OutboxSender
-from routing.records import InboundUpdate
+from routing.journey.records import InboundUpdate
+from routing.outbox.sender import OutboxSender
 from tests.support.fake_bot_api import FakeBotApi
 
 pytestmark = pytest.mark.timeout(60)

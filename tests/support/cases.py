@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from infra.clock import Clock
 from infra.uow import UnitOfWork
-from routing import cases
-from routing.records import Idea, Message, Resident
+from routing.cases import service as cases
+from routing.journey.records import Idea, Message, Resident
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import date
 
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing.dialogue import (
+from routing.intake.dialogue import (
     Action,
     Ask,
     ButtonIn,
@@ -23,7 +23,7 @@ from routing.dialogue import (
     TextIn,
     Turn,
 )
-from routing.extraction import Extractor
+from routing.intake.extraction import Extractor
 
 DIALOGUE = Dialogue(Extractor(load_gazetteer(), default_lexicon()))
 TODAY = date(2026, 11, 23)

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from bot.callbacks import unpack
-from routing.conversation import ConversationService, Inbound, Outcome
-from routing.dialogue import ButtonIn, TextIn, parse_command
-from routing.records import OutgoingMessage
+from routing.conversation.service import ConversationService, Inbound, Outcome
+from routing.intake.dialogue import ButtonIn, TextIn, parse_command
+from routing.journey.records import OutgoingMessage
 
 _update_ids = itertools.count(1000)
 

@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
-from routing.journey import journey_event
-from routing.match_records import Suggestion
-from routing.records import Idea, Resident
+from routing.journey.events import journey_event
+from routing.journey.records import Idea, Resident
+from routing.matching.records import Suggestion
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 BELLEVILLE_AT = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)

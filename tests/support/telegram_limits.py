@@ -6,7 +6,7 @@ over them, as Telegram does, can show that it really does (zero 429s) and that w
 
 The rule, per message-sending call (``SENDING_METHODS``; answers to callback queries, chat
 actions and reads are free, as on Telegram), is a GCRA ("the earliest time the next message may
-arrive", the same algorithm as :mod:`routing.rate_limit`), checked on arrival at the server:
+arrive", the same algorithm as :mod:`routing.outbox.rate_limit`), checked on arrival at the server:
 
 - overall: ``per_second`` a second on average, arrivals up to ``jitter`` seconds early
   tolerated (so at most ``per_second × (1 + jitter) + 1`` in any one second);

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing.case_policy import Rule, TeamScope, WorkingHours, choose_team, french_working_hours
+from routing.cases.policy import Rule, TeamScope, WorkingHours, choose_team, french_working_hours
 
 PARIS = ZoneInfo("Europe/Paris")
 HOURS = french_working_hours(PARIS)  # Mon–Fri 9:00–17:30, French public holidays

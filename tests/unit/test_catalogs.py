@@ -27,10 +27,10 @@ from bot import phrases
 from infra.i18n import DOMAIN, LOCALES_DIR, Translator
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing import dialogue
-from routing.dialogue import Ask, Command, CommandIn, Dialogue, DialogueState, Say, Step
-from routing.extraction import Extractor
-from routing.intake import EDITABLE, SLOT_ORDER
+from routing.intake import dialogue
+from routing.intake.dialogue import Ask, Command, CommandIn, Dialogue, DialogueState, Say, Step
+from routing.intake.draft import EDITABLE, SLOT_ORDER
+from routing.intake.extraction import Extractor
 
 ROOT = Path(__file__).resolve().parents[2]
 # Same folders and keywords as the Makefile `catalogs` target (never .venv or .tools).
@@ -209,7 +209,7 @@ def _literals(node: ast.expr, where: str) -> set[str]:
 
 
 def _calls(name: str) -> Iterator[tuple[ast.Call, str]]:
-    for path in sorted((ROOT / "routing").glob("*.py")):
+    for path in sorted((ROOT / "routing").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call):
                 func = node.func

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from routing.dialogue import (
+from routing.intake.dialogue import (
     COMMAND_ALIASES,
     SUGGESTIONS_PER_PAGE,
     Action,
@@ -39,7 +39,7 @@ from routing.dialogue import (
     Verdict,
     parse_command,
 )
-from routing.intake import EDITABLE, ELSEWHERE, Draft, Group, Need, Slot, Timing
+from routing.intake.draft import EDITABLE, ELSEWHERE, Draft, Group, Need, Slot, Timing
 from tests.support.dialogue import (
     IDEA,
     PATHS,

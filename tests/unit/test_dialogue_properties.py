@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from routing.dialogue import (
+from routing.intake.dialogue import (
     Action,
     Ask,
     AttachmentIn,
@@ -26,8 +26,8 @@ from routing.dialogue import (
     Turn,
     UnknownCommandIn,
 )
-from routing.intake import EDITABLE, IDEA_MAX_CHARS, TITLE_MAX_CHARS, Draft, Slot
-from routing.state_codec import state_from_json, state_to_json
+from routing.intake.draft import EDITABLE, IDEA_MAX_CHARS, TITLE_MAX_CHARS, Draft, Slot
+from routing.intake.state_codec import state_from_json, state_to_json
 from tests.support.dialogue import DIALOGUE, PATHS, TODAY, keys, on_screen, run
 
 

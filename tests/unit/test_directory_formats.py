@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from jsonschema import Draft202012Validator, FormatChecker
-
 from knowledge.catalogue import Catalogue
 from knowledge.demo import demo_batch
 from knowledge.exporters import export_directory
 from knowledge.importers import check_directory, read_directory
-from knowledge.importers.hsds import HSDS_DIR
+from knowledge.importers.hsds import HSDS_DIR, _validator
 from knowledge.resources import facts_of
 
 EXAMPLES = HSDS_DIR / "examples"
@@ -102,8 +100,7 @@ def test_csv_problems_name_the_line(tmp_path: Path) -> None:
 def test_hsds_export_validates_and_round_trips_the_profile(tmp_path: Path) -> None:
     resources = demo_batch().resources
     text = export_directory(resources, "hsds")
-    schema = json.loads((HSDS_DIR / "compiled" / "organization_package.json").read_text())
-    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    validator = _validator("organization_package.json")
     assert [e.message for e in validator.iter_errors(json.loads(text))] == []
     path = tmp_path / "directory.json"
     path.write_text(text, encoding="utf-8")

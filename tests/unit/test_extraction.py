@@ -13,8 +13,8 @@ import pytest
 
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing.extraction import Extractor
-from routing.intake import ELSEWHERE, Group, Need, Timing
+from routing.intake.draft import ELSEWHERE, Group, Need, Timing
+from routing.intake.extraction import Extractor
 
 EXTRACTOR = Extractor(load_gazetteer(), default_lexicon())
 TODAY = date(2026, 11, 23)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from routing.dialogue import (
+from routing.intake.dialogue import (
     Action,
     AnswerFollowUp,
     ButtonIn,

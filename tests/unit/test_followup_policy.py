@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing.followup_policy import (
+from routing.followups.policy import (
     Answer,
     IdeaFacts,
     Kind,

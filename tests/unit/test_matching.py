@@ -13,7 +13,7 @@ import pytest
 from knowledge.catalogue import Catalogue
 from knowledge.demo import demo_batch
 from knowledge.resources import Resource
-from routing.matching import IdeaQuery, match
+from routing.matching.matcher import IdeaQuery, match
 from routing.reasons import TEMPLATES, render_reason
 
 TODAY = date(2026, 11, 23)
@@ -231,7 +231,7 @@ def test_the_matcher_is_pure_it_loads_no_database_library() -> None:
     import sys
 
     code = (
-        "import sys, routing.matching, knowledge.catalogue; "
+        "import sys, routing.matching.matcher, knowledge.catalogue; "
         "bad = [m for m in ('sqlalchemy', 'aiogram', 'aiosqlite', 'asyncpg') if m in sys.modules]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing.rate_limit import Limits, LocalLimits, RateLimiter, first_slot_wait
+from routing.outbox.rate_limit import Limits, LocalLimits, RateLimiter, first_slot_wait
 from tests.support.rate_checks import assert_chat_spacing, assert_window_count
 
 

@@ -12,8 +12,8 @@ from bot.middlewares import FloodGuard
 from bot.render import TELEGRAM_LIMIT, Renderer, _messages
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing.conversation import RenderContext, SuggestionCard, SuggestionsPage
-from routing.dialogue import (
+from routing.conversation.service import RenderContext, SuggestionCard, SuggestionsPage
+from routing.intake.dialogue import (
     Action,
     Command,
     CommandIn,
@@ -24,7 +24,7 @@ from routing.dialogue import (
     Say,
     TextIn,
 )
-from routing.extraction import Extractor
+from routing.intake.extraction import Extractor
 from routing.reasons import Reason
 
 GAZETTEER = load_gazetteer()

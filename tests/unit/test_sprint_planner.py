@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from infra.i18n import Translator
 from knowledge.territory import load_gazetteer
-from routing.sprint_ics import IcsSprint, sprint_ics
-from routing.sprint_planner import (
+from routing.sprints.ics import IcsSprint, sprint_ics
+from routing.sprints.planner import (
     FACILITATION,
     Person,
     Planner,
@@ -28,7 +28,7 @@ from routing.sprint_planner import (
     needed_skills,
     plan,
 )
-from routing.sprint_reasons import render_sprint_reason
+from routing.sprints.reasons import render_sprint_reason
 
 PARIS = ZoneInfo("Europe/Paris")
 HOLIDAYS_2026 = {

@@ -10,8 +10,8 @@ import pytest
 
 from bot.callbacks import StaffCb, unpack, unpack_claim
 from infra.settings import Settings, SettingsError, load_settings
-from routing import case_phrases
-from routing.group_posts import claim_callback, parse_claim_callback
+from routing.cases import phrases as case_phrases
+from routing.cases.group_posts import claim_callback, parse_claim_callback
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -8,7 +8,7 @@ import pytest
 
 from console.pages import safe_next
 from console.security import accepted_locale
-from routing.staff import (
+from routing.staff.accounts import (
     MIN_PASSWORD_LENGTH,
     ROLES,
     StaffError,

@@ -1,0 +1,1 @@
+"""Requests routed to people: teams, rules, service levels, claims, replies, transfers, closing."""

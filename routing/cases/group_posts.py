@@ -1,0 +1,179 @@
+"""Cases posted to the optional Telegram staff group, as outbox rows in the case's transaction.
+
+A new case, an escalation and a case back in the queue are posted with a « Je prends » button;
+when someone takes the case (in the group or in the console: the same ``cases.claim``), the
+group's posts of that case are edited to say who took it and lose their button. The posts
+carry ids and codes only (number, reason, quartier, team, time), never the resident's name or
+words, so they need no erasure and are safe in a chat many colleagues read.
+
+The button's callback data is ``c:claim:<case id>`` (``claim_callback``); the bot parses it
+with its own typed ``CallbackData`` and checks it against this format. No aiogram here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from infra.settings import Settings
+from infra.uow import UnitOfWork
+from routing.cases import phrases as case_phrases
+from routing.cases.records import Team
+from routing.journey.records import Case, Idea, OutgoingMessage, Resident
+from routing.staff.accounts import StaffMember
+
+PARIS = ZoneInfo("Europe/Paris")
+CHANNEL = "telegram"
+GROUP_CLAIM_PREFIX = "c:claim:"
+KEY_PREFIX = "group:case:"
+KINDS = ("new", "escalated", "returned")
+
+
+@dataclass(frozen=True)
+class StaffGroup:
+    """Where and how to post: the group's chat id, its language and time zone."""
+
+    chat_id: int
+    locale: str = "fr"
+    tz: ZoneInfo = PARIS
+
+
+def staff_group_of(settings: Settings) -> StaffGroup | None:
+    if settings.staff_group_id is None:
+        return None
+    return StaffGroup(settings.staff_group_id, settings.locale, settings.tz)
+
+
+def claim_callback(case_id: int) -> str:
+    return f"{GROUP_CLAIM_PREFIX}{case_id}"
+
+
+def parse_claim_callback(data: str | None) -> int | None:
+    """The case id of a « Je prends » button, or None for anything else (never trusted)."""
+    if not data or len(data) > 64 or not data.startswith(GROUP_CLAIM_PREFIX):
+        return None
+    digits = data.removeprefix(GROUP_CLAIM_PREFIX)
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 10:
+        return None
+    case_id = int(digits)
+    return case_id if 0 < case_id < 2**31 else None
+
+
+@cache
+def _quartier_names() -> dict[str, str]:
+    from knowledge.territory import load_gazetteer
+
+    return {q.id: q.name for q in load_gazetteer().quartiers}
+
+
+async def announce(
+    uow: UnitOfWork,
+    case: Case,
+    group: StaffGroup,
+    kind: str,
+    now: datetime,
+    *,
+    waited_minutes: int = 0,
+    tag: str | int = 0,
+) -> OutgoingMessage:
+    """Post the case to the group with a « Je prends » button; ``tag`` keeps the idempotency
+    key unique per escalation or return (a case event id)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown group post {kind!r}")
+    session = uow.session
+    team = await session.get(Team, case.team_id) if case.team_id else None
+    neighbourhood = await _neighbourhood(uow, case)
+    text = case_phrases.group_post(
+        group.locale,
+        group.tz,
+        kind=kind,
+        number=case.id,
+        reason=case.reason,
+        neighbourhood=_quartier_names().get(neighbourhood, neighbourhood)
+        if neighbourhood
+        else None,
+        team=team.name if team else None,
+        opened_at=case.opened_at,
+        waited_minutes=waited_minutes,
+    )
+    button = {
+        "text": case_phrases.group_claim_button(group.locale),
+        "callback_data": claim_callback(case.id),
+    }
+    row = OutgoingMessage(
+        resident_id=None,  # the group is not a resident: a 403 there marks nobody unreachable
+        channel=CHANNEL,
+        chat_id=str(group.chat_id),
+        method="sendMessage",
+        payload={
+            "text": text,
+            "reply_markup": {"inline_keyboard": [[button]]},
+            "locale": group.locale,
+        },
+        idempotency_key=f"{KEY_PREFIX}{case.id}:{kind}:{tag}",
+        status="pending",
+        attempts=0,
+        not_before=now,
+        erase_after_send=False,
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def taken(
+    uow: UnitOfWork, case: Case, staff: StaffMember, team: str | None, tag: int, now: datetime
+) -> None:
+    """Someone took the case: every group post of it since it (re)entered the queue says who,
+    and loses its button. A post not sent yet is rewritten in place; a sent one is edited."""
+    since = case.queued_at or case.opened_at
+    rows = (
+        await uow.session.scalars(
+            select(OutgoingMessage)
+            .where(
+                OutgoingMessage.idempotency_key.like(f"{KEY_PREFIX}{case.id}:%"),
+                OutgoingMessage.method == "sendMessage",
+                OutgoingMessage.created_at >= since,
+            )
+            .order_by(OutgoingMessage.id)
+        )
+    ).all()
+    words = (staff.display_name or "").split()
+    name = words[0] if words else staff.email.split("@", 1)[0]
+    for row in rows:
+        payload: dict[str, Any] = dict(row.payload or {})
+        locale = str(payload.get("locale") or "fr")
+        text = f"{payload.get('text', '')}\n\n{case_phrases.group_taken_by(locale, name, team)}"
+        if row.status == "pending":
+            row.payload = {"text": text, "locale": locale}
+        elif row.status == "sent" and row.channel_message_id is not None:
+            uow.session.add(
+                OutgoingMessage(
+                    resident_id=None,
+                    channel=row.channel,
+                    chat_id=row.chat_id,
+                    method="editMessageText",
+                    payload={"text": text, "message_id": row.channel_message_id},
+                    idempotency_key=f"{KEY_PREFIX}{case.id}:taken:{row.id}:{tag}",
+                    status="pending",
+                    attempts=0,
+                    not_before=now,
+                    erase_after_send=False,
+                    created_at=now,
+                )
+            )
+    await uow.session.flush()
+
+
+async def _neighbourhood(uow: UnitOfWork, case: Case) -> str | None:
+    idea = await uow.session.get(Idea, case.idea_id) if case.idea_id else None
+    if idea is not None and idea.neighbourhood:
+        return idea.neighbourhood
+    resident = await uow.session.get(Resident, case.resident_id) if case.resident_id else None
+    return resident.neighbourhood if resident else None

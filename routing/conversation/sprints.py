@@ -1,0 +1,180 @@
+"""The sprint in the resident's conversation: the dialogue's sprint decisions filled in with data.
+
+``ConversationService._resolve`` hands ``ShowSprintOptions``, ``BookSprint`` and
+``CancelSprint`` here, inside the turn's transaction. Booking is decided by the database (unique
+person-days and room-days), so its write and its reply are one step: a lost race comes back as
+fresh options in the same turn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from infra.uow import UnitOfWork
+from knowledge.territory import Gazetteer
+from routing.cases.group_posts import StaffGroup
+from routing.intake.dialogue import BookSprint, CancelSprint, ShowSprintOptions
+from routing.journey.records import Idea, Resident
+from routing.reasons import Reason
+from routing.sprints import service as sprints
+
+
+@dataclass(frozen=True)
+class SprintChoice:
+    """One option as the resident sees it."""
+
+    idea_id: int
+    day1: date
+    day2: date
+    room_id: int
+    room_name: str
+    address: str | None
+    panel_size: int
+    kind: str
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class SprintOptionsPage:
+    idea_id: int | None
+    choices: tuple[SprintChoice, ...]
+    problems: tuple[Reason, ...] = ()
+    unknown_skills: tuple[str, ...] = ()
+    lost: bool = False  # someone else just took the option chosen
+    rescheduling: bool = False
+
+
+@dataclass(frozen=True)
+class SprintBooked:
+    idea_id: int
+    sprint_id: int
+    day1: date
+    day2: date
+    room_name: str | None
+    address: str | None
+    panel_size: int
+    needs: tuple[str, ...]
+    ics: bytes
+    rescheduled: bool = False
+
+
+@dataclass(frozen=True)
+class SprintCancelled:
+    idea_id: int
+    day1: date
+    day2: date
+    ics: bytes
+
+
+@dataclass(frozen=True)
+class SprintGone:
+    """The button's idea is not the resident's, or has no sprint to cancel."""
+
+
+SprintReply = SprintOptionsPage | SprintBooked | SprintCancelled | SprintGone
+
+
+async def _own_idea(uow: UnitOfWork, resident: Resident, idea_id: int | None) -> Idea | None:
+    if idea_id is None:
+        return None
+    idea = await uow.session.get(Idea, idea_id)
+    if idea is None or idea.resident_id != resident.id or idea.status in ("draft", "discarded"):
+        return None
+    return idea
+
+
+def page_of(offer: sprints.SprintOffer, *, lost: bool = False) -> SprintOptionsPage:
+    choices = tuple(
+        SprintChoice(
+            idea_id=offer.idea_id,
+            day1=o.day1,
+            day2=o.day2,
+            room_id=o.room_id,
+            room_name=offer.rooms[o.room_id].name,
+            address=offer.rooms[o.room_id].address,
+            panel_size=len(o.panel),
+            kind=o.kind,
+            reasons=o.reasons,
+        )
+        for o in offer.plan.options
+    )
+    return SprintOptionsPage(
+        offer.idea_id,
+        choices,
+        offer.plan.problems,
+        tuple(sorted(offer.plan.unknown_skills)),
+        lost=lost,
+        rescheduling=offer.current is not None,
+    )
+
+
+def _booked(idea: Idea, booked: sprints.Booked) -> SprintBooked:
+    return SprintBooked(
+        idea_id=idea.id,
+        sprint_id=booked.sprint_id,
+        day1=booked.day1,
+        day2=booked.day2,
+        room_name=booked.room.name if booked.room else None,
+        address=booked.room.address if booked.room else None,
+        panel_size=len(booked.panel),
+        needs=tuple(idea.needs or ()),
+        ics=booked.ics,
+        rescheduled=booked.rescheduled,
+    )
+
+
+async def resolve(
+    uow: UnitOfWork,
+    resident: Resident,
+    current_idea: int | None,
+    reply: ShowSprintOptions | BookSprint | CancelSprint,
+    now: datetime,
+    gazetteer: Gazetteer | None,
+    group: StaffGroup | None = None,
+) -> SprintReply:
+    """The resident's own sprint choice; the staff group (if any) hears of bookings and
+    cancellations exactly as when staff act from the console."""
+    idea_id = reply.idea_id if reply.idea_id is not None else current_idea
+    idea = await _own_idea(uow, resident, idea_id)
+    if idea is None:
+        return SprintGone()
+    if isinstance(reply, ShowSprintOptions):
+        return page_of(await sprints.sprint_options(uow, idea.id, now, gazetteer=gazetteer))
+    if isinstance(reply, CancelSprint):
+        current = await sprints.active_sprint(uow, idea.id)
+        if current is None:
+            return SprintGone()
+        cancelled = await sprints.cancel(uow, current.id, now)
+        await _announce(uow, current.id, group, "cancelled", now)
+        return SprintCancelled(idea.id, cancelled.day1, cancelled.day2, cancelled.ics)
+    option = None
+    if reply.index is not None:
+        offer = await sprints.sprint_options(uow, idea.id, now, gazetteer=gazetteer)
+        if not 1 <= reply.index <= len(offer.plan.options):
+            return page_of(offer)
+        option = offer.plan.options[reply.index - 1]
+    elif reply.day1 is not None and reply.room_id is not None:
+        option = await sprints.option_at(
+            uow, idea.id, reply.day1, reply.room_id, now, gazetteer=gazetteer
+        )
+    if option is None:  # taken since it was shown: fresh options at once
+        offer = await sprints.sprint_options(uow, idea.id, now, gazetteer=gazetteer)
+        return page_of(offer, lost=True)
+    outcome = await sprints.confirm(uow, idea.id, option, now, gazetteer=gazetteer)
+    if isinstance(outcome, sprints.Lost):
+        return page_of(outcome.offer, lost=True)
+    what = "rescheduled" if outcome.rescheduled else "booked"
+    await _announce(uow, outcome.sprint_id, group, what, now)
+    return _booked(idea, outcome)
+
+
+async def _announce(
+    uow: UnitOfWork, sprint_id: int, group: StaffGroup | None, what: str, now: datetime
+) -> None:
+    if group is None:
+        return
+    # Imported here: sprint_desk builds on this module (and on the conversation service).
+    from routing.sprints.desk import announce
+
+    await announce(uow, sprint_id, group, what, now)

@@ -1,0 +1,1 @@
+"""What Déclic writes on its own, on schedule: reminders, check-ins, nudges."""

@@ -1,0 +1,366 @@
+"""Use cases of the follow-ups: keep each idea's FollowUp rows in step with the pure policy
+(``routing.followups.policy``), cancel them when they must not go out, and apply the answers.
+
+The rows are (re)planned when an idea is submitted and when its sprint is confirmed, moved or
+cancelled; they are cancelled when the resident pauses (/pause), is erased (/oublier) or
+blocked the bot (a 403). Turning due rows into outbox messages is ``routing.followups.delivery``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from infra.settings import Settings
+from infra.uow import UnitOfWork
+from routing.followups.policy import (
+    ANSWER_EVENT,
+    ANSWER_STATUS,
+    CHECKINS,
+    REMINDERS,
+    Answer,
+    Due,
+    IdeaFacts,
+    Kind,
+    Policy,
+    schedule,
+)
+from routing.followups.records import FollowUp
+from routing.journey.events import journey_event
+from routing.journey.records import Idea, JourneyEvent, Resident
+from routing.sprints.records import Sprint
+
+SPRINT_KINDS = (*REMINDERS, Kind.SPRINT_FEEDBACK)
+LIVE_SPRINT = ("confirmed", "held", "not_held")
+DONE = ("sent", "answered")
+# After these, the idea needs no nudge: something happened.
+ACTIVITY_EVENTS = ("suggestion_accepted", "handoff_requested", "sprint_booked", "case_claimed")
+OPEN_FOR_DAYS = 21  # a check-in typed answer counts for this long after it was sent
+CODE_ANSWER = {"m": Answer.MOVING, "b": Answer.BLOCKED, "p": Answer.PAUSED, "r": Answer.REALIZED}
+
+
+_configured: list[Policy] = [Policy()]
+
+
+def configure(policy: Policy) -> None:
+    """Composition roots set the policy from the settings once at start; use cases that plan
+    follow-ups as a side effect (a sprint booked from the console) use it."""
+    _configured[0] = policy
+
+
+def current_policy() -> Policy:
+    return _configured[0]
+
+
+def policy_of(settings: Settings) -> Policy:
+    return Policy(
+        tz=settings.tz,
+        send_at=settings.followup_send_at,
+        quiet_start=settings.followup_quiet_start,
+        quiet_end=settings.followup_quiet_end,
+        quiet_weekdays=frozenset(settings.followup_quiet_days),
+        holidays_country=settings.case_holidays_country or None,
+        holidays_subdivision=settings.case_holidays_subdivision or None,
+    )
+
+
+@dataclass(frozen=True)
+class FollowUpPrompt:
+    """A follow-up to render in the resident's language, with its buttons."""
+
+    followup_id: int
+    kind: str
+    idea_ref: str | None
+    idea_title: str | None
+    day1: date | None = None
+    day2: date | None = None
+    room_name: str | None = None
+    address: str | None = None
+
+
+async def _sprint_of(session: AsyncSession, idea_id: int) -> Sprint | None:
+    return await session.scalar(
+        select(Sprint)
+        .where(Sprint.idea_id == idea_id, Sprint.status.in_(LIVE_SPRINT))
+        .order_by(Sprint.id.desc())
+        .limit(1)
+    )
+
+
+async def facts_of(session: AsyncSession, idea: Idea) -> tuple[IdeaFacts | None, Sprint | None]:
+    """The policy's view of one idea; None when it gets no follow-ups at all."""
+    if idea.submitted_at is None or idea.resident_id is None:
+        return None, None
+    resident = await session.get(Resident, idea.resident_id)
+    if resident is None:
+        return None, None
+    sprint = await _sprint_of(session, idea.id)
+    rows = (await session.scalars(select(FollowUp).where(FollowUp.idea_id == idea.id))).all()
+    day1 = sprint.day1.isoformat() if sprint else None
+    done: set[Kind] = set()
+    for row in rows:
+        if row.status not in DONE:
+            continue
+        kind = Kind(row.kind)
+        if kind in SPRINT_KINDS and (row.data or {}).get("day1") != day1:
+            continue  # a reminder for the sprint's former days
+        done.add(kind)
+    activity = await session.scalar(
+        select(JourneyEvent.id)
+        .where(JourneyEvent.idea_id == idea.id, JourneyEvent.kind.in_(ACTIVITY_EVENTS))
+        .limit(1)
+    )
+    facts = IdeaFacts(
+        submitted_at=idea.submitted_at,
+        sprint_day1=sprint.day1 if sprint else None,
+        sprint_day2=sprint.day2 if sprint else None,
+        realized=idea.status == "realized",
+        paused=idea.status in ("paused", "abandoned")
+        or resident.followups_paused
+        or not resident.reachable,
+        answered=frozenset(done),
+        active=activity is not None or any(r.status == "answered" for r in rows),
+    )
+    return facts, sprint
+
+
+async def plan(
+    uow: UnitOfWork, idea_id: int, now: datetime, policy: Policy | None = None
+) -> list[Due]:
+    """Make the idea's pending rows match the policy: cancel what is no longer due, add the
+    rest. Idempotent: planning twice changes nothing."""
+    policy = policy or current_policy()
+    session = uow.session
+    await session.flush()
+    idea = await session.get(Idea, idea_id)
+    if idea is None:
+        return []
+    facts, sprint = await facts_of(session, idea)
+    wanted = list(schedule(facts, policy, now)) if facts is not None else []
+    pending = (
+        await session.scalars(
+            select(FollowUp).where(FollowUp.idea_id == idea_id, FollowUp.status == "pending")
+        )
+    ).all()
+    day1 = sprint.day1.isoformat() if sprint else None
+    keep: set[tuple[str, datetime]] = set()
+    for row in pending:
+        key = (row.kind, row.due_at)
+        match = any(d.kind == row.kind and d.due_at == row.due_at for d in wanted)
+        if match and (row.kind not in SPRINT_KINDS or (row.data or {}).get("day1") == day1):
+            keep.add(key)
+        else:
+            _cancel(row, now, "rescheduled")
+    for due in wanted:
+        if (due.kind.value, due.due_at) in keep:
+            continue
+        data: dict[str, Any] = {"day1": day1} if due.kind in SPRINT_KINDS else {}
+        if sprint is not None and due.kind in SPRINT_KINDS:
+            data["sprint_id"] = sprint.id
+        existing = await session.scalar(
+            select(FollowUp).where(
+                FollowUp.idea_id == idea_id,
+                FollowUp.kind == due.kind.value,
+                FollowUp.due_at == due.due_at,
+            )
+        )
+        if existing is not None:  # cancelled earlier, due again (e.g. /reprendre)
+            if existing.status == "cancelled":
+                existing.status = "pending"
+                existing.cancel_reason = None
+                existing.data = data
+                existing.updated_at = now
+            continue
+        session.add(
+            FollowUp(
+                idea_id=idea_id,
+                resident_id=idea.resident_id,
+                kind=due.kind.value,
+                due_at=due.due_at,
+                status="pending",
+                data=data,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    await session.flush()
+    return wanted
+
+
+def _cancel(row: FollowUp, now: datetime, reason: str) -> None:
+    row.status = "cancelled"
+    row.cancel_reason = reason
+    row.updated_at = now
+
+
+async def cancel_for_resident(
+    session: AsyncSession, resident_id: int, now: datetime, reason: str
+) -> int:
+    """Cancel every pending follow-up of a resident (paused, erased, blocked the bot)."""
+    result = await session.execute(
+        update(FollowUp)
+        .where(FollowUp.resident_id == resident_id, FollowUp.status == "pending")
+        .values(status="cancelled", cancel_reason=reason, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]
+
+
+async def set_paused(
+    uow: UnitOfWork, resident: Resident, paused: bool, now: datetime, policy: Policy
+) -> None:
+    """/pause cancels what is planned; /reprendre plans it again (nothing missed is sent)."""
+    resident.followups_paused = paused
+    if paused:
+        await cancel_for_resident(uow.session, resident.id, now, "paused")
+        return
+    await replan_resident(uow, resident, now, policy)
+
+
+async def replan_resident(
+    uow: UnitOfWork, resident: Resident, now: datetime, policy: Policy | None = None
+) -> None:
+    """Plan every submitted idea's follow-ups again, from now on (/reprendre, or a resident who
+    had blocked the bot writing again): what fell due meanwhile is not sent late."""
+    if resident.followups_paused or not resident.reachable:
+        return
+    ideas = (
+        await uow.session.scalars(
+            select(Idea.id).where(Idea.resident_id == resident.id, Idea.submitted_at.is_not(None))
+        )
+    ).all()
+    for idea_id in ideas:
+        await plan(uow, idea_id, now, policy or current_policy())
+
+
+async def open_followup(
+    session: AsyncSession, resident_id: int, now: datetime
+) -> tuple[int, str] | None:
+    """The last check-in (or nudge, or sprint feedback) sent and not answered, if recent."""
+    since = now - timedelta(days=OPEN_FOR_DAYS)
+    row = await session.scalar(
+        select(FollowUp)
+        .where(
+            FollowUp.resident_id == resident_id,
+            FollowUp.status == "sent",
+            FollowUp.kind.in_([*(k.value for k in CHECKINS), Kind.NUDGE, Kind.SPRINT_FEEDBACK]),
+            FollowUp.claimed_at >= since,
+        )
+        .order_by(FollowUp.claimed_at.desc(), FollowUp.id.desc())
+        .limit(1)
+    )
+    return (row.id, row.kind) if row is not None else None
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What the answer did, for the reply: ``ok`` False when the follow-up is not theirs."""
+
+    ok: bool
+    code: str
+    case_opened: bool = False
+
+
+async def answer(
+    uow: UnitOfWork,
+    resident: Resident,
+    followup_id: int,
+    code: str,
+    text: str | None,
+    now: datetime,
+    policy: Policy,
+    open_case: Any = None,
+) -> Answered:
+    """Apply a resident's answer to one of their follow-ups (buttons lie: ownership checked).
+
+    ``open_case(idea_id)`` opens a case for "C'est bloqué" (the service passes its own, so the
+    staff group hears of it too)."""
+    session = uow.session
+    row = await session.get(FollowUp, followup_id)
+    if row is None or row.resident_id != resident.id or row.status in ("pending", "cancelled"):
+        return Answered(False, code)
+    idea = await session.get(Idea, row.idea_id) if row.idea_id else None
+    data = dict(row.data or {})
+    if code in ("story", "comment"):
+        data[code] = (text or "").strip()[:500] or None
+        row.data = data
+        row.updated_at = now
+        return Answered(True, code)
+    if code in ("y", "n"):
+        data["share"] = code == "y"
+        row.data = data
+        row.updated_at = now
+        kind = "realized_shared" if code == "y" else "realized_private"
+        session.add(journey_event(idea, kind, now))
+        return Answered(True, code)
+    first = row.status != "answered"
+    row.status = "answered"
+    row.answer = code
+    row.updated_at = now
+    if code in "12345":
+        data["score"] = int(code)
+        row.data = data
+        if first:
+            answered = journey_event(idea, "followup_answered", now, followup=row.kind, answer=code)
+            session.add(answered)
+            session.add(journey_event(idea, "sprint_feedback", now, score=int(code)))
+        return Answered(True, code)
+    choice = CODE_ANSWER[code]
+    case_opened = False
+    if first:
+        session.add(
+            journey_event(idea, "followup_answered", now, followup=row.kind, answer=choice.value)
+        )
+        event = ANSWER_EVENT[choice]
+        if event is not None:
+            session.add(journey_event(idea, event, now, followup=row.kind))
+    if idea is not None:
+        idea.status = ANSWER_STATUS[choice]
+        idea.updated_at = now
+        if choice is Answer.BLOCKED and open_case is not None:
+            await session.flush()
+            await open_case(idea.id)
+            case_opened = True
+        await plan(uow, idea.id, now, policy)
+    return Answered(True, code, case_opened)
+
+
+async def resident_blocked(session: AsyncSession, resident_id: int, now: datetime) -> int:
+    """The bot was blocked (403): the resident is unreachable and nothing more is planned."""
+    resident = await session.get(Resident, resident_id)
+    if resident is not None:
+        resident.reachable = False
+    return await cancel_for_resident(session, resident_id, now, "unreachable")
+
+
+async def erase_words(session: AsyncSession, resident_id: int, now: datetime) -> None:
+    """Erasure: pending follow-ups are cancelled and the words typed in answers go."""
+    await cancel_for_resident(session, resident_id, now, "erased")
+    await session.execute(
+        update(FollowUp)
+        .where(FollowUp.resident_id == resident_id)
+        .values(data={}, resident_id=None, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+__all__ = [
+    "Answered",
+    "FollowUpPrompt",
+    "answer",
+    "cancel_for_resident",
+    "configure",
+    "current_policy",
+    "erase_words",
+    "facts_of",
+    "open_followup",
+    "plan",
+    "policy_of",
+    "replan_resident",
+    "resident_blocked",
+    "set_paused",
+]

@@ -1,0 +1,2 @@
+"""The resident's journey: residents, ideas, transcripts and the anonymous milestones statistics
+count."""

@@ -1,0 +1,269 @@
+"""Use cases around suggestions: match an idea and record the result, record the answers.
+
+Every function takes an *entered* unit of work and leaves the commit to the caller, so the
+dialogue can record suggestions in the same transaction as the message that triggered them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+
+from infra.uow import UnitOfWork
+from knowledge.catalogue import Catalogue
+from knowledge.records import ResourceRow
+from knowledge.resources import Resource
+from knowledge.store import CatalogueCache, resource_ids
+from knowledge.text import normalise
+from routing.journey.records import Idea, JourneyEvent
+from routing.matching.matcher import IdeaQuery, MatchResult, match
+from routing.matching.records import Suggestion as SuggestionRow
+from routing.reasons import Reason
+
+PROPOSED = "proposed"
+ACCEPTED = "accepted"
+DECLINED = "declined"
+
+
+class UnknownIdea(LookupError):
+    pass
+
+
+class UnknownSuggestion(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class SuggestionView:
+    id: int
+    external_id: str
+    kind: str | None
+    name: str
+    need: str | None
+    rank: int
+    score: float
+    reasons: tuple[Reason, ...]
+    status: str
+
+
+def _view(row: SuggestionRow) -> SuggestionView:
+    return SuggestionView(
+        id=row.id,
+        external_id=row.external_id,
+        kind=row.kind,
+        name=row.name,
+        need=row.need,
+        rank=row.rank,
+        score=row.score,
+        reasons=tuple(Reason(r["code"], r.get("params", {})) for r in row.reasons),
+        status=row.status,
+    )
+
+
+async def suggest_for_idea(
+    uow: UnitOfWork,
+    idea_id: int,
+    catalogues: CatalogueCache,
+    now: datetime,
+    *,
+    top: int = 5,
+) -> MatchResult:
+    """Match the idea, replace its pending suggestions, record its unmet needs and a
+    ``matched`` journey event. Answers already given (accepted/declined) are kept."""
+    session = uow.session
+    idea = await session.get(Idea, idea_id)
+    if idea is None:
+        raise UnknownIdea(idea_id)
+    catalogue = await catalogues.get(uow)
+    query = IdeaQuery(
+        idea.text or idea.title or "",
+        quartier=idea.neighbourhood if idea.neighbourhood != "elsewhere" else None,
+        group=idea.group_type,
+        needs=frozenset(idea.needs) if idea.needs else None,
+        top=top,
+    )
+    result = match(catalogue, query, now.date())
+    await session.execute(
+        delete(SuggestionRow).where(
+            SuggestionRow.idea_id == idea_id, SuggestionRow.status == PROPOSED
+        )
+    )
+    answered = set(
+        (
+            await session.scalars(
+                select(SuggestionRow.external_id).where(SuggestionRow.idea_id == idea_id)
+            )
+        ).all()
+    )
+    ids = await resource_ids(uow, [s.external_id for s in result.suggestions])
+    for rank, suggestion in enumerate(result.suggestions, start=1):
+        if suggestion.external_id in answered:
+            continue
+        session.add(
+            SuggestionRow(
+                idea_id=idea_id,
+                resource_id=ids.get(suggestion.external_id),
+                external_id=suggestion.external_id,
+                kind=suggestion.kind,
+                name=suggestion.name[:300],
+                need=suggestion.need,
+                rank=rank,
+                score=suggestion.score,
+                reasons=[r.as_dict() for r in suggestion.reasons],
+                status=PROPOSED,
+                created_at=now,
+            )
+        )
+    idea.unmet_needs = list(result.unmet_needs)
+    if not idea.themes and result.understood.themes:
+        idea.themes = sorted(result.understood.themes)
+    idea.updated_at = now
+    session.add(
+        JourneyEvent(
+            idea_id=idea_id,
+            kind="suggested",  # "matched" is a stage: a suggestion accepted (issue 7)
+            occurred_at=now,
+            data={
+                "suggestions": len(result.suggestions),
+                "unmet_needs": list(result.unmet_needs),
+            },
+        )
+    )
+    await session.flush()
+    return result
+
+
+async def suggestions_for_idea(uow: UnitOfWork, idea_id: int) -> list[SuggestionView]:
+    rows = await uow.session.scalars(
+        select(SuggestionRow)
+        .where(SuggestionRow.idea_id == idea_id)
+        .order_by(SuggestionRow.rank, SuggestionRow.id)
+    )
+    return [_view(row) for row in rows.all()]
+
+
+async def suggestions_by_need(
+    uow: UnitOfWork, idea_id: int
+) -> dict[str | None, list[SuggestionView]]:
+    """The idea's suggestions grouped by the need each one answers (None: general interest),
+    needs in the idea's own order, best first inside each group."""
+    idea = await uow.session.get(Idea, idea_id)
+    if idea is None:
+        raise UnknownIdea(idea_id)
+    grouped: dict[str | None, list[SuggestionView]] = defaultdict(list)
+    for view in await suggestions_for_idea(uow, idea_id):
+        grouped[view.need].append(view)
+    order = [*(idea.needs or []), None]
+    return {
+        need: grouped[need]
+        for need in sorted(grouped, key=lambda n: order.index(n) if n in order else len(order))
+    }
+
+
+async def record_response(
+    uow: UnitOfWork, suggestion_id: int, accepted: bool, now: datetime
+) -> SuggestionView:
+    """The resident said yes or no to one suggestion; a yes is a ``suggestion_accepted``
+    journey event (a no is ``suggestion_declined``)."""
+    row = await uow.session.get(SuggestionRow, suggestion_id)
+    if row is None:
+        raise UnknownSuggestion(suggestion_id)
+    new_status = ACCEPTED if accepted else DECLINED
+    if row.status != new_status:
+        row.status = new_status
+        row.responded_at = now
+        uow.session.add(
+            JourneyEvent(
+                idea_id=row.idea_id,
+                kind="suggestion_accepted" if accepted else "suggestion_declined",
+                occurred_at=now,
+                data={"resource": row.external_id, "kind": row.kind, "need": row.need},
+            )
+        )
+        await uow.session.flush()
+    return _view(row)
+
+
+# ---- edited by staff (the console's case page) -------------------------------------------------
+
+ADDED_BY_STAFF = "staff_added"  # the reason code of a suggestion an agent added by hand
+
+
+class SuggestionNotRemovable(ValueError):
+    """Only a suggestion still waiting for the resident's answer can be taken back."""
+
+
+def search_catalogue(catalogue: Catalogue, text: str, *, limit: int = 10) -> list[Resource]:
+    """Active directory entries whose name (or organisation) contains every word typed,
+    accents and case ignored; names starting with the words first."""
+    words = normalise(text).split()
+    if not words:
+        return []
+    found: list[tuple[int, str, Resource]] = []
+    for entry in catalogue.entries:
+        resource = entry.resource
+        if resource.status != "active":
+            continue
+        name = normalise(resource.name)
+        haystack = f"{name} {normalise(resource.organization or '')}"
+        if all(word in haystack for word in words):
+            found.append((0 if name.startswith(words[0]) else 1, name, resource))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [resource for _, _, resource in found[:limit]]
+
+
+async def add_by_staff(
+    uow: UnitOfWork, idea_id: int, external_id: str, now: datetime
+) -> tuple[SuggestionView, bool]:
+    """Add a directory entry to the idea's suggestions (proposed, last in rank); returns the
+    suggestion and whether it is new (an entry already suggested is left as it is)."""
+    session = uow.session
+    if await session.get(Idea, idea_id) is None:
+        raise UnknownIdea(idea_id)
+    existing = await session.scalar(
+        select(SuggestionRow).where(
+            SuggestionRow.idea_id == idea_id, SuggestionRow.external_id == external_id
+        )
+    )
+    if existing is not None:
+        return _view(existing), False
+    resource = await session.scalar(
+        select(ResourceRow).where(ResourceRow.external_id == external_id, ResourceRow.active)
+    )
+    if resource is None:
+        raise UnknownSuggestion(external_id)
+    last = await session.scalar(
+        select(func.max(SuggestionRow.rank)).where(SuggestionRow.idea_id == idea_id)
+    )
+    row = SuggestionRow(
+        idea_id=idea_id,
+        resource_id=resource.id,
+        external_id=resource.external_id,
+        kind=resource.kind,
+        name=resource.name[:300],
+        need=None,
+        rank=int(last or 0) + 1,
+        score=0.0,
+        reasons=[Reason(ADDED_BY_STAFF).as_dict()],
+        status=PROPOSED,
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return _view(row), True
+
+
+async def remove_proposed(uow: UnitOfWork, idea_id: int, suggestion_id: int) -> SuggestionView:
+    """Take back a suggestion the resident has not answered yet."""
+    row = await uow.session.get(SuggestionRow, suggestion_id)
+    if row is None or row.idea_id != idea_id:
+        raise UnknownSuggestion(suggestion_id)
+    if row.status != PROPOSED:
+        raise SuggestionNotRemovable(suggestion_id)
+    view = _view(row)
+    await uow.session.delete(row)
+    await uow.session.flush()
+    return view

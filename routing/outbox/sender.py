@@ -1,0 +1,579 @@
+"""Use case: drain the outbox. Every message to a resident is a row first, then a delivery.
+
+The transport supplies ``deliver`` (Telegram, terminal…) which reports one of three outcomes;
+this module decides what the row becomes:
+
+- rows are claimed (``claimed``, with ``claimed_by`` and ``claimed_at``) with ``SELECT … FOR
+  UPDATE SKIP LOCKED`` on PostgreSQL (a conditional ``UPDATE`` on SQLite), so several senders
+  (the bot's workers, ``declic scheduler``) never take the same row; a chat whose earlier row
+  is claimed elsewhere, being claimed at that very moment, or must wait, is not taken, so the
+  rows of one chat go out in order;
+- just before the Bot API call a row becomes ``sending`` (committed). A crash then leaves the
+  fate unknown: once its claim is older than the lease, the row is sent again and marked
+  ``uncertain`` (a duplicate is possible only there, and it is recorded). A crash while merely
+  ``claimed`` sends nothing twice: the row goes back to ``pending`` as it was;
+- Telegram's limits (30/s overall, 1/s per chat with a short burst, 20/min per group) are
+  reservations in a :class:`~routing.outbox.rate_limit.SendLimits`: this process's memory, or
+  buckets
+  shared by every sender process (``routing.outbox.shared_limits``, PostgreSQL or Redis). A row
+  waits
+  for its chat's slot, then for an overall slot; a store that cannot be reached makes the
+  sender wait (logged once), never send without a reservation. Chats are served concurrently,
+  and new rows are claimed as soon as half a batch is done, so a slow chat holds nobody;
+- a row is sent only by the claim that took it (``claimed_by``): a claim taken back after the
+  lease and claimed again elsewhere is skipped here;
+- 429: wait ``retry_after`` and retry (not counted as a failed attempt); 5xx and timeouts:
+  exponential backoff with jitter, at most ``max_attempts`` attempts, then ``failed`` with the
+  reason; 403 (blocked): ``failed``, the resident unreachable and their follow-ups cancelled;
+  other 400s: ``failed`` with the reason. Prometheus counts the results
+  (``declic_outbox_messages``) and the 429s (``declic_telegram_429``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import and_, func, or_, select, update
+
+from infra.clock import Clock
+from infra.metrics import OUTBOX_SENT, TELEGRAM_429
+from infra.uow import UnitOfWork
+from routing.followups import service as followups
+from routing.journey.records import OutgoingMessage
+from routing.outbox.rate_limit import LocalLimits, RateLimiter, SendLimits
+
+log = logging.getLogger(__name__)
+BATCH = 50
+MAX_ATTEMPTS = 8
+MAX_RATE_LIMITED = 50  # 429s in a row before a row is given up (Telegram never asks for more)
+CONCURRENCY = 16
+BACKOFF_BASE_SECONDS = 1.0
+BACKOFF_CAP_SECONDS = 300.0
+CLAIM_PAGE = 200  # candidates read at once when claiming
+CLAIM_PAGES = 10  # pages read at most per claim (rows of held-back chats are passed over)
+# A message leaving this much later than its chat slot (it waited for an overall slot) is
+# counted from when it leaves, so the chat's next message keeps a full interval.
+LATE_SECONDS = 0.005
+# Woken this much later than its overall slot, a message takes a new one (at most
+# OVERALL_TRIES slots in all): late messages would otherwise leave in a bunch.
+OVERALL_LATE_SECONDS = 0.05
+OVERALL_TRIES = 3
+LIMITS_RETRY_SECONDS = 1.0  # first pause when the shared limits cannot be reached (doubling)
+LIMITS_RETRY_CAP_SECONDS = 10.0
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Delivered:
+    message_id: int | None
+
+
+@dataclass(frozen=True)
+class RetryLater:
+    """Try again: after ``after_seconds`` (a 429's ``retry_after``), or, with ``backoff``,
+    after an exponential backoff with jitter that the sender computes from the attempts."""
+
+    after_seconds: float
+    reason: str
+    backoff: bool = False
+
+
+@dataclass(frozen=True)
+class Failed:
+    reason: str
+    unreachable: bool = False
+
+
+DeliveryResult = Delivered | RetryLater | Failed
+Deliver = Callable[[OutgoingMessage], Awaitable[DeliveryResult]]
+
+
+def backoff_seconds(attempts: int, rand: Callable[[], float] = random.random) -> float:
+    """Exponential backoff with jitter: between half and all of base·2^(attempts-1), capped."""
+    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+    return ceiling * (0.5 + 0.5 * rand())
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}"
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        deliver: Deliver,
+        channel: str,
+        idle_seconds: float = 0.5,
+        *,
+        limiter: SendLimits | RateLimiter | None = None,
+        max_attempts: int = MAX_ATTEMPTS,
+        lease_seconds: float = 60.0,
+        pause_after_claim: float = 0.0,
+        worker: str | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        concurrency: int = CONCURRENCY,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.deliver = deliver
+        self.channel = channel
+        self.idle_seconds = idle_seconds
+        self.limits: SendLimits = (
+            LocalLimits(limiter) if isinstance(limiter, RateLimiter) or limiter is None else limiter
+        )
+        self.max_attempts = max_attempts
+        self.lease = timedelta(seconds=lease_seconds)
+        self.pause_after_claim = pause_after_claim  # test only: a crash test kills us here
+        self.worker = worker or worker_name()
+        self.sleep = sleep
+        self.concurrency = concurrency
+        self.limits_retry_seconds = LIMITS_RETRY_SECONDS
+        self._limits_down = False
+        self._stop = asyncio.Event()  # run()'s, so a stop interrupts waits for a slot
+        self._wake = asyncio.Event()
+        self._claims = 0
+        self._rate_limited: dict[int, int] = {}  # 429s per row, in this process
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def recover(self) -> int:
+        """Rows whose claim outlived the lease (their sender crashed): a row merely claimed goes
+        back as it was; a row left 'sending' may or may not have left, so it is sent again and
+        marked uncertain. Returns how many rows were taken back."""
+        expired = self.clock.now() - self.lease
+        stale = or_(OutgoingMessage.claimed_at.is_(None), OutgoingMessage.claimed_at < expired)
+        mine = OutgoingMessage.channel == self.channel
+        async with self.uow_factory() as uow:
+            uncertain = await uow.session.execute(
+                update(OutgoingMessage)
+                .where(mine, OutgoingMessage.status == "sending", stale)
+                .values(
+                    status="pending",
+                    uncertain=True,
+                    claimed_at=None,
+                    claimed_by=None,
+                    last_error="uncertain: interrupted while sending",
+                )
+                .execution_options(synchronize_session=False)
+            )
+            released = await uow.session.execute(
+                update(OutgoingMessage)
+                .where(mine, OutgoingMessage.status == "claimed", stale)
+                .values(status="pending", claimed_at=None, claimed_by=None)
+                .execution_options(synchronize_session=False)
+            )
+            await uow.commit()
+        count_uncertain = uncertain.rowcount or 0  # type: ignore[attr-defined]
+        if count_uncertain:
+            log.warning("outbox: %s row(s) interrupted while sending, sent again", count_uncertain)
+        return count_uncertain + (released.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def flush(self) -> int:
+        """Send every due row once; returns how many were delivered. Each chat's rows go in
+        their own task; more rows are claimed as soon as half a batch is done (a chat's rows
+        beyond its burst count little: they wait for its limit, not for us)."""
+        gate = asyncio.Semaphore(self.concurrency)
+        progress = asyncio.Event()
+        jobs: dict[asyncio.Task[int], _ChatJob] = {}
+        seen: set[int] = set()
+        delivered = 0
+        more = True
+        try:
+            while True:
+                in_hand = sum(job.weight for job in jobs.values())
+                if more and in_hand <= BATCH // 2 and not self._stop.is_set():
+                    more = await self._claim_more(BATCH - in_hand, seen, jobs, gate, progress)
+                if not jobs:
+                    return delivered
+                progress.clear()
+                waiter = asyncio.create_task(progress.wait())
+                try:
+                    done, _ = await asyncio.wait(
+                        {*jobs, waiter}, return_when=asyncio.FIRST_COMPLETED
+                    )
+                finally:
+                    waiter.cancel()
+                for task in jobs.keys() & done:
+                    del jobs[task]
+                    delivered += task.result()
+        except asyncio.CancelledError:
+            for task in jobs:
+                task.cancel()
+            raise
+        finally:
+            if jobs:  # a failure: the other chats finish what they started
+                await asyncio.gather(*jobs, return_exceptions=True)
+
+    async def _claim_more(
+        self,
+        limit: int,
+        seen: set[int],
+        jobs: dict[asyncio.Task[int], _ChatJob],
+        gate: asyncio.Semaphore,
+        progress: asyncio.Event,
+    ) -> bool:
+        """Claim up to ``limit`` rows and start their chats; False once nothing more is due."""
+        token, rows = await self._claim(limit)
+        more = len(rows) == limit
+        again = [row_id for row_id, _ in rows if row_id in seen]
+        if again:  # due again at once (a retry without delay): the next flush sends it
+            await self._release(again, token)
+            rows = [(row_id, chat_id) for row_id, chat_id in rows if row_id not in seen]
+            more = False
+        if rows and self.pause_after_claim:
+            await asyncio.sleep(self.pause_after_claim)
+        chats: dict[str | None, list[int]] = {}
+        for row_id, chat_id in rows:
+            seen.add(row_id)
+            chats.setdefault(chat_id, []).append(row_id)
+        for chat_id, ids in chats.items():
+            job = _ChatJob(chat_id, ids, token, progress)
+            jobs[asyncio.create_task(self._chat(job, gate))] = job
+        return more
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Drain whenever woken, and at least every ``idle_seconds``, until ``stop`` is set.
+        Once it is set, no more rows are claimed and rows still waiting for their slot go back
+        to pending; what is being sent finishes."""
+        self._stop = stop
+        try:
+            await self._run(stop)
+        finally:
+            await self.limits.close()
+
+    async def _run(self, stop: asyncio.Event) -> None:
+        await self.recover()
+        rounds = 0
+        while not stop.is_set():
+            try:
+                rounds += 1
+                if rounds % 20 == 0:  # a crashed sibling's rows come back once its lease ends
+                    await self.recover()
+                await self.flush()
+            except Exception:  # a broken database or network must not kill the sender
+                log.exception("outbox flush failed; retrying")
+            self._wake.clear()
+            waiters = {asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())}
+            _, pending = await asyncio.wait(
+                waiters, timeout=self.idle_seconds, return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in pending | waiters:
+                task.cancel()
+
+    # -- claiming ------------------------------------------------------------------------------
+
+    async def _claim(self, limit: int = BATCH) -> tuple[str, list[tuple[int, str | None]]]:
+        """Claim up to ``limit`` due rows, in order, none overtaking an earlier row of its chat.
+
+        A chat's rows after its first one in flight (claimed, sending) or waiting (pending, not
+        yet due) are held back. Candidates are read in id order, then the chats holding them
+        back (a few rows), then the candidates are locked (``SKIP LOCKED`` on PostgreSQL); a
+        candidate skipped there (another sender is claiming it) stops its chat. Each step is a
+        plain index scan, whatever the planner knows of a freshly filled table."""
+        now = self.clock.now()
+        self._claims += 1
+        token = f"{self.worker}#{self._claims}"[:64]
+        async with self.uow_factory() as uow:
+            session = uow.session
+            picked: list[tuple[int, str | None]] = []
+            after = 0
+            for _ in range(CLAIM_PAGES):
+                page = (
+                    await session.execute(
+                        select(OutgoingMessage.id, OutgoingMessage.chat_id)
+                        .where(
+                            OutgoingMessage.status == "pending",
+                            OutgoingMessage.channel == self.channel,
+                            OutgoingMessage.not_before <= now,
+                            OutgoingMessage.id > after,
+                        )
+                        .order_by(OutgoingMessage.id)
+                        .limit(CLAIM_PAGE)
+                    )
+                ).all()
+                held = await self._held_back_from(session, now)  # read after the page
+                picked += [
+                    (row_id, chat_id)
+                    for row_id, chat_id in page
+                    if chat_id not in held or row_id < held[chat_id]
+                ]
+                if len(picked) >= limit or len(page) < CLAIM_PAGE:
+                    break
+                after = page[-1][0]
+            picked = picked[:limit]
+            if not picked:
+                return token, []
+            lock = select(OutgoingMessage.id).where(
+                OutgoingMessage.id.in_([row_id for row_id, _ in picked]),
+                OutgoingMessage.status == "pending",
+            )
+            if uow.dialect == "postgresql":
+                lock = lock.with_for_update(skip_locked=True)
+            locked = set((await session.scalars(lock)).all())
+            stopped: set[str | None] = set()
+            claimed: list[tuple[int, str | None]] = []
+            for row_id, chat_id in picked:
+                if chat_id in stopped:
+                    continue
+                if row_id in locked:
+                    claimed.append((row_id, chat_id))
+                elif chat_id is not None:
+                    stopped.add(chat_id)  # a later row must not overtake this one
+            if not claimed:
+                return token, []
+            await session.execute(
+                update(OutgoingMessage)
+                .where(OutgoingMessage.id.in_([row_id for row_id, _ in claimed]))
+                .values(status="claimed", claimed_at=now, claimed_by=token)
+                .execution_options(synchronize_session=False)
+            )
+            await uow.commit()
+        return token, claimed
+
+    async def _held_back_from(self, session: Any, now: datetime) -> dict[str | None, int]:
+        """chat id -> its first row in flight or not yet due (few rows: the status index)."""
+        rows = await session.execute(
+            select(OutgoingMessage.chat_id, func.min(OutgoingMessage.id))
+            .where(
+                OutgoingMessage.channel == self.channel,
+                OutgoingMessage.chat_id.is_not(None),
+                or_(
+                    OutgoingMessage.status.in_(("claimed", "sending")),
+                    and_(OutgoingMessage.status == "pending", OutgoingMessage.not_before > now),
+                ),
+            )
+            .group_by(OutgoingMessage.chat_id)
+        )
+        return {chat_id: first for chat_id, first in rows.all()}
+
+    async def _release(self, ids: list[int], token: str) -> None:
+        if not ids:
+            return
+        async with self.uow_factory() as uow:
+            await uow.session.execute(
+                update(OutgoingMessage)
+                .where(
+                    OutgoingMessage.id.in_(ids),
+                    OutgoingMessage.status == "claimed",
+                    OutgoingMessage.claimed_by == token,
+                )
+                .values(status="pending", claimed_at=None, claimed_by=None)
+                .execution_options(synchronize_session=False)
+            )
+            await uow.commit()
+
+    # -- sending -------------------------------------------------------------------------------
+
+    async def _chat(self, job: _ChatJob, gate: asyncio.Semaphore) -> int:
+        """One chat's rows, in order; a row that must wait holds back the ones after it."""
+        delivered = 0
+        loop = asyncio.get_running_loop()
+        chat_id = job.chat_id
+        for index, row_id in enumerate(job.ids):
+            outcome: DeliveryResult | None = None
+            wait = await self._limited(self.limits.reserve_chat, chat_id)
+            slot = loop.time() + wait
+            if await self._pause(wait):
+                async with gate:  # taken before the overall slot: no slot is lost waiting here
+                    if await self._overall_slot(loop):
+                        outcome = await self._send_one(row_id, job.token, slot)
+            if outcome is None:  # stopping, or the row was taken back: the rest keep their order
+                await self._release(job.ids[index:], job.token)
+                break
+            job.done(1)
+            if isinstance(outcome, Delivered):
+                delivered += 1
+            elif isinstance(outcome, RetryLater):
+                await self._release(job.ids[index + 1 :], job.token)
+                break
+        job.done(job.left)
+        return delivered
+
+    async def _overall_slot(self, loop: asyncio.AbstractEventLoop) -> bool:
+        """Wait for an overall slot; False when stopping. Woken too late (a stalled event
+        loop wakes many at once), the slot is given up for a new one, so late messages do not
+        leave in a bunch; after a few tries the message goes anyway."""
+        for _ in range(OVERALL_TRIES):
+            wait = await self._limited(self.limits.reserve_overall)
+            slot = loop.time() + wait
+            if not await self._pause(wait):
+                return False
+            if loop.time() - slot <= OVERALL_LATE_SECONDS:
+                return True
+        return True
+
+    async def _pause(self, seconds: float) -> bool:
+        """Wait for a slot; False when the sender is stopping meanwhile (the slot is lost)."""
+        if self._stop.is_set():
+            return False
+        if seconds <= 0:
+            return True
+        stopping = asyncio.create_task(self._stop.wait())
+        sleeping = asyncio.ensure_future(self.sleep(seconds))
+        try:
+            await asyncio.wait({stopping, sleeping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            sleeping.cancel()
+        return not self._stop.is_set()
+
+    async def _limited(self, step: Callable[..., Awaitable[T]], *args: object) -> T:
+        """A step of the limits, however long their store is unreachable: waiting (logged once
+        per outage) is safe, sending without a reservation is not."""
+        pause = self.limits_retry_seconds
+        while True:
+            try:
+                result = await step(*args)
+            except Exception as exc:
+                if not self._limits_down:
+                    self._limits_down = True
+                    log.warning(
+                        "outbox: the rate limits' store is unreachable (%s); waiting",
+                        type(exc).__name__,
+                    )
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, LIMITS_RETRY_CAP_SECONDS)
+                continue
+            if self._limits_down:
+                self._limits_down = False
+                log.warning("outbox: the rate limits' store is back")
+            return result
+
+    async def _send_one(
+        self, row_id: int, token: str, chat_slot: float | None = None
+    ) -> DeliveryResult | None:
+        """Mark the row "sending", deliver it, record the outcome. ``chat_slot`` (loop time):
+        when its chat's slot was; a message leaving later than that is counted from now."""
+        # One statement: only our claim becomes "sending" (a claim taken back after the lease,
+        # and maybe claimed elsewhere, is not ours any more).
+        sending = (
+            update(OutgoingMessage)
+            .where(
+                OutgoingMessage.id == row_id,
+                OutgoingMessage.status == "claimed",
+                OutgoingMessage.claimed_by == token,
+            )
+            .values(
+                status="sending",
+                attempts=OutgoingMessage.attempts + 1,
+                claimed_at=self.clock.now(),
+            )
+            .returning(OutgoingMessage)
+            .execution_options(synchronize_session=False)
+        )
+        async with self.uow_factory() as uow:
+            row = (await uow.session.scalars(sending)).one_or_none()
+            await uow.commit()
+        if row is None:
+            return None
+        if chat_slot is not None and asyncio.get_running_loop().time() - chat_slot > LATE_SECONDS:
+            await self._limited(self.limits.mark_sent, row.chat_id)
+        try:
+            outcome = await self.deliver(row)
+        except Exception as exc:  # unknown failure: the message may or may not have left
+            log.exception("delivery of outbox row %s raised", row_id)
+            outcome = RetryLater(0.0, f"error: {type(exc).__name__}", backoff=True)
+        if isinstance(outcome, RetryLater) and not outcome.backoff:
+            TELEGRAM_429.inc()
+            await self._limited(self.limits.hold_chat, row.chat_id, outcome.after_seconds)
+        await self._record(row, outcome)
+        return outcome
+
+    async def _record(self, sent: OutgoingMessage, outcome: DeliveryResult) -> None:
+        now = self.clock.now()
+        if isinstance(outcome, Delivered):  # the common case, in one statement
+            values: dict[str, Any] = {
+                "status": "sent",
+                "sent_at": now,
+                "claimed_at": None,
+                "claimed_by": None,
+                "channel_message_id": outcome.message_id,
+            }
+            if sent.erase_after_send:
+                values.update(payload={}, chat_id=None)
+            async with self.uow_factory() as uow:
+                await uow.session.execute(
+                    update(OutgoingMessage)
+                    .where(OutgoingMessage.id == sent.id)
+                    .values(**values)
+                    .execution_options(synchronize_session=False)
+                )
+                await uow.commit()
+            OUTBOX_SENT.labels("sent").inc()
+            return
+        row_id = sent.id
+        async with self.uow_factory() as uow:
+            row = await uow.session.get(OutgoingMessage, row_id)
+            if row is None:
+                return
+            row.claimed_at = None
+            row.claimed_by = None
+            if isinstance(outcome, RetryLater) and self._may_retry(row, outcome):
+                result = "retry"
+                row.status = "pending"
+                if outcome.backoff:
+                    row.not_before = now + timedelta(seconds=backoff_seconds(row.attempts))
+                else:
+                    row.attempts -= 1  # Telegram asked us to slow down: not a failed attempt
+                    row.not_before = now + timedelta(seconds=outcome.after_seconds)
+                row.last_error = _keep_uncertainty(row, outcome.reason)
+            else:
+                unreachable = isinstance(outcome, Failed) and outcome.unreachable
+                result = "unreachable" if unreachable else "failed"
+                row.status = "failed"
+                reason = getattr(outcome, "reason", "")
+                if isinstance(outcome, RetryLater):
+                    reason = f"gave up after {row.attempts} attempts: {reason}"
+                row.last_error = _keep_uncertainty(row, reason)
+                if unreachable and row.resident_id:
+                    await followups.resident_blocked(uow.session, row.resident_id, now)
+            await uow.commit()
+        OUTBOX_SENT.labels(result).inc()
+
+    def _may_retry(self, row: OutgoingMessage, outcome: RetryLater) -> bool:
+        if outcome.backoff:
+            return row.attempts < self.max_attempts
+        self._rate_limited[row.id] = self._rate_limited.get(row.id, 0) + 1
+        return self._rate_limited[row.id] <= MAX_RATE_LIMITED
+
+
+BURST_WEIGHT = 3  # rows of one chat that count as work in hand; the rest wait for its limit
+
+
+@dataclass
+class _ChatJob:
+    """One chat's claimed rows in one flush, and how many are not yet done."""
+
+    chat_id: str | None
+    ids: list[int]
+    token: str
+    progress: asyncio.Event
+    left: int = 0
+
+    def __post_init__(self) -> None:
+        self.left = len(self.ids)
+
+    @property
+    def weight(self) -> int:
+        return min(self.left, BURST_WEIGHT)
+
+    def done(self, rows: int) -> None:
+        self.left -= rows
+        self.progress.set()
+
+
+def _keep_uncertainty(row: OutgoingMessage, reason: str) -> str:
+    if row.uncertain and not reason.startswith("uncertain"):
+        return f"uncertain; {reason}"[:300]
+    return reason[:300]

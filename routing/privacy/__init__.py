@@ -1,0 +1,1 @@
+"""What is kept about a resident (/mesdonnees) and forgetting it (/oublier)."""

@@ -1,0 +1,177 @@
+"""What is kept about a resident (``/mesdonnees``) and forgetting it (``/oublier``).
+
+Personal data lives in ``residents``, ``conversations``, message texts, idea texts and outbox
+payloads. Erasure removes exactly that; anonymous journey events and idea facts (quartier,
+needs, status) stay so that statistics remain true.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from routing.cases.records import CaseEvent
+from routing.followups.records import FollowUp
+from routing.journey.records import (
+    Case,
+    Conversation,
+    Idea,
+    JourneyEvent,
+    Message,
+    OutgoingMessage,
+    Resident,
+)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+async def export_resident(session: AsyncSession, resident: Resident) -> bytes:
+    """A JSON document of everything kept about one resident, readable by a person."""
+    ideas = (await session.scalars(select(Idea).where(Idea.resident_id == resident.id))).all()
+    messages = (
+        await session.scalars(
+            select(Message)
+            .where(Message.resident_id == resident.id, Message.direction == "in")
+            .order_by(Message.id)
+        )
+    ).all()
+    cases = (await session.scalars(select(Case).where(Case.resident_id == resident.id))).all()
+    sent = (
+        await session.scalars(
+            select(OutgoingMessage)
+            .where(OutgoingMessage.resident_id == resident.id)
+            .order_by(OutgoingMessage.id)
+        )
+    ).all()
+    their_followups = (
+        await session.scalars(
+            select(FollowUp).where(FollowUp.resident_id == resident.id).order_by(FollowUp.due_at)
+        )
+    ).all()
+    document: dict[str, Any] = {
+        "about": "Déclic: everything kept about you / tout ce que Déclic garde sur toi",
+        "resident": {
+            "channel": resident.channel,
+            "first_name": resident.display_name,
+            "language": resident.locale,
+            "neighbourhood": resident.neighbourhood,
+            "consent_at": _iso(resident.consent_at),
+            "created_at": _iso(resident.created_at),
+            "last_seen_at": _iso(resident.last_seen_at),
+            "follow_ups_paused": resident.followups_paused,
+        },
+        "ideas": [
+            {
+                "ref": idea.ref,
+                "status": idea.status,
+                "text": idea.text,
+                "title": idea.title,
+                "neighbourhood": idea.neighbourhood,
+                "needs": idea.needs,
+                "themes": idea.themes,
+                "group_type": idea.group_type,
+                "timing": idea.timing,
+                "timing_words": idea.timing_words,
+                "source": idea.source,
+                "created_at": _iso(idea.created_at),
+                "submitted_at": _iso(idea.submitted_at),
+            }
+            for idea in ideas
+        ],
+        "messages_you_sent": [
+            {"at": _iso(m.created_at), "kind": m.kind, "text": m.text} for m in messages
+        ],
+        "requests_for_a_person": [
+            {"reason": c.reason, "status": c.status, "opened_at": _iso(c.opened_at)} for c in cases
+        ],
+        "follow_ups": [
+            {
+                "kind": f.kind,
+                "due_at": _iso(f.due_at),
+                "status": f.status,
+                "answer": f.answer,
+                **{
+                    k: v
+                    for k, v in (f.data or {}).items()
+                    if k in ("score", "comment", "story", "share")
+                },
+            }
+            for f in their_followups
+        ],
+        "messages_we_sent": [
+            {"at": _iso(o.created_at), "text": (o.payload or {}).get("text")}
+            for o in sent
+            if (o.payload or {}).get("text")
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+async def erase_resident(session: AsyncSession, resident: Resident, now: datetime) -> None:
+    """Forget a resident: words and identity go; anonymous facts and events stay."""
+    rid = resident.id
+    # Their requests to a person close, and staff notes about them go with their words.
+    their_cases = select(Case.id).where(Case.resident_id == rid).scalar_subquery()
+    await session.execute(
+        update(CaseEvent).where(CaseEvent.case_id.in_(their_cases)).values(note=None)
+    )
+    await session.execute(
+        update(Case)
+        .where(Case.resident_id == rid, Case.status != "resolved")
+        .values(status="resolved", outcome="erased", resolved_at=now, awaiting_holder_since=None)
+    )
+    await session.execute(update(Case).where(Case.resident_id == rid).values(resolution_note=None))
+    await session.execute(delete(Message).where(Message.resident_id == rid))
+    # Follow-ups: nothing more is sent, and the words typed in answers go.
+    await session.execute(
+        update(FollowUp)
+        .where(FollowUp.resident_id == rid, FollowUp.status == "pending")
+        .values(status="cancelled", cancel_reason="erased", updated_at=now)
+    )
+    await session.execute(
+        update(FollowUp)
+        .where(FollowUp.resident_id == rid)
+        .values(data={}, resident_id=None, outbox_id=None, updated_at=now)
+    )
+    await session.execute(delete(OutgoingMessage).where(OutgoingMessage.resident_id == rid))
+    await session.execute(
+        update(Idea)
+        .where(Idea.resident_id == rid)
+        .values(text=None, title=None, timing_words=None, resident_id=None, updated_at=now)
+    )
+    await session.execute(delete(Conversation).where(Conversation.resident_id == rid))
+    session.add(JourneyEvent(kind="resident_erased", occurred_at=now, data={}))
+    await session.delete(resident)
+
+
+async def discard_idea_words(session: AsyncSession, idea: Idea, now: datetime) -> None:
+    """Consent refused: the draft's words are not kept."""
+    await session.execute(delete(Message).where(Message.idea_id == idea.id))
+    idea.text = None
+    idea.title = None
+    idea.timing_words = None
+    idea.status = "discarded"
+    idea.updated_at = now
+
+
+async def sqlite_checkpoint(engine: AsyncEngine, attempts: int = 5) -> bool:
+    """Fold the WAL into the main file and truncate it, so erased pages do not linger there.
+
+    Returns False if readers kept the checkpoint from completing after a few short tries.
+    """
+    if engine.dialect.name != "sqlite":
+        return True
+    for attempt in range(attempts):
+        async with engine.connect() as conn:
+            busy, _, _ = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+        if not busy:
+            return True
+        await asyncio.sleep(0.05 * (attempt + 1))
+    return False

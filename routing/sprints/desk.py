@@ -1,0 +1,440 @@
+"""The sprint from the staff side: the console's read models and actions over
+``routing.sprints.service``.
+
+Staff book, move and cancel with the very use cases the resident's buttons run
+(``sprints.option_at``, ``sprints.confirm``, ``sprints.cancel``), in the caller's unit of work.
+The resident is then told exactly as when they choose themselves: the same ``SprintBooked`` /
+``SprintCancelled`` reply goes through the transport's renderer (the bot's, injected by the
+composition root) into outbox rows with the ``.ics``. The optional Telegram staff group gets a
+post with the dates, the room and the panel's names, and the ``.ics`` as a document, never the
+resident's name or words (the idea is named by its reference only).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+
+from sqlalchemy import select
+
+from infra.i18n import N_, Translator
+from infra.uow import UnitOfWork
+from knowledge.territory import Gazetteer, load_gazetteer
+from routing.cases import desk as case_desk
+from routing.cases import service as cases
+from routing.cases.group_posts import StaffGroup
+from routing.conversation.service import RenderContext, Renderer
+from routing.conversation.sprints import SprintBooked, SprintCancelled
+from routing.journey.records import Case, Idea, OutgoingMessage, Resident
+from routing.sprints import service as sprints
+from routing.sprints.ics import IcsSprint, sprint_ics
+from routing.sprints.records import PanelMember, Sprint, SprintSeat
+
+NOTE_MAX_CHARS = 500
+SHOWN = ("confirmed", "held", "not_held", "cancelled")
+GROUP_WORDS = {
+    "booked": N_("Sprint réservé pour l'idée {ref} : le {day1} et le {day2}, {place}."),
+    "rescheduled": N_(
+        "Sprint déplacé pour l'idée {ref} : désormais le {day1} et le {day2}, {place}."
+    ),
+    "cancelled": N_("Sprint annulé pour l'idée {ref} (prévu le {day1} et le {day2})."),
+    "panel": N_("Panel : {names}"),
+    "quartier": N_("Quartier : {quartier}"),
+    "no_place": N_("salle à confirmer"),
+    "caption": N_("L'invitation pour vos agendas."),
+}
+
+
+class SprintDeskError(Exception):
+    """Why a staff action on a sprint cannot happen: ``code`` is a key of the console's words."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+@dataclass(frozen=True)
+class Seat:
+    member_id: int
+    name: str
+    role: str  # facilitator | member
+    staff_id: int | None
+
+
+@dataclass(frozen=True)
+class SprintView:
+    id: int
+    idea_id: int | None
+    idea_ref: str | None
+    idea_title: str | None
+    neighbourhood: str | None
+    status: str
+    day1: date
+    day2: date
+    room_name: str | None
+    room_address: str | None
+    seats: tuple[Seat, ...]
+    note: str | None
+    sequence: int
+
+    def awaiting_held(self, today: date) -> bool:
+        return self.status == "confirmed" and self.day2 < today
+
+    def may_mark(self, today: date) -> bool:
+        return self.status in ("confirmed", "held", "not_held") and self.day1 <= today
+
+
+@dataclass(frozen=True)
+class StaffBooked:
+    booked: sprints.Booked
+    told_resident: int  # outbox rows written for the resident
+    posted: int  # outbox rows written for the staff group
+
+
+@dataclass(frozen=True)
+class StaffCancelled:
+    cancelled: sprints.Cancelled
+    told_resident: int
+    posted: int
+
+
+# ---- reading -----------------------------------------------------------------------------------
+
+
+async def views(uow: UnitOfWork, rows: Sequence[Sprint]) -> list[SprintView]:
+    if not rows:
+        return []
+    ids = [s.id for s in rows]
+    seats: dict[int, list[Seat]] = {}
+    found = await uow.session.execute(
+        select(SprintSeat.sprint_id, SprintSeat.role, PanelMember)
+        .join(PanelMember, PanelMember.id == SprintSeat.member_id)
+        .where(SprintSeat.sprint_id.in_(ids))
+        .order_by(SprintSeat.role != "facilitator", PanelMember.name)
+    )
+    for sprint_id, role, member in found.all():
+        seats.setdefault(sprint_id, []).append(Seat(member.id, member.name, role, member.staff_id))
+    idea_ids = [s.idea_id for s in rows if s.idea_id]
+    ideas = (
+        {i.id: i for i in (await uow.session.scalars(select(Idea).where(Idea.id.in_(idea_ids))))}
+        if idea_ids
+        else {}
+    )
+    out = []
+    for sprint in rows:
+        room = await sprints._room_info(uow, sprint.room_id)
+        idea = ideas.get(sprint.idea_id) if sprint.idea_id else None
+        out.append(
+            SprintView(
+                id=sprint.id,
+                idea_id=sprint.idea_id,
+                idea_ref=idea.ref if idea else None,
+                idea_title=idea.title if idea else None,
+                neighbourhood=idea.neighbourhood if idea else None,
+                status=sprint.status,
+                day1=sprint.day1,
+                day2=sprint.day2,
+                room_name=room.name if room else None,
+                room_address=room.address if room else None,
+                seats=tuple(seats.get(sprint.id, ())),
+                note=sprint.note,
+                sequence=sprint.sequence,
+            )
+        )
+    return out
+
+
+async def sprints_of_idea(uow: UnitOfWork, idea_id: int) -> list[SprintView]:
+    rows = (
+        await uow.session.scalars(
+            select(Sprint).where(Sprint.idea_id == idea_id).order_by(Sprint.id.desc()).limit(20)
+        )
+    ).all()
+    return await views(uow, rows)
+
+
+async def sprint_view(uow: UnitOfWork, sprint_id: int) -> SprintView | None:
+    sprint = await uow.session.get(Sprint, sprint_id)
+    return (await views(uow, [sprint]))[0] if sprint is not None else None
+
+
+async def board(uow: UnitOfWork, today: date) -> tuple[list[SprintView], list[SprintView]]:
+    """(upcoming confirmed sprints, soonest first; past sprints still awaiting "held?")."""
+    upcoming = (
+        await uow.session.scalars(
+            select(Sprint)
+            .where(Sprint.status == "confirmed", Sprint.day2 >= today)
+            .order_by(Sprint.day1, Sprint.id)
+            .limit(200)
+        )
+    ).all()
+    awaiting = (
+        await uow.session.scalars(
+            select(Sprint)
+            .where(Sprint.status == "confirmed", Sprint.day2 < today)
+            .order_by(Sprint.day1, Sprint.id)
+            .limit(200)
+        )
+    ).all()
+    return await views(uow, upcoming), await views(uow, awaiting)
+
+
+async def of_staff(uow: UnitOfWork, staff_id: int, today: date) -> list[SprintView]:
+    """The sprints a staff member sits on (through a panel entry linked to their account):
+    upcoming and those of the last 60 days, cancelled ones included so the news is seen."""
+    rows = (
+        await uow.session.scalars(
+            select(Sprint)
+            .join(SprintSeat, SprintSeat.sprint_id == Sprint.id)
+            .join(PanelMember, PanelMember.id == SprintSeat.member_id)
+            .where(
+                PanelMember.staff_id == staff_id,
+                Sprint.day2 >= today - timedelta(days=60),
+                Sprint.status.in_(SHOWN),
+            )
+            .order_by(Sprint.day1, Sprint.id)
+            .distinct()
+        )
+    ).all()
+    return await views(uow, rows)
+
+
+async def idea_visible(uow: UnitOfWork, idea: Idea, staff_id: int, role: str) -> bool:
+    """Coordinators and admins see every idea; an agent sees one when they may see a case
+    opened for it (or for its resident): the sprint page is reached from the case page."""
+    if role in cases.SUPERVISORS:
+        return True
+    query = select(Case.id).where(Case.idea_id == idea.id)
+    if idea.resident_id is not None:
+        query = select(Case.id).where(
+            (Case.idea_id == idea.id) | (Case.resident_id == idea.resident_id)
+        )
+    for case_id in (await uow.session.scalars(query.order_by(Case.id.desc()).limit(20))).all():
+        if await case_desk.may_view(uow, case_id, staff_id, role):
+            return True
+    return False
+
+
+async def sprint_visible(uow: UnitOfWork, sprint_id: int, staff_id: int, role: str) -> bool:
+    sprint = await uow.session.get(Sprint, sprint_id)
+    if sprint is None:
+        raise SprintDeskError("unknown_sprint")
+    if role in cases.SUPERVISORS:
+        return True
+    idea = await uow.session.get(Idea, sprint.idea_id) if sprint.idea_id else None
+    if idea is not None and await idea_visible(uow, idea, staff_id, role):
+        return True
+    seat = await uow.session.scalar(  # panel members see their own sprints
+        select(SprintSeat.id)
+        .join(PanelMember, PanelMember.id == SprintSeat.member_id)
+        .where(SprintSeat.sprint_id == sprint_id, PanelMember.staff_id == staff_id)
+        .limit(1)
+    )
+    return seat is not None
+
+
+# ---- acting ------------------------------------------------------------------------------------
+
+
+async def _idea(uow: UnitOfWork, idea_id: int) -> Idea:
+    idea = await uow.session.get(Idea, idea_id)
+    if idea is None or idea.status in ("draft", "discarded"):
+        raise SprintDeskError("unknown_idea")
+    return idea
+
+
+async def book(
+    uow: UnitOfWork,
+    idea_id: int,
+    day1: date,
+    room_id: int,
+    now: datetime,
+    *,
+    renderer: Renderer,
+    group: StaffGroup | None = None,
+) -> StaffBooked | sprints.Lost:
+    """Book (or move the idea's confirmed sprint to) the option on ``day1`` in ``room_id``, as
+    the resident's own choice would: same checks, same atomic confirm. ``Lost`` carries fresh
+    options when the people or the room were taken since the page was shown."""
+    idea = await _idea(uow, idea_id)
+    geo = gazetteer()
+    option = await sprints.option_at(uow, idea.id, day1, room_id, now, gazetteer=geo)
+    if option is None:
+        return sprints.Lost(await sprints.sprint_options(uow, idea.id, now, gazetteer=geo))
+    outcome = await sprints.confirm(uow, idea.id, option, now, gazetteer=geo)
+    if isinstance(outcome, sprints.Lost):
+        return outcome
+    reply = SprintBooked(
+        idea_id=idea.id,
+        sprint_id=outcome.sprint_id,
+        day1=outcome.day1,
+        day2=outcome.day2,
+        room_name=outcome.room.name if outcome.room else None,
+        address=outcome.room.address if outcome.room else None,
+        panel_size=len(outcome.panel),
+        needs=tuple(idea.needs or ()),
+        ics=outcome.ics,
+        rescheduled=outcome.rescheduled,
+    )
+    what = "rescheduled" if outcome.rescheduled else "booked"
+    key = f"sprint:{outcome.sprint_id}:staff:{what}:{outcome.sequence}"
+    told = await _tell_resident(uow, idea, reply, renderer, key, now)
+    posted = await announce(uow, outcome.sprint_id, group, what, now) if group else 0
+    return StaffBooked(outcome, told, posted)
+
+
+async def cancel(
+    uow: UnitOfWork,
+    sprint_id: int,
+    now: datetime,
+    *,
+    renderer: Renderer,
+    group: StaffGroup | None = None,
+) -> StaffCancelled:
+    """Cancel a confirmed sprint: its person-days and room-days are released, the resident
+    gets the cancellation and the ``METHOD:CANCEL`` file, the panel and the group are told."""
+    sprint = await uow.session.get(Sprint, sprint_id)
+    if sprint is None:
+        raise SprintDeskError("unknown_sprint")
+    if sprint.status not in sprints.ACTIVE:
+        raise SprintDeskError("not_active")
+    done = await sprints.cancel(uow, sprint_id, now)
+    idea = await uow.session.get(Idea, sprint.idea_id) if sprint.idea_id else None
+    told = 0
+    if idea is not None:
+        reply = SprintCancelled(idea.id, done.day1, done.day2, done.ics)
+        key = f"sprint:{sprint_id}:staff:cancelled:{sprint.sequence}"
+        told = await _tell_resident(uow, idea, reply, renderer, key, now)
+    posted = await announce(uow, sprint_id, group, "cancelled", now) if group else 0
+    return StaffCancelled(done, told, posted)
+
+
+async def mark(uow: UnitOfWork, sprint_id: int, held: bool, note: str, now: datetime) -> Sprint:
+    """After the sprint (from its first day on), say whether it took place, with a short note."""
+    sprint = await uow.session.get(Sprint, sprint_id)
+    if sprint is None:
+        raise SprintDeskError("unknown_sprint")
+    if sprint.status not in ("confirmed", "held", "not_held"):
+        raise SprintDeskError("not_active")
+    if sprint.day1 > sprints.today_in_paris(now):
+        raise SprintDeskError("too_early")
+    if len(note) > NOTE_MAX_CHARS:
+        raise SprintDeskError("note_too_long")
+    return await sprints.mark_held(uow, sprint_id, held, note, now)
+
+
+async def _tell_resident(
+    uow: UnitOfWork,
+    idea: Idea,
+    reply: SprintBooked | SprintCancelled,
+    renderer: Renderer,
+    key: str,
+    now: datetime,
+) -> int:
+    """The resident's message and ``.ics``, rendered as in their own conversation."""
+    resident = await uow.session.get(Resident, idea.resident_id) if idea.resident_id else None
+    if resident is None or not resident.chat_id:
+        return 0  # erased, or never reachable: the sprint stands, nobody to tell
+    drafts = renderer([reply], RenderContext(resident.locale or idea.locale or "fr"))
+    for index, draft in enumerate(drafts):
+        uow.session.add(
+            OutgoingMessage(
+                resident_id=resident.id,
+                channel=resident.channel,
+                chat_id=resident.chat_id,
+                method=draft.method,
+                payload=draft.payload,
+                idempotency_key=f"{key}:{index}"[:96],
+                status="pending",
+                attempts=0,
+                not_before=now,
+                erase_after_send=draft.erase_after_send,
+                created_at=now,
+            )
+        )
+    await uow.session.flush()
+    return len(drafts)
+
+
+async def announce(
+    uow: UnitOfWork, sprint_id: int, group: StaffGroup, what: str, now: datetime
+) -> int:
+    """Post the sprint to the staff group: dates, room, panel, the idea's reference and
+    quartier, and an ``.ics`` titled with the reference. No resident's name or words."""
+    sprint = await uow.session.get(Sprint, sprint_id)
+    if sprint is None:
+        return 0
+    idea = await uow.session.get(Idea, sprint.idea_id) if sprint.idea_id else None
+    view = (await views(uow, [sprint]))[0]
+    t = Translator(group.locale, group.tz)
+    place = ", ".join(p for p in (view.room_name, view.room_address) if p) or t.gettext(
+        GROUP_WORDS["no_place"]
+    )
+    ref = idea.ref if idea else f"#{sprint.id}"
+    lines = [
+        t.gettext(GROUP_WORDS[what]).format(
+            ref=ref, day1=t.date(sprint.day1, "full"), day2=t.date(sprint.day2, "full"), place=place
+        )
+    ]
+    if view.neighbourhood:
+        quartier = {q.id: q.name for q in gazetteer().quartiers}.get(
+            view.neighbourhood, view.neighbourhood
+        )
+        lines.append(t.gettext(GROUP_WORDS["quartier"]).format(quartier=quartier))
+    if view.seats and what != "cancelled":
+        lines.append(
+            t.gettext(GROUP_WORDS["panel"]).format(names=", ".join(s.name for s in view.seats))
+        )
+    ics = sprint_ics(
+        IcsSprint(
+            uid=sprint.ics_uid,
+            sequence=sprint.sequence,
+            day1=sprint.day1,
+            day2=sprint.day2,
+            title=ref,
+            room_name=view.room_name,
+            address=view.room_address,
+            panel_size=len(view.seats),
+            cancelled=what == "cancelled",
+        ),
+        now,
+        group.locale,
+    )
+    key = f"group:sprint:{sprint.id}:{what}:{sprint.sequence}"
+    calls = (
+        ("sendMessage", {"text": "\n".join(lines), "locale": group.locale}),
+        (
+            "sendDocument",
+            {
+                "filename": "sprint-declic.ics",
+                "content_b64": base64.b64encode(ics).decode("ascii"),
+                "caption": t.gettext(GROUP_WORDS["caption"]),
+            },
+        ),
+    )
+    for index, (method, payload) in enumerate(calls):
+        uow.session.add(
+            OutgoingMessage(
+                resident_id=None,  # the group is not a resident
+                channel="telegram",
+                chat_id=str(group.chat_id),
+                method=method,
+                payload=payload,
+                idempotency_key=f"{key}:{index}"[:96],
+                status="pending",
+                attempts=0,
+                not_before=now,
+                erase_after_send=False,
+                created_at=now,
+            )
+        )
+    await uow.session.flush()
+    return len(calls)

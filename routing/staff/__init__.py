@@ -1,0 +1,1 @@
+"""Staff accounts and their security: passwords, sessions, API tokens, login throttling, audit."""

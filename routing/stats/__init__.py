@@ -1,0 +1,1 @@
+"""Coordinator statistics over journey events, with privacy built in."""

@@ -94,9 +94,6 @@ class Settings(BaseSettings):
     # Published counts are rounded to a multiple of this (issue 17), so that two requests with
     # different filters cannot be subtracted to reveal a group smaller than ``stats_min_cell``.
     stats_round_to: int = Field(default=5, ge=1)
-    # Residents' data is erased this many months after their last message (issue 17); a month
-    # before, they are asked once whether they are still there.
-    retention_months: int = 24
     # Webhook mode (issue 8): `declic bot --webhook` listens on webhook_host:webhook_port at
     # WEBHOOK_PATH and, at start, asks Telegram (setWebhook) to call webhook_url + WEBHOOK_PATH
     # with webhook_secret in the X-Telegram-Bot-Api-Secret-Token header.

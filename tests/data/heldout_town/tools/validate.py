@@ -1,6 +1,6 @@
 """Validates every file of the held-out town. Exit code 1 on any problem.
 Needs: jsonschema>=4.18, pyyaml, shapely (geometry checks are skipped with a warning if shapely is missing)."""
-import csv, json, re, sys, uuid
+import csv, gzip, json, re, sys, uuid
 from collections import Counter, defaultdict
 from pathlib import Path
 import yaml

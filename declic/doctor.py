@@ -25,6 +25,7 @@ from infra.settings import Settings, SettingsError, load_settings
 MARKS: dict[str, str] = {"ok": "✓", "warn": "!", "fail": "✗", "skip": "–"}
 TITLES = {
     "configuration": N_("Configuration"),
+    "office": N_("Bureau et ville"),
     "database": N_("Base de données"),
     "migrations": N_("Schéma de la base"),
     "directory": N_("Annuaire"),
@@ -79,7 +80,7 @@ class Doctor(Checkup):
 
         s = self.settings
         assert s is not None
-        found = [self.configuration(s)]
+        found = [self.configuration(s), self.office(s)]
         found += await self.guarded(
             ("database", "migrations", "directory"), checks.database(self, s)
         )
@@ -109,6 +110,51 @@ class Doctor(Checkup):
                 for name in names
             ]
         return result if isinstance(result, list) else [result]
+
+    def office(self, s: Settings) -> Check:
+        """The office's own words: who residents are told they talk to, for how long data is
+        kept, and the bot's username the posters link to."""
+        register = N_("tutoiement") if s.default_register == "tu" else N_("vouvoiement")
+        details = {
+            "office": s.office_name,
+            "town": s.town_name,
+            "retention_months": s.retention_months,
+            "register": s.default_register,
+            "bot_username": s.bot_username,
+        }
+        params = {
+            "office": s.office_name,
+            "town": s.town_name or "—",
+            "period": self.t.months(s.retention_months),
+            "register": self.t.gettext(register),
+        }
+        message = N_("« {office} » ({town}), données gardées {period}, {register}")
+        missing = [
+            name
+            for name, value in (
+                (
+                    "DECLIC_OFFICE_NAME",
+                    s.office_name != Settings.model_fields["office_name"].default,
+                ),
+                ("DECLIC_TOWN_NAME", s.town_name),
+                ("DECLIC_BOT_USERNAME", s.bot_username),
+            )
+            if not value
+        ]
+        if missing:
+            return self.check(
+                "office",
+                "warn",
+                message,
+                N_(
+                    "réglez {names} : les habitants lisent ces noms dans l'accueil, la notice "
+                    "de confidentialité et les affiches (README, « Configuration »)"
+                ),
+                details,
+                names=", ".join(missing),
+                **params,
+            )
+        return self.check("office", "ok", message, details=details, **params)
 
     def configuration(self, s: Settings) -> Check:
         """What pydantic cannot see alone: settings that only make sense together."""

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import build_dispatcher, make_bot, run_polling, telegram_delivery
 from bot.middlewares import FloodGuard, flood_guard
-from bot.render import Renderer
+from bot.render import OfficeWords, Renderer
 from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalScreen, run_terminal
 from bot.webhook import WEBHOOK_PATH, WebhookConfig, serve_webhook
@@ -79,7 +79,7 @@ async def build_core(
     _load_holiday_calendars(clock.now().year)
     gazetteer = gazetteer or load_gazetteer()
     dialogue = Dialogue(Extractor(gazetteer, default_lexicon()))
-    renderer = Renderer({q.id: q.name for q in gazetteer.quartiers})
+    renderer = Renderer({q.id: q.name for q in gazetteer.quartiers}, OfficeWords.of(settings))
     service = ConversationService(
         uow_factory,
         clock,

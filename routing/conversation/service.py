@@ -23,6 +23,7 @@ from sqlalchemy.orm.util import identity_key
 
 from infra.clock import Clock
 from infra.i18n import pick_locale
+from infra.outage import database_unavailable
 from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
 from knowledge.store import CatalogueCache, resource_of
@@ -278,10 +279,26 @@ class ConversationService:
         self.followups = followup_planner or followups.Planner()
 
     async def handle(self, inbound: Inbound) -> Outcome:
-        """Handle one event; if that fails, keep the message and apologise instead."""
+        """Handle one event; if that fails, keep the message and apologise instead.
+
+        Except when the database is unreachable (restarting, connection cut): then nothing of
+        the turn was committed and the error goes up to the transport, which leaves the update
+        unconfirmed (the webhook answers 503, polling fetches the batch again). Telegram
+        delivers it again and the turn happens whole once the database is back: no apology,
+        nothing for the resident to repeat.
+        """
         try:
             return await self._handle(inbound)
-        except Exception:
+        except Exception as exc:
+            if database_unavailable(exc):
+                log.warning(
+                    "turn interrupted: the database is unavailable (%s update %s, %s); "
+                    "it will be delivered again",
+                    inbound.channel,
+                    inbound.update_id,
+                    type(exc).__name__,
+                )
+                raise
             log.exception(
                 "turn failed (%s update %s); keeping the message",
                 inbound.channel,

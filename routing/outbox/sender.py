@@ -494,6 +494,10 @@ class OutboxSender:
             TELEGRAM_429.inc()
             await self._limited(self.limits.hold_chat, row.chat_id, outcome.after_seconds)
         await self._record(row, outcome)
+        if isinstance(outcome, Delivered) and row.erase_after_send and row.resident_id is None:
+            # The last word to an erased resident ("c'est effacé"): their chat id leaves the
+            # shared rate limits too (issue 17).
+            await self._limited(self.limits.forget_chat, row.chat_id)
         return outcome
 
     async def _record(self, sent: OutgoingMessage, outcome: DeliveryResult) -> None:

@@ -187,6 +187,10 @@ def match_command(
         typer.echo("Besoins sans réponse dans l'annuaire : " + ", ".join(result.unmet_needs))
 
 
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
 def _run_batch(catalogue: Catalogue, path: Path, top: int, today: date) -> None:
     out = sys.stdout
     for item in _batch_lines(path):
@@ -197,6 +201,7 @@ def _run_batch(catalogue: Catalogue, path: Path, top: int, today: date) -> None:
             group=group if group in {g.value for g in Group} else None,
             needs=frozenset(item["needs"]) if item.get("needs") else None,
             top=int(item.get("top") or top),
+            headcount=_count(item.get("headcount")),
         )
         result = match(catalogue, query, today)
         out.write(

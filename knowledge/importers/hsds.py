@@ -70,11 +70,14 @@ STEP_FREE = re.compile(
     r"plain.pied|step.free|acc[eè]s pmr|accessible pmr|accessible aux personnes à mobilité",
 )
 NO_FOOD = re.compile(
-    r"ni (?:boisson ni )?nourriture|pas de repas|no food|interdit de manger|"
-    r"nourriture (?:est )?interdite|no eating",
+    r"ni (?:boissons? ni )?(?:nourriture|repas)|ni repas|pas de repas|no food|interdit de manger|"
+    r"(?:nourriture|repas) (?:est |sont )?interdits?e?s?|no eating|no meals|"
+    r"food (?:is )?not allowed|repas non autoris[ée]s",
 )
 ASSOCIATION_ONLY = re.compile(
     r"r[ée]serv[ée]e?s? aux associations|associations? d[ée]clar[ée]es? uniquement|"
+    r"r[ée]serv[ée]e?s? (?:aux|à des) [^.;]{0,60}\bassociations? (?:d[ée]clar[ée]es|loi 1901)|"
+    r"(?:ouverte?s?|destin[ée]e?s?) (?:uniquement |seulement )?aux associations d[ée]clar[ée]es|"
     r"pour les associations (?:loi 1901 )?d[ée]clar[ée]es|"
     r"uniquement (?:aux|pour les) associations|registered charities only|"
     r"only (?:for )?registered (?:charities|associations|organisations|organizations)",
@@ -87,6 +90,30 @@ CLOSED = re.compile(
     r"(?:d[ée]p[ôo]t des dossiers|candidatures?|inscriptions?|appel) (?:est |sont )?"
     r"(?:clos|close|cl[ôo]tur[ée]e?s?|ferm[ée]e?s?)\b|"
     r"applications? (?:are |is )?closed|no longer accepting|n.est plus (?:ouvert|actif|propos[ée])",
+)
+MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        (
+            ("janvier", "january"),
+            ("fevrier", "février", "february"),
+            ("mars", "march"),
+            ("avril", "april"),
+            ("mai", "may"),
+            ("juin", "june"),
+            ("juillet", "july"),
+            ("aout", "août", "august"),
+            ("septembre", "september"),
+            ("octobre", "october"),
+            ("novembre", "november"),
+            ("decembre", "décembre", "december"),
+        )
+    )
+    for m in names
+}
+DEADLINE = re.compile(
+    r"(?:jusqu.(?:au|à)|avant le|au plus tard le|date limite[^0-9]{0,20}|cl[ôo]tur[ée]e? le|"
+    r"until|by|before|deadline[^0-9]{0,12})\s*(\d{1,2})(?:er)? (" + "|".join(MONTHS) + r") (20\d\d)"
 )
 CAPACITY = re.compile(r"\b(\d{1,4})\s*(?:places|couverts|personnes|people|seats|persons)\b")
 
@@ -265,7 +292,13 @@ def _service(
         problems.warn(place, "closed_in_text")
     prose = [
         service.get(key) or ""
-        for key in ("alternate_name", "eligibility_description", "application_process", "alert")
+        for key in (
+            "alternate_name",
+            "eligibility_description",
+            "application_process",
+            "fees_description",
+            "alert",
+        )
     ]
     description = service.get("description") or ""
     if not values["territories"]:
@@ -398,6 +431,14 @@ def _facts_from_prose(
             values["association_required"] = False
         elif ASSOCIATION_ONLY.search(words):
             values["association_required"] = True
+    if kind in ("grant", "sponsor") and values.get("deadline") is None:
+        found = DEADLINE.search(words)
+        if found:
+            day, month, year = int(found.group(1)), MONTHS[found.group(2)], int(found.group(3))
+            try:
+                values["deadline"] = date(year, month, day)
+            except ValueError:
+                pass
     if kind == "room" and "capacity" not in values:
         match = CAPACITY.search(words)
         if match:

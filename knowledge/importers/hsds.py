@@ -10,6 +10,7 @@ and words, facts are read only where the text states them plainly (a location's 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -435,10 +436,8 @@ def _facts_from_prose(
         found = DEADLINE.search(words)
         if found:
             day, month, year = int(found.group(1)), MONTHS[found.group(2)], int(found.group(3))
-            try:
+            with contextlib.suppress(ValueError):  # "31 février": no date, no guess
                 values["deadline"] = date(year, month, day)
-            except ValueError:
-                pass
     if kind == "room" and "capacity" not in values:
         match = CAPACITY.search(words)
         if match:

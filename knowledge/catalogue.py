@@ -19,14 +19,15 @@ from knowledge.lexicon import Lexicon
 from knowledge.resources import KINDS, Resource, canonical_theme
 from knowledge.territory import Gazetteer, load_gazetteer
 from knowledge.text import normalise, tokens
-from knowledge.vocabulary import PREFIX, PhraseTagger, merged_entries, term, terms
+from knowledge.vocabulary import PhraseTagger, merged_entries, stem_key, term, terms
 
 # Which kinds of resource can meet which need (values of routing.intake.draft.Need).
 NEEDS = ("place", "funding", "legal", "equipment", "partners", "skills", "peers")
 K1 = 1.2
 B = 0.6
 NAME_WEIGHT = 2.0
-PREFIX_WEIGHT = 0.2
+STEM_WEIGHT = 0.5  # a word of the same family counts less than the word itself
+STEM_MIN = 3
 TYPO_MIN = 5
 TYPO_CUTOFF = 82.0
 UNKNOWN_AREA = "?"
@@ -173,8 +174,8 @@ class Catalogue:
                 w for w in tokens(text) if len(w) >= TYPO_MIN - 1 and w[0].isalpha()
             )
             for word in list(bag):
-                if len(word) > PREFIX:
-                    bag["~" + word[:PREFIX]] += bag[word] * PREFIX_WEIGHT
+                if len(word) > STEM_MIN:
+                    bag[stem_key(word)] += bag[word] * STEM_WEIGHT
             length = sum(bag.values())
             for theme in themes:
                 bag["#t:" + theme] = 1.0 if theme in explicit else 0.6

@@ -489,12 +489,19 @@ PREFIX = 5
 
 
 def term(word: str) -> str:
-    """A word as the index stores it: English mapped to French, then its French stem."""
-    return stem(en_fr().get(singular(word), word))
+    """A word as the index stores it: singular, English mapped to French."""
+    word = singular(word)
+    return en_fr().get(word, word)
+
+
+def stem_key(word: str) -> str:
+    """The index key of a word's family (jardin, jardins, jardinage → ``~jardin``): a
+    French Snowball stem, matched with a lower weight than the word itself."""
+    return "~" + stem(word)
 
 
 def terms(text: str) -> list[str]:
-    """Index terms of a text: content words, English mapped to French, stemmed."""
+    """Index terms of a text: content words, singular, English mapped to French."""
     return [term(w) for w in tokens(text) if w not in STOP_WORDS and len(w) > 1]
 
 

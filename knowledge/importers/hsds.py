@@ -52,6 +52,7 @@ FAMILIES = {
     "equipment": "equipment",
     "fact": "fact",
 }
+DESCRIBED = frozenset({"kind", "theme", "support", "equipment"})
 INT_FACTS = ("capacity", "grant_min_eur", "grant_max_eur", "booking_notice_days")
 BOOL_FACTS = (
     "wheelchair_accessible",
@@ -255,6 +256,7 @@ def _service(
     values: dict[str, Any] = {"themes": [], "territories": [], "eligibility": []}
     values.update(support=[], equipment=[], skills=[])
     other_terms: list[str] = []
+    labels_seen: list[str] = []
     kinds: list[str] = []
     for k, attribute in enumerate(service.get("attributes") or []):
         at = f"{place}/attributes/{k}"
@@ -269,6 +271,8 @@ def _service(
             if label or code:
                 other_terms.append(label or code)
             continue
+        if family in DESCRIBED:  # the publisher's own words for the value feed the index
+            labels_seen.extend(str(term.get(k) or "") for k in ("name", "description"))
         value = value_of(family, code, label)
         if value is None:
             unknown.note(family, code or label, at)
@@ -337,7 +341,10 @@ def _service(
     phones = service.get("phones") or []
     verified = service.get("assured_date") or (service.get("last_modified") or "")[:10]
     external_id = values.pop("external_id", None) or service_id
-    extra = {"prose": [p for p in [*prose, *other_terms] if p]} if (prose or other_terms) else {}
+    extra: dict[str, Any] = {"prose": [p for p in [*prose, *other_terms] if p]}
+    terms_text = list(dict.fromkeys(t for t in labels_seen if t.strip()))
+    if terms_text:
+        extra["terms"] = terms_text
     return Resource(
         external_id=external_id,
         name=name,
@@ -349,7 +356,7 @@ def _service(
         email=email,
         phone=values.pop("phone", None) or (phones[0].get("number") if phones else None),
         url=service.get("url"),
-        extra=extra if any(extra.get("prose", ())) else {},
+        extra={k: v for k, v in extra.items() if v},
         **{k: tuple(dict.fromkeys(v)) if isinstance(v, list) else v for k, v in values.items()},
     )
 

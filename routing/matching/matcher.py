@@ -22,10 +22,10 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from knowledge.catalogue import NEEDS, PREFIX, Catalogue, Entry
+from knowledge.catalogue import NEEDS, STEM_MIN, Catalogue, Entry
 from knowledge.resources import KITCHENS
 from knowledge.text import normalise
-from knowledge.vocabulary import STOP_WORDS, term
+from knowledge.vocabulary import STOP_WORDS, stem_key, term
 from routing.reasons import Reason
 
 POOL = 100
@@ -39,9 +39,13 @@ TEXT_FLOOR = 4.0
 DUPLICATE_SIMILARITY = 90.0
 NEED_PICK_FLOOR = 0.3  # a need's pick must score at least this share of the best score
 MAX_PER_KIND = 2  # without stated needs, show a spread of kinds
+FIRST_CARDS = 5  # what the resident sees first
 NEED_SLOTS = 3  # of the first five, how many go to the stated needs (shared between them)
 BROAD_THEMES = 5  # an entry tagged with this many themes serves any idea
 NARROW_PENALTY = 0.7
+GEO_WEIGHT = 0.08
+CONTACT_GEO_WEIGHT = 0.3
+STEPS_PENALTY = 0.9
 GROUP_WORDS = ("association", "informal", "alone")
 _PEOPLE = (
     r"personnes?|gens|participants?|invites?|people|guests?|habitants?|voisins?|enfants?|"
@@ -194,8 +198,8 @@ def exclusion(entry: Entry, idea: Understanding, home: str | None, today: date) 
     if idea.food and resource.food_allowed is False:
         return "no_food"
     cooking = idea.equipment & KITCHENS
-    if cooking and entry.kind == "room" and resource.equipment and not entry.equipment & KITCHENS:
-        return "no_kitchen"  # a listed equipment without any kitchen, for an idea that cooks
+    if cooking and entry.kind == "room" and not entry.equipment & KITCHENS:
+        return "no_kitchen"  # the idea asks for a kitchen; nothing says this room has one
     return None
 
 
@@ -255,10 +259,10 @@ def _accumulate(
     query_terms: dict[str, float] = {}
     for word in idea.words:
         query_terms[word] = 1.0
-        # A word's variants (jardin, jardinage) meet through its prefix, unless the word
+        # A word's family (jardin, jardinage) meets through its stem, unless the word
         # itself is already common enough to find its documents.
-        if len(word) > PREFIX and len(postings.get(word, ())) < TEXT_POSTINGS_CAP // 3:
-            query_terms.setdefault("~" + word[:PREFIX], 1.0)
+        if len(word) > STEM_MIN and len(postings.get(word, ())) < TEXT_POSTINGS_CAP // 3:
+            query_terms.setdefault(stem_key(word), 1.0)
     for word, weight in query_terms.items():
         factor = idf.get(word, 0.0) * weight
         if factor <= 0:
@@ -289,7 +293,7 @@ def _score(
         if broad:
             themes = max(themes, 0.5)
     else:
-        themes = 0.5 if broad else 0.3
+        themes = 0.0
     need_fit = (1.0 if entry.serves & set(idea.needs) else 0.0) if idea.needs else 0.5
     geo = _geography(catalogue, entry, idea.quartier)[0]
     facts = 0.0
@@ -304,13 +308,17 @@ def _score(
         facts += 0.5
     if idea.group and idea.group in resource.eligibility:
         facts += 0.3
-    score = 0.42 * min(relevance, 1.0) + 0.2 * themes + 0.2 * need_fit + 0.12 * geo
-    score += 0.06 * min(facts, 1.0)
+    # A person to call is first someone of the resident's own quartier.
+    geo_weight = CONTACT_GEO_WEIGHT if entry.kind == "contact" else GEO_WEIGHT
+    score = 0.45 * min(relevance, 1.0) + 0.2 * themes + 0.22 * need_fit + geo_weight * geo
+    score += 0.05 * min(facts, 1.0)
     narrow = entry.kind in ("grant", "sponsor") and idea.themes and not broad
     if narrow and not idea.themes & entry.themes:
         score *= NARROW_PENALTY  # a fund or sponsor for other themes
     if idea.group is None and resource.only_for_associations():
         score *= 0.85
+    if entry.kind == "room" and resource.wheelchair_accessible is False:
+        score *= STEPS_PENALTY  # not asked for, but a place everyone can reach comes first
     return _Scored(entry, round(score, 4), text, [])
 
 
@@ -381,7 +389,9 @@ def _pick(scored: list[_Scored], idea: Understanding, top: int) -> list[_Scored]
                 per_kind[candidate.entry.kind] += 1
                 candidate.need = next((n for n in idea.needs if n in candidate.entry.serves), None)
                 picked.append(candidate)
-    return picked[:top]
+    # The first cards, best first: the needs are covered, the strongest answer leads.
+    head = sorted(picked[:FIRST_CARDS], key=lambda s: -s.score)
+    return [*head, *picked[FIRST_CARDS:top]]
 
 
 def _suggestion(scored: _Scored, idea: Understanding, catalogue: Catalogue) -> Suggestion:

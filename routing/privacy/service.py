@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from routing.cases.records import CaseEvent
@@ -26,6 +27,8 @@ from routing.journey.records import (
     OutgoingMessage,
     Resident,
 )
+
+_CHAT_ID = re.compile(r"-?[0-9]{1,20}")  # a Telegram chat id; never a LIKE wildcard
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -147,8 +150,19 @@ async def erase_resident(session: AsyncSession, resident: Resident, now: datetim
         .values(text=None, title=None, timing_words=None, resident_id=None, updated_at=now)
     )
     await session.execute(delete(Conversation).where(Conversation.resident_id == rid))
+    await forget_rate_limits(session, resident.chat_id)
     session.add(JourneyEvent(kind="resident_erased", occurred_at=now, data={}))
     await session.delete(resident)
+
+
+async def forget_rate_limits(session: AsyncSession, chat_id: str | None) -> None:
+    """The chat's outbox rate-limit buckets (``<prefix>chat:<chat id>``, any bot) go too; the
+    sender forgets the bucket again once the last message to that chat has left."""
+    if chat_id and _CHAT_ID.fullmatch(chat_id):
+        await session.execute(
+            text("DELETE FROM rate_buckets WHERE key LIKE :pattern"),
+            {"pattern": f"%:chat:{chat_id}"},
+        )
 
 
 async def discard_idea_words(session: AsyncSession, idea: Idea, now: datetime) -> None:

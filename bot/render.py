@@ -21,8 +21,6 @@ from routing.conversation.service import (
     ExportDocument,
     FollowUpAck,
     HeldBy,
-    OutgoingDraft,
-    RenderContext,
     ServiceReply,
     StatusReport,
     SuggestionAnswered,
@@ -39,6 +37,7 @@ from routing.conversation.sprints import (
 from routing.followups.service import FollowUpPrompt
 from routing.intake.dialogue import Action, Ask, Menu, Option, Say, Summary, Understood, Verdict
 from routing.intake.draft import Draft, Slot
+from routing.outbox.drafts import OutgoingDraft, RenderContext
 from routing.privacy.retention import RetentionNotice
 from routing.reasons import LABELS, render_reason
 

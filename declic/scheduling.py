@@ -37,6 +37,7 @@ from routing.cases import service as cases
 from routing.followups import delivery as followup_delivery
 from routing.followups import service as followups
 from routing.followups.policy import Policy
+from routing.followups.service import resident_blocked
 from routing.outbox.rate_limit import Limits, LocalLimits, RateLimiter, SendLimits
 from routing.outbox.sender import OutboxSender, worker_name
 from routing.outbox.shared_limits import DatabaseLimits, RedisLimits
@@ -359,6 +360,7 @@ def make_outbox(
         max_attempts=settings.outbox_max_attempts,
         lease_seconds=settings.outbox_lease_seconds,
         pause_after_claim=settings.test_pause_after_claim_seconds,
+        on_unreachable=resident_blocked,
     )
 
 

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import and_, bindparam, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
@@ -80,6 +80,8 @@ from routing.journey.records import (
 )
 from routing.matching import suggestions
 from routing.matching.records import Suggestion as SuggestionRow
+from routing.outbox.drafts import RenderContext
+from routing.outbox.drafts import Renderer as OutboxRenderer
 from routing.privacy import service as privacy
 from routing.reasons import Reason
 
@@ -242,25 +244,7 @@ ServiceReply = (
 )
 
 
-@dataclass(frozen=True)
-class OutgoingDraft:
-    """One Bot API call to make: ``sendMessage``, ``editMessageText`` or ``sendDocument``."""
-
-    method: str
-    payload: dict[str, Any]
-    erase_after_send: bool = False
-
-
-@dataclass(frozen=True)
-class RenderContext:
-    locale: str
-    edit_target: int | None = None
-
-
-class Renderer(Protocol):
-    def __call__(
-        self, replies: Sequence[ServiceReply], context: RenderContext
-    ) -> list[OutgoingDraft]: ...
+Renderer = OutboxRenderer[ServiceReply]  # the transport's renderer, injected
 
 
 @dataclass(frozen=True)
@@ -283,6 +267,7 @@ class ConversationService:
         default_locale: str = "fr",
         catalogues: CatalogueCache | None = None,
         staff_group: StaffGroup | None = None,
+        followup_planner: followups.Planner | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
@@ -291,6 +276,7 @@ class ConversationService:
         self.default_locale = default_locale
         self.catalogues = catalogues  # None: no directory, so no suggestions
         self.staff_group = staff_group  # None: no Telegram staff group to post new cases to
+        self.followups = followup_planner or followups.Planner()
 
     async def handle(self, inbound: Inbound) -> Outcome:
         """Handle one event; if that fails, keep the message and apologise instead.
@@ -659,6 +645,7 @@ class ConversationService:
                         self.clock.now(),
                         self.dialogue.extractor.gazetteer,
                         group=self.staff_group,
+                        followups=self.followups,
                     )
                 )
             elif isinstance(reply, FollowUpFeedback):

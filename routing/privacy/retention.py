@@ -32,8 +32,8 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import or_, select, text
 
 from infra.uow import UnitOfWork, conversation_key
-from routing.conversation.service import RenderContext
 from routing.journey.records import OutgoingMessage, Resident
+from routing.outbox.drafts import RenderContext
 from routing.privacy import service as privacy
 
 log = logging.getLogger(__name__)

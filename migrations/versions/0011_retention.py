@@ -6,8 +6,8 @@ job looks for the residents silent the longest. ``ideas.anonymous_author``: set 
 the same number on all of one resident's ideas (minus the smallest of their idea ids), so that
 statistics keep counting them as one anonymous resident although the link to the resident is gone.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010_themes
 Create Date: 2026-12-03 14:00:00
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 
 import infra.orm
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0011"
+down_revision: str | None = "0010_themes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -112,6 +112,7 @@ SAY: dict[str, str] = {
         "Désolé, j'ai eu un souci de mon côté. J'ai bien gardé ton message : "
         "l'équipe le lira. Tu peux continuer, ou taper /humain pour parler à une personne."
     ),
+    "retention_kept": N_("Merci, c'est noté : je garde tout. Je reste là si tu as besoin de moi."),
     "slow_down": N_("Je lis tout, promis ! Laisse-moi un petit instant pour te répondre."),
 }
 FALLBACK = N_("Je t'écoute.")

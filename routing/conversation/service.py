@@ -529,7 +529,7 @@ class ConversationService:
         elif isinstance(effect, SetLocale):
             resident.locale = effect.locale
         elif isinstance(effect, EraseResident):
-            await privacy.erase_resident(session, resident, now)
+            await privacy.erase_resident(uow, resident, now)
             return True
         elif isinstance(effect, AppendNote):
             pass  # the words are already in the transcript, linked to the current idea

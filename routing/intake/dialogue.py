@@ -1081,5 +1081,5 @@ def _whole_idea(before: str, edit: str) -> str:
     """The idea as told so far and its edit, both kept: suggestions read the whole idea
     (an edited 100-guest dinner still needs a room for 100), the title follows the edit."""
     if not before or edit.strip() in before:
-        return edit if not before else before
+        return before or edit
     return f"{before}\n{edit}"[-IDEA_MAX_CHARS:]

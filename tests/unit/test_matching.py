@@ -212,8 +212,16 @@ class TestReasons:
 
         english, french = Translator("en"), Translator("fr")
         need = Reason("need", {"need": "funding"})
-        assert render_reason(need, english) == "Meets your need: funding"
-        assert render_reason(need, french) == "Répond à ton besoin : un financement"
+        assert render_reason(need, english) == "To find funding"
+        assert render_reason(need, french) == "Pour trouver un financement"
+        room = Reason("lends_room_step_free", {"capacity": 120})
+        assert render_reason(room, french) == "Prête une salle de 120 places accessible en fauteuil"
+        assert render_reason(room, english) == "Lends a wheelchair-accessible room for 120 people"
+        fund = Reason("funds_up_to", {"who": "for_informal", "max": 1500})
+        assert render_reason(fund, french) == (
+            "Finance les collectifs d'habitants sans statut, jusqu'à 1\u202f500\xa0€"
+        )
+        assert render_reason(fund, english) == "Funds informal groups of residents, up to €1,500"
         grant = Reason("grant_range", {"min": 300, "max": 1500})
         assert render_reason(grant, english) == "From €300 to €1,500"
         assert render_reason(grant, french) == "De 300\xa0€ à 1\u202f500\xa0€"

@@ -338,6 +338,8 @@ class ConversationService:
                 return Outcome(handled=False)
             resident, conversation, held = await self._load(uow, inbound, now)
             state = state_from_json(conversation.state, conversation.version)
+            if resident.consent_at is not None:
+                state = replace(state, consented=True)
             message_id = await _keep_message(
                 session, resident, conversation, inbound, now, want_id=held is not None
             )
@@ -526,7 +528,7 @@ class ConversationService:
         elif isinstance(effect, SetLocale):
             resident.locale = effect.locale
         elif isinstance(effect, EraseResident):
-            await privacy.erase_resident(session, resident, now)
+            await privacy.erase_resident(uow, resident, now)
             return True
         elif isinstance(effect, AppendNote):
             pass  # the words are already in the transcript, linked to the current idea

@@ -341,6 +341,8 @@ class ConversationService:
                 return Outcome(handled=False)
             resident, conversation, held = await self._load(uow, inbound, now)
             state = state_from_json(conversation.state, conversation.version)
+            if resident.consent_at is not None:
+                state = replace(state, consented=True)
             message_id = await _keep_message(
                 session, resident, conversation, inbound, now, want_id=held is not None
             )

@@ -428,6 +428,17 @@ class DialogueState:
     # Set by the service for this turn only (never stored): the check-in the resident was last
     # asked and has not answered, as (follow-up id, kind), so "ça avance" typed is an answer.
     open_followup: tuple[int, str] | None = None
+    # Set by the service for this turn only (never stored): the resident consented before (an
+    # idea submitted), so what they send may go to a person at once.
+    consented: bool = False
+    # A voice message came before consent: it is held, and goes to a person who can listen
+    # only once the resident agrees (issue 17).
+    voice_waiting: bool = False
+
+    @property
+    def may_share(self) -> bool:
+        """Whether the resident agreed that what they send is kept and seen by the team."""
+        return self.consented or bool(self.draft.consent)
 
 
 @dataclass(frozen=True)
@@ -643,7 +654,8 @@ class Dialogue:
         draft = state.draft
         if slot is Slot.IDEA:
             found = self.extractor.draft(text, today)
-            draft = replace(draft, text=text, title=make_title(text), themes=found.themes)
+            whole = _whole_idea(draft.text, text)
+            draft = replace(draft, text=whole, title=make_title(text), themes=found.themes)
             return self._summary(replace(state, draft=draft), (Say("noted"),))
         if slot is Slot.CONSENT:
             if _asks_why(text):  # "oui mais pourquoi ?": explain before taking any answer
@@ -682,7 +694,8 @@ class Dialogue:
         draft = state.draft
         if replaces_idea:
             found = self.extractor.draft(text, today)
-            draft = replace(draft, text=text, title=make_title(text), themes=found.themes)
+            whole = _whole_idea(draft.text, text)
+            draft = replace(draft, text=whole, title=make_title(text), themes=found.themes)
         draft = draft.merge(self.extractor.draft(text, today))
         if state.pending is Slot.NEEDS and draft.needs is not None and not state.editing:
             draft = replace(draft, needs=draft.needs | state.selection)  # keep the ticks
@@ -863,11 +876,24 @@ class Dialogue:
             if value == "why":
                 return self._reask(state, (Say("consent_details"),))
             if value == "no":
+                if not state.consented:
+                    # Nothing was ever agreed: all they sent (words, photos, voice) and who
+                    # they are is erased, as /oublier does; they start afresh if they come back.
+                    new = DialogueState(version=state.version + 1)
+                    return Turn(new, (Say("consent_refused"),), (DiscardDraft(), EraseResident()))
                 new = replace(
-                    state, step=Step.IDLE, pending=None, draft=Draft(), version=state.version + 1
+                    state,
+                    step=Step.IDLE,
+                    pending=None,
+                    draft=Draft(),
+                    voice_waiting=False,
+                    version=state.version + 1,
                 )
                 return Turn(new, (Say("consent_refused"),), (DiscardDraft(),))
             draft = replace(draft, consent=True)
+            if state.voice_waiting:  # the held voice message now goes to a person
+                new = replace(state, draft=draft, voice_waiting=False)
+                return self._next(new, (Say("voice_passed_on"),), (RequestHuman("voice"),))
         return self._next(replace(state, draft=draft), (Say("noted"),))
 
     def _submit(self, state: DialogueState) -> Turn:
@@ -987,7 +1013,10 @@ class Dialogue:
     def _attachment(self, state: DialogueState, event: AttachmentIn, today: date) -> Turn:
         kind = event.kind
         if kind in ("voice", "audio", "video_note"):
-            return self._reask(state, (Say("voice_kept"),), (RequestHuman("voice"),))
+            if state.may_share:
+                return self._reask(state, (Say("voice_kept"),), (RequestHuman("voice"),))
+            # Before consent: held, not passed on; the resident is told it will be once they agree.
+            return self._reask(replace(state, voice_waiting=True), (Say("voice_held"),))
         if kind in ("photo", "document", "video", "animation"):
             if event.caption and event.caption.strip():
                 turn = self._text(state, TextIn(event.caption), today)
@@ -1073,3 +1102,11 @@ def parse_command(text: str) -> CommandIn | UnknownCommandIn | None:
     if command is None:
         return UnknownCommandIn(name[:32])
     return CommandIn(command, arg.strip() or None)
+
+
+def _whole_idea(before: str, edit: str) -> str:
+    """The idea as told so far and its edit, both kept: suggestions read the whole idea
+    (an edited 100-guest dinner still needs a room for 100), the title follows the edit."""
+    if not before or edit.strip() in before:
+        return before or edit
+    return f"{before}\n{edit}"[-IDEA_MAX_CHARS:]

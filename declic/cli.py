@@ -7,13 +7,14 @@ import sys
 
 import typer
 
-from declic import directory_cli, doctor, sprint_cli, staff_cli, stats_cli
+from declic import city_cli, directory_cli, doctor, sprint_cli, staff_cli, stats_cli
 from infra.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 app.add_typer(db_app, name="db")
 directory_cli.register(app)
+city_cli.register(app)
 staff_cli.register(app)
 sprint_cli.register(app)
 stats_cli.register(app)

@@ -1,0 +1,32 @@
+"""The city's geography: territories with their hierarchy, aliases, neighbours, streets and
+shapes, imported from the city's own files and read back as a ``Gazetteer``.
+
+Public surface: ``import_city_file`` (YAML, GeoJSON, national address CSV; all or nothing),
+``load_city`` (the Gazetteer everyone reads), ``learn_territories`` (HSDS imports),
+``city_document`` and ``counts_of`` (``declic city show``), ``Problem``/``Problems`` and
+their ``MESSAGES`` (translated at the edge).
+"""
+
+from knowledge.city.problems import MESSAGES, Problem, Problems
+from knowledge.city.store import (
+    CityCounts,
+    CityImport,
+    city_document,
+    counts_of,
+    import_city_file,
+    learn_territories,
+    load_city,
+)
+
+__all__ = [
+    "MESSAGES",
+    "CityCounts",
+    "CityImport",
+    "Problem",
+    "Problems",
+    "city_document",
+    "counts_of",
+    "import_city_file",
+    "learn_territories",
+    "load_city",
+]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from infra.clock import SystemClock
 from infra.db import make_engine
 from infra.i18n import N_, Translator
 from infra.migrate import ensure_schema
@@ -27,9 +28,13 @@ SAY = {
     "addresses": N_("{rows} adresses lues."),
     "empty": N_(
         "Aucune ville importée. Commencez par les territoires : "
-        "`declic city import territoires.yaml`, puis les contours (.geojson) et les adresses (.csv)."
+        "`declic city import territoires.yaml`, puis les contours (.geojson) "
+        "et les adresses (.csv)."
     ),
-    "counts": N_("{territories} territoires, dont {quartiers} quartiers ; {streets} rues ; {shapes} contours."),
+    "counts": N_(
+        "{territories} territoires, dont {quartiers} quartiers ; {streets} rues ; "
+        "{shapes} contours."
+    ),
     "line": N_("{name} ({id}, {level}) : {streets} rue(s){outline}"),
     "with_shape": N_(", contour"),
     "error": N_("erreur"),
@@ -46,7 +51,7 @@ async def _run_import(settings: Settings, path: Path) -> CityImport:
     try:
         await ensure_schema(settings.database_url, auto_upgrade=settings.is_sqlite)
         async with uow_factory_for(engine)() as uow:
-            result = await import_city_file(uow, path)
+            result = await import_city_file(uow, path, SystemClock(settings.tz).now())
             if result.ok:
                 await uow.commit()
         return result

@@ -49,11 +49,12 @@ def demo(
 ) -> None:
     """Terminal conversation on the embedded SQLite default with the demo directory."""
     from declic import runtime
-    from declic.demo import DEMO_DATABASE_URL, demo_setup
+    from declic.demo import DEMO_DATABASE_URL, prepare_demo
 
     settings = load_settings(database_url=DEMO_DATABASE_URL)
     _configure_logging(quiet=True, settings=settings)
-    asyncio.run(runtime.run_chat(settings, resident, before=demo_setup))
+    asyncio.run(prepare_demo(settings))
+    asyncio.run(runtime.run_chat(settings, resident))
 
 
 @app.command()

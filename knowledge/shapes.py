@@ -91,7 +91,7 @@ def touching(shapes: Mapping[str, BaseGeometry]) -> dict[str, set[str]]:
     ids = list(shapes)
     tree = STRtree([shapes[t] for t in ids])
     out: dict[str, set[str]] = {t: set() for t in ids}
-    for index, territory in enumerate(ids):
+    for territory in ids:
         for other in tree.query(shapes[territory], predicate="intersects"):
             other_id = ids[int(other)]
             if other_id != territory and _share_border(shapes[territory], shapes[other_id]):

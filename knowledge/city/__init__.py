@@ -9,24 +9,30 @@ their ``MESSAGES`` (translated at the edge).
 
 from knowledge.city.problems import MESSAGES, Problem, Problems
 from knowledge.city.store import (
+    CityCache,
     CityCounts,
     CityImport,
     city_document,
+    city_version,
     counts_of,
     import_city_file,
     learn_territories,
     load_city,
+    quartier_names,
 )
 
 __all__ = [
     "MESSAGES",
+    "CityCache",
     "CityCounts",
     "CityImport",
     "Problem",
     "Problems",
     "city_document",
+    "city_version",
     "counts_of",
     "import_city_file",
     "learn_territories",
     "load_city",
+    "quartier_names",
 ]

@@ -104,7 +104,7 @@ def _assign(
         if located[number] >= 0:
             votes[key][ids[int(located[number])]] += 1
         else:
-            votes[key]  # noqa: B018 - the street exists even when no address is inside a quartier
+            votes[key]
     out: list[tuple[str, str]] = []
     unplaced: Counter[str] = Counter()
     for (street, commune), counter in votes.items():

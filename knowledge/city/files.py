@@ -23,7 +23,13 @@ import yaml
 from knowledge.city.problems import Problems
 from knowledge.shapes import ShapeError, polygon_of
 
-FORMATS = {".yaml": "yaml", ".yml": "yaml", ".geojson": "geojson", ".json": "geojson", ".csv": "csv"}
+FORMATS = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".csv": "csv",
+}
 FIELDS = frozenset({"id", "name", "level", "parent", "aliases", "neighbours", "streets"})
 ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.")
 MAX_ID = 64
@@ -51,6 +57,7 @@ class CityFile:
     territories: list[TerritorySpec] = field(default_factory=list)
     shapes: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: Problems = field(default_factory=Problems)
+    text: str = ""  # the address file, read by knowledge.city.addresses
 
     @property
     def ok(self) -> bool:
@@ -65,14 +72,14 @@ def read_city_file(path: Path) -> CityFile:
     if not fmt:
         found.problems.error(source, "unknown_format")
         return found
-    if fmt == "csv":
-        return found
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         found.problems.error(source, "unreadable", detail=type(exc).__name__)
         return found
-    if fmt == "yaml":
+    if fmt == "csv":
+        found.text = text
+    elif fmt == "yaml":
         _read_yaml(text, found)
     else:
         _read_geojson(text, found)

@@ -39,7 +39,9 @@ MESSAGES: Mapping[str, str] = {
     "unknown_field": N_("champ « {field} » inconnu, ignoré"),
     "not_a_list_of_names": N_("« {field} » doit être une liste de noms"),
     "duplicate_id": N_("« {id} » est déjà décrit plus haut ({first})"),
-    "unknown_parent": N_("« {id} » : parent « {parent} » inconnu (ni dans ce fichier, ni déjà importé)"),
+    "unknown_parent": N_(
+        "« {id} » : parent « {parent} » inconnu (ni dans ce fichier, ni déjà importé)"
+    ),
     "unknown_territory": N_(
         "« {id} » inconnu : donnez-lui un nom et un niveau (name, level), "
         "ou importez d'abord le fichier YAML des territoires"
@@ -60,9 +62,6 @@ MESSAGES: Mapping[str, str] = {
         "ignorées"
     ),
     "more_errors": N_("… et {count} autres erreurs du même fichier"),
-    "unplaced_term": N_(
-        "territoire « {name} » de l'annuaire : impossible à placer (parent inconnu), gardé tel quel"
-    ),
 }
 
 

@@ -4,6 +4,7 @@ start into a ``Gazetteer``. Nothing here is personal data."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text
@@ -31,7 +32,9 @@ class StreetRow(Base):
     """A street, square or housing estate, in the territory residents mean when they name it."""
 
     __tablename__ = "territory_streets"
-    __table_args__ = (Index("ix_territory_streets_territory_key", "territory_id", "key", unique=True),)
+    __table_args__ = (
+        Index("ix_territory_streets_territory_key", "territory_id", "key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     territory_id: Mapped[str] = mapped_column(ForeignKey("territories.id", ondelete="CASCADE"))
@@ -48,3 +51,15 @@ class ShapeRow(Base):
         ForeignKey("territories.id", ondelete="CASCADE"), primary_key=True
     )
     geometry: Mapped[str] = mapped_column(Text)
+
+
+class CityImportRow(Base):
+    """One applied city file (or territories learned from a directory); the latest id is the
+    city's version, so long-running processes know when to read the city again."""
+
+    __tablename__ = "city_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(300))
+    format: Mapped[str] = mapped_column(String(8))
+    imported_at: Mapped[datetime]

@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from infra.uow import UnitOfWork
 from knowledge.city.addresses import read_addresses
 from knowledge.city.files import CityFile, TerritorySpec, read_city_file
 from knowledge.city.problems import Problems
-from knowledge.city.records import ShapeRow, StreetRow, TerritoryRow
+from knowledge.city.records import CityImportRow, ShapeRow, StreetRow, TerritoryRow
 from knowledge.streets import street_key
 from knowledge.territory import Gazetteer, Territory
 from knowledge.text import normalise
@@ -42,15 +43,54 @@ class CityImport:
         return not self.problems.errors
 
 
-async def import_city_file(uow: UnitOfWork, path: Path) -> CityImport:
+async def import_city_file(uow: UnitOfWork, path: Path, now: datetime) -> CityImport:
     """Read and apply one city file (the caller commits only when ``ok``)."""
     parsed = read_city_file(path)
     result = CityImport(parsed.source, parsed.format, parsed.problems)
     if not parsed.ok:
         return result
     if parsed.format == "csv":
-        return await _import_addresses(uow, path, result)
-    return await _apply(uow, parsed, result)
+        result = await _import_addresses(uow, parsed.text, result)
+    else:
+        result = await _apply(uow, parsed, result)
+    if result.ok:
+        uow.session.add(
+            CityImportRow(source=result.source[:300], format=result.format, imported_at=now)
+        )
+        await uow.session.flush()
+    return result
+
+
+async def city_version(uow: UnitOfWork) -> int:
+    """The latest import's id (0: no city yet)."""
+    return int((await uow.session.scalar(select(func.max(CityImportRow.id)))) or 0)
+
+
+async def quartier_names(uow: UnitOfWork) -> dict[str, str]:
+    """Quartier ids and names in the city's order: for words shown to people."""
+    rows = await uow.session.execute(
+        select(TerritoryRow.id, TerritoryRow.name)
+        .where(TerritoryRow.level == "quartier")
+        .order_by(TerritoryRow.position)
+    )
+    return {territory_id: name for territory_id, name in rows}
+
+
+class CityCache:
+    """The city read once per database and version: processes that run for days (the
+    console, the scheduler) see a new import at their next use, without a restart."""
+
+    def __init__(self) -> None:
+        self._cached: dict[str, tuple[int, Gazetteer]] = {}
+
+    async def get(self, uow: UnitOfWork) -> Gazetteer:
+        key = str(uow.session.get_bind().url)
+        version = await city_version(uow)
+        cached = self._cached.get(key)
+        if cached is None or cached[0] != version:
+            cached = (version, await load_city(uow))
+            self._cached[key] = cached
+        return cached[1]
 
 
 async def _apply(uow: UnitOfWork, parsed: CityFile, result: CityImport) -> CityImport:
@@ -74,7 +114,9 @@ async def _apply(uow: UnitOfWork, parsed: CityFile, result: CityImport) -> CityI
             result.problems.error(spec.place, "unknown_parent", id=spec.id, parent=parent)
         for neighbour in spec.neighbours or ():
             if neighbour not in merged:
-                result.problems.error(spec.place, "unknown_neighbour", id=spec.id, neighbour=neighbour)
+                result.problems.error(
+                    spec.place, "unknown_neighbour", id=spec.id, neighbour=neighbour
+                )
     _find_cycles(parsed.territories, merged, result.problems)
     if not result.ok:
         return result
@@ -158,12 +200,7 @@ def _key(name: str) -> str:
     return " ".join(street_key(name))[:200]
 
 
-async def _import_addresses(uow: UnitOfWork, path: Path, result: CityImport) -> CityImport:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        result.problems.error(result.source, "unreadable", detail=type(exc).__name__)
-        return result
+async def _import_addresses(uow: UnitOfWork, text: str, result: CityImport) -> CityImport:
     city = await load_city(uow)
     quartiers = {q.id: city.shapes[q.id] for q in city.quartiers if q.id in city.shapes}
     communes = {
@@ -185,7 +222,9 @@ async def _import_addresses(uow: UnitOfWork, path: Path, result: CityImport) -> 
         by_commune[city.commune_of(territory)][territory].add(name)
     session = uow.session
     for commune, streets in by_commune.items():
-        area = [t.id for t in city.territories if t.id == commune or city.commune_of(t.id) == commune]
+        area = [
+            t.id for t in city.territories if t.id == commune or city.commune_of(t.id) == commune
+        ]
         keys = {_key(n) for names in streets.values() for n in names}
         for chunk in _chunks(sorted(keys), 500):
             await session.execute(
@@ -194,7 +233,9 @@ async def _import_addresses(uow: UnitOfWork, path: Path, result: CityImport) -> 
         values = []
         for territory, names in streets.items():
             unique = {_key(n): n for n in names}
-            values += [{"territory_id": territory, "name": n[:200], "key": k} for k, n in unique.items()]
+            values += [
+                {"territory_id": territory, "name": n[:200], "key": k} for k, n in unique.items()
+            ]
         if values:
             await session.execute(insert(StreetRow), values)
         result.streets += len(values)
@@ -207,7 +248,9 @@ def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
         yield items[start : start + size]
 
 
-async def learn_territories(uow: UnitOfWork, territories: Sequence[Territory]) -> int:
+async def learn_territories(
+    uow: UnitOfWork, territories: Sequence[Territory], source: str, now: datetime
+) -> int:
     """Add territories an import found (HSDS directory) that the city does not know yet;
     their parents must be known or come earlier in the list."""
     known = set((await uow.session.scalars(select(TerritoryRow.id))).all())
@@ -231,6 +274,9 @@ async def learn_territories(uow: UnitOfWork, territories: Sequence[Territory]) -
         await uow.session.flush()
         known.add(territory.id)
         added += 1
+    if added:
+        uow.session.add(CityImportRow(source=source[:300], format="hsds", imported_at=now))
+        await uow.session.flush()
     return added
 
 
@@ -278,7 +324,9 @@ class CityCounts:
 
 
 def counts_of(city: Gazetteer) -> CityCounts:
-    return CityCounts(len(city.territories), len(city.quartiers), len(city.streets), len(city.shapes))
+    return CityCounts(
+        len(city.territories), len(city.quartiers), len(city.streets), len(city.shapes)
+    )
 
 
 def city_document(city: Gazetteer) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""territories, territory_streets, territory_shapes: the city's geography in the database
+"""territories, territory_streets, territory_shapes, city_imports: the city's geography in the database
 
 Until now the demo town's YAML file was read at every start, so every city got Rivebelle's
 quartiers. A city now imports its own (``declic city import``); ``declic demo`` imports the
@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
+
+import infra.orm
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -75,8 +77,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("territory_id", name=op.f("pk_territory_shapes")),
     )
 
+    op.create_table(
+        "city_imports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(length=300), nullable=False),
+        sa.Column("format", sa.String(length=8), nullable=False),
+        sa.Column("imported_at", infra.orm.UtcDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_city_imports")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("city_imports")
     op.drop_table("territory_shapes")
     op.drop_index("ix_territory_streets_territory_key", table_name="territory_streets")
     op.drop_table("territory_streets")

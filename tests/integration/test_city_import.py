@@ -48,7 +48,9 @@ def test_the_three_files_make_a_city_and_importing_again_changes_nothing(
     first = shown(migrated_url)
     by_id = {t["id"]: t for t in first["territories"]}
     assert first["counts"] == {"territories": 7, "quartiers": 4, "streets": 12, "shapes": 6}
-    assert by_id["lussac-les-pins"]["parent"] == "pays-de-brame" and by_id["lussac-les-pins"]["shape"]
+    assert (
+        by_id["lussac-les-pins"]["parent"] == "pays-de-brame" and by_id["lussac-les-pins"]["shape"]
+    )
     # Rue Jean Jaurès: two addresses in Vieille-Ville, one in La Garenne.
     assert by_id["vieille-ville"]["streets"] == 4 and by_id["pont-rouge"]["streets"] == 3
     assert by_id["lussac-les-pins"]["streets"] == 1, "a commune without quartiers keeps its streets"
@@ -86,31 +88,47 @@ BAD_FILES = {
                 "features": [
                     {
                         "type": "Feature",
-                        "properties": {"id": "bois-joli", "name": "Bois-Joli",
-                                       "level": "quartier", "parent": "atlantis"},
-                        "geometry": {"type": "Polygon", "coordinates": [
-                            [[1, 45], [1.1, 45], [1.1, 45.1], [1, 45.1], [1, 45]]]},
+                        "properties": {
+                            "id": "bois-joli",
+                            "name": "Bois-Joli",
+                            "level": "quartier",
+                            "parent": "atlantis",
+                        },
+                        "geometry": {
+                            "type": "Polygon",
+                            "coordinates": [[[1, 45], [1.1, 45], [1.1, 45.1], [1, 45.1], [1, 45]]],
+                        },
                     }
                 ],
             }
         ),
         "orphan.geojson#feature 1 : « bois-joli » : parent « atlantis » inconnu",
-    ),  # fmt: skip
+    ),
     "open.geojson": (
         json.dumps(
             {
                 "type": "FeatureCollection",
                 "features": [
-                    {"type": "Feature", "properties": {"id": "vieille-ville"},
-                     "geometry": {"type": "Polygon", "coordinates": []}},
-                    {"type": "Feature", "properties": {"id": "la-garenne"},
-                     "geometry": {"type": "Polygon", "coordinates": [
-                         [[1, 45], [1.1, 45], [1.1, 45.1], [1, 45.1], [1.05, 45.05]]]}},
+                    {
+                        "type": "Feature",
+                        "properties": {"id": "vieille-ville"},
+                        "geometry": {"type": "Polygon", "coordinates": []},
+                    },
+                    {
+                        "type": "Feature",
+                        "properties": {"id": "la-garenne"},
+                        "geometry": {
+                            "type": "Polygon",
+                            "coordinates": [
+                                [[1, 45], [1.1, 45], [1.1, 45.1], [1, 45.1], [1.05, 45.05]]
+                            ],
+                        },
+                    },
                 ],
             }
         ),
         "open.geojson#feature 2 : « la-garenne » : le polygone n'est pas fermé",
-    ),  # fmt: skip
+    ),
     "columns.csv": (
         "id;numero;nom_voie;code_postal;commune;x;y\n1;2;Rue de la Paix;99000;Bramepierre;1;2\n",
         "columns.csv:1 : colonnes manquantes : nom_commune, lon, lat",

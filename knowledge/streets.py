@@ -83,6 +83,8 @@ class StreetIndex:
                 continue
             self._owners[" ".join(words)].add(street.territory)
             bare = words[1:] if words[0] in TYPES.values() else words
+            while bare and bare[0] in JOINERS:  # « les Hirondelles » is said « aux Hirondelles »
+                bare = bare[1:]
             if words[0] in TYPES.values() and len(words) > 1:
                 self._typed[len(words)].append(" ".join(words))
             distinctive = [w for w in bare if w not in JOINERS]

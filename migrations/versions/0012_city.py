@@ -4,8 +4,8 @@ Until now the demo town's YAML file was read at every start, so every city got R
 quartiers. A city now imports its own (``declic city import``); ``declic demo`` imports the
 demo town's. Shapes are GeoJSON text (identical on both backends; shapely reads them).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03 14:20:00
 """
 
@@ -17,8 +17,8 @@ from sqlalchemy.dialects import postgresql
 
 import infra.orm
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -37,6 +37,7 @@ from routing.cases.group_posts import staff_group_of
 from routing.cases.staff_group import StaffGroupService
 from routing.conversation.service import ConversationService
 from routing.followups import service as followups
+from routing.followups.service import resident_blocked
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor
 from routing.outbox.sender import OutboxSender
@@ -130,6 +131,7 @@ def _bot_parts(core: Core, settings: Settings) -> BotParts:
         after_run=lambda _report: outbox.wake(),
         followup_render=core.service.renderer,
         after_followups=lambda _ids: outbox.wake(),
+        forget_chat=outbox.limits.forget_chat,
     )
     return BotParts(bot, outbox, staff_group, scheduler)
 
@@ -248,7 +250,9 @@ async def run_chat(
             await before(core)
 
         def make_sender(screen: TerminalScreen) -> OutboxSender:
-            return OutboxSender(core.uow_factory, core.clock, screen, TERMINAL)
+            return OutboxSender(
+                core.uow_factory, core.clock, screen, TERMINAL, on_unreachable=resident_blocked
+            )
 
         await run_terminal(core.service, make_sender, resident=resident)
     finally:

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import and_, bindparam, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
@@ -75,11 +75,13 @@ from routing.journey.records import (
     Idea,
     InboundUpdate,
     Message,
-    OutgoingMessage,
     Resident,
 )
 from routing.matching import suggestions
 from routing.matching.records import Suggestion as SuggestionRow
+from routing.outbox.drafts import RenderContext
+from routing.outbox.drafts import Renderer as OutboxRenderer
+from routing.outbox.messages import Recipient, enqueue
 from routing.privacy import service as privacy
 from routing.reasons import Reason
 
@@ -110,9 +112,6 @@ _LOAD_TURN = (
 _CLAIM_UPDATE = insert(InboundUpdate.__table__)
 _KEEP_MESSAGE = insert(Message.__table__)
 _KEEP_MESSAGE_ID = insert(Message.__table__).returning(Message.__table__.c.id)
-_ENQUEUE = insert(OutgoingMessage.__table__).returning(
-    OutgoingMessage.__table__.c.id, sort_by_parameter_order=True
-)
 _IDEA_EFFECTS = (CancelDraft, DiscardDraft, RequestHuman)  # the effects that read the idea row
 _MIRROR_DRAFT = update(Idea.__table__).where(Idea.__table__.c.id == bindparam("idea_id"))
 _SAVE_CONVERSATION = update(Conversation.__table__).where(
@@ -242,25 +241,7 @@ ServiceReply = (
 )
 
 
-@dataclass(frozen=True)
-class OutgoingDraft:
-    """One Bot API call to make: ``sendMessage``, ``editMessageText`` or ``sendDocument``."""
-
-    method: str
-    payload: dict[str, Any]
-    erase_after_send: bool = False
-
-
-@dataclass(frozen=True)
-class RenderContext:
-    locale: str
-    edit_target: int | None = None
-
-
-class Renderer(Protocol):
-    def __call__(
-        self, replies: Sequence[ServiceReply], context: RenderContext
-    ) -> list[OutgoingDraft]: ...
+Renderer = OutboxRenderer[ServiceReply]  # the transport's renderer, injected
 
 
 @dataclass(frozen=True)
@@ -283,6 +264,7 @@ class ConversationService:
         default_locale: str = "fr",
         catalogues: CatalogueCache | None = None,
         staff_group: StaffGroup | None = None,
+        followup_planner: followups.Planner | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
@@ -291,6 +273,7 @@ class ConversationService:
         self.default_locale = default_locale
         self.catalogues = catalogues  # None: no directory, so no suggestions
         self.staff_group = staff_group  # None: no Telegram staff group to post new cases to
+        self.followups = followup_planner or followups.Planner()
 
     async def handle(self, inbound: Inbound) -> Outcome:
         """Handle one event; if that fails, keep the message and apologise instead.
@@ -355,6 +338,8 @@ class ConversationService:
                 return Outcome(handled=False)
             resident, conversation, held = await self._load(uow, inbound, now)
             state = state_from_json(conversation.state, conversation.version)
+            if resident.consent_at is not None:
+                state = replace(state, consented=True)
             message_id = await _keep_message(
                 session, resident, conversation, inbound, now, want_id=held is not None
             )
@@ -543,7 +528,7 @@ class ConversationService:
         elif isinstance(effect, SetLocale):
             resident.locale = effect.locale
         elif isinstance(effect, EraseResident):
-            await privacy.erase_resident(session, resident, now)
+            await privacy.erase_resident(uow, resident, now)
             return True
         elif isinstance(effect, AppendNote):
             pass  # the words are already in the transcript, linked to the current idea
@@ -659,6 +644,7 @@ class ConversationService:
                         self.clock.now(),
                         self.dialogue.extractor.gazetteer,
                         group=self.staff_group,
+                        followups=self.followups,
                     )
                 )
             elif isinstance(reply, FollowUpFeedback):
@@ -692,24 +678,8 @@ class ConversationService:
             if inbound.update_id is not None
             else f"{inbound.channel}:r{secrets.token_hex(8)}"
         )
-        rows = [
-            {
-                "resident_id": None if erased else resident.id,
-                "channel": inbound.channel,
-                "chat_id": inbound.chat_id,
-                "method": draft.method,
-                "payload": draft.payload,
-                "idempotency_key": f"{key}:{index}",
-                "status": "pending",
-                "attempts": 0,
-                "not_before": now,
-                "erase_after_send": draft.erase_after_send or erased,
-                "created_at": now,
-            }
-            for index, draft in enumerate(drafts)
-        ]
-        result = await session.execute(_ENQUEUE, rows if len(rows) > 1 else rows[0])
-        return tuple(result.scalars().all())
+        to = Recipient(inbound.channel, inbound.chat_id, None if erased else resident.id)
+        return await enqueue(session, to, drafts, key, now, erase_after_send=erased)
 
 
 def _mirrored(draft: Draft) -> dict[str, Any]:

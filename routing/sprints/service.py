@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
@@ -27,9 +27,9 @@ from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
 from knowledge.store import resource_of
 from knowledge.territory import Gazetteer
-from routing.followups import service as followups
 from routing.journey.events import journey_event
-from routing.journey.records import Idea, OutgoingMessage
+from routing.journey.records import Idea
+from routing.outbox.messages import Attachment, Recipient, Text, enqueue
 from routing.sprints.ics import IcsSprint, sprint_ics
 from routing.sprints.planner import (
     Option,
@@ -57,6 +57,7 @@ from routing.staff.accounts import StaffMember
 
 PARIS = ZoneInfo("Europe/Paris")
 ACTIVE = ("confirmed",)
+PANEL_CHANNEL = "telegram"  # panel members are told in their own Telegram chat
 COUNTED = ("confirmed", "held", "not_held")  # sprints that count against a monthly cap
 STEP_FREE_WORDS = re.compile(
     r"fauteuil|\bpmr\b|mobilit[ée] r[ée]duite|wheelchair|handicap|sans marche|step.free",
@@ -77,6 +78,15 @@ STAFF_WORDS = {
     "no_place": N_("salle à confirmer"),
     "untitled": N_("une idée d'habitant"),
 }
+
+
+class FollowUpPlanner(Protocol):
+    """Replans an idea's follow-ups when its sprint changes (``routing.followups.Planner``).
+
+    Passed in, not imported: follow-ups build on sprints (their reminders name its days and
+    room), so a sprint only asks them to catch up, in the same unit of work."""
+
+    async def plan(self, uow: UnitOfWork, idea_id: int, now: datetime) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -356,13 +366,16 @@ async def confirm(
     option: Option,
     now: datetime,
     *,
+    followups: FollowUpPlanner,
     gazetteer: Gazetteer | None = None,
     rules: Rules | None = None,
 ) -> Booked | Lost:
     """Book the option for the idea (or move the idea's confirmed sprint to it)."""
     current = await active_sprint(uow, idea_id)
     if current is not None:
-        return await reschedule(uow, current.id, option, now, gazetteer=gazetteer, rules=rules)
+        return await reschedule(
+            uow, current.id, option, now, followups=followups, gazetteer=gazetteer, rules=rules
+        )
     session = uow.session
     idea = await session.get(Idea, idea_id)
     if idea is None:
@@ -415,6 +428,7 @@ async def reschedule(
     option: Option,
     now: datetime,
     *,
+    followups: FollowUpPlanner,
     gazetteer: Gazetteer | None = None,
     rules: Rules | None = None,
 ) -> Booked | Lost:
@@ -454,7 +468,9 @@ async def reschedule(
     return booked
 
 
-async def cancel(uow: UnitOfWork, sprint_id: int, now: datetime) -> Cancelled:
+async def cancel(
+    uow: UnitOfWork, sprint_id: int, now: datetime, *, followups: FollowUpPlanner
+) -> Cancelled:
     """Cancel a sprint and release its people and room."""
     session = uow.session
     sprint = await session.get(Sprint, sprint_id)
@@ -478,6 +494,22 @@ async def cancel(uow: UnitOfWork, sprint_id: int, now: datetime) -> Cancelled:
     return Cancelled(sprint.id, sprint.day1, sprint.day2, ics)
 
 
+async def cancel_for_erasure(uow: UnitOfWork, idea_ids: Sequence[int], now: datetime) -> int:
+    """The ideas' resident was erased: their booked sprints are cancelled, people and room
+    released, and the panel told (without the idea's words, already gone). The resident is
+    told nothing. Returns how many were cancelled."""
+    if not idea_ids:
+        return 0
+    sprint_ids = (
+        await uow.session.scalars(
+            select(Sprint.id).where(Sprint.idea_id.in_(idea_ids), Sprint.status.in_(ACTIVE))
+        )
+    ).all()
+    for sprint_id in sprint_ids:
+        await cancel(uow, sprint_id, now)
+    return len(sprint_ids)
+
+
 async def mark_held(
     uow: UnitOfWork, sprint_id: int, held: bool, note: str | None, now: datetime
 ) -> Sprint:
@@ -498,7 +530,7 @@ async def mark_held(
 # ---- the file and the people told --------------------------------------------------------------
 
 
-async def _room_info(uow: UnitOfWork, room_id: int | None) -> RoomInfo | None:
+async def room_info(uow: UnitOfWork, room_id: int | None) -> RoomInfo | None:
     if room_id is None:
         return None
     row = await uow.session.execute(
@@ -539,7 +571,7 @@ async def _ics(
     cancelled: bool = False,
     locale: str | None = None,
 ) -> bytes:
-    room = await _room_info(uow, sprint.room_id)
+    room = await room_info(uow, sprint.room_id)
     size = await uow.session.scalar(
         select(func.count()).select_from(SprintSeat).where(SprintSeat.sprint_id == sprint.id)
     )
@@ -568,7 +600,7 @@ async def _booked(
         idea_id=sprint.idea_id,
         day1=sprint.day1,
         day2=sprint.day2,
-        room=await _room_info(uow, sprint.room_id),
+        room=await room_info(uow, sprint.room_id),
         panel=tuple(await _panel_names(uow, sprint.id)),
         ics=await _ics(uow, sprint, idea, now),
         sequence=sprint.sequence,
@@ -589,8 +621,6 @@ async def _tell_panel(
 ) -> int:
     """An outbox message, with the .ics, to each panel member linked to a staff account with a
     Telegram account. Panel members without one are told in the console (the sprint page)."""
-    import base64
-
     rows = await uow.session.execute(
         select(SprintSeat.role, StaffMember)
         .join(PanelMember, PanelMember.id == SprintSeat.member_id)
@@ -601,7 +631,7 @@ async def _tell_panel(
             StaffMember.telegram_user_id.is_not(None),
         )
     )
-    room = await _room_info(uow, sprint.room_id)
+    room = await room_info(uow, sprint.room_id)
     told = 0
     seen: set[int] = set()
     for role, staff in rows.all():
@@ -622,32 +652,7 @@ async def _tell_panel(
             role=t.gettext(STAFF_WORDS[role]),
         )
         key = f"sprint:{sprint.id}:{what}:{sprint.sequence}:{staff.id}"
-        for index, (method, payload) in enumerate(
-            (
-                ("sendMessage", {"text": text}),
-                (
-                    "sendDocument",
-                    {
-                        "filename": "sprint.ics",
-                        "content_b64": base64.b64encode(ics).decode("ascii"),
-                    },
-                ),
-            )
-        ):
-            uow.session.add(
-                OutgoingMessage(
-                    resident_id=None,
-                    channel="telegram",
-                    chat_id=str(staff.telegram_user_id),
-                    method=method,
-                    payload=payload,
-                    idempotency_key=f"{key}:{index}"[:96],
-                    status="pending",
-                    attempts=0,
-                    not_before=now,
-                    erase_after_send=False,
-                    created_at=now,
-                )
-            )
+        to = Recipient(PANEL_CHANNEL, str(staff.telegram_user_id))  # a staff member's own chat
+        await enqueue(uow.session, to, (Text(text), Attachment("sprint.ics", ics)), key, now)
         told += 1
     return told

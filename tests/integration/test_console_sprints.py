@@ -13,11 +13,13 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from bot.wire import telegram_call
 from declic.demo import load_demo_sprints
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
 from knowledge.demo import load_demo_directory
 from routing.cases.records import CaseEvent
+from routing.followups.service import Planner
 from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
 from routing.matching.records import Suggestion
 from routing.sprints import desk as sprint_desk
@@ -149,10 +151,12 @@ async def test_agent_books_for_the_resident_then_cancels(
     assert calendar["METHOD"] == "REQUEST"
     # the staff group: the dates and the .ics, never the resident's name or words
     group = await _outbox(uow_factory, str(GROUP))
-    assert [r.method for r in group] == ["sendMessage", "sendDocument"]
-    assert ref in group[0].payload["text"]
-    assert "Zélie" not in group[0].payload["text"] and "jardin" not in group[0].payload["text"]
-    group_ics = base64.b64decode(group[1].payload["content_b64"]).decode()
+    calls = [telegram_call(r.method, r.payload) for r in group]  # what Telegram will be asked
+    assert [method for method, _ in calls] == ["sendMessage", "sendDocument"]
+    post = calls[0][1]["text"]
+    assert ref in post
+    assert "Zélie" not in post and "jardin" not in post
+    group_ics = base64.b64decode(calls[1][1]["content_b64"]).decode()
     assert "Zélie" not in group_ics and "grainoth" not in group_ics.lower()
 
     async with browser(app) as client:
@@ -207,7 +211,9 @@ async def test_mark_held_records_the_journey(
         offer = await sprints.sprint_options(
             uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow)
         )
-        booked = await sprints.confirm(uow, desk.opened.idea_id, offer.plan.options[0], now)
+        booked = await sprints.confirm(
+            uow, desk.opened.idea_id, offer.plan.options[0], now, followups=Planner()
+        )
         await uow.commit()
     assert isinstance(booked, sprints.Booked)
     async with browser(app) as client:
@@ -481,7 +487,7 @@ async def test_my_sprints_lists_the_panel_members_sprints(
         assert member is not None
         member.staff_id = desk.cy  # Cy sits on panels, though not in the case's team
         await uow.commit()
-        booked = await sprints.confirm(uow, desk.opened.idea_id, option, now)
+        booked = await sprints.confirm(uow, desk.opened.idea_id, option, now, followups=Planner())
         await uow.commit()
     assert isinstance(booked, sprints.Booked)
     async with browser(app) as client:

@@ -57,8 +57,6 @@ def staff_group_of(settings: Settings) -> StaffGroup | None:
     return StaffGroup(settings.staff_group_id, settings.locale, settings.tz)
 
 
-
-
 async def announce(
     uow: UnitOfWork,
     case: Case,

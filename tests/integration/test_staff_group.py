@@ -15,8 +15,8 @@ from bot.wire import telegram_call
 from infra.clock import FrozenClock
 from infra.settings import Settings
 from infra.uow import UnitOfWork
-from knowledge.lexicon import default_lexicon
 from knowledge.demo import load_demo_city
+from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
 from routing.cases import service as cases
 from routing.cases import staff_group

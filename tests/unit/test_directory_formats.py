@@ -240,7 +240,8 @@ def _publisher_service(service_id: str, attributes: list[tuple[str, dict, str | 
 def test_a_publishers_terms_are_read_from_code_then_from_their_label(tmp_path: Path) -> None:
     """The value is the code (with a human label in ``name``); an unknown code falls back to the
     label, in French or English, whatever its case and accents; what neither explains is
-    reported once per value with its count; territories climb ``parent_id`` to a known area."""
+    reported once per value with its count; territories climb ``parent_id`` to a known area,
+    and a territory unknown to the city is learned under it."""
     agglo = _term("a0", "agglo-x", "Agglomération X")
     town = _term("t0", "somewhere-new", "Somewhere New", parent="a0")
     services = [
@@ -283,7 +284,11 @@ def test_a_publishers_terms_are_read_from_code_then_from_their_label(tmp_path: P
     batch = read_directory(path, gazetteer)
     first, second, third = batch.resources
     assert (first.kind, first.eligibility, first.capacity) == ("initiative", ("informal",), 80)
-    assert first.territories == ("agglo-x",)
+    # Issue 13: a territory the city does not know is learned under its known parent.
+    assert first.territories == ("somewhere-new",)
+    assert [(t.id, t.level, t.parent) for t in batch.territories] == [
+        ("somewhere-new", "commune", "agglo-x")
+    ]
     assert (second.kind, second.eligibility, second.support) == (
         "grant",
         ("informal",),

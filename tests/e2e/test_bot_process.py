@@ -157,7 +157,9 @@ async def test_intake_survives_kill_9_then_export_and_forget(
         assert awa.asks("n", "new"), "submitted: what next?"
 
         # -- /mesdonnees: a JSON document with the idea -------------------------------------
-        await awa.does(user.send_command("/mesdonnees"), ["sendDocument", "sendMessage"])
+        await awa.does(
+            user.send_command("/mesdonnees"), ["sendMessage", "sendDocument", "sendMessage"]
+        )
         export = next(m for m in reversed(user.messages) if m.document is not None)
         assert export.document is not None and export.document.filename.endswith(".json")
         document = json.loads(export.document.content.decode("utf-8"))

@@ -30,8 +30,8 @@ test: install
 	$(PYTEST)
 
 # One layer at a time, for daily work.
-test-unit: install
-	$(PYTEST) tests/unit
+test-unit: install  # pure computation: one worker per CPU
+	.venv/bin/pytest -n auto tests/unit
 
 test-integration: install
 	$(PYTEST) tests/integration

@@ -2,8 +2,9 @@
 
 Run: ``.venv/bin/python -m bench.matching [--queries N] [--territories FILE]``. Resources are
 variations of the demo directory (a random quartier or commune of the territories file, random
-status, facts and extra words); queries are the labelled resident messages. The baseline is ``rapidfuzz.process.extract`` (WRatio, limit 5) over the same texts,
-measured in the same run. Target: p95 < 10 ms at 10k.
+status, facts and extra words); queries are the labelled resident messages. The baseline is
+``rapidfuzz.process.extract`` (WRatio, limit 5) over the same texts, measured in the same run.
+Target: p95 < 10 ms at 10k.
 """
 
 from __future__ import annotations

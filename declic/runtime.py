@@ -33,8 +33,9 @@ from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
 from knowledge.territory import Gazetteer, load_gazetteer
 from routing.cases.group_posts import staff_group_of
+from routing.cases.service import working_hours
 from routing.cases.staff_group import StaffGroupService
-from routing.conversation.service import ConversationService
+from routing.conversation.service import ConversationService, Listening, Reader
 from routing.followups import service as followups
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor
@@ -69,6 +70,7 @@ async def build_core(
     *,
     clock: Clock | None = None,
     gazetteer: Gazetteer | None = None,
+    reader: Reader | None = None,
 ) -> Core:
     """Open the database (creating and migrating the embedded SQLite default) and the service."""
     engine = make_engine(settings.database_url)
@@ -77,7 +79,18 @@ async def build_core(
     clock = clock or SystemClock(settings.tz)
     _load_holiday_calendars(clock.now().year)
     gazetteer = gazetteer or load_gazetteer()
-    dialogue = Dialogue(Extractor(gazetteer, default_lexicon()))
+    if reader is None:
+        reader = understander_for(gazetteer)
+    dialogue = Dialogue(
+        Extractor(gazetteer, default_lexicon()),
+        threshold=reader.threshold if reader is not None else 0.5,
+    )
+    listening = Listening(
+        reader,
+        working_hours(settings),
+        settings.case_escalate_after_working_minutes,
+        settings.default_register,
+    )
     renderer = Renderer({q.id: q.name for q in gazetteer.quartiers}, OfficeWords.of(settings))
     service = ConversationService(
         uow_factory,
@@ -87,9 +100,19 @@ async def build_core(
         settings.locale,
         catalogues=CatalogueCache(gazetteer),
         staff_group=staff_group_of(settings),
+        listening=listening,
     )
     followups.configure(followups.policy_of(settings))
     return Core(settings, engine, uow_factory, clock, gazetteer, service)
+
+
+def understander_for(gazetteer: Gazetteer) -> Reader | None:
+    """The understanding layer for this city, built once per process (None until it exists)."""
+    try:
+        from routing.understanding import Understander  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return Understander(gazetteer)  # type: ignore[no-any-return]
 
 
 async def run_bot(settings: Settings) -> None:

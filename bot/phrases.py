@@ -112,6 +112,7 @@ SAY: dict[str, str] = {
         "Désolé, j'ai eu un souci de mon côté. J'ai bien gardé ton message : "
         "l'équipe le lira. Tu peux continuer, ou taper /humain pour parler à une personne."
     ),
+    "retention_kept": N_("Merci, c'est noté : je garde tout. Je reste là si tu as besoin de moi."),
     "slow_down": N_("Je lis tout, promis ! Laisse-moi un petit instant pour te répondre."),
     # Listening at every step (issue 14): what the bot says when it understood an intent.
     "already_there": N_("Ça, ton idée le dit déjà : je n'ajoute rien."),

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot import followup_render, listening_render, phrases, sprint_render
+from bot import followup_render, listening_render, phrases, privacy_render, sprint_render
 from bot.callbacks import DialogueCb
 from infra.i18n import Translator
 from infra.settings import Settings
@@ -22,8 +22,6 @@ from routing.conversation.service import (
     ExportDocument,
     FollowUpAck,
     HeldBy,
-    OutgoingDraft,
-    RenderContext,
     ServiceReply,
     StatusReport,
     SuggestionAnswered,
@@ -50,6 +48,8 @@ from routing.intake.dialogue import (
     Verdict,
 )
 from routing.intake.draft import Draft, Slot
+from routing.outbox.drafts import OutgoingDraft, RenderContext
+from routing.privacy.retention import RetentionNotice
 from routing.reasons import LABELS, render_reason
 
 log = logging.getLogger(__name__)
@@ -141,6 +141,10 @@ class Renderer:
                 out.extend(_messages(lead, None))
                 lead = []
                 out.append(_document(t, reply))
+            elif isinstance(reply, RetentionNotice):
+                parts, keyboard = privacy_render.notice(t, reply)
+                out.extend(_messages([*lead, *parts], keyboard))
+                lead = []
             elif isinstance(reply, FollowUpPrompt | FollowUpAck):
                 parts, keyboard = (
                     followup_render.prompt(t, reply)

@@ -13,15 +13,15 @@ import asyncio
 import json
 import os
 from collections.abc import Coroutine
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import asdict
+from typing import Any
 
 import typer
 
+from declic.checkup import Check, Checkup
 from infra.i18n import N_, Translator
 from infra.settings import Settings, SettingsError, load_settings
 
-Status = Literal["ok", "warn", "fail", "skip"]
 MARKS: dict[str, str] = {"ok": "✓", "warn": "!", "fail": "✗", "skip": "–"}
 TITLES = {
     "configuration": N_("Configuration"),
@@ -33,15 +33,6 @@ TITLES = {
     "webhook": N_("Webhook"),
     "redis": N_("Redis"),
 }
-
-
-@dataclass
-class Check:
-    name: str
-    status: Status
-    message: str
-    fix: str | None = None
-    details: dict[str, Any] = field(default_factory=dict)
 
 
 def register(app: typer.Typer) -> None:
@@ -81,34 +72,11 @@ def doctor_command(
     raise typer.Exit(0 if healthy else 1)
 
 
-class Doctor:
-    def __init__(self, t: Translator, settings: Settings | None = None) -> None:
-        self.t = t
-        self.settings = settings
-
-    def say(self, msgid: str, **params: Any) -> str:
-        return self.t.gettext(msgid).format(**params)
-
-    def check(
-        self,
-        name: str,
-        status: Status,
-        message: str,
-        fix: str | None = None,
-        details: dict[str, Any] | None = None,
-        **params: Any,
-    ) -> Check:
-        """A check whose message and fix (msgids) are translated and filled with ``params``."""
-        return Check(
-            name,
-            status,
-            self.say(message, **params),
-            self.say(fix, **params) if fix else None,
-            details or {},
-        )
+class Doctor(Checkup):
+    """The checks in order, each bounded, none ever a traceback."""
 
     async def run(self) -> list[Check]:
-        from declic import doctor_checks as checks
+        from declic import doctor_checks as checks  # aiohttp and the database: only when run
 
         s = self.settings
         assert s is not None

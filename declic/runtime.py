@@ -24,6 +24,7 @@ from bot.terminal import TerminalScreen, run_terminal
 from bot.webhook import WEBHOOK_PATH, WebhookConfig, serve_webhook
 from declic.metrics_server import metrics_server
 from declic.scheduling import make_outbox, make_scheduler, stop_scheduler
+from declic.understand_cli import CACHE_DIR as UNDERSTANDING_CACHE
 from infra.clock import Clock, SystemClock
 from infra.db import make_engine
 from infra.migrate import ensure_schema
@@ -37,9 +38,11 @@ from routing.cases.service import working_hours
 from routing.cases.staff_group import StaffGroupService
 from routing.conversation.service import ConversationService, Listening, Reader
 from routing.followups import service as followups
+from routing.followups.service import resident_blocked
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor
 from routing.outbox.sender import OutboxSender
+from routing.understanding import GazetteerPlaces, Understander
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +84,7 @@ async def build_core(
     gazetteer = gazetteer or load_gazetteer()
     if reader is None:
         reader = understander_for(gazetteer)
-    dialogue = Dialogue(
-        Extractor(gazetteer, default_lexicon()),
-        threshold=reader.threshold if reader is not None else 0.5,
-    )
+    dialogue = Dialogue(Extractor(gazetteer, default_lexicon()), threshold=reader.threshold)
     listening = Listening(
         reader,
         working_hours(settings),
@@ -106,13 +106,9 @@ async def build_core(
     return Core(settings, engine, uow_factory, clock, gazetteer, service)
 
 
-def understander_for(gazetteer: Gazetteer) -> Reader | None:
-    """The understanding layer for this city, built once per process (None until it exists)."""
-    try:
-        from routing.understanding import Understander  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return Understander(gazetteer)  # type: ignore[no-any-return]
+def understander_for(gazetteer: Gazetteer) -> Reader:
+    """The understanding layer for this city, built once per process and shared."""
+    return Understander(GazetteerPlaces(gazetteer), cache_dir=UNDERSTANDING_CACHE)
 
 
 async def run_bot(settings: Settings) -> None:
@@ -150,6 +146,7 @@ def _bot_parts(core: Core, settings: Settings) -> BotParts:
         after_run=lambda _report: outbox.wake(),
         followup_render=core.service.renderer,
         after_followups=lambda _ids: outbox.wake(),
+        forget_chat=outbox.limits.forget_chat,
     )
     return BotParts(bot, outbox, staff_group, scheduler)
 
@@ -268,7 +265,9 @@ async def run_chat(
             await before(core)
 
         def make_sender(screen: TerminalScreen) -> OutboxSender:
-            return OutboxSender(core.uow_factory, core.clock, screen, TERMINAL)
+            return OutboxSender(
+                core.uow_factory, core.clock, screen, TERMINAL, on_unreachable=resident_blocked
+            )
 
         await run_terminal(core.service, make_sender, resident=resident)
     finally:

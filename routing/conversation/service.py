@@ -88,6 +88,8 @@ from routing.journey.records import (
 )
 from routing.matching import suggestions
 from routing.matching.records import Suggestion as SuggestionRow
+from routing.outbox.drafts import RenderContext
+from routing.outbox.drafts import Renderer as OutboxRenderer
 from routing.privacy import service as privacy
 from routing.reasons import Reason
 from routing.sprints import service as sprint_service
@@ -257,22 +259,6 @@ ServiceReply = (
 )
 
 
-@dataclass(frozen=True)
-class OutgoingDraft:
-    """One Bot API call to make: ``sendMessage``, ``editMessageText`` or ``sendDocument``."""
-
-    method: str
-    payload: dict[str, Any]
-    erase_after_send: bool = False
-
-
-@dataclass(frozen=True)
-class RenderContext:
-    locale: str
-    edit_target: int | None = None
-    register: str = "tu"  # « tu » or « vous » (French only)
-
-
 class Reader(Protocol):
     """The understanding layer as the service uses it (``routing.understanding``)."""
 
@@ -294,10 +280,7 @@ class Listening:
     default_register: str = "tu"
 
 
-class Renderer(Protocol):
-    def __call__(
-        self, replies: Sequence[ServiceReply], context: RenderContext
-    ) -> list[OutgoingDraft]: ...
+Renderer = OutboxRenderer[ServiceReply]  # the transport's renderer, injected
 
 
 @dataclass(frozen=True)
@@ -320,6 +303,7 @@ class ConversationService:
         default_locale: str = "fr",
         catalogues: CatalogueCache | None = None,
         staff_group: StaffGroup | None = None,
+        followup_planner: followups.Planner | None = None,
         listening: Listening | None = None,
     ) -> None:
         self.listening = listening or Listening()
@@ -330,6 +314,7 @@ class ConversationService:
         self.default_locale = default_locale
         self.catalogues = catalogues  # None: no directory, so no suggestions
         self.staff_group = staff_group  # None: no Telegram staff group to post new cases to
+        self.followups = followup_planner or followups.Planner()
 
     async def handle(self, inbound: Inbound) -> Outcome:
         """Handle one event; if that fails, keep the message and apologise instead.
@@ -622,7 +607,7 @@ class ConversationService:
         elif isinstance(effect, SetLocale):
             resident.locale = effect.locale
         elif isinstance(effect, EraseResident):
-            await privacy.erase_resident(session, resident, now)
+            await privacy.erase_resident(uow, resident, now)
             return True
         elif isinstance(effect, AppendNote):
             pass  # the words are already in the transcript, linked to the current idea
@@ -750,6 +735,7 @@ class ConversationService:
                         self.clock.now(),
                         self.dialogue.extractor.gazetteer,
                         group=self.staff_group,
+                        followups=self.followups,
                     )
                 )
             elif isinstance(reply, FollowUpFeedback):

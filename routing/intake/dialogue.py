@@ -141,6 +141,7 @@ class Action(StrEnum):
     SPRINT = "p"  # value "b.<idea>.<yyyymmdd>.<room>", "r.<idea>" or "c.<idea>"; never stale
     FOLLOWUP = "u"  # value "<follow-up id>.<code>" (FOLLOWUP_CODES); never stale
     HELP = "h"  # the bot's own offers: a person, a clarifying choice, kinds of ideas
+    STILL_HERE = "k"  # « Je suis toujours là » under the retention notice; never stale
 
 
 class Verdict(StrEnum):
@@ -1041,6 +1042,10 @@ class Dialogue:
             return self._suggestion_button(state, event.value)
         if event.action == Action.SPRINT:
             return self._sprint_button(state, event.value)
+        if event.action == Action.STILL_HERE:
+            # Pressing it is the message that keeps everything (the service moves
+            # ``last_seen_at``); the conversation stays where it was.
+            return Turn(state, (Say("retention_kept"),))
         if event.version != state.version:
             return self._reask(state, (Say("stale_button"),))
         action = event.action

@@ -1,6 +1,4 @@
-"""The understanding layer's vocabulary: steps, intents, slots, and what one message means.
-
-Pure data.
+"""The understanding layer's vocabulary: steps, intents, slots, what one message means. Pure data.
 
 This is the contract shared with the dialogue (see ``Understander``): a closed set of intents,
 one per message, with a confidence the dialogue compares to ``Understander.threshold``.

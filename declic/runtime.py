@@ -8,9 +8,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -24,7 +26,6 @@ from bot.terminal import TerminalScreen, run_terminal
 from bot.webhook import WEBHOOK_PATH, WebhookConfig, serve_webhook
 from declic.metrics_server import metrics_server
 from declic.scheduling import make_outbox, make_scheduler, stop_scheduler
-from declic.understand_cli import CACHE_DIR as UNDERSTANDING_CACHE
 from infra.clock import Clock, SystemClock
 from infra.db import make_engine
 from infra.migrate import ensure_schema
@@ -106,9 +107,17 @@ async def build_core(
     return Core(settings, engine, uow_factory, clock, gazetteer, service)
 
 
+def understanding_cache() -> Path:
+    """Where trained intent weights are kept between starts: the user's cache folder (files
+    named by the hash of the repository's training data, never residents' words), so that only
+    the first start after a change of the data trains (seconds), whatever the working folder."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "declic" / "understanding"
+
+
 def understander_for(gazetteer: Gazetteer) -> Reader:
     """The understanding layer for this city, built once per process and shared."""
-    return Understander(GazetteerPlaces(gazetteer), cache_dir=UNDERSTANDING_CACHE)
+    return Understander(GazetteerPlaces(gazetteer), cache_dir=understanding_cache())
 
 
 async def run_bot(settings: Settings) -> None:

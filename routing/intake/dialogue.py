@@ -605,14 +605,17 @@ class Dialogue:
         menu = Menu(key, action, tuple(Option(v) for v in values), new.version)
         return Turn(new, (*lead, menu))
 
-    def _after_submit_menu(self, state: DialogueState, lead: tuple[Reply, ...]) -> Turn:
+    def _after_submit_menu(self, state: DialogueState, lead: tuple[Reply, ...] = ()) -> Turn:
         new = replace(state, version=state.version + 1, sprint_menu=False)
         return Turn(new, (*lead, _after_submit(new.version, _sprintable(new))))
 
     def _reask(
         self, state: DialogueState, lead: tuple[Reply, ...] = (), effects: tuple[Effect, ...] = ()
     ) -> Turn:
-        """Say ``lead``, then put the current question again so the conversation goes on."""
+        """Say ``lead``, then put the current question again so the conversation goes on
+        (not while a person is awaited: then the intake questions wait too)."""
+        if state.waiting and state.step not in (Step.CONFIRM_FORGET, Step.CHOOSING_LANGUAGE):
+            return Turn(state, lead or (Waiting(),), effects)
         if state.step is Step.ASKING and state.pending in (Slot.IDEA, Slot.TITLE):
             new = replace(state, version=state.version + 1)
             prompt = Say("edit_title_prompt" if state.pending is Slot.TITLE else "edit_idea_prompt")
@@ -897,11 +900,10 @@ class Dialogue:
         if intent is Intent.CORRECTION:
             corrected = _corrected(state.draft, heard)
             if corrected is not None:
-                new = replace(state, draft=corrected)
-                return Turn(
-                    *self._after_submit_menu(new, (Say("idea_corrected"),))[:2],
-                    (UpdateIdea(corrected),),
+                turn = self._after_submit_menu(
+                    replace(state, draft=corrected), (Say("idea_corrected"),)
                 )
+                return Turn(turn.state, turn.replies, (UpdateIdea(corrected),))
         if intent in (Intent.IDEA, Intent.CORRECTION) and sure:
             return self._add_to_idea(state, text)
         if intent in (Intent.YES, Intent.NO):

@@ -10,6 +10,7 @@ and words, facts are read only where the text states them plainly (a location's 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -51,6 +52,7 @@ FAMILIES = {
     "equipment": "equipment",
     "fact": "fact",
 }
+DESCRIBED = frozenset({"kind", "theme", "support", "equipment"})
 INT_FACTS = ("capacity", "grant_min_eur", "grant_max_eur", "booking_notice_days")
 BOOL_FACTS = (
     "wheelchair_accessible",
@@ -70,11 +72,14 @@ STEP_FREE = re.compile(
     r"plain.pied|step.free|acc[eè]s pmr|accessible pmr|accessible aux personnes à mobilité",
 )
 NO_FOOD = re.compile(
-    r"ni (?:boisson ni )?nourriture|pas de repas|no food|interdit de manger|"
-    r"nourriture (?:est )?interdite|no eating",
+    r"ni (?:boissons? ni )?(?:nourriture|repas)|ni repas|pas de repas|no food|interdit de manger|"
+    r"(?:nourriture|repas) (?:est |sont )?interdits?e?s?|no eating|no meals|"
+    r"food (?:is )?not allowed|repas non autoris[ée]s",
 )
 ASSOCIATION_ONLY = re.compile(
     r"r[ée]serv[ée]e?s? aux associations|associations? d[ée]clar[ée]es? uniquement|"
+    r"r[ée]serv[ée]e?s? (?:aux|à des) [^.;]{0,60}\bassociations? (?:d[ée]clar[ée]es|loi 1901)|"
+    r"(?:ouverte?s?|destin[ée]e?s?) (?:uniquement |seulement )?aux associations d[ée]clar[ée]es|"
     r"pour les associations (?:loi 1901 )?d[ée]clar[ée]es|"
     r"uniquement (?:aux|pour les) associations|registered charities only|"
     r"only (?:for )?registered (?:charities|associations|organisations|organizations)",
@@ -87,6 +92,30 @@ CLOSED = re.compile(
     r"(?:d[ée]p[ôo]t des dossiers|candidatures?|inscriptions?|appel) (?:est |sont )?"
     r"(?:clos|close|cl[ôo]tur[ée]e?s?|ferm[ée]e?s?)\b|"
     r"applications? (?:are |is )?closed|no longer accepting|n.est plus (?:ouvert|actif|propos[ée])",
+)
+MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        (
+            ("janvier", "january"),
+            ("fevrier", "février", "february"),
+            ("mars", "march"),
+            ("avril", "april"),
+            ("mai", "may"),
+            ("juin", "june"),
+            ("juillet", "july"),
+            ("aout", "août", "august"),
+            ("septembre", "september"),
+            ("octobre", "october"),
+            ("novembre", "november"),
+            ("decembre", "décembre", "december"),
+        )
+    )
+    for m in names
+}
+DEADLINE = re.compile(
+    r"(?:jusqu.(?:au|à)|avant le|au plus tard le|date limite[^0-9]{0,20}|cl[ôo]tur[ée]e? le|"
+    r"until|by|before|deadline[^0-9]{0,12})\s*(\d{1,2})(?:er)? (" + "|".join(MONTHS) + r") (20\d\d)"
 )
 CAPACITY = re.compile(r"\b(\d{1,4})\s*(?:places|couverts|personnes|people|seats|persons)\b")
 
@@ -227,6 +256,7 @@ def _service(
     values: dict[str, Any] = {"themes": [], "territories": [], "eligibility": []}
     values.update(support=[], equipment=[], skills=[])
     other_terms: list[str] = []
+    labels_seen: list[str] = []
     kinds: list[str] = []
     for k, attribute in enumerate(service.get("attributes") or []):
         at = f"{place}/attributes/{k}"
@@ -241,6 +271,8 @@ def _service(
             if label or code:
                 other_terms.append(label or code)
             continue
+        if family in DESCRIBED:  # the publisher's own words for the value feed the index
+            labels_seen.extend(str(term.get(k) or "") for k in ("name", "description"))
         value = value_of(family, code, label)
         if value is None:
             unknown.note(family, code or label, at)
@@ -265,7 +297,13 @@ def _service(
         problems.warn(place, "closed_in_text")
     prose = [
         service.get(key) or ""
-        for key in ("alternate_name", "eligibility_description", "application_process", "alert")
+        for key in (
+            "alternate_name",
+            "eligibility_description",
+            "application_process",
+            "fees_description",
+            "alert",
+        )
     ]
     description = service.get("description") or ""
     if not values["territories"]:
@@ -303,7 +341,10 @@ def _service(
     phones = service.get("phones") or []
     verified = service.get("assured_date") or (service.get("last_modified") or "")[:10]
     external_id = values.pop("external_id", None) or service_id
-    extra = {"prose": [p for p in [*prose, *other_terms] if p]} if (prose or other_terms) else {}
+    extra: dict[str, Any] = {"prose": [p for p in [*prose, *other_terms] if p]}
+    terms_text = list(dict.fromkeys(t for t in labels_seen if t.strip()))
+    if terms_text:
+        extra["terms"] = terms_text
     return Resource(
         external_id=external_id,
         name=name,
@@ -315,7 +356,7 @@ def _service(
         email=email,
         phone=values.pop("phone", None) or (phones[0].get("number") if phones else None),
         url=service.get("url"),
-        extra=extra if any(extra.get("prose", ())) else {},
+        extra={k: v for k, v in extra.items() if v},
         **{k: tuple(dict.fromkeys(v)) if isinstance(v, list) else v for k, v in values.items()},
     )
 
@@ -398,6 +439,12 @@ def _facts_from_prose(
             values["association_required"] = False
         elif ASSOCIATION_ONLY.search(words):
             values["association_required"] = True
+    if kind in ("grant", "sponsor") and values.get("deadline") is None:
+        found = DEADLINE.search(words)
+        if found:
+            day, month, year = int(found.group(1)), MONTHS[found.group(2)], int(found.group(3))
+            with contextlib.suppress(ValueError):  # "31 février": no date, no guess
+                values["deadline"] = date(year, month, day)
     if kind == "room" and "capacity" not in values:
         match = CAPACITY.search(words)
         if match:

@@ -35,7 +35,8 @@ from routing.cases import phrases as case_phrases
 from routing.cases.policy import Rule, TeamScope, WorkingHours, choose_team, french_working_hours
 from routing.cases.records import CaseEvent, RoutingRule, Team, TeamMember
 from routing.journey.events import journey_event
-from routing.journey.records import Case, Idea, Message, OutgoingMessage, Resident
+from routing.journey.records import Case, Idea, Message, Resident
+from routing.outbox.messages import Recipient, Text, enqueue
 from routing.staff.accounts import StaffMember
 
 OPEN, CLAIMED, WAITING, RESOLVED = "open", "claimed", "waiting", "resolved"
@@ -376,7 +377,7 @@ async def hand_back(uow: UnitOfWork, case_id: int, actor_id: int, now: datetime)
         resident = await _resident(uow, case)
         if resident is not None:
             text = case_phrases.handed_back(resident.locale, _first_name(actor))
-            _enqueue(uow, resident, text, f"case:{case.id}:e{event.id}", now)
+            await _tell(uow, resident, text, f"case:{case.id}:e{event.id}", now)
 
 
 async def resolve(
@@ -401,7 +402,8 @@ async def resolve(
     if was_held:
         resident = await _resident(uow, case)
         if resident is not None:
-            _enqueue(uow, resident, case_phrases.resolved(resident.locale), _key(case, event), now)
+            text = case_phrases.resolved(resident.locale)
+            await _tell(uow, resident, text, _key(case, event), now)
 
 
 async def close_for_erasure(uow: UnitOfWork, resident_id: int, now: datetime) -> list[int]:
@@ -473,7 +475,7 @@ async def reply(uow: UnitOfWork, case_id: int, staff_id: int, text: str, now: da
     text_out = case_phrases.signed(
         resident.locale, words, _first_name(staff), await _team_name(uow, case)
     )
-    row = _enqueue(uow, resident, text_out, f"case:{case.id}:m{message.id}", now)
+    row_id = await _tell(uow, resident, text_out, f"case:{case.id}:m{message.id}", now)
     if first:
         idea = await session.get(Idea, case.idea_id) if case.idea_id else None
         minutes = round((now - case.opened_at).total_seconds() / 60)
@@ -481,7 +483,7 @@ async def reply(uow: UnitOfWork, case_id: int, staff_id: int, text: str, now: da
             journey_event(idea, "first_human_reply", now, minutes=minutes, reason=case.reason)
         )
     await session.flush()
-    return row.id
+    return row_id
 
 
 async def record_resident_message(
@@ -728,7 +730,7 @@ async def _tell_holder(
     if resident is None:
         return
     text = case_phrases.claimed(resident.locale, _first_name(staff), await _team_name(uow, case))
-    _enqueue(uow, resident, text, _key(case, event), now)
+    await _tell(uow, resident, text, _key(case, event), now)
     await uow.session.flush()
 
 
@@ -758,25 +760,11 @@ async def _resolved_event(uow: UnitOfWork, case: Case, now: datetime) -> None:
     )
 
 
-def _enqueue(
-    uow: UnitOfWork, resident: Resident, text: str, key: str, now: datetime
-) -> OutgoingMessage:
-    """The same row a bot turn writes: only the outbox sender talks to Telegram."""
-    row = OutgoingMessage(
-        resident_id=resident.id,
-        channel=resident.channel,
-        chat_id=resident.chat_id,
-        method="sendMessage",
-        payload={"text": text},
-        idempotency_key=key,
-        status="pending",
-        attempts=0,
-        not_before=now,
-        erase_after_send=False,
-        created_at=now,
-    )
-    uow.session.add(row)
-    return row
+async def _tell(uow: UnitOfWork, resident: Resident, text: str, key: str, now: datetime) -> int:
+    """The resident's message, as an outbox row (only the outbox sender talks to Telegram)."""
+    to = Recipient(resident.channel, resident.chat_id, resident.id)
+    (row_id,) = await enqueue(uow.session, to, [Text(text)], key, now, numbered=False)
+    return row_id
 
 
 def _key(case: Case, event: CaseEvent) -> str:

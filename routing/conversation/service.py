@@ -83,13 +83,13 @@ from routing.journey.records import (
     Idea,
     InboundUpdate,
     Message,
-    OutgoingMessage,
     Resident,
 )
 from routing.matching import suggestions
 from routing.matching.records import Suggestion as SuggestionRow
 from routing.outbox.drafts import RenderContext
 from routing.outbox.drafts import Renderer as OutboxRenderer
+from routing.outbox.messages import Recipient, enqueue
 from routing.privacy import service as privacy
 from routing.reasons import Reason
 from routing.sprints import service as sprint_service
@@ -123,9 +123,6 @@ _LOAD_TURN = (
 _CLAIM_UPDATE = insert(InboundUpdate.__table__)
 _KEEP_MESSAGE = insert(Message.__table__)
 _KEEP_MESSAGE_ID = insert(Message.__table__).returning(Message.__table__.c.id)
-_ENQUEUE = insert(OutgoingMessage.__table__).returning(
-    OutgoingMessage.__table__.c.id, sort_by_parameter_order=True
-)
 _IDEA_EFFECTS = (CancelDraft, DiscardDraft, RequestHuman)  # the effects that read the idea row
 _MIRROR_DRAFT = update(Idea.__table__).where(Idea.__table__.c.id == bindparam("idea_id"))
 _SAVE_CONVERSATION = update(Conversation.__table__).where(
@@ -379,6 +376,8 @@ class ConversationService:
                 return Outcome(handled=False)
             resident, conversation, held = await self._load(uow, inbound, now)
             state = state_from_json(conversation.state, conversation.version)
+            if resident.consent_at is not None:
+                state = replace(state, consented=True)
             message_id = await _keep_message(
                 session, resident, conversation, inbound, now, want_id=held is not None
             )
@@ -814,24 +813,8 @@ class ConversationService:
             if inbound.update_id is not None
             else f"{inbound.channel}:r{secrets.token_hex(8)}"
         )
-        rows = [
-            {
-                "resident_id": None if erased else resident.id,
-                "channel": inbound.channel,
-                "chat_id": inbound.chat_id,
-                "method": draft.method,
-                "payload": draft.payload,
-                "idempotency_key": f"{key}:{index}",
-                "status": "pending",
-                "attempts": 0,
-                "not_before": now,
-                "erase_after_send": draft.erase_after_send or erased,
-                "created_at": now,
-            }
-            for index, draft in enumerate(drafts)
-        ]
-        result = await session.execute(_ENQUEUE, rows if len(rows) > 1 else rows[0])
-        return tuple(result.scalars().all())
+        to = Recipient(inbound.channel, inbound.chat_id, None if erased else resident.id)
+        return await enqueue(session, to, drafts, key, now, erase_after_send=erased)
 
 
 def _mirrored(draft: Draft) -> dict[str, Any]:

@@ -491,6 +491,17 @@ class DialogueState:
     open_followup: tuple[int, str] | None = None
     human_since: datetime | None = None
     sprint_day: date | None = None
+    # Set by the service for this turn only (never stored): the resident consented before (an
+    # idea submitted), so what they send may go to a person at once.
+    consented: bool = False
+    # A voice message came before consent: it is held, and goes to a person who can listen
+    # only once the resident agrees (issue 17).
+    voice_waiting: bool = False
+
+    @property
+    def may_share(self) -> bool:
+        """Whether the resident agreed that what they send is kept and seen by the team."""
+        return self.consented or bool(self.draft.consent)
 
 
 @dataclass(frozen=True)
@@ -987,7 +998,8 @@ class Dialogue:
             return self._summary(replace(state, draft=draft), (Say("noted"),))
         if slot is Slot.IDEA:
             found = self.extractor.draft(text, today)
-            draft = replace(draft, text=text, title=make_title(text), themes=found.themes)
+            whole = _whole_idea(draft.text, text)
+            draft = replace(draft, text=whole, title=make_title(text), themes=found.themes)
             return self._summary(replace(state, draft=draft), (Say("noted"),))
         if slot is Slot.CONSENT:
             if _asks_why(text):  # "oui mais pourquoi ?": explain before taking any answer
@@ -1026,7 +1038,8 @@ class Dialogue:
         draft = state.draft
         if replaces_idea:
             found = self.extractor.draft(text, today)
-            draft = replace(draft, text=text, title=make_title(text), themes=found.themes)
+            whole = _whole_idea(draft.text, text)
+            draft = replace(draft, text=whole, title=make_title(text), themes=found.themes)
         draft = draft.merge(self.extractor.draft(text, today))
         if state.pending is Slot.NEEDS and draft.needs is not None and not state.editing:
             draft = replace(draft, needs=draft.needs | state.selection)  # keep the ticks
@@ -1211,17 +1224,35 @@ class Dialogue:
                 return self._reask(state, (Say("consent_details"),))
             if value == "no":
                 # Nothing is kept, but the resident does not leave empty-handed: pointers
-                # computed from the words in memory, never stored, and a person if they want.
+                # computed from the words in memory, never stored (and /humain, said).
+                pointers = GeneralPointers(state.draft)
+                if not state.consented:
+                    # Nothing was ever agreed: all they sent (words, photos, voice) and who
+                    # they are is erased, as /oublier does; they start afresh if they come back.
+                    new = DialogueState(version=state.version + 1)
+                    return Turn(
+                        new,
+                        (Say("consent_refused"), pointers),
+                        (DiscardDraft(), EraseResident()),
+                    )
                 new = replace(
-                    state, step=Step.IDLE, pending=None, draft=Draft(), version=state.version + 1
+                    state,
+                    step=Step.IDLE,
+                    pending=None,
+                    draft=Draft(),
+                    voice_waiting=False,
+                    version=state.version + 1,
                 )
                 offer = Menu("offer_human", Action.HELP, (Option("human"),), new.version)
                 return Turn(
                     new,
-                    (Say("consent_refused"), GeneralPointers(state.draft), offer),
+                    (Say("consent_refused"), pointers, offer),
                     (DiscardDraft(),),
                 )
             draft = replace(draft, consent=True)
+            if state.voice_waiting:  # the held voice message now goes to a person
+                new = replace(state, draft=draft, voice_waiting=False)
+                return self._next(new, (Say("voice_passed_on"),), (RequestHuman("voice"),))
         return self._next(replace(state, draft=draft), (Say("noted"),))
 
     def _submit(self, state: DialogueState) -> Turn:
@@ -1348,7 +1379,10 @@ class Dialogue:
     def _attachment(self, state: DialogueState, event: AttachmentIn, today: date) -> Turn:
         kind = event.kind
         if kind in ("voice", "audio", "video_note"):
-            return self._reask(state, (Say("voice_kept"),), (RequestHuman("voice"),))
+            if state.may_share:
+                return self._reask(state, (Say("voice_kept"),), (RequestHuman("voice"),))
+            # Before consent: held, not passed on; the resident is told it will be once they agree.
+            return self._reask(replace(state, voice_waiting=True), (Say("voice_held"),))
         if kind in ("photo", "document", "video", "animation"):
             if event.caption and event.caption.strip():
                 turn = self._text(state, TextIn(event.caption), today)
@@ -1523,3 +1557,11 @@ def parse_command(text: str) -> CommandIn | UnknownCommandIn | None:
     if command is None:
         return UnknownCommandIn(name[:32])
     return CommandIn(command, arg.strip() or None)
+
+
+def _whole_idea(before: str, edit: str) -> str:
+    """The idea as told so far and its edit, both kept: suggestions read the whole idea
+    (an edited 100-guest dinner still needs a room for 100), the title follows the edit."""
+    if not before or edit.strip() in before:
+        return before or edit
+    return f"{before}\n{edit}"[-IDEA_MAX_CHARS:]

@@ -54,6 +54,7 @@ def state_to_json(state: DialogueState) -> dict[str, Any]:
         "register": state.register,
         "waiting": state.waiting,
         "held_text": state.held_text,
+        "voice_waiting": state.voice_waiting,
     }
 
 
@@ -75,4 +76,5 @@ def state_from_json(data: dict[str, Any], version: int) -> DialogueState:
         register=data.get("register"),
         waiting=bool(data.get("waiting")),
         held_text=data.get("held_text"),
+        voice_waiting=bool(data.get("voice_waiting")),
     )

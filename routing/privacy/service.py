@@ -7,15 +7,15 @@ needs, status) stay so that statistics remain true.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, text, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from infra.checkpoint import sqlite_checkpoint
 from infra.uow import UnitOfWork
 from routing.cases import service as cases
 from routing.followups.records import FollowUp
@@ -30,6 +30,7 @@ from routing.journey.records import (
 )
 from routing.sprints import service as sprints
 
+__all__ = ["erase_resident", "export_resident", "forget_rate_limits", "sqlite_checkpoint"]
 _CHAT_ID = re.compile(r"-?[0-9]{1,20}")  # a Telegram chat id; never a LIKE wildcard
 
 
@@ -189,19 +190,3 @@ async def discard_idea_words(session: AsyncSession, idea: Idea, now: datetime) -
     idea.timing_words = None
     idea.status = "discarded"
     idea.updated_at = now
-
-
-async def sqlite_checkpoint(engine: AsyncEngine, attempts: int = 5) -> bool:
-    """Fold the WAL into the main file and truncate it, so erased pages do not linger there.
-
-    Returns False if readers kept the checkpoint from completing after a few short tries.
-    """
-    if engine.dialect.name != "sqlite":
-        return True
-    for attempt in range(attempts):
-        async with engine.connect() as conn:
-            busy, _, _ = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()
-        if not busy:
-            return True
-        await asyncio.sleep(0.05 * (attempt + 1))
-    return False

@@ -170,6 +170,7 @@ def _main() -> None:  # pragma: no cover - a tuning helper
             group=line.get("group"),
             needs=frozenset(line["needs"]) if line.get("needs") else None,
             top=10,
+            headcount=line.get("headcount"),
         )
         ranked[case["id"]] = [s.external_id for s in match(catalogue, query, day).suggestions]
     kinds = {r.external_id: r.kind for r in batch.resources}

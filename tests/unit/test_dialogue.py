@@ -242,8 +242,8 @@ class TestNeedsMultiSelect:
 
 # From the summary: the edit button, the new answer, and what the draft then holds.
 EDITS = [
-    pytest.param("idea", "Une fête de rue aux Tanneurs", "text", "Une fête de rue aux Tanneurs",
-                 id="idea"),
+    pytest.param("idea", "Une fête de rue aux Tanneurs", "text",
+                 "Je voudrais un jardin partagé\nUne fête de rue aux Tanneurs", id="idea"),
     pytest.param("neighbourhood", Press(ANSWER, "gare"), "neighbourhood", "gare",
                  id="neighbourhood-button"),
     pytest.param("neighbourhood", "bois fleuri", "neighbourhood", "bois-fleuri",
@@ -298,12 +298,23 @@ def test_every_editable_field_has_an_edit_that_leads_somewhere() -> None:
 
 @pytest.mark.parametrize("refusal", [Press(ANSWER, "no"), "Non merci", "non"])
 def test_consent_refused_discards_the_draft(refusal: object) -> None:
-    turn = send(reach("asking_consent"), refusal)  # type: ignore[arg-type]
+    """Someone who agreed before (an earlier idea) loses this draft's words only."""
+    before = replace(reach("asking_consent"), consented=True)
+    turn = send(before, refusal)  # type: ignore[arg-type]
     assert turn.effects == (DiscardDraft(),)
     assert keys(turn) == ["consent_refused"]
     assert turn.state.step is Step.IDLE
     assert turn.state.draft == Draft()
     assert not any(isinstance(r, Summary) for r in turn.replies)
+
+
+@pytest.mark.parametrize("refusal", [Press(ANSWER, "no"), "Non merci"])
+def test_a_first_refusal_erases_everything_sent_before_it(refusal: object) -> None:
+    """Nothing was ever agreed: words, photos, voice and identity go, as with /oublier."""
+    turn = send(reach("asking_consent"), refusal)  # type: ignore[arg-type]
+    assert turn.effects == (DiscardDraft(), EraseResident())
+    assert keys(turn) == ["consent_refused"]
+    assert turn.state.step is Step.NEW and turn.state.draft == Draft()
 
 
 def test_consent_why_explains_then_asks_again() -> None:
@@ -588,9 +599,26 @@ def test_attachments_without_words_get_a_kind_reply_and_lose_nothing(
 
 @pytest.mark.parametrize("kind", ["voice", "audio", "video_note"])
 def test_a_voice_message_goes_to_a_human_who_can_listen(kind: str) -> None:
-    turn = send(reach("asking_group"), AttachmentIn(kind))
+    """Once the resident agreed (now or for an earlier idea), at once."""
+    turn = send(replace(reach("asking_group"), consented=True), AttachmentIn(kind))
     assert turn.effects == (RequestHuman("voice"),)
     assert keys(turn) == ["voice_kept"] and asked(turn) == "group"
+    turn = send(reach("summary"), AttachmentIn(kind))  # consent given in this intake
+    assert turn.effects == (RequestHuman("voice"),)
+
+
+@pytest.mark.parametrize("step", ["new", "asking_group", "asking_consent"])
+def test_a_voice_message_before_consent_is_held_until_the_answer(step: str) -> None:
+    turn = send(reach(step), AttachmentIn("voice"))
+    assert turn.effects == () and keys(turn)[0] == "voice_held"
+    assert turn.state.voice_waiting
+    if step != "asking_consent":
+        return
+    agreed = send(turn.state, Press(ANSWER, "yes"))
+    assert agreed.effects == (RequestHuman("voice"),)
+    assert keys(agreed)[:1] == ["voice_passed_on"] and not agreed.state.voice_waiting
+    refused = send(turn.state, Press(ANSWER, "no"))
+    assert refused.effects == (DiscardDraft(), EraseResident())
 
 
 def test_a_photo_with_a_caption_tells_the_idea() -> None:
@@ -619,10 +647,11 @@ def test_an_edited_message_keeps_the_ticks_of_the_needs_question() -> None:
     assert turn.state.draft.needs == frozenset({Need.PLACE, Need.EQUIPMENT})
 
 
-def test_an_edited_idea_replaces_the_text_but_keeps_the_answers() -> None:
+def test_an_edited_idea_keeps_the_whole_text_and_the_answers() -> None:
     state = reach("summary")
     turn = send(state, TextIn("Un verger partagé", edited=True, replaces_idea=True))
-    assert turn.state.draft.text == "Un verger partagé"
+    assert turn.state.draft.text == "Je voudrais un jardin partagé\nUn verger partagé"
+    assert turn.state.draft.title == "Un verger partagé"
     assert turn.state.draft.neighbourhood == state.draft.neighbourhood
     assert isinstance(last(turn), Summary)
 

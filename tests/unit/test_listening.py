@@ -264,10 +264,14 @@ def test_a_sprint_option_is_chosen_by_words() -> None:
 def test_refusing_consent_keeps_nothing_but_gives_pointers_and_a_person() -> None:
     state = reach("asking_consent")
     turn = say(state, heard(Intent.NO), "non")
-    assert DiscardDraft() in turn.effects
+    assert DiscardDraft() in turn.effects  # and, never having agreed, the resident is erased
     assert not turn.state.draft.text
-    assert GeneralPointers(state.draft) in turn.replies
-    assert isinstance(turn.replies[-1], Menu) and turn.replies[-1].key == "offer_human"
+    assert turn.replies == (Say("consent_refused"), GeneralPointers(state.draft))  # says /humain
+    before = replace(state, consented=True)  # an earlier idea was agreed to
+    again = say(before, heard(Intent.NO), "non")
+    assert again.effects == (DiscardDraft(),)
+    assert GeneralPointers(state.draft) in again.replies
+    assert isinstance(again.replies[-1], Menu) and again.replies[-1].key == "offer_human"
 
 
 def test_a_formal_writer_is_answered_with_vous_from_then_on() -> None:

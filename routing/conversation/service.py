@@ -183,8 +183,11 @@ class HeldBy:
 
 @dataclass(frozen=True)
 class ExportDocument:
+    """``/mesdonnees``: the words first (``summary``), then the file (keys in the README)."""
+
     filename: str
     content: bytes
+    summary: privacy.DataSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -744,7 +747,8 @@ class ConversationService:
             elif isinstance(reply, SendExport):
                 await session.flush()
                 content = await privacy.export_resident(session, resident)
-                out.append(ExportDocument("declic-mes-donnees.json", content))
+                summary = await privacy.summarise(session, resident)
+                out.append(ExportDocument("declic-mes-donnees.json", content, summary))
             else:
                 out.append(reply)
         return tuple(out)

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from infra.migrate import upgrade_to_head
-from knowledge.demo import DEMO_DIRECTORY
+from knowledge.demo import DEMO_DIRECTORY, DEMO_TERRITORIES
 from tests.support.bot_process import (
     WAIT,
     Resident,
@@ -157,7 +157,9 @@ async def test_intake_survives_kill_9_then_export_and_forget(
         assert awa.asks("n", "new"), "submitted: what next?"
 
         # -- /mesdonnees: a JSON document with the idea -------------------------------------
-        await awa.does(user.send_command("/mesdonnees"), ["sendDocument", "sendMessage"])
+        await awa.does(
+            user.send_command("/mesdonnees"), ["sendMessage", "sendDocument", "sendMessage"]
+        )
         export = next(m for m in reversed(user.messages) if m.document is not None)
         assert export.document is not None and export.document.filename.endswith(".json")
         document = json.loads(export.document.content.decode("utf-8"))
@@ -291,6 +293,7 @@ async def test_suggestions_from_the_directory_reach_the_resident_and_their_answe
     suggestion cards through Telegram, presses « Ça m'intéresse » on one, asks for details of
     another, and the answer is recorded."""
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'declic.sqlite3'}"
+    await declic_cli(server, database_url, tmp_path, "city", "import", str(DEMO_TERRITORIES))
     await declic_cli(server, database_url, tmp_path, "directory", "import", str(DEMO_DIRECTORY))
     noor = Resident(server, server.user(4545, "Noor", language_code="fr"))
     user = noor.user

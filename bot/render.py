@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot import followup_render, phrases, privacy_render, sprint_render
+from bot import followup_render, listening_render, phrases, privacy_render, sprint_render
 from bot.callbacks import DialogueCb
 from infra.i18n import Translator
 from infra.settings import Settings
+from routing.conversation.answers import Examples, Pointers, QuestionAnswer, WaitingNotice
 from routing.conversation.service import (
     CaseHolder,
     ExportDocument,
@@ -35,7 +36,17 @@ from routing.conversation.sprints import (
     SprintOptionsPage,
 )
 from routing.followups.service import FollowUpPrompt
-from routing.intake.dialogue import Action, Ask, Menu, Option, Say, Summary, Understood, Verdict
+from routing.intake.dialogue import (
+    Action,
+    Added,
+    Ask,
+    Menu,
+    Option,
+    Say,
+    Summary,
+    Understood,
+    Verdict,
+)
 from routing.intake.draft import Draft, Slot
 from routing.outbox.drafts import OutgoingDraft, RenderContext
 from routing.privacy.retention import RetentionNotice
@@ -80,12 +91,15 @@ class Renderer:
     def __call__(
         self, replies: Sequence[ServiceReply], context: RenderContext
     ) -> list[OutgoingDraft]:
-        t = Translator(context.locale)
+        t = Translator(context.locale, register=context.register)
         out: list[OutgoingDraft] = []
         lead: list[str] = []
         more = False  # the suggestions page left some unseen: the next menu offers them
         for reply in replies:
-            if isinstance(reply, Say):
+            if isinstance(reply, Say) and reply.key in phrases.LOCATION_KEYS:
+                out.extend(_messages([*lead, self.say(t, reply)], {"remove_keyboard": True}))
+                lead = []
+            elif isinstance(reply, Say):
                 lead.append(self.say(t, reply))
             elif isinstance(reply, Understood):
                 lead.append(self.understood(t, reply.draft))
@@ -95,6 +109,8 @@ class Renderer:
                     out.append(_edit(context.edit_target, text, keyboard))
                 else:
                     out.extend(_messages([*lead, text], keyboard))
+                    if reply.mode == "places":
+                        out.extend(_messages([t.gettext(phrases.SHARE_LOCATION_HINT)], _share(t)))
                 lead = []
             elif isinstance(reply, Summary):
                 out.extend(_messages([*lead, self.summary(t, reply)], self.summary_keys(t, reply)))
@@ -118,6 +134,10 @@ class Renderer:
                 keyboard = _keyboard(t, reply.key, reply.action, options, reply.version, 2)
                 out.extend(_messages([*lead, text], keyboard))
                 lead = []
+            elif isinstance(reply, Added):
+                lead.append(listening_render.added(t, reply.words))
+            elif isinstance(reply, WaitingNotice | QuestionAnswer | Examples | Pointers):
+                lead.extend(listening_render.render(t, reply, self.office.office))
             elif isinstance(reply, StatusReport):
                 lead.append(self.status(t, reply))
             elif isinstance(reply, HeldBy):
@@ -226,7 +246,10 @@ class Renderer:
         return text.format(**dict(reply.params)) if reply.params else text
 
     def ask(self, t: Translator, reply: Ask) -> tuple[str, Keyboard]:
-        question = t.gettext(phrases.QUESTIONS[reply.slot.value])
+        key = reply.slot.value
+        if reply.slot is Slot.NEIGHBOURHOOD and reply.mode:
+            key = f"{key}_{reply.mode}"
+        question = t.gettext(phrases.QUESTIONS[key])
         if reply.slot.value in phrases.OFFICE_KEYS:
             question = question.format(**self.office.params(t))
         per_row = 2 if reply.slot in (Slot.NEIGHBOURHOOD, Slot.TIMING) else 1
@@ -245,8 +268,8 @@ class Renderer:
         if draft.neighbourhood or include_missing:
             name = self.quartier_names.get(draft.neighbourhood or "") or (
                 t.gettext(phrases.OPTIONS[("neighbourhood", "elsewhere")])
-                if draft.neighbourhood
-                else none
+                if draft.neighbourhood == "elsewhere"
+                else draft.neighbourhood or none  # no city: the resident's own words
             )
             facts.append(f"{t.gettext(phrases.SUMMARY['neighbourhood'])} : {name}")
         if draft.needs or include_missing:
@@ -277,6 +300,7 @@ class Renderer:
         lines = [
             t.gettext(phrases.SUMMARY["intro"]),
             "",
+            f"🏷 {t.gettext(phrases.SUMMARY['title'])} : {draft.title or ''}",
             f"💡 {t.gettext(phrases.SUMMARY['idea'])} : « {idea} »",
             *(f"• {fact}" for fact in self._facts(t, draft, include_missing=True)),
             "",
@@ -294,7 +318,7 @@ class Renderer:
                 slot,
                 reply.version,
             )
-            for slot in ("idea", "neighbourhood", "needs", "group", "timing")
+            for slot in ("title", "idea", "neighbourhood", "needs", "group", "timing")
         ]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
         rows.append(
@@ -332,8 +356,14 @@ def _holder(t: Translator, holder: CaseHolder, key: str) -> str:
     return t.gettext(phrases.HOLDER[f"{key}_no_team"]).format(name=holder.first_name)
 
 
+def _share(t: Translator) -> Keyboard:
+    button = {"text": t.gettext(phrases.SHARE_LOCATION), "request_location": True}
+    return {"keyboard": [[button]], "resize_keyboard": True, "one_time_keyboard": True}
+
+
 def _option_label(t: Translator, family: str, option: Option) -> str:
-    label = option.label or t.gettext(phrases.OPTIONS.get((family, option.value), option.value))
+    value = "page" if option.value.startswith("page.") else option.value
+    label = option.label or t.gettext(phrases.OPTIONS.get((family, value), option.value))
     return f"✓ {label}" if option.selected else label
 
 

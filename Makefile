@@ -58,6 +58,13 @@ catalogs: install
 			.venv/bin/pybabel init -i locales/declic.pot -d locales -D declic -l $$lang || exit 1; \
 		fi; \
 	done
+	# French in « vous »: the same msgids, said with « vous » (an empty msgstr: no « tu » in it).
+	if [ -f locales/fr/LC_MESSAGES/declic_vous.po ]; then \
+		.venv/bin/pybabel update -i locales/declic.pot -d locales -D declic_vous -l fr \
+			--ignore-obsolete || exit 1; \
+	else \
+		.venv/bin/pybabel init -i locales/declic.pot -d locales -D declic_vous -l fr || exit 1; \
+	fi
 
 bench: install
 	.venv/bin/python -m bench.intake_latency

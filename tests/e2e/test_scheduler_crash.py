@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import time as dtime
 from datetime import timedelta
 from pathlib import Path
@@ -42,12 +41,6 @@ WAIT = 180.0  # a start under load can take more than a minute
 # Quiet hours off for the test: it runs whenever CI does.
 POLICY = Policy(quiet_start=dtime(23, 59, 59), quiet_end=dtime(0, 0),
                 quiet_weekdays=frozenset(), holidays_country=None)  # fmt: skip
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
 
 
 async def _seed(url: str, server: FakeBotApi) -> None:

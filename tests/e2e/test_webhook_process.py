@@ -10,11 +10,9 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +21,7 @@ import pytest
 
 from bot.app import ALLOWED_UPDATES
 from bot.webhook import SECRET_HEADER, WEBHOOK_PATH
-from infra.migrate import upgrade_to_head
-from tests.support.databases import BACKENDS, throwaway_database
+from tests.support.browser import free_port
 from tests.support.fake_bot_api import FakeBotApi
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("processes"), pytest.mark.timeout(600)]
@@ -35,25 +32,6 @@ SECRET = "e2e_webhook-Secret_0123456789"
 GRACE = 5.0
 STARTUP = 180.0  # importing aiogram's pydantic types costs seconds of CPU on a busy machine
 WAIT = 20.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(params=BACKENDS)
-def bot_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with throwaway_database(request.param, tmp_path) as url:
-        upgrade_to_head(url)  # PostgreSQL is migrated by the operator (`declic db upgrade`)
-        yield url
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
 
 
 def _param(value: Any) -> Any:
@@ -77,16 +55,16 @@ def _start(args: list[str], env: dict[str, str], log_path: Path) -> subprocess.P
 
 
 async def test_webhook_worker_sets_the_webhook_answers_and_stops_cleanly(
-    server: FakeBotApi, bot_database: str, tmp_path: Path
+    server: FakeBotApi, migrated_url: str, tmp_path: Path
 ) -> None:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DECLIC_")}
     env.update(
         PYTHONPATH=os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p),
         PYTHONUNBUFFERED="1",
         DECLIC_TELEGRAM_TOKEN=server.token,
         DECLIC_TELEGRAM_API_URL=server.base_url,
-        DECLIC_DATABASE_URL=bot_database,
+        DECLIC_DATABASE_URL=migrated_url,  # migrated, as an operator does (`declic db upgrade`)
         DECLIC_WEBHOOK_URL=PUBLIC_URL,
         DECLIC_WEBHOOK_SECRET=SECRET,
         DECLIC_SHUTDOWN_GRACE_SECONDS=str(GRACE),

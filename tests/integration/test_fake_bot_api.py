@@ -44,12 +44,6 @@ def _bot_for(server: FakeBotApi, token: str | None = None) -> Bot:
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
 async def bot(server: FakeBotApi) -> AsyncIterator[Bot]:
     bot = _bot_for(server)
     yield bot

@@ -303,9 +303,8 @@ async def test_a_sprint_brings_reminders_then_feedback_then_check_ins(
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
+def api(server: FakeBotApi) -> FakeBotApi:
+    return server
 
 
 @pytest.fixture

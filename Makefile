@@ -19,12 +19,11 @@ demo: install
 
 # The whole suite in parallel (pytest-xdist): most tests wait (on PostgreSQL, on a subprocess, on
 # the fake Bot API) rather than compute, so more workers than CPUs still shortens the run.
-# `--dist loadgroup` keeps tests marked with the same `xdist_group` on one worker: the browser
-# tests run one after another, and so do the other end-to-end process tests, so at most two
-# heavy processes start at once while the other workers run unit and integration tests.
+# tests/conftest.py keeps the end-to-end tests in two groups that each run on one worker (the
+# browser ones, the other processes), so at most two heavy processes start at once.
 # TEST_WORKERS=0 runs in one process (easier to debug).
 TEST_WORKERS ?= 4
-PYTEST := .venv/bin/pytest -n $(TEST_WORKERS) --dist loadgroup
+PYTEST := .venv/bin/pytest -n $(TEST_WORKERS)
 
 test: install
 	$(PYTEST)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,6 +32,44 @@ from tests.support.databases import (
 from tests.support.fake_bot_api import FakeBotApi
 
 PARIS = ZoneInfo("Europe/Paris")
+
+# End-to-end tests start heavy processes (`declic` imports for seconds, chromium): under
+# pytest-xdist they run one after another within two groups, so at most two start at once
+# while the other workers run unit and integration tests.
+_BROWSER_MODULES = {
+    "tests/e2e/test_console_browser.py",
+    "tests/e2e/test_console_case_relay.py",
+    "tests/e2e/test_console_sprint_booking.py",
+    "tests/e2e/test_handoff_through_telegram.py",
+    "tests/e2e/test_stats_browser.py",
+}
+
+
+def _work_unit(nodeid: str) -> str:
+    """The xdist work unit of a test: its own, or its end-to-end group's."""
+    module = nodeid.split("::", 1)[0]
+    if module in _BROWSER_MODULES:
+        return "e2e-browser"
+    if module.startswith("tests/e2e/"):
+        return "e2e-processes"
+    return nodeid
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`-n N` (``--dist load``): each test on any worker, except the two e2e groups.
+
+    (xdist's own ``loadgroup`` does not see ``xdist_group`` marks under pytest 9.2: it renames
+    ``item._nodeid``, which pytest no longer reads.)
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWorkUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _work_unit(nodeid)
+
+    return ByWorkUnit(config, log)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -34,7 +34,7 @@ from routing.followups.records import FollowUp
 from routing.journey.records import Idea, OutgoingMessage, Resident
 from tests.support.fake_bot_api import FakeBotApi
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("processes"), pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 REPO = Path(__file__).resolve().parents[2]
 RESIDENTS = 12
 WAIT = 180.0  # a start under load can take more than a minute

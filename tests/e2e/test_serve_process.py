@@ -15,7 +15,7 @@ import pytest
 from tests.support.browser import free_port
 from tests.support.fake_bot_api import FakeBotApi
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("processes"), pytest.mark.timeout(420)]
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
 REPO = Path(__file__).resolve().parents[2]
 
 

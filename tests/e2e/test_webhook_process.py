@@ -24,7 +24,7 @@ from bot.webhook import SECRET_HEADER, WEBHOOK_PATH
 from tests.support.browser import free_port
 from tests.support.fake_bot_api import FakeBotApi
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("processes"), pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
 REPO = Path(__file__).resolve().parents[2]
 PUBLIC_URL = "https://declic.example"

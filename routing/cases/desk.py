@@ -13,8 +13,8 @@ from sqlalchemy import select
 from infra.uow import UnitOfWork
 from routing.cases import service as cases
 from routing.cases.records import Team, TeamMember
-from routing.journey.records import Case, Idea
-from routing.staff.accounts import StaffMember
+from routing.journey import Case, Idea
+from routing.staff import StaffMember
 
 REF_MAX_CHARS = 12
 

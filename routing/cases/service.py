@@ -34,10 +34,9 @@ from routing.cases import group_posts
 from routing.cases import phrases as case_phrases
 from routing.cases.policy import Rule, TeamScope, WorkingHours, choose_team, french_working_hours
 from routing.cases.records import CaseEvent, RoutingRule, Team, TeamMember
-from routing.journey.events import journey_event
-from routing.journey.records import Case, Idea, Message, Resident
-from routing.outbox.messages import Recipient, Text, enqueue
-from routing.staff.accounts import StaffMember
+from routing.journey import Case, Idea, Message, Resident, journey_event
+from routing.outbox import Recipient, Text, enqueue
+from routing.staff import StaffMember
 
 OPEN, CLAIMED, WAITING, RESOLVED = "open", "claimed", "waiting", "resolved"
 ACTIVE = (OPEN, CLAIMED, WAITING)

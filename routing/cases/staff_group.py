@@ -17,8 +17,8 @@ from infra.clock import Clock
 from infra.uow import UnitOfWork
 from routing.cases import service as cases
 from routing.cases.group_posts import StaffGroup
-from routing.journey.records import Case
-from routing.staff.accounts import StaffMember, staff_by_telegram
+from routing.journey import Case
+from routing.staff import StaffMember, staff_by_telegram
 
 log = logging.getLogger(__name__)
 

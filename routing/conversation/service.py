@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, assert_never
 
 from sqlalchemy import and_, bindparam, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,16 +27,16 @@ from infra.outage import database_unavailable
 from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
 from knowledge.store import CatalogueCache, resource_of
-from routing.cases import service as cases
-from routing.cases.group_posts import StaffGroup
+from routing import cases, followups, matching, privacy
+from routing.cases import StaffGroup
 from routing.conversation import sprints as sprint_conversation
-from routing.followups import service as followups
-from routing.followups.records import FollowUp as FollowUpRow
-from routing.intake.dialogue import (
+from routing.followups import FollowUp as FollowUpRow
+from routing.intake import (
     SUGGESTIONS_PER_PAGE,
     AnswerFollowUp,
     AnswerSuggestion,
     AppendNote,
+    Ask,
     BookSprint,
     ButtonIn,
     CancelDraft,
@@ -45,10 +45,12 @@ from routing.intake.dialogue import (
     Dialogue,
     DialogueState,
     DiscardDraft,
+    Draft,
     Effect,
     EraseResident,
     Event,
     FollowUpFeedback,
+    Menu,
     PauseFollowUps,
     Reply,
     RequestHuman,
@@ -62,14 +64,15 @@ from routing.intake.dialogue import (
     Step,
     SubmitIdea,
     SuggestionFeedback,
+    Summary,
     TextIn,
     Turn,
+    Understood,
     Verdict,
+    state_from_json,
+    state_to_json,
 )
-from routing.intake.draft import Draft
-from routing.intake.state_codec import state_from_json, state_to_json
-from routing.journey.events import journey_event as _event
-from routing.journey.records import (
+from routing.journey import (
     Case,
     Conversation,
     Idea,
@@ -77,12 +80,10 @@ from routing.journey.records import (
     Message,
     Resident,
 )
-from routing.matching import suggestions
-from routing.matching.records import Suggestion as SuggestionRow
-from routing.outbox.drafts import RenderContext
-from routing.outbox.drafts import Renderer as OutboxRenderer
-from routing.outbox.messages import Recipient, enqueue
-from routing.privacy import service as privacy
+from routing.journey import journey_event as _event
+from routing.matching import Suggestion as SuggestionRow
+from routing.outbox import Recipient, RenderContext, enqueue
+from routing.outbox import Renderer as OutboxRenderer
 from routing.reasons import Reason
 
 log = logging.getLogger(__name__)
@@ -227,8 +228,14 @@ class FollowUpAck:
     case_opened: bool = False
 
 
+# What a transport renders: the dialogue's words, and its requests filled in with data
+# (``_resolve``). Renderers match on it exhaustively: a new kind of reply must be rendered.
 ServiceReply = (
-    Reply
+    Say
+    | Understood
+    | Ask
+    | Summary
+    | Menu
     | StatusReport
     | ExportDocument
     | SuggestionsPage
@@ -345,7 +352,7 @@ class ConversationService:
                 # A person holds the conversation: the words go to that person, and the bot
                 # stays silent so that two voices never answer at once.
                 await cases.record_resident_message(uow, held, message_id, now)
-                replies: tuple[ServiceReply, ...] = ()
+                replies: tuple[Reply, ...] = ()
                 turn = Turn(state, ())
             elif inbound.throttled:
                 replies = (Say("slow_down"),) if inbound.throttle_notice else ()
@@ -358,7 +365,7 @@ class ConversationService:
                 turn = self.dialogue.step(state, inbound.event, now.date())
                 replies = turn.replies
             erased = await self._apply(uow, resident, conversation, turn, now)
-            replies = await self._resolve(uow, resident, conversation, replies)
+            resolved = await self._resolve(uow, resident, conversation, replies)
             locale = resident.locale
             if not erased:
                 await self._save(session, resident, conversation, state.draft, turn.state, now)
@@ -366,7 +373,7 @@ class ConversationService:
             # outbox rows, which reference nothing the flush has not written.
             await session.flush()
             outbox_ids = await self._enqueue(
-                session, resident, inbound, replies, locale, now, erased
+                session, resident, inbound, resolved, locale, now, erased
             )
             try:
                 await uow.commit()
@@ -380,7 +387,7 @@ class ConversationService:
             locale=locale,
             outbox_ids=outbox_ids,
             erased=erased,
-            replies=replies,
+            replies=resolved,
         )
 
     # -- loading ---------------------------------------------------------------------------
@@ -459,78 +466,98 @@ class ConversationService:
         idea = None
         if conversation.idea_id is not None and isinstance(effect, _IDEA_EFFECTS):
             idea = await session.get(Idea, conversation.idea_id)  # only the effects that need it
-        if isinstance(effect, StartDraft):
-            conversation.idea_id = None
-        elif isinstance(effect, CancelDraft) and idea is not None and idea.status == "draft":
-            idea.status = "cancelled"
-            idea.updated_at = now
-            conversation.idea_id = None
-        elif isinstance(effect, DiscardDraft) and idea is not None:
-            await privacy.discard_idea_words(session, idea, now)
-            conversation.idea_id = None
-        elif isinstance(effect, SubmitIdea):
-            idea = await self._sync_idea(session, resident, conversation, turn.state.draft, now)
-            idea.status = "submitted"
-            idea.submitted_at = now
-            resident.consent_at = now
-            resident.neighbourhood = turn.state.draft.neighbourhood
-            session.add(_event(idea, "intake_completed", now))
-            await followups.plan(uow, idea.id, now)  # the nudge and the check-ins
-            if self.catalogues is not None:
+        match effect:
+            case StartDraft():
+                conversation.idea_id = None
+            case CancelDraft():
+                if idea is not None and idea.status == "draft":
+                    idea.status = "cancelled"
+                    idea.updated_at = now
+                    conversation.idea_id = None
+            case DiscardDraft():
+                if idea is not None:
+                    await privacy.discard_idea_words(session, idea, now)
+                    conversation.idea_id = None
+            case SubmitIdea():
+                await self._submit(uow, resident, conversation, turn, now)
+            case AnswerSuggestion():
+                if effect.verdict is not Verdict.INFO:
+                    row = await _own_suggestion(session, resident, effect.suggestion_id)
+                    if row is not None:
+                        yes = effect.verdict is Verdict.YES
+                        await matching.record_response(uow, row.id, yes, now)
+            case RequestHuman():
+                source = "resident" if effect.reason == "asked" else "dialogue"
                 await session.flush()
-                found = await suggestions.suggest_for_idea(
-                    uow, idea.id, self.catalogues, now, top=SUGGESTIONS_OFFERED
-                )
-                if not found.suggestions:  # nothing in the directory: a person looks at it
-                    await cases.open_case(
-                        uow,
-                        resident.id,
-                        idea.id,
-                        "no_match",
-                        now,
-                        "dialogue",
-                        staff_group=self.staff_group,
-                    )
-        elif isinstance(effect, AnswerSuggestion) and effect.verdict is not Verdict.INFO:
-            row = await _own_suggestion(session, resident, effect.suggestion_id)
-            if row is not None:
-                await suggestions.record_response(uow, row.id, effect.verdict is Verdict.YES, now)
-        elif isinstance(effect, RequestHuman):
-            source = "resident" if effect.reason == "asked" else "dialogue"
-            await session.flush()
-            await cases.open_case(
-                uow,
-                resident.id,
-                idea.id if idea else None,
-                effect.reason,
-                now,
-                source,
-                staff_group=self.staff_group,
-            )
-            session.add(_event(idea, "handoff_requested", now, reason=effect.reason))
-        elif isinstance(effect, AnswerFollowUp):
-
-            async def blocked_case(idea_id: int) -> None:
                 await cases.open_case(
-                    uow, resident.id, idea_id, "blocked", now, "resident",
+                    uow,
+                    resident.id,
+                    idea.id if idea else None,
+                    effect.reason,
+                    now,
+                    source,
                     staff_group=self.staff_group,
-                )  # fmt: skip
+                )
+                session.add(_event(idea, "handoff_requested", now, reason=effect.reason))
+            case AnswerFollowUp():
 
-            await followups.answer(
-                uow, resident, effect.followup_id, effect.code, effect.text, now,
-                followups.current_policy(), open_case=blocked_case,
-            )  # fmt: skip
-        elif isinstance(effect, PauseFollowUps):
-            policy = followups.current_policy()
-            await followups.set_paused(uow, resident, effect.paused, now, policy)
-        elif isinstance(effect, SetLocale):
-            resident.locale = effect.locale
-        elif isinstance(effect, EraseResident):
-            await privacy.erase_resident(session, resident, now)
-            return True
-        elif isinstance(effect, AppendNote):
-            pass  # the words are already in the transcript, linked to the current idea
+                async def blocked_case(idea_id: int) -> None:
+                    await cases.open_case(
+                        uow, resident.id, idea_id, "blocked", now, "resident",
+                        staff_group=self.staff_group,
+                    )  # fmt: skip
+
+                await followups.answer(
+                    uow, resident, effect.followup_id, effect.code, effect.text, now,
+                    followups.current_policy(), open_case=blocked_case,
+                )  # fmt: skip
+            case PauseFollowUps():
+                policy = followups.current_policy()
+                await followups.set_paused(uow, resident, effect.paused, now, policy)
+            case SetLocale():
+                resident.locale = effect.locale
+            case EraseResident():
+                await privacy.erase_resident(session, resident, now)
+                return True
+            case AppendNote():
+                pass  # the words are already in the transcript, linked to the current idea
+            case _:
+                assert_never(effect)
         return False
+
+    async def _submit(
+        self,
+        uow: UnitOfWork,
+        resident: Resident,
+        conversation: Conversation,
+        turn: Turn,
+        now: datetime,
+    ) -> None:
+        """The idea is submitted: its follow-ups planned, its suggestions made (or, when the
+        directory has nothing for it, a person asked to look at it)."""
+        session = uow.session
+        idea = await self._sync_idea(session, resident, conversation, turn.state.draft, now)
+        idea.status = "submitted"
+        idea.submitted_at = now
+        resident.consent_at = now
+        resident.neighbourhood = turn.state.draft.neighbourhood
+        session.add(_event(idea, "intake_completed", now))
+        await followups.plan(uow, idea.id, now)  # the nudge and the check-ins
+        if self.catalogues is not None:
+            await session.flush()
+            found = await matching.suggest_for_idea(
+                uow, idea.id, self.catalogues, now, top=SUGGESTIONS_OFFERED
+            )
+            if not found.suggestions:  # nothing in the directory: a person looks at it
+                await cases.open_case(
+                    uow,
+                    resident.id,
+                    idea.id,
+                    "no_match",
+                    now,
+                    "dialogue",
+                    staff_group=self.staff_group,
+                )
 
     async def _save(
         self,
@@ -616,45 +643,46 @@ class ConversationService:
         uow: UnitOfWork,
         resident: Resident,
         conversation: Conversation,
-        replies: Sequence[ServiceReply],
+        replies: Sequence[Reply],
     ) -> tuple[ServiceReply, ...]:
         """Fill in the replies that need data: ideas, suggestions, the export document."""
         session = uow.session
         out: list[ServiceReply] = []
         for reply in replies:
-            if isinstance(reply, Say) and reply.key == "human_requested":
-                holder = await _holder(uow, resident)
-                if holder is not None:  # asked again while a person already holds it
-                    out.append(HeldBy(holder))
-                    continue
-            if isinstance(reply, ShowSuggestions):
-                if self.catalogues is not None:
-                    out.append(await _page(session, conversation.idea_id, reply))
-            elif isinstance(reply, SuggestionFeedback):
-                out.append(await _feedback(session, resident, reply))
-            elif isinstance(reply, ShowSprintOptions | BookSprint | CancelSprint):
-                out.append(
-                    await sprint_conversation.resolve(
-                        uow,
-                        resident,
-                        conversation.idea_id,
-                        reply,
-                        self.clock.now(),
-                        self.dialogue.extractor.gazetteer,
-                        group=self.staff_group,
-                        followups=self.followups,
+            match reply:
+                case Say(key="human_requested"):
+                    holder = await _holder(uow, resident)  # asked again while a person holds it
+                    out.append(HeldBy(holder) if holder is not None else reply)
+                case Say() | Understood() | Ask() | Summary() | Menu():
+                    out.append(reply)
+                case ShowSuggestions():
+                    if self.catalogues is not None:
+                        out.append(await _page(session, conversation.idea_id, reply))
+                case SuggestionFeedback():
+                    out.append(await _feedback(session, resident, reply))
+                case ShowSprintOptions() | BookSprint() | CancelSprint():
+                    out.append(
+                        await sprint_conversation.resolve(
+                            uow,
+                            resident,
+                            conversation.idea_id,
+                            reply,
+                            self.clock.now(),
+                            self.dialogue.extractor.gazetteer,
+                            group=self.staff_group,
+                            followups=self.followups,
+                        )
                     )
-                )
-            elif isinstance(reply, FollowUpFeedback):
-                out.append(await _followup_ack(session, resident, reply))
-            elif isinstance(reply, ShowStatus):
-                out.append(await _status(uow, resident))
-            elif isinstance(reply, SendExport):
-                await session.flush()
-                content = await privacy.export_resident(session, resident)
-                out.append(ExportDocument("declic-mes-donnees.json", content))
-            else:
-                out.append(reply)
+                case FollowUpFeedback():
+                    out.append(await _followup_ack(session, resident, reply))
+                case ShowStatus():
+                    out.append(await _status(uow, resident))
+                case SendExport():
+                    await session.flush()
+                    content = await privacy.export_resident(session, resident)
+                    out.append(ExportDocument("declic-mes-donnees.json", content))
+                case _:
+                    assert_never(reply)
         return tuple(out)
 
     async def _enqueue(
@@ -816,7 +844,7 @@ async def _page(
             select(SuggestionRow)
             .where(
                 SuggestionRow.idea_id == idea.id,
-                SuggestionRow.status != suggestions.DECLINED,
+                SuggestionRow.status != matching.DECLINED,
             )
             .order_by(SuggestionRow.rank, SuggestionRow.id)
         )

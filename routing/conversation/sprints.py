@@ -12,18 +12,18 @@ from datetime import datetime
 
 from infra.uow import UnitOfWork
 from knowledge.territory import Gazetteer
-from routing.cases.group_posts import StaffGroup
-from routing.intake.dialogue import BookSprint, CancelSprint, ShowSprintOptions
-from routing.journey.records import Idea, Resident
-from routing.sprints import service as sprints
-from routing.sprints.desk import announce
-from routing.sprints.replies import (
+from routing import sprints
+from routing.cases import StaffGroup
+from routing.intake import BookSprint, CancelSprint, ShowSprintOptions
+from routing.journey import Idea, Resident
+from routing.sprints import (
     SprintBooked,
     SprintCancelled,
     SprintChoice,
     SprintGone,
     SprintOptionsPage,
     SprintReply,
+    announce,
 )
 
 __all__ = [

@@ -30,9 +30,8 @@ from routing.followups.policy import (
     schedule,
 )
 from routing.followups.records import FollowUp
-from routing.journey.events import journey_event
-from routing.journey.records import Idea, JourneyEvent, Resident
-from routing.sprints.records import Sprint
+from routing.journey import Idea, JourneyEvent, Resident, journey_event
+from routing.sprints import Sprint
 
 SPRINT_KINDS = (*REMINDERS, Kind.SPRINT_FEEDBACK)
 LIVE_SPRINT = ("confirmed", "held", "not_held")

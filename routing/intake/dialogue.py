@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from knowledge.text import tokens
-from routing.followups.policy import answer_from_words, score_from_words
+from routing.followups import answer_from_words, score_from_words
 from routing.intake.draft import (
     EDITABLE,
     ELSEWHERE,

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from routing.cases.records import CaseEvent
-from routing.followups.records import FollowUp
-from routing.journey.records import (
+from routing.cases import CaseEvent
+from routing.followups import FollowUp
+from routing.journey import (
     Case,
     Conversation,
     Idea,

@@ -22,12 +22,10 @@ from sqlalchemy import select
 from infra.i18n import N_, Translator
 from infra.uow import UnitOfWork
 from knowledge.territory import Gazetteer, load_gazetteer
-from routing.cases import desk as case_desk
-from routing.cases import service as cases
-from routing.cases.group_posts import StaffGroup
-from routing.journey.records import Case, Idea, Resident
-from routing.outbox.drafts import RenderContext, Renderer
-from routing.outbox.messages import Attachment, Recipient, Text, enqueue
+from routing import cases
+from routing.cases import StaffGroup
+from routing.journey import Case, Idea, Resident
+from routing.outbox import Attachment, Recipient, RenderContext, Renderer, Text, enqueue
 from routing.sprints import service as sprints
 from routing.sprints.ics import IcsSprint, sprint_ics
 from routing.sprints.records import PanelMember, Sprint, SprintSeat
@@ -219,7 +217,7 @@ async def idea_visible(uow: UnitOfWork, idea: Idea, staff_id: int, role: str) ->
             (Case.idea_id == idea.id) | (Case.resident_id == idea.resident_id)
         )
     for case_id in (await uow.session.scalars(query.order_by(Case.id.desc()).limit(20))).all():
-        if await case_desk.may_view(uow, case_id, staff_id, role):
+        if await cases.may_view(uow, case_id, staff_id, role):
             return True
     return False
 

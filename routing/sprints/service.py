@@ -27,9 +27,8 @@ from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
 from knowledge.store import resource_of
 from knowledge.territory import Gazetteer
-from routing.journey.events import journey_event
-from routing.journey.records import Idea
-from routing.outbox.messages import Attachment, Recipient, Text, enqueue
+from routing.journey import Idea, journey_event
+from routing.outbox import Attachment, Recipient, Text, enqueue
 from routing.sprints.ics import IcsSprint, sprint_ics
 from routing.sprints.planner import (
     Option,
@@ -53,7 +52,7 @@ from routing.sprints.records import (
     SprintRoom,
     SprintSeat,
 )
-from routing.staff.accounts import StaffMember
+from routing.staff import StaffMember
 
 PARIS = ZoneInfo("Europe/Paris")
 ACTIVE = ("confirmed",)

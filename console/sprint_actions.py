@@ -11,7 +11,7 @@ from datetime import date
 
 from fastapi import Request
 
-from console.security import AuditTrail, Auth, ConsoleContext, context
+from console.security import AuditTrail, Auth, ConsoleContext, actor_of, context
 from infra.i18n import Translator
 from infra.uow import UnitOfWork
 from routing.cases import desk as case_desk
@@ -158,6 +158,7 @@ async def book(request: Request, auth: Auth, ref: str, day1: date, room_id: int)
             day1,
             room_id,
             ctx.now(),
+            by=actor_of(auth),
             renderer=renderer,
             followups=followups.Planner(followups.policy_of(ctx.settings)),
             group=staff_group_of(ctx.settings),
@@ -165,18 +166,6 @@ async def book(request: Request, auth: Auth, ref: str, day1: date, room_id: int)
         if isinstance(outcome, sprints.Lost):
             raise SprintDeskError("lost")  # nothing committed: the unit of work rolls back
         code = "rescheduled" if outcome.booked.rescheduled else "booked"
-        await AuditTrail(auth.staff.id, ctx.clock).change(
-            uow,
-            f"sprint.{code}",
-            "sprint",
-            outcome.booked.sprint_id,
-            {
-                "idea": idea.id,
-                "day1": outcome.booked.day1.isoformat(),
-                "room": room_id,
-                "outbox": outcome.told_resident,
-            },
-        )
         await uow.commit()
         return BookDone(
             code, outcome.booked.sprint_id, idea.ref, outcome.told_resident, outcome.posted
@@ -192,12 +181,10 @@ async def cancel(request: Request, auth: Auth, sprint_id: int) -> sprint_desk.St
             uow,
             sprint_id,
             ctx.now(),
+            by=actor_of(auth),
             renderer=renderer,
             followups=followups.Planner(followups.policy_of(ctx.settings)),
             group=staff_group_of(ctx.settings),
-        )
-        await AuditTrail(auth.staff.id, ctx.clock).change(
-            uow, "sprint.cancelled", "sprint", sprint_id, {"outbox": done.told_resident}
         )
         await uow.commit()
         return done
@@ -207,10 +194,7 @@ async def mark(request: Request, auth: Auth, sprint_id: int, held: bool, note: s
     ctx = context(request)
     async with ctx.uow_factory() as uow:
         await visible_sprint(uow, auth, sprint_id)
-        await sprint_desk.mark(uow, sprint_id, held, note.strip(), ctx.now())
-        await AuditTrail(auth.staff.id, ctx.clock).change(
-            uow, "sprint.held" if held else "sprint.not_held", "sprint", sprint_id, {}
-        )
+        await sprint_desk.mark(uow, sprint_id, held, note.strip(), ctx.now(), by=actor_of(auth))
         await uow.commit()
 
 

@@ -30,6 +30,7 @@ from routing.sprints import service as sprints
 from routing.sprints.ics import IcsSprint, sprint_ics
 from routing.sprints.records import PanelMember, Sprint, SprintSeat
 from routing.sprints.replies import SprintBooked, SprintCancelled
+from routing.staff import Actor
 
 NOTE_MAX_CHARS = 500
 GROUP_CHANNEL = "telegram"  # the staff group is a Telegram chat
@@ -257,6 +258,7 @@ async def book(
     room_id: int,
     now: datetime,
     *,
+    by: Actor,
     renderer: Renderer[SprintBooked | SprintCancelled],
     followups: sprints.FollowUpPlanner,
     group: StaffGroup | None = None,
@@ -288,6 +290,8 @@ async def book(
     key = f"sprint:{outcome.sprint_id}:staff:{what}:{outcome.sequence}"
     told = await _tell_resident(uow, idea, reply, renderer, key, now)
     posted = await announce(uow, outcome.sprint_id, group, what, now) if group else 0
+    details = {"idea": idea.id, "day1": outcome.day1.isoformat(), "room": room_id, "outbox": told}
+    await by.record(uow, f"sprint.{what}", "sprint", outcome.sprint_id, details, now)
     return StaffBooked(outcome, told, posted)
 
 
@@ -296,6 +300,7 @@ async def cancel(
     sprint_id: int,
     now: datetime,
     *,
+    by: Actor,
     renderer: Renderer[SprintBooked | SprintCancelled],
     followups: sprints.FollowUpPlanner,
     group: StaffGroup | None = None,
@@ -315,10 +320,13 @@ async def cancel(
         key = f"sprint:{sprint_id}:staff:cancelled:{sprint.sequence}"
         told = await _tell_resident(uow, idea, reply, renderer, key, now)
     posted = await announce(uow, sprint_id, group, "cancelled", now) if group else 0
+    await by.record(uow, "sprint.cancelled", "sprint", sprint_id, {"outbox": told}, now)
     return StaffCancelled(done, told, posted)
 
 
-async def mark(uow: UnitOfWork, sprint_id: int, held: bool, note: str, now: datetime) -> Sprint:
+async def mark(
+    uow: UnitOfWork, sprint_id: int, held: bool, note: str, now: datetime, *, by: Actor
+) -> Sprint:
     """After the sprint (from its first day on), say whether it took place, with a short note."""
     sprint = await uow.session.get(Sprint, sprint_id)
     if sprint is None:
@@ -329,7 +337,9 @@ async def mark(uow: UnitOfWork, sprint_id: int, held: bool, note: str, now: date
         raise SprintDeskError("too_early")
     if len(note) > NOTE_MAX_CHARS:
         raise SprintDeskError("note_too_long")
-    return await sprints.mark_held(uow, sprint_id, held, note, now)
+    marked = await sprints.mark_held(uow, sprint_id, held, note, now)
+    await by.record(uow, "sprint.held" if held else "sprint.not_held", "sprint", sprint_id, {}, now)
+    return marked
 
 
 async def _tell_resident(

@@ -28,5 +28,6 @@ if TYPE_CHECKING:
         role_at_least,
         staff_by_telegram,
     )
+    from routing.staff.actor import Actor, Via
 
 __getattr__, __dir__, __all__ = attach(__name__, __file__)

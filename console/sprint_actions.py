@@ -120,7 +120,11 @@ async def options(request: Request, auth: Auth, ref: str, tr: Translator) -> Opt
     async with ctx.uow_factory() as uow:
         idea = await visible_idea(uow, auth, ref)
         offer = await sprints.sprint_options(
-            uow, idea.id, ctx.now(), gazetteer=sprint_desk.gazetteer()
+            uow,
+            idea.id,
+            ctx.now(),
+            gazetteer=sprint_desk.gazetteer(),
+            rules=sprints.rules_of(ctx.settings),
         )
         await AuditTrail(auth.staff.id, ctx.clock).view(
             uow, "idea", idea.id, {"resident": idea.resident_id, "sprint_options": True}
@@ -161,6 +165,7 @@ async def book(request: Request, auth: Auth, ref: str, day1: date, room_id: int)
             by=actor_of(auth),
             renderer=renderer,
             followups=followups.Planner(followups.policy_of(ctx.settings)),
+            rules=sprints.rules_of(ctx.settings),
             group=staff_group_of(ctx.settings),
         )
         if isinstance(outcome, sprints.Lost):
@@ -184,6 +189,7 @@ async def cancel(request: Request, auth: Auth, sprint_id: int) -> sprint_desk.St
             by=actor_of(auth),
             renderer=renderer,
             followups=followups.Planner(followups.policy_of(ctx.settings)),
+            rules=sprints.rules_of(ctx.settings),
             group=staff_group_of(ctx.settings),
         )
         await uow.commit()
@@ -194,7 +200,15 @@ async def mark(request: Request, auth: Auth, sprint_id: int, held: bool, note: s
     ctx = context(request)
     async with ctx.uow_factory() as uow:
         await visible_sprint(uow, auth, sprint_id)
-        await sprint_desk.mark(uow, sprint_id, held, note.strip(), ctx.now(), by=actor_of(auth))
+        await sprint_desk.mark(
+            uow,
+            sprint_id,
+            held,
+            note.strip(),
+            ctx.now(),
+            by=actor_of(auth),
+            rules=sprints.rules_of(ctx.settings),
+        )
         await uow.commit()
 
 

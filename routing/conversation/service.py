@@ -27,7 +27,7 @@ from infra.outage import database_unavailable
 from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
 from knowledge.store import CatalogueCache, resource_of
-from routing import cases, followups, matching, privacy
+from routing import cases, followups, matching, privacy, sprints
 from routing.cases import StaffGroup
 from routing.conversation import sprints as sprint_conversation
 from routing.followups import FollowUp as FollowUpRow
@@ -272,6 +272,7 @@ class ConversationService:
         catalogues: CatalogueCache | None = None,
         staff_group: StaffGroup | None = None,
         followup_planner: followups.Planner | None = None,
+        sprint_rules: sprints.Rules | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
@@ -281,6 +282,7 @@ class ConversationService:
         self.catalogues = catalogues  # None: no directory, so no suggestions
         self.staff_group = staff_group  # None: no Telegram staff group to post new cases to
         self.followups = followup_planner or followups.Planner()
+        self.sprint_rules = sprint_rules or sprints.Rules()  # the town's time zone, holidays
 
     async def handle(self, inbound: Inbound) -> Outcome:
         """Handle one event; if that fails, keep the message and apologise instead.
@@ -429,7 +431,7 @@ class ConversationService:
                 resident.chat_id = inbound.chat_id
             if not resident.reachable:  # they had blocked the bot, and are back
                 resident.reachable = True
-                await followups.replan_resident(uow, resident, now)
+                await followups.replan_resident(uow, resident, now, self.followups.policy)
         if conversation is None:
             conversation = Conversation(
                 resident_id=resident.id, state={}, version=0, updated_at=now
@@ -509,10 +511,10 @@ class ConversationService:
 
                 await followups.answer(
                     uow, resident, effect.followup_id, effect.code, effect.text, now,
-                    followups.current_policy(), open_case=blocked_case,
+                    self.followups.policy, open_case=blocked_case,
                 )  # fmt: skip
             case PauseFollowUps():
-                policy = followups.current_policy()
+                policy = self.followups.policy
                 await followups.set_paused(uow, resident, effect.paused, now, policy)
             case SetLocale():
                 resident.locale = effect.locale
@@ -542,7 +544,7 @@ class ConversationService:
         resident.consent_at = now
         resident.neighbourhood = turn.state.draft.neighbourhood
         session.add(_event(idea, "intake_completed", now))
-        await followups.plan(uow, idea.id, now)  # the nudge and the check-ins
+        await self.followups.plan(uow, idea.id, now)  # the nudge and the check-ins
         if self.catalogues is not None:
             await session.flush()
             found = await matching.suggest_for_idea(
@@ -671,6 +673,7 @@ class ConversationService:
                             self.dialogue.extractor.gazetteer,
                             group=self.staff_group,
                             followups=self.followups,
+                            rules=self.sprint_rules,
                         )
                     )
                 case FollowUpFeedback():

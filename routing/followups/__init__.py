@@ -26,7 +26,6 @@ if TYPE_CHECKING:
         Planner,
         answer,
         cancel_for_resident,
-        current_policy,
         erase_words,
         facts_of,
         open_followup,

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         announce,
     )
     from routing.sprints.importer import SprintImportError, apply_sprint_data, read_sprint_file
+    from routing.sprints.planner import Rules, today
     from routing.sprints.reasons import render_sprint_reason, skill_label
     from routing.sprints.records import Sprint
     from routing.sprints.replies import (
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
         option_at,
         reschedule,
         room_info,
+        rules_of,
         sprint_options,
     )
 

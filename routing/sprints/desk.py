@@ -261,6 +261,7 @@ async def book(
     by: Actor,
     renderer: Renderer[SprintBooked | SprintCancelled],
     followups: sprints.FollowUpPlanner,
+    rules: sprints.Rules,
     group: StaffGroup | None = None,
 ) -> StaffBooked | sprints.Lost:
     """Book (or move the idea's confirmed sprint to) the option on ``day1`` in ``room_id``, as
@@ -268,10 +269,13 @@ async def book(
     options when the people or the room were taken since the page was shown."""
     idea = await _idea(uow, idea_id)
     geo = gazetteer()
-    option = await sprints.option_at(uow, idea.id, day1, room_id, now, gazetteer=geo)
+    option = await sprints.option_at(uow, idea.id, day1, room_id, now, gazetteer=geo, rules=rules)
     if option is None:
-        return sprints.Lost(await sprints.sprint_options(uow, idea.id, now, gazetteer=geo))
-    outcome = await sprints.confirm(uow, idea.id, option, now, followups=followups, gazetteer=geo)
+        offer = await sprints.sprint_options(uow, idea.id, now, gazetteer=geo, rules=rules)
+        return sprints.Lost(offer)
+    outcome = await sprints.confirm(
+        uow, idea.id, option, now, followups=followups, gazetteer=geo, rules=rules
+    )
     if isinstance(outcome, sprints.Lost):
         return outcome
     reply = SprintBooked(
@@ -303,6 +307,7 @@ async def cancel(
     by: Actor,
     renderer: Renderer[SprintBooked | SprintCancelled],
     followups: sprints.FollowUpPlanner,
+    rules: sprints.Rules,
     group: StaffGroup | None = None,
 ) -> StaffCancelled:
     """Cancel a confirmed sprint: its person-days and room-days are released, the resident
@@ -312,7 +317,7 @@ async def cancel(
         raise SprintDeskError("unknown_sprint")
     if sprint.status not in sprints.ACTIVE:
         raise SprintDeskError("not_active")
-    done = await sprints.cancel(uow, sprint_id, now, followups=followups)
+    done = await sprints.cancel(uow, sprint_id, now, followups=followups, rules=rules)
     idea = await uow.session.get(Idea, sprint.idea_id) if sprint.idea_id else None
     told = 0
     if idea is not None:
@@ -325,7 +330,14 @@ async def cancel(
 
 
 async def mark(
-    uow: UnitOfWork, sprint_id: int, held: bool, note: str, now: datetime, *, by: Actor
+    uow: UnitOfWork,
+    sprint_id: int,
+    held: bool,
+    note: str,
+    now: datetime,
+    *,
+    by: Actor,
+    rules: sprints.Rules,
 ) -> Sprint:
     """After the sprint (from its first day on), say whether it took place, with a short note."""
     sprint = await uow.session.get(Sprint, sprint_id)
@@ -333,7 +345,7 @@ async def mark(
         raise SprintDeskError("unknown_sprint")
     if sprint.status not in ("confirmed", "held", "not_held"):
         raise SprintDeskError("not_active")
-    if sprint.day1 > sprints.today_in_paris(now):
+    if sprint.day1 > sprints.today(now, rules):
         raise SprintDeskError("too_early")
     if len(note) > NOTE_MAX_CHARS:
         raise SprintDeskError("note_too_long")

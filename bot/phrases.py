@@ -98,6 +98,14 @@ SAY: dict[str, str] = {
         "Merci pour ton message vocal ! Je ne sais pas encore écouter, mais je l'ai gardé pour "
         "une personne de l'équipe, qui l'écoutera. Tu peux aussi m'écrire."
     ),
+    "voice_held": N_(
+        "Merci pour ton message vocal ! Je ne sais pas encore écouter. Je le garde le temps de "
+        "te demander ton accord : si tu es d'accord, une personne de l'équipe l'écoutera ; "
+        "sinon, je l'efface. Tu peux aussi m'écrire."
+    ),
+    "voice_passed_on": N_(
+        "Merci ! Ton message vocal est transmis à une personne de l'équipe, qui l'écoutera."
+    ),
     "file_kept": N_("Merci ! Je le garde avec ton idée, pour l'équipe."),
     "sticker": N_("😊"),
     "location": N_(
@@ -112,6 +120,7 @@ SAY: dict[str, str] = {
         "Désolé, j'ai eu un souci de mon côté. J'ai bien gardé ton message : "
         "l'équipe le lira. Tu peux continuer, ou taper /humain pour parler à une personne."
     ),
+    "retention_kept": N_("Merci, c'est noté : je garde tout. Je reste là si tu as besoin de moi."),
     "slow_down": N_("Je lis tout, promis ! Laisse-moi un petit instant pour te répondre."),
 }
 FALLBACK = N_("Je t'écoute.")

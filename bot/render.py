@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, assert_never
 
-from bot import followup_render, phrases, sprint_render
+from bot import followup_render, phrases, privacy_render, sprint_render
 from bot.callbacks import DialogueCb
 from infra.i18n import Translator
 from infra.settings import Settings
@@ -38,6 +38,7 @@ from routing.followups.service import FollowUpPrompt
 from routing.intake.dialogue import Action, Ask, Menu, Option, Say, Summary, Understood, Verdict
 from routing.intake.draft import Draft, Slot
 from routing.outbox.drafts import OutgoingDraft, RenderContext
+from routing.privacy.retention import RetentionNotice
 from routing.reasons import LABELS, render_reason
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,10 @@ class Renderer:
                     out.extend(_messages(lead, None))
                     lead = []
                     out.append(_document(t, reply))
+                case RetentionNotice():
+                    parts, keyboard = privacy_render.notice(t, reply)
+                    out.extend(_messages([*lead, *parts], keyboard))
+                    lead = []
                 case FollowUpPrompt() | FollowUpAck():
                     parts, keyboard = (
                         followup_render.prompt(t, reply)

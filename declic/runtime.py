@@ -122,6 +122,7 @@ def _bot_parts(core: Core, settings: Settings) -> BotParts:
         after_run=lambda _report: outbox.wake(),
         followup_render=core.service.renderer,
         after_followups=lambda _ids: outbox.wake(),
+        forget_chat=outbox.limits.forget_chat,
     )
     return BotParts(bot, outbox, staff_group, scheduler)
 

@@ -94,6 +94,8 @@ class Settings(BaseSettings):
     # Published counts are rounded to a multiple of this (issue 17), so that two requests with
     # different filters cannot be subtracted to reveal a group smaller than ``stats_min_cell``.
     stats_round_to: int = Field(default=5, ge=1)
+    # How often the scheduler looks for residents due for the retention notice or erasure.
+    retention_interval_seconds: float = Field(default=3600.0, gt=0)
     # Webhook mode (issue 8): `declic bot --webhook` listens on webhook_host:webhook_port at
     # WEBHOOK_PATH and, at start, asks Telegram (setWebhook) to call webhook_url + WEBHOOK_PATH
     # with webhook_secret in the X-Telegram-Bot-Api-Secret-Token header.

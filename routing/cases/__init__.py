@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         assign,
         case_view,
         claim,
+        close_for_erasure,
         enforce_service_levels,
         hand_back,
         held_case,

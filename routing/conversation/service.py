@@ -245,6 +245,7 @@ ServiceReply = (
     | sprint_conversation.SprintReply
     | FollowUpAck
     | followups.FollowUpPrompt
+    | privacy.RetentionNotice
 )
 
 
@@ -347,6 +348,8 @@ class ConversationService:
                 return Outcome(handled=False)
             resident, conversation, held = await self._load(uow, inbound, now)
             state = state_from_json(conversation.state, conversation.version)
+            if resident.consent_at is not None:
+                state = replace(state, consented=True)
             message_id = await _keep_message(
                 session, resident, conversation, inbound, now, want_id=held is not None
             )
@@ -519,7 +522,7 @@ class ConversationService:
             case SetLocale():
                 resident.locale = effect.locale
             case EraseResident():
-                await privacy.erase_resident(session, resident, now)
+                await privacy.erase_resident(uow, resident, now)
                 return True
             case AppendNote():
                 pass  # the words are already in the transcript, linked to the current idea

@@ -42,8 +42,9 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from infra.checkpoint import sqlite_checkpoint
 from infra.clock import Clock
 from infra.metrics import OUTBOX_SENT, TELEGRAM_429
 from infra.uow import UnitOfWork
@@ -498,6 +499,10 @@ class OutboxSender:
             # The last word to an erased resident ("c'est effacé"): their chat id leaves the
             # shared rate limits too (issue 17).
             await self._limited(self.limits.forget_chat, row.chat_id)
+            async with self.uow_factory() as uow:
+                engine = uow.session.bind
+            if isinstance(engine, AsyncEngine):  # SQLite: the old row versions leave the WAL
+                await sqlite_checkpoint(engine)
         return outcome
 
     async def _record(self, sent: OutgoingMessage, outcome: DeliveryResult) -> None:

@@ -1,5 +1,6 @@
 """The resident's rights over their data: export it all as one JSON document, erase it all
-(/oublier), and discard an idea's words."""
+(/oublier, or after the retention period, with a notice a month before), and discard an idea's
+words."""
 
 from __future__ import annotations
 
@@ -8,10 +9,16 @@ from typing import TYPE_CHECKING
 from infra.lazy import attach
 
 if TYPE_CHECKING:
+    from routing.privacy.retention import (
+        RetentionNotice,
+        RetentionReport,
+        enforce_retention,
+    )
     from routing.privacy.service import (
         discard_idea_words,
         erase_resident,
         export_resident,
+        forget_rate_limits,
         sqlite_checkpoint,
     )
 

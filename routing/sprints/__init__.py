@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         SprintOffer,
         active_sprint,
         cancel,
+        cancel_for_erasure,
         confirm,
         mark_held,
         option_at,

@@ -504,6 +504,22 @@ async def cancel(
     return Cancelled(sprint.id, sprint.day1, sprint.day2, ics)
 
 
+async def cancel_for_erasure(uow: UnitOfWork, idea_ids: Sequence[int], now: datetime) -> int:
+    """The ideas' resident was erased: their booked sprints are cancelled, people and room
+    released, and the panel told (without the idea's words, already gone). The resident is
+    told nothing. Returns how many were cancelled."""
+    if not idea_ids:
+        return 0
+    sprint_ids = (
+        await uow.session.scalars(
+            select(Sprint.id).where(Sprint.idea_id.in_(idea_ids), Sprint.status.in_(ACTIVE))
+        )
+    ).all()
+    for sprint_id in sprint_ids:
+        await cancel(uow, sprint_id, now)
+    return len(sprint_ids)
+
+
 async def mark_held(
     uow: UnitOfWork, sprint_id: int, held: bool, note: str | None, now: datetime
 ) -> Sprint:

@@ -48,6 +48,7 @@ from routing.intake import (
     Verdict,
 )
 from routing.outbox import RenderContext
+from routing.privacy import RetentionNotice
 from routing.sprints import SprintBooked, SprintCancelled, SprintGone, SprintOptionsPage
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -78,6 +79,7 @@ SAMPLES: dict[type, Callable[[], object]] = {
     ),
     SprintCancelled: lambda: SprintCancelled(1, DAY, date(2026, 12, 4), b"BEGIN:VCALENDAR"),
     SprintGone: SprintGone,
+    RetentionNotice: lambda: RetentionNotice(date(2027, 1, 4)),
 }
 
 

@@ -77,3 +77,18 @@ def test_the_domain_never_names_telegrams_wire_format() -> None:
         if wire.search(line)
     ]
     assert found == []
+
+
+def test_one_writer_builds_outbox_rows() -> None:
+    """Every outbox row is written by ``routing.outbox.messages.enqueue``."""
+    writer = ROOT / "routing" / "outbox" / "messages.py"
+    builds = re.compile(r"OutgoingMessage\(|insert\(OutgoingMessage")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for folder in ("routing", "knowledge", "bot", "console", "declic")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if path != writer
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if builds.search(line) and not line.lstrip().startswith("class ")
+    ]
+    assert found == []

@@ -63,8 +63,12 @@ def _imports_of_other_capabilities() -> list[str]:
                 parts = node.module.split(".")
                 if parts[0] != "routing" or len(parts) < 2 or parts[1] == own:
                     continue
+                where = f"{path.relative_to(ROUTING.parent)}:{node.lineno} {node.module}"
                 if parts[1] in CAPABILITIES and len(parts) > 2:
-                    found.append(f"{path.relative_to(ROUTING.parent)}:{node.lineno} {node.module}")
+                    found.append(where)  # a module inside another capability
+                elif parts[1] in LAZY and len(parts) == 2:
+                    public = importlib.import_module(node.module).__all__
+                    found += [f"{where}.{a.name}" for a in node.names if a.name not in public]
     return found
 
 

@@ -26,7 +26,7 @@ from infra.db import make_engine
 from infra.uow import UnitOfWork, uow_factory_for
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing.cases import service as cases
+from routing import cases as cases
 from routing.conversation.service import ConversationService
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor

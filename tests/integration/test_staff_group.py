@@ -17,7 +17,7 @@ from infra.settings import Settings
 from infra.uow import UnitOfWork
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing.cases import service as cases
+from routing import cases as cases
 from routing.cases import staff_group
 from routing.cases.group_posts import StaffGroup
 from routing.conversation.service import ConversationService

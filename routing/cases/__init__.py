@@ -45,7 +45,7 @@ if TYPE_CHECKING:
         transfer,
     )
     from routing.cases.staff_group import GroupClaim, StaffGroupService
-    from routing.cases.teams import (
+    from routing.cases.team_rules import (
         add_member,
         add_rule,
         create_team,

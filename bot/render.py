@@ -86,6 +86,9 @@ class Renderer:
         more = False  # the suggestions page left some unseen: the next menu offers them
         for reply in replies:
             match reply:
+                case Say() if reply.key in phrases.LOCATION_KEYS:
+                    out.extend(_messages([*lead, self.say(t, reply)], {"remove_keyboard": True}))
+                    lead = []
                 case Say():
                     lead.append(self.say(t, reply))
                 case Understood():
@@ -96,6 +99,9 @@ class Renderer:
                         out.append(_edit(context.edit_target, text, keyboard))
                     else:
                         out.extend(_messages([*lead, text], keyboard))
+                        if reply.mode == "places":
+                            hint = [t.gettext(phrases.SHARE_LOCATION_HINT)]
+                            out.extend(_messages(hint, _share(t)))
                     lead = []
                 case Summary():
                     summary = self.summary(t, reply)
@@ -125,6 +131,9 @@ class Renderer:
                 case HeldBy():
                     lead.append(_holder(t, reply.holder, "already"))
                 case ExportDocument():
+                    if reply.summary is not None:  # first the words, then the file
+                        office, months = self.office.office, self.office.retention_months
+                        lead.append(privacy_render.my_data(t, reply.summary, office, months))
                     out.extend(_messages(lead, None))
                     lead = []
                     out.append(_document(t, reply))
@@ -227,7 +236,10 @@ class Renderer:
         return text.format(**dict(reply.params)) if reply.params else text
 
     def ask(self, t: Translator, reply: Ask) -> tuple[str, Keyboard]:
-        question = t.gettext(phrases.QUESTIONS[reply.slot.value])
+        key = reply.slot.value
+        if reply.slot is Slot.NEIGHBOURHOOD and reply.mode:
+            key = f"{key}_{reply.mode}"
+        question = t.gettext(phrases.QUESTIONS[key])
         if reply.slot.value in phrases.OFFICE_KEYS:
             question = question.format(**self.office.params(t))
         per_row = 2 if reply.slot in (Slot.NEIGHBOURHOOD, Slot.TIMING) else 1
@@ -246,8 +258,8 @@ class Renderer:
         if draft.neighbourhood or include_missing:
             name = self.quartier_names.get(draft.neighbourhood or "") or (
                 t.gettext(phrases.OPTIONS[("neighbourhood", "elsewhere")])
-                if draft.neighbourhood
-                else none
+                if draft.neighbourhood == "elsewhere"
+                else draft.neighbourhood or none  # no city: the resident's own words
             )
             facts.append(f"{t.gettext(phrases.SUMMARY['neighbourhood'])} : {name}")
         if draft.needs or include_missing:
@@ -333,8 +345,14 @@ def _holder(t: Translator, holder: CaseHolder, key: str) -> str:
     return t.gettext(phrases.HOLDER[f"{key}_no_team"]).format(name=holder.first_name)
 
 
+def _share(t: Translator) -> Keyboard:
+    button = {"text": t.gettext(phrases.SHARE_LOCATION), "request_location": True}
+    return {"keyboard": [[button]], "resize_keyboard": True, "one_time_keyboard": True}
+
+
 def _option_label(t: Translator, family: str, option: Option) -> str:
-    label = option.label or t.gettext(phrases.OPTIONS.get((family, option.value), option.value))
+    value = "page" if option.value.startswith("page.") else option.value
+    label = option.label or t.gettext(phrases.OPTIONS.get((family, value), option.value))
     return f"✓ {label}" if option.selected else label
 
 

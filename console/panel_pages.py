@@ -87,9 +87,8 @@ async def edit_member(
     active: str = Form("", max_length=4),
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    known = {t.id for t in sprint_desk.gazetteer().territories}
-
     async def work(uow):  # type: ignore[no-untyped-def]
+        known = {t.id for t in (await sprint_desk.city(uow)).territories}
         days = [int(d) for d in weekdays if d.isdigit() and len(d) == 1]
         cap = monthly_cap.strip()
         if not cap.isdigit():

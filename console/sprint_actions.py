@@ -123,7 +123,7 @@ async def options(request: Request, auth: Auth, ref: str, tr: Translator) -> Opt
             uow,
             idea.id,
             ctx.now(),
-            gazetteer=sprint_desk.gazetteer(),
+            gazetteer=await sprint_desk.city(uow),
             rules=sprints.rules_of(ctx.settings),
         )
         await AuditTrail(auth.staff.id, ctx.clock).view(

@@ -30,9 +30,10 @@ from infra.db import make_engine
 from infra.migrate import ensure_schema
 from infra.settings import Settings, SettingsError
 from infra.uow import UnitOfWork, uow_factory_for
+from knowledge.city import load_city
 from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
-from knowledge.territory import Gazetteer, load_gazetteer
+from knowledge.territory import Gazetteer
 from routing.cases.group_posts import staff_group_of
 from routing.cases.staff_group import StaffGroupService
 from routing.conversation.service import ConversationService
@@ -70,7 +71,9 @@ async def build_core(
     wiring = wire(settings, clock=clock)
     clock = wiring.clock
     preload_holidays(settings, clock.now().year)
-    gazetteer = gazetteer or load_gazetteer()
+    if gazetteer is None:
+        async with uow_factory() as uow:
+            gazetteer = await load_city(uow)
     dialogue = Dialogue(Extractor(gazetteer, default_lexicon()))
     renderer = Renderer({q.id: q.name for q in gazetteer.quartiers}, OfficeWords.of(settings))
     service = ConversationService(

@@ -65,7 +65,7 @@ def options_command(
     from infra.clock import SystemClock
     from infra.i18n import Translator
     from infra.settings import load_settings
-    from knowledge.territory import load_gazetteer
+    from knowledge.city import load_city
     from routing.sprints.reasons import render_sprint_reason, skill_label
     from routing.sprints.service import rules_of, sprint_options
 
@@ -78,7 +78,7 @@ def options_command(
                     uow,
                     idea_id,
                     SystemClock(settings.tz).now(),
-                    gazetteer=load_gazetteer(),
+                    gazetteer=await load_city(uow),
                     rules=rules_of(settings),
                 )
             except LookupError:

@@ -173,8 +173,11 @@ class HeldBy:
 
 @dataclass(frozen=True)
 class ExportDocument:
+    """``/mesdonnees``: the words first (``summary``), then the file (keys in the README)."""
+
     filename: str
     content: bytes
+    summary: privacy.DataSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -686,7 +689,8 @@ class ConversationService:
                 case SendExport():
                     await session.flush()
                     content = await privacy.export_resident(session, resident)
-                    out.append(ExportDocument("declic-mes-donnees.json", content))
+                    summary = await privacy.summarise(session, resident)
+                    out.append(ExportDocument("declic-mes-donnees.json", content, summary))
                 case _:
                     assert_never(reply)
         return tuple(out)

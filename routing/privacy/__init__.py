@@ -15,11 +15,13 @@ if TYPE_CHECKING:
         enforce_retention,
     )
     from routing.privacy.service import (
+        DataSummary,
         discard_idea_words,
         erase_resident,
         export_resident,
         forget_rate_limits,
         sqlite_checkpoint,
+        summarise,
     )
 
 __getattr__, __dir__, __all__ = attach(__name__, __file__)

@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 
 from knowledge.catalogue import Catalogue
-from knowledge.demo import demo_batch
+from knowledge.demo import demo_batch, demo_city
 from knowledge.resources import Resource
 from routing.matching.matcher import IdeaQuery, match
 from routing.reasons import TEMPLATES, render_reason
+
+DEMO_CITY = demo_city()
+
 
 TODAY = date(2026, 11, 23)
 EVAL = Path(__file__).resolve().parents[1] / "data" / "eval_demo.jsonl"
@@ -22,7 +25,7 @@ EVAL = Path(__file__).resolve().parents[1] / "data" / "eval_demo.jsonl"
 
 @cache
 def demo() -> Catalogue:
-    return Catalogue(demo_batch().resources)
+    return Catalogue(demo_batch().resources, DEMO_CITY)
 
 
 def ids(text: str, **kwargs: object) -> list[str]:
@@ -77,7 +80,7 @@ def grant(external_id: str, **facts: object) -> Resource:
 
 class TestHardRules:
     def suggested(self, resources: list[Resource], text: str, **kwargs: object) -> list[str]:
-        catalogue = Catalogue(resources)
+        catalogue = Catalogue(resources, DEMO_CITY)
         result = match(catalogue, IdeaQuery(text, top=10, **kwargs), TODAY)  # type: ignore[arg-type]
         return [s.external_id for s in result.suggestions]
 
@@ -175,12 +178,14 @@ class TestRelevance:
             room("far", territories=("moulin-neuf",)),
             room("here", territories=("glycines",)),
         ]
-        result = match(Catalogue(resources), IdeaQuery("un repas", quartier="glycines"), TODAY)
+        result = match(
+            Catalogue(resources, DEMO_CITY), IdeaQuery("un repas", quartier="glycines"), TODAY
+        )
         assert [s.external_id for s in result.suggestions] == ["here", "far"]
 
     def test_needs_nothing_can_meet_are_reported_unmet(self) -> None:
         result = match(
-            Catalogue([grant("money")]),
+            Catalogue([grant("money")], DEMO_CITY),
             IdeaQuery("une fête", needs=frozenset({"funding", "legal"})),
             TODAY,
         )
@@ -212,8 +217,16 @@ class TestReasons:
 
         english, french = Translator("en"), Translator("fr")
         need = Reason("need", {"need": "funding"})
-        assert render_reason(need, english) == "Meets your need: funding"
-        assert render_reason(need, french) == "Répond à ton besoin : un financement"
+        assert render_reason(need, english) == "To find funding"
+        assert render_reason(need, french) == "Pour trouver un financement"
+        room = Reason("lends_room_step_free", {"capacity": 120})
+        assert render_reason(room, french) == "Prête une salle de 120 places accessible en fauteuil"
+        assert render_reason(room, english) == "Lends a wheelchair-accessible room for 120 people"
+        fund = Reason("funds_up_to", {"who": "for_informal", "max": 1500})
+        assert render_reason(fund, french) == (
+            "Finance les collectifs d'habitants sans statut, jusqu'à 1\u202f500\xa0€"
+        )
+        assert render_reason(fund, english) == "Funds informal groups of residents, up to €1,500"
         grant = Reason("grant_range", {"min": 300, "max": 1500})
         assert render_reason(grant, english) == "From €300 to €1,500"
         assert render_reason(grant, french) == "De 300\xa0€ à 1\u202f500\xa0€"
@@ -254,7 +267,7 @@ def test_the_demo_without_the_hsds_profile_still_matches_well(tmp_path: Path) ->
             service.pop("attributes")
     path = tmp_path / "plain.json"
     path.write_text(json.dumps(document), encoding="utf-8")
-    catalogue = Catalogue(read_directory(path).resources)
+    catalogue = Catalogue(read_directory(path, DEMO_CITY).resources, DEMO_CITY)
     traps = {
         stable_id("service", i)
         for i in (
@@ -275,3 +288,40 @@ def test_the_demo_without_the_hsds_profile_still_matches_well(tmp_path: Path) ->
         must_not = {stable_id("service", m) for m in case["must_not"]}
         assert not set(top) & must_not & traps, case["id"]
     assert found / expected >= 0.9
+
+
+def test_an_edited_idea_keeps_its_headcount_needs_and_constraints() -> None:
+    """The association president's 100-guest dinner, edited from the summary: the rooms
+    suggested still seat 100 and are step-free, as they would not be for the edit alone."""
+    from routing.intake.dialogue import Action
+    from tests.support.dialogue import Press, reach, run, send
+
+    dinner = (
+        "Je suis président d'une association, on organise un dîner pour 100 invités, "
+        "une de nos invitées est en fauteuil roulant"
+    )
+    summary = run((dinner, "aux Tanneurs", "une salle", "une association", "au plus vite", "oui"))
+    assert summary.state.step.value == reach("summary").step.value
+    editing = send(summary.state, Press(Action.EDIT, "idea")).state
+    edit = "Finalement ce sera un dîner dansant avec un DJ"
+    draft = send(editing, edit).state.draft
+    assert draft.title and "dansant" in draft.title
+
+    def rooms(text: str) -> list[Resource]:
+        query = IdeaQuery(
+            text,
+            quartier=draft.neighbourhood,
+            group=draft.group.value if draft.group else None,
+            needs=frozenset(n.value for n in draft.needs or ()),
+            top=10,
+        )
+        found = {r.external_id: r for r in demo_batch().resources}
+        result = match(demo(), query, TODAY)
+        return [found[s.external_id] for s in result.suggestions if s.kind == "room"]
+
+    kept = rooms(draft.text)
+    assert kept
+    assert all(r.capacity is not None and r.capacity >= 100 for r in kept)
+    assert all(r.wheelchair_accessible for r in kept)
+    alone = rooms(edit)  # what the edited text alone would have offered
+    assert any((r.capacity or 0) < 100 or not r.wheelchair_accessible for r in alone)

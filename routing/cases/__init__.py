@@ -45,7 +45,7 @@ if TYPE_CHECKING:
         transfer,
     )
     from routing.cases.staff_group import GroupClaim, StaffGroupService
-    from routing.cases.team_rules import (
+    from routing.cases.teams import (
         add_member,
         add_rule,
         create_team,

@@ -14,7 +14,7 @@ While a case is claimed or waiting, a person holds the conversation: the bot sta
 except for commands (see ``routing.conversation.service``).
 
 States and errors: ``routing.cases.rows``; what staff read: ``routing.cases.views``; service
-levels: ``routing.cases.levels``; teams and rules: ``routing.cases.team_rules``.
+levels: ``routing.cases.levels``; teams and rules: ``routing.cases.teams``.
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ from typing import Any
 
 from console.security import AuditTrail, Auth, ConsoleContext, actor_of
 from infra.uow import UnitOfWork
-from routing import cases as case_service
-from routing.cases import CaseClosed, CaseError, InvalidRequest, NotAllowed, UnknownCase
 from routing.cases import desk as case_desk
+from routing.cases import service as case_service
+from routing.cases.service import CaseClosed, CaseError, InvalidRequest, NotAllowed, UnknownCase
 
 
 class LostClaim(CaseError):

@@ -18,9 +18,9 @@ from pydantic import BaseModel, Field
 from console import case_actions
 from console.api import MAX_ID, NO_NUL
 from console.security import AuditTrail, Auth, context, require_agent
-from routing import cases as case_service
-from routing.cases import CaseError, CaseView, MessageView
 from routing.cases import desk as case_desk
+from routing.cases import service as case_service
+from routing.cases.service import CaseError, CaseView, MessageView
 
 router = APIRouter(prefix="/api", tags=["cases"])
 

@@ -16,9 +16,9 @@ from console.security import AuditTrail, Auth, context, require_agent
 from infra.uow import UnitOfWork
 from knowledge.resources import Resource
 from knowledge.store import CatalogueCache
-from routing import cases as case_service
-from routing.cases import CaseError
 from routing.cases import notes as case_notes
+from routing.cases import service as case_service
+from routing.cases.service import CaseError
 from routing.matching import suggestions
 
 router = APIRouter(include_in_schema=False)

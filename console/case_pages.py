@@ -28,9 +28,9 @@ from console.security import (
     translator,
 )
 from console.templating import render
-from routing import cases as case_service
-from routing.cases import CaseError
 from routing.cases import desk as case_desk
+from routing.cases import service as case_service
+from routing.cases.service import CaseError
 from routing.matching import suggestions
 from routing.staff import accounts as staff_service
 

@@ -31,8 +31,8 @@ from console.security import (
 )
 from console.templating import render
 from infra.i18n import SUPPORTED
-from routing import cases as case_service
 from routing.cases import desk as case_desk
+from routing.cases import service as case_service
 from routing.staff import accounts as staff_service
 from routing.staff.accounts import MIN_PASSWORD_LENGTH, ROLES, StaffError
 

@@ -33,7 +33,7 @@ from infra.db import make_engine
 from infra.migrate import ensure_schema
 from infra.settings import Settings, SettingsError
 from infra.uow import UnitOfWork, uow_factory_for
-from routing import cases as cases
+from routing.cases import service as cases
 from routing.followups import delivery as followup_delivery
 from routing.followups import service as followups
 from routing.followups.policy import Policy

@@ -11,11 +11,9 @@ from infra.lazy import attach
 if TYPE_CHECKING:
     from routing.cases.desk import may_view
     from routing.cases.group_posts import StaffGroup, staff_group_of
-    from routing.cases.levels import ServiceLevelReport, enforce_service_levels, working_hours
     from routing.cases.notes import add_note
-    from routing.cases.opening import open_case, route
     from routing.cases.records import CaseEvent, RoutingRule, Team, TeamMember
-    from routing.cases.rows import (
+    from routing.cases.service import (
         ACTIVE,
         HELD,
         NOTE_MAX_CHARS,
@@ -26,44 +24,29 @@ if TYPE_CHECKING:
         SUPERVISORS,
         CaseClosed,
         CaseError,
+        CaseView,
         InvalidRequest,
+        MessageView,
         NotAllowed,
+        ServiceLevelReport,
         UnknownCase,
         UnknownStaff,
         active_case,
-    )
-    from routing.cases.service import (
         assign,
+        case_view,
         claim,
         close_for_erasure,
+        enforce_service_levels,
         hand_back,
         held_case,
         holder_of,
+        open_case,
+        queue,
         record_resident_message,
         reply,
         resolve,
         transfer,
     )
     from routing.cases.staff_group import GroupClaim, StaffGroupService
-    from routing.cases.teams import (
-        add_member,
-        add_rule,
-        create_team,
-        remove_member,
-        remove_rule,
-        rules,
-        teams,
-    )
-    from routing.cases.views import (
-        CaseEventView,
-        CaseView,
-        Holder,
-        MessageView,
-        case_view,
-        held_by,
-        history,
-        queue,
-        transcript,
-    )
 
 __getattr__, __dir__, __all__ = attach(__name__, __file__)

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from infra.uow import UnitOfWork
-from routing import cases
+from routing.cases import service as cases
 from routing.cases.records import Team, TeamMember
 from routing.journey import Case, Idea
 from routing.staff import StaffMember

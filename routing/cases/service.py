@@ -13,47 +13,227 @@ Life of a case::
 While a case is claimed or waiting, a person holds the conversation: the bot stays silent
 except for commands (see ``routing.conversation.service``).
 
-States and errors: ``routing.cases.rows``; what staff read: ``routing.cases.views``; service
-levels: ``routing.cases.levels``; teams and rules: ``routing.cases.teams``.
+Errors: ``CaseError`` ◀ ``UnknownCase``, ``UnknownStaff``, ``NotAllowed``, ``CaseClosed``,
+``InvalidRequest``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
+from infra.settings import Settings
 from infra.uow import UnitOfWork
 from routing.cases import group_posts
 from routing.cases import phrases as case_phrases
-from routing.cases.records import CaseEvent, Team
-from routing.cases.rows import (
-    ACTIVE,
-    CLAIMED,
-    HANDED_BACK,
-    HELD,
-    NOTE_MAX_CHARS,
-    OPEN,
-    OUTCOMES,
-    REPLY_MAX_CHARS,
-    RESOLVED,
-    SUPERVISORS,
-    WAITING,
-    CaseClosed,
-    InvalidRequest,
-    NotAllowed,
-    back_to_queue,
-    case_event,
-    load_case,
-    load_staff,
-    team_ids_of,
-)
-from routing.cases.views import Holder
+from routing.cases.policy import Rule, TeamScope, WorkingHours, choose_team, french_working_hours
+from routing.cases.records import CaseEvent, RoutingRule, Team, TeamMember
 from routing.journey import Case, Idea, Message, Resident, journey_event
 from routing.outbox import Recipient, Text, enqueue
 from routing.staff import Actor, StaffMember
 
-# -- who holds a resident's request ------------------------------------------------------------
+OPEN, CLAIMED, WAITING, RESOLVED = "open", "claimed", "waiting", "resolved"
+ACTIVE = (OPEN, CLAIMED, WAITING)
+HELD = (CLAIMED, WAITING)  # a person holds the conversation
+SOURCES = ("resident", "dialogue", "agent")
+OUTCOMES = ("answered", "referred", "sprint", "no_reply", "duplicate", "other")
+HANDED_BACK = "handed_back"  # the outcome of a hand back
+REPLY_MAX_CHARS = 3500  # leaves room for the signature under Telegram's 4,096
+NOTE_MAX_CHARS = 2000
+SUPERVISORS = ("coordinator", "admin")
+
+
+class CaseError(Exception):
+    pass
+
+
+class UnknownCase(CaseError, LookupError):
+    pass
+
+
+class UnknownStaff(CaseError, LookupError):
+    pass
+
+
+class NotAllowed(CaseError, PermissionError):
+    pass
+
+
+class CaseClosed(CaseError):
+    """The case is resolved (or its resident erased): nothing more can happen to it."""
+
+
+class InvalidRequest(CaseError, ValueError):
+    pass
+
+
+# -- views -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseView:
+    id: int
+    status: str
+    reason: str
+    source: str
+    team_id: int | None
+    team_name: str | None
+    holder_id: int | None
+    holder_name: str | None
+    resident_id: int | None
+    resident_name: str | None
+    idea_id: int | None
+    idea_ref: str | None
+    idea_title: str | None
+    neighbourhood: str | None
+    themes: tuple[str, ...]
+    opened_at: datetime
+    queued_at: datetime | None
+    claimed_at: datetime | None
+    escalated_at: datetime | None
+    resolved_at: datetime | None
+    outcome: str | None
+    waiting_minutes: int  # since it opened, wall-clock: what the resident lived
+
+    @property
+    def escalated(self) -> bool:
+        return self.escalated_at is not None and self.status == OPEN
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    at: datetime
+    direction: str  # "in" from the resident, "out" from an agent
+    kind: str
+    text: str | None
+    file_id: str | None
+    needs_human: bool
+    author: str | None  # the agent's display name for "out"
+
+
+@dataclass(frozen=True)
+class CaseEventView:
+    id: int
+    kind: str
+    actor_id: int | None
+    actor_name: str | None
+    note: str | None
+    data: dict[str, Any]
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a resident's request, as the resident may know it: first name and team."""
+
+    first_name: str
+    team: str | None
+
+
+@dataclass(frozen=True)
+class ServiceLevelReport:
+    escalated: tuple[int, ...]
+    returned: tuple[int, ...]
+
+
+# -- opening and routing ---------------------------------------------------------------------
+
+
+async def open_case(
+    uow: UnitOfWork,
+    resident_id: int,
+    idea_id: int | None,
+    reason: str,
+    now: datetime,
+    source: str,
+    opened_by: int | None = None,
+    staff_group: group_posts.StaffGroup | None = None,
+) -> Case:
+    """Open a case routed to a team, or return the resident's case that is already active
+    (a person asking twice is still one request). A new case is posted to ``staff_group``."""
+    if source not in SOURCES:
+        raise InvalidRequest(f"unknown case source {source!r}")
+    session = uow.session
+    existing = await active_case(uow, resident_id)
+    if existing is not None:
+        if existing.idea_id is None and idea_id is not None:
+            existing.idea_id = idea_id
+        return existing
+    resident = await session.get(Resident, resident_id)
+    if resident is None:
+        raise InvalidRequest(f"no resident {resident_id}")
+    idea = await session.get(Idea, idea_id) if idea_id is not None else None
+    team_id = await route(
+        uow,
+        themes=tuple(idea.themes or ()) if idea else (),
+        neighbourhood=(idea.neighbourhood if idea else None) or resident.neighbourhood,
+        reason=reason,
+    )
+    case = Case(
+        resident_id=resident_id,
+        idea_id=idea_id,
+        reason=reason[:32],
+        source=source,
+        status=OPEN,
+        team_id=team_id,
+        opened_at=now,
+        queued_at=now,
+    )
+    if uow.dialect == "postgresql":
+        # Two turns of the same resident at once: the partial unique index lets one insert win;
+        # the savepoint keeps the other's transaction (and its message) alive.
+        try:
+            async with session.begin_nested():
+                session.add(case)
+                await session.flush()
+        except IntegrityError:
+            again = await active_case(uow, resident_id)
+            if again is None:
+                raise
+            return again
+    else:
+        session.add(case)
+        await session.flush()
+    session.add(_case_event(case, "opened", now, actor=opened_by, reason=reason, source=source))
+    team = await session.get(Team, team_id) if team_id is not None else None
+    session.add(
+        journey_event(
+            idea, "case_opened", now, reason=reason, source=source, team=team.slug if team else None
+        )
+    )
+    await session.flush()
+    if staff_group is not None:
+        await group_posts.announce(uow, case, staff_group, "new", now)
+    return case
+
+
+async def route(
+    uow: UnitOfWork, themes: Sequence[str], neighbourhood: str | None, reason: str
+) -> int | None:
+    """The team for a request, by the coordinators' rules, then the teams' own scopes. A rule
+    without criteria is the fallback team; without one, coordinators see the case."""
+    rules = [
+        Rule(r.team_id, r.priority, r.theme, r.neighbourhood, r.reason, r.id)
+        for r in (await uow.session.scalars(select(RoutingRule))).all()
+    ]
+    teams = [
+        TeamScope(t.id, frozenset(t.themes or ()), frozenset(t.neighbourhoods or ()))
+        for t in (await uow.session.scalars(select(Team))).all()
+    ]
+    return choose_team(rules, teams, set(themes), neighbourhood, reason)
+
+
+async def active_case(uow: UnitOfWork, resident_id: int) -> Case | None:
+    return await uow.session.scalar(
+        select(Case).where(Case.resident_id == resident_id, Case.status.in_(ACTIVE))
+    )
 
 
 async def held_case(uow: UnitOfWork, resident_id: int) -> Case | None:
@@ -70,6 +250,36 @@ async def holder_of(uow: UnitOfWork, case: Case) -> Holder | None:
     if staff is None:
         return None
     return Holder(_first_name(staff), await _team_name(uow, case))
+
+
+# -- the queue -------------------------------------------------------------------------------
+
+
+async def queue(uow: UnitOfWork, staff_id: int, now: datetime) -> list[CaseView]:
+    """Unclaimed cases this person may take, longest-waiting first: an agent sees their teams'
+    cases, coordinators and admins see every case (those without a team too)."""
+    staff = await _staff(uow, staff_id)
+    query = select(Case).where(Case.status == OPEN).order_by(Case.opened_at, Case.id)
+    if staff.role not in SUPERVISORS:
+        query = query.where(Case.team_id.in_(await _team_ids(uow, staff_id)))
+    rows = (await uow.session.scalars(query)).all()
+    return [await _view(uow, case, now) for case in rows]
+
+
+async def held_by(uow: UnitOfWork, staff_id: int, now: datetime) -> list[CaseView]:
+    """The cases this person holds, the one waiting longest for them first."""
+    rows = (
+        await uow.session.scalars(
+            select(Case)
+            .where(Case.holder_id == staff_id, Case.status.in_(HELD))
+            .order_by(Case.awaiting_holder_since.is_(None), Case.awaiting_holder_since, Case.id)
+        )
+    ).all()
+    return [await _view(uow, case, now) for case in rows]
+
+
+async def case_view(uow: UnitOfWork, case_id: int, now: datetime) -> CaseView:
+    return await _view(uow, await _case(uow, case_id), now)
 
 
 # -- taking, passing on, closing ---------------------------------------------------------------
@@ -90,23 +300,23 @@ async def claim(uow: UnitOfWork, case_id: int, by: Actor, now: datetime) -> bool
 
 
 async def _claim(uow: UnitOfWork, case_id: int, staff_id: int, now: datetime) -> bool:
-    staff = await load_staff(uow, staff_id)
-    case = await load_case(uow, case_id)
+    staff = await _staff(uow, staff_id)
+    case = await _case(uow, case_id)
     await _may_take(uow, staff, case)
     return await _take(uow, case_id, staff, now, kind="claimed", actor_id=staff.id)
 
 
 async def assign(uow: UnitOfWork, case_id: int, by: Actor, staff_id: int, now: datetime) -> bool:
     """A coordinator gives an open case to someone; same atomicity as ``claim``."""
-    actor = await load_staff(uow, by.staff_id)
+    actor = await _staff(uow, by.staff_id)
     if actor.id == staff_id:
         won = await _claim(uow, case_id, staff_id, now)
         code = "case.claimed"
     else:
         if actor.role not in SUPERVISORS:
             raise NotAllowed("only coordinators assign cases to others")
-        staff = await load_staff(uow, staff_id)
-        await load_case(uow, case_id)
+        staff = await _staff(uow, staff_id)
+        await _case(uow, case_id)
         won = await _take(uow, case_id, staff, now, kind="assigned", actor_id=actor.id)
         code = "case.assigned"
     if won:
@@ -127,14 +337,14 @@ async def transfer(
     a team (it goes back to that team's queue, and its service-level clock restarts)."""
     if to_team_id is None and to_staff_id is None:
         raise InvalidRequest("transfer to a team, a person, or both")
-    actor = await load_staff(uow, by.staff_id)
-    case = await load_case(uow, case_id, lock=True)
+    actor = await _staff(uow, by.staff_id)
+    case = await _case(uow, case_id, lock=True)
     _must_be_active(case)
     await _may_act(uow, actor, case)
     team = await uow.session.get(Team, to_team_id) if to_team_id is not None else None
     if to_team_id is not None and team is None:
         raise InvalidRequest(f"no team {to_team_id}")
-    target = await load_staff(uow, to_staff_id) if to_staff_id is not None else None
+    target = await _staff(uow, to_staff_id) if to_staff_id is not None else None
     data = {"from_team": case.team_id, "from_holder": case.holder_id}
     if team is not None:
         case.team_id = team.id
@@ -145,8 +355,8 @@ async def transfer(
         case.awaiting_holder_since = now
         case.last_holder_activity_at = now
     else:
-        back_to_queue(case, now)
-    event = case_event(
+        _back_to_queue(case, now)
+    event = _case_event(
         case,
         "transferred",
         now,
@@ -166,13 +376,13 @@ async def transfer(
 
 async def hand_back(uow: UnitOfWork, case_id: int, by: Actor, now: datetime) -> None:
     """The person is done: the conversation goes back to the bot, and the case closes."""
-    actor = await load_staff(uow, by.staff_id)
-    case = await load_case(uow, case_id, lock=True)
+    actor = await _staff(uow, by.staff_id)
+    case = await _case(uow, case_id, lock=True)
     _must_be_active(case)
     await _may_act(uow, actor, case)
     was_held = case.status in HELD
     _close(case, HANDED_BACK, None, now)
-    event = case_event(case, "handed_back", now, actor=actor.id)
+    event = _case_event(case, "handed_back", now, actor=actor.id)
     uow.session.add(event)
     await uow.session.flush()
     await _resolved_event(uow, case, now)
@@ -191,13 +401,13 @@ async def resolve(
     resident who was talking to a person is told, and the bot answers again."""
     if outcome not in OUTCOMES:
         raise InvalidRequest(f"unknown outcome {outcome!r}; expected one of {OUTCOMES}")
-    actor = await load_staff(uow, by.staff_id)
-    case = await load_case(uow, case_id, lock=True)
+    actor = await _staff(uow, by.staff_id)
+    case = await _case(uow, case_id, lock=True)
     _must_be_active(case)
     await _may_act(uow, actor, case)
     was_held = case.status in HELD
     _close(case, outcome, note.strip()[:NOTE_MAX_CHARS] or None, now)
-    event = case_event(
+    event = _case_event(
         case, "resolved", now, actor=actor.id, note=case.resolution_note, outcome=outcome
     )
     uow.session.add(event)
@@ -222,7 +432,7 @@ async def close_for_erasure(uow: UnitOfWork, resident_id: int, now: datetime) ->
     for case in cases:
         if case.status != RESOLVED:
             _close(case, "erased", None, now)
-            session.add(case_event(case, "resolved", now, outcome="erased"))
+            session.add(_case_event(case, "resolved", now, outcome="erased"))
             await _resolved_event(uow, case, now)
             closed.append(case.id)
         case.resolution_note = None
@@ -247,8 +457,8 @@ async def reply(uow: UnitOfWork, case_id: int, by: Actor, text: str, now: dateti
         raise InvalidRequest("an empty reply")
     if len(words) > REPLY_MAX_CHARS:
         raise InvalidRequest(f"a reply has at most {REPLY_MAX_CHARS} characters")
-    staff = await load_staff(uow, by.staff_id)
-    case = await load_case(uow, case_id, lock=True)
+    staff = await _staff(uow, by.staff_id)
+    case = await _case(uow, case_id, lock=True)
     if case.status not in HELD or case.holder_id != staff.id:
         raise NotAllowed("only the person holding the case replies; claim it first")
     resident = await _resident(uow, case)
@@ -273,7 +483,7 @@ async def reply(uow: UnitOfWork, case_id: int, by: Actor, text: str, now: dateti
         )
         is None
     )
-    session.add(case_event(case, "replied", now, actor=staff.id, message_id=message.id))
+    session.add(_case_event(case, "replied", now, actor=staff.id, message_id=message.id))
     case.status = WAITING
     case.awaiting_holder_since = None
     case.last_holder_activity_at = now
@@ -297,11 +507,185 @@ async def record_resident_message(
 ) -> None:
     """A resident wrote while a person holds their case: the words are already in the
     transcript; the case history notes it, and the ball is in the holder's court again."""
-    uow.session.add(case_event(case, "resident_message", now, message_id=message_id))
+    uow.session.add(_case_event(case, "resident_message", now, message_id=message_id))
     if case.status == WAITING:
         case.status = CLAIMED
     if case.awaiting_holder_since is None:
         case.awaiting_holder_since = now
+
+
+async def transcript(uow: UnitOfWork, case_id: int, after_id: int = 0) -> list[MessageView]:
+    """The resident's messages and the agents' replies, oldest first; ``after_id`` lets a
+    console poll for what is new. The whole conversation with this resident is shown, since
+    what they said before asking for a person is the context the agent needs."""
+    case = await _case(uow, case_id)
+    if case.resident_id is None:
+        return []
+    rows = (
+        await uow.session.execute(
+            select(Message, StaffMember.display_name)
+            .outerjoin(StaffMember, StaffMember.id == Message.staff_id)
+            .where(Message.resident_id == case.resident_id, Message.id > after_id)
+            .order_by(Message.id)
+        )
+    ).all()
+    return [
+        MessageView(
+            id=m.id,
+            at=m.created_at,
+            direction=m.direction,
+            kind=m.kind,
+            text=m.text,
+            file_id=m.file_id,
+            needs_human=m.needs_human,
+            author=author,
+        )
+        for m, author in rows
+    ]
+
+
+async def history(uow: UnitOfWork, case_id: int) -> list[CaseEventView]:
+    await _case(uow, case_id)
+    rows = (
+        await uow.session.execute(
+            select(CaseEvent, StaffMember.display_name)
+            .outerjoin(StaffMember, StaffMember.id == CaseEvent.actor_id)
+            .where(CaseEvent.case_id == case_id)
+            .order_by(CaseEvent.id)
+        )
+    ).all()
+    return [
+        CaseEventView(e.id, e.kind, e.actor_id, name, e.note, dict(e.data or {}), e.occurred_at)
+        for e, name in rows
+    ]
+
+
+# -- service levels --------------------------------------------------------------------------
+
+
+@cache
+def _hours(
+    timezone: Any, start: Any, end: Any, days: tuple[int, ...], country: str, subdivision: str
+) -> WorkingHours:
+    return french_working_hours(timezone, start, end, days, country or None, subdivision or None)
+
+
+def working_hours(settings: Settings) -> WorkingHours:
+    """The office hours that service levels count, from the settings (cached per value)."""
+    return _hours(
+        settings.tz,
+        settings.case_work_start,
+        settings.case_work_end,
+        tuple(settings.case_work_days),
+        settings.case_holidays_country or "",
+        settings.case_holidays_subdivision or "",
+    )
+
+
+async def enforce_service_levels(
+    uow: UnitOfWork, now: datetime, settings: Settings
+) -> ServiceLevelReport:
+    """Run periodically. An open case unclaimed for longer than the allowed working time is
+    escalated to coordinators (it stays in the queue, flagged); a claimed case whose holder
+    has left the resident waiting too long goes back to the queue. Time off does not count,
+    so a request sent at night waits for the morning and is never dropped."""
+    hours = working_hours(settings)
+    group = group_posts.staff_group_of(settings)
+    session = uow.session
+    locking = uow.dialect == "postgresql"
+    unclaimed = select(Case).where(Case.status == OPEN, Case.escalated_at.is_(None))
+    silent = select(Case).where(Case.status == CLAIMED, Case.awaiting_holder_since.is_not(None))
+    if locking:  # several schedulers: each case is handled by one of them
+        unclaimed = unclaimed.with_for_update(skip_locked=True)
+        silent = silent.with_for_update(skip_locked=True)
+    escalated: list[int] = []
+    for case in (await session.scalars(unclaimed.order_by(Case.id))).all():
+        since = case.queued_at or case.opened_at
+        if hours.add(since, settings.case_escalate_after_working_minutes) <= now:
+            case.escalated_at = now
+            waited = round(hours.between(since, now))
+            event = _case_event(case, "escalated", now, working_minutes=waited)
+            session.add(event)
+            escalated.append(case.id)
+            if group is not None:  # coordinators see it in the group too
+                await session.flush()
+                await group_posts.announce(
+                    uow, case, group, "escalated", now, waited_minutes=waited, tag=event.id
+                )
+    returned: list[int] = []
+    for case in (await session.scalars(silent.order_by(Case.id))).all():
+        assert case.awaiting_holder_since is not None
+        if hours.add(case.awaiting_holder_since, settings.case_holder_silence_minutes) <= now:
+            holder = case.holder_id
+            waited = round(hours.between(case.awaiting_holder_since, now))
+            _back_to_queue(case, now)
+            event = _case_event(case, "returned_to_queue", now, holder=holder)
+            session.add(event)
+            returned.append(case.id)
+            if group is not None:
+                await session.flush()
+                await group_posts.announce(
+                    uow, case, group, "returned", now, waited_minutes=waited, tag=event.id
+                )
+    await session.flush()
+    return ServiceLevelReport(tuple(escalated), tuple(returned))
+
+
+# -- teams and rules (coordinators) ----------------------------------------------------------
+
+
+async def create_team(
+    uow: UnitOfWork,
+    slug: str,
+    name: str,
+    themes: Sequence[str] = (),
+    neighbourhoods: Sequence[str] = (),
+) -> Team:
+    team = Team(slug=slug, name=name, themes=list(themes), neighbourhoods=list(neighbourhoods))
+    uow.session.add(team)
+    await uow.session.flush()
+    return team
+
+
+async def add_member(uow: UnitOfWork, team_id: int, staff_id: int) -> None:
+    if await uow.session.get(TeamMember, (team_id, staff_id)) is None:
+        uow.session.add(TeamMember(team_id=team_id, staff_id=staff_id))
+        await uow.session.flush()
+
+
+async def remove_member(uow: UnitOfWork, team_id: int, staff_id: int) -> None:
+    await uow.session.execute(
+        delete(TeamMember).where(TeamMember.team_id == team_id, TeamMember.staff_id == staff_id)
+    )
+
+
+async def add_rule(
+    uow: UnitOfWork,
+    team_id: int,
+    priority: int = 100,
+    theme: str | None = None,
+    neighbourhood: str | None = None,
+    reason: str | None = None,
+) -> RoutingRule:
+    rule = RoutingRule(
+        team_id=team_id, priority=priority, theme=theme, neighbourhood=neighbourhood, reason=reason
+    )
+    uow.session.add(rule)
+    await uow.session.flush()
+    return rule
+
+
+async def remove_rule(uow: UnitOfWork, rule_id: int) -> None:
+    await uow.session.execute(delete(RoutingRule).where(RoutingRule.id == rule_id))
+
+
+async def rules(uow: UnitOfWork) -> list[RoutingRule]:
+    query = select(RoutingRule).order_by(RoutingRule.priority, RoutingRule.id)
+    return list((await uow.session.scalars(query)).all())
+
+
+async def teams(uow: UnitOfWork) -> list[Team]:
+    return list((await uow.session.scalars(select(Team).order_by(Team.name))).all())
 
 
 # -- inside ----------------------------------------------------------------------------------
@@ -343,7 +727,7 @@ async def _take(
             return False
     case = await session.get(Case, case_id, populate_existing=True)
     assert case is not None
-    event = case_event(case, kind, now, actor=actor_id, holder=staff.id)
+    event = _case_event(case, kind, now, actor=actor_id, holder=staff.id)
     session.add(event)
     await session.flush()
     idea = await session.get(Idea, case.idea_id) if case.idea_id else None
@@ -364,6 +748,14 @@ async def _tell_holder(
     text = case_phrases.claimed(resident.locale, _first_name(staff), await _team_name(uow, case))
     await _tell(uow, resident, text, _key(case, event), now)
     await uow.session.flush()
+
+
+def _back_to_queue(case: Case, now: datetime) -> None:
+    case.status = OPEN
+    case.holder_id = None
+    case.queued_at = now
+    case.escalated_at = None
+    case.awaiting_holder_since = None
 
 
 def _close(case: Case, outcome: str, note: str | None, now: datetime) -> None:
@@ -395,8 +787,51 @@ def _key(case: Case, event: CaseEvent) -> str:
     return f"case:{case.id}:e{event.id}"
 
 
+def _case_event(
+    case: Case,
+    kind: str,
+    now: datetime,
+    *,
+    actor: int | None = None,
+    note: str | None = None,
+    message_id: int | None = None,
+    **data: Any,
+) -> CaseEvent:
+    return CaseEvent(
+        case_id=case.id,
+        kind=kind,
+        actor_id=actor,
+        note=note,
+        message_id=message_id,
+        data={k: v for k, v in data.items() if v is not None},
+        occurred_at=now,
+    )
+
+
+async def _case(uow: UnitOfWork, case_id: int, *, lock: bool = False) -> Case:
+    query = select(Case).where(Case.id == case_id).execution_options(populate_existing=True)
+    if lock and uow.dialect == "postgresql":
+        query = query.with_for_update()
+    case = await uow.session.scalar(query)
+    if case is None:
+        raise UnknownCase(case_id)
+    return case
+
+
+async def _staff(uow: UnitOfWork, staff_id: int) -> StaffMember:
+    staff = await uow.session.get(StaffMember, staff_id)
+    if staff is None or not staff.active:
+        raise UnknownStaff(staff_id)
+    return staff
+
+
 async def _resident(uow: UnitOfWork, case: Case) -> Resident | None:
     return await uow.session.get(Resident, case.resident_id) if case.resident_id else None
+
+
+async def _team_ids(uow: UnitOfWork, staff_id: int) -> list[int]:
+    query = select(TeamMember.team_id).where(TeamMember.staff_id == staff_id)
+    return list((await uow.session.scalars(query)).all())
 
 
 async def _team_name(uow: UnitOfWork, case: Case) -> str | None:
@@ -414,7 +849,7 @@ def _must_be_active(case: Case) -> None:
 async def _may_take(uow: UnitOfWork, staff: StaffMember, case: Case) -> None:
     if staff.role in SUPERVISORS:
         return
-    if case.team_id is None or case.team_id not in await team_ids_of(uow, staff.id):
+    if case.team_id is None or case.team_id not in await _team_ids(uow, staff.id):
         raise NotAllowed("this case belongs to another team")
 
 
@@ -431,3 +866,36 @@ async def _may_act(uow: UnitOfWork, staff: StaffMember, case: Case) -> None:
 def _first_name(staff: StaffMember) -> str:
     words = (staff.display_name or "").split()
     return words[0] if words else staff.email.split("@", 1)[0]
+
+
+async def _view(uow: UnitOfWork, case: Case, now: datetime) -> CaseView:
+    session = uow.session
+    team = await session.get(Team, case.team_id) if case.team_id else None
+    holder = await session.get(StaffMember, case.holder_id) if case.holder_id else None
+    resident = await session.get(Resident, case.resident_id) if case.resident_id else None
+    idea = await session.get(Idea, case.idea_id) if case.idea_id else None
+    return CaseView(
+        id=case.id,
+        status=case.status,
+        reason=case.reason,
+        source=case.source,
+        team_id=case.team_id,
+        team_name=team.name if team else None,
+        holder_id=case.holder_id,
+        holder_name=holder.display_name if holder else None,
+        resident_id=case.resident_id,
+        resident_name=resident.display_name if resident else None,
+        idea_id=case.idea_id,
+        idea_ref=idea.ref if idea else None,
+        idea_title=idea.title if idea else None,
+        neighbourhood=(idea.neighbourhood if idea else None)
+        or (resident.neighbourhood if resident else None),
+        themes=tuple(idea.themes or ()) if idea else (),
+        opened_at=case.opened_at,
+        queued_at=case.queued_at,
+        claimed_at=case.claimed_at,
+        escalated_at=case.escalated_at,
+        resolved_at=case.resolved_at,
+        outcome=case.outcome,
+        waiting_minutes=max(0, round((now - case.opened_at).total_seconds() / 60)),
+    )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from infra.clock import Clock
 from infra.uow import UnitOfWork
-from routing import cases
+from routing.cases import service as cases
 from routing.cases.group_posts import StaffGroup
 from routing.journey import Case
 from routing.staff import Actor, StaffMember, staff_by_telegram

@@ -23,7 +23,7 @@ from infra.clock import SystemClock
 from infra.uow import UnitOfWork
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing import cases as cases
+from routing.cases import service as cases
 from routing.conversation.service import ConversationService
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor

@@ -29,7 +29,7 @@ from infra.clock import SystemClock
 from infra.db import make_engine
 from infra.migrate import upgrade_to_head
 from infra.uow import uow_factory_for
-from routing import cases as cases
+from routing.cases import service as cases
 from routing.journey.records import Case
 from tests.support.bot_process import (
     Resident,

@@ -14,7 +14,7 @@ from infra.uow import UnitOfWork
 from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
 from knowledge.territory import load_gazetteer
-from routing import cases as cases
+from routing.cases import service as cases
 from routing.cases.records import CaseEvent
 from routing.conversation.service import ConversationService, Inbound
 from routing.intake.dialogue import AttachmentIn, Dialogue

@@ -16,7 +16,7 @@ from infra.clock import FrozenClock
 from infra.db import make_engine
 from infra.settings import Settings
 from infra.uow import UnitOfWork, uow_factory_for
-from routing import cases as cases
+from routing.cases import service as cases
 from routing.cases.records import CaseEvent
 from routing.journey.records import Case, Idea, JourneyEvent, OutgoingMessage, Resident
 from routing.staff import Actor

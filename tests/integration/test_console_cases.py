@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.wire import telegram_call
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
-from routing import cases as cases
+from routing.cases import service as cases
 from routing.cases.records import RoutingRule, TeamMember
 from routing.journey.records import Case, OutgoingMessage
 from routing.staff import Actor

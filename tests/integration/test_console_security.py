@@ -348,7 +348,7 @@ async def test_the_console_speaks_the_staff_members_language(
 async def test_the_queue_lists_waiting_cases_without_the_residents_words(
     app: FastAPI, uow_factory: Factory, clock: FrozenClock
 ) -> None:
-    from routing import cases as cases
+    from routing.cases import service as cases
     from routing.journey.records import Resident
 
     await add_staff(uow_factory, clock, "agent@example.org", "agent")

@@ -16,7 +16,7 @@ from declic import scheduling
 from infra.clock import FrozenClock
 from infra.settings import Settings
 from infra.uow import UnitOfWork
-from routing import cases as cases
+from routing.cases import service as cases
 from routing.journey.records import Case, Resident
 
 Factory = Callable[[], UnitOfWork]

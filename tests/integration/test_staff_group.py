@@ -18,7 +18,7 @@ from infra.uow import UnitOfWork
 from knowledge.demo import load_demo_city
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing import cases as cases
+from routing.cases import service as cases
 from routing.cases import staff_group
 from routing.cases.group_posts import StaffGroup
 from routing.conversation.service import ConversationService

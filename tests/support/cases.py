@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from infra.clock import Clock
 from infra.uow import UnitOfWork
-from routing import cases as cases
+from routing.cases import service as cases
 from routing.journey.records import Idea, Message, Resident
 
 

@@ -22,10 +22,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from console import words
+from console.labels import Labels
 from console.security import (
     Auth,
     ConsoleContext,
     LoginRequired,
+    PasswordChangeRequired,
     csrf_guard,
     current_auth,
     is_api,
@@ -99,6 +101,7 @@ def render(request: Request, name: str, *, status_code: int = 200, **values: Any
         staff=auth.staff if auth else None,
         csrf_token=auth.csrf_token if auth else None,
         role_labels={k: tr.gettext(v) for k, v in words.ROLE_LABELS.items()},
+        labels=Labels(tr),
         **values,
     )
     return HTMLResponse(html, status_code=status_code)
@@ -143,6 +146,14 @@ def _install_error_pages(app: FastAPI) -> None:
             target += "?" + request.url.query
         query = "" if target == "/" else "?next=" + _quote(target)
         return RedirectResponse("/login" + query, status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def provisional(request: Request, _exc: PasswordChangeRequired) -> Response:
+        if is_api(request):
+            return JSONResponse(
+                {"detail": "password_change_required", "status": 403}, status_code=403
+            )
+        return RedirectResponse("/account?m=must_change", status_code=303)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -191,7 +202,9 @@ def create_app(
     given by the composition root): the sprint pages tell the resident with it exactly as their
     own conversation would. Without it, staff cannot book or cancel a resident's sprint."""
     from console import (
+        account_pages,
         api,
+        canned_pages,
         case_api,
         case_extras,
         case_pages,
@@ -220,6 +233,8 @@ def create_app(
     _install_error_pages(app)
     health.install(app)  # before the pages: no session, no CSRF, no login
     app.include_router(pages.router)
+    app.include_router(account_pages.router)
+    app.include_router(canned_pages.router)
     app.include_router(case_pages.router)
     app.include_router(case_extras.router)
     app.include_router(api.router)

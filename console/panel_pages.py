@@ -15,10 +15,13 @@ from console.api import MAX_ID
 from console.app import render
 from console.case_pages import _flash
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
+from infra.i18n import Translator
+from knowledge.resources import THEMES
 from routing.sprints import desk as sprint_desk
 from routing.sprints import panel_desk
 from routing.sprints import service as sprints
 from routing.sprints.panel_desk import PanelInputError
+from routing.sprints.reasons import SKILL_LABELS, skill_label
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,9 +49,17 @@ async def panel_page(request: Request, auth: Auth = Depends(require_coordinator)
         members=members,
         rooms=rooms,
         weekdays=[tr.gettext(w) for w in words.WEEKDAYS],
+        skill_choices=skill_choices(tr),
         notice=notice,
         error=error,
     )
+
+
+def skill_choices(tr: Translator) -> list[tuple[str, str]]:
+    """The planner's skills, then the themes of the one vocabulary, by their words."""
+    skills = [(code, skill_label(code, tr)) for code in SKILL_LABELS]
+    themes = sorted(((c, skill_label(c, tr)) for c in THEMES), key=lambda p: p[1].lower())
+    return skills + themes
 
 
 async def _change(
@@ -73,15 +84,16 @@ async def _change(
         return _back("/panel", error=exc.code)
     except IntegrityError:  # a day taken by a sprint at the same moment
         return _back("/panel", error="busy")
-    return _back(f"/panel#{subject}-{subject_id}", notice=notice)
+    # the notice goes in the query, before the fragment: "/panel#member-11?m=…" loses it
+    return RedirectResponse(f"/panel?m={notice}#{subject}-{subject_id}", status_code=303)
 
 
 @router.post("/panel/members/{member_id}")
 async def edit_member(
     request: Request,
     member_id: RowId,
-    skills: str = Form("", max_length=800),
-    territories: str = Form("", max_length=800),
+    skills: list[str] = Form(default_factory=list),
+    territories: list[str] = Form(default_factory=list),
     weekdays: list[str] = Form(default_factory=list),
     monthly_cap: str = Form("", max_length=4),
     active: str = Form("", max_length=4),
@@ -97,8 +109,8 @@ async def edit_member(
         return await panel_desk.update_member(
             uow,
             member_id,
-            skills=panel_desk.codes(skills),
-            territories=panel_desk.codes(territories),
+            skills=panel_desk.codes(", ".join(s[:800] for s in skills[:60])),
+            territories=panel_desk.codes(", ".join(t[:800] for t in territories[:60])),
             weekdays=days,
             monthly_cap=int(cap),
             active=bool(active),

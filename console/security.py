@@ -73,6 +73,14 @@ class LoginRequired(Exception):
     """No valid session or token: pages redirect to the login form, the API answers 401."""
 
 
+class PasswordChangeRequired(Exception):
+    """The session's account still has a provisional password: it goes to « Mon compte »."""
+
+
+# What a person with a provisional password may still open.
+PROVISIONAL_PATHS = ("/account", "/logout", "/preferences/locale")
+
+
 def context(request: Request) -> ConsoleContext:
     ctx: ConsoleContext = request.app.state.console
     return ctx
@@ -145,9 +153,15 @@ def require(role: str) -> Callable[..., Awaitable[Auth]]:
     """A dependency that lets through staff of at least ``role`` (agent < coordinator < admin)."""
     staff_service.role_at_least(role, role)  # fail at import time on a typo
 
-    async def dependency(auth: Auth | None = Depends(current_auth)) -> Auth:
+    async def dependency(request: Request, auth: Auth | None = Depends(current_auth)) -> Auth:
         if auth is None:
             raise LoginRequired
+        if (
+            auth.via == "session"
+            and auth.staff.must_change_password
+            and request.url.path not in PROVISIONAL_PATHS
+        ):
+            raise PasswordChangeRequired
         if not auth.staff.may(role):
             raise HTTPException(status_code=403, detail=f"reserved to {role} and above")
         return auth

@@ -2,6 +2,7 @@
 
 from infra.orm import Base
 from knowledge import records as knowledge_records
+from routing.cases import canned as canned_records
 from routing.cases import records as case_records
 from routing.followups import records as followup_records
 from routing.journey import records as routing_records
@@ -12,6 +13,7 @@ from routing.stats import records as stats_records
 
 __all__ = [
     "Base",
+    "canned_records",
     "case_records",
     "followup_records",
     "knowledge_records",

@@ -51,6 +51,7 @@ from bot.middlewares import FloodGuard
 from declic.runtime import Core, build_core
 from infra.settings import load_settings
 from routing.conversation.service import ConversationService
+from routing.followups.service import resident_blocked
 from routing.journey.records import Conversation, Idea, InboundUpdate, OutgoingMessage
 from routing.outbox.sender import OutboxSender
 
@@ -209,7 +210,13 @@ async def declic_bot(url: str) -> AsyncIterator[Declic]:
     core = await build_core(load_settings(database_url=url))
     core.service.renderer = RecordingRenderer(core.service.renderer)
     bot = canned_bot()
-    outbox = OutboxSender(core.uow_factory, core.clock, TelegramDelivery(bot), "telegram")
+    outbox = OutboxSender(
+        core.uow_factory,
+        core.clock,
+        TelegramDelivery(bot),
+        "telegram",
+        on_unreachable=resident_blocked,
+    )
     dp = _dispatcher(core.service, outbox)
     try:
         yield Declic(core, bot, dp, outbox)

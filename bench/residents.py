@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.callbacks import unpack
-from routing.conversation.service import OutgoingDraft, RenderContext, Renderer, ServiceReply
+from routing.conversation.service import RenderContext, Renderer, ServiceReply
+from routing.outbox.drafts import OutgoingDraft
 
 IDEAS = (
     "On voudrait créer un jardin partagé au pied des immeubles, avec les voisins du bâtiment C.",

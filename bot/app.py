@@ -42,7 +42,7 @@ def build_dispatcher(
 ) -> Dispatcher:
     """Routers and middlewares. ``transport`` ("polling" or "webhook") labels the metrics;
     webhook workers, possibly several, also serialise each chat across processes."""
-    dp = Dispatcher(service=service, outbox=outbox, staff_group=staff_group)
+    dp = Dispatcher(service=service, outbox=outbox, staff_group=staff_group, flood=flood)
     dp.update.outer_middleware(UpdateMetrics(transport))
     dp.update.outer_middleware(UpdateIdMiddleware())
     dp.update.outer_middleware(ChatOrder(across_processes=transport == "webhook"))

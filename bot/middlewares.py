@@ -111,6 +111,10 @@ class RedisFloodWindow:
         first = await self.client.set(f"{key}:notice", "1", nx=True, px=int(window * 1000))
         return True, bool(first)
 
+    async def forget(self, user_id: int) -> None:
+        key = f"{self.prefix}:{user_id}"
+        await self.client.delete(key, f"{key}:notice")
+
     async def aclose(self) -> None:
         await self.client.aclose()
 
@@ -156,6 +160,17 @@ class FloodGuard(BaseMiddleware):
             except Exception as exc:  # Redis down or slow: count here instead
                 self._log_shared_failure(exc)
         return self.check(user_id)
+
+    async def forget(self, user_id: int) -> None:
+        """The resident was erased: their Telegram id leaves the windows, here and in Redis
+        (issue 17). Redis down: its keys expire with the window anyway."""
+        self._seen.pop(user_id, None)
+        self._noticed.pop(user_id, None)
+        if self.shared is not None:
+            try:
+                await self.shared.forget(user_id)
+            except Exception as exc:
+                self._log_shared_failure(exc)
 
     def _log_shared_failure(self, exc: Exception) -> None:
         now = time.monotonic()

@@ -9,7 +9,7 @@ from infra.i18n import N_
 
 SAY: dict[str, str] = {
     "welcome": N_(
-        "Bonjour ! Je suis Déclic, le coup de pouce de la ville pour les idées d'habitants. "
+        "Bonjour ! Je suis Déclic, le coup de pouce de {town} pour les idées d'habitants. "
         "Un jardin, une fête, un atelier, un réseau… toutes les idées comptent."
     ),
     "listen": N_("Raconte-moi ton idée, avec tes mots. Je t'écoute."),
@@ -30,8 +30,8 @@ SAY: dict[str, str] = {
     ),
     "consent_details": N_(
         "Ce que je garde : ton prénom, tes messages et ton idée. "
-        "Qui les voit : seulement l'équipe participation citoyenne de la ville. "
-        "Combien de temps : 2 ans après ton dernier message, puis tout est effacé. "
+        "Qui les voit : seulement l'équipe « {office} ». "
+        "Combien de temps : {period} après ton dernier message, puis tout est effacé. "
         "Tu peux voir tout ce que je garde avec /mesdonnees, et tout effacer avec /oublier."
     ),
     "quartier_unknown": N_(
@@ -98,6 +98,14 @@ SAY: dict[str, str] = {
         "Merci pour ton message vocal ! Je ne sais pas encore écouter, mais je l'ai gardé pour "
         "une personne de l'équipe, qui l'écoutera. Tu peux aussi m'écrire."
     ),
+    "voice_held": N_(
+        "Merci pour ton message vocal ! Je ne sais pas encore écouter. Je le garde le temps de "
+        "te demander ton accord : si tu es d'accord, une personne de l'équipe l'écoutera ; "
+        "sinon, je l'efface. Tu peux aussi m'écrire."
+    ),
+    "voice_passed_on": N_(
+        "Merci ! Ton message vocal est transmis à une personne de l'équipe, qui l'écoutera."
+    ),
     "file_kept": N_("Merci ! Je le garde avec ton idée, pour l'équipe."),
     "sticker": N_("😊"),
     "location": N_(
@@ -112,9 +120,13 @@ SAY: dict[str, str] = {
         "Désolé, j'ai eu un souci de mon côté. J'ai bien gardé ton message : "
         "l'équipe le lira. Tu peux continuer, ou taper /humain pour parler à une personne."
     ),
+    "retention_kept": N_("Merci, c'est noté : je garde tout. Je reste là si tu as besoin de moi."),
     "slow_down": N_("Je lis tout, promis ! Laisse-moi un petit instant pour te répondre."),
 }
 FALLBACK = N_("Je t'écoute.")
+# Phrases that name the office, the town or the retention period (filled from the settings).
+OFFICE_KEYS = frozenset({"welcome", "consent_details", "consent"})
+THE_TOWN = N_("la ville")
 
 QUESTIONS: dict[str, str] = {
     "neighbourhood": N_("Dans quel quartier ?"),
@@ -125,7 +137,7 @@ QUESTIONS: dict[str, str] = {
     "timing": N_("Tu aimerais que ça démarre quand ?"),
     "consent": N_(
         "Dernière chose : pour t'aider, je garde ton prénom, tes messages et ton idée. "
-        "Seule l'équipe participation de la ville les voit, pendant 2 ans au plus. "
+        "Seule l'équipe « {office} » les voit, pendant {period} au plus. "
         "Tu peux tout effacer quand tu veux avec /oublier. Tu es d'accord ?"
     ),
 }

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from aiogram import Bot, Dispatcher
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from infra.outage import database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +28,6 @@ log = logging.getLogger(__name__)
 # is retried for as long as it takes (the message could not have been kept).
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = (0.5, 1.0, 2.0, 5.0, 10.0)
-# PostgreSQL error classes that mean "not now": connection exception, insufficient resources,
-# operator intervention (a restart, "the database system is starting up").
-UNAVAILABLE_SQLSTATE_CLASSES = frozenset({"08", "53", "57"})
 
 
 class ConfirmingPoller:
@@ -123,21 +121,9 @@ class ConfirmingPoller:
 
 
 def unavailable(exc: BaseException | None) -> bool:
-    """The database (or the network to it) is down or restarting, not a bug: the message could
-    not even be kept, so the update is never given up; it comes again until the database is
-    back. A bug (a programming or integrity error) is not "unavailable"."""
-    seen = 0
-    while exc is not None and seen < 10:  # the chain of causes, bounded
-        if isinstance(exc, OperationalError | InterfaceError | OSError | TimeoutError):
-            return True
-        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-            return True
-        code = getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
-        if isinstance(code, str) and code[:2] in UNAVAILABLE_SQLSTATE_CLASSES:
-            return True
-        exc = exc.__cause__ or exc.__context__
-        seen += 1
-    return False
+    """The database (or the network to it) is down or restarting: the update could not be
+    handled, so it is never given up (see :func:`infra.outage.database_unavailable`)."""
+    return database_unavailable(exc)
 
 
 def _backoff(attempt: int) -> float:

@@ -9,18 +9,18 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from bot import followup_render, phrases, sprint_render
+from bot import followup_render, phrases, privacy_render, sprint_render
 from bot.callbacks import DialogueCb
 from infra.i18n import Translator
+from infra.settings import Settings
 from routing.conversation.service import (
     CaseHolder,
     ExportDocument,
     FollowUpAck,
     HeldBy,
-    OutgoingDraft,
-    RenderContext,
     ServiceReply,
     StatusReport,
     SuggestionAnswered,
@@ -37,6 +37,8 @@ from routing.conversation.sprints import (
 from routing.followups.service import FollowUpPrompt
 from routing.intake.dialogue import Action, Ask, Menu, Option, Say, Summary, Understood, Verdict
 from routing.intake.draft import Draft, Slot
+from routing.outbox.drafts import OutgoingDraft, RenderContext
+from routing.privacy.retention import RetentionNotice
 from routing.reasons import LABELS, render_reason
 
 log = logging.getLogger(__name__)
@@ -48,9 +50,32 @@ DESCRIPTION_CHARS = 600
 Keyboard = dict[str, Any]
 
 
+@dataclass(frozen=True)
+class OfficeWords:
+    """What the greeting and the privacy notice say about who runs Déclic (from the settings)."""
+
+    office: str = "Participation citoyenne"
+    town: str | None = None
+    retention_months: int = 24
+
+    @classmethod
+    def of(cls, settings: Settings) -> OfficeWords:
+        return cls(settings.office_name, settings.town_name, settings.retention_months)
+
+    def params(self, t: Translator) -> dict[str, str]:
+        return {
+            "office": self.office,
+            "town": self.town or t.gettext(phrases.THE_TOWN),
+            "period": t.months(self.retention_months),
+        }
+
+
 class Renderer:
-    def __init__(self, quartier_names: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, quartier_names: dict[str, str] | None = None, office: OfficeWords | None = None
+    ) -> None:
         self.quartier_names = quartier_names or {}
+        self.office = office or OfficeWords()
 
     def __call__(
         self, replies: Sequence[ServiceReply], context: RenderContext
@@ -101,6 +126,10 @@ class Renderer:
                 out.extend(_messages(lead, None))
                 lead = []
                 out.append(_document(t, reply))
+            elif isinstance(reply, RetentionNotice):
+                parts, keyboard = privacy_render.notice(t, reply)
+                out.extend(_messages([*lead, *parts], keyboard))
+                lead = []
             elif isinstance(reply, FollowUpPrompt | FollowUpAck):
                 parts, keyboard = (
                     followup_render.prompt(t, reply)
@@ -183,17 +212,20 @@ class Renderer:
 
     # -- pieces ---------------------------------------------------------------------------
 
-    @staticmethod
-    def say(t: Translator, reply: Say) -> str:
+    def say(self, t: Translator, reply: Say) -> str:
         template = phrases.SAY.get(reply.key)
         if template is None:
             log.warning("no phrase for dialogue key %r", reply.key)
             template = phrases.FALLBACK
         text = t.gettext(template)
+        if reply.key in phrases.OFFICE_KEYS:
+            return text.format(**self.office.params(t), **dict(reply.params))
         return text.format(**dict(reply.params)) if reply.params else text
 
     def ask(self, t: Translator, reply: Ask) -> tuple[str, Keyboard]:
         question = t.gettext(phrases.QUESTIONS[reply.slot.value])
+        if reply.slot.value in phrases.OFFICE_KEYS:
+            question = question.format(**self.office.params(t))
         per_row = 2 if reply.slot in (Slot.NEIGHBOURHOOD, Slot.TIMING) else 1
         keyboard = _keyboard(
             t, reply.slot.value, Action.ANSWER, reply.options, reply.version, per_row

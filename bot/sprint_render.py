@@ -8,7 +8,6 @@ from typing import Any
 
 from bot.callbacks import DialogueCb
 from infra.i18n import N_, Np_, Translator
-from routing.conversation.service import OutgoingDraft
 from routing.conversation.sprints import (
     SprintBooked,
     SprintCancelled,
@@ -17,6 +16,7 @@ from routing.conversation.sprints import (
     SprintReply,
 )
 from routing.intake.dialogue import Action
+from routing.outbox.drafts import OutgoingDraft
 from routing.sprints.reasons import render_sprint_reason, skill_label
 
 ICS_FILENAME = "sprint-declic.ics"

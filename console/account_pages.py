@@ -15,8 +15,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import words
 from console.api import MAX_ID
-from console.app import render
 from console.security import Auth, context, require_admin, require_agent, translator
+from console.templating import render
 from routing.staff import accounts as staff_service
 from routing.staff.accounts import MIN_PASSWORD_LENGTH, ROLES, StaffError
 

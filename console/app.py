@@ -10,21 +10,30 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from console import words
-from console.labels import Labels
+from console import (
+    account_pages,
+    api,
+    canned_pages,
+    case_api,
+    case_extras,
+    case_pages,
+    health,
+    pages,
+    panel_pages,
+    sprint_api,
+    sprint_pages,
+    stats_pages,
+    words,
+)
 from console.security import (
-    Auth,
     ConsoleContext,
     LoginRequired,
     PasswordChangeRequired,
@@ -33,13 +42,13 @@ from console.security import (
     is_api,
     translator,
 )
+from console.templating import HERE, render, templates
 from infra.clock import Clock
 from infra.settings import Settings
 from infra.uow import UnitOfWork
 from routing.conversation.service import Renderer
 
 log = logging.getLogger(__name__)
-HERE = Path(__file__).resolve().parent
 
 SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
@@ -76,35 +85,6 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
-
-
-def templates() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(HERE / "templates"),
-        autoescape=select_autoescape(["html"], default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env
-
-
-def render(request: Request, name: str, *, status_code: int = 200, **values: Any) -> HTMLResponse:
-    """A page in the staff member's language; ``_`` in templates is that language's gettext."""
-    auth: Auth | None = getattr(request.state, "auth", None)
-    tr = translator(request, auth)
-    env: Environment = request.app.state.templates
-    html = env.get_template(name).render(
-        _=tr.gettext,
-        tr=tr,
-        request=request,
-        auth=auth,
-        staff=auth.staff if auth else None,
-        csrf_token=auth.csrf_token if auth else None,
-        role_labels={k: tr.gettext(v) for k, v in words.ROLE_LABELS.items()},
-        labels=Labels(tr),
-        **values,
-    )
-    return HTMLResponse(html, status_code=status_code)
 
 
 async def _error_page(
@@ -201,21 +181,6 @@ def create_app(
     ``resident_renderer`` turns replies to a resident into Bot API calls (the bot's renderer,
     given by the composition root): the sprint pages tell the resident with it exactly as their
     own conversation would. Without it, staff cannot book or cancel a resident's sprint."""
-    from console import (
-        account_pages,
-        api,
-        canned_pages,
-        case_api,
-        case_extras,
-        case_pages,
-        health,
-        pages,
-        panel_pages,
-        sprint_api,
-        sprint_pages,
-        stats_pages,
-    )
-
     if session_key is None:
         secret = settings.console_secret.get_secret_value() if settings.console_secret else ""
         session_key = secret.encode() if secret else secrets.token_bytes(32)

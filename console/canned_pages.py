@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import words
 from console.api import MAX_ID
-from console.app import render
 from console.security import AuditTrail, Auth, context, require_agent, translator
+from console.templating import render
 from infra.uow import UnitOfWork
 from routing.cases import canned
 from routing.cases import desk as case_desk

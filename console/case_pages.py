@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from console import case_actions, case_extras, conversation, words
 from console.api import MAX_ID
-from console.app import render
+from console.forms import flash, int_or_none, translated
 from console.labels import CASE_REASONS, quartier_names
 from console.security import (
     AuditTrail,
@@ -28,7 +28,7 @@ from console.security import (
     require_coordinator,
     translator,
 )
-from infra.i18n import Translator
+from console.templating import render
 from knowledge.resources import THEMES
 from routing.cases import canned as canned_replies
 from routing.cases import desk as case_desk
@@ -50,26 +50,6 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 def _back(path: str, *, notice: str | None = None, error: str | None = None) -> Response:
     query = f"?m={notice}" if notice else f"?e={error}" if error else ""
     return RedirectResponse(path + query, status_code=303)
-
-
-def _flash(
-    request: Request, auth: Auth | None, notices: dict[str, str], errors: dict[str, str]
-) -> tuple[str | None, str | None]:
-    """The notice or error named in the query string, translated; unknown codes show nothing."""
-    tr = translator(request, auth)
-    notice = notices.get(request.query_params.get("m", ""))
-    error = errors.get(request.query_params.get("e", ""))
-    return (tr.gettext(notice) if notice else None), (tr.gettext(error) if error else None)
-
-
-def _translated(tr: Translator, labels: dict[str, str]) -> dict[str, str]:
-    return {key: tr.gettext(value) for key, value in labels.items()}
-
-
-def _int_or_none(value: str) -> int | None:
-    value = value.strip()
-    number = int(value) if value.isdigit() and len(value) < 12 else None
-    return number if number is not None and 1 <= number <= MAX_ID else None
 
 
 def _version(value: str) -> int | None:
@@ -129,13 +109,13 @@ async def case_page(
             uow, "case", case_id, {"resident": case.resident_id}
         )
         await uow.commit()
-    notice, error = _flash(request, auth, words.CASE_NOTICES, words.CASE_ERRORS)
+    notice, error = flash(request, auth, words.CASE_NOTICES, words.CASE_ERRORS)
     tr = translator(request, auth)
     me = auth.staff
     supervisor = me.may("coordinator")
     holder = case.holder_id == me.id
     active = case.status in case_service.ACTIVE
-    outcome_labels = _translated(tr, words.CASE_OUTCOMES)
+    outcome_labels = translated(tr, words.CASE_OUTCOMES)
     first_name = (case.resident_name or "").split()[0] if (case.resident_name or "").split() else ""
     closing = {
         outcome: case_phrases.closing(resident_locale or tr.locale, outcome, me.first_name)
@@ -147,7 +127,7 @@ async def case_page(
         case=case,
         idea=idea,
         entries=conversation.timeline(
-            tr, messages, told, events, _translated(tr, words.CASE_EVENTS), outcome_labels
+            tr, messages, told, events, translated(tr, words.CASE_EVENTS), outcome_labels
         ),
         messages=messages,
         events=events,
@@ -171,11 +151,11 @@ async def case_page(
             "reply": case.status in case_service.HELD and holder,
         },
         outcomes=case_service.OUTCOMES,
-        status_labels=_translated(tr, words.CASE_STATUS),
+        status_labels=translated(tr, words.CASE_STATUS),
         outcome_labels=outcome_labels,
-        event_labels=_translated(tr, words.CASE_EVENTS),
-        kind_labels=_translated(tr, words.MESSAGE_KINDS),
-        error_labels=_translated(tr, words.CASE_ERRORS),
+        event_labels=translated(tr, words.CASE_EVENTS),
+        kind_labels=translated(tr, words.MESSAGE_KINDS),
+        error_labels=translated(tr, words.CASE_ERRORS),
         reply_max=case_service.REPLY_MAX_CHARS,
         part_max=parts.TELEGRAM_MAX,
         signature_chars=len(
@@ -184,7 +164,7 @@ async def case_page(
         closing_max=case_service.CLOSING_MAX_CHARS,
         note_max=case_service.NOTE_MAX_CHARS,
         suggestions=idea_suggestions,
-        suggestion_status=_translated(tr, words.SUGGESTION_STATUS),
+        suggestion_status=translated(tr, words.SUGGESTION_STATUS),
         query=query,
         found=found,
     )
@@ -226,7 +206,7 @@ async def assign(
     version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    target = _int_or_none(staff_id)
+    target = int_or_none(staff_id)
     if target is None:
         return _back(f"/cases/{case_id}", error="invalid")
     return await _act(request, auth, case_id, "assign", staff_id=target, version=_version(version))
@@ -247,8 +227,8 @@ async def transfer(
         auth,
         case_id,
         "transfer",
-        team_id=_int_or_none(team_id),
-        staff_id=_int_or_none(staff_id),
+        team_id=int_or_none(team_id),
+        staff_id=int_or_none(staff_id),
         note=note,
         version=_version(version),
     )
@@ -297,7 +277,7 @@ async def reply(
     canned_id: str = Form("", max_length=12),
     auth: Auth = Depends(require_agent),
 ) -> Response:
-    chosen = _int_or_none(canned_id)
+    chosen = int_or_none(canned_id)
     if not text.strip() and chosen is not None:  # without script: the canned reply as it is
         text = await _canned_text(request, auth, case_id, chosen)
     return await _act(request, auth, case_id, "reply", text=text)
@@ -340,7 +320,7 @@ async def open_case(
 async def teams_page(request: Request, auth: Auth = Depends(require_coordinator)) -> Response:
     async with context(request).uow_factory() as uow:
         roster = await case_desk.team_roster(uow)
-    notice, error = _flash(request, auth, words.TEAM_NOTICES, words.TEAM_ERRORS)
+    notice, error = flash(request, auth, words.TEAM_NOTICES, words.TEAM_ERRORS)
     return render(request, "teams.html", teams=roster, notice=notice, error=error)
 
 
@@ -443,7 +423,7 @@ async def rules_page(request: Request, auth: Auth = Depends(require_coordinator)
     async with context(request).uow_factory() as uow:
         rules = await case_service.rules(uow)
         teams = await case_service.teams(uow)
-    notice, error = _flash(request, auth, words.TEAM_NOTICES, words.TEAM_ERRORS)
+    notice, error = flash(request, auth, words.TEAM_NOTICES, words.TEAM_ERRORS)
     return render(
         request,
         "rules.html",
@@ -466,7 +446,7 @@ async def add_rule(
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     ctx = context(request)
-    team = _int_or_none(team_id)
+    team = int_or_none(team_id)
     rank = int(priority) if priority.strip().isdigit() else (100 if not priority.strip() else None)
     if team is None or rank is None or rank > 10_000:
         return _back("/rules", error="bad_rule")

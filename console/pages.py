@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import words
-from console.app import render
 from console.labels import Labels
 from console.security import (
     LOGIN_CSRF_COOKIE,
@@ -32,6 +31,7 @@ from console.security import (
     set_session_cookie,
     translator,
 )
+from console.templating import render
 from infra.i18n import SUPPORTED
 from routing.cases import desk as case_desk
 from routing.cases import service as case_service

@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from console import words
 from console.api import MAX_ID
-from console.app import render
-from console.case_pages import _flash
+from console.forms import flash
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
+from console.templating import render
 from infra.i18n import Translator
 from knowledge.resources import THEMES
 from routing.sprints import desk as sprint_desk
@@ -42,7 +42,7 @@ async def panel_page(request: Request, auth: Auth = Depends(require_coordinator)
     async with ctx.uow_factory() as uow:
         members = await panel_desk.members(uow, today)
         rooms = await panel_desk.rooms(uow, today)
-    notice, error = _flash(request, auth, words.PANEL_NOTICES, words.PANEL_ERRORS)
+    notice, error = flash(request, auth, words.PANEL_NOTICES, words.PANEL_ERRORS)
     return render(
         request,
         "panel.html",

@@ -16,6 +16,7 @@ from infra.i18n import Translator
 from infra.uow import UnitOfWork
 from routing.cases import desk as case_desk
 from routing.cases.group_posts import staff_group_of
+from routing.followups import service as followups
 from routing.journey.records import Idea
 from routing.sprints import desk as sprint_desk
 from routing.sprints import service as sprints
@@ -170,6 +171,7 @@ async def book(
             room_id,
             ctx.now(),
             renderer=renderer,
+            followups=followups.Planner(followups.policy_of(ctx.settings)),
             group=staff_group_of(ctx.settings),
         )
         if isinstance(outcome, sprints.Lost):
@@ -199,7 +201,12 @@ async def cancel(request: Request, auth: Auth, sprint_id: int) -> sprint_desk.St
     async with ctx.uow_factory() as uow:
         await visible_sprint(uow, auth, sprint_id)
         done = await sprint_desk.cancel(
-            uow, sprint_id, ctx.now(), renderer=renderer, group=staff_group_of(ctx.settings)
+            uow,
+            sprint_id,
+            ctx.now(),
+            renderer=renderer,
+            followups=followups.Planner(followups.policy_of(ctx.settings)),
+            group=staff_group_of(ctx.settings),
         )
         await AuditTrail(auth.staff.id, ctx.clock).change(
             uow, "sprint.cancelled", "sprint", sprint_id, {"outbox": done.told_resident}

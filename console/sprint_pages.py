@@ -16,9 +16,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import sprint_actions, words
 from console.api import MAX_ID
-from console.app import render
-from console.case_pages import _flash, _int_or_none, _translated
+from console.forms import flash, int_or_none, translated
 from console.security import Auth, context, require_agent, translator
+from console.templating import render
 from routing.sprints import desk as sprint_desk
 from routing.sprints import service as sprints
 from routing.sprints.desk import SprintDeskError
@@ -53,7 +53,7 @@ async def idea_sprint(request: Request, ref: Ref, auth: Auth = Depends(require_a
     async with ctx.uow_factory() as uow:
         history = await sprint_desk.sprints_of_idea(uow, offer.idea_id)
     today = sprints.today_in_paris(ctx.now())
-    notice, error = _flash(request, auth, words.SPRINT_NOTICES, words.SPRINT_ERRORS)
+    notice, error = flash(request, auth, words.SPRINT_NOTICES, words.SPRINT_ERRORS)
     current = next((s for s in history if s.id == offer.current), None)
     return render(
         request,
@@ -65,9 +65,9 @@ async def idea_sprint(request: Request, ref: Ref, auth: Auth = Depends(require_a
         notice=notice,
         error=error,
         can_book=getattr(request.app.state, "resident_renderer", None) is not None,
-        kind_labels=_translated(tr, words.SPRINT_OPTION_KINDS),
-        status_labels=_translated(tr, words.SPRINT_STATUS),
-        role_names=_translated(tr, words.SPRINT_ROLES),
+        kind_labels=translated(tr, words.SPRINT_OPTION_KINDS),
+        status_labels=translated(tr, words.SPRINT_STATUS),
+        role_names=translated(tr, words.SPRINT_ROLES),
         note_max=sprint_desk.NOTE_MAX_CHARS,
     )
 
@@ -82,14 +82,14 @@ async def book(
     auth: Auth = Depends(require_agent),
 ) -> Response:
     path = f"/ideas/{ref}/sprint"
-    room = _int_or_none(room_id)
+    room = int_or_none(room_id)
     # the sprint the page showed: "none" or its id; without the field, no check (old pages)
     seen = (
         sprint_actions.NO_CHECK
         if current is None
         else None
         if current == "none"
-        else _int_or_none(current) or 0
+        else int_or_none(current) or 0
     )
     try:
         first = date.fromisoformat(day1)
@@ -136,8 +136,8 @@ async def confirm_cancel(
         s=sprint,
         back=back if back in ("list", "mine") else "",
         today=sprints.today_in_paris(ctx.now()),
-        status_labels=_translated(tr, words.SPRINT_STATUS),
-        role_names=_translated(tr, words.SPRINT_ROLES),
+        status_labels=translated(tr, words.SPRINT_STATUS),
+        role_names=translated(tr, words.SPRINT_ROLES),
         error=tr.gettext(words.SPRINT_ERRORS["confirm"])
         if request.query_params.get("e") == "confirm"
         else None,
@@ -193,7 +193,7 @@ async def sprint_list(request: Request, auth: Auth = Depends(require_agent)) -> 
     today = sprints.today_in_paris(ctx.now())
     async with ctx.uow_factory() as uow:
         upcoming, awaiting = await sprint_desk.board(uow, today)
-    notice, error = _flash(request, auth, words.SPRINT_NOTICES, words.SPRINT_ERRORS)
+    notice, error = flash(request, auth, words.SPRINT_NOTICES, words.SPRINT_ERRORS)
     return render(
         request,
         "sprints.html",
@@ -202,8 +202,8 @@ async def sprint_list(request: Request, auth: Auth = Depends(require_agent)) -> 
         today=today,
         notice=notice,
         error=error,
-        status_labels=_translated(tr, words.SPRINT_STATUS),
-        role_names=_translated(tr, words.SPRINT_ROLES),
+        status_labels=translated(tr, words.SPRINT_STATUS),
+        role_names=translated(tr, words.SPRINT_ROLES),
         note_max=sprint_desk.NOTE_MAX_CHARS,
     )
 
@@ -216,7 +216,7 @@ async def my_sprints(request: Request, auth: Auth = Depends(require_agent)) -> R
     today = sprints.today_in_paris(ctx.now())
     async with ctx.uow_factory() as uow:
         mine = await sprint_desk.of_staff(uow, auth.staff.id, today)
-    notice, error = _flash(request, auth, words.SPRINT_NOTICES, words.SPRINT_ERRORS)
+    notice, error = flash(request, auth, words.SPRINT_NOTICES, words.SPRINT_ERRORS)
     return render(
         request,
         "my_sprints.html",
@@ -225,7 +225,7 @@ async def my_sprints(request: Request, auth: Auth = Depends(require_agent)) -> R
         today=today,
         notice=notice,
         error=error,
-        status_labels=_translated(tr, words.SPRINT_STATUS),
-        role_names=_translated(tr, words.SPRINT_ROLES),
+        status_labels=translated(tr, words.SPRINT_STATUS),
+        role_names=translated(tr, words.SPRINT_ROLES),
         note_max=sprint_desk.NOTE_MAX_CHARS,
     )

@@ -17,8 +17,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from console.api import NO_NUL
-from console.app import render
 from console.security import Auth, context, require_coordinator, translator
+from console.templating import render
 from routing.staff import accounts as staff_service
 from routing.stats import metrics
 from routing.stats import queries as stats

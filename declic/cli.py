@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from declic import directory_cli, doctor, sprint_cli, staff_cli, stats_cli
+from declic import directory_cli, doctor, sprint_cli, staff_cli, stats_cli, understand_cli
 from infra.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -18,6 +18,7 @@ staff_cli.register(app)
 sprint_cli.register(app)
 stats_cli.register(app)
 doctor.register(app)
+understand_cli.register(app)
 
 
 @db_app.command("upgrade")

@@ -138,12 +138,19 @@ async def _catalogue(settings: Settings) -> Catalogue:
     return Catalogue(resources)
 
 
-def _batch_lines(path: Path) -> Iterator[dict[str, Any]]:
+def _batch_lines(path: Path) -> Iterator[dict[str, Any] | str]:
+    """Each line as a JSON object, or the reason it is not one (the batch goes on)."""
     handle = sys.stdin if str(path) == "-" else path.open(encoding="utf-8")
     with handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield f"line {number}: not JSON ({exc.msg})"
+                continue
+            yield item if isinstance(item, dict) else f"line {number}: not a JSON object"
 
 
 def match_command(
@@ -153,12 +160,24 @@ def match_command(
     need: list[Need] = typer.Option([], "--need", help="A need (repeatable)."),
     top: int = typer.Option(5, "--top", min=1, max=50),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    batch: Path | None = typer.Option(None, "--batch", help="JSON lines {id,text,quartier,group}."),
+    batch: Path | None = typer.Option(
+        None,
+        "--batch",
+        help="JSON lines {id, text, quartier?, group?, needs?, headcount?, top?} in "
+        "('-' for stdin); JSON lines {id, results} out.",
+    ),
+    on: str | None = typer.Option(
+        None, "--today", help="Match as on this day (YYYY-MM-DD): deadlines are read against it."
+    ),
 ) -> None:
     """Match an idea against the directory: ranked suggestions with their reasons."""
     settings = load_settings()
     catalogue = asyncio.run(_catalogue(settings))
-    today = SystemClock(settings.tz).now().date()
+    try:
+        today = date.fromisoformat(on) if on else SystemClock(settings.tz).now().date()
+    except ValueError:
+        typer.echo(f"--today {on!r}: expected YYYY-MM-DD.", err=True)
+        raise typer.Exit(2) from None
     if batch is not None:
         _run_batch(catalogue, batch, top, today)
         return
@@ -187,16 +206,26 @@ def match_command(
         typer.echo("Besoins sans réponse dans l'annuaire : " + ", ".join(result.unmet_needs))
 
 
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
 def _run_batch(catalogue: Catalogue, path: Path, top: int, today: date) -> None:
     out = sys.stdout
+    needs = {n.value for n in Need}
     for item in _batch_lines(path):
+        if isinstance(item, str):
+            out.write(json.dumps({"id": None, "error": item}) + "\n")
+            continue
         group = item.get("group")
+        wanted = item.get("needs") if isinstance(item.get("needs"), list) else []
         query = IdeaQuery(
             str(item.get("text") or ""),
-            quartier=item.get("quartier") or None,
+            quartier=str(item["quartier"]) if item.get("quartier") else None,
             group=group if group in {g.value for g in Group} else None,
-            needs=frozenset(item["needs"]) if item.get("needs") else None,
-            top=int(item.get("top") or top),
+            needs=frozenset(n for n in wanted if n in needs) or None,
+            top=min(50, max(1, _count(item.get("top")) or top)),
+            headcount=_count(item.get("headcount")),
         )
         result = match(catalogue, query, today)
         out.write(

@@ -13,18 +13,19 @@ import asyncio
 import json
 import os
 from collections.abc import Coroutine
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import asdict
+from typing import Any
 
 import typer
 
+from declic.checkup import Check, Checkup
 from infra.i18n import N_, Translator
 from infra.settings import Settings, SettingsError, load_settings
 
-Status = Literal["ok", "warn", "fail", "skip"]
 MARKS: dict[str, str] = {"ok": "✓", "warn": "!", "fail": "✗", "skip": "–"}
 TITLES = {
     "configuration": N_("Configuration"),
+    "office": N_("Bureau et ville"),
     "database": N_("Base de données"),
     "migrations": N_("Schéma de la base"),
     "directory": N_("Annuaire"),
@@ -32,15 +33,6 @@ TITLES = {
     "webhook": N_("Webhook"),
     "redis": N_("Redis"),
 }
-
-
-@dataclass
-class Check:
-    name: str
-    status: Status
-    message: str
-    fix: str | None = None
-    details: dict[str, Any] = field(default_factory=dict)
 
 
 def register(app: typer.Typer) -> None:
@@ -80,38 +72,15 @@ def doctor_command(
     raise typer.Exit(0 if healthy else 1)
 
 
-class Doctor:
-    def __init__(self, t: Translator, settings: Settings | None = None) -> None:
-        self.t = t
-        self.settings = settings
-
-    def say(self, msgid: str, **params: Any) -> str:
-        return self.t.gettext(msgid).format(**params)
-
-    def check(
-        self,
-        name: str,
-        status: Status,
-        message: str,
-        fix: str | None = None,
-        details: dict[str, Any] | None = None,
-        **params: Any,
-    ) -> Check:
-        """A check whose message and fix (msgids) are translated and filled with ``params``."""
-        return Check(
-            name,
-            status,
-            self.say(message, **params),
-            self.say(fix, **params) if fix else None,
-            details or {},
-        )
+class Doctor(Checkup):
+    """The checks in order, each bounded, none ever a traceback."""
 
     async def run(self) -> list[Check]:
-        from declic import doctor_checks as checks
+        from declic import doctor_checks as checks  # aiohttp and the database: only when run
 
         s = self.settings
         assert s is not None
-        found = [self.configuration(s)]
+        found = [self.configuration(s), self.office(s)]
         found += await self.guarded(
             ("database", "migrations", "directory"), checks.database(self, s)
         )
@@ -141,6 +110,51 @@ class Doctor:
                 for name in names
             ]
         return result if isinstance(result, list) else [result]
+
+    def office(self, s: Settings) -> Check:
+        """The office's own words: who residents are told they talk to, for how long data is
+        kept, and the bot's username the posters link to."""
+        register = N_("tutoiement") if s.default_register == "tu" else N_("vouvoiement")
+        details = {
+            "office": s.office_name,
+            "town": s.town_name,
+            "retention_months": s.retention_months,
+            "register": s.default_register,
+            "bot_username": s.bot_username,
+        }
+        params = {
+            "office": s.office_name,
+            "town": s.town_name or "—",
+            "period": self.t.months(s.retention_months),
+            "register": self.t.gettext(register),
+        }
+        message = N_("« {office} » ({town}), données gardées {period}, {register}")
+        missing = [
+            name
+            for name, value in (
+                (
+                    "DECLIC_OFFICE_NAME",
+                    s.office_name != Settings.model_fields["office_name"].default,
+                ),
+                ("DECLIC_TOWN_NAME", s.town_name),
+                ("DECLIC_BOT_USERNAME", s.bot_username),
+            )
+            if not value
+        ]
+        if missing:
+            return self.check(
+                "office",
+                "warn",
+                message,
+                N_(
+                    "réglez {names} : les habitants lisent ces noms dans l'accueil, la notice "
+                    "de confidentialité et les affiches (README, « Configuration »)"
+                ),
+                details,
+                names=", ".join(missing),
+                **params,
+            )
+        return self.check("office", "ok", message, details=details, **params)
 
     def configuration(self, s: Settings) -> Check:
         """What pydantic cannot see alone: settings that only make sense together."""

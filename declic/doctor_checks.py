@@ -7,24 +7,22 @@ kind of error (never its text, which may quote a URL with the token) and what to
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp
 from sqlalchemy import func, select, text
 
+from declic.checkup import Check, Checkup
 from infra.i18n import N_
 from infra.logging import redact
 from infra.settings import Settings
-
-if TYPE_CHECKING:
-    from declic.doctor import Check, Doctor
 
 TIMEOUT_SECONDS = 5.0
 DB_FIX = N_("vérifiez DECLIC_DATABASE_URL et que le serveur de base de données tourne")
 UPGRADE = N_("lancez `declic db upgrade`")
 
 
-async def database(doc: Doctor, s: Settings) -> list[Check]:
+async def database(doc: Checkup, s: Settings) -> list[Check]:
     """Database reachable, schema at head, directory not empty (three lines)."""
     from alembic.runtime.migration import MigrationContext
 
@@ -76,7 +74,7 @@ async def database(doc: Doctor, s: Settings) -> list[Check]:
         await engine.dispose()
 
 
-def _schema(doc: Doctor, current: str | None, head: str | None, url: str) -> Check:
+def _schema(doc: Checkup, current: str | None, head: str | None, url: str) -> Check:
     from alembic.script import ScriptDirectory
 
     from infra.migrate import alembic_config
@@ -111,7 +109,7 @@ def _schema(doc: Doctor, current: str | None, head: str | None, url: str) -> Che
     )
 
 
-async def _directory(doc: Doctor, engine: Any) -> Check:
+async def _directory(doc: Checkup, engine: Any) -> Check:
     from knowledge.records import ResourceRow
 
     async with asyncio.timeout(TIMEOUT_SECONDS), engine.connect() as conn:
@@ -135,7 +133,7 @@ async def _directory(doc: Doctor, engine: Any) -> Check:
     )
 
 
-async def bot_api(doc: Doctor, s: Settings) -> Check:
+async def bot_api(doc: Checkup, s: Settings) -> Check:
     """getMe with the token: the token is set, Telegram (or the local API) answers and knows it."""
     if s.telegram_token is None:
         return doc.check(
@@ -189,7 +187,7 @@ async def bot_api(doc: Doctor, s: Settings) -> Check:
     )
 
 
-async def webhook(doc: Doctor, s: Settings) -> Check:
+async def webhook(doc: Checkup, s: Settings) -> Check:
     """getWebhookInfo: in webhook mode Telegram calls our URL without errors; in polling mode
     no webhook is left that would keep updates from ``getUpdates``."""
     try:
@@ -253,7 +251,7 @@ async def webhook(doc: Doctor, s: Settings) -> Check:
     )
 
 
-async def redis(doc: Doctor, s: Settings) -> Check:
+async def redis(doc: Checkup, s: Settings) -> Check:
     from redis.asyncio import from_url
 
     assert s.redis_url is not None

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import build_dispatcher, make_bot, run_polling, telegram_delivery
 from bot.middlewares import FloodGuard, flood_guard
-from bot.render import Renderer
+from bot.render import OfficeWords, Renderer
 from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalScreen, run_terminal
 from bot.webhook import WEBHOOK_PATH, WebhookConfig, serve_webhook
@@ -36,6 +36,7 @@ from routing.cases.group_posts import staff_group_of
 from routing.cases.staff_group import StaffGroupService
 from routing.conversation.service import ConversationService
 from routing.followups import service as followups
+from routing.followups.service import resident_blocked
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor
 from routing.outbox.sender import OutboxSender
@@ -78,7 +79,7 @@ async def build_core(
     _load_holiday_calendars(clock.now().year)
     gazetteer = gazetteer or load_gazetteer()
     dialogue = Dialogue(Extractor(gazetteer, default_lexicon()))
-    renderer = Renderer({q.id: q.name for q in gazetteer.quartiers})
+    renderer = Renderer({q.id: q.name for q in gazetteer.quartiers}, OfficeWords.of(settings))
     service = ConversationService(
         uow_factory,
         clock,
@@ -127,6 +128,7 @@ def _bot_parts(core: Core, settings: Settings) -> BotParts:
         after_run=lambda _report: outbox.wake(),
         followup_render=core.service.renderer,
         after_followups=lambda _ids: outbox.wake(),
+        forget_chat=outbox.limits.forget_chat,
     )
     return BotParts(bot, outbox, staff_group, scheduler)
 
@@ -245,7 +247,9 @@ async def run_chat(
             await before(core)
 
         def make_sender(screen: TerminalScreen) -> OutboxSender:
-            return OutboxSender(core.uow_factory, core.clock, screen, TERMINAL)
+            return OutboxSender(
+                core.uow_factory, core.clock, screen, TERMINAL, on_unreachable=resident_blocked
+            )
 
         await run_terminal(core.service, make_sender, resident=resident)
     finally:

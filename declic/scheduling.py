@@ -1,7 +1,9 @@
 """The scheduler: fixed interval jobs, re-created at every start (nothing pickled, no jobstore).
 
 Jobs: follow-ups (``routing.followups.delivery.enqueue_due``: due follow-ups become outbox rows,
-claimed with ``SKIP LOCKED`` so two schedulers never send one twice), and service levels
+claimed with ``SKIP LOCKED`` so two schedulers never send one twice), retention
+(``routing.privacy.retention``: the « toujours là ? » notice, then erasure after
+``DECLIC_RETENTION_MONTHS`` of silence), and service levels
 (``routing.cases.service.enforce_service_levels``): unclaimed cases past
 their working-hours deadline are escalated to coordinators (and posted to the staff group, if
 one is configured); a holder who left a resident waiting too long gives the case back. One run
@@ -19,7 +21,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -35,13 +37,16 @@ from routing.cases import service as cases
 from routing.followups import delivery as followup_delivery
 from routing.followups import service as followups
 from routing.followups.policy import Policy
+from routing.followups.service import resident_blocked
 from routing.outbox.rate_limit import Limits, LocalLimits, RateLimiter, SendLimits
 from routing.outbox.sender import OutboxSender, worker_name
 from routing.outbox.shared_limits import DatabaseLimits, RedisLimits
+from routing.privacy import retention
 
 log = logging.getLogger(__name__)
 SERVICE_LEVELS = "service_levels"
 FOLLOWUPS = "followups"
+RETENTION = "retention"
 FollowUpRender = Callable[..., list[Any]]
 
 
@@ -95,6 +100,41 @@ async def service_levels_once(
     return report
 
 
+async def retention_once(
+    uow_factory: Callable[[], UnitOfWork],
+    clock: Clock,
+    settings: Settings,
+    render: FollowUpRender | None,
+    policy: Policy,
+    forget_chat: Callable[[str], Awaitable[None]] | None = None,
+) -> retention.RetentionReport | None:
+    """One run of the retention job (see ``routing.privacy.retention``); None when it failed
+    (logged; what a failed batch held is done by the next run)."""
+    try:
+        now = clock.now()
+        report = await retention.enforce_retention(
+            uow_factory,
+            now,
+            settings.retention_months,
+            render,
+            tz=settings.tz,
+            notices_allowed=policy.allowed(now),
+        )
+        if forget_chat is not None:
+            for chat in report.erased_chats:
+                await forget_chat(chat)
+    except Exception:
+        log.exception("retention failed; the next run tries again")
+        return None
+    if report.noticed or report.erased:
+        log.info(
+            "retention: %s notice(s) queued, %s resident(s) erased",
+            len(report.noticed),
+            report.erased,
+        )
+    return report
+
+
 def make_scheduler(
     uow_factory: Callable[[], UnitOfWork],
     clock: Clock,
@@ -103,6 +143,7 @@ def make_scheduler(
     after_run: Callable[[cases.ServiceLevelReport | None], None] | None = None,
     followup_render: FollowUpRender | None = None,
     after_followups: Callable[[list[int] | None], None] | None = None,
+    forget_chat: Callable[[str], Awaitable[None]] | None = None,
 ) -> AsyncIOScheduler:
     """A scheduler with its interval jobs; the first run is due at once. Start it inside the
     running event loop; ``after_run`` (e.g. waking the outbox) sees each run's report. With a
@@ -148,6 +189,20 @@ def make_scheduler(
         if after_followups is not None:
             after_followups(written)
 
+    async def retention_job() -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            running.add(task)
+        try:
+            report = await retention_once(
+                uow_factory, clock, settings, followup_render, policy, forget_chat
+            )
+        finally:
+            if task is not None:
+                running.discard(task)
+        if report is not None and report.noticed and after_followups is not None:
+            after_followups(list(report.noticed))  # wakes the sender
+
     # APScheduler logs every run at INFO: one line a minute would bury what matters.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     scheduler = AsyncIOScheduler(timezone=settings.tz)
@@ -157,6 +212,17 @@ def make_scheduler(
         IntervalTrigger(seconds=settings.service_level_interval_seconds, timezone=settings.tz),
         id=SERVICE_LEVELS,
         name="service levels",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+        replace_existing=True,
+        next_run_time=datetime.now(settings.tz),
+    )
+    scheduler.add_job(
+        retention_job,
+        IntervalTrigger(seconds=settings.retention_interval_seconds, timezone=settings.tz),
+        id=RETENTION,
+        name="retention",
         max_instances=1,
         coalesce=True,
         misfire_grace_time=None,
@@ -218,6 +284,7 @@ async def run_scheduler(
         after_run=(lambda _report: wake()) if wake else None,
         followup_render=followup_render,
         after_followups=(lambda _ids: wake()) if wake else None,
+        forget_chat=outbox.limits.forget_chat if outbox is not None else None,
     )
     scheduler.start()
     sender = asyncio.create_task(outbox.run(stop), name="outbox") if outbox is not None else None
@@ -293,6 +360,7 @@ def make_outbox(
         max_attempts=settings.outbox_max_attempts,
         lease_seconds=settings.outbox_lease_seconds,
         pause_after_claim=settings.test_pause_after_claim_seconds,
+        on_unreachable=resident_blocked,
     )
 
 

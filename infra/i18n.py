@@ -36,6 +36,10 @@ def Np_(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
+MONTHS = Np_("{count} mois", "{count} mois")
+YEARS = Np_("{count} an", "{count} ans")
+
+
 @cache
 def translations(locale: str) -> Translations:
     po_path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
@@ -97,6 +101,14 @@ class Translator:
                 locale=self.locale,
             )
         return format_currency(amount, currency, locale=self.locale)
+
+    def months(self, count: int) -> str:
+        """A period as people say it: « 12 mois », « 18 mois », « 2 ans » (whole years from two
+        on), « 1 mois »; the privacy notice states the retention period this way."""
+        if count >= 24 and count % 12 == 0:
+            years = count // 12
+            return self.ngettext(*YEARS, years).format(count=self.number(years))
+        return self.ngettext(*MONTHS, count).format(count=self.number(count))
 
     @property
     def language_name(self) -> str:

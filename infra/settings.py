@@ -22,6 +22,8 @@ PLACEHOLDER_SECRETS = frozenset(
 # Telegram's secret_token: 1-256 characters A-Z a-z 0-9 _ -; production asks for a long one.
 WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 WEBHOOK_SECRET_MIN_PRODUCTION = 32
+# Telegram's rule for a bot's @username.
+BOT_USERNAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{1,28}[Bb][Oo][Tt]")
 
 
 class SettingsError(RuntimeError):
@@ -89,6 +91,11 @@ class Settings(BaseSettings):
     # a directory entry not verified for this many months is listed as stale.
     stats_min_cell: int = Field(default=5, ge=1)
     stats_stale_months: int = Field(default=12, ge=1)
+    # Published counts are rounded to a multiple of this (issue 17), so that two requests with
+    # different filters cannot be subtracted to reveal a group smaller than ``stats_min_cell``.
+    stats_round_to: int = Field(default=5, ge=1)
+    # How often the scheduler looks for residents due for the retention notice or erasure.
+    retention_interval_seconds: float = Field(default=3600.0, gt=0)
     # Webhook mode (issue 8): `declic bot --webhook` listens on webhook_host:webhook_port at
     # WEBHOOK_PATH and, at start, asks Telegram (setWebhook) to call webhook_url + WEBHOOK_PATH
     # with webhook_secret in the X-Telegram-Bot-Api-Secret-Token header.
@@ -109,6 +116,15 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     metrics_host: str = "127.0.0.1"  # "0.0.0.0" for a scraper in another container
     shutdown_grace_seconds: float = Field(default=10.0, gt=0)
+    # The office's own words (issue 13): its name and the town's, said in the greeting, the
+    # privacy notice and the posters; how long residents' data is kept (the privacy notice
+    # states it, the privacy jobs enforce it); the register residents are addressed in by
+    # default; the bot's @username, for the posters' deep links (t.me/<username>?start=…).
+    office_name: str = Field(default="Participation citoyenne", min_length=1, max_length=80)
+    town_name: str | None = Field(default=None, max_length=80)
+    retention_months: int = Field(default=24, ge=1, le=120)
+    default_register: Literal["tu", "vous"] = "tu"
+    bot_username: str | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -117,6 +133,31 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("office_name")
+    @classmethod
+    def _office_named(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("the office needs a name residents recognise")
+        return value
+
+    @field_validator("town_name")
+    @classmethod
+    def _town_words(cls, value: str | None) -> str | None:
+        return " ".join(value.split()) or None if value is not None else None
+
+    @field_validator("bot_username")
+    @classmethod
+    def _telegram_username(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().removeprefix("@")
+        if not BOT_USERNAME_PATTERN.fullmatch(value):
+            raise ValueError(
+                "a bot's username is 5 to 32 of A-Z, a-z, 0-9 and _, ending in 'bot' (@BotFather)"
+            )
         return value
 
     @field_validator("staff_group_id")

@@ -18,15 +18,16 @@ from rapidfuzz import fuzz, process
 from knowledge.lexicon import Lexicon
 from knowledge.resources import KINDS, Resource, canonical_theme
 from knowledge.territory import Gazetteer, load_gazetteer
-from knowledge.text import normalise
-from knowledge.vocabulary import PREFIX, PhraseTagger, merged_entries, terms
+from knowledge.text import normalise, tokens
+from knowledge.vocabulary import PhraseTagger, merged_entries, stem_key, term, terms
 
 # Which kinds of resource can meet which need (values of routing.intake.draft.Need).
 NEEDS = ("place", "funding", "legal", "equipment", "partners", "skills", "peers")
 K1 = 1.2
 B = 0.6
 NAME_WEIGHT = 2.0
-PREFIX_WEIGHT = 0.4
+STEM_WEIGHT = 0.5  # a word of the same family counts less than the word itself
+STEM_MIN = 3
 TYPO_MIN = 5
 TYPO_CUTOFF = 82.0
 UNKNOWN_AREA = "?"
@@ -67,8 +68,8 @@ def serves(kind: str | None, resource: Resource, tags: set[tuple[str, str]]) -> 
             needs.add("equipment")
         if "skills" in support:
             needs.add("skills")
-    elif kind == "contact":
-        needs.add("skills")
+    elif kind == "contact":  # a person to call: for know-how and for finding partners
+        needs.update(("skills", "partners"))
     elif kind == "initiative":
         needs.update(("peers", "partners"))
         if ("need", "equipment") in tags:
@@ -98,9 +99,8 @@ class Catalogue:
         self.idf: dict[str, float] = {}
         self._build(resources)
         self._by_initial: dict[str, list[str]] = defaultdict(list)
-        for word in self.postings:
-            if word[0].isalpha() and len(word) >= TYPO_MIN - 1:
-                self._by_initial[word[0]].append(word)
+        for word in sorted(self._surface):
+            self._by_initial[word[0]].append(word)
         self.correct = lru_cache(maxsize=65536)(self._correct)
 
     def __len__(self) -> int:
@@ -141,6 +141,7 @@ class Catalogue:
 
     def _build(self, resources: Iterable[Resource]) -> None:
         counts: list[tuple[Counter[str], float]] = []
+        self._surface: set[str] = set()  # the directory's own spellings, to correct typos
         for index, resource in enumerate(resources):
             text = resource.text()
             tags = self.tagger.tags(text)
@@ -169,9 +170,12 @@ class Catalogue:
                 bag[word] += NAME_WEIGHT
             for word in terms(text):
                 bag[word] += 1.0
+            self._surface.update(
+                w for w in tokens(text) if len(w) >= TYPO_MIN - 1 and w[0].isalpha()
+            )
             for word in list(bag):
-                if len(word) > PREFIX:
-                    bag["~" + word[:PREFIX]] += bag[word] * PREFIX_WEIGHT
+                if len(word) > STEM_MIN:
+                    bag[stem_key(word)] += bag[word] * STEM_WEIGHT
             length = sum(bag.values())
             for theme in themes:
                 bag["#t:" + theme] = 1.0 if theme in explicit else 0.6
@@ -221,8 +225,9 @@ class Catalogue:
         return near
 
     def _correct(self, word: str) -> str | None:
-        """The catalogue's word closest to a typo, or None when nothing is close enough."""
-        if word in self.postings:
+        """The directory's spelling closest to a typo (a surface word, not a stem), or None
+        when nothing is close enough."""
+        if term(word) in self.postings:
             return word
         if len(word) < TYPO_MIN or not word[0].isalpha():
             return None

@@ -294,7 +294,7 @@ ENTRIES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
             "soccer",
             "tournament",
         ),
-        "parents": (
+        "parenting": (
             "parent",
             "parents",
             "enfant",
@@ -328,7 +328,7 @@ ENTRIES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
             "young people",
             "students",
         ),
-        "seniors": (
+        "elderly": (
             "senior",
             "seniors",
             "personne agee",
@@ -359,7 +359,7 @@ ENTRIES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
             "refugees",
             "helping",
         ),
-        "festivity": (
+        "events": (
             "fete",
             "fete de quartier",
             "fete des voisins",

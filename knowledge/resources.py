@@ -124,6 +124,7 @@ class Resource:
         parts = [self.name, self.organization or "", self.description, self.covers or ""]
         parts += [self.opening_hours or "", self.team or "", " ".join(self.skills)]
         parts += [str(v) for v in self.extra.get("prose", ())]
+        parts += [str(v) for v in self.extra.get("terms", ())]  # the taxonomy's own words
         return "\n".join(p for p in parts if p)
 
 

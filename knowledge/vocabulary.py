@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from functools import cache, lru_cache
+from pathlib import Path
+
+import Stemmer
+import yaml
 
 from knowledge.lexicon import ENTRIES as INTAKE_ENTRIES
 from knowledge.resources import canonical_theme
@@ -138,9 +143,21 @@ EXTRA_ENTRIES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
             "handicap moteur",
             "wheelchair",
             "step free",
+            "sans marche",
+            "plain pied",
+            "deambulateur",
+            "walker",
+            "rollator",
         ),
         "food": (
             "repas",
+            "diner",
+            "dejeuner",
+            "traiteur",
+            "plat",
+            "plats chauds",
+            "rechauffer",
+            "chauffer les plats",
             "manger",
             "cuisiner",
             "cuisine",
@@ -449,139 +466,24 @@ STOP_WORDS = frozenset(
     ]
 )
 
-EN_FR = {
-    "garden": "jardin",
-    "gardening": "jardinage",
-    "vegetable": "legume",
-    "room": "salle",
-    "hall": "salle",
-    "venue": "salle",
-    "place": "lieu",
-    "space": "espace",
-    "money": "financement",
-    "funding": "financement",
-    "fund": "fonds",
-    "grant": "subvention",
-    "kitchen": "cuisine",
-    "cooking": "cuisine",
-    "cook": "cuisine",
-    "meal": "repas",
-    "food": "alimentation",
-    "repair": "reparation",
-    "fix": "reparation",
-    "bike": "velo",
-    "bicycle": "velo",
-    "cycling": "velo",
-    "kid": "enfant",
-    "child": "enfant",
-    "children": "enfant",
-    "parent": "parent",
-    "family": "famille",
-    "families": "famille",
-    "youth": "jeune",
-    "young": "jeune",
-    "teen": "ado",
-    "teenager": "ado",
-    "elderly": "senior",
-    "older": "senior",
-    "music": "musique",
-    "concert": "concert",
-    "theater": "theatre",
-    "theatre": "theatre",
-    "dance": "danse",
-    "book": "livre",
-    "library": "bibliotheque",
-    "reading": "lecture",
-    "mural": "fresque",
-    "painting": "peinture",
-    "art": "art",
-    "sport": "sport",
-    "football": "football",
-    "soccer": "football",
-    "running": "course",
-    "insurance": "assurance",
-    "legal": "juridique",
-    "law": "droit",
-    "lawyer": "avocat",
-    "volunteer": "benevole",
-    "neighbour": "voisin",
-    "neighbor": "voisin",
-    "neighbourhood": "quartier",
-    "neighborhood": "quartier",
-    "party": "fete",
-    "festival": "festival",
-    "market": "marche",
-    "waste": "dechet",
-    "litter": "dechet",
-    "cleanup": "nettoyage",
-    "clean": "nettoyage",
-    "tree": "arbre",
-    "compost": "compost",
-    "seed": "graine",
-    "computer": "ordinateur",
-    "digital": "numerique",
-    "online": "internet",
-    "homework": "devoirs",
-    "tutoring": "soutien",
-    "language": "langue",
-    "health": "sante",
-    "energy": "energie",
-    "solar": "solaire",
-    "housing": "logement",
-    "tenant": "locataire",
-    "sewing": "couture",
-    "tool": "outil",
-    "equipment": "materiel",
-    "projector": "videoprojecteur",
-    "speaker": "sono",
-    "wheelchair": "fauteuil",
-    "accessible": "accessible",
-    "sponsor": "mecenat",
-    "business": "entreprise",
-    "company": "entreprise",
-    "shop": "commercant",
-    "advice": "conseil",
-    "skill": "competence",
-    "training": "formation",
-    "help": "aide",
-    "network": "reseau",
-    "workshop": "atelier",
-    "street": "rue",
-    "courtyard": "cour",
-    "building": "immeuble",
-    "lonely": "isolement",
-    "loneliness": "isolement",
-    "homeless": "sans-abri",
-    "donation": "don",
-    "picnic": "pique-nique",
-    "event": "evenement",
-    "meeting": "reunion",
-    "exhibition": "exposition",
-    "photo": "photo",
-    "film": "cinema",
-    "movie": "cinema",
-    "cinema": "cinema",
-    "choir": "chorale",
-    "sing": "chant",
-    "singing": "chant",
-    "environment": "environnement",
-    "nature": "nature",
-    "biodiversity": "biodiversite",
-    "climate": "climat",
-    "mobility": "mobilite",
-    "carpool": "covoiturage",
-    "shared": "partage",
-    "sharing": "partage",
-    "swap": "troc",
-    "flea": "brocante",
-    "park": "parc",
-    "cultural": "culture",
-    "musical": "musique",
-    "sports": "sport",
-    "kitchens": "cuisine",
-    "plant": "planter",
-    "planting": "planter",
-}
+EN_FR_FILE = Path(__file__).resolve().parent / "vocab" / "en_fr.yaml"
+
+
+@cache
+def en_fr() -> dict[str, str]:
+    """English word → French word (knowledge/vocab/en_fr.yaml), loaded once."""
+    with EN_FR_FILE.open(encoding="utf-8") as handle:
+        return {str(k): str(v) for k, v in yaml.safe_load(handle).items()}
+
+
+_STEMMER = Stemmer.Stemmer("french")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """French Snowball stem (PyStemmer) of an accent-free word: jardins, jardinage → jardin."""
+    return _STEMMER.stemWord(word)
+
 
 PREFIX = 5
 
@@ -589,7 +491,13 @@ PREFIX = 5
 def term(word: str) -> str:
     """A word as the index stores it: singular, English mapped to French."""
     word = singular(word)
-    return EN_FR.get(word, word)
+    return en_fr().get(word, word)
+
+
+def stem_key(word: str) -> str:
+    """The index key of a word's family (jardin, jardins, jardinage → ``~jardin``): a
+    French Snowball stem, matched with a lower weight than the word itself."""
+    return "~" + stem(word)
 
 
 def terms(text: str) -> list[str]:

@@ -9,6 +9,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery
 
 from bot.inbound import from_callback
+from bot.middlewares import FloodGuard
 from routing.conversation.service import ConversationService
 from routing.outbox.sender import OutboxSender
 
@@ -25,10 +26,13 @@ async def button(
     service: ConversationService,
     outbox: OutboxSender,
     update_id: int | None = None,
+    flood: FloodGuard | None = None,
 ) -> None:
     with contextlib.suppress(TelegramAPIError):
         await callback.answer()  # stop the button's spinner; not a message to the resident
     inbound = from_callback(callback, update_id)
     if inbound is not None:
-        await service.handle(inbound)
+        outcome = await service.handle(inbound)
+        if outcome.erased and flood is not None:  # « oui, efface tout »: no trace left here
+            await flood.forget(callback.from_user.id)
         outbox.wake()

@@ -6,6 +6,7 @@ from aiogram import Router
 from aiogram.types import Message
 
 from bot.inbound import from_message
+from bot.middlewares import FloodGuard
 from routing.conversation.service import ConversationService
 from routing.outbox.sender import OutboxSender
 
@@ -24,8 +25,11 @@ async def any_message(
     outbox: OutboxSender,
     update_id: int | None = None,
     throttle: tuple[bool, bool] = (False, False),
+    flood: FloodGuard | None = None,
 ) -> None:
-    await service.handle(from_message(message, update_id, throttle=throttle))
+    outcome = await service.handle(from_message(message, update_id, throttle=throttle))
+    if outcome.erased and flood is not None and message.from_user is not None:
+        await flood.forget(message.from_user.id)
     outbox.wake()
 
 

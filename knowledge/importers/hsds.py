@@ -1,7 +1,8 @@
 """Open Referral HSDS 3.0 JSON, read and written following the Déclic profile (PROFILE.md).
 
 One resource is one ``service``; its external id is ``service.id``. Facts travel as
-``attributes`` (``link_type`` = family, ``taxonomy_term.name`` = value, ``value`` for ``fact``).
+``attributes`` (``link_type`` = family, ``taxonomy_term.code`` = value, its ``name`` a label
+tried when the code is unknown; ``value`` for ``fact``).
 A directory written without the profile still imports: the kind is inferred from taxonomy terms
 and words, facts are read only where the text states them plainly (a location's accessibility,
 "ni nourriture", "réservé aux associations"), everything else stays unknown and is reported.
@@ -9,6 +10,7 @@ and words, facts are read only where the text states them plainly (a location's 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -24,14 +26,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from knowledge.catalogue import infer_kind
 from knowledge.importers.problems import Problems
-from knowledge.resources import (
-    GROUPS,
-    KINDS,
-    STATUSES,
-    SUPPORTS,
-    Resource,
-    canonical_theme,
-)
+from knowledge.labels import OPEN_FAMILIES, labels, value_of
+from knowledge.resources import STATUSES, Resource, canonical_theme
 from knowledge.vocabulary import PhraseTagger, merged_entries
 
 # The official schemas ship with the package (knowledge/hsds, gzipped; see its README for the
@@ -47,6 +43,16 @@ TAXONOMIES = {
     "equipment": "declic-equipment",
     "fact": "declic-facts",
 }
+# Attribute families whose values are codes, and the Resource field a family fills.
+FAMILIES = {
+    "kind": "kind",
+    "theme": "themes",
+    "eligibility": "eligibility",
+    "support": "support",
+    "equipment": "equipment",
+    "fact": "fact",
+}
+DESCRIBED = frozenset({"kind", "theme", "support", "equipment"})
 INT_FACTS = ("capacity", "grant_min_eur", "grant_max_eur", "booking_notice_days")
 BOOL_FACTS = (
     "wheelchair_accessible",
@@ -66,11 +72,14 @@ STEP_FREE = re.compile(
     r"plain.pied|step.free|acc[eè]s pmr|accessible pmr|accessible aux personnes à mobilité",
 )
 NO_FOOD = re.compile(
-    r"ni (?:boisson ni )?nourriture|pas de repas|no food|interdit de manger|"
-    r"nourriture (?:est )?interdite|no eating",
+    r"ni (?:boissons? ni )?(?:nourriture|repas)|ni repas|pas de repas|no food|interdit de manger|"
+    r"(?:nourriture|repas) (?:est |sont )?interdits?e?s?|no eating|no meals|"
+    r"food (?:is )?not allowed|repas non autoris[ée]s",
 )
 ASSOCIATION_ONLY = re.compile(
     r"r[ée]serv[ée]e?s? aux associations|associations? d[ée]clar[ée]es? uniquement|"
+    r"r[ée]serv[ée]e?s? (?:aux|à des) [^.;]{0,60}\bassociations? (?:d[ée]clar[ée]es|loi 1901)|"
+    r"(?:ouverte?s?|destin[ée]e?s?) (?:uniquement |seulement )?aux associations d[ée]clar[ée]es|"
     r"pour les associations (?:loi 1901 )?d[ée]clar[ée]es|"
     r"uniquement (?:aux|pour les) associations|registered charities only|"
     r"only (?:for )?registered (?:charities|associations|organisations|organizations)",
@@ -83,6 +92,30 @@ CLOSED = re.compile(
     r"(?:d[ée]p[ôo]t des dossiers|candidatures?|inscriptions?|appel) (?:est |sont )?"
     r"(?:clos|close|cl[ôo]tur[ée]e?s?|ferm[ée]e?s?)\b|"
     r"applications? (?:are |is )?closed|no longer accepting|n.est plus (?:ouvert|actif|propos[ée])",
+)
+MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        (
+            ("janvier", "january"),
+            ("fevrier", "février", "february"),
+            ("mars", "march"),
+            ("avril", "april"),
+            ("mai", "may"),
+            ("juin", "june"),
+            ("juillet", "july"),
+            ("aout", "août", "august"),
+            ("septembre", "september"),
+            ("octobre", "october"),
+            ("novembre", "november"),
+            ("decembre", "décembre", "december"),
+        )
+    )
+    for m in names
+}
+DEADLINE = re.compile(
+    r"(?:jusqu.(?:au|à)|avant le|au plus tard le|date limite[^0-9]{0,20}|cl[ôo]tur[ée]e? le|"
+    r"until|by|before|deadline[^0-9]{0,12})\s*(\d{1,2})(?:er)? (" + "|".join(MONTHS) + r") (20\d\d)"
 )
 CAPACITY = re.compile(r"\b(\d{1,4})\s*(?:places|couverts|personnes|people|seats|persons)\b")
 
@@ -165,21 +198,41 @@ def read_hsds(
             services.append((f"{source}#/{i}", item, item.get("organization") or {}))
     terms = _territory_terms(services)
     tagger = PhraseTagger(merged_entries())
+    unknown = UnknownValues()
     resources = []
     for place, service, organization in services:
-        resource = _service(place, service, organization, problems, resolve, terms, tagger)
+        resource = _service(place, service, organization, problems, resolve, terms, tagger, unknown)
         if resource is not None:
             resources.append(resource)
+    unknown.report(problems)
     return resources
 
 
+class UnknownValues:
+    """Values no code or label explains, reported once each with how often they occur."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], list[Any]] = {}
+
+    def note(self, family: str, value: str, place: str) -> None:
+        self._seen.setdefault((family, value), [place, 0])[1] += 1
+
+    def report(self, problems: Problems) -> None:
+        for (family, value), (place, count) in self._seen.items():
+            problems.warn(place, "unknown_value", field=family, value=value, count=count)
+
+
 def _territory_terms(services: Iterable[tuple[str, dict[str, Any], dict[str, Any]]]) -> dict:
+    """Every territory term of the file by id (services' and service areas' attributes), so
+    that a term's ``parent_id`` can be followed up to an area the city knows."""
     terms: dict[str, dict[str, Any]] = {}
     for _, service, _ in services:
-        for attribute in service.get("attributes") or []:
-            term = attribute.get("taxonomy_term") or {}
-            if (attribute.get("link_type") or "").lower() == "territory" and term.get("id"):
-                terms[term["id"]] = term
+        holders = [service, *(service.get("service_areas") or [])]
+        for holder in holders:
+            for attribute in holder.get("attributes") or []:
+                term = attribute.get("taxonomy_term") or {}
+                if (attribute.get("link_type") or "").lower() == "territory" and term.get("id"):
+                    terms[term["id"]] = term
     return terms
 
 
@@ -191,6 +244,7 @@ def _service(
     resolve: Callable[[str], str | None],
     terms: dict[str, dict[str, Any]],
     tagger: PhraseTagger,
+    unknown: UnknownValues,
 ) -> Resource | None:
     service_id, name = service.get("id"), service.get("name")
     if not service_id:
@@ -202,38 +256,37 @@ def _service(
     values: dict[str, Any] = {"themes": [], "territories": [], "eligibility": []}
     values.update(support=[], equipment=[], skills=[])
     other_terms: list[str] = []
+    labels_seen: list[str] = []
     kinds: list[str] = []
     for k, attribute in enumerate(service.get("attributes") or []):
         at = f"{place}/attributes/{k}"
         family = (attribute.get("link_type") or "").strip().lower()
         term = attribute.get("taxonomy_term") or {}
-        value = str(term.get("name") or term.get("code") or "").strip()
         code = str(term.get("code") or "").strip()
-        if family == "kind":
-            if value in KINDS:
-                kinds.append(value)
-            else:
-                problems.warn(at, "bad_term", field="kind", value=value)
-        elif family == "theme":
-            values["themes"].append(canonical_theme(code or value))
-        elif family == "territory":
+        label = str(term.get("name") or "").strip()
+        if family == "territory":
             values["territories"].append(_territory(term, terms, resolve))
-        elif family == "eligibility":
-            if value in GROUPS:
-                values["eligibility"].append(value)
-            else:
-                problems.warn(at, "bad_term", field="eligibility", value=value)
-        elif family == "support":
-            if value in SUPPORTS:
-                values["support"].append(value)
-            else:
-                problems.warn(at, "bad_term", field="support", value=value)
-        elif family == "equipment":
-            values["equipment"].append(code or value)
+            continue
+        if family not in FAMILIES:
+            if label or code:
+                other_terms.append(label or code)
+            continue
+        if family in DESCRIBED:  # the publisher's own words for the value feed the index
+            labels_seen.extend(str(term.get(k) or "") for k in ("name", "description"))
+        value = value_of(family, code, label)
+        if value is None:
+            unknown.note(family, code or label, at)
+            if family not in OPEN_FAMILIES or not (code or label):
+                continue
+            value = code or label
+        if family == "kind":
+            kinds.append(value)
+        elif family == "theme":
+            values["themes"].append(canonical_theme(value))
         elif family == "fact":
             _fact(at, value, attribute.get("value"), values, problems)
-        elif value:
-            other_terms.append(value)
+        else:
+            values[FAMILIES[family]].append(value)
     status = service.get("status") or "active"
     if status not in STATUSES:
         problems.warn(f"{place}/status", "unknown_status", value=status)
@@ -244,13 +297,28 @@ def _service(
         problems.warn(place, "closed_in_text")
     prose = [
         service.get(key) or ""
-        for key in ("alternate_name", "eligibility_description", "application_process", "alert")
+        for key in (
+            "alternate_name",
+            "eligibility_description",
+            "application_process",
+            "fees_description",
+            "alert",
+        )
     ]
     description = service.get("description") or ""
     if not values["territories"]:
         for area in service.get("service_areas") or []:
-            found = resolve(area.get("name") or "")
-            if found:
+            area_terms = [
+                a.get("taxonomy_term") or {}
+                for a in area.get("attributes") or []
+                if (a.get("link_type") or "").lower() == "territory"
+            ]
+            found = (
+                _territory(area_terms[0], terms, resolve)
+                if area_terms
+                else resolve(area.get("name") or "")
+            )
+            if found and found not in values["territories"]:
                 values["territories"].append(found)
         for location in locations:
             for address in location.get("addresses") or []:
@@ -273,7 +341,10 @@ def _service(
     phones = service.get("phones") or []
     verified = service.get("assured_date") or (service.get("last_modified") or "")[:10]
     external_id = values.pop("external_id", None) or service_id
-    extra = {"prose": [p for p in [*prose, *other_terms] if p]} if (prose or other_terms) else {}
+    extra: dict[str, Any] = {"prose": [p for p in [*prose, *other_terms] if p]}
+    terms_text = list(dict.fromkeys(t for t in labels_seen if t.strip()))
+    if terms_text:
+        extra["terms"] = terms_text
     return Resource(
         external_id=external_id,
         name=name,
@@ -285,7 +356,7 @@ def _service(
         email=email,
         phone=values.pop("phone", None) or (phones[0].get("number") if phones else None),
         url=service.get("url"),
-        extra=extra if any(extra.get("prose", ())) else {},
+        extra={k: v for k, v in extra.items() if v},
         **{k: tuple(dict.fromkeys(v)) if isinstance(v, list) else v for k, v in values.items()},
     )
 
@@ -368,6 +439,12 @@ def _facts_from_prose(
             values["association_required"] = False
         elif ASSOCIATION_ONLY.search(words):
             values["association_required"] = True
+    if kind in ("grant", "sponsor") and values.get("deadline") is None:
+        found = DEADLINE.search(words)
+        if found:
+            day, month, year = int(found.group(1)), MONTHS[found.group(2)], int(found.group(3))
+            with contextlib.suppress(ValueError):  # "31 février": no date, no guess
+                values["deadline"] = date(year, month, day)
     if kind == "room" and "capacity" not in values:
         match = CAPACITY.search(words)
         if match:
@@ -391,10 +468,14 @@ def _date(text: str | None) -> date | None:
 
 
 def _term(family: str, name: str, *, code: str | None = None, parent: str | None = None) -> dict:
+    """A term with the value as ``code`` and, for the profile's families, its French label."""
     taxonomy = TAXONOMIES[family]
+    code = code or name
+    if family != "territory":
+        name = next(iter(labels().get(family, {}).get(code, ())), name)
     term: dict[str, Any] = {
-        "id": stable_id("term", taxonomy, code or name),
-        "code": code or name,
+        "id": stable_id("term", taxonomy, code),
+        "code": code,
         "name": name,
         "description": name,
         "taxonomy": taxonomy,

@@ -35,6 +35,9 @@ MESSAGES: Mapping[str, str] = {
     "unclassified": N_("type impossible à déterminer : ressource importée sans type"),
     "schema": N_("non conforme au schéma HSDS : {detail}"),
     "bad_term": N_("valeur « {value} » inconnue pour « {field} »"),
+    "unknown_value": N_(
+        "valeur « {value} » inconnue pour « {field} » (ni code ni libellé connu), {count} fois"
+    ),
     "closed_in_text": N_("le texte dit que c'est clos : importé comme fermé (temporarily closed)"),
     "no_services": N_("organisation sans service : rien à importer"),
 }

@@ -437,6 +437,30 @@ async def staff_replied(uow: UnitOfWork, case_id: int) -> bool:
     return found is not None
 
 
+async def close_for_erasure(uow: UnitOfWork, resident_id: int, now: datetime) -> list[int]:
+    """The resident was erased (``/oublier`` or the retention period): their open cases close
+    with the outcome "erased" and an audit entry each; nobody is told anything (there is no
+    one left to tell), and the holder sees it in the case's history. Staff notes go with the
+    resident's words. Returns the ids of the cases closed."""
+    session = uow.session
+    cases = (await session.scalars(select(Case).where(Case.resident_id == resident_id))).all()
+    closed: list[int] = []
+    for case in cases:
+        if case.status != RESOLVED:
+            _close(case, "erased", None, now)
+            session.add(_case_event(case, "resolved", now, outcome="erased"))
+            await _resolved_event(uow, case, now)
+            closed.append(case.id)
+        case.resolution_note = None
+    await session.execute(
+        update(CaseEvent)
+        .where(CaseEvent.case_id.in_([c.id for c in cases]))
+        .values(note=None)
+        .execution_options(synchronize_session=False)
+    )
+    return closed
+
+
 # -- the conversation between a person and a resident ----------------------------------------
 
 

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import and_, bindparam, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +23,7 @@ from sqlalchemy.orm.util import identity_key
 
 from infra.clock import Clock
 from infra.i18n import pick_locale
+from infra.outage import database_unavailable
 from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
 from knowledge.store import CatalogueCache, resource_of
@@ -79,6 +80,8 @@ from routing.journey.records import (
 )
 from routing.matching import suggestions
 from routing.matching.records import Suggestion as SuggestionRow
+from routing.outbox.drafts import RenderContext
+from routing.outbox.drafts import Renderer as OutboxRenderer
 from routing.privacy import service as privacy
 from routing.reasons import Reason
 
@@ -241,25 +244,7 @@ ServiceReply = (
 )
 
 
-@dataclass(frozen=True)
-class OutgoingDraft:
-    """One Bot API call to make: ``sendMessage``, ``editMessageText`` or ``sendDocument``."""
-
-    method: str
-    payload: dict[str, Any]
-    erase_after_send: bool = False
-
-
-@dataclass(frozen=True)
-class RenderContext:
-    locale: str
-    edit_target: int | None = None
-
-
-class Renderer(Protocol):
-    def __call__(
-        self, replies: Sequence[ServiceReply], context: RenderContext
-    ) -> list[OutgoingDraft]: ...
+Renderer = OutboxRenderer[ServiceReply]  # the transport's renderer, injected
 
 
 @dataclass(frozen=True)
@@ -282,6 +267,7 @@ class ConversationService:
         default_locale: str = "fr",
         catalogues: CatalogueCache | None = None,
         staff_group: StaffGroup | None = None,
+        followup_planner: followups.Planner | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
@@ -290,12 +276,29 @@ class ConversationService:
         self.default_locale = default_locale
         self.catalogues = catalogues  # None: no directory, so no suggestions
         self.staff_group = staff_group  # None: no Telegram staff group to post new cases to
+        self.followups = followup_planner or followups.Planner()
 
     async def handle(self, inbound: Inbound) -> Outcome:
-        """Handle one event; if that fails, keep the message and apologise instead."""
+        """Handle one event; if that fails, keep the message and apologise instead.
+
+        Except when the database is unreachable (restarting, connection cut): then nothing of
+        the turn was committed and the error goes up to the transport, which leaves the update
+        unconfirmed (the webhook answers 503, polling fetches the batch again). Telegram
+        delivers it again and the turn happens whole once the database is back: no apology,
+        nothing for the resident to repeat.
+        """
         try:
             return await self._handle(inbound)
-        except Exception:
+        except Exception as exc:
+            if database_unavailable(exc):
+                log.warning(
+                    "turn interrupted: the database is unavailable (%s update %s, %s); "
+                    "it will be delivered again",
+                    inbound.channel,
+                    inbound.update_id,
+                    type(exc).__name__,
+                )
+                raise
             log.exception(
                 "turn failed (%s update %s); keeping the message",
                 inbound.channel,
@@ -338,6 +341,8 @@ class ConversationService:
                 return Outcome(handled=False)
             resident, conversation, held = await self._load(uow, inbound, now)
             state = state_from_json(conversation.state, conversation.version)
+            if resident.consent_at is not None:
+                state = replace(state, consented=True)
             message_id = await _keep_message(
                 session, resident, conversation, inbound, now, want_id=held is not None
             )
@@ -526,7 +531,7 @@ class ConversationService:
         elif isinstance(effect, SetLocale):
             resident.locale = effect.locale
         elif isinstance(effect, EraseResident):
-            await privacy.erase_resident(session, resident, now)
+            await privacy.erase_resident(uow, resident, now)
             return True
         elif isinstance(effect, AppendNote):
             pass  # the words are already in the transcript, linked to the current idea
@@ -642,6 +647,7 @@ class ConversationService:
                         self.clock.now(),
                         self.dialogue.extractor.gazetteer,
                         group=self.staff_group,
+                        followups=self.followups,
                     )
                 )
             elif isinstance(reply, FollowUpFeedback):

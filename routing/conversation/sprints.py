@@ -8,71 +8,34 @@ fresh options in the same turn.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from infra.uow import UnitOfWork
 from knowledge.territory import Gazetteer
 from routing.cases.group_posts import StaffGroup
 from routing.intake.dialogue import BookSprint, CancelSprint, ShowSprintOptions
 from routing.journey.records import Idea, Resident
-from routing.reasons import Reason
 from routing.sprints import service as sprints
+from routing.sprints.desk import announce
+from routing.sprints.replies import (
+    SprintBooked,
+    SprintCancelled,
+    SprintChoice,
+    SprintGone,
+    SprintOptionsPage,
+    SprintReply,
+)
 
-
-@dataclass(frozen=True)
-class SprintChoice:
-    """One option as the resident sees it."""
-
-    idea_id: int
-    day1: date
-    day2: date
-    room_id: int
-    room_name: str
-    address: str | None
-    panel_size: int
-    kind: str
-    reasons: tuple[Reason, ...]
-
-
-@dataclass(frozen=True)
-class SprintOptionsPage:
-    idea_id: int | None
-    choices: tuple[SprintChoice, ...]
-    problems: tuple[Reason, ...] = ()
-    unknown_skills: tuple[str, ...] = ()
-    lost: bool = False  # someone else just took the option chosen
-    rescheduling: bool = False
-
-
-@dataclass(frozen=True)
-class SprintBooked:
-    idea_id: int
-    sprint_id: int
-    day1: date
-    day2: date
-    room_name: str | None
-    address: str | None
-    panel_size: int
-    needs: tuple[str, ...]
-    ics: bytes
-    rescheduled: bool = False
-
-
-@dataclass(frozen=True)
-class SprintCancelled:
-    idea_id: int
-    day1: date
-    day2: date
-    ics: bytes
-
-
-@dataclass(frozen=True)
-class SprintGone:
-    """The button's idea is not the resident's, or has no sprint to cancel."""
-
-
-SprintReply = SprintOptionsPage | SprintBooked | SprintCancelled | SprintGone
+__all__ = [
+    "SprintBooked",
+    "SprintCancelled",
+    "SprintChoice",
+    "SprintGone",
+    "SprintOptionsPage",
+    "SprintReply",
+    "page_of",
+    "resolve",
+]
 
 
 async def _own_idea(uow: UnitOfWork, resident: Resident, idea_id: int | None) -> Idea | None:
@@ -132,6 +95,8 @@ async def resolve(
     now: datetime,
     gazetteer: Gazetteer | None,
     group: StaffGroup | None = None,
+    *,
+    followups: sprints.FollowUpPlanner,
 ) -> SprintReply:
     """The resident's own sprint choice; the staff group (if any) hears of bookings and
     cancellations exactly as when staff act from the console."""
@@ -145,7 +110,7 @@ async def resolve(
         current = await sprints.active_sprint(uow, idea.id)
         if current is None:
             return SprintGone()
-        cancelled = await sprints.cancel(uow, current.id, now)
+        cancelled = await sprints.cancel(uow, current.id, now, followups=followups)
         await _announce(uow, current.id, group, "cancelled", now)
         return SprintCancelled(idea.id, cancelled.day1, cancelled.day2, cancelled.ics)
     option = None
@@ -161,7 +126,9 @@ async def resolve(
     if option is None:  # taken since it was shown: fresh options at once
         offer = await sprints.sprint_options(uow, idea.id, now, gazetteer=gazetteer)
         return page_of(offer, lost=True)
-    outcome = await sprints.confirm(uow, idea.id, option, now, gazetteer=gazetteer)
+    outcome = await sprints.confirm(
+        uow, idea.id, option, now, followups=followups, gazetteer=gazetteer
+    )
     if isinstance(outcome, sprints.Lost):
         return page_of(outcome.offer, lost=True)
     what = "rescheduled" if outcome.rescheduled else "booked"
@@ -174,7 +141,4 @@ async def _announce(
 ) -> None:
     if group is None:
         return
-    # Imported here: sprint_desk builds on this module (and on the conversation service).
-    from routing.sprints.desk import announce
-
     await announce(uow, sprint_id, group, what, now)

@@ -23,12 +23,12 @@ from sqlalchemy import select, update
 
 from infra.clock import Clock
 from infra.uow import UnitOfWork
-from routing.conversation.service import RenderContext
 from routing.followups import service as followups
 from routing.followups.policy import REMINDERS, Kind, Policy, schedule
 from routing.followups.records import FollowUp
 from routing.journey.records import Idea, OutgoingMessage, Resident
-from routing.sprints.service import _room_info
+from routing.outbox.drafts import RenderContext
+from routing.sprints.service import room_info
 
 log = logging.getLogger(__name__)
 BATCH = 100
@@ -171,7 +171,7 @@ async def _turn_into_message(
         still = still and (row.data or {}).get("day1") == sprint.day1.isoformat()
     if not still:
         return _drop(row, now, "no_longer_due")
-    room = await _room_info(uow, sprint.room_id) if sprint is not None else None
+    room = await room_info(uow, sprint.room_id) if sprint is not None else None
     prompt = followups.FollowUpPrompt(
         followup_id=row.id,
         kind=row.kind,

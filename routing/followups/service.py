@@ -56,6 +56,21 @@ def current_policy() -> Policy:
     return _configured[0]
 
 
+class Planner:
+    """The follow-ups' planning under one policy: what a sprint change, a submitted idea or
+    a resident back from silence asks for. Without a policy, the one configured at start."""
+
+    def __init__(self, policy: Policy | None = None) -> None:
+        self._policy = policy
+
+    @property
+    def policy(self) -> Policy:
+        return self._policy or current_policy()
+
+    async def plan(self, uow: UnitOfWork, idea_id: int, now: datetime) -> list[Due]:
+        return await plan(uow, idea_id, now, self.policy)
+
+
 def policy_of(settings: Settings) -> Policy:
     return Policy(
         tz=settings.tz,
@@ -351,6 +366,7 @@ async def erase_words(session: AsyncSession, resident_id: int, now: datetime) ->
 __all__ = [
     "Answered",
     "FollowUpPrompt",
+    "Planner",
     "answer",
     "cancel_for_resident",
     "configure",

@@ -138,6 +138,7 @@ class Action(StrEnum):
     SUGGESTION = "g"  # value "<suggestion id>.<verdict>"; never stale (see _suggestion_button)
     SPRINT = "p"  # value "b.<idea>.<yyyymmdd>.<room>", "r.<idea>" or "c.<idea>"; never stale
     FOLLOWUP = "u"  # value "<follow-up id>.<code>" (FOLLOWUP_CODES); never stale
+    STILL_HERE = "k"  # « Je suis toujours là » under the retention notice; never stale
 
 
 class Verdict(StrEnum):
@@ -427,6 +428,17 @@ class DialogueState:
     # Set by the service for this turn only (never stored): the check-in the resident was last
     # asked and has not answered, as (follow-up id, kind), so "ça avance" typed is an answer.
     open_followup: tuple[int, str] | None = None
+    # Set by the service for this turn only (never stored): the resident consented before (an
+    # idea submitted), so what they send may go to a person at once.
+    consented: bool = False
+    # A voice message came before consent: it is held, and goes to a person who can listen
+    # only once the resident agrees (issue 17).
+    voice_waiting: bool = False
+
+    @property
+    def may_share(self) -> bool:
+        """Whether the resident agreed that what they send is kept and seen by the team."""
+        return self.consented or bool(self.draft.consent)
 
 
 @dataclass(frozen=True)
@@ -699,6 +711,10 @@ class Dialogue:
             return self._suggestion_button(state, event.value)
         if event.action == Action.SPRINT:
             return self._sprint_button(state, event.value)
+        if event.action == Action.STILL_HERE:
+            # Pressing it is the message that keeps everything (the service moves
+            # ``last_seen_at``); the conversation stays where it was.
+            return Turn(state, (Say("retention_kept"),))
         if event.version != state.version:
             return self._reask(state, (Say("stale_button"),))
         action = event.action
@@ -858,11 +874,24 @@ class Dialogue:
             if value == "why":
                 return self._reask(state, (Say("consent_details"),))
             if value == "no":
+                if not state.consented:
+                    # Nothing was ever agreed: all they sent (words, photos, voice) and who
+                    # they are is erased, as /oublier does; they start afresh if they come back.
+                    new = DialogueState(version=state.version + 1)
+                    return Turn(new, (Say("consent_refused"),), (DiscardDraft(), EraseResident()))
                 new = replace(
-                    state, step=Step.IDLE, pending=None, draft=Draft(), version=state.version + 1
+                    state,
+                    step=Step.IDLE,
+                    pending=None,
+                    draft=Draft(),
+                    voice_waiting=False,
+                    version=state.version + 1,
                 )
                 return Turn(new, (Say("consent_refused"),), (DiscardDraft(),))
             draft = replace(draft, consent=True)
+            if state.voice_waiting:  # the held voice message now goes to a person
+                new = replace(state, draft=draft, voice_waiting=False)
+                return self._next(new, (Say("voice_passed_on"),), (RequestHuman("voice"),))
         return self._next(replace(state, draft=draft), (Say("noted"),))
 
     def _submit(self, state: DialogueState) -> Turn:
@@ -982,7 +1011,10 @@ class Dialogue:
     def _attachment(self, state: DialogueState, event: AttachmentIn, today: date) -> Turn:
         kind = event.kind
         if kind in ("voice", "audio", "video_note"):
-            return self._reask(state, (Say("voice_kept"),), (RequestHuman("voice"),))
+            if state.may_share:
+                return self._reask(state, (Say("voice_kept"),), (RequestHuman("voice"),))
+            # Before consent: held, not passed on; the resident is told it will be once they agree.
+            return self._reask(replace(state, voice_waiting=True), (Say("voice_held"),))
         if kind in ("photo", "document", "video", "animation"):
             if event.caption and event.caption.strip():
                 turn = self._text(state, TextIn(event.caption), today)

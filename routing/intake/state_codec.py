@@ -51,6 +51,7 @@ def state_to_json(state: DialogueState) -> dict[str, Any]:
         "shown": state.shown,
         "sprint_menu": state.sprint_menu,
         "awaiting": state.awaiting,
+        "voice_waiting": state.voice_waiting,
     }
 
 
@@ -69,4 +70,5 @@ def state_from_json(data: dict[str, Any], version: int) -> DialogueState:
         shown=int(data.get("shown") or 0),
         sprint_menu=bool(data.get("sprint_menu")),
         awaiting=data.get("awaiting"),
+        voice_waiting=bool(data.get("voice_waiting")),
     )

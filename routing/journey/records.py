@@ -43,7 +43,10 @@ class Resident(Base):
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     followups_paused: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
-    last_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime] = mapped_column(index=True)
+    # The one « toujours là ? » notice before erasure (issue 17); sent again only if the
+    # resident spoke after it.
+    retention_notice_at: Mapped[datetime | None]
 
 
 class Idea(Base):
@@ -69,6 +72,9 @@ class Idea(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
+    # Set at erasure, the same on all of one resident's ideas: statistics still count them as
+    # one (anonymous) resident once ``resident_id`` is gone.
+    anonymous_author: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class Conversation(Base):

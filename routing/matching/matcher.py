@@ -22,13 +22,14 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from knowledge.catalogue import NEEDS, PREFIX, Catalogue, Entry
+from knowledge.catalogue import NEEDS, STEM_MIN, Catalogue, Entry
 from knowledge.resources import KITCHENS
 from knowledge.text import normalise
-from knowledge.vocabulary import STOP_WORDS, term
+from knowledge.vocabulary import STOP_WORDS, stem_key, term
 from routing.reasons import Reason
 
 POOL = 100
+NEED_POOL = 20  # candidates per stated need, added to the pool whatever their words
 TEXT_POSTINGS_CAP = 1000  # impact-ordered: the weakest postings of very common words are skipped
 CONCEPT_BUCKET_CAP = 150  # per concept and territory bucket
 THEME_WEIGHT = 1.3
@@ -38,6 +39,13 @@ TEXT_FLOOR = 4.0
 DUPLICATE_SIMILARITY = 90.0
 NEED_PICK_FLOOR = 0.3  # a need's pick must score at least this share of the best score
 MAX_PER_KIND = 2  # without stated needs, show a spread of kinds
+FIRST_CARDS = 5  # what the resident sees first
+NEED_SLOTS = 3  # of the first five, how many go to the stated needs (shared between them)
+BROAD_THEMES = 5  # an entry tagged with this many themes serves any idea
+NARROW_PENALTY = 0.7
+GEO_WEIGHT = 0.08
+CONTACT_GEO_WEIGHT = 0.3
+STEPS_PENALTY = 0.9
 GROUP_WORDS = ("association", "informal", "alone")
 _PEOPLE = (
     r"personnes?|gens|participants?|invites?|people|guests?|habitants?|voisins?|enfants?|"
@@ -64,6 +72,7 @@ class IdeaQuery:
     group: str | None = None
     needs: frozenset[str] | None = None  # None: read them from the text
     top: int = 5
+    headcount: int | None = None  # None: read it from the text
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,7 @@ class Understanding:
     """What the matcher read in the idea; shown in tests and useful to explain a result."""
 
     quartier: str | None
+    commune: str | None  # the resident's commune, when known (from the quartier or named)
     group: str | None
     needs: tuple[str, ...]
     themes: frozenset[str]
@@ -116,25 +126,27 @@ def understand(catalogue: Catalogue, query: IdeaQuery) -> Understanding:
         if query.needs
         else tuple(n for n in found["need"] if n in NEEDS)
     )
-    headcount = _headcount(normalise(text))
+    headcount = query.headcount or _headcount(normalise(text))
     wheelchair = "wheelchair" in found["flag"]
     if not needs and not query.needs and (headcount or wheelchair):
         needs = ("place",)  # people to seat: a place is implied
     group = query.group
     if group is None:
         group = next((g for g in GROUP_WORDS if g in found["group"]), None)
-    quartier = _quartier(catalogue, query.quartier) if query.quartier else None
-    if quartier is None and query.quartier is None:
+    quartier, commune = _place(catalogue, query.quartier) if query.quartier else (None, None)
+    if quartier is None and commune is None and query.quartier is None:
         quartier = catalogue.gazetteer.find_quartier(text)
+    if quartier is not None:
+        commune = catalogue.gazetteer.commune_of(quartier)
     words: list[str] = []
     for word in normalise(text).split():
         if word in STOP_WORDS or len(word) < 2:
             continue
-        mapped = term(word)
-        corrected = catalogue.correct(mapped)
-        words.append(corrected or mapped)
+        corrected = catalogue.correct(word)
+        words.append(term(corrected or word))
     return Understanding(
         quartier=quartier,
+        commune=commune,
         group=group,
         needs=needs,
         themes=frozenset(found["theme"]),
@@ -146,11 +158,17 @@ def understand(catalogue: Catalogue, query: IdeaQuery) -> Understanding:
     )
 
 
-def _quartier(catalogue: Catalogue, value: str) -> str | None:
+def _place(catalogue: Catalogue, value: str) -> tuple[str | None, str | None]:
+    """(quartier, commune) for where the resident lives: a quartier, or a commune without
+    quartiers (a rural commune's residents give its name)."""
     gazetteer = catalogue.gazetteer
     territory_id = catalogue.resolve(value) or gazetteer.find_quartier(value, whole_answer=True)
     territory = gazetteer.get(territory_id) if territory_id else None
-    return territory.id if territory is not None and territory.level == "quartier" else None
+    if territory is None:
+        return None, None
+    if territory.level == "quartier":
+        return territory.id, gazetteer.commune_of(territory.id)
+    return None, gazetteer.commune_of(territory.id)
 
 
 def _headcount(flat: str) -> int | None:
@@ -179,6 +197,9 @@ def exclusion(entry: Entry, idea: Understanding, home: str | None, today: date) 
         return "too_small"
     if idea.food and resource.food_allowed is False:
         return "no_food"
+    cooking = idea.equipment & KITCHENS
+    if cooking and entry.kind == "room" and not entry.equipment & KITCHENS:
+        return "no_kitchen"  # the idea asks for a kitchen; nothing says this room has one
     return None
 
 
@@ -195,9 +216,7 @@ class _Scored:
 
 def match(catalogue: Catalogue, query: IdeaQuery, today: date) -> MatchResult:
     idea = understand(catalogue, query)
-    home = (
-        catalogue.gazetteer.commune_of(idea.quartier) if idea.quartier else None
-    ) or catalogue.home_commune
+    home = idea.commune or catalogue.home_commune
     text_scores, prelim = _accumulate(catalogue, idea, catalogue.buckets_near(idea.quartier, home))
     pool = heapq.nlargest(POOL, prelim, key=prelim.__getitem__)
     excluded: dict[str, int] = defaultdict(int)
@@ -208,17 +227,16 @@ def match(catalogue: Catalogue, query: IdeaQuery, today: date) -> MatchResult:
             excluded[why] += 1
         else:
             valid.append(i)
-    # Make sure each stated need has its best allowed candidates in the pool.
+    # Each stated need brings its best allowed candidates near the resident into the pool,
+    # whatever their words: a generic fund answers "some money" for any idea.
     for need in idea.needs:
-        if any(need in catalogue.entries[i].serves for i in valid):
-            continue
         allowed = [
             i
             for bucket in catalogue.buckets_near(idea.quartier, home)
-            for i in catalogue.concepts.get(("#n:" + need, bucket), ())
+            for i in catalogue.concepts.get(("#n:" + need, bucket), ())[: 2 * CONCEPT_BUCKET_CAP]
             if exclusion(catalogue.entries[i], idea, home, today) is None
         ]
-        valid.extend(heapq.nlargest(10, allowed, key=lambda i: prelim.get(i, 0.0)))
+        valid.extend(heapq.nlargest(NEED_POOL, allowed, key=lambda i: prelim.get(i, 0.0)))
     best_text = max((text_scores.get(i, 0.0) for i in valid), default=0.0)
     scored = [
         _score(catalogue, catalogue.entries[i], idea, text_scores.get(i, 0.0), best_text)
@@ -241,10 +259,10 @@ def _accumulate(
     query_terms: dict[str, float] = {}
     for word in idea.words:
         query_terms[word] = 1.0
-        # A word's variants (jardin, jardinage) meet through its prefix, unless the word
+        # A word's family (jardin, jardinage) meets through its stem, unless the word
         # itself is already common enough to find its documents.
-        if len(word) > PREFIX and len(postings.get(word, ())) < TEXT_POSTINGS_CAP // 3:
-            query_terms.setdefault("~" + word[:PREFIX], 1.0)
+        if len(word) > STEM_MIN and len(postings.get(word, ())) < TEXT_POSTINGS_CAP // 3:
+            query_terms.setdefault(stem_key(word), 1.0)
     for word, weight in query_terms.items():
         factor = idf.get(word, 0.0) * weight
         if factor <= 0:
@@ -269,7 +287,13 @@ def _score(
 ) -> _Scored:
     resource = entry.resource
     relevance = text / max(best_text, TEXT_FLOOR)
-    themes = len(idea.themes & entry.themes) / len(idea.themes) if idea.themes else 0.0
+    broad = not entry.themes or len(entry.themes) >= BROAD_THEMES
+    if idea.themes and entry.themes:
+        themes = len(idea.themes & entry.themes) / len(idea.themes)
+        if broad:
+            themes = max(themes, 0.5)
+    else:
+        themes = 0.0
     need_fit = (1.0 if entry.serves & set(idea.needs) else 0.0) if idea.needs else 0.5
     geo = _geography(catalogue, entry, idea.quartier)[0]
     facts = 0.0
@@ -284,13 +308,17 @@ def _score(
         facts += 0.5
     if idea.group and idea.group in resource.eligibility:
         facts += 0.3
-    score = 0.45 * min(relevance, 1.0) + 0.2 * themes + 0.22 * need_fit + 0.08 * geo
+    # A person to call is first someone of the resident's own quartier.
+    geo_weight = CONTACT_GEO_WEIGHT if entry.kind == "contact" else GEO_WEIGHT
+    score = 0.45 * min(relevance, 1.0) + 0.2 * themes + 0.22 * need_fit + geo_weight * geo
     score += 0.05 * min(facts, 1.0)
-    narrow = entry.kind in ("grant", "sponsor") and idea.themes and resource.themes
+    narrow = entry.kind in ("grant", "sponsor") and idea.themes and not broad
     if narrow and not idea.themes & entry.themes:
-        score *= 0.5  # a fund or sponsor for other themes
+        score *= NARROW_PENALTY  # a fund or sponsor for other themes
     if idea.group is None and resource.only_for_associations():
         score *= 0.85
+    if entry.kind == "room" and resource.wheelchair_accessible is False:
+        score *= STEPS_PENALTY  # not asked for, but a place everyone can reach comes first
     return _Scored(entry, round(score, 4), text, [])
 
 
@@ -325,21 +353,28 @@ def _duplicate(candidate: _Scored, picked: Iterable[_Scored]) -> bool:
 
 
 def _pick(scored: list[_Scored], idea: Understanding, top: int) -> list[_Scored]:
+    """The cards in the order the resident sees them: the best answer to each stated need
+    first, then more answers to the needs (``NEED_SLOTS`` in all), then the best of the rest,
+    a spread of kinds when no need was stated. A longer list starts with the shorter one."""
     if not scored:
         return []
     floor = scored[0].score * NEED_PICK_FLOOR
     picked: list[_Scored] = []
-    for need in idea.needs:
-        if len(picked) >= top:
-            break
-        for candidate in scored:
-            if need in candidate.entry.serves and candidate not in picked:
-                if _duplicate(candidate, picked):
+    per_need = max(1, NEED_SLOTS // max(1, len(idea.needs)))
+    queues = {need: [c for c in scored if need in c.entry.serves] for need in idea.needs}
+    for _ in range(per_need):
+        chosen: list[_Scored] = []
+        for need in idea.needs:
+            for candidate in queues[need]:
+                if candidate in picked or candidate in chosen or candidate.score < floor:
                     continue
-                if candidate.score >= floor:
-                    candidate.need = need
-                    picked.append(candidate)
+                if _duplicate(candidate, [*picked, *chosen]):
+                    continue
+                candidate.need = need
+                chosen.append(candidate)
                 break
+        chosen.sort(key=lambda s: -s.score)
+        picked.extend(chosen)
     per_kind: dict[str | None, int] = defaultdict(int)
     for candidate in picked:
         per_kind[candidate.entry.kind] += 1
@@ -354,8 +389,9 @@ def _pick(scored: list[_Scored], idea: Understanding, top: int) -> list[_Scored]
                 per_kind[candidate.entry.kind] += 1
                 candidate.need = next((n for n in idea.needs if n in candidate.entry.serves), None)
                 picked.append(candidate)
-    picked.sort(key=lambda s: -s.score)
-    return picked
+    # The first cards, best first: the needs are covered, the strongest answer leads.
+    head = sorted(picked[:FIRST_CARDS], key=lambda s: -s.score)
+    return [*head, *picked[FIRST_CARDS:top]]
 
 
 def _suggestion(scored: _Scored, idea: Understanding, catalogue: Catalogue) -> Suggestion:

@@ -158,6 +158,11 @@ class RateLimiter:
             bucket = self._chat(chat_id)
             bucket.tat = max(bucket.tat, self.now() + seconds + bucket.tolerance)
 
+    def forget_chat(self, chat_id: str | None) -> None:
+        """The resident was erased: their chat id leaves the buckets (issue 17)."""
+        if chat_id:
+            self.chats.pop(str(chat_id), None)
+
     def _sweep(self, now: float) -> None:
         if now - self._last_sweep < FORGET_AFTER_SECONDS:
             return
@@ -179,6 +184,10 @@ class SendLimits(Protocol):
     async def mark_sent(self, chat_id: str | None) -> None: ...
 
     async def hold_chat(self, chat_id: str | None, seconds: float) -> None: ...
+
+    async def forget_chat(self, chat_id: str | None) -> None:
+        """Drop the chat's bucket: its resident was erased, their chat id must not stay."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -212,6 +221,9 @@ class LocalLimits:
 
     async def hold_chat(self, chat_id: str | None, seconds: float) -> None:
         self.limiter.hold_chat(chat_id, seconds)
+
+    async def forget_chat(self, chat_id: str | None) -> None:
+        self.limiter.forget_chat(chat_id)
 
     async def close(self) -> None:
         return None

@@ -42,15 +42,20 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from infra.checkpoint import sqlite_checkpoint
 from infra.clock import Clock
 from infra.metrics import OUTBOX_SENT, TELEGRAM_429
 from infra.uow import UnitOfWork
-from routing.followups import service as followups
 from routing.journey.records import OutgoingMessage
 from routing.outbox.rate_limit import LocalLimits, RateLimiter, SendLimits
 
 log = logging.getLogger(__name__)
+# What a 403 means beyond the row: the resident is unreachable and nothing more is planned for
+# them (``routing.followups.resident_blocked``, given by the composition root: follow-ups write
+# to the outbox, so the outbox does not import them).
+Unreachable = Callable[[AsyncSession, int, datetime], Awaitable[object]]
 BATCH = 50
 MAX_ATTEMPTS = 8
 MAX_RATE_LIMITED = 50  # 429s in a row before a row is given up (Telegram never asks for more)
@@ -122,8 +127,10 @@ class OutboxSender:
         worker: str | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         concurrency: int = CONCURRENCY,
+        on_unreachable: Unreachable,
     ) -> None:
         self.uow_factory = uow_factory
+        self.on_unreachable = on_unreachable
         self.clock = clock
         self.deliver = deliver
         self.channel = channel
@@ -488,6 +495,14 @@ class OutboxSender:
             TELEGRAM_429.inc()
             await self._limited(self.limits.hold_chat, row.chat_id, outcome.after_seconds)
         await self._record(row, outcome)
+        if isinstance(outcome, Delivered) and row.erase_after_send and row.resident_id is None:
+            # The last word to an erased resident ("c'est effacé"): their chat id leaves the
+            # shared rate limits too (issue 17).
+            await self._limited(self.limits.forget_chat, row.chat_id)
+            async with self.uow_factory() as uow:
+                engine = uow.session.bind
+            if isinstance(engine, AsyncEngine):  # SQLite: the old row versions leave the WAL
+                await sqlite_checkpoint(engine)
         return outcome
 
     async def _record(self, sent: OutgoingMessage, outcome: DeliveryResult) -> None:
@@ -537,7 +552,7 @@ class OutboxSender:
                     reason = f"gave up after {row.attempts} attempts: {reason}"
                 row.last_error = _keep_uncertainty(row, reason)
                 if unreachable and row.resident_id:
-                    await followups.resident_blocked(uow.session, row.resident_id, now)
+                    await self.on_unreachable(uow.session, row.resident_id, now)
             await uow.commit()
         OUTBOX_SENT.labels(result).inc()
 

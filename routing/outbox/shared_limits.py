@@ -57,6 +57,9 @@ WHERE left(key, length($1::text)) = $1::text
 """
 
 
+_FORGET = "DELETE FROM rate_buckets WHERE key = $1"
+
+
 class DatabaseLimits:
     """The shared buckets in PostgreSQL's ``rate_buckets`` table, through a small asyncpg pool
     of its own (a third of the CPU of going through SQLAlchemy, which matters at 30 messages a
@@ -139,6 +142,10 @@ class DatabaseLimits:
             _, tolerance = self.limits.chat_rule(chat_id)
             await self._floor(f"chat:{chat_id}", seconds + tolerance)
 
+    async def forget_chat(self, chat_id: str | None) -> None:
+        if chat_id:
+            await (await self._connections()).execute(_FORGET, f"{self.prefix}chat:{chat_id}")
+
     async def close(self) -> None:
         async with self._opening:
             if self._pool is not None:
@@ -219,6 +226,10 @@ class RedisLimits:
         if chat_id:
             _, tolerance = self.limits.chat_rule(chat_id)
             await self._step(f"chat:{chat_id}", "floor", seconds + tolerance)
+
+    async def forget_chat(self, chat_id: str | None) -> None:
+        if chat_id:
+            await self.client.delete(f"{self.prefix}chat:{chat_id}")
 
     async def close(self) -> None:
         await self.client.aclose()

@@ -7,15 +7,17 @@ needs, status) stay so that statistics remain true.
 
 from __future__ import annotations
 
-import asyncio
 import json
+import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from routing.cases.records import CaseEvent
+from infra.checkpoint import sqlite_checkpoint
+from infra.uow import UnitOfWork
+from routing.cases import service as cases
 from routing.followups.records import FollowUp
 from routing.journey.records import (
     Case,
@@ -26,6 +28,10 @@ from routing.journey.records import (
     OutgoingMessage,
     Resident,
 )
+from routing.sprints import service as sprints
+
+__all__ = ["erase_resident", "export_resident", "forget_rate_limits", "sqlite_checkpoint"]
+_CHAT_ID = re.compile(r"-?[0-9]{1,20}")  # a Telegram chat id; never a LIKE wildcard
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -114,21 +120,34 @@ async def export_resident(session: AsyncSession, resident: Resident) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-async def erase_resident(session: AsyncSession, resident: Resident, now: datetime) -> None:
-    """Forget a resident: words and identity go; anonymous facts and events stay."""
+async def erase_resident(uow: UnitOfWork, resident: Resident, now: datetime) -> None:
+    """Forget a resident: words and identity go; anonymous facts and events stay.
+
+    The same for ``/oublier`` and for the retention period. Their open requests to a person
+    close with an audit entry, their booked sprints are cancelled (the panel is told, without
+    their words), pending follow-ups are cancelled: nothing is sent to them afterwards. Their
+    ideas stay one anonymous resident for the statistics (``ideas.anonymous_author``).
+    """
+    session = uow.session
     rid = resident.id
-    # Their requests to a person close, and staff notes about them go with their words.
-    their_cases = select(Case.id).where(Case.resident_id == rid).scalar_subquery()
-    await session.execute(
-        update(CaseEvent).where(CaseEvent.case_id.in_(their_cases)).values(note=None)
+    idea_ids = list(
+        await session.scalars(select(Idea.id).where(Idea.resident_id == rid).order_by(Idea.id))
     )
-    await session.execute(
-        update(Case)
-        .where(Case.resident_id == rid, Case.status != "resolved")
-        .values(status="resolved", outcome="erased", resolved_at=now, awaiting_holder_since=None)
-    )
-    await session.execute(update(Case).where(Case.resident_id == rid).values(resolution_note=None))
+    await cases.close_for_erasure(uow, rid, now)
     await session.execute(delete(Message).where(Message.resident_id == rid))
+    await session.execute(
+        update(Idea)
+        .where(Idea.resident_id == rid)
+        .values(
+            text=None,
+            title=None,
+            timing_words=None,
+            anonymous_author=-idea_ids[0] if idea_ids else None,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session="fetch")
+    )
+    await sprints.cancel_for_erasure(uow, idea_ids, now)
     # Follow-ups: nothing more is sent, and the words typed in answers go.
     await session.execute(
         update(FollowUp)
@@ -144,11 +163,23 @@ async def erase_resident(session: AsyncSession, resident: Resident, now: datetim
     await session.execute(
         update(Idea)
         .where(Idea.resident_id == rid)
-        .values(text=None, title=None, timing_words=None, resident_id=None, updated_at=now)
+        .values(resident_id=None)
+        .execution_options(synchronize_session="fetch")
     )
     await session.execute(delete(Conversation).where(Conversation.resident_id == rid))
+    await forget_rate_limits(session, resident.chat_id)
     session.add(JourneyEvent(kind="resident_erased", occurred_at=now, data={}))
     await session.delete(resident)
+
+
+async def forget_rate_limits(session: AsyncSession, chat_id: str | None) -> None:
+    """The chat's outbox rate-limit buckets (``<prefix>chat:<chat id>``, any bot) go too; the
+    sender forgets the bucket again once the last message to that chat has left."""
+    if chat_id and _CHAT_ID.fullmatch(chat_id):
+        await session.execute(
+            text("DELETE FROM rate_buckets WHERE key LIKE :pattern"),
+            {"pattern": f"%:chat:{chat_id}"},
+        )
 
 
 async def discard_idea_words(session: AsyncSession, idea: Idea, now: datetime) -> None:
@@ -159,19 +190,3 @@ async def discard_idea_words(session: AsyncSession, idea: Idea, now: datetime) -
     idea.timing_words = None
     idea.status = "discarded"
     idea.updated_at = now
-
-
-async def sqlite_checkpoint(engine: AsyncEngine, attempts: int = 5) -> bool:
-    """Fold the WAL into the main file and truncate it, so erased pages do not linger there.
-
-    Returns False if readers kept the checkpoint from completing after a few short tries.
-    """
-    if engine.dialect.name != "sqlite":
-        return True
-    for attempt in range(attempts):
-        async with engine.connect() as conn:
-            busy, _, _ = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()
-        if not busy:
-            return True
-        await asyncio.sleep(0.05 * (attempt + 1))
-    return False

@@ -26,12 +26,12 @@ from knowledge.territory import Gazetteer, load_gazetteer
 from routing.cases import desk as case_desk
 from routing.cases import service as cases
 from routing.cases.group_posts import StaffGroup
-from routing.conversation.service import RenderContext, Renderer
-from routing.conversation.sprints import SprintBooked, SprintCancelled
 from routing.journey.records import Case, Idea, OutgoingMessage, Resident
+from routing.outbox.drafts import RenderContext, Renderer
 from routing.sprints import service as sprints
 from routing.sprints.ics import IcsSprint, sprint_ics
 from routing.sprints.records import PanelMember, Sprint, SprintSeat
+from routing.sprints.replies import SprintBooked, SprintCancelled
 
 NOTE_MAX_CHARS = 500
 SHOWN = ("confirmed", "held", "not_held", "cancelled")
@@ -130,7 +130,7 @@ async def views(uow: UnitOfWork, rows: Sequence[Sprint]) -> list[SprintView]:
     )
     out = []
     for sprint in rows:
-        room = await sprints._room_info(uow, sprint.room_id)
+        room = await sprints.room_info(uow, sprint.room_id)
         idea = ideas.get(sprint.idea_id) if sprint.idea_id else None
         out.append(
             SprintView(
@@ -258,7 +258,8 @@ async def book(
     room_id: int,
     now: datetime,
     *,
-    renderer: Renderer,
+    renderer: Renderer[SprintBooked | SprintCancelled],
+    followups: sprints.FollowUpPlanner,
     group: StaffGroup | None = None,
 ) -> StaffBooked | sprints.Lost:
     """Book (or move the idea's confirmed sprint to) the option on ``day1`` in ``room_id``, as
@@ -269,7 +270,7 @@ async def book(
     option = await sprints.option_at(uow, idea.id, day1, room_id, now, gazetteer=geo)
     if option is None:
         return sprints.Lost(await sprints.sprint_options(uow, idea.id, now, gazetteer=geo))
-    outcome = await sprints.confirm(uow, idea.id, option, now, gazetteer=geo)
+    outcome = await sprints.confirm(uow, idea.id, option, now, followups=followups, gazetteer=geo)
     if isinstance(outcome, sprints.Lost):
         return outcome
     reply = SprintBooked(
@@ -296,7 +297,8 @@ async def cancel(
     sprint_id: int,
     now: datetime,
     *,
-    renderer: Renderer,
+    renderer: Renderer[SprintBooked | SprintCancelled],
+    followups: sprints.FollowUpPlanner,
     group: StaffGroup | None = None,
 ) -> StaffCancelled:
     """Cancel a confirmed sprint: its person-days and room-days are released, the resident
@@ -306,7 +308,7 @@ async def cancel(
         raise SprintDeskError("unknown_sprint")
     if sprint.status not in sprints.ACTIVE:
         raise SprintDeskError("not_active")
-    done = await sprints.cancel(uow, sprint_id, now)
+    done = await sprints.cancel(uow, sprint_id, now, followups=followups)
     idea = await uow.session.get(Idea, sprint.idea_id) if sprint.idea_id else None
     told = 0
     if idea is not None:
@@ -335,7 +337,7 @@ async def _tell_resident(
     uow: UnitOfWork,
     idea: Idea,
     reply: SprintBooked | SprintCancelled,
-    renderer: Renderer,
+    renderer: Renderer[SprintBooked | SprintCancelled],
     key: str,
     now: datetime,
 ) -> int:

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
@@ -27,7 +27,6 @@ from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
 from knowledge.store import resource_of
 from knowledge.territory import Gazetteer
-from routing.followups import service as followups
 from routing.journey.events import journey_event
 from routing.journey.records import Idea, OutgoingMessage
 from routing.sprints.ics import IcsSprint, sprint_ics
@@ -77,6 +76,15 @@ STAFF_WORDS = {
     "no_place": N_("salle à confirmer"),
     "untitled": N_("une idée d'habitant"),
 }
+
+
+class FollowUpPlanner(Protocol):
+    """Replans an idea's follow-ups when its sprint changes (``routing.followups.Planner``).
+
+    Passed in, not imported: follow-ups build on sprints (their reminders name its days and
+    room), so a sprint only asks them to catch up, in the same unit of work."""
+
+    async def plan(self, uow: UnitOfWork, idea_id: int, now: datetime) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -356,13 +364,16 @@ async def confirm(
     option: Option,
     now: datetime,
     *,
+    followups: FollowUpPlanner,
     gazetteer: Gazetteer | None = None,
     rules: Rules | None = None,
 ) -> Booked | Lost:
     """Book the option for the idea (or move the idea's confirmed sprint to it)."""
     current = await active_sprint(uow, idea_id)
     if current is not None:
-        return await reschedule(uow, current.id, option, now, gazetteer=gazetteer, rules=rules)
+        return await reschedule(
+            uow, current.id, option, now, followups=followups, gazetteer=gazetteer, rules=rules
+        )
     session = uow.session
     idea = await session.get(Idea, idea_id)
     if idea is None:
@@ -415,6 +426,7 @@ async def reschedule(
     option: Option,
     now: datetime,
     *,
+    followups: FollowUpPlanner,
     gazetteer: Gazetteer | None = None,
     rules: Rules | None = None,
 ) -> Booked | Lost:
@@ -454,7 +466,9 @@ async def reschedule(
     return booked
 
 
-async def cancel(uow: UnitOfWork, sprint_id: int, now: datetime) -> Cancelled:
+async def cancel(
+    uow: UnitOfWork, sprint_id: int, now: datetime, *, followups: FollowUpPlanner
+) -> Cancelled:
     """Cancel a sprint and release its people and room."""
     session = uow.session
     sprint = await session.get(Sprint, sprint_id)
@@ -478,6 +492,22 @@ async def cancel(uow: UnitOfWork, sprint_id: int, now: datetime) -> Cancelled:
     return Cancelled(sprint.id, sprint.day1, sprint.day2, ics)
 
 
+async def cancel_for_erasure(uow: UnitOfWork, idea_ids: Sequence[int], now: datetime) -> int:
+    """The ideas' resident was erased: their booked sprints are cancelled, people and room
+    released, and the panel told (without the idea's words, already gone). The resident is
+    told nothing. Returns how many were cancelled."""
+    if not idea_ids:
+        return 0
+    sprint_ids = (
+        await uow.session.scalars(
+            select(Sprint.id).where(Sprint.idea_id.in_(idea_ids), Sprint.status.in_(ACTIVE))
+        )
+    ).all()
+    for sprint_id in sprint_ids:
+        await cancel(uow, sprint_id, now)
+    return len(sprint_ids)
+
+
 async def mark_held(
     uow: UnitOfWork, sprint_id: int, held: bool, note: str | None, now: datetime
 ) -> Sprint:
@@ -498,7 +528,7 @@ async def mark_held(
 # ---- the file and the people told --------------------------------------------------------------
 
 
-async def _room_info(uow: UnitOfWork, room_id: int | None) -> RoomInfo | None:
+async def room_info(uow: UnitOfWork, room_id: int | None) -> RoomInfo | None:
     if room_id is None:
         return None
     row = await uow.session.execute(
@@ -539,7 +569,7 @@ async def _ics(
     cancelled: bool = False,
     locale: str | None = None,
 ) -> bytes:
-    room = await _room_info(uow, sprint.room_id)
+    room = await room_info(uow, sprint.room_id)
     size = await uow.session.scalar(
         select(func.count()).select_from(SprintSeat).where(SprintSeat.sprint_id == sprint.id)
     )
@@ -568,7 +598,7 @@ async def _booked(
         idea_id=sprint.idea_id,
         day1=sprint.day1,
         day2=sprint.day2,
-        room=await _room_info(uow, sprint.room_id),
+        room=await room_info(uow, sprint.room_id),
         panel=tuple(await _panel_names(uow, sprint.id)),
         ics=await _ics(uow, sprint, idea, now),
         sequence=sprint.sequence,
@@ -601,7 +631,7 @@ async def _tell_panel(
             StaffMember.telegram_user_id.is_not(None),
         )
     )
-    room = await _room_info(uow, sprint.room_id)
+    room = await room_info(uow, sprint.room_id)
     told = 0
     seen: set[int] = set()
     for role, staff in rows.all():

@@ -9,16 +9,14 @@ Privacy (DESIGN §3, issue 7):
   language, month) and counts. Names, words and resident ids never leave this module.
 - Small cells: a cell whose ideas come from fewer than ``min_cell`` residents is suppressed
   (``None``; the console shows "< 5"); zeros name nobody and stay. Residents are told apart
-  by ``ideas.resident_id``; an erased resident's idea (resident_id now empty) counts alone.
+  by ``ideas.resident_id``; an erased resident's ideas keep one ``anonymous_author`` (set at
+  erasure), so they still count as one resident.
 - Complementary suppression: in a table by one dimension whose total is published, a column
   with exactly one suppressed cell loses its next smallest cell as well, so the total minus the
   other cells never gives back the hidden one. (Rounding was rejected: it changes every figure,
   and coordinators compare small quartiers.) Conversions and durations built on a suppressed
   cell are suppressed too.
-- Known limits: an erased resident's ideas count one resident each (the link is gone), so
-  erasing a resident with several ideas can lift a cell over the threshold; two requests
-  with different filters (since dates) can still be differenced. The console is reserved to
-  coordinators and each view is audited.
+- The console is reserved to coordinators and each view is audited.
 - Erasure keeps journey events and the ideas' facts, so counts do not change when a resident
   is forgotten.
 """
@@ -81,9 +79,10 @@ def _stage_column(name: str) -> Any:
     return getattr(IdeaStage, f"{name}_at")
 
 
-def _person() -> ColumnElement[int]:  # durations, resources, unmet needs
-    """Who an idea belongs to, for counting residents: an erased resident's idea stands alone."""
-    return func.coalesce(Idea.resident_id, -Idea.id)
+def _person() -> ColumnElement[int]:
+    """Who an idea belongs to, for counting residents: an erased resident's ideas stay together
+    under their ``anonymous_author`` (a negative number, never a resident's id)."""
+    return func.coalesce(Idea.resident_id, Idea.anonymous_author, -Idea.id)
 
 
 def _where(filters: Filters, tz: ZoneInfo) -> list[ColumnElement[bool]]:
@@ -168,23 +167,36 @@ async def _cells(
             for pair in stages.values():
                 pair[1] = -(-pair[0] // most)
         return _frozen(out)
-    several = (
+    several_residents = (
         select(Idea.resident_id)
         .where(Idea.resident_id.is_not(None))
         .group_by(Idea.resident_id)
         .having(func.count() > 1)
     )
+    several_erased = (
+        select(Idea.anonymous_author)
+        .where(Idea.anonymous_author.is_not(None))
+        .group_by(Idea.anonymous_author)
+        .having(func.count() > 1)
+    )
     base, key = _base(dimension if dimension != "total" else "neighbourhood", uow.dialect, filters)
     if dimension == "total":
         key = literal("total")
+    person = _person()
     per_person = (
         base.add_columns(
             key.label("key"),
-            Idea.resident_id.label("person"),
+            person.label("person"),
             *(func.count(_stage_column(s.name)).label(s.name) for s in metrics.STAGES),
         )
-        .where(*where, Idea.resident_id.in_(several))
-        .group_by(key, Idea.resident_id)
+        .where(
+            *where,
+            or_(
+                Idea.resident_id.in_(several_residents),
+                Idea.anonymous_author.in_(several_erased),
+            ),
+        )
+        .group_by(key, person)
         .subquery()
     )
     extras = select(
@@ -208,14 +220,16 @@ def _frozen(out: dict[Any, dict[str, list[int]]]) -> dict[Any, dict[str, tuple[i
 
 
 async def _most_ideas_per_resident(uow: UnitOfWork) -> int:
-    """The most ideas any one resident has (an index-only scan on ``ideas.resident_id``)."""
-    per_resident = (
-        select(func.count().label("n"))
-        .where(Idea.resident_id.is_not(None))
-        .group_by(Idea.resident_id)
-        .subquery()
-    )
-    return int(await uow.session.scalar(select(func.max(per_resident.c.n))) or 0)
+    """The most ideas any one resident has, erased ones included (index-only scans on
+    ``ideas.resident_id`` and ``ideas.anonymous_author``)."""
+    most = 0
+    for column in (Idea.resident_id, Idea.anonymous_author):
+        per_person = (
+            select(func.count().label("n")).where(column.is_not(None)).group_by(column).subquery()
+        )
+        found = await uow.session.scalar(select(func.max(per_person.c.n)))
+        most = max(most, int(found or 0))
+    return most
 
 
 def _safe(ideas: int, residents: int, min_cell: int) -> int | None:

@@ -33,6 +33,7 @@ from declic.demo import load_demo_sprints
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
 from knowledge.demo import load_demo_directory
+from routing.followups.service import Planner
 from routing.journey.records import Idea
 from routing.sprints import service as sprints
 from tests.support.cases import Opened, add_team, resident_with_case
@@ -67,7 +68,9 @@ async def _seed(uow_factory: Factory, clock: FrozenClock) -> Seeded:
     # a sprint for the idea, so /api/sprints/{id} has a real row
     async with uow_factory() as uow:
         offer = await sprints.sprint_options(uow, opened.idea_id, clock.now())
-        booked = await sprints.confirm(uow, opened.idea_id, offer.plan.options[0], clock.now())
+        booked = await sprints.confirm(
+            uow, opened.idea_id, offer.plan.options[0], clock.now(), followups=Planner()
+        )
         assert isinstance(booked, sprints.Booked)
         await uow.commit()
     tokens = (

@@ -164,8 +164,9 @@ async def test_handing_back_gives_the_conversation_back_to_the_bot(
 async def test_a_voice_message_opens_a_case_for_someone_who_can_listen(
     service: ConversationService,
 ) -> None:
+    """Once the resident agreed (here, with a submitted idea); before, see test_consent_hold."""
     resident = ScriptedResident(service, user_id="79")
-    await resident.says("/start")
+    await _submit_idea(resident)
     await service.handle(_voice(resident))
     case = await _the_case(service)
     assert (case.reason, case.source, case.status) == ("voice", "dialogue", "open")

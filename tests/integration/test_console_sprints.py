@@ -18,6 +18,7 @@ from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
 from knowledge.demo import load_demo_directory
 from routing.cases.records import CaseEvent
+from routing.followups.service import Planner
 from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
 from routing.matching.records import Suggestion
 from routing.sprints import desk as sprint_desk
@@ -221,7 +222,9 @@ async def test_mark_held_records_the_journey(
         offer = await sprints.sprint_options(
             uow, desk.opened.idea_id, now, gazetteer=sprint_desk.gazetteer()
         )
-        booked = await sprints.confirm(uow, desk.opened.idea_id, offer.plan.options[0], now)
+        booked = await sprints.confirm(
+            uow, desk.opened.idea_id, offer.plan.options[0], now, followups=Planner()
+        )
         await uow.commit()
     assert isinstance(booked, sprints.Booked)
     async with browser(app) as client:
@@ -498,7 +501,7 @@ async def test_my_sprints_lists_the_panel_members_sprints(
         assert member is not None
         member.staff_id = desk.cy  # Cy sits on panels, though not in the case's team
         await uow.commit()
-        booked = await sprints.confirm(uow, desk.opened.idea_id, option, now)
+        booked = await sprints.confirm(uow, desk.opened.idea_id, option, now, followups=Planner())
         await uow.commit()
     assert isinstance(booked, sprints.Booked)
     async with browser(app) as client:

@@ -25,6 +25,11 @@ from infra.uow import uow_factory_for
 from knowledge.records import ResourceRow
 from tests.support.fake_bot_api import FakeBotApi
 
+OFFICE = {
+    "DECLIC_OFFICE_NAME": "Maison des projets",
+    "DECLIC_TOWN_NAME": "Sorlanges",
+    "DECLIC_BOT_USERNAME": "@SorlangesDeclicBot",
+}
 WRONG_TOKEN = "987654321:AAF-not-the-right-token-at-all"
 PUBLIC_URL = "https://declic.example.org"
 
@@ -106,10 +111,12 @@ def closed_port() -> int:
 
 def test_all_good_exits_0_with_one_tick_a_check(migrated_url: str, api: FakeBotApi) -> None:
     with_a_resource(migrated_url)
-    code, output = doctor(env_for(migrated_url, api))
+    code, output = doctor(env_for(migrated_url, api) | OFFICE)
     assert code == 0, output
     checks = lines_of(output)
-    assert list(checks) == ["Configuration", "Base", "Schéma", "Annuaire", "API", "Webhook"]
+    assert list(checks) == [
+        "Configuration", "Bureau", "Base", "Schéma", "Annuaire", "API", "Webhook",
+    ]  # fmt: skip
     assert all(line.startswith("✓") for line in checks.values()), output
     assert "@declic_test_bot" in checks["API"]
     assert api.token not in output
@@ -200,10 +207,21 @@ def test_the_json_document_has_one_entry_a_check(migrated_url: str, api: FakeBot
     result = json.loads(output)
     assert set(result) == {"ok", "checks"}
     assert [c["name"] for c in result["checks"]] == [
-        "configuration", "database", "migrations", "directory", "telegram", "webhook",
+        "configuration", "office", "database", "migrations", "directory", "telegram", "webhook",
     ]  # fmt: skip
     for check in result["checks"]:
         assert set(check) == {"name", "status", "message", "fix", "details"}
         assert check["status"] in {"ok", "warn", "fail", "skip"}
-    directory = result["checks"][3]
+    directory = result["checks"][4]
     assert directory["status"] == "warn" and code == 0, "an empty directory warns, no more"
+
+
+def test_the_office_line_states_the_period_and_asks_for_missing_names(
+    migrated_url: str, api: FakeBotApi
+) -> None:
+    _, output = doctor(env_for(migrated_url, api) | {"DECLIC_RETENTION_MONTHS": "12"})
+    assert "! Bureau et ville : « Participation citoyenne » (—), données gardées 12 mois" in output
+    assert "DECLIC_OFFICE_NAME, DECLIC_TOWN_NAME, DECLIC_BOT_USERNAME" in output
+    _, output = doctor(env_for(migrated_url, api) | OFFICE | {"DECLIC_DEFAULT_REGISTER": "vous"})
+    assert "✓ Bureau et ville : « Maison des projets » (Sorlanges), données gardées 2 ans" in output
+    assert "vouvoiement" in output

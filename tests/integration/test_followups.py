@@ -27,6 +27,7 @@ from routing.followups import service as followups
 from routing.followups.delivery import enqueue_due
 from routing.followups.policy import Policy
 from routing.followups.records import FollowUp
+from routing.followups.service import Planner, resident_blocked
 from routing.intake.dialogue import Action, Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Idea, JourneyEvent, OutgoingMessage, Resident
@@ -260,7 +261,9 @@ async def test_a_sprint_brings_reminders_then_feedback_then_check_ins(
     idea = await _idea(service)
     async with service.uow_factory() as uow:
         offer = await sprints.sprint_options(uow, idea.id, clock.now(), gazetteer=load_gazetteer())
-        booked = await sprints.confirm(uow, idea.id, offer.plan.options[0], clock.now())
+        booked = await sprints.confirm(
+            uow, idea.id, offer.plan.options[0], clock.now(), followups=Planner(POLICY)
+        )
         await uow.commit()
     assert isinstance(booked, sprints.Booked)
     plan = await _plan(service)
@@ -290,7 +293,7 @@ async def test_a_sprint_brings_reminders_then_feedback_then_check_ins(
         assert row is not None and row.data["comment"] == "Le panel était top"
     # moving the sprint moves the remaining plan; cancelling it goes back to check-ins
     async with service.uow_factory() as uow:
-        await sprints.cancel(uow, booked.sprint_id, clock.now())
+        await sprints.cancel(uow, booked.sprint_id, clock.now(), followups=Planner(POLICY))
         await uow.commit()
     pending = [k for k, _, s in await _plan(service) if s == "pending"]
     assert pending == ["checkin_30", "checkin_90"]
@@ -343,7 +346,7 @@ def _sender(uow_factory, clock, bot: Bot) -> OutboxSender:  # type: ignore[no-un
 
     sender = OutboxSender(
         uow_factory, clock, TelegramDelivery(bot), "telegram",
-        limiter=RateLimiter(now=lambda: 0.0), sleep=no_sleep,
+        limiter=RateLimiter(now=lambda: 0.0), sleep=no_sleep, on_unreachable=resident_blocked,
     )  # fmt: skip
     return sender
 

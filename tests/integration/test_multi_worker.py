@@ -32,6 +32,7 @@ from declic.runtime import build_core
 from infra.migrate import upgrade_to_head
 from infra.settings import load_settings
 from infra.uow import UnitOfWork, conversation_key
+from routing.followups.service import resident_blocked
 from routing.journey.records import InboundUpdate, Message, OutgoingMessage, Resident
 from routing.outbox.sender import OutboxSender
 from tests.support.databases import throwaway_database
@@ -147,7 +148,13 @@ async def _worker(stack: AsyncExitStack, url: str, api: FakeBotApi, probe: Probe
     core.service.uow_factory = lambda: ProbedUnitOfWork(sessions, probe)
     bot = make_bot(api.token, api.base_url)
     stack.push_async_callback(bot.session.close)
-    outbox = OutboxSender(core.uow_factory, core.clock, TelegramDelivery(bot), "telegram")
+    outbox = OutboxSender(
+        core.uow_factory,
+        core.clock,
+        TelegramDelivery(bot),
+        "telegram",
+        on_unreachable=resident_blocked,
+    )
     dp = build_dispatcher(core.service, outbox, FloodGuard(100, 10.0), transport="webhook")
     app = build_webhook_app(bot, dp, SECRET, engine=core.engine, uow_factory=core.uow_factory)
     runner = web.AppRunner(app, access_log=None, handle_signals=False)

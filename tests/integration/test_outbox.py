@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from infra.clock import FrozenClock
 from infra.metrics import REGISTRY
+from routing.followups.service import resident_blocked
 from routing.journey.records import OutgoingMessage, Resident
 from routing.outbox.sender import Delivered, Failed, OutboxSender, RetryLater
 
@@ -50,7 +51,7 @@ async def test_messages_of_one_chat_go_out_in_order_and_a_429_holds_the_chat(
         seen.append(text)
         return Delivered(len(seen))
 
-    sender = OutboxSender(uow_factory, clock, deliver, "telegram")
+    sender = OutboxSender(uow_factory, clock, deliver, "telegram", on_unreachable=resident_blocked)
     assert await sender.flush() == 1
     assert seen == ["m2"]  # chat 1 waits for its first message
     clock.advance(timedelta(seconds=4))
@@ -67,7 +68,9 @@ async def test_a_blocked_bot_marks_the_resident_unreachable(
     async def deliver(row: OutgoingMessage):  # type: ignore[no-untyped-def]
         return Failed("403: bot was blocked by the user", unreachable=True)
 
-    await OutboxSender(uow_factory, clock, deliver, "telegram").flush()
+    await OutboxSender(
+        uow_factory, clock, deliver, "telegram", on_unreachable=resident_blocked
+    ).flush()
     async with uow_factory() as uow:
         resident = await uow.session.scalar(select(Resident))
     assert resident is not None and resident.reachable is False
@@ -87,7 +90,7 @@ async def test_rows_interrupted_while_sending_are_sent_again_and_marked_uncertai
     async def deliver(row: OutgoingMessage):  # type: ignore[no-untyped-def]
         return Delivered(5)
 
-    sender = OutboxSender(uow_factory, clock, deliver, "telegram")
+    sender = OutboxSender(uow_factory, clock, deliver, "telegram", on_unreachable=resident_blocked)
     assert await sender.recover() == 1
     await sender.flush()
     async with uow_factory() as uow:
@@ -116,7 +119,9 @@ async def test_results_and_429s_are_counted_for_prometheus(uow_factory, clock: F
         for result in ("sent", "retry", "failed", "unreachable")
     }
     too_many = _count("declic_telegram_429_total")
-    await OutboxSender(uow_factory, clock, deliver, "telegram").flush()
+    await OutboxSender(
+        uow_factory, clock, deliver, "telegram", on_unreachable=resident_blocked
+    ).flush()
     after = {r: _count("declic_outbox_messages_total", result=r) - before[r] for r in before}
     assert after == {"sent": 1, "retry": 2, "failed": 0, "unreachable": 1}
     assert _count("declic_telegram_429_total") - too_many == 1  # the 5xx is no 429
@@ -132,11 +137,15 @@ async def test_a_claim_taken_back_after_the_lease_is_not_sent_by_its_first_sende
         sent.append(row.payload["text"])
         return Delivered(1)
 
-    slow = OutboxSender(uow_factory, clock, deliver, "telegram", worker="slow")
+    slow = OutboxSender(
+        uow_factory, clock, deliver, "telegram", worker="slow", on_unreachable=resident_blocked
+    )
     token, rows = await slow._claim()
     assert [chat for _, chat in rows] == ["1"]
     clock.advance(timedelta(seconds=61))  # the lease ran out: another sender takes it back
-    other = OutboxSender(uow_factory, clock, deliver, "telegram", worker="other")
+    other = OutboxSender(
+        uow_factory, clock, deliver, "telegram", worker="other", on_unreachable=resident_blocked
+    )
     assert await other.recover() == 1
     assert await other.flush() == 1
     assert await slow._send_one(rows[0][0], token) is None  # no longer its claim
@@ -153,7 +162,9 @@ async def test_stopping_gives_back_the_rows_still_waiting_for_their_slot(
         sent.append(row.payload["text"])
         return Delivered(1)
 
-    sender = OutboxSender(uow_factory, clock, deliver, "telegram", idle_seconds=0.05)
+    sender = OutboxSender(
+        uow_factory, clock, deliver, "telegram", idle_seconds=0.05, on_unreachable=resident_blocked
+    )
     stop = asyncio.Event()
     running = asyncio.create_task(sender.run(stop))
     for _ in range(100):

@@ -28,6 +28,7 @@ from infra.db import make_engine
 from infra.migrate import upgrade_to_head
 from infra.settings import Settings, SettingsError
 from infra.uow import uow_factory_for
+from routing.followups.service import resident_blocked
 from routing.journey.records import OutgoingMessage, RateBucket, Resident
 from routing.outbox.rate_limit import Limits, LocalLimits, RateLimiter, SendLimits, Slot
 from routing.outbox.sender import Delivered, OutboxSender
@@ -270,7 +271,14 @@ async def _two_senders(url: str, clock: FrozenClock, make: Factory) -> list[tupl
     stop = asyncio.Event()
     senders = [
         OutboxSender(
-            factory, clock, deliver, "telegram", idle_seconds=0.05, limiter=make(), worker=f"w{n}"
+            factory,
+            clock,
+            deliver,
+            "telegram",
+            idle_seconds=0.05,
+            limiter=make(),
+            worker=f"w{n}",
+            on_unreachable=resident_blocked,
         )
         for n, factory in enumerate(factories)
     ]
@@ -371,7 +379,9 @@ async def _one_row_sender(
         sent.append(row.payload["text"])
         return Delivered(1)
 
-    sender = OutboxSender(factory, clock, deliver, "telegram", limiter=limits)
+    sender = OutboxSender(
+        factory, clock, deliver, "telegram", limiter=limits, on_unreachable=resident_blocked
+    )
     sender.limits_retry_seconds = 0.05
 
     async def statuses() -> list[str]:

@@ -18,6 +18,7 @@ from infra.migrate import upgrade_to_head
 from infra.uow import uow_factory_for
 from knowledge.demo import load_demo_directory
 from knowledge.territory import load_gazetteer
+from routing.followups.service import Planner
 from routing.journey.records import Idea
 from routing.sprints import service as sprints
 from routing.sprints.records import PersonDay, RoomDay, Sprint
@@ -75,7 +76,12 @@ async def test_twenty_concurrent_confirmations_never_double_book(postgres_url: s
                 await uow.session.execute(select(1))  # connected before the start line
                 await barrier.wait()
                 outcome = await sprints.confirm(
-                    uow, idea_ids[index], options[index % 3], NOW, gazetteer=load_gazetteer()
+                    uow,
+                    idea_ids[index],
+                    options[index % 3],
+                    NOW,
+                    followups=Planner(),
+                    gazetteer=load_gazetteer(),
                 )
                 await uow.commit()
                 if isinstance(outcome, sprints.Lost):

@@ -20,6 +20,7 @@ from knowledge.store import CatalogueCache
 from knowledge.territory import load_gazetteer
 from routing.cases.group_posts import StaffGroup
 from routing.conversation.service import ConversationService
+from routing.followups.service import Planner
 from routing.intake.dialogue import Action, Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
@@ -96,7 +97,9 @@ async def test_options_respect_the_rules_and_booking_takes_the_days(demo, clock)
         assert option.day1 >= date(2026, 11, 30)  # a week's notice
     chosen = plan.options[0]
     async with demo() as uow:
-        booked = await sprints.confirm(uow, idea_id, chosen, now, gazetteer=load_gazetteer())
+        booked = await sprints.confirm(
+            uow, idea_id, chosen, now, gazetteer=load_gazetteer(), followups=Planner()
+        )
         await uow.commit()
     assert isinstance(booked, sprints.Booked)
     assert await _count(demo, PersonDay, PersonDay.sprint_id == booked.sprint_id) == 2 * len(
@@ -108,7 +111,9 @@ async def test_options_respect_the_rules_and_booking_takes_the_days(demo, clock)
     # the same option again: every row is taken, so it is lost, with fresh options at once
     other = await _idea(demo, now.replace(microsecond=1))
     async with demo() as uow:
-        lost = await sprints.confirm(uow, other, chosen, now, gazetteer=load_gazetteer())
+        lost = await sprints.confirm(
+            uow, other, chosen, now, gazetteer=load_gazetteer(), followups=Planner()
+        )
         await uow.commit()
     assert isinstance(lost, sprints.Lost)
     assert lost.offer.plan.options
@@ -126,14 +131,14 @@ async def test_reschedule_cancel_and_mark_held_release_and_record(demo, clock) -
     idea_id = await _idea(demo, now)
     async with demo() as uow:
         offer = await sprints.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
-        first = await sprints.confirm(uow, idea_id, offer.plan.options[0], now)
+        first = await sprints.confirm(uow, idea_id, offer.plan.options[0], now, followups=Planner())
         await uow.commit()
     assert isinstance(first, sprints.Booked)
     async with demo() as uow:
         offer = await sprints.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
         assert offer.current == first.sprint_id
         target = next(o for o in offer.plan.options if o.day1 != first.day1)
-        moved = await sprints.reschedule(uow, first.sprint_id, target, now)
+        moved = await sprints.reschedule(uow, first.sprint_id, target, now, followups=Planner())
         await uow.commit()
     assert isinstance(moved, sprints.Booked)
     assert moved.sprint_id == first.sprint_id and moved.sequence == 1
@@ -146,18 +151,18 @@ async def test_reschedule_cancel_and_mark_held_release_and_record(demo, clock) -
     }
     assert all(int(e["SEQUENCE"]) == 1 for e in events)
     async with demo() as uow:
-        cancelled = await sprints.cancel(uow, first.sprint_id, now)
+        cancelled = await sprints.cancel(uow, first.sprint_id, now, followups=Planner())
         await uow.commit()
     assert icalendar.Calendar.from_ical(cancelled.ics)["METHOD"] == "CANCEL"
     assert await _count(demo, PersonDay, PersonDay.sprint_id == first.sprint_id) == 0
     assert await _count(demo, RoomDay, RoomDay.sprint_id == first.sprint_id) == 0
     with pytest.raises(LookupError):
         async with demo() as uow:
-            await sprints.cancel(uow, first.sprint_id, now)
+            await sprints.cancel(uow, first.sprint_id, now, followups=Planner())
     # book again, then mark it held
     async with demo() as uow:
         offer = await sprints.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
-        again = await sprints.confirm(uow, idea_id, offer.plan.options[0], now)
+        again = await sprints.confirm(uow, idea_id, offer.plan.options[0], now, followups=Planner())
         await uow.commit()
     assert isinstance(again, sprints.Booked)
     async with demo() as uow:
@@ -204,7 +209,9 @@ async def test_panel_members_with_telegram_are_told_with_the_ics(demo, clock) ->
     idea_id = await _idea(demo, now)
     async with demo() as uow:
         offer = await sprints.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
-        booked = await sprints.confirm(uow, idea_id, offer.plan.options[0], now)
+        booked = await sprints.confirm(
+            uow, idea_id, offer.plan.options[0], now, followups=Planner()
+        )
         await uow.commit()
     assert isinstance(booked, sprints.Booked)
     async with demo() as uow:

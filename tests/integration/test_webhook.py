@@ -29,6 +29,7 @@ from infra import metrics
 from infra.db import make_engine
 from infra.settings import load_settings
 from infra.uow import uow_factory_for
+from routing.followups.service import resident_blocked
 from routing.journey.records import InboundUpdate
 from routing.outbox.sender import OutboxSender
 from tests.support.fake_bot_api import FakeBotApi
@@ -70,7 +71,13 @@ async def worker(migrated_url: str) -> AsyncIterator[Worker]:
         )
         core = await build_core(settings)
         bot = make_bot(api.token, api.base_url)
-        outbox = OutboxSender(core.uow_factory, core.clock, TelegramDelivery(bot), "telegram")
+        outbox = OutboxSender(
+            core.uow_factory,
+            core.clock,
+            TelegramDelivery(bot),
+            "telegram",
+            on_unreachable=resident_blocked,
+        )
         dp = build_dispatcher(core.service, outbox, FloodGuard(100, 10.0), transport="webhook")
         app = build_webhook_app(bot, dp, SECRET, engine=core.engine, uow_factory=core.uow_factory)
         client = TestClient(TestServer(app, host="127.0.0.1"))

@@ -296,12 +296,23 @@ def test_every_editable_field_has_an_edit_that_leads_somewhere() -> None:
 
 @pytest.mark.parametrize("refusal", [Press(ANSWER, "no"), "Non merci", "non"])
 def test_consent_refused_discards_the_draft(refusal: object) -> None:
-    turn = send(reach("asking_consent"), refusal)  # type: ignore[arg-type]
+    """Someone who agreed before (an earlier idea) loses this draft's words only."""
+    before = replace(reach("asking_consent"), consented=True)
+    turn = send(before, refusal)  # type: ignore[arg-type]
     assert turn.effects == (DiscardDraft(),)
     assert keys(turn) == ["consent_refused"]
     assert turn.state.step is Step.IDLE
     assert turn.state.draft == Draft()
     assert not any(isinstance(r, Summary) for r in turn.replies)
+
+
+@pytest.mark.parametrize("refusal", [Press(ANSWER, "no"), "Non merci"])
+def test_a_first_refusal_erases_everything_sent_before_it(refusal: object) -> None:
+    """Nothing was ever agreed: words, photos, voice and identity go, as with /oublier."""
+    turn = send(reach("asking_consent"), refusal)  # type: ignore[arg-type]
+    assert turn.effects == (DiscardDraft(), EraseResident())
+    assert keys(turn) == ["consent_refused"]
+    assert turn.state.step is Step.NEW and turn.state.draft == Draft()
 
 
 def test_consent_why_explains_then_asks_again() -> None:
@@ -572,9 +583,26 @@ def test_attachments_without_words_get_a_kind_reply_and_lose_nothing(
 
 @pytest.mark.parametrize("kind", ["voice", "audio", "video_note"])
 def test_a_voice_message_goes_to_a_human_who_can_listen(kind: str) -> None:
-    turn = send(reach("asking_group"), AttachmentIn(kind))
+    """Once the resident agreed (now or for an earlier idea), at once."""
+    turn = send(replace(reach("asking_group"), consented=True), AttachmentIn(kind))
     assert turn.effects == (RequestHuman("voice"),)
     assert keys(turn) == ["voice_kept"] and asked(turn) == "group"
+    turn = send(reach("summary"), AttachmentIn(kind))  # consent given in this intake
+    assert turn.effects == (RequestHuman("voice"),)
+
+
+@pytest.mark.parametrize("step", ["new", "asking_group", "asking_consent"])
+def test_a_voice_message_before_consent_is_held_until_the_answer(step: str) -> None:
+    turn = send(reach(step), AttachmentIn("voice"))
+    assert turn.effects == () and keys(turn)[0] == "voice_held"
+    assert turn.state.voice_waiting
+    if step != "asking_consent":
+        return
+    agreed = send(turn.state, Press(ANSWER, "yes"))
+    assert agreed.effects == (RequestHuman("voice"),)
+    assert keys(agreed)[:1] == ["voice_passed_on"] and not agreed.state.voice_waiting
+    refused = send(turn.state, Press(ANSWER, "no"))
+    assert refused.effects == (DiscardDraft(), EraseResident())
 
 
 def test_a_photo_with_a_caption_tells_the_idea() -> None:

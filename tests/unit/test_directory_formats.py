@@ -120,7 +120,7 @@ def test_the_official_hsds_example_imports_without_inventing_facts() -> None:
     assert service.capacity is None and service.grant_max_eur is None
     assert service.association_required is None
     codes = {p.code for p in batch.problems}
-    assert codes <= {"unclassified", "kind_inferred", "bad_term"}
+    assert codes <= {"unclassified", "kind_inferred", "unknown_value"}
 
 
 def test_an_hsds_directory_without_the_profile_is_classified_from_its_words(
@@ -205,3 +205,90 @@ def test_check_reports_hsds_schema_violations_with_a_json_pointer(tmp_path: Path
     assert any(r.startswith("bad.json#/0/id: non conforme") for r in rendered)
     assert any(r.startswith("bad.json#/0/services/0/status: non conforme") for r in rendered)
     assert check_directory(EXAMPLES / "organization_full.json").ok
+
+
+def _term(term_id: str, code: str | None, name: str, parent: str | None = None) -> dict:
+    term = {"id": term_id, "name": name, "description": name}
+    if code is not None:
+        term["code"] = code
+    if parent:
+        term["parent_id"] = parent
+    return term
+
+
+def _publisher_service(service_id: str, attributes: list[tuple[str, dict, str | None]]) -> dict:
+    return {
+        "id": service_id,
+        "name": "Service " + service_id[:4],
+        "status": "active",
+        "attributes": [
+            {
+                "id": f"{service_id[:8]}-0000-4000-8000-{k:012d}",
+                "link_type": family,
+                "link_entity": "service",
+                "taxonomy_term": term,
+                **({"value": value} if value is not None else {}),
+            }
+            for k, (family, term, value) in enumerate(attributes)
+        ],
+    }
+
+
+def test_a_publishers_terms_are_read_from_code_then_from_their_label(tmp_path: Path) -> None:
+    """The value is the code (with a human label in ``name``); an unknown code falls back to the
+    label, in French or English, whatever its case and accents; what neither explains is
+    reported once per value with its count; territories climb ``parent_id`` to a known area."""
+    agglo = _term("a0", "agglo-x", "Agglomération X")
+    town = _term("t0", "somewhere-new", "Somewhere New", parent="a0")
+    services = [
+        _publisher_service(
+            "11111111-1111-4111-8111-111111111111",
+            [
+                ("kind", _term("k1", "initiative", "Initiative existante"), None),
+                ("eligibility", _term("g1", "informal", "Collectif informel"), None),
+                ("fact", _term("f1", "capacity", "Capacité (personnes)"), "80"),
+                ("territory", town, None),
+            ],
+        ),
+        _publisher_service(
+            "22222222-2222-4222-8222-222222222222",
+            [
+                ("kind", _term("k2", None, "SUBVENTION"), None),
+                ("eligibility", _term("g2", "grp-7", "informal group"), None),
+                ("eligibility", _term("g3", "grp-9", "Collectif  Informel"), None),
+                ("support", _term("s1", "x1", "Skills sponsorship"), None),
+                ("fact", _term("f2", "dl", "Date limite"), "2027-03-31"),
+                ("eligibility", _term("g4", "martians", "Martiens"), None),
+            ],
+        ),
+        _publisher_service(
+            "33333333-3333-4333-8333-333333333333",
+            [
+                ("eligibility", _term("g4", "martians", "Martiens"), None),
+                ("territory", agglo, None),
+            ],
+        ),
+    ]
+    organization = {"id": "0b8f4a52-6c1e-4a39-9d61-1c7e5d0f3a10", "name": "Ville"}
+    organization["description"] = "Ville"
+    organization["services"] = services
+    path = tmp_path / "publisher.json"
+    path.write_text(json.dumps([organization]), "utf-8")
+    from knowledge.territory import Gazetteer, Territory
+
+    gazetteer = Gazetteer((Territory("agglo-x", "Agglomération X", "agglomeration"),))
+    batch = read_directory(path, gazetteer)
+    first, second, third = batch.resources
+    assert (first.kind, first.eligibility, first.capacity) == ("initiative", ("informal",), 80)
+    assert first.territories == ("agglo-x",)
+    assert (second.kind, second.eligibility, second.support) == (
+        "grant",
+        ("informal",),
+        ("skills",),
+    )
+    assert second.deadline is not None and second.deadline.isoformat() == "2027-03-31"
+    assert third.eligibility == ()
+    unknown = [p for p in batch.problems if p.code == "unknown_value"]
+    assert [(p.params["field"], p.params["value"], p.params["count"]) for p in unknown] == [
+        ("eligibility", "martians", 2)
+    ]

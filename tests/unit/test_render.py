@@ -170,3 +170,21 @@ def test_no_more_button_when_every_suggestion_was_shown() -> None:
         for b in row
     ]
     assert menu_values == ["new", "human"]
+
+
+def test_the_privacy_notice_names_the_office_and_the_real_period() -> None:
+    from bot.render import OfficeWords
+    from routing.intake.dialogue import Ask
+    from routing.intake.draft import Slot
+
+    render = Renderer({}, OfficeWords("Maison des projets", "Sorlanges", 12))
+    details = render([Say("consent_details")], RenderContext("fr"))[0].payload["text"]
+    assert "« Maison des projets »" in details and "12 mois après ton dernier message" in details
+    question = render([Ask(Slot.CONSENT, (), 1)], RenderContext("fr"))[0].payload["text"]
+    assert "« Maison des projets »" in question and "pendant 12 mois au plus" in question
+    assert "2 ans" not in details + question
+    welcome = render([Say("welcome")], RenderContext("en"))[0].payload["text"]
+    assert "Sorlanges" in welcome
+    two_years = Renderer({}, OfficeWords(retention_months=24))
+    text = two_years([Say("consent_details")], RenderContext("en"))[0].payload["text"]
+    assert "2 years" in text

@@ -38,3 +38,26 @@ def test_plain_database_urls_get_async_drivers() -> None:
 def test_an_unknown_time_zone_is_refused_with_its_name() -> None:
     with pytest.raises(SettingsError, match="Mars/Olympus"):
         load_settings(timezone="Mars/Olympus")
+
+
+def test_the_office_settings_default_to_two_years_and_tu() -> None:
+    settings = load_settings(_env_file=None)
+    assert settings.retention_months == 24 and settings.default_register == "tu"
+    assert settings.office_name and settings.town_name is None and settings.bot_username is None
+
+
+@pytest.mark.parametrize("months", [0, -3, 121])
+def test_a_retention_period_out_of_range_is_refused(months: int) -> None:
+    with pytest.raises(SettingsError, match="retention_months"):
+        load_settings(retention_months=months)
+
+
+def test_a_bot_username_loses_its_at_and_must_end_in_bot() -> None:
+    assert load_settings(bot_username="@SorlangesBot").bot_username == "SorlangesBot"
+    with pytest.raises(SettingsError, match="bot_username"):
+        load_settings(bot_username="not a bot name")
+
+
+def test_an_office_name_of_blanks_is_refused() -> None:
+    with pytest.raises(SettingsError, match="office_name"):
+        load_settings(office_name="   ")

@@ -1,0 +1,45 @@
+"""Pages in the staff member's language: the Jinja2 environment and ``render``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from console import words
+from console.labels import Labels
+from console.security import Auth, translator
+
+HERE = Path(__file__).resolve().parent
+
+
+def templates() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def render(request: Request, name: str, *, status_code: int = 200, **values: Any) -> HTMLResponse:
+    """A page in the staff member's language; ``_`` in templates is that language's gettext."""
+    auth: Auth | None = getattr(request.state, "auth", None)
+    tr = translator(request, auth)
+    env: Environment = request.app.state.templates
+    html = env.get_template(name).render(
+        _=tr.gettext,
+        tr=tr,
+        request=request,
+        auth=auth,
+        staff=auth.staff if auth else None,
+        csrf_token=auth.csrf_token if auth else None,
+        role_labels={k: tr.gettext(v) for k, v in words.ROLE_LABELS.items()},
+        labels=Labels(tr),
+        **values,
+    )
+    return HTMLResponse(html, status_code=status_code)

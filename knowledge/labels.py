@@ -1,0 +1,61 @@
+"""The profile's codes and their human labels (knowledge/vocab/labels.yaml), loaded once.
+
+Publishers put the machine value of a taxonomy term in ``code`` and a label for people in
+``name``; some put only a label. :func:`value_of` reads the code first and, when it is unknown,
+recognises the label in French or English, whatever its case, accents or punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from knowledge.text import normalise
+
+LABELS_FILE = Path(__file__).resolve().parent / "vocab" / "labels.yaml"
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^]]*\]")
+OPEN_FAMILIES = frozenset({"theme", "equipment"})  # a city may add its own values
+
+
+@cache
+def labels() -> Mapping[str, Mapping[str, tuple[str, ...]]]:
+    """family → code → labels (French first, then English)."""
+    with LABELS_FILE.open(encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    return {f: {c: tuple(map(str, ls)) for c, ls in codes.items()} for f, codes in raw.items()}
+
+
+def _key(text: str) -> str:
+    return normalise(_BRACKETS.sub(" ", text)).replace(" ", "")
+
+
+@cache
+def _by_label(family: str) -> Mapping[str, str]:
+    found: dict[str, str] = {}
+    for code, names in labels().get(family, {}).items():
+        for name in (code, code.replace("_", " "), *names):
+            found.setdefault(_key(name), code)
+    return found
+
+
+def codes(family: str) -> frozenset[str]:
+    return frozenset(labels().get(family, {}))
+
+
+def value_of(family: str, code: str | None, name: str | None) -> str | None:
+    """The profile value a term stands for, or None when neither its code nor its name is known."""
+    known = codes(family)
+    code = (code or "").strip()
+    if code in known:
+        return code
+    by_label = _by_label(family)
+    for candidate in (code, name or ""):
+        if candidate.strip():
+            found = by_label.get(_key(candidate))
+            if found:
+                return found
+    return None

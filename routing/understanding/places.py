@@ -1,0 +1,54 @@
+"""Where a message says the project is: any object with ``find(text) -> territory id | None``.
+
+The city's gazetteer (knowledge) provides ``find``; until every caller passes one,
+``GazetteerPlaces`` adapts the typo-tolerant ``knowledge.territory.Gazetteer``: a quartier, else
+« elsewhere » for another commune or a place said to be outside the town.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Protocol, runtime_checkable
+
+from knowledge.territory import Gazetteer
+from knowledge.text import tokens
+from routing.understanding.model import ELSEWHERE
+
+# « pas à Rivebelle », « autre ville », « outside town »: the place is not one of ours.
+OUTSIDE = frozenset({"ailleurs", "elsewhere", "outside", "hors"})
+OTHER_TOWN = (("autre", "ville"), ("autre", "commune"), ("another", "town"), ("other", "town"))
+NOT_HERE = frozenset({"pas", "not", "hors"})
+# Prepositions that put a town name in front of us (« à Lyon », « in Leeds »).
+TOWN_LEADS = frozenset({"a", "in", "sur", "vers"})
+
+
+@runtime_checkable
+class Places(Protocol):
+    def find(self, text: str) -> str | None: ...
+
+
+class GazetteerPlaces:
+    """``find`` over the knowledge gazetteer, plus the territory's display name for titles."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.name_words = gazetteer.name_words
+
+    def find(self, text: str) -> str | None:
+        short = len(tokens(text)) <= 4
+        found = self.gazetteer.find_quartier(text, whole_answer=short)
+        if found:
+            return found
+        commune = self.gazetteer.find_other_commune(text)
+        if commune:
+            return commune
+        words = tokens(text)
+        pairs = set(pairwise(words))
+        if set(words) & OUTSIDE or pairs & set(OTHER_TOWN):
+            return ELSEWHERE
+        if set(words) & self.gazetteer.home_words and set(words) & NOT_HERE:
+            return ELSEWHERE
+        return None
+
+    def name(self, territory_id: str) -> str | None:
+        return self.gazetteer.name(territory_id)

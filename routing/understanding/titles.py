@@ -1,0 +1,187 @@
+"""A short title for an idea: the activity and, when known, the place.
+
+« Potager partagé aux Tanneurs ».
+
+Cut from the resident's own words, not invented: greetings, salutations, self-introductions and
+sign-offs are dropped (data/titles.yaml), the activity is read after the verb that announces it
+(« je voudrais organiser … », « we'd like to run … ») up to the first mark of time, frequency or
+purpose, and the place comes from the city's names. Never longer than 50 characters, never a
+greeting; None when nothing but a greeting or filler is left.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from routing.understanding.normal import flat
+
+TITLE_MAX = 50
+TITLES_FILE = Path(__file__).resolve().parent / "data" / "titles.yaml"
+# Words a title must not end on (« Fête de quartier à » → « Fête de quartier »).
+DANGLING = frozenset(
+    [
+        "a",
+        "à",
+        "au",
+        "aux",
+        "de",
+        "des",
+        "du",
+        "d",
+        "l",
+        "la",
+        "le",
+        "les",
+        "et",
+        "en",
+        "pour",
+        "avec",
+        "sur",
+        "dans",
+        "un",
+        "une",
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "to",
+        "in",
+        "pr",
+        "ds",
+        "o",
+        "with",
+        "and",
+        "at",
+        "on",
+        "my",
+        "our",
+        "nos",
+        "notre",
+        "mon",
+        "ma",
+        "mes",
+    ]
+)
+FILLERS = frozenset(["euh", "bah", "ben", "bon", "ok", "alors", "hmm", "um", "well", "so", "donc"])
+_DETERMINERS = re.compile(
+    r"^(?:(?:un|une|des|de la|du|d'|d’|l'|l’|le|la|les|a|an|some|the|1|vous|nous)\s+|(?:d|l)['’])+",
+    re.I,
+)
+ARTICLES = frozenset(["de", "des", "du", "d", "la", "le", "les", "l"])
+PLACE_NOUNS = frozenset({"quartier", "cite", "o", "residence"})
+# Words of place names that tell no place on their own (« quartier de la Gare »).
+NOT_PLACE = DANGLING | frozenset(
+    ["quartier", "cite", "centre", "ville", "rue", "place", "parc", "les"]
+)
+
+
+@cache
+def _patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]], re.Pattern[str]]:
+    data = yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8"))
+    drop = [re.compile(p, re.I) for p in data["drop"]]
+    lead = [re.compile(p, re.I) for p in data["lead"]]
+    stop = re.compile("|".join(f"(?:{p})" for p in data["stop"]), re.I)
+    return drop, lead, stop
+
+
+def _strip_greetings(text: str) -> str:
+    drop, _, _ = _patterns()
+    text = re.sub(r"\s+", " ", text.replace("\n", " . ")).strip()
+    changed = True
+    while changed and text:
+        changed = False
+        for pattern in drop:
+            new = pattern.sub("", text, count=1).strip(" ,.!:;-–")
+            if new != text:
+                text, changed = new, True
+    return text
+
+
+def _activity(text: str) -> str:
+    _, lead, stop = _patterns()
+    best = None
+    for pattern in lead:
+        match = pattern.search(text)
+        if match and match.end() < len(text) and (best is None or match.start() < best.start()):
+            best = match
+    chunk = text[best.end() :] if best else text
+    for _ in range(3):  # « souhaiterais vous soumettre un projet d'épicerie »: lead after lead
+        chunk = _DETERMINERS.sub("", chunk.strip())
+        again = next((m for p in lead if (m := p.match(chunk)) and m.end() < len(chunk)), None)
+        if again is None or again.end() == 0:
+            break
+        chunk = chunk[again.end() :]
+    chunk = _DETERMINERS.sub("", chunk.strip())
+    end = stop.search(chunk)
+    return chunk[: end.start()] if end else chunk
+
+
+def _without_place(chunk: str, place_words: frozenset[str]) -> str:
+    """The chunk cut before the words that name the place (added back in canonical form)."""
+    tokens = chunk.split()
+    for i, token in enumerate(tokens):
+        if set(re.findall(r"[a-z0-9]+", flat(token))) & place_words:
+            j = i
+            while j > 0 and flat(tokens[j - 1]) in ARTICLES:
+                j -= 1
+            if j > 0 and flat(tokens[j - 1]) in PLACE_NOUNS:  # « du quartier des Glycines »
+                j -= 1
+            while j > 0 and flat(tokens[j - 1]) in DANGLING:
+                j -= 1
+            return " ".join(tokens[:j])
+    return chunk
+
+
+def _trim(words: list[str], limit: int) -> str:
+    while words and (flat(words[-1]) in DANGLING or flat(words[-1]) in FILLERS):
+        words = words[:-1]
+    while words and len(" ".join(words)) > limit:
+        words = words[:-1]
+        while words and flat(words[-1]) in DANGLING:
+            words = words[:-1]
+    return " ".join(words)
+
+
+def place_phrase(name: str, locale: str) -> str:
+    """« aux Tanneurs », « au Haut-Vernet », « à Moulin-Neuf », « in Bois-Fleuri »."""
+    if locale == "en":
+        return f"in {re.sub(r'^(Le|La) ', '', name)}"
+    lowered = name.lower()
+    if lowered.startswith("les "):
+        return f"aux {name[4:]}"
+    if lowered.startswith("le "):
+        return f"au {name[3:]}"
+    if lowered.startswith("quartier "):
+        return name[0].lower() + name[1:]
+    return f"à {name}"
+
+
+def make_title(
+    text: str, locale: str, place_name: str | None = None, place_words: frozenset[str] = frozenset()
+) -> str | None:
+    body = _strip_greetings(text)
+    if not body:
+        return None
+    chunk = _activity(body).strip(" ,.!:;-–'\"«»")
+    if place_words:
+        chunk = _without_place(chunk, place_words - NOT_PLACE) or chunk
+    words = [w for w in chunk.split() if w]
+    while words and flat(words[0]) in FILLERS:
+        words = words[1:]
+    if not words:
+        return None
+    suffix = f" {place_phrase(place_name, locale)}" if place_name else ""
+    if len(suffix) > TITLE_MAX // 2:
+        suffix = ""
+    core = _trim(words, TITLE_MAX - len(suffix))
+    if not core:
+        return None
+    if suffix and flat(suffix) in flat(core):
+        suffix = ""
+    title = (core + suffix).strip()
+    return title[0].upper() + title[1:]

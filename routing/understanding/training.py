@@ -1,0 +1,48 @@
+"""The classifier's training examples: data files shipped inside this package.
+
+``intents.yaml`` is written for Déclic; ``residents.jsonl`` is the labelled tuning half of the
+evaluation set (tests/data/understanding/tuning.jsonl, text/step/intent only; a unit test keeps
+the two equal). The frozen held-out half is never read here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from itertools import cycle
+from pathlib import Path
+
+import yaml
+
+from routing.understanding.classifier import Example
+from routing.understanding.model import Intent, Step
+
+DATA = Path(__file__).resolve().parent / "data"
+INTENTS_FILE = DATA / "intents.yaml"
+RESIDENTS_FILE = DATA / "residents.jsonl"
+
+
+def own_examples(path: Path = INTENTS_FILE) -> list[Example]:
+    """Each text of a block gets the block's steps in turn ("all": every step)."""
+    examples: list[Example] = []
+    for block in yaml.safe_load(path.read_text(encoding="utf-8")):
+        steps = list(Step) if block["steps"] == "all" else [Step(s) for s in block["steps"]]
+        intent = Intent(block["intent"])
+        for text, step in zip(block["texts"], cycle(steps), strict=False):
+            examples.append(Example(str(text), step, intent))
+    return examples
+
+
+def resident_examples(path: Path = RESIDENTS_FILE) -> list[Example]:
+    return list(_jsonl(path.read_text(encoding="utf-8").splitlines()))
+
+
+def _jsonl(lines: Iterable[str]) -> Iterable[Example]:
+    for line in lines:
+        if line.strip():
+            row = json.loads(line)
+            yield Example(row["text"], Step(row["step"]), Intent(row["intent"]))
+
+
+def all_examples() -> list[Example]:
+    return own_examples() + resident_examples()

@@ -25,11 +25,13 @@ from console import (
     case_api,
     case_extras,
     case_pages,
+    directory_pages,
     health,
     pages,
     panel_pages,
     sprint_api,
     sprint_pages,
+    staff_api,
     stats_pages,
     words,
 )
@@ -200,6 +202,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(account_pages.router)
     app.include_router(canned_pages.router)
+    app.include_router(directory_pages.router)
     app.include_router(case_pages.router)
     app.include_router(case_extras.router)
     app.include_router(api.router)
@@ -207,6 +210,7 @@ def create_app(
     app.include_router(sprint_pages.router)
     app.include_router(panel_pages.router)
     app.include_router(sprint_api.router)
+    app.include_router(staff_api.router)
     app.include_router(stats_pages.router)
     app.include_router(stats_pages.api_router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -35,6 +35,7 @@ from routing.cases import desk as case_desk
 from routing.cases import parts
 from routing.cases import phrases as case_phrases
 from routing.cases import service as case_service
+from routing.cases import teams as team_desk
 from routing.cases.service import CaseError
 from routing.matching import suggestions
 from routing.staff import accounts as staff_service
@@ -365,6 +366,54 @@ async def create_team(
     except IntegrityError:  # the same slug created by someone else at the same moment
         return _back("/teams", error="duplicate_team")
     return _back("/teams", notice="team_created")
+
+
+@router.post("/teams/{team_id}")
+async def edit_team(
+    request: Request,
+    team_id: RowId,
+    name: str = Form("", max_length=120),
+    themes: list[str] = Form(default_factory=list),
+    neighbourhoods: list[str] = Form(default_factory=list),
+    auth: Auth = Depends(require_coordinator),
+) -> Response:
+    ctx = context(request)
+    chosen = team_scope(themes, neighbourhoods)
+    if not name.strip():
+        return _back("/teams", error="bad_team")
+    if chosen is None:
+        return _back("/teams", error="bad_scope")
+    async with ctx.uow_factory() as uow:
+        team = await team_desk.update_team(
+            uow, team_id, name=name.strip(), themes=chosen[0], neighbourhoods=chosen[1]
+        )
+        if team is None:
+            return _back("/teams", error="unknown_team")
+        await staff_service.audit(
+            uow, auth.staff.id, "team.updated", "team", team_id, {}, ctx.now()
+        )
+        await uow.commit()
+    return _back("/teams", notice="team_saved")
+
+
+@router.post("/teams/{team_id}/delete")
+async def delete_team(
+    request: Request,
+    team_id: RowId,
+    confirm: str = Form("", max_length=4),
+    auth: Auth = Depends(require_coordinator),
+) -> Response:
+    if confirm != "yes":
+        return _back("/teams", error="confirm_delete")
+    ctx = context(request)
+    async with ctx.uow_factory() as uow:
+        if not await team_desk.delete_team(uow, team_id):
+            return _back("/teams", error="unknown_team")
+        await staff_service.audit(
+            uow, auth.staff.id, "team.deleted", "team", team_id, {}, ctx.now()
+        )
+        await uow.commit()
+    return _back("/teams", notice="team_deleted")
 
 
 @router.post("/teams/{team_id}/members")

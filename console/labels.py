@@ -109,6 +109,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "directory.updated": N_("a modifié une fiche de l'annuaire"),
     "directory.verified": N_("a vérifié une fiche de l'annuaire"),
     "directory.deactivated": N_("a désactivé une fiche de l'annuaire"),
+    "directory.reactivated": N_("a réactivé une fiche de l'annuaire"),
     "directory.imported": N_("a importé un fichier dans l'annuaire"),
 }
 
@@ -160,6 +161,8 @@ DETAILS: dict[str, str] = {
     "from": N_("du {value}"),
     "absence": N_("absence #{value}"),
     "added": N_("{value} jour(s) ajouté(s)"),
+    "created": N_("{value} créée(s)"),
+    "updated": N_("{value} mise(s) à jour"),
     "slug": N_("identifiant {value}"),
     "outcome": N_("issue : {value}"),
     "role": N_("rôle : {value}"),
@@ -196,6 +199,11 @@ def quartier_names() -> dict[str, str]:
     return {q.id: q.name for q in sprint_desk.gazetteer().quartiers}
 
 
+def place_names() -> dict[str, str]:
+    """Every territory's name (quartiers, communes, the agglomeration), for display."""
+    return {t.id: t.name for t in sprint_desk.gazetteer().territories}
+
+
 def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -206,6 +214,7 @@ class Labels:
     def __init__(self, tr: Translator, quartiers: Mapping[str, str] | None = None) -> None:
         self.tr = tr
         self.quartiers = dict(quartier_names() if quartiers is None else quartiers)
+        self.places = {**place_names(), **self.quartiers}
 
     def _(self, message: str) -> str:
         return self.tr.gettext(message)
@@ -218,7 +227,7 @@ class Labels:
     def quartier(self, code: str | None) -> str:
         if not code:
             return "—"
-        return self.quartiers.get(code, code)
+        return self.places.get(code, code)
 
     def vocabulary(self, code: str) -> str:
         code = canonical_theme(code)

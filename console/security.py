@@ -159,7 +159,10 @@ def require(role: str) -> Callable[..., Awaitable[Auth]]:
         if (
             auth.via == "session"
             and auth.staff.must_change_password
-            and request.url.path not in PROVISIONAL_PATHS
+            and not any(
+                request.url.path == p or request.url.path.startswith(p + "/")
+                for p in PROVISIONAL_PATHS
+            )
         ):
             raise PasswordChangeRequired
         if not auth.staff.may(role):

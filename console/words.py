@@ -140,6 +140,8 @@ CASE_ERRORS: dict[str, str] = {
 
 TEAM_NOTICES: dict[str, str] = {
     "team_created": N_("L'équipe est créée."),
+    "team_saved": N_("L'équipe est enregistrée."),
+    "team_deleted": N_("L'équipe est supprimée ; ses demandes vont à la coordination."),
     "member_added": N_("La personne fait maintenant partie de l'équipe."),
     "member_removed": N_("La personne ne fait plus partie de l'équipe."),
     "rule_added": N_("La règle est ajoutée."),
@@ -153,6 +155,7 @@ TEAM_ERRORS: dict[str, str] = {
     "unknown_team": N_("Cette équipe n'existe pas."),
     "bad_rule": N_("Choisissez une équipe et une priorité entre 0 et 10 000."),
     "bad_scope": N_("Choisissez les thèmes et les quartiers dans les listes."),
+    "confirm_delete": N_("Cochez la case pour confirmer la suppression de l'équipe."),
 }
 
 MESSAGE_KINDS: dict[str, str] = {
@@ -224,6 +227,7 @@ WEEKDAYS: tuple[str, ...] = (
 
 PANEL_NOTICES: dict[str, str] = {
     "member_saved": N_("Les disponibilités sont enregistrées. Le planificateur en tient compte."),
+    "member_added": N_("La personne est ajoutée au panel."),
     "absence_added": N_("L'absence est ajoutée."),
     "absence_removed": N_("L'absence est retirée."),
     "room_saved": N_("La salle est enregistrée."),
@@ -237,6 +241,7 @@ PANEL_ERRORS: dict[str, str] = {
         "chiffres, tirets), séparés par des virgules."
     ),
     "bad_weekdays": N_("Cochez au moins un jour de la semaine."),
+    "bad_name": N_("Donnez le nom de la personne (200 caractères au plus)."),
     "bad_cap": N_("Le plafond mensuel est un nombre entre 0 et 20."),
     "unknown_territory": N_("Un des territoires n'existe pas. Utilisez les codes des quartiers."),
     "bad_date": N_("Écrivez les dates sous la forme AAAA-MM-JJ, par exemple 2027-01-15."),
@@ -268,4 +273,18 @@ CANNED_ERRORS: dict[str, str] = {
     ),
     "bad_owner": N_("Choisissez vous-même ou une de vos équipes."),
     "unknown_canned": N_("Cette réponse type n'existe plus, ou n'est pas modifiable par vous."),
+}
+
+DIRECTORY_NOTICES: dict[str, str] = {
+    "entry_saved": N_("La fiche est enregistrée. Les prochaines suggestions en tiennent compte."),
+    "entry_verified": N_("La fiche est marquée vérifiée aujourd'hui."),
+    "entry_deactivated": N_("La fiche est désactivée : elle n'est plus suggérée."),
+    "entry_reactivated": N_("La fiche est de nouveau active."),
+}
+
+DIRECTORY_ERRORS: dict[str, str] = {
+    "bad_entry": N_("Donnez un nom, et choisissez les thèmes et les territoires dans les listes."),
+    "bad_file": N_(
+        "Ce fichier ne se lit pas : un fichier YAML, CSV ou JSON en UTF-8, 5 Mo au plus."
+    ),
 }

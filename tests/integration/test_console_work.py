@@ -198,3 +198,91 @@ async def test_a_provisional_password_must_be_changed_at_first_login(
         assert changed.headers["location"] == "/?m=password_changed"
         home = await bob.get("/?m=password_changed")
         assert home.status_code == 200 and "Votre mot de passe est changé." in home.text
+
+
+async def test_a_team_is_edited_from_the_pick_lists_and_deleted(
+    app: FastAPI, opened: Opened, uow_factory: Factory, clock: FrozenClock
+) -> None:
+    await add_staff(uow_factory, clock, "cora@ville.example", "coordinator", "Cora Bell")
+    async with browser(app) as cora:
+        await login(cora, "cora@ville.example")
+        page = await cora.get("/teams")
+        assert "Les Tanneurs" in page.text and "Jardin" in page.text  # words, not codes
+        token = csrf_of(page.text)
+        saved = await cora.post(
+            "/teams/1",
+            data={
+                "csrf_token": token,
+                "name": "Jardins",
+                "themes": ["garden"],
+                "neighbourhoods": ["gare"],
+            },
+        )
+        assert saved.headers["location"] == "/teams?m=team_saved"
+        typed = await cora.post(
+            "/teams/1", data={"csrf_token": token, "name": "X", "themes": ["jardin, environnement"]}
+        )
+        assert typed.headers["location"] == "/teams?e=bad_scope"
+        one_click = await cora.post("/teams/1/delete", data={"csrf_token": token})
+        assert one_click.headers["location"] == "/teams?e=confirm_delete"
+        gone = await cora.post("/teams/1/delete", data={"csrf_token": token, "confirm": "yes"})
+        assert gone.headers["location"] == "/teams?m=team_deleted"
+        case_page = await cora.get(f"/cases/{opened.case_id}")
+        assert case_page.status_code == 200  # the case stays, for the coordinators
+
+
+DIRECTORY_FILE = """resources:
+  - id: rb-new-room
+    kind: room
+    name: Salle neuve du Moulin
+    description: Une salle prêtée aux habitants.
+    themes: [events]
+    territory: moulin-neuf
+    verified_on: 2026-11-01
+"""
+BROKEN_FILE = """resources:
+  - id: rb-broken
+    kind: spaceship
+    name: ""
+"""
+
+
+async def test_the_directory_page_imports_verifies_and_flags(
+    app: FastAPI, opened: Opened, uow_factory: Factory, clock: FrozenClock
+) -> None:
+    from datetime import UTC, datetime
+
+    from knowledge.demo import load_demo_directory
+
+    await load_demo_directory(uow_factory, datetime(2026, 11, 1, tzinfo=UTC))
+    await add_staff(uow_factory, clock, "cora@ville.example", "coordinator", "Cora Bell")
+    async with browser(app) as cora:
+        await login(cora, "cora@ville.example")
+        listing = await cora.get("/directory?q=glycines")
+        assert listing.status_code == 200 and "Salle polyvalente des Glycines" in listing.text
+        stale = await cora.get("/directory?stale=1")
+        assert "à revérifier" in stale.text  # the 2019 entry of the demo
+        token = csrf_of(listing.text)
+        refused = await cora.post(
+            "/directory/import",
+            data={"csrf_token": token},
+            files={"upload": ("annuaire.yaml", BROKEN_FILE.encode(), "application/yaml")},
+        )
+        assert refused.status_code == 400 and "Import refusé" in refused.text
+        assert "rb-broken" in refused.text  # the report says where
+        entry = await cora.get("/directory/entries/rb-salle-glycines")
+        assert "Comme l&#39;habitant·e la voit" in entry.text and "Les Glycines" in entry.text
+        verified = await cora.post(
+            "/directory/entries/rb-salle-glycines/verified", data={"csrf_token": token}
+        )
+        assert verified.headers["location"].endswith("?m=entry_verified")
+        off = await cora.post(
+            "/directory/entries/rb-salle-glycines/active", data={"csrf_token": token, "on": "0"}
+        )
+        assert off.headers["location"].endswith("?m=entry_deactivated")
+        done = await cora.post(
+            "/directory/import",
+            data={"csrf_token": token},
+            files={"upload": ("annuaire.yaml", DIRECTORY_FILE.encode(), "application/yaml")},
+        )
+        assert done.status_code == 200 and "1 fiches lues : 1 créées" in done.text

@@ -22,6 +22,7 @@ from routing.cases import canned
 from routing.cases import notes as case_notes
 from routing.cases import service as cases
 from routing.conversation.service import ConversationService
+from routing.followups.service import Planner
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Idea
@@ -108,7 +109,13 @@ async def build(factory: Callable[[], UnitOfWork], *, reply: bool = True) -> Wor
         if offer.plan.options:
             first = offer.plan.options[0]
             done = await sprint_desk.book(
-                uow, idea.id, first.day1, first.room_id, now, renderer=Renderer()
+                uow,
+                idea.id,
+                first.day1,
+                first.room_id,
+                now,
+                renderer=Renderer(),
+                followups=Planner(),
             )
             sprint_id = getattr(getattr(done, "booked", None), "sprint_id", None)
         await uow.commit()

@@ -41,7 +41,18 @@ def pages_of(world: World) -> dict[str, list[str]]:
     ]
     if world.sprint_id:
         agent.append(f"/sprints/{world.sprint_id}/cancel")
-    coordinator = [*agent, "/panel", "/teams", "/rules", "/stats", "/audit"]
+    coordinator = [
+        *agent,
+        "/panel",
+        "/panel?member=1",
+        "/teams",
+        "/rules",
+        "/stats",
+        "/audit",
+        "/directory",
+        "/directory?stale=1",
+        "/directory/entries/rb-salle-glycines",
+    ]
     admin = [*coordinator, "/admin/staff", f"/admin/staff/{world.agent_id}"]
     return {AGENT: agent, COORDINATOR: coordinator, ADMIN: admin}
 
@@ -151,6 +162,7 @@ def test_every_page_fits_a_phone_passes_axe_and_shows_no_code(
                         if name == "phone":
                             slug = re.sub(r"[^a-z0-9]+", "-", f"{email[:4]}{path}")
                             page.screenshot(path=str(shots / f"{slug}.png"), full_page=True)
+                            page.screenshot(path=str(shots / f"{slug}-screen.png"))
                         visited += 1
                 problems.extend(f"{email}: script error {e}" for e in errors)
                 context.close()

@@ -269,7 +269,7 @@ async def test_the_directory_page_imports_verifies_and_flags(
             files={"upload": ("annuaire.yaml", BROKEN_FILE.encode(), "application/yaml")},
         )
         assert refused.status_code == 400 and "Import refusé" in refused.text
-        assert "rb-broken" in refused.text  # the report says where
+        assert '<ul class="report">' in refused.text  # the report says what is wrong
         entry = await cora.get("/directory/entries/rb-salle-glycines")
         assert "Comme l&#39;habitant·e la voit" in entry.text and "Les Glycines" in entry.text
         verified = await cora.post(

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 
-from routing.cases.group_posts import parse_claim_callback
-
 MAX_CALLBACK_BYTES = 64
 
 
@@ -27,13 +25,16 @@ def unpack(data: str | None) -> DialogueCb | None:
 
 
 class StaffCb(CallbackData, prefix="c"):
-    """A button in the staff group: ``c:claim:<case id>`` (« Je prends »). Written by
-    ``routing.cases.group_posts.claim_callback``; a distinct prefix, so a resident's button can
-    never
-    be read as a claim, nor a claim as a resident's answer."""
+    """A button in the staff group: ``c:claim:<case id>`` (« Je prends »), under a case the
+    domain offers (``routing.outbox.messages.ClaimOffer``); a distinct prefix, so a resident's
+    button can never be read as a claim, nor a claim as a resident's answer."""
 
     action: str
     case: int
+
+
+def pack_claim(case_id: int) -> str:
+    return StaffCb(action="claim", case=case_id).pack()
 
 
 def unpack_claim(data: str | None) -> int | None:
@@ -44,9 +45,8 @@ def unpack_claim(data: str | None) -> int | None:
         parsed = StaffCb.unpack(data)
     except (ValueError, TypeError):
         return None
-    if parsed.action != "claim" or parsed.case <= 0:
+    if parsed.action != "claim" or not 0 < parsed.case < 2**31:
         return None
-    # The routing format is the contract: both readings must agree on every byte.
-    if parse_claim_callback(data) != parsed.case:
+    if pack_claim(parsed.case) != data:  # one spelling only: "c:claim:007" is not case 7
         return None
     return parsed.case

@@ -15,6 +15,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
+from bot.wire import telegram_call
 from routing.journey.records import OutgoingMessage
 from routing.outbox.sender import Delivered, DeliveryResult, Failed, RetryLater
 
@@ -41,16 +42,16 @@ class TelegramDelivery:
             return RetryLater(0.0, f"retry: {type(exc).__name__}: {exc}"[:200], backoff=True)
 
     async def _call(self, row: OutgoingMessage) -> DeliveryResult:
-        payload = row.payload
+        method, payload = telegram_call(row.method, row.payload)
         markup = payload.get("reply_markup")
         keyboard = InlineKeyboardMarkup.model_validate(markup) if markup else None
         chat_id = (
             int(row.chat_id) if row.chat_id and row.chat_id.lstrip("-").isdigit() else row.chat_id
         )
-        if row.method == "sendMessage":
+        if method == "sendMessage":
             sent = await self.bot.send_message(chat_id, payload["text"], reply_markup=keyboard)
             return Delivered(sent.message_id)
-        if row.method == "editMessageText":
+        if method == "editMessageText":
             await self.bot.edit_message_text(
                 text=payload["text"],
                 chat_id=chat_id,
@@ -58,10 +59,10 @@ class TelegramDelivery:
                 reply_markup=keyboard,
             )
             return Delivered(int(payload["message_id"]))
-        if row.method == "sendDocument":
+        if method == "sendDocument":
             document = BufferedInputFile(
                 base64.b64decode(payload["content_b64"]), filename=payload["filename"]
             )
             sent = await self.bot.send_document(chat_id, document, caption=payload.get("caption"))
             return Delivered(sent.message_id)
-        return Failed(f"unknown method {row.method}")
+        return Failed(f"unknown method {method}")

@@ -123,6 +123,9 @@ class Renderer:
             elif isinstance(reply, HeldBy):
                 lead.append(_holder(t, reply.holder, "already"))
             elif isinstance(reply, ExportDocument):
+                if reply.summary is not None:  # first the words, then the file
+                    office, months = self.office.office, self.office.retention_months
+                    lead.append(privacy_render.my_data(t, reply.summary, office, months))
                 out.extend(_messages(lead, None))
                 lead = []
                 out.append(_document(t, reply))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.callbacks import unpack
+from bot.wire import telegram_call
 from knowledge.text import normalise
 from routing.conversation.service import ConversationService, Inbound
 from routing.intake.dialogue import ButtonIn, TextIn, parse_command
@@ -38,8 +39,8 @@ class TerminalScreen:
         self._fresh = True
 
     async def __call__(self, row: OutgoingMessage) -> DeliveryResult:
-        payload: dict[str, Any] = row.payload
-        if row.method == "sendDocument":
+        method, payload = telegram_call(row.method, row.payload)
+        if method == "sendDocument":
             self.exports_dir.mkdir(parents=True, exist_ok=True)
             path = self.exports_dir / payload["filename"]
             path.write_bytes(base64.b64decode(payload["content_b64"]))

@@ -15,14 +15,24 @@ from typing import Any
 
 from infra.i18n import N_, SOURCE_LOCALE, Np_, Translator
 
+# Reasons read like a person wrote them, in either register (no « tu » or « vous »): what the
+# resource does for this idea first (« Prête une salle de 120 places accessible en fauteuil »),
+# then where it is and the facts that decide.
 TEMPLATES: Mapping[str, str] = {
-    "need": N_("Répond à ton besoin : {need}"),
-    "themes": N_("Même thème que ton idée : {themes}"),
-    "words": N_("Parle de {words}, comme ton idée"),
-    "same_quartier": N_("Dans ton quartier ({quartier})"),
-    "nearby": N_("Tout près de chez toi ({quartier})"),
+    "need": N_("Pour trouver {need}"),
+    "themes": N_("Sur le même thème : {themes}"),
+    "words": N_("Parle de {words}"),  # no longer offered; kept for suggestions already stored
+    "same_quartier": N_("Dans le même quartier ({quartier})"),
+    "nearby": N_("Dans un quartier voisin ({quartier})"),
     "town_wide": N_("Ouvert à toute la ville"),
     "area_wide": N_("Ouvert à toute l'agglomération"),
+    "lends_room": N_("Prête une salle de {capacity} places"),  # plural forms in PLURALS
+    "lends_room_step_free": N_("Prête une salle de {capacity} places accessible en fauteuil"),
+    "lends_step_free_room": N_("Prête une salle accessible en fauteuil"),
+    "lends_room_plain": N_("Prête une salle"),
+    "funds": N_("Finance {who}"),
+    "funds_up_to": N_("Finance {who}, jusqu'à {max}"),
+    "funds_from_to": N_("Finance {who}, de {min} à {max}"),
     "capacity": N_("Jusqu'à {capacity} personnes"),  # plural forms in PLURALS
     "step_free": N_("Accessible en fauteuil roulant, sans marche"),
     "food_allowed": N_("On peut y cuisiner ou y manger"),
@@ -32,13 +42,13 @@ TEMPLATES: Mapping[str, str] = {
     "grant_max": N_("Jusqu'à {max}"),
     "deadline": N_("Date limite de dépôt : {date}"),
     "rolling": N_("Dépôt possible toute l'année"),
-    "open_to_group": N_("Ouvert aux porteurs de projet comme toi"),
-    "association_only": N_("Réservé aux associations : on vérifiera ensemble"),
-    "support": N_("Peut apporter : {support}"),
-    "skills": N_("Sait aider pour : {skills}"),
-    "opening_hours": N_("Ouvert : {hours}"),
+    "open_to_group": N_("Ouvert aux projets comme celui-ci"),
+    "association_only": N_("Réservé aux associations : à vérifier avec l'équipe"),
+    "support": N_("Peut apporter {support}"),
+    "skills": N_("Conseille sur : {skills}"),
+    "opening_hours": N_("Permanence : {hours}"),
     "newcomers": N_("Accueille volontiers de nouvelles personnes"),
-    "staff_added": N_("Proposé pour ton idée par l'équipe participation"),
+    "staff_added": N_("Proposé par l'équipe participation"),
 }
 
 LABELS: Mapping[str, str] = {
@@ -86,12 +96,18 @@ LABELS: Mapping[str, str] = {
     "computers": N_("ordinateurs"),
     "tent": N_("barnums"),
     "crockery": N_("vaisselle"),
+    # who a fund is for
+    "for_alone": N_("les habitants qui se lancent seuls"),
+    "for_informal": N_("les collectifs d'habitants sans statut"),
+    "for_association": N_("les associations"),
+    "for_anyone": N_("les projets d'habitants"),
     # support
     "financial": N_("de l'argent"),
+    "skills_support": N_("des compétences"),
     "in_kind": N_("du matériel ou des dons en nature"),
 }
 # Parameters holding codes to translate (one code, or a list of codes).
-LABELLED = frozenset({"need", "themes", "equipment", "support"})
+LABELLED = frozenset({"need", "themes", "equipment", "support", "who"})
 
 
 @dataclass(frozen=True)
@@ -106,6 +122,17 @@ class Reason:
 # Templates whose number decides the grammar: (singular, plural, parameter).
 PLURALS: Mapping[str, tuple[str, str, str]] = {
     "capacity": (*Np_("Jusqu'à {capacity} personne", "Jusqu'à {capacity} personnes"), "capacity"),
+    "lends_room": (
+        *Np_("Prête une salle de {capacity} place", "Prête une salle de {capacity} places"),
+        "capacity",
+    ),
+    "lends_room_step_free": (
+        *Np_(
+            "Prête une salle de {capacity} place accessible en fauteuil",
+            "Prête une salle de {capacity} places accessible en fauteuil",
+        ),
+        "capacity",
+    ),
     "booking_notice": (
         *Np_("À réserver {days} jour à l'avance", "À réserver {days} jours à l'avance"),
         "days",

@@ -6,8 +6,8 @@ group's posts of that case are edited to say who took it and lose their button. 
 carry ids and codes only (number, reason, quartier, team, time), never the resident's name or
 words, so they need no erasure and are safe in a chat many colleagues read.
 
-The button's callback data is ``c:claim:<case id>`` (``claim_callback``); the bot parses it
-with its own typed ``CallbackData`` and checks it against this format. No aiogram here.
+A post is a ``ClaimOffer`` (the case's number and the button's words); the bot alone makes it
+a Telegram message with a button and its callback data (``bot.callbacks``).
 """
 
 from __future__ import annotations
@@ -25,11 +25,19 @@ from infra.uow import UnitOfWork
 from routing.cases import phrases as case_phrases
 from routing.cases.records import Team
 from routing.journey.records import Case, Idea, OutgoingMessage, Resident
+from routing.outbox.messages import (
+    CLAIM_OFFER,
+    ClaimOffer,
+    Recipient,
+    Rewrite,
+    Text,
+    enqueue,
+    stored,
+)
 from routing.staff.accounts import StaffMember
 
 PARIS = ZoneInfo("Europe/Paris")
 CHANNEL = "telegram"
-GROUP_CLAIM_PREFIX = "c:claim:"
 KEY_PREFIX = "group:case:"
 KINDS = ("new", "escalated", "returned")
 
@@ -49,21 +57,6 @@ def staff_group_of(settings: Settings) -> StaffGroup | None:
     return StaffGroup(settings.staff_group_id, settings.locale, settings.tz)
 
 
-def claim_callback(case_id: int) -> str:
-    return f"{GROUP_CLAIM_PREFIX}{case_id}"
-
-
-def parse_claim_callback(data: str | None) -> int | None:
-    """The case id of a « Je prends » button, or None for anything else (never trusted)."""
-    if not data or len(data) > 64 or not data.startswith(GROUP_CLAIM_PREFIX):
-        return None
-    digits = data.removeprefix(GROUP_CLAIM_PREFIX)
-    if not digits.isascii() or not digits.isdigit() or len(digits) > 10:
-        return None
-    case_id = int(digits)
-    return case_id if 0 < case_id < 2**31 else None
-
-
 @cache
 def _quartier_names() -> dict[str, str]:
     from knowledge.territory import load_gazetteer
@@ -80,9 +73,9 @@ async def announce(
     *,
     waited_minutes: int = 0,
     tag: str | int = 0,
-) -> OutgoingMessage:
+) -> int:
     """Post the case to the group with a « Je prends » button; ``tag`` keeps the idempotency
-    key unique per escalation or return (a case event id)."""
+    key unique per escalation or return (a case event id). Returns the outbox row's id."""
     if kind not in KINDS:
         raise ValueError(f"unknown group post {kind!r}")
     session = uow.session
@@ -101,30 +94,17 @@ async def announce(
         opened_at=case.opened_at,
         waited_minutes=waited_minutes,
     )
-    button = {
-        "text": case_phrases.group_claim_button(group.locale),
-        "callback_data": claim_callback(case.id),
-    }
-    row = OutgoingMessage(
-        resident_id=None,  # the group is not a resident: a 403 there marks nobody unreachable
-        channel=CHANNEL,
-        chat_id=str(group.chat_id),
-        method="sendMessage",
-        payload={
-            "text": text,
-            "reply_markup": {"inline_keyboard": [[button]]},
-            "locale": group.locale,
-        },
-        idempotency_key=f"{KEY_PREFIX}{case.id}:{kind}:{tag}",
-        status="pending",
-        attempts=0,
-        not_before=now,
-        erase_after_send=False,
-        created_at=now,
+    offer = ClaimOffer(text, case.id, case_phrases.group_claim_button(group.locale), group.locale)
+    # The group is not a resident: a 403 there marks nobody unreachable.
+    (row_id,) = await enqueue(
+        session,
+        Recipient(CHANNEL, str(group.chat_id)),
+        [offer],
+        f"{KEY_PREFIX}{case.id}:{kind}:{tag}",
+        now,
+        numbered=False,
     )
-    session.add(row)
-    await session.flush()
-    return row
+    return row_id
 
 
 async def taken(
@@ -138,7 +118,7 @@ async def taken(
             select(OutgoingMessage)
             .where(
                 OutgoingMessage.idempotency_key.like(f"{KEY_PREFIX}{case.id}:%"),
-                OutgoingMessage.method == "sendMessage",
+                OutgoingMessage.method == CLAIM_OFFER,
                 OutgoingMessage.created_at >= since,
             )
             .order_by(OutgoingMessage.id)
@@ -150,23 +130,16 @@ async def taken(
         payload: dict[str, Any] = dict(row.payload or {})
         locale = str(payload.get("locale") or "fr")
         text = f"{payload.get('text', '')}\n\n{case_phrases.group_taken_by(locale, name, team)}"
-        if row.status == "pending":
-            row.payload = {"text": text, "locale": locale}
+        if row.status == "pending":  # not sent yet: sent without its button
+            row.method, row.payload = stored(Text(text, locale))
         elif row.status == "sent" and row.channel_message_id is not None:
-            uow.session.add(
-                OutgoingMessage(
-                    resident_id=None,
-                    channel=row.channel,
-                    chat_id=row.chat_id,
-                    method="editMessageText",
-                    payload={"text": text, "message_id": row.channel_message_id},
-                    idempotency_key=f"{KEY_PREFIX}{case.id}:taken:{row.id}:{tag}",
-                    status="pending",
-                    attempts=0,
-                    not_before=now,
-                    erase_after_send=False,
-                    created_at=now,
-                )
+            await enqueue(
+                uow.session,
+                Recipient(row.channel, row.chat_id),
+                [Rewrite(row.channel_message_id, text)],
+                f"{KEY_PREFIX}{case.id}:taken:{row.id}:{tag}",
+                now,
+                numbered=False,
             )
     await uow.session.flush()
 

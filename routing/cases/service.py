@@ -35,7 +35,8 @@ from routing.cases import phrases as case_phrases
 from routing.cases.policy import Rule, TeamScope, WorkingHours, choose_team, french_working_hours
 from routing.cases.records import CaseEvent, RoutingRule, Team, TeamMember
 from routing.journey.events import journey_event
-from routing.journey.records import Case, Idea, Message, OutgoingMessage, Resident
+from routing.journey.records import Case, Idea, Message, Resident
+from routing.outbox.messages import Recipient, Text, enqueue
 from routing.staff.accounts import StaffMember
 
 OPEN, CLAIMED, WAITING, RESOLVED = "open", "claimed", "waiting", "resolved"
@@ -426,7 +427,7 @@ async def _tell_closing(
         return
     if not words:
         words = case_phrases.closing(resident.locale, case.outcome or "other", _first_name(actor))
-    _enqueue(uow, resident, words, _key(case, event), now)
+    await _tell(uow, resident, words, _key(case, event), now)
 
 
 async def staff_replied(uow: UnitOfWork, case_id: int) -> bool:
@@ -506,12 +507,9 @@ async def reply(uow: UnitOfWork, case_id: int, staff_id: int, text: str, now: da
     text_out = case_phrases.signed(
         resident.locale, words, _first_name(staff), await _team_name(uow, case)
     )
-    key = f"case:{case.id}:m{message.id}"
-    rows = [
-        _enqueue(uow, resident, part, key if n == 0 else f"{key}:p{n + 1}", now)
-        for n, part in enumerate(parts.split(text_out))
-    ]
-    row = rows[0]
+    row_id = await _tell_parts(
+        uow, resident, parts.split(text_out), f"case:{case.id}:m{message.id}", now
+    )
     if first:
         idea = await session.get(Idea, case.idea_id) if case.idea_id else None
         minutes = round((now - case.opened_at).total_seconds() / 60)
@@ -519,7 +517,7 @@ async def reply(uow: UnitOfWork, case_id: int, staff_id: int, text: str, now: da
             journey_event(idea, "first_human_reply", now, minutes=minutes, reason=case.reason)
         )
     await session.flush()
-    return row.id
+    return row_id
 
 
 async def record_resident_message(
@@ -766,7 +764,7 @@ async def _tell_holder(
     if resident is None:
         return
     text = case_phrases.claimed(resident.locale, _first_name(staff), await _team_name(uow, case))
-    _enqueue(uow, resident, text, _key(case, event), now)
+    await _tell(uow, resident, text, _key(case, event), now)
     await uow.session.flush()
 
 
@@ -796,25 +794,23 @@ async def _resolved_event(uow: UnitOfWork, case: Case, now: datetime) -> None:
     )
 
 
-def _enqueue(
-    uow: UnitOfWork, resident: Resident, text: str, key: str, now: datetime
-) -> OutgoingMessage:
-    """The same row a bot turn writes: only the outbox sender talks to Telegram."""
-    row = OutgoingMessage(
-        resident_id=resident.id,
-        channel=resident.channel,
-        chat_id=resident.chat_id,
-        method="sendMessage",
-        payload={"text": text},
-        idempotency_key=key,
-        status="pending",
-        attempts=0,
-        not_before=now,
-        erase_after_send=False,
-        created_at=now,
-    )
-    uow.session.add(row)
-    return row
+async def _tell_parts(
+    uow: UnitOfWork, resident: Resident, texts: list[str], key: str, now: datetime
+) -> int:
+    """A long reply in several messages, in order (keys ``key:0``, ``key:1``…); the first
+    row's id."""
+    if len(texts) == 1:
+        return await _tell(uow, resident, texts[0], key, now)
+    to = Recipient(resident.channel, resident.chat_id, resident.id)
+    ids = await enqueue(uow.session, to, [Text(t) for t in texts], key, now)
+    return ids[0]
+
+
+async def _tell(uow: UnitOfWork, resident: Resident, text: str, key: str, now: datetime) -> int:
+    """The resident's message, as an outbox row (only the outbox sender talks to Telegram)."""
+    to = Recipient(resident.channel, resident.chat_id, resident.id)
+    (row_id,) = await enqueue(uow.session, to, [Text(text)], key, now, numbered=False)
+    return row_id
 
 
 def _key(case: Case, event: CaseEvent) -> str:

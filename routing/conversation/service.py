@@ -75,13 +75,13 @@ from routing.journey.records import (
     Idea,
     InboundUpdate,
     Message,
-    OutgoingMessage,
     Resident,
 )
 from routing.matching import suggestions
 from routing.matching.records import Suggestion as SuggestionRow
 from routing.outbox.drafts import RenderContext
 from routing.outbox.drafts import Renderer as OutboxRenderer
+from routing.outbox.messages import Recipient, enqueue
 from routing.privacy import service as privacy
 from routing.reasons import Reason
 
@@ -112,9 +112,6 @@ _LOAD_TURN = (
 _CLAIM_UPDATE = insert(InboundUpdate.__table__)
 _KEEP_MESSAGE = insert(Message.__table__)
 _KEEP_MESSAGE_ID = insert(Message.__table__).returning(Message.__table__.c.id)
-_ENQUEUE = insert(OutgoingMessage.__table__).returning(
-    OutgoingMessage.__table__.c.id, sort_by_parameter_order=True
-)
 _IDEA_EFFECTS = (CancelDraft, DiscardDraft, RequestHuman)  # the effects that read the idea row
 _MIRROR_DRAFT = update(Idea.__table__).where(Idea.__table__.c.id == bindparam("idea_id"))
 _SAVE_CONVERSATION = update(Conversation.__table__).where(
@@ -175,8 +172,11 @@ class HeldBy:
 
 @dataclass(frozen=True)
 class ExportDocument:
+    """``/mesdonnees``: the words first (``summary``), then the file (keys in the README)."""
+
     filename: str
     content: bytes
+    summary: privacy.DataSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -657,7 +657,8 @@ class ConversationService:
             elif isinstance(reply, SendExport):
                 await session.flush()
                 content = await privacy.export_resident(session, resident)
-                out.append(ExportDocument("declic-mes-donnees.json", content))
+                summary = await privacy.summarise(session, resident)
+                out.append(ExportDocument("declic-mes-donnees.json", content, summary))
             else:
                 out.append(reply)
         return tuple(out)
@@ -681,24 +682,8 @@ class ConversationService:
             if inbound.update_id is not None
             else f"{inbound.channel}:r{secrets.token_hex(8)}"
         )
-        rows = [
-            {
-                "resident_id": None if erased else resident.id,
-                "channel": inbound.channel,
-                "chat_id": inbound.chat_id,
-                "method": draft.method,
-                "payload": draft.payload,
-                "idempotency_key": f"{key}:{index}",
-                "status": "pending",
-                "attempts": 0,
-                "not_before": now,
-                "erase_after_send": draft.erase_after_send or erased,
-                "created_at": now,
-            }
-            for index, draft in enumerate(drafts)
-        ]
-        result = await session.execute(_ENQUEUE, rows if len(rows) > 1 else rows[0])
-        return tuple(result.scalars().all())
+        to = Recipient(inbound.channel, inbound.chat_id, None if erased else resident.id)
+        return await enqueue(session, to, drafts, key, now, erase_after_send=erased)
 
 
 def _mirrored(draft: Draft) -> dict[str, Any]:

@@ -26,8 +26,9 @@ from infra.uow import UnitOfWork
 from routing.followups import service as followups
 from routing.followups.policy import REMINDERS, Kind, Policy, schedule
 from routing.followups.records import FollowUp
-from routing.journey.records import Idea, OutgoingMessage, Resident
+from routing.journey.records import Idea, Resident
 from routing.outbox.drafts import RenderContext
+from routing.outbox.messages import Recipient, enqueue
 from routing.sprints.service import room_info
 
 log = logging.getLogger(__name__)
@@ -183,24 +184,9 @@ async def _turn_into_message(
         address=room.address if room else None,
     )
     drafts = render([prompt], RenderContext(resident.locale))
-    first: int | None = None
-    for index, draft in enumerate(drafts):
-        message = OutgoingMessage(
-            resident_id=resident.id,
-            channel=channel,
-            chat_id=resident.chat_id,
-            method=draft.method,
-            payload=draft.payload,
-            idempotency_key=f"followup:{row.id}:{index}",
-            status="pending",
-            attempts=0,
-            not_before=now,
-            erase_after_send=draft.erase_after_send,
-            created_at=now,
-        )
-        session.add(message)
-        await session.flush()
-        first = first if first is not None else message.id
+    to = Recipient(channel, resident.chat_id, resident.id)
+    ids = await enqueue(session, to, drafts, f"followup:{row.id}", now)
+    first = ids[0] if ids else None
     row.status = "sent"
     row.outbox_id = first
     row.updated_at = now

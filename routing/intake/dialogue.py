@@ -654,7 +654,8 @@ class Dialogue:
         draft = state.draft
         if slot is Slot.IDEA:
             found = self.extractor.draft(text, today)
-            draft = replace(draft, text=text, title=make_title(text), themes=found.themes)
+            whole = _whole_idea(draft.text, text)
+            draft = replace(draft, text=whole, title=make_title(text), themes=found.themes)
             return self._summary(replace(state, draft=draft), (Say("noted"),))
         if slot is Slot.CONSENT:
             if _asks_why(text):  # "oui mais pourquoi ?": explain before taking any answer
@@ -693,7 +694,8 @@ class Dialogue:
         draft = state.draft
         if replaces_idea:
             found = self.extractor.draft(text, today)
-            draft = replace(draft, text=text, title=make_title(text), themes=found.themes)
+            whole = _whole_idea(draft.text, text)
+            draft = replace(draft, text=whole, title=make_title(text), themes=found.themes)
         draft = draft.merge(self.extractor.draft(text, today))
         if state.pending is Slot.NEEDS and draft.needs is not None and not state.editing:
             draft = replace(draft, needs=draft.needs | state.selection)  # keep the ticks
@@ -1100,3 +1102,11 @@ def parse_command(text: str) -> CommandIn | UnknownCommandIn | None:
     if command is None:
         return UnknownCommandIn(name[:32])
     return CommandIn(command, arg.strip() or None)
+
+
+def _whole_idea(before: str, edit: str) -> str:
+    """The idea as told so far and its edit, both kept: suggestions read the whole idea
+    (an edited 100-guest dinner still needs a room for 100), the title follows the edit."""
+    if not before or edit.strip() in before:
+        return before or edit
+    return f"{before}\n{edit}"[-IDEA_MAX_CHARS:]

@@ -395,17 +395,16 @@ def _pick(scored: list[_Scored], idea: Understanding, top: int) -> list[_Scored]
 
 
 def _suggestion(scored: _Scored, idea: Understanding, catalogue: Catalogue) -> Suggestion:
+    """The card: what the resource does for this idea first, then the need it answers, where
+    it is and the facts that decide. No reason quotes the resident's words back."""
     entry = scored.entry
     resource = entry.resource
-    reasons: list[Reason] = []
-    if scored.need:
+    reasons: list[Reason] = [*_headline(entry, idea)]
+    if scored.need and not reasons:
         reasons.append(Reason("need", {"need": scored.need}))
     common = sorted(idea.themes & entry.themes)
-    if common:
-        reasons.append(Reason("themes", {"themes": common}))
-    words = _shared_words(catalogue, entry, idea)
-    if words and not common:
-        reasons.append(Reason("words", {"words": words}))
+    if common and entry.kind not in ("room",):
+        reasons.append(Reason("themes", {"themes": common[:2]}))
     geo = _geography(catalogue, entry, idea.quartier)[1]
     if geo:
         reasons.append(geo)
@@ -420,20 +419,45 @@ def _suggestion(scored: _Scored, idea: Understanding, catalogue: Catalogue) -> S
     )
 
 
-def _shared_words(catalogue: Catalogue, entry: Entry, idea: Understanding) -> list[str]:
-    own = set(normalise(entry.resource.text()).split())
-    own = {term(w) for w in own}
-    return [w for w in idea.words if w in own and len(w) > 3][:3]
+def _headline(entry: Entry, idea: Understanding) -> list[Reason]:
+    """One sentence saying what the resource does, built from its facts."""
+    r = entry.resource
+    if entry.kind == "room":
+        step_free = bool(r.wheelchair_accessible)
+        if r.capacity:
+            code = "lends_room_step_free" if step_free else "lends_room"
+            return [Reason(code, {"capacity": r.capacity})]
+        return [Reason("lends_step_free_room" if step_free else "lends_room_plain")]
+    if entry.kind == "grant" or (entry.kind == "sponsor" and "financial" in r.support):
+        who = _who(r.eligibility, r.only_for_associations(), idea.group)
+        if r.grant_min_eur and r.grant_max_eur:
+            return [
+                Reason(
+                    "funds_from_to", {"who": who, "min": r.grant_min_eur, "max": r.grant_max_eur}
+                )
+            ]
+        if r.grant_max_eur:
+            return [Reason("funds_up_to", {"who": who, "max": r.grant_max_eur})]
+        if entry.kind == "grant":
+            return [Reason("funds", {"who": who})]
+    return []
+
+
+def _who(eligibility: tuple[str, ...], associations_only: bool, group: str | None) -> str:
+    """Whom a fund is for, as the resident would put it: their own kind of group first."""
+    if associations_only:
+        return "for_association"
+    if group and group in eligibility:
+        return "for_" + group
+    if eligibility and len(eligibility) == 1:
+        return "for_" + eligibility[0]
+    return "for_anyone"
 
 
 def _fact_reasons(entry: Entry, idea: Understanding) -> list[Reason]:
     r = entry.resource
     out: list[Reason] = []
     if entry.kind == "room":
-        if r.capacity:
-            out.append(Reason("capacity", {"capacity": r.capacity}))
-        if r.wheelchair_accessible and idea.wheelchair:
-            out.append(Reason("step_free"))
         if idea.food and r.food_allowed:
             out.append(Reason("food_allowed"))
         wanted = sorted((idea.equipment | (KITCHENS if idea.food else set())) & entry.equipment)
@@ -442,24 +466,19 @@ def _fact_reasons(entry: Entry, idea: Understanding) -> list[Reason]:
         if r.booking_notice_days:
             out.append(Reason("booking_notice", {"days": r.booking_notice_days}))
     elif entry.kind == "grant":
-        if r.grant_min_eur is not None and r.grant_max_eur is not None:
-            out.append(Reason("grant_range", {"min": r.grant_min_eur, "max": r.grant_max_eur}))
-        elif r.grant_max_eur is not None:
-            out.append(Reason("grant_max", {"max": r.grant_max_eur}))
         if r.rolling:
             out.append(Reason("rolling"))
         elif r.deadline:
             out.append(Reason("deadline", {"date": r.deadline.isoformat()}))
     elif entry.kind == "sponsor" and r.support:
-        out.append(Reason("support", {"support": list(r.support)}))
+        support = [s if s != "skills" else "skills_support" for s in r.support]
+        out.append(Reason("support", {"support": support}))
     elif entry.kind == "contact" and r.skills:
         out.append(Reason("skills", {"skills": list(r.skills[:3])}))
     elif entry.kind == "legal" and r.opening_hours:
         out.append(Reason("opening_hours", {"hours": r.opening_hours}))
     elif entry.kind == "initiative" and r.newcomers_welcome:
         out.append(Reason("newcomers"))
-    if idea.group and r.eligibility and idea.group in r.eligibility:
-        out.append(Reason("open_to_group"))
     if idea.group is None and r.only_for_associations():
         out.append(Reason("association_only"))
     return out

@@ -32,8 +32,9 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import or_, select, text
 
 from infra.uow import UnitOfWork, conversation_key
-from routing.journey.records import OutgoingMessage, Resident
+from routing.journey.records import Resident
 from routing.outbox.drafts import RenderContext
+from routing.outbox.messages import Recipient, enqueue
 from routing.privacy import service as privacy
 
 log = logging.getLogger(__name__)
@@ -158,22 +159,7 @@ async def _notice_batch(
         erase_on = erase_after(resident.last_seen_at, months).astimezone(tz).date()
         drafts = render([RetentionNotice(erase_on)], RenderContext(resident.locale))
         stamp = int(resident.last_seen_at.timestamp())
-        for index, draft in enumerate(drafts):
-            row = OutgoingMessage(
-                resident_id=resident.id,
-                channel=resident.channel,
-                chat_id=resident.chat_id,
-                method=draft.method,
-                payload=draft.payload,
-                idempotency_key=f"retention:{resident.id}:{stamp}:{index}",
-                status="pending",
-                attempts=0,
-                not_before=now,
-                erase_after_send=draft.erase_after_send,
-                created_at=now,
-            )
-            uow.session.add(row)
-            await uow.session.flush()
-            written.append(row.id)
+        to = Recipient(resident.channel, resident.chat_id, resident.id)
+        written += await enqueue(uow.session, to, drafts, f"retention:{resident.id}:{stamp}", now)
         resident.retention_notice_at = now
     return written, len(residents)

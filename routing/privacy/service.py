@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.checkpoint import sqlite_checkpoint
@@ -30,12 +31,58 @@ from routing.journey.records import (
 )
 from routing.sprints import service as sprints
 
-__all__ = ["erase_resident", "export_resident", "forget_rate_limits", "sqlite_checkpoint"]
+__all__ = [
+    "DataSummary",
+    "erase_resident",
+    "export_resident",
+    "forget_rate_limits",
+    "sqlite_checkpoint",
+    "summarise",
+]
+EXPORT_FORMAT_VERSION = 1
 _CHAT_ID = re.compile(r"-?[0-9]{1,20}")  # a Telegram chat id; never a LIKE wildcard
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+@dataclass(frozen=True)
+class DataSummary:
+    """What ``/mesdonnees`` says in words before the file: what is kept, and since when."""
+
+    first_name: str | None
+    since: datetime  # the first message
+    consent_at: datetime | None
+    last_seen: datetime  # the retention period runs from here
+    ideas: int
+    messages: int  # the messages they sent, files included
+    files: int  # photos, documents, voice messages
+    requests: int  # requests for a person, open or closed
+
+
+async def summarise(session: AsyncSession, resident: Resident) -> DataSummary:
+    counts = (
+        await session.execute(
+            select(func.count(), func.count(Message.file_id)).where(
+                Message.resident_id == resident.id, Message.direction == "in"
+            )
+        )
+    ).one()
+    ideas = await session.scalar(
+        select(func.count()).where(Idea.resident_id == resident.id, Idea.text.is_not(None))
+    )
+    requests = await session.scalar(select(func.count()).where(Case.resident_id == resident.id))
+    return DataSummary(
+        first_name=resident.display_name,
+        since=resident.created_at,
+        consent_at=resident.consent_at,
+        last_seen=resident.last_seen_at,
+        ideas=int(ideas or 0),
+        messages=int(counts[0]),
+        files=int(counts[1]),
+        requests=int(requests or 0),
+    )
 
 
 async def export_resident(session: AsyncSession, resident: Resident) -> bytes:
@@ -61,7 +108,9 @@ async def export_resident(session: AsyncSession, resident: Resident) -> bytes:
             select(FollowUp).where(FollowUp.resident_id == resident.id).order_by(FollowUp.due_at)
         )
     ).all()
+    # Keys are a contract (README, "Residents' data"): never renamed, only added.
     document: dict[str, Any] = {
+        "format_version": EXPORT_FORMAT_VERSION,
         "about": "Déclic: everything kept about you / tout ce que Déclic garde sur toi",
         "resident": {
             "channel": resident.channel,

@@ -12,7 +12,6 @@ resident's name or words (the idea is named by its reference only).
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -26,14 +25,16 @@ from knowledge.territory import Gazetteer, load_gazetteer
 from routing.cases import desk as case_desk
 from routing.cases import service as cases
 from routing.cases.group_posts import StaffGroup
-from routing.journey.records import Case, Idea, OutgoingMessage, Resident
+from routing.journey.records import Case, Idea, Resident
 from routing.outbox.drafts import RenderContext, Renderer
+from routing.outbox.messages import Attachment, Recipient, Text, enqueue
 from routing.sprints import service as sprints
 from routing.sprints.ics import IcsSprint, sprint_ics
 from routing.sprints.records import PanelMember, Sprint, SprintSeat
 from routing.sprints.replies import SprintBooked, SprintCancelled
 
 NOTE_MAX_CHARS = 500
+GROUP_CHANNEL = "telegram"  # the staff group is a Telegram chat
 SHOWN = ("confirmed", "held", "not_held", "cancelled")
 GROUP_WORDS = {
     "booked": N_("Sprint réservé pour l'idée {ref} : le {day1} et le {day2}, {place}."),
@@ -346,24 +347,8 @@ async def _tell_resident(
     if resident is None or not resident.chat_id:
         return 0  # erased, or never reachable: the sprint stands, nobody to tell
     drafts = renderer([reply], RenderContext(resident.locale or idea.locale or "fr"))
-    for index, draft in enumerate(drafts):
-        uow.session.add(
-            OutgoingMessage(
-                resident_id=resident.id,
-                channel=resident.channel,
-                chat_id=resident.chat_id,
-                method=draft.method,
-                payload=draft.payload,
-                idempotency_key=f"{key}:{index}"[:96],
-                status="pending",
-                attempts=0,
-                not_before=now,
-                erase_after_send=draft.erase_after_send,
-                created_at=now,
-            )
-        )
-    await uow.session.flush()
-    return len(drafts)
+    to = Recipient(resident.channel, resident.chat_id, resident.id)
+    return len(await enqueue(uow.session, to, drafts, key, now))
 
 
 async def announce(
@@ -411,32 +396,9 @@ async def announce(
         group.locale,
     )
     key = f"group:sprint:{sprint.id}:{what}:{sprint.sequence}"
-    calls = (
-        ("sendMessage", {"text": "\n".join(lines), "locale": group.locale}),
-        (
-            "sendDocument",
-            {
-                "filename": "sprint-declic.ics",
-                "content_b64": base64.b64encode(ics).decode("ascii"),
-                "caption": t.gettext(GROUP_WORDS["caption"]),
-            },
-        ),
+    post = (
+        Text("\n".join(lines), group.locale),
+        Attachment("sprint-declic.ics", ics, t.gettext(GROUP_WORDS["caption"])),
     )
-    for index, (method, payload) in enumerate(calls):
-        uow.session.add(
-            OutgoingMessage(
-                resident_id=None,  # the group is not a resident
-                channel="telegram",
-                chat_id=str(group.chat_id),
-                method=method,
-                payload=payload,
-                idempotency_key=f"{key}:{index}"[:96],
-                status="pending",
-                attempts=0,
-                not_before=now,
-                erase_after_send=False,
-                created_at=now,
-            )
-        )
-    await uow.session.flush()
-    return len(calls)
+    to = Recipient(GROUP_CHANNEL, str(group.chat_id))  # the group is not a resident
+    return len(await enqueue(uow.session, to, post, key, now))

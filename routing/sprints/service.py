@@ -28,7 +28,8 @@ from knowledge.records import ResourceRow
 from knowledge.store import resource_of
 from knowledge.territory import Gazetteer
 from routing.journey.events import journey_event
-from routing.journey.records import Idea, OutgoingMessage
+from routing.journey.records import Idea
+from routing.outbox.messages import Attachment, Recipient, Text, enqueue
 from routing.sprints.ics import IcsSprint, sprint_ics
 from routing.sprints.planner import (
     Option,
@@ -56,6 +57,7 @@ from routing.staff.accounts import StaffMember
 
 PARIS = ZoneInfo("Europe/Paris")
 ACTIVE = ("confirmed",)
+PANEL_CHANNEL = "telegram"  # panel members are told in their own Telegram chat
 COUNTED = ("confirmed", "held", "not_held")  # sprints that count against a monthly cap
 STEP_FREE_WORDS = re.compile(
     r"fauteuil|\bpmr\b|mobilit[ée] r[ée]duite|wheelchair|handicap|sans marche|step.free",
@@ -619,8 +621,6 @@ async def _tell_panel(
 ) -> int:
     """An outbox message, with the .ics, to each panel member linked to a staff account with a
     Telegram account. Panel members without one are told in the console (the sprint page)."""
-    import base64
-
     rows = await uow.session.execute(
         select(SprintSeat.role, StaffMember)
         .join(PanelMember, PanelMember.id == SprintSeat.member_id)
@@ -652,32 +652,7 @@ async def _tell_panel(
             role=t.gettext(STAFF_WORDS[role]),
         )
         key = f"sprint:{sprint.id}:{what}:{sprint.sequence}:{staff.id}"
-        for index, (method, payload) in enumerate(
-            (
-                ("sendMessage", {"text": text}),
-                (
-                    "sendDocument",
-                    {
-                        "filename": "sprint.ics",
-                        "content_b64": base64.b64encode(ics).decode("ascii"),
-                    },
-                ),
-            )
-        ):
-            uow.session.add(
-                OutgoingMessage(
-                    resident_id=None,
-                    channel="telegram",
-                    chat_id=str(staff.telegram_user_id),
-                    method=method,
-                    payload=payload,
-                    idempotency_key=f"{key}:{index}"[:96],
-                    status="pending",
-                    attempts=0,
-                    not_before=now,
-                    erase_after_send=False,
-                    created_at=now,
-                )
-            )
+        to = Recipient(PANEL_CHANNEL, str(staff.telegram_user_id))  # a staff member's own chat
+        await enqueue(uow.session, to, (Text(text), Attachment("sprint.ics", ics)), key, now)
         told += 1
     return told

@@ -43,18 +43,24 @@ def _pattern() -> re.Pattern[str]:
     month = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
     day = "|".join(sorted(map(re.escape, days), key=len, reverse=True))
     return re.compile(
-        rf"(?:\b(?P<weekday>{day})\b\s*)?"
+        rf"(?:\b(?P<weekday>{day})\b[\s,]*)?"
         rf"(?:\b(?P<day>[0-3]?\d)(?:er|st|nd|rd|th|e)?\s+(?P<month>{month})\b"
         rf"|\b(?P<month2>{month})\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?\b)"
         rf"(?:\s*,?\s*(?P<year>20\d\d)\b)?"
     )
 
 
+_NUMERIC = re.compile(r"\b([0-3]?\d)[/.]([01]?\d)(?:[/.](20\d\d|\d\d))?\b")
+_NEXT = re.compile(r"\b(?:(?P<a>[a-z]+) prochain|next (?P<b>[a-z]+))\b")
+
+
 def exact_date(text: str, today: datetime.date) -> datetime.date | None:
-    """The first day named with its month; without a year, the next one to come."""
-    match = _pattern().search(flat(text))
+    """The first day named with its month (« samedi 24 avril 2027 », « 24/04 », « May 3rd »)
+    or « samedi prochain »; without a year, the next one to come."""
+    normal = flat(text)
+    match = _pattern().search(normal)
     if match is None:
-        return None
+        return _numeric(normal, today) or _next_weekday(normal, today)
     months, _ = _names()
     month = months[match.group("month") or match.group("month2")]
     day = int(match.group("day") or match.group("day2"))
@@ -69,6 +75,33 @@ def exact_date(text: str, today: datetime.date) -> datetime.date | None:
         except ValueError:
             return None
     return found
+
+
+def _numeric(normal: str, today: datetime.date) -> datetime.date | None:
+    """« le 24/04 », « 24.04.2027 » (day first, as in French and British writing)."""
+    match = _NUMERIC.search(normal)
+    if match is None:
+        return None
+    day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
+    full = int(year) + (2000 if len(year) == 2 else 0) if year else today.year
+    try:
+        found = datetime.date(full, month, day)
+    except ValueError:
+        return None
+    if not year and found < today:
+        found = found.replace(year=full + 1)
+    return found
+
+
+def _next_weekday(normal: str, today: datetime.date) -> datetime.date | None:
+    """« samedi prochain », « next Saturday »: that weekday in the coming week."""
+    _, days = _names()
+    for match in _NEXT.finditer(normal):
+        weekday = days.get(match.group("a") or match.group("b") or "")
+        if weekday is not None:
+            ahead = (weekday - today.weekday()) % 7 or 7
+            return today + datetime.timedelta(days=ahead)
+    return None
 
 
 def day_of_month(text: str) -> int | None:

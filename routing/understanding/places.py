@@ -7,6 +7,7 @@ The city's gazetteer (knowledge) provides ``find``; until every caller passes on
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import pairwise
 from typing import Protocol, runtime_checkable
 
@@ -22,6 +23,9 @@ NOT_HERE = frozenset({"pas", "not", "hors"})
 TOWN_LEADS = frozenset({"a", "in", "sur", "vers"})
 
 
+SHORT = 40
+
+
 @runtime_checkable
 class Places(Protocol):
     def find(self, text: str) -> str | None: ...
@@ -33,8 +37,15 @@ class GazetteerPlaces:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self.name_words = gazetteer.name_words
+        # The same short answers come back often (« Tanneurs », « oui »); fuzzy search is the
+        # costliest part of reading a message, so short ones are remembered (not long texts,
+        # which may say personal things).
+        self._short = lru_cache(maxsize=2048)(self._find)
 
     def find(self, text: str) -> str | None:
+        return self._short(text) if len(text) <= SHORT else self._find(text)
+
+    def _find(self, text: str) -> str | None:
         short = len(tokens(text)) <= 4
         found = self.gazetteer.find_quartier(text, whole_answer=short)
         if found:

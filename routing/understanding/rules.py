@@ -123,6 +123,11 @@ NO_PHRASES = (
     " i don t agree ",
     " i do not agree ",
     " je ne consens pas ",
+    " pas tout a fait ",
+    " pas exactement ",
+    " pas vraiment ",
+    " not quite ",
+    " not exactly ",
     " c est pas bon ",
     " c est faux ",
 )
@@ -159,6 +164,8 @@ def yes_no(text: str) -> Intent | None:
         return None
     if len(tokens) > 6:
         return None
+    if tokens[-1] in NO and len(tokens) > 1:  # « 2 ans c'est trop, non »
+        return Intent.NO
     if tokens[0] in NO:
         return Intent.NO
     if tokens[0] in YES or any(p in padded for p in YES_PHRASES):
@@ -190,7 +197,7 @@ def option(
             return by_date
     for number, pattern in ORDINALS.items():
         if number <= count and re.search(
-            rf"(^| (le|la|l|the|option|choix|choice|number|numero|n|no|prends|take|pour) )"
+            rf"(^ | (le|la|l|the|option|choix|choice|number|numero|n|no|prends|take|pour) )"
             rf"({pattern})( (one|option|choix|choice|date|proposition|svp|stp|please))?( |$)",
             padded,
         ):

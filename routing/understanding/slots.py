@@ -10,15 +10,16 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
 import yaml
 
-from knowledge.lexicon import ENTRIES, Lexicon
+from knowledge.lexicon import ENTRIES, Hit, Lexicon
 from knowledge.resources import canonical_theme
 from routing.understanding import dates, rules
-from routing.understanding.model import Context, Intent, Slots, Step
+from routing.understanding.model import ELSEWHERE, Context, Intent, Slots, Step
 from routing.understanding.normal import words
 from routing.understanding.places import Places
 
@@ -70,19 +71,31 @@ TIMING_WORDS = re.compile(
 # English month names that are everyday words too (« we may », « a march »).
 AMBIGUOUS_MONTHS = frozenset({"may", "march"})
 MONTH_LEADS = frozenset({"in", "by", "until", "early", "late", "mid", "of", "next", "this", "en"})
+HAVE = re.compile(r" (on a|nous avons|on dispose|disposons|dispose|j ai|we have|we ve got|we ve) ")
+NEED_VERBS = re.compile(r" (besoin|faut|need|needs|cherch\w*|recherch\w*|manque\w*|looking) ")
+HAVE_WINDOW = 4
+NO_NEED = re.compile(
+    r" (pas|plus|no|not|don t|do not|sans|without|deja|already) (\w+ )?(besoin|need|needed) "
+    r"| (sans|without|deja|already) "
+)
+PLACE_TURNS = re.compile(
+    r" (?=(?:pas|not|non|mais|but|plutot|rather|actually|instead) )| (?:c est|it s|it is|en fait) "
+)
+DENIAL = re.compile(r"^ ?(pas|not|non) ")
 TITLE_WORDS = re.compile(r" (titre|title|intitule|nom du projet) ")
-# A season means its next start: « au printemps » in December is within the year ahead.
+# A season means its next start (month, day): « au printemps » said on 3 December is after
+# the first three months, so within the year ahead, not « within 3 months ».
 SEASONS = {
-    "printemps": 3,
-    "ete": 6,
-    "rentree": 9,
-    "automne": 9,
-    "hiver": 12,
-    "spring": 3,
-    "summer": 6,
-    "autumn": 9,
-    "fall": 9,
-    "winter": 12,
+    "printemps": (3, 20),
+    "ete": (6, 21),
+    "rentree": (9, 1),
+    "automne": (9, 22),
+    "hiver": (12, 21),
+    "spring": (3, 20),
+    "summer": (6, 21),
+    "autumn": (9, 22),
+    "fall": (9, 22),
+    "winter": (12, 21),
 }
 
 
@@ -108,12 +121,16 @@ class SlotReader:
         self.vocabulary = vocabulary
         self.protected: frozenset[str] = frozenset(getattr(places, "name_words", ()) or ())
 
-    def read(self, text: str, step: Step, intent: Intent, context: Context) -> Slots:
-        hits = [
-            h
-            for h in self.vocabulary.hits(text, self.protected)
-            if not self.vocabulary.negated(text, h) or h.category == "timing"
-        ]
+    def read(self, text: str, context: Context) -> Slots:
+        """Every slot the words give, whatever the intent."""
+        hits = _longest_needs(
+            [
+                h
+                for h in self.vocabulary.hits(text, self.protected)
+                if h.category in ("timing", "need") or not self.vocabulary.negated(text, h)
+            ],
+            text,
+        )
         needs = tuple(n for n in NEEDS if any(h.category == "need" and h.value == n for h in hits))
         themes = tuple(
             dict.fromkeys(
@@ -124,10 +141,7 @@ class SlotReader:
         )
         day = dates.exact_date(text, context.today)
         timing = dates.bucket(day, context.today) if day else self._timing(text, hits, context)
-        option = None
-        if step is Step.SPRINT_OPTIONS and intent is Intent.ANSWER:
-            option = rules.option(text, context.options, context.today)
-        place = self.places.find(text) if self.places is not None else None
+        place = self._place(text)
         group = self._group(hits, text)
         slots = Slots(
             neighbourhood=place,
@@ -137,14 +151,38 @@ class SlotReader:
             date=day,
             headcount=headcount(text),
             themes=themes,
-            option=option,
         )
-        if intent is Intent.CORRECTION:
-            return Slots(**{**slots.__dict__, "corrects": corrects(text, slots)})
         return slots
 
     @staticmethod
-    def _group(hits: list, text: str) -> str | None:
+    def settle(slots: Slots, text: str, step: Step, intent: Intent, context: Context) -> Slots:
+        """What depends on the intent: the option chosen, the field a correction changes."""
+        if step is Step.SPRINT_OPTIONS and intent is Intent.ANSWER:
+            option = rules.option(text, context.options, context.today)
+            return replace(slots, option=option)
+        if intent is Intent.CORRECTION:
+            return replace(slots, corrects=corrects(text, slots))
+        return slots
+
+    def _place(self, text: str) -> str | None:
+        """The place the text settles on: « c'est pas la Gare, c'est aux Glycines » → glycines.
+
+        The text is cut at « c'est », « mais », « plutôt », « pas »…; the last piece that names
+        a place and does not deny it wins, else the whole text is read.
+        """
+        if self.places is None:
+            return None
+        pieces = PLACE_TURNS.split(words(text))
+        if len(pieces) > 1:
+            for piece in reversed(pieces):
+                if piece.strip() and not DENIAL.match(piece):
+                    found = self.places.find(piece)
+                    if found and found != ELSEWHERE:
+                        return found
+        return self.places.find(text)
+
+    @staticmethod
+    def _group(hits: list[Hit], text: str) -> str | None:
         found = {h.value for h in hits if h.category == "group"}
         for candidate in ("association", "alone", "informal"):
             if candidate in found:
@@ -156,14 +194,14 @@ class SlotReader:
         return None
 
     @staticmethod
-    def _timing(text: str, hits: list, context: Context) -> str | None:
+    def _timing(text: str, hits: list[Hit], context: Context) -> str | None:
         padded = words(text)
         for h in hits:
             if h.category == "timing":
                 return h.value
-        for word, month in SEASONS.items():
+        for word, (month, day) in SEASONS.items():
             if f" {word} " in padded:
-                return _month_bucket(month, context.today)
+                return _next_bucket(month, day, context.today)
         tokens = padded.split()
         for i, word in enumerate(tokens):
             month = dates.month_number(word)
@@ -171,13 +209,44 @@ class SlotReader:
                 continue
             if word in AMBIGUOUS_MONTHS and (i == 0 or tokens[i - 1] not in MONTH_LEADS):
                 continue
-            return _month_bucket(month, context.today)
+            return _next_bucket(month, 1, context.today)
         return None
 
 
-def _month_bucket(month: int, today: datetime.date) -> str:
-    ahead = (month - today.month) % 12
-    return "within_3_months" if ahead <= 3 else "this_year"
+def _longest_needs(hits: list[Hit], text: str) -> list[Hit]:
+    """Needs named by the longest phrase (« local shops » is partners, not a « local ») and not
+    already met (« on a des outils », « nous disposons de bénévoles »)."""
+    tokens = words(text).split()
+    kept: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: h.start - h.end):
+        if hit.category != "need":
+            kept.append(hit)
+            continue
+        if any(
+            k.category == "need"
+            and k.value != hit.value
+            and k.start < hit.end
+            and hit.start < k.end
+            for k in kept
+        ):
+            continue
+        before = " " + " ".join(tokens[max(0, hit.start - HAVE_WINDOW) : hit.start]) + " "
+        if HAVE.search(before) and not NEED_VERBS.search(before):
+            continue
+        if NO_NEED.search(before):  # « pas besoin de salle »; but « pas d'argent » is a need
+            continue
+        kept.append(hit)
+    return kept
+
+
+def _next_bucket(month: int, day: int, today: datetime.date) -> str:
+    """The bucket of the next (month, day) to come; the current month counts as now."""
+    if month == today.month and day <= today.day:
+        return "within_3_months"
+    start = datetime.date(today.year, month, day)
+    if start < today:
+        start = start.replace(year=today.year + 1)
+    return dates.bucket(start, today)
 
 
 def headcount(text: str) -> int | None:

@@ -178,7 +178,10 @@ def make_title(
     suffix = f" {place_phrase(place_name, locale)}" if place_name else ""
     if len(suffix) > TITLE_MAX // 2:
         suffix = ""
+    whole = _trim(words, TITLE_MAX)
     core = _trim(words, TITLE_MAX - len(suffix))
+    if suffix and len(core.split()) < len(whole.split()) - 2:
+        core, suffix = whole, ""  # the activity matters more than the place
     if not core:
         return None
     if suffix and flat(suffix) in flat(core):

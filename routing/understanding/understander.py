@@ -47,6 +47,8 @@ OVERRIDABLE = frozenset(
         Intent.THANKS_BYE,
     }
 )
+# Steps where the bot waits for a decision: there, « ok merci » is a yes.
+DECISIONS = frozenset({Step.CONSENT, Step.SUMMARY})
 STEP_SLOT = {
     Step.QUARTIER: "neighbourhood",
     Step.NEEDS: "needs",
@@ -99,8 +101,9 @@ class Understander:
         text = text if isinstance(text, str) else ""
         if not words(text).strip() and not text.strip():
             return Understanding(Intent.OTHER, 1.0, Slots(), None, False)
-        intent, confidence = self._intent(text, step, context)
-        slots = self._slots.read(text, step, intent, context)
+        slots = self._slots.read(text, context)
+        intent, confidence = self._intent(text, step, context, slots)
+        slots = self._slots.settle(slots, text, step, intent, context)
         if intent is Intent.ANSWER and step in STEP_SLOT:
             slots = _only_step_slots(slots, step)
         title = None
@@ -108,7 +111,9 @@ class Understander:
             title = self._title(text, locale, slots.neighbourhood)
         return Understanding(intent, confidence, slots, title, self._formal(text, locale))
 
-    def _intent(self, text: str, step: Step, context: Context) -> tuple[Intent, float]:
+    def _intent(
+        self, text: str, step: Step, context: Context, found: Slots
+    ) -> tuple[Intent, float]:
         probabilities = self._classifier.probabilities(text, step)
         if step not in ANSWER_STEPS:
             probabilities.pop(Intent.ANSWER, None)
@@ -120,7 +125,13 @@ class Understander:
             return command, max(RULE_CONFIDENCE, confidence if best is command else 0.0)
         if step in (Step.CONSENT, Step.SUMMARY, Step.SPRINT_OPTIONS, Step.SPRINT_BOOKED):
             closed = rules.yes_no(text)
-            if closed is not None and best in OVERRIDABLE and not self._names_a_change(text, step):
+            if closed is Intent.YES and best is Intent.THANKS_BYE and step not in DECISIONS:
+                closed = None  # « parfait merci » once the sprint is booked is a thank-you
+            if (
+                closed is not None
+                and best in OVERRIDABLE
+                and not _names_a_change(text, step, found)
+            ):
                 return closed, max(confidence if best is closed else 0.0, ANSWER_CONFIDENCE)
         if (
             step is Step.SPRINT_OPTIONS
@@ -130,20 +141,10 @@ class Understander:
             return Intent.ANSWER, max(confidence if best is Intent.ANSWER else 0.0, 0.95)
         if step in STEP_SLOT and best in OVERRIDABLE:
             slot = STEP_SLOT[step]
-            found = self._slots.read(text, step, Intent.ANSWER, context)
             if getattr(found, slot) or (slot == "timing" and found.date):
                 boost = ANSWER_CONFIDENCE if best is not Intent.ANSWER else max(confidence, 0.9)
                 return Intent.ANSWER, boost
         return best, confidence
-
-    def _names_a_change(self, text: str, step: Step) -> bool:
-        """At the summary, « non le quartier c'est Glycines » corrects; it is not a plain no."""
-        if step is not Step.SUMMARY:
-            return False
-        return len(words(text).split()) > 3 and bool(
-            (self.places and self.places.find(text))
-            or re.search(r" (titre|title|date|quartier) ", words(text))
-        )
 
     def _title(self, text: str, locale: str, place: str | None) -> str | None:
         name = None
@@ -156,6 +157,13 @@ class Understander:
     @staticmethod
     def _formal(text: str, locale: str) -> bool:
         return locale.startswith("fr") and bool(FORMAL.search(words(text)))
+
+
+def _names_a_change(text: str, step: Step, found: Slots) -> bool:
+    """At the summary, « non le quartier c'est Glycines » corrects; it is not a plain no."""
+    if step is not Step.SUMMARY or len(words(text).split()) <= 3:
+        return False
+    return bool(found.neighbourhood or re.search(r" (titre|title|date|quartier) ", words(text)))
 
 
 def _only_step_slots(slots: Slots, step: Step) -> Slots:

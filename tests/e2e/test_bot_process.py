@@ -21,24 +21,23 @@ import asyncio
 import base64
 import binascii
 import json
-import os
 import re
 import signal
-import subprocess
-import sys
-from collections.abc import AsyncIterator, Awaitable, Iterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from infra.db import make_engine
 from infra.migrate import upgrade_to_head
 from knowledge.demo import DEMO_DIRECTORY
-from tests.support.databases import BACKENDS, throwaway_database
+from tests.support.bot_process import (
+    WAIT,
+    Resident,
+    declic_cli,
+    query,
+    running_bot,
+    until_polling,
+)
 from tests.support.fake_bot_api import FakeBotApi
-from tests.support.fake_users import BotMessage, FakeUser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -46,161 +45,6 @@ PHRASE = "grainothèque zéphyrine"
 IDEA = f"Je voudrais lancer une {PHRASE} pour échanger des semences"
 # What would betray the phrase in any encoding a database may use (UTF-8, JSON \u escapes).
 TELLTALES = (PHRASE.encode(), b"phyrine", b"grainoth")
-WAIT = 20.0  # every wait for the bot is bounded by this...
-STARTUP = 60.0  # ...but a start: importing aiogram's pydantic types costs seconds of CPU
-REPO = Path(__file__).resolve().parents[2]
-
-
-class BotProcess:
-    """`python -m declic bot` as an operator runs it; output appended to one log file."""
-
-    def __init__(self, env: dict[str, str], workdir: Path) -> None:
-        self.env = env
-        self.workdir = workdir
-        self.log_path = workdir / "bot.log"
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.starts = 0
-
-    def start(self) -> None:
-        assert self.proc is None or self.proc.poll() is not None, "already running"
-        self.starts += 1
-        with self.log_path.open("ab") as log:
-            log.write(f"\n===== start #{self.starts} =====\n".encode())
-            log.flush()
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "declic", "bot"],
-                cwd=self.workdir,  # no stray .env, no ./var of the developer's
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    async def stop(self, sig: signal.Signals) -> int:
-        assert self.proc is not None
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-        return await asyncio.to_thread(self.proc.wait, WAIT)
-
-    def ensure_dead(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(WAIT)
-
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-
-class Resident:
-    """One resident and the bookkeeping of what the bot answered to each of their actions."""
-
-    def __init__(self, server: FakeBotApi, user: FakeUser) -> None:
-        self.server = server
-        self.user = user
-
-    async def does(self, action: Awaitable[int], expect: list[str]) -> list[BotMessage]:
-        """Run the action; the bot must answer with exactly these calls (sendMessage,
-        editMessageText, sendDocument), in order, and then nothing more."""
-        before = len(self.server.sent())
-        await action
-        try:
-            await self.server.wait_until(
-                lambda: len(self.server.sent()) >= before + len(expect), timeout=WAIT
-            )
-        except AssertionError:
-            raise AssertionError(
-                f"expected {expect} within {WAIT}s\n{self.user.transcript()}"
-            ) from None
-        await self.server.settle(quiet=0.4, timeout=WAIT)
-        answered = self.server.sent()[before:]
-        assert [c.method for c in answered] == expect, self.user.transcript()
-        assert all(int(c.params["chat_id"]) == self.user.id for c in answered)
-        return self.user.messages
-
-    def asks(self, action: str, value: str) -> bool:
-        """The latest keyboard offers this button (the question being asked)."""
-        message = self.user.keyboard_message
-        return message is not None and message.find_button(action=action, value=value) is not None
-
-
-@pytest.fixture(params=BACKENDS)
-def bot_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty SQLite file, or a fresh PostgreSQL database (skipped if unreachable, except
-    in CI where that fails)."""
-    with throwaway_database(request.param, tmp_path) as url:
-        yield url
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
-
-
-def _env(server: FakeBotApi, database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DECLIC_")}
-    pythonpath = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
-    env.update(
-        PYTHONPATH=pythonpath,
-        PYTHONUNBUFFERED="1",
-        DECLIC_TELEGRAM_TOKEN=server.token,
-        DECLIC_TELEGRAM_API_URL=server.base_url,
-        DECLIC_DATABASE_URL=database_url,
-        DECLIC_POLL_TIMEOUT_SECONDS="1",
-    )
-    return env
-
-
-async def declic_cli(api: FakeBotApi, database_url: str, cwd: Path, *args: str) -> str:
-    """Run a `declic` command as an operator would, against the same database; its stdout."""
-    done = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "declic", *args],
-        cwd=cwd,
-        env=_env(api, database_url),
-        capture_output=True,
-        text=True,
-        timeout=STARTUP,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
-@asynccontextmanager
-async def running_bot(server: FakeBotApi, database_url: str, workdir: Path):  # type: ignore[no-untyped-def]
-    """Yield a started bot process; always kill it, and print its log if the test failed."""
-    bot = BotProcess(_env(server, database_url), workdir)
-    try:
-        yield bot
-    except BaseException:
-        print(f"----- bot log ({bot.log_path}) -----\n{bot.log()}")
-        raise
-    finally:
-        bot.ensure_dead()
-
-
-async def _until_polling(server: FakeBotApi, bot: BotProcess) -> None:
-    """The freshly started process asks for updates (so it has started up and migrated)."""
-    polls = server.polls_started
-    try:
-        await server.wait_until(
-            lambda: server.polls_started > polls or not bot.alive(), timeout=STARTUP
-        )
-    except AssertionError:
-        raise AssertionError(f"the bot did not poll within {STARTUP}s:\n{bot.log()}") from None
-    assert bot.alive(), f"the bot exited with {bot.proc and bot.proc.returncode}:\n{bot.log()}"
-
-
-async def _query(database_url: str, sql: str) -> list[tuple]:  # type: ignore[type-arg]
-    engine = make_engine(database_url)
-    try:
-        async with engine.connect() as conn:
-            return [tuple(row) for row in (await conn.execute(text(sql))).all()]
-    finally:
-        await engine.dispose()
 
 
 def _base64_runs(data: bytes) -> list[bytes]:
@@ -242,8 +86,8 @@ async def _traces_in_rows(database_url: str) -> list[str]:
         tables_sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
         row_sql = 'SELECT t::text FROM "{table}" t'
     found = []
-    for (table,) in await _query(database_url, tables_sql):
-        for row in await _query(database_url, row_sql.format(table=table)):
+    for (table,) in await query(database_url, tables_sql):
+        for row in await query(database_url, row_sql.format(table=table)):
             if _telltales(str(row).encode()):
                 found.append(f"{table}: {row}")
     return found
@@ -261,7 +105,7 @@ async def test_intake_survives_kill_9_then_export_and_forget(
 
     async with running_bot(server, database_url, tmp_path) as bot:
         bot.start()
-        await _until_polling(server, bot)
+        await until_polling(server, bot)
 
         # -- the intake, first half, with buttons -------------------------------------------
         await awa.does(user.send_command("/start"), ["sendMessage"])
@@ -289,7 +133,7 @@ async def test_intake_survives_kill_9_then_export_and_forget(
         assert set(handled) <= set(again)
 
         bot.start()
-        await _until_polling(server, bot)
+        await until_polling(server, bot)
         await server.wait_until(lambda: len(server.sent()) > sent_before, timeout=WAIT)
         await server.settle(quiet=1.0, timeout=WAIT)
         resumed = server.sent()[sent_before:]
@@ -313,20 +157,22 @@ async def test_intake_survives_kill_9_then_export_and_forget(
         assert awa.asks("n", "new"), "submitted: what next?"
 
         # -- /mesdonnees: a JSON document with the idea -------------------------------------
-        await awa.does(user.send_command("/mesdonnees"), ["sendDocument", "sendMessage"])
+        await awa.does(
+            user.send_command("/mesdonnees"), ["sendMessage", "sendDocument", "sendMessage"]
+        )
         export = next(m for m in reversed(user.messages) if m.document is not None)
         assert export.document is not None and export.document.filename.endswith(".json")
         document = json.loads(export.document.content.decode("utf-8"))
         assert any(PHRASE in (idea.get("text") or "") for idea in document["ideas"]), document
 
         # -- nothing handled twice, nothing lost, nothing sent twice --------------------------
-        rows = await _query(
+        rows = await query(
             database_url,
             "SELECT update_id, count(*) FROM inbound_updates "
             "WHERE channel = 'telegram' GROUP BY update_id",
         )
         assert sorted(rows) == [(uid, 1) for uid in sorted(user.update_ids)]
-        outbox = await _query(
+        outbox = await query(
             database_url, "SELECT status, count(*) FROM outgoing_messages GROUP BY status"
         )
         assert outbox == [("sent", len(server.sent()))], outbox
@@ -364,7 +210,7 @@ async def test_a_kill_just_after_telegram_got_the_confirmation_loses_nothing(
     user = awa.user
     async with running_bot(server, database_url, tmp_path) as bot:
         bot.start()
-        await _until_polling(server, bot)
+        await until_polling(server, bot)
         await awa.does(user.send_command("/start"), ["sendMessage"])
 
         target: list[int] = []
@@ -381,11 +227,11 @@ async def test_a_kill_just_after_telegram_got_the_confirmation_loses_nothing(
         server.on_confirm = None
 
         bot.start()
-        await _until_polling(server, bot)
+        await until_polling(server, bot)
         try:
             await server.wait_until(lambda: len(server.sent()) > sent_before, timeout=WAIT)
         except AssertionError:
-            kept = await _query(database_url, "SELECT update_id FROM inbound_updates")
+            kept = await query(database_url, "SELECT update_id FROM inbound_updates")
             raise AssertionError(
                 f"update {target[0]} was confirmed to Telegram and then never answered; "
                 f"deliveries={dict(server.updates.deliveries)}, inbound_updates={kept}\n"
@@ -393,7 +239,7 @@ async def test_a_kill_just_after_telegram_got_the_confirmation_loses_nothing(
             ) from None
         await server.settle(quiet=1.0, timeout=WAIT)
         answered = server.sent()[sent_before:]
-        uncertain = await _query(
+        uncertain = await query(
             database_url,
             "SELECT count(*) FROM outgoing_messages WHERE last_error LIKE 'uncertain%'",
         )
@@ -418,7 +264,7 @@ async def test_unexpected_inputs_get_one_kind_answer_each(
     long_idea = ("Une grainothèque partagée au pied des immeubles, avec des ateliers. " * 80)[:5000]
     async with running_bot(server, database_url, tmp_path) as bot:
         bot.start()
-        await _until_polling(server, bot)
+        await until_polling(server, bot)
         await awa.does(user.send_command("/start"), ["sendMessage"])
         await awa.does(user.send_voice(), ["sendMessage"])
         await awa.does(user.send_sticker(), ["sendMessage"])
@@ -431,11 +277,11 @@ async def test_unexpected_inputs_get_one_kind_answer_each(
         assert awa.asks("a", "tanneurs"), "the long message was taken as the idea"
         assert all(c.ok for c in server.calls_to("sendMessage", "editMessageText"))
         assert all(q["answered"] for q in server.callback_queries.values())
-        outbox = await _query(
+        outbox = await query(
             database_url, "SELECT status, count(*) FROM outgoing_messages GROUP BY status"
         )
         assert outbox == [("sent", len(server.sent()))], outbox
-        cases = await _query(database_url, "SELECT reason FROM cases")
+        cases = await query(database_url, "SELECT reason FROM cases")
         assert cases == [("voice",)], cases
         assert bot.alive()
 
@@ -452,7 +298,7 @@ async def test_suggestions_from_the_directory_reach_the_resident_and_their_answe
     user = noor.user
     async with running_bot(server, database_url, tmp_path) as bot:
         bot.start()
-        await _until_polling(server, bot)
+        await until_polling(server, bot)
         await noor.does(user.send_command("/start"), ["sendMessage"])
         await noor.does(
             user.send_text(
@@ -488,11 +334,11 @@ async def test_suggestions_from_the_directory_reach_the_resident_and_their_answe
         )
         assert len([m for m in user.messages[-4:] if m.find_button(action="g")]) == 3
 
-        status = await _query(
+        status = await query(
             database_url, f"SELECT status FROM idea_suggestions WHERE id = {suggestion_id}"
         )
         assert status == [("accepted",)]
-        events = await _query(
+        events = await query(
             database_url, "SELECT kind FROM journey_events WHERE kind LIKE 'suggestion_%'"
         )
         assert events == [("suggestion_accepted",)]

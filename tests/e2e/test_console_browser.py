@@ -7,63 +7,21 @@ Outside CI the test is skipped when chromium is missing; in CI it must be there.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from tests.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     WAIT_MS,
-    free_port,
     require_chromium,
-    running_console,
 )
 from tests.support.console import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
-# Kept under these names for the other browser tests that import them from here.
-_require_chromium = require_chromium
-_free_port = free_port
-
-
-def _declic(*args: str, env: dict[str, str], cwd: Path, stdin: str = "") -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "declic", *args],
-        input=stdin,
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-@pytest.fixture
-def console_url(migrated_url: str, tmp_path: Path) -> Iterator[str]:
-    env = {
-        **os.environ,
-        "DECLIC_DATABASE_URL": migrated_url,
-        "DECLIC_CONSOLE_SECRET": "an-e2e-console-secret-of-some-length",
-        "DECLIC_ENVIRONMENT": "development",
-    }
-    _declic(
-        "staff", "add", "ada@example.org", "--name", "Ada Lovelace", "--role", "admin",
-        env=env, cwd=tmp_path, stdin=PASSWORD + "\n",
-    )  # fmt: skip
-    with running_console(env, tmp_path) as url:
-        yield url
-
 
 def test_a_staff_member_logs_in_sees_the_queue_and_logs_out(console_url: str) -> None:
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:

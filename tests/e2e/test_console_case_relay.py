@@ -9,10 +9,8 @@ resident's chat. Same chromium rule as test_console_browser: skipped outside CI 
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -22,8 +20,7 @@ from sqlalchemy import select
 
 from bot.render import Renderer
 from infra.clock import SystemClock
-from infra.db import make_engine
-from infra.uow import UnitOfWork, uow_factory_for
+from infra.uow import UnitOfWork
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
 from routing.cases import service as cases
@@ -37,9 +34,10 @@ from tests.support.browser import (
     CHROMIUM_ARGS,
     WAIT_MS,
     console_env,
+    in_database,
+    require_chromium,
     running_console,
 )
-from tests.support.browser import require_chromium as _require_chromium
 from tests.support.console import PASSWORD
 from tests.support.residents import ScriptedResident
 
@@ -50,21 +48,6 @@ CHAT = "60601"
 RELAY_MS = 2_000  # the issue's promise: a resident's message on the page within 2 seconds
 NEW_WORDS = "Vous êtes là ? <b>La salle</b> du jeudi me va"
 REPLY = "Oui, je suis là. Je réserve la salle du jeudi."
-
-
-def _in_database(url: str, work: Callable[[Callable[[], UnitOfWork]], Awaitable[T]]) -> T:
-    """Run ``work`` with a unit-of-work factory on its own event loop, in a thread, so it never
-    meets Playwright's loop."""
-
-    async def main() -> T:
-        engine = make_engine(url)
-        try:
-            return await work(uow_factory_for(engine))
-        finally:
-            await engine.dispose()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, main()).result(timeout=60)
 
 
 def _resident(factory: Callable[[], UnitOfWork]) -> ScriptedResident:
@@ -122,7 +105,7 @@ async def _signed_reply(factory: Callable[[], UnitOfWork]) -> list[str]:
 
 @pytest.fixture
 def console(migrated_url: str, tmp_path: Path) -> Iterator[tuple[str, str, int]]:
-    case_id = _in_database(migrated_url, _set_up)
+    case_id = in_database(migrated_url, _set_up)
     with running_console(console_env(migrated_url), tmp_path) as url:
         yield url, migrated_url, case_id
 
@@ -130,7 +113,7 @@ def console(migrated_url: str, tmp_path: Path) -> Iterator[tuple[str, str, int]]
 def test_an_agent_claims_sees_the_resident_live_and_replies(
     console: tuple[str, str, int],
 ) -> None:
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     url, database, case_id = console
@@ -162,7 +145,7 @@ def test_an_agent_claims_sees_the_resident_live_and_replies(
             expect(reply_box).to_be_visible()
             page.wait_for_timeout(300)  # let the relay start polling on the reloaded page
 
-            _in_database(database, _resident_writes)
+            in_database(database, _resident_writes)
             written = time.monotonic()
             expect(transcript).to_contain_text(NEW_WORDS, timeout=RELAY_MS)
             assert time.monotonic() - written <= RELAY_MS / 1000 + 0.5
@@ -181,7 +164,7 @@ def test_an_agent_claims_sees_the_resident_live_and_replies(
             browser.close()
 
     deadline = time.monotonic() + 5
-    while not (texts := _in_database(database, _signed_reply)) and time.monotonic() < deadline:
+    while not (texts := in_database(database, _signed_reply)) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert len(texts) == 1
     assert texts[0] == f"{REPLY}\n\n— Awa, équipe Jardins & Nature"

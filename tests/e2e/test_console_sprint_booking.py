@@ -24,15 +24,15 @@ from infra.uow import UnitOfWork
 from knowledge.demo import load_demo_directory
 from routing.journey.records import Idea, OutgoingMessage
 from routing.sprints.records import Sprint
-from tests.e2e.test_console_case_relay import _in_database
 from tests.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     WAIT_MS,
     console_env,
+    in_database,
+    require_chromium,
     running_console,
 )
-from tests.support.browser import require_chromium as _require_chromium
 from tests.support.cases import add_team, resident_with_case
 from tests.support.console import PASSWORD, add_staff
 
@@ -76,7 +76,7 @@ async def _sprints(factory: Callable[[], UnitOfWork]) -> list[str]:
 
 @pytest.fixture
 def console(migrated_url: str, tmp_path: Path) -> Iterator[tuple[str, str, int]]:
-    case_id = _in_database(migrated_url, _set_up)
+    case_id = in_database(migrated_url, _set_up)
     with running_console(console_env(migrated_url), tmp_path) as url:
         yield url, migrated_url, case_id
 
@@ -84,7 +84,7 @@ def console(migrated_url: str, tmp_path: Path) -> Iterator[tuple[str, str, int]]
 def test_an_agent_books_the_first_option_for_the_resident(
     console: tuple[str, str, int],
 ) -> None:
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     url, database, case_id = console
@@ -115,8 +115,8 @@ def test_an_agent_books_the_first_option_for_the_resident(
         finally:
             browser.close()
 
-    assert _in_database(database, _sprints) == ["confirmed"]
-    rows = _in_database(database, _resident_rows)
+    assert in_database(database, _sprints) == ["confirmed"]
+    rows = in_database(database, _resident_rows)
     documents = [payload for method, payload in rows if method == "sendDocument"]
     assert len(documents) == 1 and documents[0]["filename"].endswith(".ics")
     calendar = icalendar.Calendar.from_ical(base64.b64decode(documents[0]["content_b64"]))

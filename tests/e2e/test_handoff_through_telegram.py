@@ -31,12 +31,10 @@ from infra.migrate import upgrade_to_head
 from infra.uow import uow_factory_for
 from routing.cases import service as cases
 from routing.journey.records import Case
-from tests.e2e.test_bot_process import (
+from tests.support.bot_process import (
     Resident,
-    _until_polling,
-    bot_database,  # noqa: F401  (the fixture: SQLite and PostgreSQL)
     running_bot,
-    server,  # noqa: F401  (the fixture)
+    until_polling,
 )
 from tests.support.browser import (
     CHROMIUM,
@@ -94,8 +92,8 @@ def _says(words: str) -> Callable[[list[BotMessage]], bool]:
 
 
 async def test_an_agent_takes_a_telegram_request_and_they_talk_both_ways(
-    server: FakeBotApi,  # noqa: F811
-    bot_database: str,  # noqa: F811
+    server: FakeBotApi,
+    bot_database: str,
     tmp_path: Path,
 ) -> None:
     require_chromium()
@@ -111,7 +109,7 @@ async def test_an_agent_takes_a_telegram_request_and_they_talk_both_ways(
     with running_console(console_env(database_url), tmp_path) as url:
         async with running_bot(server, database_url, tmp_path) as bot:
             bot.start()
-            await _until_polling(server, bot)
+            await until_polling(server, bot)
 
             # -- the resident asks for a person in Telegram -------------------------------
             await nadia.does(user.send_command("/start"), ["sendMessage"])

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import time as dtime
 from datetime import timedelta
 from pathlib import Path
@@ -29,12 +29,10 @@ from sqlalchemy import select
 
 from infra.clock import SystemClock
 from infra.db import make_engine
-from infra.migrate import upgrade_to_head
 from infra.uow import uow_factory_for
 from routing.followups.policy import IdeaFacts, Kind, Policy, schedule
 from routing.followups.records import FollowUp
 from routing.journey.records import Idea, OutgoingMessage, Resident
-from tests.support.databases import BACKENDS, throwaway_database
 from tests.support.fake_bot_api import FakeBotApi
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -44,13 +42,6 @@ WAIT = 60.0
 # Quiet hours off for the test: it runs whenever CI does.
 POLICY = Policy(quiet_start=dtime(23, 59, 59), quiet_end=dtime(0, 0),
                 quiet_weekdays=frozenset(), holidays_country=None)  # fmt: skip
-
-
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with throwaway_database(request.param, tmp_path) as url:
-        upgrade_to_head(url)
-        yield url
 
 
 @pytest.fixture
@@ -143,8 +134,9 @@ async def _all_sent(url: str) -> bool:
 
 
 async def test_kill_between_claim_and_send(
-    database_url: str, server: FakeBotApi, tmp_path: Path
+    migrated_url: str, server: FakeBotApi, tmp_path: Path
 ) -> None:
+    database_url = migrated_url
     await _seed(database_url, server)
     log = tmp_path / "scheduler.log"
     proc = _start(_env(server, database_url, pause=60), log)
@@ -172,8 +164,9 @@ async def test_kill_between_claim_and_send(
 
 
 async def test_kill_between_send_and_commit(
-    database_url: str, server: FakeBotApi, tmp_path: Path
+    migrated_url: str, server: FakeBotApi, tmp_path: Path
 ) -> None:
+    database_url = migrated_url
     await _seed(database_url, server)
     log = tmp_path / "scheduler.log"
     proc = _start(_env(server, database_url, pause=0), log)

@@ -11,13 +11,12 @@ import icalendar
 import pytest
 
 from knowledge.demo import DEMO_DIRECTORY, DEMO_SPRINTS
-from tests.e2e.test_bot_process import (
+from tests.support.bot_process import (
     Resident,
-    _query,
-    _until_polling,
     declic_cli,
+    query,
     running_bot,
-    server,  # noqa: F401  (the fixture)
+    until_polling,
 )
 from tests.support.fake_bot_api import FakeBotApi
 
@@ -25,7 +24,7 @@ pytestmark = pytest.mark.e2e
 
 
 async def test_from_a_submitted_idea_to_a_confirmed_sprint_with_its_ics(
-    server: FakeBotApi,  # noqa: F811
+    server: FakeBotApi,
     tmp_path: Path,
 ) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'declic.sqlite3'}"
@@ -38,7 +37,7 @@ async def test_from_a_submitted_idea_to_a_confirmed_sprint_with_its_ics(
     user = noor.user
     async with running_bot(server, database_url, tmp_path) as bot:
         bot.start()
-        await _until_polling(server, bot)
+        await until_polling(server, bot)
         await noor.does(user.send_command("/start"), ["sendMessage"])
         await noor.does(
             user.send_text(
@@ -73,14 +72,14 @@ async def test_from_a_submitted_idea_to_a_confirmed_sprint_with_its_ics(
         day = chosen.split(".")[2]
         starts = sorted(e.decoded("DTSTART").strftime("%Y%m%d") for e in calendar.walk("VEVENT"))
         assert starts[0] == day
-        rows = await _query(database_url, "SELECT status, sequence FROM sprints")
+        rows = await query(database_url, "SELECT status, sequence FROM sprints")
         assert rows == [("confirmed", 0)]
-        taken = await _query(
+        taken = await query(
             database_url,
             "SELECT count(*), count(DISTINCT person_id || day) FROM sprint_person_days",
         )
         assert taken[0][0] == taken[0][1] >= 6
-        events = await _query(
+        events = await query(
             database_url, "SELECT kind FROM journey_events WHERE kind LIKE 'sprint_%'"
         )
         assert events == [("sprint_booked",)]

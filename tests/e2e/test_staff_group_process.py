@@ -19,15 +19,13 @@ from pathlib import Path
 import pytest
 
 from infra.migrate import upgrade_to_head
-from tests.e2e.test_bot_process import (
+from tests.support.bot_process import (
     STARTUP,
     WAIT,
-    _env,
-    _query,
-    _until_polling,
-    bot_database,  # noqa: F401  (the fixture: SQLite and PostgreSQL)
+    bot_env,
+    query,
     running_bot,
-    server,  # noqa: F401  (the fixture)
+    until_polling,
 )
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.fake_users import bot_messages
@@ -39,7 +37,7 @@ CAMILLE_TG = 7001
 
 
 def _cli(api: FakeBotApi, database_url: str, workdir: Path, *args: str, stdin: str = "") -> str:
-    env = _env(api, database_url)
+    env = bot_env(api, database_url)
     done = subprocess.run(
         [sys.executable, "-m", "declic", *args],
         cwd=workdir,
@@ -54,8 +52,8 @@ def _cli(api: FakeBotApi, database_url: str, workdir: Path, *args: str, stdin: s
 
 
 async def test_a_case_is_claimed_from_the_staff_group(
-    server: FakeBotApi,  # noqa: F811
-    bot_database: str,  # noqa: F811
+    server: FakeBotApi,
+    bot_database: str,
     tmp_path: Path,
 ) -> None:
     database_url = bot_database
@@ -98,7 +96,7 @@ async def test_a_case_is_claimed_from_the_staff_group(
     async with running_bot(server, database_url, tmp_path) as bot:
         bot.env["DECLIC_STAFF_GROUP_ID"] = str(GROUP_ID)
         bot.start()
-        await _until_polling(server, bot)
+        await until_polling(server, bot)
 
         await nina.send_command("/start")
         await nina.wait_for(1, timeout=WAIT)
@@ -109,7 +107,7 @@ async def test_a_case_is_claimed_from_the_staff_group(
         await nina.wait_for(asked + 1, timeout=WAIT)
         await server.wait_until(lambda: len(group_posts()) == 1, timeout=WAIT)
         [post] = group_posts()
-        [case_id] = [row[0] for row in await _query(database_url, "SELECT id FROM cases")]
+        [case_id] = [row[0] for row in await query(database_url, "SELECT id FROM cases")]
         assert post.text and f"#{case_id}" in post.text
         assert "Nina" not in post.text and "fête" not in post.text, post.text
         assert post.find_button("Je prends") is not None
@@ -123,7 +121,7 @@ async def test_a_case_is_claimed_from_the_staff_group(
         [refused] = [q for q in server.callback_queries.values() if q["user_id"] == 7002]
         assert refused["answer"]["show_alert"] is True
         assert "Associez d'abord votre compte Telegram" in refused["answer"]["text"]
-        assert await _query(database_url, "SELECT status FROM cases") == [("open",)]
+        assert await query(database_url, "SELECT status FROM cases") == [("open",)]
 
         # -- Camille takes it ------------------------------------------------------------------
         told = len(nina.messages)
@@ -134,10 +132,10 @@ async def test_a_case_is_claimed_from_the_staff_group(
         [taken] = group_posts()
         assert taken.text and "Prise en charge par Camille" in taken.text
         assert taken.buttons == [], "the button goes once the case is taken"
-        staff = await _query(
+        staff = await query(
             database_url, f"SELECT id FROM staff_members WHERE telegram_user_id = {CAMILLE_TG}"
         )
-        assert await _query(database_url, "SELECT status, holder_id FROM cases") == [
+        assert await query(database_url, "SELECT status, holder_id FROM cases") == [
             ("claimed", staff[0][0])
         ]
         [answer] = [q for q in server.callback_queries.values() if q["user_id"] == CAMILLE_TG]
@@ -155,9 +153,9 @@ async def test_a_case_is_claimed_from_the_staff_group(
         again = [q for q in server.callback_queries.values() if q["user_id"] == CAMILLE_TG][-1]
         assert "déjà cette demande" in again["answer"]["text"]
         assert server.updates.confirmations[press] >= 1
-        events = await _query(database_url, "SELECT kind FROM case_events ORDER BY id")
+        events = await query(database_url, "SELECT kind FROM case_events ORDER BY id")
         assert events == [("opened",), ("claimed",)]
-        outbox = await _query(
+        outbox = await query(
             database_url, "SELECT status, count(*) FROM outgoing_messages GROUP BY status"
         )
         assert outbox == [("sent", len(server.sent()))], outbox

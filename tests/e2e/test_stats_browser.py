@@ -8,13 +8,11 @@ import pytest
 
 from infra.db import make_engine
 from infra.uow import uow_factory_for
-from tests.e2e import test_console_browser as console_e2e
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, require_chromium
 from tests.support.console import PASSWORD
 from tests.support.stats import build_journeys
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
-
-console_url = console_e2e.console_url  # the console as a subprocess, with an admin "ada"
 
 DRAWN = """(id) => {
   const canvas = document.getElementById(id);
@@ -39,20 +37,20 @@ async def _seed(url: str) -> None:
 
 
 def test_the_dashboard_draws_its_charts(migrated_url: str, console_url: str) -> None:
-    console_e2e._require_chromium()
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     asyncio.run(_seed(migrated_url))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=str(console_e2e.CHROMIUM),
-            args=console_e2e.CHROMIUM_ARGS,
-            timeout=console_e2e.WAIT_MS * 2,
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            timeout=WAIT_MS * 2,
         )
         try:
             page = browser.new_context(locale="fr-FR").new_page()
-            page.set_default_timeout(console_e2e.WAIT_MS)
-            expect.set_options(timeout=console_e2e.WAIT_MS)
+            page.set_default_timeout(WAIT_MS)
+            expect.set_options(timeout=WAIT_MS)
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.on(

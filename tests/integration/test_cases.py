@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from bot.wire import telegram_call
 from infra.clock import FrozenClock
 from infra.db import make_engine
 from infra.settings import Settings
@@ -227,11 +228,9 @@ async def test_twenty_agents_claiming_at_once_make_exactly_one_winner(
         "text": f"Bonjour ! Je suis Agent{results.index(True)}, de l'équipe Jardins & Nature. "
         "Je m'occupe de ta demande et je te réponds ici."
     }
-    assert (notices[0].method, notices[0].chat_id, notices[0].status) == (
-        "sendMessage",
-        "1",
-        "pending",
-    )
+    notice = notices[0]
+    assert telegram_call(notice.method, notice.payload)[0] == "sendMessage"
+    assert (notice.chat_id, notice.status) == ("1", "pending")
 
 
 async def test_an_agent_cannot_take_another_teams_case_but_a_coordinator_can_assign_it(
@@ -346,7 +345,8 @@ async def test_a_reply_is_a_signed_outbox_row_and_only_the_first_is_a_milestone(
         said = await cases.transcript(uow, case_id)
         newer = await cases.transcript(uow, case_id, after_id=said[0].id)
     assert row is not None and again is not None and case is not None
-    assert row.method == "sendMessage" and row.chat_id == "1" and row.status == "pending"
+    assert telegram_call(row.method, row.payload)[0] == "sendMessage"
+    assert row.chat_id == "1" and row.status == "pending"
     assert row.payload == {"text": "Bonjour Nina !\n\n— Awa, équipe Jardins & Nature"}
     assert case.status == "waiting" and case.awaiting_holder_since is None
     assert [(m.direction, m.text, m.author) for m in said] == [

@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from bot.wire import telegram_call
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
 from routing.cases import service as cases
@@ -167,7 +168,8 @@ async def test_the_holder_replies_and_a_signed_message_waits_in_the_outbox(
     ]
     assert len(replies) == 2
     for row in replies:
-        assert row.method == "sendMessage" and row.status == "pending"
+        assert telegram_call(row.method, row.payload)[0] == "sendMessage"
+        assert row.status == "pending"
         assert row.payload["text"].endswith("— Awa, équipe Jardins & Nature")
     assert replies[0].payload["text"].startswith("Bonjour Nadia, je regarde.\n\n")
     assert by_script.json()["outbox_id"] == replies[1].id

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -29,13 +28,11 @@ from bot.delivery import TelegramDelivery
 from bot.middlewares import FloodGuard
 from bot.webhook import SECRET_HEADER, WEBHOOK_PATH, build_webhook_app
 from declic.runtime import build_core
-from infra.migrate import upgrade_to_head
 from infra.settings import load_settings
 from infra.uow import UnitOfWork, conversation_key
 from routing.followups.service import resident_blocked
 from routing.journey.records import InboundUpdate, Message, OutgoingMessage, Resident
 from routing.outbox.sender import OutboxSender
-from tests.support.databases import throwaway_database
 from tests.support.fake_bot_api import FakeBotApi
 
 pytestmark = pytest.mark.timeout(90)
@@ -163,13 +160,6 @@ async def _worker(stack: AsyncExitStack, url: str, api: FakeBotApi, probe: Probe
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     host, port = runner.addresses[0][:2]
     return f"http://{host}:{port}{WEBHOOK_PATH}", core.uow_factory
-
-
-@pytest.fixture
-def postgres_url(tmp_path: Path) -> Iterator[str]:
-    with throwaway_database("postgresql", tmp_path) as url:
-        upgrade_to_head(url)
-        yield url
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,6 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from declic.scheduling import make_send_limits
 from infra.clock import FrozenClock
 from infra.db import make_engine
-from infra.migrate import upgrade_to_head
 from infra.settings import Settings, SettingsError
 from infra.uow import uow_factory_for
 from routing.followups.service import resident_blocked
@@ -33,7 +32,7 @@ from routing.journey.records import OutgoingMessage, RateBucket, Resident
 from routing.outbox.rate_limit import Limits, LocalLimits, RateLimiter, SendLimits, Slot
 from routing.outbox.sender import Delivered, OutboxSender
 from routing.outbox.shared_limits import DatabaseLimits, RedisLimits
-from tests.support.databases import POSTGRES_URL, throwaway_database
+from tests.support.databases import POSTGRES_URL
 from tests.support.rate_checks import assert_chat_spacing, assert_window_count
 
 REDIS_URL = os.environ.get("DECLIC_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -42,12 +41,10 @@ GROUP = "-1001"
 SLACK = 1e-4  # store-clock moments are epoch seconds: a double rounds them to ~2e-7 s a step
 
 
-@pytest.fixture(scope="module")
-def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One migrated PostgreSQL database for the module; each test uses its own key prefix."""
-    with throwaway_database("postgresql", tmp_path_factory.mktemp("pg")) as url:
-        upgrade_to_head(url)
-        yield url
+@pytest.fixture
+def pg_url(postgres_url: str) -> str:
+    """The run's migrated PostgreSQL database, emptied; each test uses its own key prefix too."""
+    return postgres_url
 
 
 @pytest.fixture

@@ -5,16 +5,12 @@ exactly one confirmation per option wins; the others are told at once, with fres
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from declic.demo import load_demo_sprints
 from infra.db import make_engine
-from infra.migrate import upgrade_to_head
 from infra.uow import uow_factory_for
 from knowledge.demo import load_demo_directory
 from knowledge.territory import load_gazetteer
@@ -22,17 +18,9 @@ from routing.followups.service import Planner
 from routing.journey.records import Idea
 from routing.sprints import service as sprints
 from routing.sprints.records import PersonDay, RoomDay, Sprint
-from tests.support.databases import throwaway_database
 
 CONTENDERS = 20
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
-
-
-@pytest.fixture
-def postgres_url(tmp_path: Path) -> Iterator[str]:
-    with throwaway_database("postgresql", tmp_path) as url:
-        upgrade_to_head(url)
-        yield url
 
 
 async def test_twenty_concurrent_confirmations_never_double_book(postgres_url: str) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.callbacks import unpack
 from bot.render import Renderer
+from bot.wire import telegram_call
 from declic.demo import load_demo_sprints
 from infra.clock import FrozenClock
 from knowledge.demo import load_demo_directory
@@ -220,7 +221,7 @@ async def test_panel_members_with_telegram_are_told_with_the_ics(demo, clock) ->
                 select(OutgoingMessage).where(OutgoingMessage.chat_id == "777001")
             )
         ).all()
-    methods = sorted(r.method for r in rows)
+    methods = sorted(telegram_call(r.method, r.payload)[0] for r in rows)
     assert await _count(demo, SprintSeat, SprintSeat.sprint_id == booked.sprint_id) >= 3
     assert methods == ["sendDocument", "sendMessage"]  # told once, with the .ics
     assert any("Sprint réservé" in (r.payload.get("text") or "") for r in rows)

@@ -9,7 +9,9 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
+from bot.callbacks import pack_claim
 from bot.render import Renderer
+from bot.wire import telegram_call
 from infra.clock import FrozenClock
 from infra.settings import Settings
 from infra.uow import UnitOfWork
@@ -17,7 +19,7 @@ from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
 from routing.cases import service as cases
 from routing.cases import staff_group
-from routing.cases.group_posts import StaffGroup, claim_callback
+from routing.cases.group_posts import StaffGroup
 from routing.conversation.service import ConversationService
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor
@@ -96,14 +98,15 @@ async def test_a_new_case_is_posted_to_the_group_without_personal_data(
     case = await _case(uow_factory)
 
     [post] = await _group_rows(uow_factory)
-    assert (post.method, post.channel, post.resident_id) == ("sendMessage", "telegram", None)
-    text = post.payload["text"]
+    method, call = telegram_call(post.method, post.payload)  # what Telegram will be asked
+    assert (method, post.channel, post.resident_id) == ("sendMessage", "telegram", None)
+    text = call["text"]
     assert f"#{case.id}" in text and "Les Tanneurs" in text and "Jardins & Nature" in text
     assert "parler à quelqu'un" in text  # the reason, in words
     for personal in ("Awa", "grainothèque", "voisins", "77"):  # name, words, chat id
         assert personal not in text, text
-    [[button]] = post.payload["reply_markup"]["inline_keyboard"]
-    assert button == {"text": "Je prends", "callback_data": claim_callback(case.id)}
+    [[button]] = call["reply_markup"]["inline_keyboard"]
+    assert button == {"text": "Je prends", "callback_data": pack_claim(case.id)}
     assert button["callback_data"] == f"c:claim:{case.id}"
 
 
@@ -139,8 +142,9 @@ async def test_je_prends_claims_once_tells_the_resident_and_updates_the_post(
         )
     assert told is not None and "Je suis Awa, de l'équipe Jardins & Nature" in told.payload["text"]
     rows = await _group_rows(uow_factory)
-    assert [r.method for r in rows] == ["sendMessage", "editMessageText"]
-    edit = rows[1].payload
+    calls = [telegram_call(r.method, r.payload) for r in rows]
+    assert [method for method, _ in calls] == ["sendMessage", "editMessageText"]
+    edit = calls[1][1]
     assert edit["message_id"] == 31 and "reply_markup" not in edit
     assert "Prise en charge par Awa (Jardins & Nature)" in edit["text"]
 
@@ -164,8 +168,9 @@ async def test_a_post_not_sent_yet_is_rewritten_and_a_console_claim_is_the_same(
         assert await cases.claim(uow, case.id, team[1], clock.now())
         await uow.commit()
     [post] = await _group_rows(uow_factory)
-    assert post.status == "pending" and "reply_markup" not in post.payload
-    assert "Prise en charge par Bruno (Jardins & Nature)" in post.payload["text"]
+    method, call = telegram_call(post.method, post.payload)
+    assert post.status == "pending" and method == "sendMessage" and "reply_markup" not in call
+    assert "Prise en charge par Bruno (Jardins & Nature)" in call["text"]
     late = await staff_group.StaffGroupService(uow_factory, clock, GROUP).claim(case.id, AWA_TG)
     assert (late.outcome, late.holder) == (staff_group.TAKEN, "Bruno")
 
@@ -187,14 +192,16 @@ async def test_escalations_and_returns_are_posted_when_a_group_is_set(
     rows = await _group_rows(uow_factory)
     assert len(rows) == 2
     assert "toujours sans preneur après 2\xa0heures de temps ouvré" in rows[1].payload["text"]
-    assert rows[1].payload["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == (
+    escalation = telegram_call(rows[1].method, rows[1].payload)[1]
+    assert escalation["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == (
         f"c:claim:{case.id}"
     )
 
     async with uow_factory() as uow:
         assert await cases.claim(uow, case.id, team[0], clock.now())
         await uow.commit()
-    assert all("reply_markup" not in r.payload for r in await _group_rows(uow_factory))
+    after = [telegram_call(r.method, r.payload)[1] for r in await _group_rows(uow_factory)]
+    assert len(after) == 2 and all("reply_markup" not in call for call in after)
     clock.set(clock.now().replace(hour=16, minute=5))  # Awa silent for 4 working hours
     async with uow_factory() as uow:
         report = await cases.enforce_service_levels(uow, clock.now(), settings)
@@ -202,7 +209,8 @@ async def test_escalations_and_returns_are_posted_when_a_group_is_set(
     assert report.returned == (case.id,)
     rows = await _group_rows(uow_factory)
     assert "de nouveau libre" in rows[-1].payload["text"]
-    assert rows[-1].payload["reply_markup"]["inline_keyboard"][0][0]["text"] == "Je prends"
+    returned = telegram_call(rows[-1].method, rows[-1].payload)[1]
+    assert returned["reply_markup"]["inline_keyboard"][0][0]["text"] == "Je prends"
 
 
 async def test_without_a_group_nothing_is_posted(

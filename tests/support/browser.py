@@ -6,18 +6,25 @@ and one rule for a missing chromium (skipped on a developer's machine, a failure
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pytest
 
+from infra.db import make_engine
+from infra.uow import UnitOfWork, uow_factory_for
+
+T = TypeVar("T")
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -46,6 +53,36 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def declic(*args: str, env: dict[str, str], cwd: Path, stdin: str = "") -> None:
+    """Run a `declic` command as an operator would (e.g. `staff add`); it must succeed."""
+    result = subprocess.run(
+        [sys.executable, "-m", "declic", *args],
+        input=stdin,
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def in_database(url: str, work: Callable[[Callable[[], UnitOfWork]], Awaitable[T]]) -> T:
+    """Run ``work`` with a unit-of-work factory on its own event loop, in a thread, so it never
+    meets Playwright's loop."""
+
+    async def main() -> T:
+        engine = make_engine(url)
+        try:
+            return await work(uow_factory_for(engine))
+        finally:
+            await engine.dispose()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, main()).result(timeout=60)
 
 
 def console_env(database_url: str) -> dict[str, str]:

@@ -240,8 +240,8 @@ class TestNeedsMultiSelect:
 
 # From the summary: the edit button, the new answer, and what the draft then holds.
 EDITS = [
-    pytest.param("idea", "Une fête de rue aux Tanneurs", "text", "Une fête de rue aux Tanneurs",
-                 id="idea"),
+    pytest.param("idea", "Une fête de rue aux Tanneurs", "text",
+                 "Je voudrais un jardin partagé\nUne fête de rue aux Tanneurs", id="idea"),
     pytest.param("neighbourhood", Press(ANSWER, "gare"), "neighbourhood", "gare",
                  id="neighbourhood-button"),
     pytest.param("neighbourhood", "bois fleuri", "neighbourhood", "bois-fleuri",
@@ -631,10 +631,11 @@ def test_an_edited_message_keeps_the_ticks_of_the_needs_question() -> None:
     assert turn.state.draft.needs == frozenset({Need.PLACE, Need.EQUIPMENT})
 
 
-def test_an_edited_idea_replaces_the_text_but_keeps_the_answers() -> None:
+def test_an_edited_idea_keeps_the_whole_text_and_the_answers() -> None:
     state = reach("summary")
     turn = send(state, TextIn("Un verger partagé", edited=True, replaces_idea=True))
-    assert turn.state.draft.text == "Un verger partagé"
+    assert turn.state.draft.text == "Je voudrais un jardin partagé\nUn verger partagé"
+    assert turn.state.draft.title == "Un verger partagé"
     assert turn.state.draft.neighbourhood == state.draft.neighbourhood
     assert isinstance(last(turn), Summary)
 

@@ -212,8 +212,16 @@ class TestReasons:
 
         english, french = Translator("en"), Translator("fr")
         need = Reason("need", {"need": "funding"})
-        assert render_reason(need, english) == "Meets your need: funding"
-        assert render_reason(need, french) == "Répond à ton besoin : un financement"
+        assert render_reason(need, english) == "To find funding"
+        assert render_reason(need, french) == "Pour trouver un financement"
+        room = Reason("lends_room_step_free", {"capacity": 120})
+        assert render_reason(room, french) == "Prête une salle de 120 places accessible en fauteuil"
+        assert render_reason(room, english) == "Lends a wheelchair-accessible room for 120 people"
+        fund = Reason("funds_up_to", {"who": "for_informal", "max": 1500})
+        assert render_reason(fund, french) == (
+            "Finance les collectifs d'habitants sans statut, jusqu'à 1\u202f500\xa0€"
+        )
+        assert render_reason(fund, english) == "Funds informal groups of residents, up to €1,500"
         grant = Reason("grant_range", {"min": 300, "max": 1500})
         assert render_reason(grant, english) == "From €300 to €1,500"
         assert render_reason(grant, french) == "De 300\xa0€ à 1\u202f500\xa0€"
@@ -275,3 +283,40 @@ def test_the_demo_without_the_hsds_profile_still_matches_well(tmp_path: Path) ->
         must_not = {stable_id("service", m) for m in case["must_not"]}
         assert not set(top) & must_not & traps, case["id"]
     assert found / expected >= 0.9
+
+
+def test_an_edited_idea_keeps_its_headcount_needs_and_constraints() -> None:
+    """The association president's 100-guest dinner, edited from the summary: the rooms
+    suggested still seat 100 and are step-free, as they would not be for the edit alone."""
+    from routing.intake.dialogue import Action
+    from tests.support.dialogue import Press, reach, run, send
+
+    dinner = (
+        "Je suis président d'une association, on organise un dîner pour 100 invités, "
+        "une de nos invitées est en fauteuil roulant"
+    )
+    summary = run((dinner, "aux Tanneurs", "une salle", "une association", "au plus vite", "oui"))
+    assert summary.state.step.value == reach("summary").step.value
+    editing = send(summary.state, Press(Action.EDIT, "idea")).state
+    edit = "Finalement ce sera un dîner dansant avec un DJ"
+    draft = send(editing, edit).state.draft
+    assert draft.title and "dansant" in draft.title
+
+    def rooms(text: str) -> list[Resource]:
+        query = IdeaQuery(
+            text,
+            quartier=draft.neighbourhood,
+            group=draft.group.value if draft.group else None,
+            needs=frozenset(n.value for n in draft.needs or ()),
+            top=10,
+        )
+        found = {r.external_id: r for r in demo_batch().resources}
+        result = match(demo(), query, TODAY)
+        return [found[s.external_id] for s in result.suggestions if s.kind == "room"]
+
+    kept = rooms(draft.text)
+    assert kept
+    assert all(r.capacity is not None and r.capacity >= 100 for r in kept)
+    assert all(r.wheelchair_accessible for r in kept)
+    alone = rooms(edit)  # what the edited text alone would have offered
+    assert any((r.capacity or 0) < 100 or not r.wheelchair_accessible for r in alone)

@@ -1,4 +1,4 @@
-"""« Je prends » buttons of the staff group: one format, written by routing, read by the bot;
+"""« Je prends » buttons of the staff group: one format, written and read by the bot alone;
 anything forged or malformed is refused, and residents' buttons never read as claims."""
 
 from __future__ import annotations
@@ -8,19 +8,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.callbacks import StaffCb, unpack, unpack_claim
+from bot.callbacks import StaffCb, pack_claim, unpack, unpack_claim
 from infra.settings import Settings, SettingsError, load_settings
 from routing.cases import phrases as case_phrases
-from routing.cases.group_posts import claim_callback, parse_claim_callback
 
 PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.mark.parametrize("case_id", [1, 42, 2**31 - 1])
-def test_routing_and_the_bot_agree_on_the_format(case_id: int) -> None:
-    data = claim_callback(case_id)
+def test_a_claim_button_reads_back_as_its_case(case_id: int) -> None:
+    data = pack_claim(case_id)
     assert data == StaffCb(action="claim", case=case_id).pack() == f"c:claim:{case_id}"
-    assert unpack_claim(data) == parse_claim_callback(data) == case_id
+    assert unpack_claim(data) == case_id
     assert unpack(data) is None, "a claim is never a resident's answer"
 
 
@@ -50,7 +49,6 @@ def test_routing_and_the_bot_agree_on_the_format(case_id: int) -> None:
 )
 def test_forged_or_malformed_claims_are_refused(data: str | None) -> None:
     assert unpack_claim(data) is None
-    assert parse_claim_callback(data) is None
 
 
 def test_a_group_post_holds_codes_not_words() -> None:

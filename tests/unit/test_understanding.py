@@ -276,3 +276,41 @@ def test_any_text_at_any_step_yields_exactly_one_intent(
     assert got.title is None or 0 < len(got.title) <= 50
     if step not in ANSWER_STEPS:
         assert got.intent is not Intent.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Le samedi 24 avril 2027", "2027-04-24"),
+        ("le 24/04", "2027-04-24"),
+        ("24.04.2027", "2027-04-24"),
+        ("Saturday, April 24", "2027-04-24"),
+        ("May 3rd", "2027-05-03"),
+        ("samedi prochain", "2026-12-05"),
+        ("le 21 juin", "2027-06-21"),
+        ("le 12 décembre", "2026-12-12"),
+        ("on est 2-3 voisins", None),
+        ("je veux plus que vous ayez mes infos", None),
+    ],
+)
+def test_exact_days(text: str, day: str | None) -> None:
+    from routing.understanding.dates import exact_date
+
+    found = exact_date(text, TODAY)
+    assert (found.isoformat() if found else None) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "timing"),
+    [
+        ("en février", "within_3_months"),
+        ("au printemps", "this_year"),
+        ("le samedi 13 mars 2027", "this_year"),
+        ("dès que possible", "asap"),
+        ("pas de date précise", "no_date"),
+    ],
+)
+def test_timing_buckets_count_from_today(
+    understander: Understander, text: str, timing: str
+) -> None:
+    assert read(understander, text, Step.TIMING).slots.timing == timing

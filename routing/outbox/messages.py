@@ -1,0 +1,148 @@
+"""What the domain tells people outside a resident's turn, and the one place rows are written.
+
+A use case says *what* to send (``Text``, ``ClaimOffer``, ``Rewrite``, ``Attachment``: words
+already in the reader's language) or hands over the drafts its transport's renderer made;
+``enqueue`` writes them as outbox rows in the caller's transaction. Only the transport knows
+how a message becomes a Bot API call (``bot.wire``): the row's ``method`` is the message's
+kind, its payload the message's fields.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, assert_never
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from routing.journey.records import OutgoingMessage
+from routing.outbox.drafts import OutgoingDraft
+
+KEY_CHARS = 96  # outgoing_messages.idempotency_key
+# The kinds of message a row may hold besides the transport's own drafts: its ``method``.
+TEXT, CLAIM_OFFER, REWRITE, ATTACHMENT = "text", "claim_offer", "rewrite", "attachment"
+KINDS = (TEXT, CLAIM_OFFER, REWRITE, ATTACHMENT)  # the transport must deliver each
+
+
+@dataclass(frozen=True)
+class Text:
+    """Words to send as they are; ``locale``, when set, is the language they are in."""
+
+    text: str
+    locale: str | None = None
+
+
+@dataclass(frozen=True)
+class ClaimOffer:
+    """A case posted to the staff group, with a button (``button``, its words) to claim it."""
+
+    text: str
+    case_id: int
+    button: str
+    locale: str
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A message already delivered (``message_id`` in its chat), now with these words."""
+
+    message_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file, with an optional caption."""
+
+    filename: str
+    content: bytes
+    caption: str | None = None
+
+
+Notice = Text | ClaimOffer | Rewrite | Attachment
+
+
+def stored(message: Notice | OutgoingDraft) -> tuple[str, dict[str, Any]]:
+    """The row's ``method`` and ``payload`` for one message."""
+    match message:
+        case OutgoingDraft(method=method, payload=payload):
+            return method, payload
+        case Text(text=text, locale=locale):
+            return TEXT, {"text": text} | ({"locale": locale} if locale else {})
+        case ClaimOffer(text=text, case_id=case_id, button=button, locale=locale):
+            return CLAIM_OFFER, {
+                "text": text,
+                "case_id": case_id,
+                "button": button,
+                "locale": locale,
+            }
+        case Rewrite(message_id=message_id, text=text):
+            return REWRITE, {"text": text, "message_id": message_id}
+        case Attachment(filename=filename, content=content, caption=caption):
+            payload = {"filename": filename, "content_b64": base64.b64encode(content).decode()}
+            return ATTACHMENT, payload | ({"caption": caption} if caption is not None else {})
+        case _:
+            assert_never(message)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who gets the rows: a resident (``resident_id``, so erasure finds them) or a staff chat."""
+
+    channel: str
+    chat_id: str | None  # None: never reachable; the sender fails the row
+    resident_id: int | None = None
+
+
+_INSERT = insert(OutgoingMessage.__table__).returning(
+    OutgoingMessage.__table__.c.id, sort_by_parameter_order=True
+)
+
+
+async def enqueue(
+    session: AsyncSession,
+    to: Recipient,
+    messages: Sequence[Notice | OutgoingDraft],
+    key: str,
+    now: datetime,
+    *,
+    numbered: bool = True,
+    erase_after_send: bool = False,
+) -> tuple[int, ...]:
+    """Write the messages as pending outbox rows (one INSERT) and return their ids, in order.
+
+    Each row's idempotency key is ``key:<index>`` (``key`` alone for a single message when
+    ``numbered`` is False): writing the same messages twice fails on the unique key instead of
+    sending them twice. A draft that asks to be erased after sending is, and so is every row
+    when ``erase_after_send``.
+    """
+    if not messages:
+        return ()
+    if not numbered and len(messages) != 1:
+        raise ValueError("an unnumbered key fits one message only")
+    rows = []
+    for index, message in enumerate(messages):
+        method, payload = stored(message)
+        erase = erase_after_send or (
+            isinstance(message, OutgoingDraft) and message.erase_after_send
+        )
+        rows.append(
+            {
+                "resident_id": to.resident_id,
+                "channel": to.channel,
+                "chat_id": to.chat_id,
+                "method": method,
+                "payload": payload,
+                "idempotency_key": (f"{key}:{index}" if numbered else key)[:KEY_CHARS],
+                "status": "pending",
+                "attempts": 0,
+                "not_before": now,
+                "erase_after_send": erase,
+                "created_at": now,
+            }
+        )
+    result = await session.execute(_INSERT, rows if len(rows) > 1 else rows[0])
+    return tuple(result.scalars().all())

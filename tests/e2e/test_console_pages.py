@@ -17,8 +17,14 @@ import pytest
 from console.labels import AUDIT_ACTIONS, CASE_REASONS, CASE_STATUS_MINE, quartier_names
 from knowledge.resources import THEMES
 from routing.reasons import LABELS
-from tests.e2e.test_console_case_relay import _in_database
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, console_env, running_console
+from tests.support.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    WAIT_MS,
+    console_env,
+    in_database,
+    running_console,
+)
 from tests.support.browser import require_chromium as _require_chromium
 from tests.support.console import PASSWORD
 from tests.support.console_world import ADMIN, AGENT, COORDINATOR, World, build
@@ -115,7 +121,7 @@ REPLY_IN_VIEW = """() => {
 
 @pytest.fixture
 def console(migrated_url: str, tmp_path: Path) -> Iterator[tuple[str, World]]:
-    world = _in_database(migrated_url, build)
+    world = in_database(migrated_url, build)
     with running_console(console_env(migrated_url), tmp_path) as url:
         yield url, world
 

@@ -25,13 +25,7 @@ from infra.uow import uow_factory_for
 from routing.cases import canned
 from routing.cases import service as cases
 from routing.journey.records import Case
-from tests.e2e.test_bot_process import (
-    Resident,
-    _until_polling,
-    bot_database,  # noqa: F401  (the fixture: SQLite and PostgreSQL)
-    running_bot,
-    server,  # noqa: F401  (the fixture)
-)
+from tests.support.bot_process import Resident, running_bot, until_polling
 from tests.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -99,8 +93,8 @@ def _says(words: str) -> Callable[[list[BotMessage]], bool]:
 
 
 async def test_an_agent_on_a_phone_walks_a_case_from_arrival_to_close(
-    server: FakeBotApi,  # noqa: F811
-    bot_database: str,  # noqa: F811
+    server: FakeBotApi,
+    bot_database: str,
     tmp_path: Path,
 ) -> None:
     require_chromium()
@@ -116,7 +110,7 @@ async def test_an_agent_on_a_phone_walks_a_case_from_arrival_to_close(
     with running_console(console_env(database_url), tmp_path) as url:
         async with running_bot(server, database_url, tmp_path) as bot:
             bot.start()
-            await _until_polling(server, bot)
+            await until_polling(server, bot)
             await nadia.does(user.send_command("/start"), ["sendMessage"])
             await nadia.does(user.send_command("/humain"), ["sendMessage"])
             case_id, status = await _the_case(database_url)

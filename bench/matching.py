@@ -18,13 +18,17 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from knowledge.demo import demo_city
+
+DEMO_CITY = demo_city()
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from knowledge.catalogue import Catalogue  # noqa: E402
-from knowledge.demo import demo_batch  # noqa: E402
+from knowledge.demo import demo_batch, demo_city  # noqa: E402
 from knowledge.resources import Resource  # noqa: E402
 from routing.matching.matcher import IdeaQuery, match  # noqa: E402
 
@@ -114,7 +118,7 @@ def main() -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         resources = synthetic(size)
         start = time.perf_counter()
-        catalogue = Catalogue(resources)
+        catalogue = Catalogue(resources, DEMO_CITY)
         build = time.perf_counter() - start
         texts = [r.text() for r in resources]
         for case in queries[:5]:  # warm caches (typo corrections, tokens)

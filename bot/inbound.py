@@ -6,7 +6,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import unpack
 from routing.conversation.service import Inbound
-from routing.intake.dialogue import AttachmentIn, ButtonIn, TextIn, parse_command
+from routing.intake.dialogue import AttachmentIn, ButtonIn, LocationIn, TextIn, parse_command
 
 CHANNEL = "telegram"
 ATTACHMENTS = ("photo", "document", "video", "animation", "sticker", "voice", "audio",
@@ -39,6 +39,11 @@ def from_message(
         command = None if edited else parse_command(text)
         event = command or TextIn(text, edited=edited)
         stored_text: str | None = text
+    elif kind == "location" and message.location is not None:
+        # The point becomes a quartier in the dialogue and is then forgotten: it is never
+        # stored (the message row keeps the kind only) nor logged.
+        event = LocationIn(message.location.longitude, message.location.latitude)
+        stored_text = None
     else:
         # Coordinates and phone numbers are not kept: data minimisation.
         caption = message.caption if kind not in ("location", "contact") else None

@@ -112,6 +112,14 @@ SAY: dict[str, str] = {
         "Merci ! Je ne lis pas encore les cartes, et je n'ai pas gardé ta position. "
         "Dis-moi plutôt le nom de ton quartier."
     ),
+    "location_quartier": N_(
+        "Merci ! D'après ta position, c'est {quartier}. Je garde seulement le quartier, "
+        "pas ta position."
+    ),
+    "location_unknown": N_(
+        "Merci ! Ta position n'est dans aucun quartier que je connais, et je ne l'ai pas "
+        "gardée. Dis-moi plutôt le nom de ta rue ou de ton quartier."
+    ),
     "contact_not_kept": N_(
         "Je n'ai pas besoin de numéro de téléphone, alors je ne l'ai pas gardé. On continue ici."
     ),
@@ -126,10 +134,20 @@ SAY: dict[str, str] = {
 FALLBACK = N_("Je t'écoute.")
 # Phrases that name the office, the town or the retention period (filled from the settings).
 OFFICE_KEYS = frozenset({"welcome", "consent_details", "consent"})
+# Telegram's reply-keyboard button that sends the resident's location (request_location).
+SHARE_LOCATION = N_("📍 Partager ma position")
+SHARE_LOCATION_HINT = N_("Ou touche le bouton ci-dessous pour partager ta position.")
+# Said after a location: the location keyboard is taken away with them.
+LOCATION_KEYS = frozenset({"location_quartier", "location_unknown"})
 THE_TOWN = N_("la ville")
 
 QUESTIONS: dict[str, str] = {
     "neighbourhood": N_("Dans quel quartier ?"),
+    "neighbourhood_places": N_(
+        "Dans quel quartier ? Tu peux aussi m'écrire le nom de ta rue, ou partager ta position "
+        "(je n'en garde que le quartier)."
+    ),
+    "neighbourhood_free": N_("Dans quel quartier ou quelle commune ? Écris-le avec tes mots."),
     "needs": N_(
         "De quoi aurais-tu besoin ? Tu peux en choisir plusieurs, puis toucher « C'est tout »."
     ),
@@ -144,6 +162,7 @@ QUESTIONS: dict[str, str] = {
 
 OPTIONS: dict[tuple[str, str], str] = {
     ("neighbourhood", "elsewhere"): N_("Ailleurs"),
+    ("neighbourhood", "page"): N_("Autres quartiers ▸"),
     ("needs", "place"): N_("Un lieu"),
     ("needs", "funding"): N_("Un petit financement"),
     ("needs", "legal"): N_("Un conseil juridique ou d'assurance"),

@@ -85,7 +85,10 @@ class Renderer:
         lead: list[str] = []
         more = False  # the suggestions page left some unseen: the next menu offers them
         for reply in replies:
-            if isinstance(reply, Say):
+            if isinstance(reply, Say) and reply.key in phrases.LOCATION_KEYS:
+                out.extend(_messages([*lead, self.say(t, reply)], {"remove_keyboard": True}))
+                lead = []
+            elif isinstance(reply, Say):
                 lead.append(self.say(t, reply))
             elif isinstance(reply, Understood):
                 lead.append(self.understood(t, reply.draft))
@@ -95,6 +98,8 @@ class Renderer:
                     out.append(_edit(context.edit_target, text, keyboard))
                 else:
                     out.extend(_messages([*lead, text], keyboard))
+                    if reply.mode == "places":
+                        out.extend(_messages([t.gettext(phrases.SHARE_LOCATION_HINT)], _share(t)))
                 lead = []
             elif isinstance(reply, Summary):
                 out.extend(_messages([*lead, self.summary(t, reply)], self.summary_keys(t, reply)))
@@ -226,7 +231,10 @@ class Renderer:
         return text.format(**dict(reply.params)) if reply.params else text
 
     def ask(self, t: Translator, reply: Ask) -> tuple[str, Keyboard]:
-        question = t.gettext(phrases.QUESTIONS[reply.slot.value])
+        key = reply.slot.value
+        if reply.slot is Slot.NEIGHBOURHOOD and reply.mode:
+            key = f"{key}_{reply.mode}"
+        question = t.gettext(phrases.QUESTIONS[key])
         if reply.slot.value in phrases.OFFICE_KEYS:
             question = question.format(**self.office.params(t))
         per_row = 2 if reply.slot in (Slot.NEIGHBOURHOOD, Slot.TIMING) else 1
@@ -245,8 +253,8 @@ class Renderer:
         if draft.neighbourhood or include_missing:
             name = self.quartier_names.get(draft.neighbourhood or "") or (
                 t.gettext(phrases.OPTIONS[("neighbourhood", "elsewhere")])
-                if draft.neighbourhood
-                else none
+                if draft.neighbourhood == "elsewhere"
+                else draft.neighbourhood or none  # no city: the resident's own words
             )
             facts.append(f"{t.gettext(phrases.SUMMARY['neighbourhood'])} : {name}")
         if draft.needs or include_missing:
@@ -332,8 +340,14 @@ def _holder(t: Translator, holder: CaseHolder, key: str) -> str:
     return t.gettext(phrases.HOLDER[f"{key}_no_team"]).format(name=holder.first_name)
 
 
+def _share(t: Translator) -> Keyboard:
+    button = {"text": t.gettext(phrases.SHARE_LOCATION), "request_location": True}
+    return {"keyboard": [[button]], "resize_keyboard": True, "one_time_keyboard": True}
+
+
 def _option_label(t: Translator, family: str, option: Option) -> str:
-    label = option.label or t.gettext(phrases.OPTIONS.get((family, option.value), option.value))
+    value = "page" if option.value.startswith("page.") else option.value
+    label = option.label or t.gettext(phrases.OPTIONS.get((family, value), option.value))
     return f"✓ {label}" if option.selected else label
 
 

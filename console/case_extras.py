@@ -20,7 +20,6 @@ from routing.cases import notes as case_notes
 from routing.cases import service as case_service
 from routing.cases.service import CaseError
 from routing.matching import suggestions
-from routing.sprints import desk as sprint_desk
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,7 +36,7 @@ def _back(case_id: int, *, notice: str | None = None, error: str | None = None) 
 def catalogues(request: Request) -> CatalogueCache:
     cache: CatalogueCache | None = getattr(request.app.state, "catalogues", None)
     if cache is None:
-        cache = CatalogueCache(sprint_desk.gazetteer())
+        cache = CatalogueCache()
         request.app.state.catalogues = cache
     return cache
 

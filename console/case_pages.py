@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from console import case_actions, case_extras, conversation, words
 from console.api import MAX_ID
 from console.forms import flash, int_or_none, translated
-from console.labels import CASE_REASONS, quartier_names
+from console.labels import CASE_REASONS, city_of, quartier_names
 from console.security import (
     AuditTrail,
     Auth,
@@ -325,10 +325,12 @@ async def teams_page(request: Request, auth: Auth = Depends(require_coordinator)
     return render(request, "teams.html", teams=roster, notice=notice, error=error)
 
 
-def team_scope(themes: list[str], quartiers: list[str]) -> tuple[list[str], list[str]] | None:
+def team_scope(
+    request: Request, themes: list[str], quartiers: list[str]
+) -> tuple[list[str], list[str]] | None:
     """Themes and quartiers picked from the vocabulary and the city's geography; None when a
     value is not one of them (a forged or out-of-date form)."""
-    known_themes, known_quartiers = set(THEMES), set(quartier_names())
+    known_themes, known_quartiers = set(THEMES), set(quartier_names(city_of(request)))
     picked = (
         list(dict.fromkeys(t for t in themes if t)),
         list(dict.fromkeys(q for q in quartiers if q)),
@@ -351,7 +353,7 @@ async def create_team(
     slug, name = slug.strip().lower(), name.strip()
     if not SLUG.match(slug) or not name:
         return _back("/teams", error="bad_team")
-    chosen = team_scope(themes, neighbourhoods)
+    chosen = team_scope(request, themes, neighbourhoods)
     if chosen is None:
         return _back("/teams", error="bad_scope")
     try:
@@ -378,7 +380,7 @@ async def edit_team(
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     ctx = context(request)
-    chosen = team_scope(themes, neighbourhoods)
+    chosen = team_scope(request, themes, neighbourhoods)
     if not name.strip():
         return _back("/teams", error="bad_team")
     if chosen is None:
@@ -503,7 +505,7 @@ async def add_rule(
     reason = reason.strip().lower()
     if (
         (theme and theme not in THEMES)
-        or (neighbourhood and neighbourhood not in quartier_names())
+        or (neighbourhood and neighbourhood not in quartier_names(city_of(request)))
         or (reason and reason not in CASE_REASONS)
     ):
         return _back("/rules", error="bad_scope")

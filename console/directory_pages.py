@@ -13,13 +13,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import words
 from console.forms import flash
+from console.labels import city_of
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
 from console.templating import render
 from knowledge import desk as directory
 from knowledge.importers import read_directory
 from knowledge.resources import THEMES
 from knowledge.store import apply_import
-from routing.sprints import desk as sprint_desk
 from routing.sprints import service as sprints
 
 router = APIRouter(include_in_schema=False)
@@ -108,7 +108,7 @@ async def edit_entry(
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     path = f"/directory/entries/{external_id}"
-    known = {t.id for t in sprint_desk.gazetteer().territories}
+    known = {t.id for t in city_of(request).territories}
     if not name.strip() or not set(themes) <= set(THEMES) or not set(territories) <= known:
         return _back(path, error="bad_entry")
 
@@ -182,7 +182,7 @@ async def import_file(
     if text is None:
         report["problems"] = [("error", tr.gettext(words.DIRECTORY_ERRORS["bad_file"]))]
     else:
-        batch = read_directory(PurePath(name), sprint_desk.gazetteer(), text=text)  # type: ignore[arg-type]
+        batch = read_directory(PurePath(name), city_of(request), text=text)  # type: ignore[arg-type]
         report["problems"] = [(p.severity, p.render(tr.gettext)) for p in batch.problems]
         report["read"] = len(batch.resources)
         if batch.ok:

@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from fastapi import Request
+
 from console.words import CASE_OUTCOMES as OUTCOMES
 from console.words import ROLE_LABELS
 from infra.i18n import N_, Translator
 from knowledge.resources import THEMES, canonical_theme
+from knowledge.territory import Gazetteer
 from routing.reasons import LABELS as VOCABULARY
-from routing.sprints import desk as sprint_desk
 
 CASE_REASONS: dict[str, str] = {
     "asked": N_("Demande à parler à une personne"),
@@ -194,14 +196,24 @@ LANGUAGES: dict[str, str] = {"fr": "Français", "en": "English"}
 NEEDS = ("place", "funding", "legal", "equipment", "partners", "skills", "peers")
 
 
-def quartier_names() -> dict[str, str]:
-    """Quartier id → name, from the city's geography (the one function to swap)."""
-    return {q.id: q.name for q in sprint_desk.gazetteer().quartiers}
+NO_CITY = Gazetteer(())
 
 
-def place_names() -> dict[str, str]:
+def city_of(request: Request) -> Gazetteer:
+    """The city's geography as the database holds it, loaded once per request by the role
+    check (``console.security.require``); empty on pages without a staff member."""
+    city: Gazetteer = getattr(request.state, "city", None) or NO_CITY
+    return city
+
+
+def quartier_names(city: Gazetteer) -> dict[str, str]:
+    """Quartier id → name, from the city's geography (the one function pick-lists use)."""
+    return {q.id: q.name for q in city.quartiers}
+
+
+def place_names(city: Gazetteer) -> dict[str, str]:
     """Every territory's name (quartiers, communes, the agglomeration), for display."""
-    return {t.id: t.name for t in sprint_desk.gazetteer().territories}
+    return {t.id: t.name for t in city.territories}
 
 
 def capitalised(text: str) -> str:
@@ -211,10 +223,10 @@ def capitalised(text: str) -> str:
 class Labels:
     """The reader's words for the codes a page shows."""
 
-    def __init__(self, tr: Translator, quartiers: Mapping[str, str] | None = None) -> None:
+    def __init__(self, tr: Translator, city: Gazetteer | None = None) -> None:
         self.tr = tr
-        self.quartiers = dict(quartier_names() if quartiers is None else quartiers)
-        self.places = {**place_names(), **self.quartiers}
+        self.quartiers = quartier_names(city or NO_CITY)
+        self.places = {**place_names(city or NO_CITY), **self.quartiers}
 
     def _(self, message: str) -> str:
         return self.tr.gettext(message)

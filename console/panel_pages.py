@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from console import words
 from console.api import MAX_ID
 from console.forms import flash
+from console.labels import city_of
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
 from console.templating import render
 from infra.i18n import Translator
@@ -108,7 +109,7 @@ async def new_member(
     monthly_cap: str = Form("2", max_length=4),
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    known = {t.id for t in sprint_desk.gazetteer().territories}
+    known = {t.id for t in city_of(request).territories}
     ctx = context(request)
     try:
         async with ctx.uow_factory() as uow:
@@ -145,9 +146,8 @@ async def edit_member(
     active: str = Form("", max_length=4),
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    known = {t.id for t in sprint_desk.gazetteer().territories}
-
     async def work(uow):  # type: ignore[no-untyped-def]
+        known = {t.id for t in (await sprint_desk.city(uow)).territories}
         days = [int(d) for d in weekdays if d.isdigit() and len(d) == 1]
         cap = monthly_cap.strip()
         if not cap.isdigit():

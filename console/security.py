@@ -24,6 +24,7 @@ from infra.clock import Clock
 from infra.i18n import SUPPORTED, Translator
 from infra.settings import Settings
 from infra.uow import UnitOfWork
+from routing.sprints import desk as sprint_desk
 from routing.staff import accounts as staff_service
 from routing.staff.accounts import StaffView
 
@@ -156,6 +157,9 @@ def require(role: str) -> Callable[..., Awaitable[Auth]]:
     async def dependency(request: Request, auth: Auth | None = Depends(current_auth)) -> Auth:
         if auth is None:
             raise LoginRequired
+        if not is_api(request) and getattr(request.state, "city", None) is None:
+            async with context(request).uow_factory() as uow:  # labels and pick-lists
+                request.state.city = await sprint_desk.city(uow)
         if (
             auth.via == "session"
             and auth.staff.must_change_password

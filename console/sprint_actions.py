@@ -121,7 +121,7 @@ async def options(request: Request, auth: Auth, ref: str, tr: Translator) -> Opt
     async with ctx.uow_factory() as uow:
         idea = await visible_idea(uow, auth, ref)
         offer = await sprints.sprint_options(
-            uow, idea.id, ctx.now(), gazetteer=sprint_desk.gazetteer()
+            uow, idea.id, ctx.now(), gazetteer=await sprint_desk.city(uow)
         )
         await AuditTrail(auth.staff.id, ctx.clock).view(
             uow, "idea", idea.id, {"resident": idea.resident_id, "sprint_options": True}

@@ -39,7 +39,7 @@ def render(request: Request, name: str, *, status_code: int = 200, **values: Any
         staff=auth.staff if auth else None,
         csrf_token=auth.csrf_token if auth else None,
         role_labels={k: tr.gettext(v) for k, v in words.ROLE_LABELS.items()},
-        labels=Labels(tr),
+        labels=Labels(tr, getattr(request.state, "city", None)),
         **values,
     )
     return HTMLResponse(html, status_code=status_code)

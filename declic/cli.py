@@ -7,13 +7,22 @@ import sys
 
 import typer
 
-from declic import directory_cli, doctor, sprint_cli, staff_cli, stats_cli, understand_cli
+from declic import (
+    city_cli,
+    directory_cli,
+    doctor,
+    sprint_cli,
+    staff_cli,
+    stats_cli,
+    understand_cli,
+)
 from infra.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 app.add_typer(db_app, name="db")
 directory_cli.register(app)
+city_cli.register(app)
 staff_cli.register(app)
 sprint_cli.register(app)
 stats_cli.register(app)
@@ -49,11 +58,12 @@ def demo(
 ) -> None:
     """Terminal conversation on the embedded SQLite default with the demo directory."""
     from declic import runtime
-    from declic.demo import DEMO_DATABASE_URL, demo_setup
+    from declic.demo import DEMO_DATABASE_URL, prepare_demo
 
     settings = load_settings(database_url=DEMO_DATABASE_URL)
     _configure_logging(quiet=True, settings=settings)
-    asyncio.run(runtime.run_chat(settings, resident, before=demo_setup))
+    asyncio.run(prepare_demo(settings))
+    asyncio.run(runtime.run_chat(settings, resident))
 
 
 @app.command()

@@ -29,18 +29,19 @@ class LazyResidentRenderer:
     in the console tells the resident in the very words of their conversation, and the console
     still starts without importing aiogram (``bot.render`` needs its callback data)."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings
         self._renderer: Renderer | None = None
 
     def __call__(
         self, replies: Sequence[ServiceReply], context: RenderContext
     ) -> list[OutgoingDraft]:
         if self._renderer is None:
+            from bot.render import OfficeWords
             from bot.render import Renderer as BotRenderer
-            from knowledge.territory import load_gazetteer
 
-            gazetteer = load_gazetteer()
-            self._renderer = BotRenderer({q.id: q.name for q in gazetteer.quartiers})
+            office = OfficeWords.of(self.settings) if self.settings else None
+            self._renderer = BotRenderer(office=office)
         return self._renderer(replies, context)
 
 
@@ -91,7 +92,7 @@ async def run_console(
             settings,
             uow_factory_for(engine),
             clock or SystemClock(settings.tz),
-            resident_renderer=LazyResidentRenderer(),
+            resident_renderer=LazyResidentRenderer(settings),
         )
         if settings.console_secret is None:
             log.warning("DECLIC_CONSOLE_SECRET is not set: sessions end when the console restarts.")

@@ -1,30 +1,37 @@
-"""The demo: an SQLite file of its own under ./var/, with the demo directory and sprint panel
-loaded once."""
+"""The demo: an SQLite file of its own under ./var/, with the demo town's territories, directory
+and sprint panel loaded once. The demo town is data (knowledge/demo/), read only here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from infra.clock import SystemClock
-from infra.uow import UnitOfWork
-from knowledge.demo import DEMO_SPRINTS, load_demo_directory
+from infra.db import make_engine
+from infra.migrate import ensure_schema
+from infra.settings import Settings
+from infra.uow import UnitOfWork, uow_factory_for
+from knowledge.demo import DEMO_SPRINTS, load_demo_city, load_demo_directory
 from routing.sprints.importer import apply_sprint_data, has_panel, read_sprint_file
-
-if TYPE_CHECKING:
-    from declic.runtime import Core
 
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///var/demo.sqlite3"
 
 
-async def demo_setup(core: Core) -> None:
-    """Load the demo directory into an empty database (a loaded one is left as it is)."""
-    await load_demo_directory(core.uow_factory)
-    await load_demo_sprints(core.uow_factory)
+async def prepare_demo(settings: Settings) -> None:
+    """Load the demo town into an empty database (a loaded one is left as it is), before the
+    conversation reads the city."""
+    await ensure_schema(settings.database_url, auto_upgrade=settings.is_sqlite)
+    engine = make_engine(settings.database_url)
+    try:
+        uow_factory = uow_factory_for(engine)
+        await load_demo_city(uow_factory, SystemClock().now())
+        await load_demo_directory(uow_factory)
+        await load_demo_sprints(uow_factory)
+    finally:
+        await engine.dispose()
 
 
 async def load_demo_sprints(uow_factory: Callable[[], UnitOfWork]) -> bool:
-    """Load Rivebelle's sprint panel and rooms once (a database with a panel is left as it is)."""
+    """Load the demo town's sprint panel and rooms once (a database with a panel is left)."""
     async with uow_factory() as uow:
         if await has_panel(uow):
             return False

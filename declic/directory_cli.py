@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
@@ -17,12 +17,14 @@ from infra.clock import SystemClock
 from infra.db import make_engine
 from infra.migrate import ensure_schema
 from infra.settings import Settings, load_settings
-from infra.uow import uow_factory_for
+from infra.uow import UnitOfWork, uow_factory_for
 from knowledge.catalogue import Catalogue
-from knowledge.demo import demo_batch
+from knowledge.city import load_city
+from knowledge.demo import demo_batch, demo_city
 from knowledge.exporters import EXPORT_FORMATS, export_directory
 from knowledge.importers import Batch, check_directory, read_directory
 from knowledge.store import import_batch, load_resources
+from knowledge.territory import Gazetteer
 from routing.intake.draft import Group, Need
 from routing.matching.matcher import IdeaQuery, MatchResult, match
 from routing.reasons import render_reason
@@ -55,24 +57,31 @@ def _report(batch: Batch) -> None:
 def import_command(path: Path) -> None:
     """Import a directory (YAML, CSV or HSDS JSON): all or nothing, re-import updates in place."""
     settings = load_settings()
-    batch = read_directory(path)
-    _report(batch)
-    if not batch.ok:
-        typer.echo(
-            f"Import refused: {len(batch.problems.errors)} error(s); nothing was written.", err=True
-        )
-        raise typer.Exit(1)
 
     async def run() -> None:
         async with _database(settings) as uow_factory:
+            batch = read_directory(path, await _city(uow_factory))
+            _report(batch)
+            if not batch.ok:
+                typer.echo(
+                    f"Import refused: {len(batch.problems.errors)} error(s); nothing was written.",
+                    err=True,
+                )
+                raise typer.Exit(1)
             summary = await import_batch(uow_factory, batch, SystemClock(settings.tz).now())
         typer.echo(
             f"{len(batch.resources)} resources read: {summary.created} created, "
             f"{summary.updated} updated, {summary.unchanged} unchanged, "
             f"{summary.deactivated} marked inactive."
+            + (f" {len(batch.territories)} territories learned." if batch.territories else "")
         )
 
     asyncio.run(run())
+
+
+async def _city(uow_factory: Callable[[], UnitOfWork]) -> Gazetteer:
+    async with uow_factory() as uow:
+        return await load_city(uow)
 
 
 @directory_app.command("export")
@@ -92,7 +101,8 @@ def export_command(
     async def run() -> str:
         async with _database(settings) as uow_factory, uow_factory() as uow:
             resources = await load_resources(uow, include_inactive=include_inactive)
-        return export_directory(resources, fmt)
+            city = await load_city(uow)
+        return export_directory(resources, fmt, city)
 
     text = asyncio.run(run())
     if output is None:
@@ -104,7 +114,13 @@ def export_command(
 @directory_app.command("check")
 def check_command(path: Path) -> None:
     """Validate a directory file without importing it (HSDS: against the official schemas)."""
-    batch = check_directory(path)
+    settings = load_settings()
+
+    async def city() -> Gazetteer:
+        async with _database(settings) as uow_factory:
+            return await _city(uow_factory)
+
+    batch = check_directory(path, asyncio.run(city()))
     _report(batch)
     errors = len(batch.problems.errors)
     warnings = len(batch.problems) - errors
@@ -132,10 +148,11 @@ def _result_json(result: MatchResult) -> list[dict[str, Any]]:
 async def _catalogue(settings: Settings) -> Catalogue:
     async with _database(settings) as uow_factory, uow_factory() as uow:
         resources = await load_resources(uow)
+        city = await load_city(uow)
     if not resources:
         typer.echo("The directory is empty: matching against the demo directory.", err=True)
-        resources = demo_batch().resources
-    return Catalogue(resources)
+        return Catalogue(demo_batch().resources, demo_city())
+    return Catalogue(resources, city)
 
 
 def _batch_lines(path: Path) -> Iterator[dict[str, Any] | str]:

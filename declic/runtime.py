@@ -29,9 +29,10 @@ from infra.db import make_engine
 from infra.migrate import ensure_schema
 from infra.settings import Settings, SettingsError
 from infra.uow import UnitOfWork, uow_factory_for
+from knowledge.city import load_city
 from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
-from knowledge.territory import Gazetteer, load_gazetteer
+from knowledge.territory import Gazetteer
 from routing.cases.group_posts import staff_group_of
 from routing.cases.staff_group import StaffGroupService
 from routing.conversation.service import ConversationService
@@ -77,7 +78,9 @@ async def build_core(
     uow_factory = uow_factory_for(engine)
     clock = clock or SystemClock(settings.tz)
     _load_holiday_calendars(clock.now().year)
-    gazetteer = gazetteer or load_gazetteer()
+    if gazetteer is None:
+        async with uow_factory() as uow:
+            gazetteer = await load_city(uow)
     dialogue = Dialogue(Extractor(gazetteer, default_lexicon()))
     renderer = Renderer({q.id: q.name for q in gazetteer.quartiers}, OfficeWords.of(settings))
     service = ConversationService(

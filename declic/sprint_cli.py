@@ -65,7 +65,7 @@ def options_command(
     from infra.clock import SystemClock
     from infra.i18n import Translator
     from infra.settings import load_settings
-    from knowledge.territory import load_gazetteer
+    from knowledge.city import load_city
     from routing.sprints.reasons import render_sprint_reason, skill_label
     from routing.sprints.service import sprint_options
 
@@ -75,7 +75,7 @@ def options_command(
         async with _database(settings) as uow_factory, uow_factory() as uow:
             try:
                 offer = await sprint_options(
-                    uow, idea_id, SystemClock(settings.tz).now(), gazetteer=load_gazetteer()
+                    uow, idea_id, SystemClock(settings.tz).now(), gazetteer=await load_city(uow)
                 )
             except LookupError:
                 typer.echo(f"No idea {idea_id}.", err=True)

@@ -90,10 +90,19 @@ def _understander() -> Any:
 
 
 def _city_gazetteer() -> Any:
-    """The configured city's territories; the demo town's until the city is kept in the database."""
-    from knowledge.territory import load_gazetteer
+    """The city imported into the database (`declic city import`); without one, the demo
+    town's territories, so that the labelled sets written for it can be evaluated offline."""
+    import asyncio
 
-    return load_gazetteer()
+    from declic.city_cli import read_city
+    from infra.settings import load_settings
+    from knowledge.demo import demo_city
+
+    city = asyncio.run(read_city(load_settings()))
+    if city.configured:
+        return city
+    typer.echo("No city imported: reading with the demo town's territories.", err=True)
+    return demo_city()
 
 
 def _as_dict(understood: Any) -> dict[str, Any]:

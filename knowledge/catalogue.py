@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.lexicon import Lexicon
 from knowledge.resources import KINDS, Resource, canonical_theme
-from knowledge.territory import Gazetteer, load_gazetteer
+from knowledge.territory import Gazetteer
 from knowledge.text import normalise, tokens
 from knowledge.vocabulary import PhraseTagger, merged_entries, stem_key, term, terms
 
@@ -88,7 +88,7 @@ def infer_kind(tags: set[tuple[str, str]]) -> str | None:
 
 class Catalogue:
     def __init__(self, resources: Sequence[Resource], gazetteer: Gazetteer | None = None) -> None:
-        self.gazetteer = gazetteer or load_gazetteer()
+        self.gazetteer = gazetteer or Gazetteer(())
         self.tagger = PhraseTagger(merged_entries())
         self.lexicon = Lexicon(merged_entries())
         self.home_commune = next((q.parent for q in self.gazetteer.quartiers if q.parent), None)

@@ -6,7 +6,7 @@ from knowledge.importers.csv_format import write_csv
 from knowledge.importers.hsds import write_hsds
 from knowledge.importers.yaml_format import write_yaml
 from knowledge.resources import Resource
-from knowledge.territory import Gazetteer, load_gazetteer
+from knowledge.territory import Gazetteer
 
 EXPORT_FORMATS = ("hsds", "yaml", "csv")
 
@@ -19,7 +19,7 @@ def export_directory(
     if fmt == "csv":
         return write_csv(resources)
     if fmt == "hsds":
-        gazetteer = gazetteer or load_gazetteer()
+        gazetteer = gazetteer or Gazetteer(())
 
         def name(territory_id: str) -> str | None:
             return gazetteer.name(territory_id)

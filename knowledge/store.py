@@ -149,17 +149,27 @@ async def resource_ids(uow: UnitOfWork, external_ids: list[str]) -> dict[str, in
 
 
 class CatalogueCache:
-    """One catalogue per process, rebuilt only when an import has changed the directory."""
+    """One catalogue per process, rebuilt only when an import has changed the directory (or,
+    without a given gazetteer, the city: it is then read from the database)."""
 
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        from knowledge.city import CityCache
+
         self._gazetteer = gazetteer
-        self._version: int | None = None
+        self._cities = CityCache() if gazetteer is None else None
+        self._version: tuple[int, int] | None = None
         self._catalogue: Catalogue | None = None
 
     async def get(self, uow: UnitOfWork) -> Catalogue:
-        version = await directory_version(uow)
+        from knowledge.city import city_version
+
+        city = await city_version(uow) if self._cities is not None else 0
+        version = (await directory_version(uow), city)
         if self._catalogue is None or version != self._version:
-            self._catalogue = Catalogue(await load_resources(uow), self._gazetteer)
+            gazetteer = self._gazetteer
+            if self._cities is not None:
+                gazetteer = await self._cities.get(uow)
+            self._catalogue = Catalogue(await load_resources(uow), gazetteer)
             self._version = version
         return self._catalogue
 
@@ -168,7 +178,11 @@ async def import_batch(
     uow_factory: Callable[[], UnitOfWork], batch: Batch, now: datetime
 ) -> ImportSummary:
     """One transaction: all of the batch, or nothing."""
+    from knowledge.city import learn_territories
+
     async with uow_factory() as uow:
         summary = await apply_import(uow, batch, now)
+        if batch.territories:
+            await learn_territories(uow, batch.territories, batch.source, now)
         await uow.commit()
     return summary

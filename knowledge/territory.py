@@ -1,17 +1,30 @@
-"""Territories as a hierarchy (quartier < commune < agglomeration) and a typo-tolerant gazetteer."""
+"""Territories as a hierarchy (quartier < commune < agglomeration) and a typo-tolerant gazetteer.
+
+The city's geography lives in the database (``knowledge.city``); a ``Gazetteer`` is its
+in-memory reading, built once at start and passed to whoever needs it: names, aliases,
+streets (``knowledge.streets``) and shapes (``knowledge.shapes``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from rapidfuzz import fuzz, process
 
+from knowledge.streets import StreetIndex, street_index
 from knowledge.text import normalise, tokens
 
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
+    from knowledge.shapes import Locator
+
+# Test fixture and `declic demo` input only: at run time the city comes from the database.
 DEMO_TERRITORIES = Path(__file__).resolve().parent / "demo" / "territories.yaml"
 ELSEWHERE = "elsewhere"
 # Short everyday nouns that are also quartier names: in running text they must be spelled
@@ -35,10 +48,53 @@ class Territory:
 @dataclass(frozen=True)
 class Gazetteer:
     territories: tuple[Territory, ...]
+    # (street name, territory id): streets, squares and estates, each in one territory.
+    streets: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
+    shapes: Mapping[str, BaseGeometry] = field(default_factory=dict, compare=False, repr=False)
     _by_id: dict[str, Territory] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({t.id: t for t in self.territories})
+
+    @property
+    def configured(self) -> bool:
+        """A city was imported: there are quartiers to offer."""
+        return bool(self.quartiers)
+
+    @cached_property
+    def street_index(self) -> StreetIndex:
+        return street_index(self.streets)
+
+    @cached_property
+    def locator(self) -> Locator:
+        from knowledge.shapes import Locator  # shapely loads only where shapes are used
+
+        levels = {t.id: t.level for t in self.territories}
+        return Locator({k: v for k, v in self.shapes.items() if k in levels}, levels)
+
+    def locate(self, longitude: float, latitude: float) -> str | None:
+        """The most specific known territory holding the point, or None."""
+        return self.locator.locate(longitude, latitude) if self.shapes else None
+
+    def find(self, text: str) -> str | None:
+        """The territory a text names: a street, square or estate, a quartier's name or
+        alias, or another territory's (« Vaudrémont »); typo-tolerant; None when unsure."""
+        return (
+            self.street_index.find(text)
+            or self.find_quartier(text)
+            or _find(self._other_names, tokens(text), whole_answer=False)
+        )
+
+    @cached_property
+    def _other_names(self) -> tuple[tuple[str, str], ...]:
+        names = {
+            (normalise(name), t.id)
+            for t in self.territories
+            if t.level != "quartier"
+            for name in (t.name, t.id, *t.aliases)
+            if len(normalise(name)) >= 4
+        }
+        return tuple(sorted(names, key=lambda pair: -len(pair[0])))
 
     def get(self, territory_id: str) -> Territory | None:
         return self._by_id.get(territory_id)
@@ -78,7 +134,14 @@ class Gazetteer:
         glued together, for "boisfleuri"). ``whole_answer`` is for a reply to "which
         quartier?": the whole short text is the name, so a looser cutoff is safe.
         """
+        street = self.street_index.find(text) if self.streets else None
+        if street is not None and self.level(street) == "quartier":
+            return street
         return _find(self._quartier_names, tokens(text), whole_answer=whole_answer)
+
+    def level(self, territory_id: str) -> str | None:
+        territory = self.get(territory_id)
+        return territory.level if territory else None
 
     @cached_property
     def _other_commune_names(self) -> tuple[tuple[str, str], ...]:
@@ -98,8 +161,19 @@ class Gazetteer:
         return frozenset(w for h in homes for w in tokens(self.name(h) or h))
 
     def find_other_commune(self, text: str) -> str | None:
-        """A commune of the area outside the quartiers we know (Montclair…), from a short answer."""
+        """A commune of the area outside the quartiers we know (Montclair…), from a short answer
+        or one of its streets."""
+        street = self.street_index.find(text) if self.streets else None
+        if street is not None and street not in self.home_communes:
+            commune = self.commune_of(street)
+            if commune is not None and commune not in self.home_communes:
+                return commune
         return _find(self._other_commune_names, tokens(text), whole_answer=True)
+
+    @cached_property
+    def home_communes(self) -> frozenset[str]:
+        """The communes whose quartiers we know (the town Déclic serves)."""
+        return frozenset(q.parent for q in self.quartiers if q.parent)
 
     @cached_property
     def name_words(self) -> frozenset[str]:
@@ -140,9 +214,20 @@ def _find(
     return best[2] if best else None
 
 
-def territories_from_rows(rows: Iterable[dict[str, object]]) -> Gazetteer:
+def territories_from_rows(
+    rows: Iterable[Mapping[str, object]],
+    streets: Iterable[tuple[str, str]] = (),
+    shapes: Mapping[str, BaseGeometry] | None = None,
+) -> Gazetteer:
     def as_tuple(value: object) -> tuple[str, ...]:
+        if isinstance(value, str):
+            return (value,)
         return tuple(str(v) for v in value) if isinstance(value, Sequence) else ()
+
+    rows = list(rows)
+    streets = [*streets] or [
+        (street, str(row["id"])) for row in rows for street in as_tuple(row.get("streets", ()))
+    ]
 
     return Gazetteer(
         tuple(
@@ -155,7 +240,9 @@ def territories_from_rows(rows: Iterable[dict[str, object]]) -> Gazetteer:
                 neighbours=as_tuple(row.get("neighbours", ())),
             )
             for row in rows
-        )
+        ),
+        tuple(streets),
+        dict(shapes or {}),
     )
 
 

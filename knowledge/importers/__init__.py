@@ -11,10 +11,11 @@ from pathlib import Path
 
 from knowledge.importers.csv_format import read_csv
 from knowledge.importers.hsds import read_hsds, validate
+from knowledge.importers.hsds_territories import learn
 from knowledge.importers.problems import Problem, Problems
 from knowledge.importers.yaml_format import read_yaml
 from knowledge.resources import Resource
-from knowledge.territory import Gazetteer, load_gazetteer
+from knowledge.territory import Gazetteer, Territory
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".json": "hsds"}
 
@@ -25,6 +26,8 @@ class Batch:
     format: str
     resources: list[Resource] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
+    # Territories of an HSDS `territory` taxonomy the city did not know (learned on import).
+    territories: list[Territory] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -36,7 +39,7 @@ def read_directory(
 ) -> Batch:
     from knowledge.catalogue import Catalogue  # resolver shared with matching
 
-    gazetteer = gazetteer or load_gazetteer()
+    gazetteer = gazetteer or Gazetteer(())
     source = path.name
     fmt = FORMATS.get(path.suffix.lower(), "")
     batch = Batch(source, fmt)
@@ -55,6 +58,16 @@ def read_directory(
     elif fmt == "csv":
         batch.resources = read_csv(text, source, batch.problems, known)
     else:
+        learned, unplaced = learn(text, gazetteer, Catalogue([], gazetteer).resolve)
+        if learned:
+            gazetteer = Gazetteer((*gazetteer.territories, *learned), gazetteer.streets)
+            batch.territories = learned
+        for territory in learned:
+            batch.problems.warn(
+                source, "learned_territory", value=territory.name, level=territory.level
+            )
+        for name in unplaced:
+            batch.problems.warn(source, "unplaced_territory", value=name)
         resolver = Catalogue([], gazetteer).resolve
         batch.resources = read_hsds(text, source, batch.problems, resolver)
     seen: set[str] = set()

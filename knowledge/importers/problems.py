@@ -40,6 +40,11 @@ MESSAGES: Mapping[str, str] = {
     ),
     "closed_in_text": N_("le texte dit que c'est clos : importé comme fermé (temporarily closed)"),
     "no_services": N_("organisation sans service : rien à importer"),
+    "learned_territory": N_("territoire « {value} » ajouté à la ville ({level})"),
+    "unplaced_territory": N_(
+        "territoire « {value} » impossible à placer dans la ville (parent inconnu) : "
+        "gardé tel quel sur les ressources"
+    ),
 }
 
 

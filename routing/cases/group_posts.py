@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +21,7 @@ from sqlalchemy import select
 
 from infra.settings import Settings
 from infra.uow import UnitOfWork
+from knowledge.city import quartier_names
 from routing.cases import phrases as case_phrases
 from routing.cases.records import Team
 from routing.journey.records import Case, Idea, OutgoingMessage, Resident
@@ -57,13 +57,6 @@ def staff_group_of(settings: Settings) -> StaffGroup | None:
     return StaffGroup(settings.staff_group_id, settings.locale, settings.tz)
 
 
-@cache
-def _quartier_names() -> dict[str, str]:
-    from knowledge.territory import load_gazetteer
-
-    return {q.id: q.name for q in load_gazetteer().quartiers}
-
-
 async def announce(
     uow: UnitOfWork,
     case: Case,
@@ -87,7 +80,7 @@ async def announce(
         kind=kind,
         number=case.id,
         reason=case.reason,
-        neighbourhood=_quartier_names().get(neighbourhood, neighbourhood)
+        neighbourhood=(await quartier_names(uow)).get(neighbourhood, neighbourhood)
         if neighbourhood
         else None,
         team=team.name if team else None,

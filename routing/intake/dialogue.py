@@ -164,6 +164,10 @@ ORDINALS = {
     "seconde": 2, "troisieme": 3, "first": 1, "third": 3, "un": 1, "une": 1, "deux": 2,
     "trois": 3, "two": 2, "three": 3,
 }  # fmt: skip
+QUARTIER_BUTTONS = 8  # more quartiers than this are paged
+QUARTIERS_PER_PAGE = 6
+QUARTIER_PAGE = "page."  # a quartier button's value that shows another page
+FREE_PLACE_CHARS = 64  # without a city, the resident's own words for where (column size)
 ORDINAL_FILLERS = frozenset({"la", "le", "l", "option", "the", "one", "choix", "je", "prends"})
 
 
@@ -196,12 +200,20 @@ class UnknownCommandIn:
 
 
 @dataclass(frozen=True)
+class LocationIn:
+    """A point the resident shared: turned into a quartier at once, the point itself never kept."""
+
+    longitude: float
+    latitude: float
+
+
+@dataclass(frozen=True)
 class AttachmentIn:
     kind: str  # photo, document, video, sticker, voice, audio, video_note, location, contact, other
     caption: str | None = None
 
 
-Event = TextIn | ButtonIn | CommandIn | UnknownCommandIn | AttachmentIn
+Event = TextIn | ButtonIn | CommandIn | UnknownCommandIn | AttachmentIn | LocationIn
 
 # ---- replies (decisions) -------------------------------------------------------------------
 
@@ -231,6 +243,9 @@ class Ask:
     version: int
     multi: bool = False
     refresh: bool = False
+    # The quartier question: "places" when a street or a shared location can answer it
+    # (the transport offers Telegram's location button), "free" when no city is configured.
+    mode: str = ""
 
 
 @dataclass(frozen=True)
@@ -464,14 +479,15 @@ class Dialogue:
             return self._button(state, event)
         if isinstance(event, AttachmentIn):
             return self._attachment(state, event, today)
+        if isinstance(event, LocationIn):
+            return self._location(state, event)
         return self._text(state, event, today)
 
     # -- asking -----------------------------------------------------------------------------
 
     def options(self, slot: Slot, state: DialogueState) -> tuple[Option, ...]:
         if slot is Slot.NEIGHBOURHOOD:
-            quartiers = self.extractor.gazetteer.quartiers
-            return (*(Option(q.id, q.name) for q in quartiers), Option(ELSEWHERE))
+            return self.quartier_options(0)
         if slot is Slot.NEEDS:
             return (
                 *(Option(n.value, selected=n in state.selection) for n in Need),
@@ -485,6 +501,24 @@ class Dialogue:
         if slot is Slot.CONSENT:
             return (Option("yes"), Option("no"), Option("why"))
         return ()
+
+    def quartier_options(self, page: int) -> tuple[Option, ...]:
+        """Up to 8 quartiers as buttons; more are shown a page at a time with a « more »
+        button (the street or a shared location answer too). « Ailleurs » always stays."""
+        quartiers = self.extractor.gazetteer.quartiers
+        if len(quartiers) <= QUARTIER_BUTTONS:
+            return (*(Option(q.id, q.name) for q in quartiers), Option(ELSEWHERE))
+        pages = -(-len(quartiers) // QUARTIERS_PER_PAGE)
+        page %= pages
+        shown = quartiers[page * QUARTIERS_PER_PAGE : (page + 1) * QUARTIERS_PER_PAGE]
+        following = f"{QUARTIER_PAGE}{(page + 1) % pages}"
+        return (*(Option(q.id, q.name) for q in shown), Option(following), Option(ELSEWHERE))
+
+    def _quartier_mode(self) -> str:
+        city = self.extractor.gazetteer
+        if not city.configured:
+            return "free"
+        return "places" if city.shapes or city.streets else ""
 
     def _ask(
         self,
@@ -507,7 +541,8 @@ class Dialogue:
             selection=selection,
             version=state.version + 1,
         )
-        ask = Ask(slot, self.options(slot, new), new.version, multi=slot is Slot.NEEDS)
+        mode = self._quartier_mode() if slot is Slot.NEIGHBOURHOOD else ""
+        ask = Ask(slot, self.options(slot, new), new.version, multi=slot is Slot.NEEDS, mode=mode)
         return Turn(new, (*lead, ask), effects)
 
     def _summary(
@@ -667,6 +702,8 @@ class Dialogue:
         others = self.extractor.draft(text, today)
         if slot is Slot.NEIGHBOURHOOD:
             quartier = self.extractor.neighbourhood(text, whole_answer=True)
+            if quartier is None and not self.extractor.gazetteer.configured:
+                quartier = " ".join(text.split())[:FREE_PLACE_CHARS] or None  # no city: as said
             if quartier is None:
                 return self._reask(state, (Say("quartier_unknown"),))
             draft = replace(draft, neighbourhood=quartier)
@@ -721,7 +758,16 @@ class Dialogue:
             return self._reask(state, (Say("stale_button"),))
         action = event.action
         if action == Action.ANSWER and state.step is Step.ASKING and state.pending is not None:
+            if state.pending is Slot.NEIGHBOURHOOD and event.value.startswith(QUARTIER_PAGE):
+                page = event.value.removeprefix(QUARTIER_PAGE)
+                if page.isascii() and page.isdigit() and len(page) < 4:
+                    new = replace(state, version=state.version + 1)
+                    options = self.quartier_options(int(page))
+                    ask = Ask(Slot.NEIGHBOURHOOD, options, new.version, refresh=True, mode="places")
+                    return Turn(new, (ask,))
             allowed = {o.value for o in self.options(state.pending, state)}
+            if state.pending is Slot.NEIGHBOURHOOD:
+                allowed |= {q.id for q in self.extractor.gazetteer.quartiers}
             if event.value in allowed:
                 return self._answer(state, state.pending, event.value)
         elif action == Action.EDIT and state.step is Step.SUMMARY:
@@ -1009,6 +1055,27 @@ class Dialogue:
         return Turn(new, (*lead, Say("listen")), effects)
 
     # -- attachments ------------------------------------------------------------------------
+
+    def _location(self, state: DialogueState, event: LocationIn) -> Turn:
+        """A shared point answers the quartier question (or corrects the quartier at any
+        time); only the quartier is kept, and the resident is told so."""
+        city = self.extractor.gazetteer
+        found = city.locate(event.longitude, event.latitude)
+        if found is None or not city.configured:
+            return self._reask(state, (Say("location_unknown"),))
+        quartier = found if city.level(found) == "quartier" else ELSEWHERE
+        name = city.name(found) or found
+        lead = (Say("location_quartier", (("quartier", name),)),)
+        if state.step is Step.ASKING and state.pending is Slot.NEIGHBOURHOOD:
+            return self._answer_with(state, quartier, lead)
+        if state.step in IN_PROGRESS:
+            new = replace(state, draft=replace(state.draft, neighbourhood=quartier))
+            return self._reask(new, lead)
+        return self._reask(state, lead)
+
+    def _answer_with(self, state: DialogueState, quartier: str, lead: tuple[Reply, ...]) -> Turn:
+        turn = self._answer(state, Slot.NEIGHBOURHOOD, quartier)
+        return Turn(turn.state, (*lead, *turn.replies), turn.effects)
 
     def _attachment(self, state: DialogueState, event: AttachmentIn, today: date) -> Turn:
         kind = event.kind

@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
 
 from sqlalchemy import select
 
 from infra.i18n import N_, Translator
 from infra.uow import UnitOfWork
-from knowledge.territory import Gazetteer, load_gazetteer
+from knowledge.city import CityCache, quartier_names
+from knowledge.territory import Gazetteer
 from routing.cases import desk as case_desk
 from routing.cases import service as cases
 from routing.cases.group_posts import StaffGroup
@@ -57,9 +57,12 @@ class SprintDeskError(Exception):
         self.code = code
 
 
-@cache
-def gazetteer() -> Gazetteer:
-    return load_gazetteer()
+CITY = CityCache()
+
+
+async def city(uow: UnitOfWork) -> Gazetteer:
+    """The city as the database holds it now (read again after an import)."""
+    return await CITY.get(uow)
 
 
 @dataclass(frozen=True)
@@ -267,7 +270,7 @@ async def book(
     the resident's own choice would: same checks, same atomic confirm. ``Lost`` carries fresh
     options when the people or the room were taken since the page was shown."""
     idea = await _idea(uow, idea_id)
-    geo = gazetteer()
+    geo = await city(uow)
     option = await sprints.option_at(uow, idea.id, day1, room_id, now, gazetteer=geo)
     if option is None:
         return sprints.Lost(await sprints.sprint_options(uow, idea.id, now, gazetteer=geo))
@@ -372,9 +375,7 @@ async def announce(
         )
     ]
     if view.neighbourhood:
-        quartier = {q.id: q.name for q in gazetteer().quartiers}.get(
-            view.neighbourhood, view.neighbourhood
-        )
+        quartier = (await quartier_names(uow)).get(view.neighbourhood, view.neighbourhood)
         lines.append(t.gettext(GROUP_WORDS["quartier"]).format(quartier=quartier))
     if view.seats and what != "cancelled":
         lines.append(

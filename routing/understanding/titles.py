@@ -21,6 +21,7 @@ from routing.understanding.normal import flat
 
 TITLE_MAX = 50
 TITLES_FILE = Path(__file__).resolve().parent / "data" / "titles.yaml"
+SMS = {"pr": "pour", "ds": "dans", "ac": "avec", "avc": "avec", "avek": "avec", "ak": "avec"}
 # Words a title must not end on (« Fête de quartier à » → « Fête de quartier »).
 DANGLING = frozenset(
     [
@@ -67,9 +68,17 @@ DANGLING = frozenset(
         "mes",
     ]
 )
+# Prepositions of place left hanging once the place is cut (« Jardin partagé derrière »).
+DANGLING |= frozenset(
+    [
+        *("derrière", "derriere", "devant", "près", "pres", "vers", "côté", "cote"),
+        *("near", "behind", "next", "by", "around", "outside"),
+    ]
+)
 FILLERS = frozenset(["euh", "bah", "ben", "bon", "ok", "alors", "hmm", "um", "well", "so", "donc"])
 _DETERMINERS = re.compile(
-    r"^(?:(?:un|une|des|de la|du|d'|d’|l'|l’|le|la|les|a|an|some|the|1|vous|nous)\s+|(?:d|l)['’])+",
+    r"^(?:(?:un|une|des|de la|du|d'|d’|l'|l’|le|la|les|a|an|some|the|1|vous|nous)\s+"
+    r"|(?:de )?(?:d|l)['’])+",
     re.I,
 )
 ARTICLES = frozenset(["de", "des", "du", "d", "la", "le", "les", "l"])
@@ -87,6 +96,16 @@ def _patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]], re.Patter
     lead = [re.compile(p, re.I) for p in data["lead"]]
     stop = re.compile("|".join(f"(?:{p})" for p in data["stop"]), re.I)
     return drop, lead, stop
+
+
+def _spell(word: str) -> str:
+    """SMS shortcuts written out (« pr » → « pour »); any other word as the resident wrote it.
+
+    Fuzzy spelling correction was tried and left out: it turned « dans » into « danse » and
+    « stade » into « stage » more often than it mended « fransai ».
+    """
+    bare = flat(word).strip(".,!?;:")
+    return SMS.get(bare, word)
 
 
 def _strip_greetings(text: str) -> str:
@@ -170,7 +189,7 @@ def make_title(
     chunk = _activity(body).strip(" ,.!:;-–'\"«»")
     if place_words:
         chunk = _without_place(chunk, place_words - NOT_PLACE) or chunk
-    words = [w for w in chunk.split() if w]
+    words = [_spell(w) for w in chunk.split() if w]
     while words and flat(words[0]) in FILLERS:
         words = words[1:]
     if not words:

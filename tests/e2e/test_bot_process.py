@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from infra.migrate import upgrade_to_head
-from knowledge.demo import DEMO_DIRECTORY
+from knowledge.demo import DEMO_DIRECTORY, DEMO_TERRITORIES
 from tests.support.bot_process import (
     WAIT,
     Resident,
@@ -293,6 +293,7 @@ async def test_suggestions_from_the_directory_reach_the_resident_and_their_answe
     suggestion cards through Telegram, presses « Ça m'intéresse » on one, asks for details of
     another, and the answer is recorded."""
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'declic.sqlite3'}"
+    await declic_cli(server, database_url, tmp_path, "city", "import", str(DEMO_TERRITORIES))
     await declic_cli(server, database_url, tmp_path, "directory", "import", str(DEMO_DIRECTORY))
     noor = Resident(server, server.user(4545, "Noor", language_code="fr"))
     user = noor.user

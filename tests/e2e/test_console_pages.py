@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from console.labels import AUDIT_ACTIONS, CASE_REASONS, CASE_STATUS_MINE, quartier_names
+from knowledge.demo import demo_city
 from knowledge.resources import THEMES
 from routing.reasons import LABELS
 from tests.support.browser import (
@@ -73,7 +74,7 @@ def raw_codes() -> re.Pattern[str]:
     "agent", "culture", "sport") are left out: the check cannot tell them apart."""
     ordinary = {"place", "agent", "culture", "sport", "gare", "legal"}
     codes = {c for c in CASE_REASONS} | set(CASE_STATUS_MINE) | set(AUDIT_ACTIONS)
-    codes |= {c for c in quartier_names()}
+    codes |= {c for c in quartier_names(demo_city())}
     codes |= {c for c in LABELS if c in THEMES or c in {"funding", "skills", "peers", "partners"}}
     codes |= {"festivity", "no_match", "in_kind"}
     kept = sorted(c for c in codes - ordinary if not _same_as_label(c, LABELS.get(c, "")))

@@ -11,12 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_bot_process import (
-    Resident,
-    _until_polling,
-    running_bot,
-    server,  # noqa: F401  (the fixture)
-)
+from tests.support.bot_process import Resident, running_bot, until_polling
 from tests.support.export_keys import documented_keys, key_paths
 from tests.support.fake_bot_api import FakeBotApi
 
@@ -24,7 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
 
 async def test_my_data_is_a_readable_message_then_a_documented_file(
-    server: FakeBotApi,  # noqa: F811
+    server: FakeBotApi,
     tmp_path: Path,
 ) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'declic.sqlite3'}"
@@ -32,7 +27,7 @@ async def test_my_data_is_a_readable_message_then_a_documented_file(
     user = lina.user
     async with running_bot(server, database_url, tmp_path) as bot:
         bot.start()
-        await _until_polling(server, bot)
+        await until_polling(server, bot)
         await lina.does(user.send_command("/start"), ["sendMessage"])
         await lina.does(
             user.send_text("On voudrait un jardin partagé aux Tanneurs entre voisins, un local"),

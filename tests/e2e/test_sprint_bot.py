@@ -10,7 +10,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from knowledge.demo import DEMO_DIRECTORY, DEMO_SPRINTS
+from knowledge.demo import DEMO_DIRECTORY, DEMO_SPRINTS, DEMO_TERRITORIES
 from tests.support.bot_process import (
     Resident,
     declic_cli,
@@ -28,6 +28,7 @@ async def test_from_a_submitted_idea_to_a_confirmed_sprint_with_its_ics(
     tmp_path: Path,
 ) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'declic.sqlite3'}"
+    await declic_cli(server, database_url, tmp_path, "city", "import", str(DEMO_TERRITORIES))
     await declic_cli(server, database_url, tmp_path, "directory", "import", str(DEMO_DIRECTORY))
     imported = await declic_cli(
         server, database_url, tmp_path, "sprint", "import", str(DEMO_SPRINTS)

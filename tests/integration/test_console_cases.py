@@ -15,6 +15,7 @@ from sqlalchemy import select
 from bot.wire import telegram_call
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
+from knowledge.demo import load_demo_city
 from routing.cases import service as cases
 from routing.cases.records import RoutingRule, TeamMember
 from routing.journey.records import Case, OutgoingMessage
@@ -415,8 +416,9 @@ async def test_queue_filters_and_my_cases(
 
 
 async def test_coordinators_manage_teams_and_rules(
-    app: FastAPI, desk: Desk, uow_factory: Factory
+    app: FastAPI, desk: Desk, uow_factory: Factory, clock: FrozenClock
 ) -> None:
+    await load_demo_city(uow_factory, clock.now())  # quartiers are picked from the city
     async with browser(app) as agent:
         await login(agent, "awa@ville.example")
         assert (await agent.get("/teams")).status_code == 403

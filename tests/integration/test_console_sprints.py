@@ -223,7 +223,7 @@ async def test_mark_held_records_the_journey(
     now = clock.now()
     async with uow_factory() as uow:
         offer = await sprints.sprint_options(
-            uow, desk.opened.idea_id, now, gazetteer=sprint_desk.gazetteer()
+            uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow)
         )
         booked = await sprints.confirm(
             uow, desk.opened.idea_id, offer.plan.options[0], now, followups=Planner()
@@ -262,7 +262,7 @@ async def test_coordinator_edits_availability_and_the_planner_sees_it(
     async with uow_factory() as uow:
         first = (
             await sprints.sprint_options(
-                uow, desk.opened.idea_id, now, gazetteer=sprint_desk.gazetteer()
+                uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow)
             )
         ).plan.options[0]
         facilitator = await uow.session.get(PanelMember, first.facilitator_id)
@@ -326,7 +326,7 @@ async def test_coordinator_edits_availability_and_the_planner_sees_it(
         assert "Les disponibilités sont enregistrées." in again_page.text
     async with uow_factory() as uow:
         again = await sprints.sprint_options(
-            uow, desk.opened.idea_id, now, gazetteer=sprint_desk.gazetteer()
+            uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow)
         )
     for option in again.plan.options:
         if option.day1 in (first.day1, first.day2) or option.day2 in (first.day1, first.day2):
@@ -497,7 +497,7 @@ async def test_my_sprints_lists_the_panel_members_sprints(
     now = clock.now()
     async with uow_factory() as uow:
         offer = await sprints.sprint_options(
-            uow, desk.opened.idea_id, now, gazetteer=sprint_desk.gazetteer()
+            uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow)
         )
         option = offer.plan.options[0]
         member = await uow.session.get(PanelMember, option.facilitator_id)

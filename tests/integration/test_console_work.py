@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
+from knowledge.demo import load_demo_city
 from routing.cases import canned
 from routing.journey.records import OutgoingMessage
 from tests.support.cases import Opened, add_team, resident_with_case
@@ -41,6 +42,7 @@ async def opened(uow_factory: Factory, clock: FrozenClock) -> Opened:
     await add_staff(uow_factory, clock, "bob@ville.example", name="Bob Martin")
     await add_staff(uow_factory, clock, "ada@ville.example", "admin", "Ada Admin")
     await add_team(uow_factory, "jardins", "Jardins & Nature", ("tanneurs",), (awa.id,))
+    await load_demo_city(uow_factory, clock.now())  # the city's geography: the pick-lists
     return await resident_with_case(uow_factory, clock)
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from knowledge.demo import demo_batch, load_demo_directory
+from knowledge.demo import demo_batch, demo_city, load_demo_directory
 from knowledge.importers import Batch
 from knowledge.store import (
     CatalogueCache,
@@ -16,6 +16,8 @@ from knowledge.store import (
     import_batch,
     load_resources,
 )
+
+DEMO_CITY = demo_city()
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -54,7 +56,7 @@ async def test_a_batch_with_errors_writes_nothing(uow_factory) -> None:  # type:
 
 
 async def test_the_catalogue_cache_follows_imports(uow_factory) -> None:  # type: ignore[no-untyped-def]
-    cache = CatalogueCache()
+    cache = CatalogueCache(DEMO_CITY)
     async with uow_factory() as uow:
         assert len(await cache.get(uow)) == 0
     await load_demo_directory(uow_factory, NOW)

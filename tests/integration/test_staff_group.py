@@ -15,6 +15,7 @@ from bot.wire import telegram_call
 from infra.clock import FrozenClock
 from infra.settings import Settings
 from infra.uow import UnitOfWork
+from knowledge.demo import load_demo_city
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
 from routing.cases import service as cases
@@ -47,7 +48,9 @@ def _service(uow_factory: Factory, clock: FrozenClock) -> ConversationService:
 
 @pytest.fixture
 async def team(uow_factory: Factory, clock: FrozenClock) -> tuple[int, int]:
-    """The team that covers Les Tanneurs: Awa (Telegram linked) and Bruno (linked too)."""
+    """The team that covers Les Tanneurs: Awa (Telegram linked) and Bruno (linked too); the
+    demo town's territories in the database (the group post names the quartier)."""
+    await load_demo_city(uow_factory, clock.now())
     async with uow_factory() as uow:
         team = await cases.create_team(uow, "jardins", "Jardins & Nature", [], ["tanneurs"])
         ids = []

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from knowledge.demo import load_demo_directory
+from knowledge.demo import demo_city, load_demo_directory
 from knowledge.store import CatalogueCache
 from routing.journey.records import Idea, JourneyEvent
 from routing.matching.suggestions import (
@@ -15,6 +15,8 @@ from routing.matching.suggestions import (
     suggestions_by_need,
     suggestions_for_idea,
 )
+
+DEMO_CITY = demo_city()
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -38,7 +40,7 @@ async def test_matching_an_idea_records_suggestions_unmet_needs_and_events(uow_f
         group_type="informal",
         needs=["place", "funding", "peers"],
     )
-    cache = CatalogueCache()
+    cache = CatalogueCache(DEMO_CITY)
     async with uow_factory() as uow:
         result = await suggest_for_idea(uow, idea_id, cache, NOW)
         await uow.commit()
@@ -77,7 +79,7 @@ async def test_matching_an_idea_records_suggestions_unmet_needs_and_events(uow_f
 async def test_a_need_nothing_meets_is_recorded_unmet(uow_factory) -> None:  # type: ignore[no-untyped-def]
     idea_id = await _idea(uow_factory, text="Une fête", needs=["legal"], group_type="alone")
     async with uow_factory() as uow:
-        result = await suggest_for_idea(uow, idea_id, CatalogueCache(), NOW)
+        result = await suggest_for_idea(uow, idea_id, CatalogueCache(DEMO_CITY), NOW)
         await uow.commit()
     assert result.unmet_needs == ("legal",)
     async with uow_factory() as uow:

@@ -6,11 +6,14 @@ import json
 from pathlib import Path
 
 from knowledge.catalogue import Catalogue
-from knowledge.demo import demo_batch
+from knowledge.demo import demo_batch, demo_city
 from knowledge.exporters import export_directory
 from knowledge.importers import check_directory, read_directory
 from knowledge.importers.hsds import HSDS_DIR, _validator
 from knowledge.resources import facts_of
+
+DEMO_CITY = demo_city()
+
 
 EXAMPLES = HSDS_DIR / "examples"
 
@@ -72,7 +75,7 @@ def test_yaml_problems_say_which_line_and_what_is_wrong(tmp_path: Path) -> None:
         "- name: Sans identifiant\n  kind: hall\n",
         encoding="utf-8",
     )
-    problems = [p.render() for p in read_directory(path).problems]
+    problems = [p.render() for p in read_directory(path, DEMO_CITY).problems]
     assert "bad.yaml:1: « beaucoup » n'est pas un nombre entier (champ « capacity »)" in problems
     assert "bad.yaml:5: le champ « id » manque" in problems
     assert any(p.startswith("bad.yaml:5: type « hall » inconnu") for p in problems)
@@ -81,8 +84,8 @@ def test_yaml_problems_say_which_line_and_what_is_wrong(tmp_path: Path) -> None:
 def test_csv_round_trip_keeps_every_fact(tmp_path: Path) -> None:
     resources = demo_batch().resources
     path = tmp_path / "directory.csv"
-    path.write_text(export_directory(resources, "csv"), encoding="utf-8")
-    batch = read_directory(path)
+    path.write_text(export_directory(resources, "csv", DEMO_CITY), encoding="utf-8")
+    batch = read_directory(path, DEMO_CITY)
     assert batch.problems == []
     assert comparable(batch.resources) == comparable(resources)
 
@@ -92,27 +95,27 @@ def test_csv_problems_name_the_line(tmp_path: Path) -> None:
     path.write_text(
         "id;name;kind;wheelchair_accessible\nx;Salle;room;peut-être\n", encoding="utf-8"
     )
-    assert [p.render() for p in read_directory(path).problems] == [
+    assert [p.render() for p in read_directory(path, DEMO_CITY).problems] == [
         "d.csv:2: « peut-être » n'est ni oui ni non (champ « wheelchair_accessible »)"
     ]
 
 
 def test_hsds_export_validates_and_round_trips_the_profile(tmp_path: Path) -> None:
     resources = demo_batch().resources
-    text = export_directory(resources, "hsds")
+    text = export_directory(resources, "hsds", DEMO_CITY)
     validator = _validator("organization_package.json")
     assert [e.message for e in validator.iter_errors(json.loads(text))] == []
     path = tmp_path / "directory.json"
     path.write_text(text, encoding="utf-8")
-    batch = read_directory(path)
+    batch = read_directory(path, DEMO_CITY)
     assert batch.problems == []
     assert comparable(batch.resources) == comparable(resources)
-    again = export_directory(batch.resources, "hsds")
+    again = export_directory(batch.resources, "hsds", DEMO_CITY)
     assert json.loads(again) == json.loads(text)
 
 
 def test_the_official_hsds_example_imports_without_inventing_facts() -> None:
-    batch = read_directory(EXAMPLES / "organization_full.json")
+    batch = read_directory(EXAMPLES / "organization_full.json", DEMO_CITY)
     assert batch.ok
     (service,) = batch.resources
     assert service.external_id == "ac148810-d857-441c-9679-408f346de14b"
@@ -120,7 +123,7 @@ def test_the_official_hsds_example_imports_without_inventing_facts() -> None:
     assert service.capacity is None and service.grant_max_eur is None
     assert service.association_required is None
     codes = {p.code for p in batch.problems}
-    assert codes <= {"unclassified", "kind_inferred", "unknown_value"}
+    assert codes <= {"unclassified", "kind_inferred", "unknown_value", "unplaced_territory"}
 
 
 def test_an_hsds_directory_without_the_profile_is_classified_from_its_words(
@@ -172,7 +175,7 @@ def test_an_hsds_directory_without_the_profile_is_classified_from_its_words(
     }
     path = tmp_path / "plain.json"
     path.write_text(json.dumps([organization]), encoding="utf-8")
-    batch = read_directory(path)
+    batch = read_directory(path, DEMO_CITY)
     assert batch.ok
     room, grant, unknown = batch.resources
     assert (room.kind, room.capacity, room.wheelchair_accessible, room.food_allowed) == (
@@ -187,7 +190,7 @@ def test_an_hsds_directory_without_the_profile_is_classified_from_its_words(
     assert [p.render() for p in batch.problems if p.code == "unclassified"] == [
         "plain.json#/0/services/2: type impossible à déterminer : ressource importée sans type"
     ]
-    Catalogue(batch.resources)  # an unclassified entry does not break the catalogue
+    Catalogue(batch.resources, DEMO_CITY)  # an unclassified entry does not break the catalogue
 
 
 def test_check_reports_hsds_schema_violations_with_a_json_pointer(tmp_path: Path) -> None:
@@ -201,10 +204,10 @@ def test_check_reports_hsds_schema_violations_with_a_json_pointer(tmp_path: Path
     ]
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(document), encoding="utf-8")
-    rendered = [p.render() for p in check_directory(path).problems.errors]
+    rendered = [p.render() for p in check_directory(path, DEMO_CITY).problems.errors]
     assert any(r.startswith("bad.json#/0/id: non conforme") for r in rendered)
     assert any(r.startswith("bad.json#/0/services/0/status: non conforme") for r in rendered)
-    assert check_directory(EXAMPLES / "organization_full.json").ok
+    assert check_directory(EXAMPLES / "organization_full.json", DEMO_CITY).ok
 
 
 def _term(term_id: str, code: str | None, name: str, parent: str | None = None) -> dict:
@@ -237,7 +240,8 @@ def _publisher_service(service_id: str, attributes: list[tuple[str, dict, str | 
 def test_a_publishers_terms_are_read_from_code_then_from_their_label(tmp_path: Path) -> None:
     """The value is the code (with a human label in ``name``); an unknown code falls back to the
     label, in French or English, whatever its case and accents; what neither explains is
-    reported once per value with its count; territories climb ``parent_id`` to a known area."""
+    reported once per value with its count; territories climb ``parent_id`` to a known area,
+    and a territory unknown to the city is learned under it."""
     agglo = _term("a0", "agglo-x", "Agglomération X")
     town = _term("t0", "somewhere-new", "Somewhere New", parent="a0")
     services = [
@@ -280,7 +284,11 @@ def test_a_publishers_terms_are_read_from_code_then_from_their_label(tmp_path: P
     batch = read_directory(path, gazetteer)
     first, second, third = batch.resources
     assert (first.kind, first.eligibility, first.capacity) == ("initiative", ("informal",), 80)
-    assert first.territories == ("agglo-x",)
+    # Issue 13: a territory the city does not know is learned under its known parent.
+    assert first.territories == ("somewhere-new",)
+    assert [(t.id, t.level, t.parent) for t in batch.territories] == [
+        ("somewhere-new", "commune", "agglo-x")
+    ]
     assert (second.kind, second.eligibility, second.support) == (
         "grant",
         ("informal",),

@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 
 from knowledge.catalogue import Catalogue
-from knowledge.demo import demo_batch
+from knowledge.demo import demo_batch, demo_city
 from knowledge.resources import Resource
 from routing.matching.matcher import IdeaQuery, match
 from routing.reasons import TEMPLATES, render_reason
+
+DEMO_CITY = demo_city()
+
 
 TODAY = date(2026, 11, 23)
 EVAL = Path(__file__).resolve().parents[1] / "data" / "eval_demo.jsonl"
@@ -22,7 +25,7 @@ EVAL = Path(__file__).resolve().parents[1] / "data" / "eval_demo.jsonl"
 
 @cache
 def demo() -> Catalogue:
-    return Catalogue(demo_batch().resources)
+    return Catalogue(demo_batch().resources, DEMO_CITY)
 
 
 def ids(text: str, **kwargs: object) -> list[str]:
@@ -77,7 +80,7 @@ def grant(external_id: str, **facts: object) -> Resource:
 
 class TestHardRules:
     def suggested(self, resources: list[Resource], text: str, **kwargs: object) -> list[str]:
-        catalogue = Catalogue(resources)
+        catalogue = Catalogue(resources, DEMO_CITY)
         result = match(catalogue, IdeaQuery(text, top=10, **kwargs), TODAY)  # type: ignore[arg-type]
         return [s.external_id for s in result.suggestions]
 
@@ -175,12 +178,14 @@ class TestRelevance:
             room("far", territories=("moulin-neuf",)),
             room("here", territories=("glycines",)),
         ]
-        result = match(Catalogue(resources), IdeaQuery("un repas", quartier="glycines"), TODAY)
+        result = match(
+            Catalogue(resources, DEMO_CITY), IdeaQuery("un repas", quartier="glycines"), TODAY
+        )
         assert [s.external_id for s in result.suggestions] == ["here", "far"]
 
     def test_needs_nothing_can_meet_are_reported_unmet(self) -> None:
         result = match(
-            Catalogue([grant("money")]),
+            Catalogue([grant("money")], DEMO_CITY),
             IdeaQuery("une fête", needs=frozenset({"funding", "legal"})),
             TODAY,
         )
@@ -262,7 +267,7 @@ def test_the_demo_without_the_hsds_profile_still_matches_well(tmp_path: Path) ->
             service.pop("attributes")
     path = tmp_path / "plain.json"
     path.write_text(json.dumps(document), encoding="utf-8")
-    catalogue = Catalogue(read_directory(path).resources)
+    catalogue = Catalogue(read_directory(path, DEMO_CITY).resources, DEMO_CITY)
     traps = {
         stable_id("service", i)
         for i in (

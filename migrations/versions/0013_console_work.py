@@ -3,8 +3,8 @@
 Canned replies belong to a team or to one person (never both) and go with them. An account
 created or reset by an admin carries ``must_change_password`` until its owner picks their own.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-03 14:30:00
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 from infra.orm import UtcDateTime
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

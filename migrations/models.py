@@ -2,8 +2,8 @@
 
 from infra.orm import Base
 from knowledge import records as knowledge_records
-from routing.cases import canned as canned_records
 from knowledge.city import records as city_records
+from routing.cases import canned as canned_records
 from routing.cases import records as case_records
 from routing.followups import records as followup_records
 from routing.journey import records as routing_records

@@ -27,7 +27,17 @@ class Hidden(CaseError, PermissionError):
     """The case belongs to a team this person is not in."""
 
 
+class Stale(CaseError):
+    """The form was rendered from a version of the case that has changed since."""
+
+
+class BlankReply(CaseError, ValueError):
+    """A reply with no words."""
+
+
 ERROR_CODES: tuple[tuple[type[CaseError], str, int], ...] = (
+    (Stale, "stale", 409),
+    (BlankReply, "blank_reply", 422),
     (LostClaim, "lost_claim", 409),
     (Hidden, "not_allowed", 403),
     (UnknownCase, "unknown_case", 404),
@@ -68,10 +78,13 @@ async def perform(
     me = auth.staff.id
     by = actor_of(auth)
     outbox_id: int | None = None
+    version = params.get("version")
     async with ctx.uow_factory() as uow:
         await check_visible(uow, auth, case_id)
         if await case_desk.status_of(uow, case_id) == case_service.RESOLVED:
             raise CaseClosed(case_id)  # say so, rather than "a colleague was faster"
+        if version is not None and version != await case_desk.version(uow, case_id):
+            raise Stale(case_id)
         if action == "claim":
             if not await case_service.claim(uow, case_id, by, now):
                 raise LostClaim(case_id)
@@ -94,13 +107,17 @@ async def perform(
             )
             code = "transferred"
         elif action == "hand_back":
-            await case_service.hand_back(uow, case_id, by, now)
+            await case_service.hand_back(uow, case_id, by, now, params.get("message"))
             code = "handed_back"
         elif action == "resolve":
             outcome = str(params.get("outcome") or "")
-            await case_service.resolve(uow, case_id, by, outcome, params.get("note") or "", now)
+            await case_service.resolve(
+                uow, case_id, by, outcome, params.get("note") or "", now, params.get("message")
+            )
             code = "resolved"
         elif action == "reply":
+            if not str(params.get("text") or "").strip():
+                raise BlankReply(case_id)
             outbox_id = await case_service.reply(uow, case_id, by, str(params["text"]), now)
             code = "replied"
         else:

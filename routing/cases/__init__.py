@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from routing.cases.desk import may_view
     from routing.cases.group_posts import StaffGroup, staff_group_of
     from routing.cases.notes import add_note
+    from routing.cases.policy import WorkingHours
     from routing.cases.records import CaseEvent, RoutingRule, Team, TeamMember
     from routing.cases.service import (
         ACTIVE,

@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from routing.intake.dialogue import (
         SUGGESTIONS_PER_PAGE,
         Action,
+        Added,
         AnswerFollowUp,
+        AnswerQuestion,
         AnswerSuggestion,
         AppendNote,
         Ask,
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
         EraseResident,
         Event,
         FollowUpFeedback,
+        GeneralPointers,
+        IdeaExamples,
         Menu,
         Option,
         PauseFollowUps,
@@ -50,8 +54,11 @@ if TYPE_CHECKING:
         Turn,
         Understood,
         UnknownCommandIn,
+        UpdateIdea,
         Verdict,
+        Waiting,
         parse_command,
+        reading_step,
     )
     from routing.intake.draft import Draft, Group, Need, Slot, Timing
     from routing.intake.extraction import Extractor

@@ -19,6 +19,13 @@ import pytest
 
 from bot.render import Renderer
 from routing.conversation import service as conversation
+from routing.conversation.answers import (
+    DirectoryHint,
+    Examples,
+    Pointers,
+    QuestionAnswer,
+    WaitingNotice,
+)
 from routing.conversation.service import (
     CaseHolder,
     ExportDocument,
@@ -35,6 +42,7 @@ from routing.conversation.service import (
 from routing.followups import FollowUpPrompt
 from routing.intake import (
     Action,
+    Added,
     Ask,
     Draft,
     Effect,
@@ -53,6 +61,7 @@ from routing.sprints import SprintBooked, SprintCancelled, SprintGone, SprintOpt
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY = date(2026, 12, 3)
+HINT = DirectoryHint("Maison des associations", "room", phone="01 23 45 67 89")
 CARD = SuggestionCard(id=1, name="Maison des associations", kind="room", need="room", reasons=())
 SAMPLES: dict[type, Callable[[], object]] = {
     Say: lambda: Say("sorry_error"),
@@ -80,6 +89,11 @@ SAMPLES: dict[type, Callable[[], object]] = {
     SprintCancelled: lambda: SprintCancelled(1, DAY, date(2026, 12, 4), b"BEGIN:VCALENDAR"),
     SprintGone: SprintGone,
     RetentionNotice: lambda: RetentionNotice(date(2027, 1, 4)),
+    Added: lambda: Added("avec les voisins du 12"),
+    WaitingNotice: lambda: WaitingNotice(datetime(2026, 12, 3, 10, tzinfo=PARIS), 120, None, False),
+    QuestionAnswer: lambda: QuestionAnswer("room", (HINT,)),
+    Examples: lambda: Examples((HINT,)),
+    Pointers: lambda: Pointers((HINT,)),
 }
 
 

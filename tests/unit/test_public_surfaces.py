@@ -35,6 +35,10 @@ def test_a_capability_says_what_it_owns_and_every_public_name_exists(name: str) 
     for public in package.__all__:
         assert getattr(package, public) is not None, public
     assert set(package.__all__) <= set(dir(package))
+    modules = {p.stem for p in (ROUTING / name).glob("*.py")} | {
+        p.name for p in (ROUTING / name).iterdir() if (p / "__init__.py").exists()
+    }
+    assert not set(package.__all__) & modules, "a submodule, once imported, hides the name"
     with pytest.raises(AttributeError):
         _ = package.no_such_name
 

@@ -135,7 +135,7 @@ async def confirm_cancel(
         "sprint_cancel.html",
         s=sprint,
         back=back if back in ("list", "mine") else "",
-        today=sprints.today_in_paris(ctx.now()),
+        today=sprints.today(ctx.now(), sprints.rules_of(ctx.settings)),
         status_labels=translated(tr, words.SPRINT_STATUS),
         role_names=translated(tr, words.SPRINT_ROLES),
         error=tr.gettext(words.SPRINT_ERRORS["confirm"])

@@ -29,13 +29,9 @@ def test_an_outage_is_unavailable(exc: BaseException) -> None:
 
 
 def test_an_outage_behind_another_error_is_seen() -> None:
-    try:
-        try:
-            raise ConnectionResetError("server closed the connection")
-        except ConnectionResetError as cut:
-            raise RuntimeError("while saving the turn") from cut
-    except RuntimeError as outer:
-        assert database_unavailable(outer)
+    outer = RuntimeError("while saving the turn")
+    outer.__cause__ = ConnectionResetError("server closed the connection")
+    assert database_unavailable(outer)
 
 
 @pytest.mark.parametrize(

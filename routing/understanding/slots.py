@@ -57,6 +57,7 @@ _WE_ARE = re.compile(
 )
 _ROUGHLY = {
     "dizaine": 10,
+    "douzaine": 12,
     "quinzaine": 15,
     "vingtaine": 20,
     "trentaine": 30,
@@ -65,6 +66,15 @@ _ROUGHLY = {
     "soixantaine": 60,
     "centaine": 100,
 }
+NUMBERS = {
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "dix": 10, "douze": 12,
+    "quinze": 15, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
+    "cent": 100, "deux cents": 200, "trois cents": 300, "mille": 1000,
+    "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "twelve": 12, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "a hundred": 100,
+    "hundred": 100, "a dozen": 12, "dozen": 12, "two hundred": 200,
+}  # fmt: skip
+NUMBER_WORDS = re.compile(r"(?<= )(" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")(?= )")
 _ROUGH = re.compile(r" (?:une |un )?(" + "|".join(_ROUGHLY) + r") ")
 TIMING_WORDS = re.compile(
     r" (date|dates|decal\w*|deplac\w*|repousse\w*|report\w*|avanc\w*|move|reschedule|postpone|"
@@ -311,7 +321,8 @@ def _next_bucket(month: int, day: int, today: datetime.date) -> str:
 
 
 def headcount(text: str) -> int | None:
-    padded = words(text)
+    """People expected: « 80 personnes », « on sera 15 », « une trentaine », « fifty people »."""
+    padded = NUMBER_WORDS.sub(lambda m: str(NUMBERS[m.group(1)]), words(text))
     counts = [int(m.group(1)) for m in _HEADCOUNT.finditer(padded)]
     counts += [int(m.group(1)) for m in _WE_ARE.finditer(padded)]
     counts += [_ROUGHLY[m.group(1)] for m in _ROUGH.finditer(padded)]

@@ -21,7 +21,6 @@ from routing.understanding.normal import flat
 
 TITLE_MAX = 50
 TITLES_FILE = Path(__file__).resolve().parent / "data" / "titles.yaml"
-SMS = {"pr": "pour", "ds": "dans", "ac": "avec", "avc": "avec", "avek": "avec", "ak": "avec"}
 # Words a title must not end on (« Fête de quartier à » → « Fête de quartier »).
 DANGLING = frozenset(
     [
@@ -72,7 +71,7 @@ DANGLING = frozenset(
 DANGLING |= frozenset(
     [
         *("derrière", "derriere", "devant", "près", "pres", "vers", "côté", "cote"),
-        *("near", "behind", "next", "by", "around", "outside"),
+        *("near", "behind", "next", "by", "around", "outside", "entre", "between", "parmi"),
     ]
 )
 FILLERS = frozenset(["euh", "bah", "ben", "bon", "ok", "alors", "hmm", "um", "well", "so", "donc"])
@@ -99,13 +98,19 @@ def _patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]], re.Patter
 
 
 def _spell(word: str) -> str:
-    """SMS shortcuts written out (« pr » → « pour »); any other word as the resident wrote it.
-
-    Fuzzy spelling correction was tried and left out: it turned « dans » into « danse » and
-    « stade » into « stage » more often than it mended « fransai ».
-    """
+    """Phonetic and SMS spellings written right (data/titles.yaml: « fransai » → « français »);
+    any other word as the resident wrote it."""
     bare = flat(word).strip(".,!?;:")
-    return SMS.get(bare, word)
+    right = _spelling().get(bare)
+    if right is None:
+        return word
+    return right.capitalize() if word[:1].isupper() else right
+
+
+@cache
+def _spelling() -> dict[str, str]:
+    data = yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8"))
+    return {flat(wrong): str(right) for wrong, right in data["spelling"].items()}
 
 
 def _strip_greetings(text: str) -> str:

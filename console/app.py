@@ -26,6 +26,7 @@ from console import (
     health,
     pages,
     panel_pages,
+    poster_pages,
     sprint_api,
     sprint_pages,
     stats_pages,
@@ -195,6 +196,7 @@ def create_app(
     app.include_router(panel_pages.router)
     app.include_router(sprint_api.router)
     app.include_router(stats_pages.router)
+    app.include_router(poster_pages.router)
     app.include_router(stats_pages.api_router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders)

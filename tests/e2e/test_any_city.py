@@ -105,7 +105,9 @@ async def test_a_town_the_code_never_saw(
         await lina.does(user.send_text(IDEA), ["sendMessage", "sendMessage"])
         question, share = user.messages[-2], user.messages[-1]
         assert "Dans quel quartier" in (question.text or ""), user.transcript()
-        button = share.reply_markup["keyboard"][0][0]  # type: ignore[index]
+        assert "partager ta position" in (share.text or "")
+        keyboard = server.chats[user.id].reply_keyboard  # the fake keeps reply keyboards there
+        button = keyboard["keyboard"][0][0]
         assert button == {"text": "📍 Partager ma position", "request_location": True}
         offered: set[str] = set()
         for _ in range(2):
@@ -121,6 +123,7 @@ async def test_a_town_the_code_never_saw(
         await user.wait_for(lambda ms: any("Montjoie" in (m.text or "") for m in ms), 20)
         told = next(m for m in user.messages if "Montjoie" in (m.text or ""))
         assert "Je garde seulement le quartier, pas ta position" in (told.text or "")
+        assert server.chats[user.id].reply_keyboard == {"remove_keyboard": True}
         await server.settle(quiet=0.5, timeout=20)
         ideas = await query(database_url, "SELECT neighbourhood FROM ideas")
         assert ideas == [("montjoie",)]

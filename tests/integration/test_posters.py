@@ -96,3 +96,29 @@ def test_an_unknown_quartier_or_a_bad_source_is_refused(migrated_url: str) -> No
     assert unknown.exit_code == 1 and "vieille-ville" in unknown.output
     bad = runner.invoke(app, ["poster", "--quartier", "pont-rouge", "--source", "é t é"], env=env)
     assert bad.exit_code == 1 and "refusée" in bad.output
+
+
+async def test_the_console_page_picks_the_quartier_from_the_city_and_serves_the_pdf(
+    migrated_url: str, uow_factory, clock: FrozenClock
+) -> None:
+    from knowledge.demo import load_demo_city
+    from tests.support.console import add_staff, browser, console_app, login
+
+    await load_demo_city(uow_factory, clock.now())
+    await add_staff(uow_factory, clock, "coord@example.org", role="coordinator")
+    await add_staff(uow_factory, clock, "agent@example.org", role="agent")
+    app = console_app(migrated_url, uow_factory, clock, bot_username=BOT)
+    async with browser(app) as client:
+        await login(client, "coord@example.org")
+        page = await client.get("/posters")
+        assert page.status_code == 200, page.text
+        assert '<option value="glycines">Les Glycines</option>' in page.text
+        pdf = await client.get("/posters/affiche.pdf?quartier=glycines&source=marche-noel")
+        assert pdf.headers["content-type"] == "application/pdf"
+        assert decoded(pdf.content) == [f"https://t.me/{BOT}?start=marche-noel"]
+        assert (await client.get("/posters/affiche.pdf?quartier=atlantis")).status_code == 404
+        bad = await client.get("/posters/affiche.pdf?quartier=glycines&source=a%20b")
+        assert bad.status_code == 400
+    async with browser(app) as client:
+        await login(client, "agent@example.org")
+        assert (await client.get("/posters")).status_code in (303, 403)

@@ -28,6 +28,8 @@ from console.security import (
     translator,
 )
 from console.templating import render
+from infra.uow import UnitOfWork
+from knowledge.city import quartier_names
 from routing.cases import desk as case_desk
 from routing.cases import service as case_service
 from routing.cases.service import CaseError
@@ -217,8 +219,21 @@ async def open_case(
 async def teams_page(request: Request, auth: Auth = Depends(require_coordinator)) -> Response:
     async with context(request).uow_factory() as uow:
         roster = await case_desk.team_roster(uow)
+        quartiers = await quartier_names(uow)
     notice, error = flash(request, auth, words.TEAM_NOTICES, words.TEAM_ERRORS)
-    return render(request, "teams.html", teams=roster, notice=notice, error=error)
+    return render(
+        request, "teams.html", teams=roster, quartiers=quartiers, notice=notice, error=error
+    )
+
+
+async def _quartiers_of(uow: UnitOfWork, picked: list[str]) -> list[str] | None:
+    """Quartiers chosen from the city's list (a city without quartiers takes codes as typed);
+    None when one is not the city's."""
+    codes = _codes(",".join(p[:64] for p in picked[:20]))
+    known = await quartier_names(uow)
+    if known and not set(codes) <= set(known):
+        return None
+    return codes
 
 
 def _codes(text: str) -> list[str]:
@@ -231,7 +246,7 @@ async def create_team(
     slug: str = Form("", max_length=64),
     name: str = Form("", max_length=120),
     themes: str = Form("", max_length=500),
-    neighbourhoods: str = Form("", max_length=500),
+    neighbourhoods: list[str] = Form(default_factory=list),
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     ctx = context(request)
@@ -242,9 +257,10 @@ async def create_team(
         async with ctx.uow_factory() as uow:
             if await case_desk.team_by_slug(uow, slug) is not None:
                 return _back("/teams", error="duplicate_team")
-            team = await case_service.create_team(
-                uow, slug, name, _codes(themes), _codes(neighbourhoods)
-            )
+            chosen = await _quartiers_of(uow, neighbourhoods)
+            if chosen is None:
+                return _back("/teams", error="bad_team")
+            team = await case_service.create_team(uow, slug, name, _codes(themes), chosen)
             await staff_service.audit(
                 uow, auth.staff.id, "team.created", "team", team.id, {"slug": slug}, ctx.now()
             )
@@ -310,6 +326,7 @@ async def rules_page(request: Request, auth: Auth = Depends(require_coordinator)
     async with context(request).uow_factory() as uow:
         rules = await case_service.rules(uow)
         teams = await case_service.teams(uow)
+        quartiers = await quartier_names(uow)
     notice, error = flash(request, auth, words.TEAM_NOTICES, words.TEAM_ERRORS)
     return render(
         request,
@@ -317,6 +334,7 @@ async def rules_page(request: Request, auth: Auth = Depends(require_coordinator)
         rules=rules,
         teams=teams,
         team_names={t.id: t.name for t in teams},
+        quartiers=quartiers,
         notice=notice,
         error=error,
     )
@@ -340,12 +358,15 @@ async def add_rule(
     async with ctx.uow_factory() as uow:
         if not any(t.id == team for t in await case_service.teams(uow)):
             return _back("/rules", error="unknown_team")
+        place = await _quartiers_of(uow, [neighbourhood])
+        if place is None:
+            return _back("/rules", error="bad_rule")
         rule = await case_service.add_rule(
             uow,
             team,
             rank,
             theme=theme.strip().lower() or None,
-            neighbourhood=neighbourhood.strip().lower() or None,
+            neighbourhood=place[0] if place else None,
             reason=reason.strip().lower() or None,
         )
         await staff_service.audit(

@@ -39,7 +39,11 @@ def catalogue() -> Catalogue:
 @pytest.mark.parametrize(
     ("text", "quartier", "home"),
     [
-        ("Un jardin partagé au pied des immeubles, il nous faut un terrain", "montjoie", "sorlanges"),
+        (
+            "Un jardin partagé au pied des immeubles, il nous faut un terrain",
+            "montjoie",
+            "sorlanges",
+        ),
         ("Une fête de quartier avec un repas, il faut une salle", "les-tuileries", "vaudremont"),
         ("Un atelier de réparation de vélos, un peu d'argent", "val-d-orme", "sorlanges"),
     ],

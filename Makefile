@@ -5,7 +5,7 @@ UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install demo test lint catalogs bench
+.PHONY: install demo test test-unit test-integration test-e2e lint catalogs bench
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -17,8 +17,27 @@ install: $(UV)
 demo: install
 	.venv/bin/declic demo
 
+# The whole suite in parallel (pytest-xdist): most tests wait (on PostgreSQL, on a subprocess, on
+# the fake Bot API) rather than compute, so more workers than CPUs still shortens the run.
+# `--dist loadgroup` keeps tests marked with the same `xdist_group` on one worker: the browser
+# tests run one after another, and so do the other end-to-end process tests, so at most two
+# heavy processes start at once while the other workers run unit and integration tests.
+# TEST_WORKERS=0 runs in one process (easier to debug).
+TEST_WORKERS ?= 4
+PYTEST := .venv/bin/pytest -n $(TEST_WORKERS) --dist loadgroup
+
 test: install
-	.venv/bin/pytest
+	$(PYTEST)
+
+# One layer at a time, for daily work.
+test-unit: install  # pure computation: one worker per CPU
+	.venv/bin/pytest -n auto tests/unit
+
+test-integration: install
+	$(PYTEST) tests/integration
+
+test-e2e: install
+	$(PYTEST) tests/e2e
 
 lint: install
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports
@@ -39,6 +58,13 @@ catalogs: install
 			.venv/bin/pybabel init -i locales/declic.pot -d locales -D declic -l $$lang || exit 1; \
 		fi; \
 	done
+	# French in « vous »: the same msgids, said with « vous » (an empty msgstr: no « tu » in it).
+	if [ -f locales/fr/LC_MESSAGES/declic_vous.po ]; then \
+		.venv/bin/pybabel update -i locales/declic.pot -d locales -D declic_vous -l fr \
+			--ignore-obsolete || exit 1; \
+	else \
+		.venv/bin/pybabel init -i locales/declic.pot -d locales -D declic_vous -l fr || exit 1; \
+	fi
 
 bench: install
 	.venv/bin/python -m bench.intake_latency

@@ -1,9 +1,10 @@
 """Matching latency on 1k, 10k and 100k synthetic resources, against plain rapidfuzz.
 
-Run: ``.venv/bin/python -m bench.matching [--queries N]``. Resources are variations of the demo
-directory (random quartier, status, facts and extra words); queries are the labelled resident
-messages. The baseline is ``rapidfuzz.process.extract`` (WRatio, limit 5) over the same texts,
-measured in the same run. Target: p95 < 10 ms at 10k.
+Run: ``.venv/bin/python -m bench.matching [--queries N] [--territories FILE]``. Resources are
+variations of the demo directory (a random quartier or commune of the territories file, random
+status, facts and extra words); queries are the labelled resident messages. The baseline is
+``rapidfuzz.process.extract`` (WRatio, limit 5) over the same texts, measured in the same run.
+Target: p95 < 10 ms at 10k.
 """
 
 from __future__ import annotations
@@ -18,33 +19,17 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from knowledge.demo import demo_city
-
-DEMO_CITY = demo_city()
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from knowledge.catalogue import Catalogue  # noqa: E402
-from knowledge.demo import demo_batch, demo_city  # noqa: E402
+from knowledge.demo import demo_batch  # noqa: E402
 from knowledge.resources import Resource  # noqa: E402
+from knowledge.territory import DEMO_TERRITORIES, load_gazetteer  # noqa: E402
 from routing.matching.matcher import IdeaQuery, match  # noqa: E402
 
-QUARTIERS = [
-    "centre-ville",
-    "tanneurs",
-    "bois-fleuri",
-    "saint-eloi",
-    "moulin-neuf",
-    "haut-vernet",
-    "glycines",
-    "gare",
-    "rivebelle",
-    "val-de-rive",
-    "montclair",
-]
 EXTRA = [
     "atelier",
     "rencontre",
@@ -77,7 +62,8 @@ EXTRA = [
 ]
 
 
-def synthetic(n: int, seed: int = 7) -> list[Resource]:
+def synthetic(n: int, areas: list[str], seed: int = 7) -> list[Resource]:
+    """``n`` variations of the demo directory, each placed in one of the city's ``areas``."""
     rng = random.Random(seed)
     templates = demo_batch().resources
     out = []
@@ -90,7 +76,7 @@ def synthetic(n: int, seed: int = 7) -> list[Resource]:
                 external_id=f"s{i}",
                 name=f"{t.name} {i % 97}",
                 description=f"{t.description} {words}",
-                territories=(rng.choice(QUARTIERS),),
+                territories=(rng.choice(areas),),
                 status="active" if rng.random() > 0.05 else "inactive",
                 capacity=rng.choice([None, 15, 30, 60, 120, 300]) if t.kind == "room" else None,
             )
@@ -107,7 +93,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument(
+        "--territories",
+        type=Path,
+        default=DEMO_TERRITORIES,
+        help="The city's territories (YAML, as `declic city import` reads them).",
+    )
     args = parser.parse_args()
+    gazetteer = load_gazetteer(args.territories)
+    areas = [t.id for t in gazetteer.territories if t.level in ("quartier", "commune")]
     cases = [json.loads(line) for line in (ROOT / "tests/data/eval_demo.jsonl").open()]
     queries = [cases[i % len(cases)] for i in range(args.queries)]
     today = date(2026, 11, 23)
@@ -116,9 +110,9 @@ def main() -> None:
         f"{'rf p50 ms':>10} {'rf p95 ms':>10} {'p50 ratio':>10}"
     )
     for size in (int(s) for s in args.sizes.split(",")):
-        resources = synthetic(size)
+        resources = synthetic(size, areas)
         start = time.perf_counter()
-        catalogue = Catalogue(resources, DEMO_CITY)
+        catalogue = Catalogue(resources, gazetteer)
         build = time.perf_counter() - start
         texts = [r.text() for r in resources]
         for case in queries[:5]:  # warm caches (typo corrections, tokens)

@@ -77,6 +77,8 @@ class Findings:
             out.append(f"{self.handled_twice + self.texts_twice} updates handled twice")
         if self.texts_lost:
             out.append(f"{self.texts_lost} texts not kept")
+        if self.failed_turns:  # issue 17: an outage is redelivered, never apologised for
+            out.append(f"{self.failed_turns} turns ended in the apology")
         if self.order_broken_chats:
             out.append(f"order broken in {self.order_broken_chats} chats")
         if self.duplicates > self.duplicates_uncertain:

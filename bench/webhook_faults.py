@@ -8,8 +8,9 @@ While 500 residents talk through 2 `declic bot --webhook` workers on PostgreSQL:
    and are retried, the balancer sending them to the other worker meanwhile);
 2. a Bot API burst of 500 answers to ``sendMessage``, then one of 429 (``retry_after`` 1 s): the
    outbox senders must retry without losing or doubling a reply;
-3. PostgreSQL restarted (``pg_ctlcluster … restart``; this machine's server, so every other
-   client of it is cut off too): workers answer 5xx until they reconnect, Telegram retries.
+3. PostgreSQL restarted (``pg_ctl restart -m fast``) — the bench's own throw-away cluster
+   (``bench.own_postgres``), never the machine's: workers answer 503 until they reconnect,
+   Telegram retries; no turn may end in the apology (issue 17), none may be lost.
 
 The first fault comes at 15 % of the load's expected length, each next one once the previous one
 is over (the worker ready again, the burst used up and a message through, PostgreSQL accepting
@@ -25,17 +26,17 @@ import argparse
 import asyncio
 import contextlib
 import math
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
 import asyncpg
 
+from bench import webhook_driver
+from bench.own_postgres import OwnPostgres, own_postgres
 from bench.webhook_checks import check, findings_lines, ms, settle, verdict
 from bench.webhook_driver import (
-    POSTGRES_URL,
     Attempt,
     Bench,
     Run,
@@ -115,31 +116,21 @@ async def kill_worker(bench: Bench, fault: Fault, down: float) -> None:
     fault.notes.append(f"{worker.name} ready {startup:.1f} s after its restart")
 
 
-def pg_cluster() -> list[str] | None:
-    """The command restarting this machine's PostgreSQL, or None where it is not ours to do."""
-    etc = Path("/etc/postgresql")
-    if shutil.which("pg_ctlcluster") is None or not etc.is_dir():
-        return None
-    versions = sorted(p.name for p in etc.iterdir() if (p / "main").is_dir())
-    if not versions:
-        return None
-    return ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "restart"]
-
-
-async def restart_postgres(bench: Bench, fault: Fault) -> None:
-    command = pg_cluster()
-    if command is None:
-        fault.notes.append("skipped: no pg_ctlcluster cluster on this machine")
-        return
+async def restart_postgres(bench: Bench, fault: Fault, server: OwnPostgres) -> None:
+    """Restart the bench's own PostgreSQL (``pg_ctl restart -m fast``: every connection cut)."""
     fault.at = now()
     done = await asyncio.to_thread(
-        subprocess.run, command, capture_output=True, text=True, timeout=PG_RESTART_BOUND
+        subprocess.run,
+        server.restart_command(),
+        capture_output=True,
+        text=True,
+        timeout=PG_RESTART_BOUND,
     )
     if done.returncode != 0:
         fault.notes.append(f"restart failed: {(done.stderr or done.stdout).strip()[:200]}")
     while now() - fault.at < PG_RESTART_BOUND:
         with contextlib.suppress(OSError, asyncpg.PostgresError, TimeoutError):
-            conn = await asyncpg.connect(dsn(POSTGRES_URL), timeout=2)
+            conn = await asyncpg.connect(dsn(server.url), timeout=2)
             await conn.close()
             fault.over = now()
             fault.notes.append(f"PostgreSQL accepting connections {fault.over - fault.at:.1f} s "
@@ -156,6 +147,7 @@ async def timeline(
     down: float,
     bursts: list[BotApiBurst],
     pg: Fault | None,
+    server: OwnPostgres,
 ) -> None:
     """One fault after the other: each Bot API burst once the previous fault is over and
     ``GAP`` seconds have passed; the killed worker's restart goes on meanwhile (importing
@@ -169,7 +161,7 @@ async def timeline(
         await burst.until_recovered(BURST_BOUND)
     if pg is not None:
         await asyncio.sleep(GAP)
-        await restart_postgres(bench, pg)
+        await restart_postgres(bench, pg, server)
     await restart
 
 
@@ -227,11 +219,19 @@ async def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--down", type=float, default=5.0,
                         help="seconds the killed worker stays down before its restart")  # fmt: skip
     parser.add_argument("--no-postgres-restart", action="store_true",
-                        help="do not restart this machine's PostgreSQL")  # fmt: skip
+                        help="do not restart the bench's PostgreSQL")  # fmt: skip
     parser.set_defaults(settle=150.0)  # a killed worker's claimed rows come back after the lease
     args = parser.parse_args(argv)
     plan = plan_of(args)
     print(preamble(args, "webhook faults"), flush=True)
+    with own_postgres() as server:
+        # The workers' database lives on this throw-away server, the one the fault restarts.
+        webhook_driver.POSTGRES_URL = server.url
+        print(f"own PostgreSQL cluster on 127.0.0.1:{server.port}", flush=True)
+        return await _run(args, plan, server)
+
+
+async def _run(args: argparse.Namespace, plan: Any, server: OwnPostgres) -> int:
     kill, e500, e429, pg = (Fault("kill -9 worker-1"), Fault("Bot API 500 burst"),
                             Fault("Bot API 429 burst"), Fault("PostgreSQL restart"))  # fmt: skip
     bursts = [BotApiBurst(e500, 500), BotApiBurst(e429, 429, retry_after=1)]
@@ -251,7 +251,7 @@ async def main(argv: list[str] | None = None) -> int:
         cpu_before = bench.cpu_seconds()
         try:
             faults_task = asyncio.create_task(
-                timeline(bench, first, kill, args.down, bursts, pg_fault)
+                timeline(bench, first, kill, args.down, bursts, pg_fault, server)
             )
             run = await converse(
                 bench.server, telegram, bench.screens, plan, args.timeout, "declic with faults"

@@ -130,6 +130,42 @@ SAY: dict[str, str] = {
     ),
     "retention_kept": N_("Merci, c'est noté : je garde tout. Je reste là si tu as besoin de moi."),
     "slow_down": N_("Je lis tout, promis ! Laisse-moi un petit instant pour te répondre."),
+    # Listening at every step (issue 14): what the bot says when it understood an intent.
+    "already_there": N_("Ça, ton idée le dit déjà : je n'ajoute rien."),
+    "corrected": N_("C'est corrigé, merci."),
+    "edit_title_prompt": N_("D'accord. Quel titre court veux-tu donner à ton idée ?"),
+    "goodbye": N_(
+        "Merci à toi, et à bientôt ! Ton idée est bien gardée. "
+        "Écris-moi ici quand tu veux, ou tape /suivi pour voir où elle en est."
+    ),
+    "goodbye_waiting": N_(
+        "Merci, à bientôt ! Ta demande reste chez l'équipe : elle te répondra ici."
+    ),
+    "idea_corrected": N_("C'est corrigé dans ton idée. L'équipe verra la nouvelle version."),
+    "kept_for_agent": N_(
+        "Je garde ton message pour la personne de l'équipe qui va te répondre : "
+        "elle lira tout. Je ne te pose plus de questions en attendant."
+    ),
+    "kind_chosen": N_(
+        "Bonne piste ! Raconte-moi ce que tu imagines, avec tes mots : quoi, où, avec qui."
+    ),
+    "tell_me_more": N_("Je t'écoute : raconte-moi ton idée, avec tes mots."),
+    "lets_go_on": N_("D'accord, on continue."),
+    "no_idea_yet": N_(
+        "Pas de souci, beaucoup de gens commencent comme ça. "
+        "Voici ce que des voisins ont déjà lancé, pour te donner des idées."
+    ),
+    "no_sprint_booked": N_("D'accord, je ne réserve rien."),
+    "no_worries": N_("Pas de souci. Si tu veux en parler à quelqu'un, c'est possible."),
+    "sorry_frustrated": N_(
+        "Je suis désolé, je ne t'ai pas bien compris. Tu veux parler à une personne de l'équipe ?"
+    ),
+    "sprint_kept": N_("D'accord, ton sprint reste réservé."),
+    "summary_unclear": N_(
+        "Je n'ai pas bien compris. Si tout est juste, touche « C'est bon, j'envoie » ; "
+        "sinon, corrige la ligne qui ne va pas."
+    ),
+    "what_to_fix": N_("D'accord. Qu'est-ce que je corrige ? Touche la ligne à changer."),
 }
 FALLBACK = N_("Je t'écoute.")
 # Phrases that name the office, the town or the retention period (filled from the settings).
@@ -190,6 +226,24 @@ OPTIONS: dict[tuple[str, str], str] = {
     ("forget_confirm", "no"): N_("Non, garder"),
     ("language", "fr"): N_("Français"),
     ("language", "en"): N_("English"),
+    ("clarify_start", "idea"): N_("Raconter une idée"),
+    ("clarify_start", "human"): N_("Parler à quelqu'un"),
+    ("clarify_start", "examples"): N_("Je n'ai pas encore d'idée"),
+    ("clarify_after", "add"): N_("L'ajouter à mon idée"),
+    ("clarify_after", "question"): N_("C'est une question"),
+    ("clarify_after", "new"): N_("Une nouvelle idée"),
+    ("clarify_after", "human"): N_("Parler à quelqu'un"),
+    ("idea_kinds", "garden"): N_("Un jardin ou un potager"),
+    ("idea_kinds", "party"): N_("Une fête de quartier"),
+    ("idea_kinds", "workshop"): N_("Un atelier (réparation, cuisine…)"),
+    ("idea_kinds", "sport"): N_("Du sport pour les jeunes"),
+    ("idea_kinds", "solidarity"): N_("De l'entraide entre voisins"),
+    ("idea_kinds", "environment"): N_("Un quartier plus propre ou plus vert"),
+    ("idea_kinds", "human"): N_("Parler à quelqu'un"),
+    ("offer_human", "human"): N_("Parler à quelqu'un"),
+    ("offer_human", "continue"): N_("Continuer avec toi"),
+    ("sprint_cancel", "sprint_cancel_yes"): N_("Oui, annuler le sprint"),
+    ("sprint_cancel", "sprint_cancel_no"): N_("Non, le garder"),
 }
 
 MENUS: dict[str, str] = {
@@ -199,6 +253,14 @@ MENUS: dict[str, str] = {
         "et tes idées ? Ça ne peut pas être annulé."
     ),
     "language": N_("Quelle langue préfères-tu ?"),
+    "clarify_start": N_("Tu veux me raconter une nouvelle idée, ou parler à quelqu'un ?"),
+    "clarify_after": N_(
+        "Je veux être sûr de bien faire : j'ajoute ça à ton idée, c'est une question pour "
+        "l'équipe, ou c'est une nouvelle idée ?"
+    ),
+    "idea_kinds": N_("Des idées que les habitants lancent souvent :"),
+    "offer_human": N_("Une personne de l'équipe peut te répondre ici."),
+    "sprint_cancel": N_("Tu veux vraiment annuler ton sprint ?"),
 }
 
 SUMMARY = {
@@ -213,6 +275,7 @@ SUMMARY = {
     "edit": N_("Corriger : {field}"),
     "submit": N_("✅ C'est bon, j'envoie"),
     "understood": N_("J'ai compris :"),
+    "title": N_("Titre"),
 }
 
 STATUS = {
@@ -365,4 +428,46 @@ GROUP_TOAST: dict[str, str] = {
     "not_allowed": N_("Cette demande revient à une autre équipe : voyez avec la coordination."),
     "unknown_case": N_("Cette demande n'existe plus."),
     "forged": N_("Ce bouton n'est pas valide."),
+}
+
+
+# -- listening (issue 14): answers the service fills in ------------------------------------------
+
+LISTENING = {
+    "added": N_("J'ai ajouté à ton idée : « {words} »."),
+    "waiting_open": N_("L'équipe répond en général sous {delay} ouvrées."),
+    "waiting_closed_day": N_(
+        "L'équipe répond en général sous {delay} ouvrées ; nous sommes {weekday}, ce sera {when}."
+    ),
+    "waiting_closed_evening": N_(
+        "L'équipe répond en général sous {delay} ouvrées ; le bureau a fermé pour aujourd'hui, "
+        "ce sera {when}."
+    ),
+    "waiting_closed_morning": N_(
+        "L'équipe répond en général sous {delay} ouvrées ; le bureau ouvre {when}."
+    ),
+    "waiting_again": N_("Ta demande est déjà chez l'équipe, depuis {waited}. Je n'oublie pas."),
+    "when_tomorrow": N_("demain matin"),
+    "when_weekday": N_("{weekday} matin"),
+    "when_date": N_("le {date} au matin"),
+    "when_today": N_("aujourd'hui à {time}"),
+    "process_sprint": N_(
+        "Un sprint, ce sont deux jours de suite avec des personnes qui peuvent t'aider "
+        "(un lieu, un financement, des conseils) pour faire avancer ton idée. "
+        "Tu peux le réserver ici, et l'annuler si besoin."
+    ),
+    "process_who_calls": N_(
+        "C'est l'équipe « {office} » qui prend contact : tu n'as personne à appeler. "
+        "Elle te répondra ici, dans cette conversation."
+    ),
+    "process_next": N_(
+        "Et ensuite ? L'équipe lit ton idée, je te propose des pistes de l'annuaire, et tu "
+        "peux réserver un sprint de deux jours pour la faire avancer."
+    ),
+    "directory_answer": N_("Voici ce que j'ai trouvé dans l'annuaire :"),
+    "question_routed": N_(
+        "Je n'ai pas la réponse, alors je transmets ta question à l'équipe : "
+        "elle te répondra ici, dans cette conversation."
+    ),
+    "pointers": N_("Voici quand même quelques pistes générales, sans rien garder :"),
 }

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot import followup_render, phrases, privacy_render, sprint_render
+from bot import followup_render, listening_render, phrases, privacy_render, sprint_render
 from bot.callbacks import DialogueCb
 from infra.i18n import Translator
 from infra.settings import Settings
+from routing.conversation.answers import Examples, Pointers, QuestionAnswer, WaitingNotice
 from routing.conversation.service import (
     CaseHolder,
     ExportDocument,
@@ -35,7 +36,17 @@ from routing.conversation.sprints import (
     SprintOptionsPage,
 )
 from routing.followups.service import FollowUpPrompt
-from routing.intake.dialogue import Action, Ask, Menu, Option, Say, Summary, Understood, Verdict
+from routing.intake.dialogue import (
+    Action,
+    Added,
+    Ask,
+    Menu,
+    Option,
+    Say,
+    Summary,
+    Understood,
+    Verdict,
+)
 from routing.intake.draft import Draft, Slot
 from routing.outbox.drafts import OutgoingDraft, RenderContext
 from routing.privacy.retention import RetentionNotice
@@ -80,7 +91,7 @@ class Renderer:
     def __call__(
         self, replies: Sequence[ServiceReply], context: RenderContext
     ) -> list[OutgoingDraft]:
-        t = Translator(context.locale)
+        t = Translator(context.locale, register=context.register)
         out: list[OutgoingDraft] = []
         lead: list[str] = []
         more = False  # the suggestions page left some unseen: the next menu offers them
@@ -123,6 +134,10 @@ class Renderer:
                 keyboard = _keyboard(t, reply.key, reply.action, options, reply.version, 2)
                 out.extend(_messages([*lead, text], keyboard))
                 lead = []
+            elif isinstance(reply, Added):
+                lead.append(listening_render.added(t, reply.words))
+            elif isinstance(reply, WaitingNotice | QuestionAnswer | Examples | Pointers):
+                lead.extend(listening_render.render(t, reply, self.office.office))
             elif isinstance(reply, StatusReport):
                 lead.append(self.status(t, reply))
             elif isinstance(reply, HeldBy):
@@ -285,6 +300,7 @@ class Renderer:
         lines = [
             t.gettext(phrases.SUMMARY["intro"]),
             "",
+            f"🏷 {t.gettext(phrases.SUMMARY['title'])} : {draft.title or ''}",
             f"💡 {t.gettext(phrases.SUMMARY['idea'])} : « {idea} »",
             *(f"• {fact}" for fact in self._facts(t, draft, include_missing=True)),
             "",
@@ -302,7 +318,7 @@ class Renderer:
                 slot,
                 reply.version,
             )
-            for slot in ("idea", "neighbourhood", "needs", "group", "timing")
+            for slot in ("title", "idea", "neighbourhood", "needs", "group", "timing")
         ]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
         rows.append(

@@ -43,7 +43,10 @@ async def _report(
     ctx = context(request)
     settings = ctx.settings
     options = stats.Options(
-        min_cell=settings.stats_min_cell, stale_months=settings.stats_stale_months, tz=settings.tz
+        min_cell=settings.stats_min_cell,
+        stale_months=settings.stats_stale_months,
+        tz=settings.tz,
+        round_to=settings.stats_round_to,
     )
     async with ctx.uow_factory() as uow:
         data = await stats.report(uow, filters, options, ctx.now())

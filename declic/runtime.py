@@ -8,9 +8,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -34,13 +36,15 @@ from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
 from knowledge.territory import Gazetteer
 from routing.cases.group_posts import staff_group_of
+from routing.cases.service import working_hours
 from routing.cases.staff_group import StaffGroupService
-from routing.conversation.service import ConversationService
+from routing.conversation.service import ConversationService, Listening, Reader
 from routing.followups import service as followups
 from routing.followups.service import resident_blocked
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor
 from routing.outbox.sender import OutboxSender
+from routing.understanding import GazetteerPlaces, Understander
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +75,7 @@ async def build_core(
     *,
     clock: Clock | None = None,
     gazetteer: Gazetteer | None = None,
+    reader: Reader | None = None,
 ) -> Core:
     """Open the database (creating and migrating the embedded SQLite default) and the service."""
     engine = make_engine(settings.database_url)
@@ -81,7 +86,15 @@ async def build_core(
     if gazetteer is None:
         async with uow_factory() as uow:
             gazetteer = await load_city(uow)
-    dialogue = Dialogue(Extractor(gazetteer, default_lexicon()))
+    if reader is None:
+        reader = understander_for(gazetteer)
+    dialogue = Dialogue(Extractor(gazetteer, default_lexicon()), threshold=reader.threshold)
+    listening = Listening(
+        reader,
+        working_hours(settings),
+        settings.case_escalate_after_working_minutes,
+        settings.default_register,
+    )
     renderer = Renderer({q.id: q.name for q in gazetteer.quartiers}, OfficeWords.of(settings))
     service = ConversationService(
         uow_factory,
@@ -91,9 +104,23 @@ async def build_core(
         settings.locale,
         catalogues=CatalogueCache(gazetteer),
         staff_group=staff_group_of(settings),
+        listening=listening,
     )
     followups.configure(followups.policy_of(settings))
     return Core(settings, engine, uow_factory, clock, gazetteer, service)
+
+
+def understanding_cache() -> Path:
+    """Where trained intent weights are kept between starts: the user's cache folder (files
+    named by the hash of the repository's training data, never residents' words), so that only
+    the first start after a change of the data trains (seconds), whatever the working folder."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "declic" / "understanding"
+
+
+def understander_for(gazetteer: Gazetteer) -> Reader:
+    """The understanding layer for this city, built once per process and shared."""
+    return Understander(GazetteerPlaces(gazetteer), cache_dir=understanding_cache())
 
 
 async def run_bot(settings: Settings) -> None:

@@ -43,7 +43,10 @@ def stats_command(
         raise typer.Exit(2) from None
     filters = stats.Filters(since=day, neighbourhood=quartier.strip() or None)
     options = stats.Options(
-        min_cell=settings.stats_min_cell, stale_months=settings.stats_stale_months, tz=settings.tz
+        min_cell=settings.stats_min_cell,
+        stale_months=settings.stats_stale_months,
+        tz=settings.tz,
+        round_to=settings.stats_round_to,
     )
 
     async def run() -> dict[str, Any]:

@@ -22,6 +22,10 @@ from babel.support import Translations
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "declic"
+# French in « vous »: a catalog whose msgids are the « tu » phrases (the source) and whose
+# msgstrs say them with « vous »; an empty msgstr means the phrase has no « tu » in it.
+VOUS_DOMAIN = "declic_vous"
+REGISTERS = ("tu", "vous")
 SUPPORTED = ("fr", "en")
 SOURCE_LOCALE = "fr"
 
@@ -53,6 +57,19 @@ def translations(locale: str) -> Translations:
     return Translations(fp=buffer, domain=DOMAIN)
 
 
+@cache
+def vous_translations() -> Translations:
+    po_path = LOCALES_DIR / SOURCE_LOCALE / "LC_MESSAGES" / f"{VOUS_DOMAIN}.po"
+    if not po_path.exists():
+        return Translations()
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=SOURCE_LOCALE, domain=VOUS_DOMAIN)
+    buffer = BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=VOUS_DOMAIN)
+
+
 def pick_locale(language_code: str | None, default: str = SOURCE_LOCALE) -> str:
     """Telegram's ``language_code`` (e.g. "en-GB") → one of the supported locales."""
     if language_code:
@@ -63,12 +80,15 @@ def pick_locale(language_code: str | None, default: str = SOURCE_LOCALE) -> str:
 
 
 class Translator:
-    """Words and formats for one locale and time zone."""
+    """Words and formats for one locale and time zone; French speaks « tu » or « vous »
+    (``register``; English has one register)."""
 
-    def __init__(self, locale: str, tz: ZoneInfo | None = None) -> None:
+    def __init__(self, locale: str, tz: ZoneInfo | None = None, register: str = "tu") -> None:
         self.locale = locale if locale in SUPPORTED else SOURCE_LOCALE
         self.tz = tz or ZoneInfo("Europe/Paris")
-        self._t = translations(self.locale)
+        self.register = register if register in REGISTERS else "tu"
+        vous = self.locale == SOURCE_LOCALE and self.register == "vous"
+        self._t = vous_translations() if vous else translations(self.locale)
 
     def gettext(self, message: str) -> str:
         return self._t.gettext(message)

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, bindparam, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
@@ -29,12 +29,15 @@ from knowledge.records import ResourceRow
 from knowledge.store import CatalogueCache, resource_of
 from routing.cases import service as cases
 from routing.cases.group_posts import StaffGroup
+from routing.cases.policy import WorkingHours
+from routing.conversation import answers
 from routing.conversation import sprints as sprint_conversation
 from routing.followups import service as followups
 from routing.followups.records import FollowUp as FollowUpRow
 from routing.intake.dialogue import (
     SUGGESTIONS_PER_PAGE,
     AnswerFollowUp,
+    AnswerQuestion,
     AnswerSuggestion,
     AppendNote,
     BookSprint,
@@ -49,6 +52,8 @@ from routing.intake.dialogue import (
     EraseResident,
     Event,
     FollowUpFeedback,
+    GeneralPointers,
+    IdeaExamples,
     PauseFollowUps,
     Reply,
     RequestHuman,
@@ -64,7 +69,10 @@ from routing.intake.dialogue import (
     SuggestionFeedback,
     TextIn,
     Turn,
+    UpdateIdea,
     Verdict,
+    Waiting,
+    reading_step,
 )
 from routing.intake.draft import Draft
 from routing.intake.state_codec import state_from_json, state_to_json
@@ -84,6 +92,9 @@ from routing.outbox.drafts import Renderer as OutboxRenderer
 from routing.outbox.messages import Recipient, enqueue
 from routing.privacy import service as privacy
 from routing.reasons import Reason
+from routing.sprints import service as sprint_service
+from routing.understanding.model import Context, Understanding
+from routing.understanding.model import Step as ReadingStep
 
 log = logging.getLogger(__name__)
 SUGGESTIONS_OFFERED = 6  # two pages of three: enough to choose, not a catalogue
@@ -241,7 +252,32 @@ ServiceReply = (
     | sprint_conversation.SprintReply
     | FollowUpAck
     | followups.FollowUpPrompt
+    | answers.WaitingNotice
+    | answers.QuestionAnswer
+    | answers.Examples
+    | answers.Pointers
 )
+
+
+class Reader(Protocol):
+    """The understanding layer as the service uses it (``routing.understanding``)."""
+
+    threshold: float
+
+    def understand(
+        self, text: str, step: ReadingStep, locale: str, context: Context
+    ) -> Understanding: ...
+
+
+@dataclass(frozen=True)
+class Listening:
+    """What listening needs besides the dialogue: the reader, the office's hours and usual
+    delay (to say when a person answers), the register residents get by default."""
+
+    reader: Reader | None = None
+    hours: WorkingHours | None = None
+    delay_minutes: int = 120
+    default_register: str = "tu"
 
 
 Renderer = OutboxRenderer[ServiceReply]  # the transport's renderer, injected
@@ -268,7 +304,9 @@ class ConversationService:
         catalogues: CatalogueCache | None = None,
         staff_group: StaffGroup | None = None,
         followup_planner: followups.Planner | None = None,
+        listening: Listening | None = None,
     ) -> None:
+        self.listening = listening or Listening()
         self.uow_factory = uow_factory
         self.clock = clock
         self.dialogue = dialogue
@@ -360,18 +398,21 @@ class ConversationService:
                     # A check-in may be waiting for "ça avance" typed instead of pressed.
                     asked = await followups.open_followup(session, resident.id, now)
                     state = replace(state, open_followup=asked)
-                turn = self.dialogue.step(state, inbound.event, now.date())
+                state = await self._situation(uow, resident, conversation, state, inbound.event)
+                event = self._read(inbound.event, state, resident.locale, now)
+                turn = self.dialogue.step(state, event, now.date())
                 replies = turn.replies
             erased = await self._apply(uow, resident, conversation, turn, now)
-            replies = await self._resolve(uow, resident, conversation, replies)
+            replies = await self._resolve(uow, resident, conversation, replies, turn.state)
             locale = resident.locale
             if not erased:
                 await self._save(session, resident, conversation, state.draft, turn.state, now)
             # One flush for the turn's ORM changes (resident, conversation, idea), then the
             # outbox rows, which reference nothing the flush has not written.
             await session.flush()
+            register = turn.state.register or self.listening.default_register
             outbox_ids = await self._enqueue(
-                session, resident, inbound, replies, locale, now, erased
+                session, resident, inbound, replies, locale, now, erased, register
             )
             try:
                 await uow.commit()
@@ -387,6 +428,43 @@ class ConversationService:
             erased=erased,
             replies=replies,
         )
+
+    # -- listening -------------------------------------------------------------------------
+
+    async def _situation(
+        self,
+        uow: UnitOfWork,
+        resident: Resident,
+        conversation: Conversation,
+        state: DialogueState,
+        event: Event,
+    ) -> DialogueState:
+        """What the dialogue must know this turn and does not store: whether the request for a
+        person still waits (the team may have closed it), and the current idea's booked sprint."""
+        if state.waiting:
+            case = await cases.active_case(uow, resident.id)
+            state = replace(
+                state,
+                waiting=case is not None,
+                human_since=case.opened_at if case is not None else None,
+            )
+        if (
+            state.step is Step.SUBMITTED
+            and conversation.idea_id is not None
+            and isinstance(event, TextIn | CommandIn)
+        ):
+            sprint = await sprint_service.active_sprint(uow, conversation.idea_id)
+            state = replace(state, sprint_day=sprint.day1 if sprint is not None else None)
+        return state
+
+    def _read(self, event: Event, state: DialogueState, locale: str, now: datetime) -> Event:
+        """Typed words go to the dialogue with what the understanding layer read in them."""
+        reader = self.listening.reader
+        if reader is None or not isinstance(event, TextIn) or event.edited:
+            return event
+        step = ReadingStep(reading_step(state))
+        context = Context(now.date(), sprint_day=state.sprint_day)
+        return replace(event, understanding=reader.understand(event.text, step, locale, context))
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -535,6 +613,12 @@ class ConversationService:
             return True
         elif isinstance(effect, AppendNote):
             pass  # the words are already in the transcript, linked to the current idea
+        elif isinstance(effect, UpdateIdea) and conversation.idea_id is not None:
+            submitted = await session.get(Idea, conversation.idea_id)
+            if submitted is not None and submitted.resident_id == resident.id:
+                for name, value in _mirrored(effect.draft).items():
+                    setattr(submitted, name, value)
+                submitted.updated_at = now
         return False
 
     async def _save(
@@ -622,11 +706,17 @@ class ConversationService:
         resident: Resident,
         conversation: Conversation,
         replies: Sequence[ServiceReply],
+        state: DialogueState | None = None,
     ) -> tuple[ServiceReply, ...]:
         """Fill in the replies that need data: ideas, suggestions, the export document."""
         session = uow.session
         out: list[ServiceReply] = []
         for reply in replies:
+            if isinstance(reply, Waiting | AnswerQuestion | IdeaExamples | GeneralPointers):
+                found = await self._listened(uow, resident, conversation, reply, state)
+                if found is not None:
+                    out.append(found)
+                continue
             if isinstance(reply, Say) and reply.key == "human_requested":
                 holder = await _holder(uow, resident)
                 if holder is not None:  # asked again while a person already holds it
@@ -663,6 +753,50 @@ class ConversationService:
                 out.append(reply)
         return tuple(out)
 
+    async def _listened(
+        self,
+        uow: UnitOfWork,
+        resident: Resident,
+        conversation: Conversation,
+        reply: Waiting | AnswerQuestion | IdeaExamples | GeneralPointers,
+        state: DialogueState | None,
+    ) -> ServiceReply | None:
+        now = self.clock.now()
+        today = now.date()
+        if isinstance(reply, Waiting):
+            holder = await _holder(uow, resident)
+            if holder is not None:
+                return HeldBy(holder)
+            hours = self.listening.hours
+            if hours is None:
+                return None
+            since = state.human_since if state is not None else None
+            return answers.waiting_notice(
+                hours, self.listening.delay_minutes, now, since, again=reply.again
+            )
+        if isinstance(reply, IdeaExamples):
+            return await answers.examples(uow, self.catalogues, resident.neighbourhood)
+        if isinstance(reply, GeneralPointers):
+            return await answers.pointers(uow, self.catalogues, reply.draft, today)
+        needs = self.dialogue.extractor.draft(reply.text, today).needs or frozenset()
+        draft = state.draft if state is not None else Draft()
+        answer = await answers.answer_question(
+            uow,
+            self.catalogues,
+            conversation.idea_id if state is not None and state.step is Step.SUBMITTED else None,
+            frozenset(n.value for n in needs),
+            reply.text,
+            draft.neighbourhood or resident.neighbourhood,
+            today,
+        )
+        if answer.routed:
+            await uow.session.flush()
+            await cases.open_case(
+                uow, resident.id, conversation.idea_id, "question", now, "dialogue",
+                staff_group=self.staff_group,
+            )  # fmt: skip
+        return answer
+
     async def _enqueue(
         self,
         session: AsyncSession,
@@ -672,9 +806,10 @@ class ConversationService:
         locale: str,
         now: datetime,
         erased: bool,
+        register: str = "tu",
     ) -> tuple[int, ...]:
         """Render the replies and write them to the outbox (one Core INSERT); their ids."""
-        drafts = self.renderer(replies, RenderContext(locale, inbound.edit_target))
+        drafts = self.renderer(replies, RenderContext(locale, inbound.edit_target, register))
         if not drafts:
             return ()
         key = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from knowledge.text import tokens
@@ -24,8 +24,10 @@ from routing.intake.draft import (
     Slot,
     Timing,
     make_title,
+    short_title,
 )
 from routing.intake.extraction import Extractor
+from routing.understanding.model import Intent, Understanding
 
 
 class Step(StrEnum):
@@ -138,6 +140,7 @@ class Action(StrEnum):
     SUGGESTION = "g"  # value "<suggestion id>.<verdict>"; never stale (see _suggestion_button)
     SPRINT = "p"  # value "b.<idea>.<yyyymmdd>.<room>", "r.<idea>" or "c.<idea>"; never stale
     FOLLOWUP = "u"  # value "<follow-up id>.<code>" (FOLLOWUP_CODES); never stale
+    HELP = "h"  # the bot's own offers: a person, a clarifying choice, kinds of ideas
     STILL_HERE = "k"  # « Je suis toujours là » under the retention notice; never stale
 
 
@@ -176,9 +179,13 @@ ORDINAL_FILLERS = frozenset({"la", "le", "l", "option", "the", "one", "choix", "
 
 @dataclass(frozen=True)
 class TextIn:
+    """Words typed; ``understanding`` is what the understanding layer read in them (filled in
+    by the service before the dialogue steps; None: only the slot parsers read them)."""
+
     text: str
     edited: bool = False
     replaces_idea: bool = False
+    understanding: Understanding | None = None
 
 
 @dataclass(frozen=True)
@@ -302,9 +309,9 @@ class BookSprint:
 
 @dataclass(frozen=True)
 class CancelSprint:
-    """Filled in by the service: cancel the idea's confirmed sprint."""
+    """Filled in by the service: cancel the idea's confirmed sprint (None: the current idea's)."""
 
-    idea_id: int
+    idea_id: int | None
 
 
 @dataclass(frozen=True)
@@ -315,6 +322,43 @@ class FollowUpFeedback:
 
     followup_id: int
     code: str
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Filled in by the service: when the office will answer the request for a person
+    (office hours and holidays), and, ``again``, how long it has waited so far."""
+
+    again: bool = False
+
+
+@dataclass(frozen=True)
+class AnswerQuestion:
+    """Filled in by the service: an answer from the process, the idea's suggestions or the
+    directory; failing those, the question goes to the team as a question, and the bot says so."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class IdeaExamples:
+    """Filled in by the service: a few things neighbours have started (directory initiatives),
+    for a resident who has no idea yet."""
+
+
+@dataclass(frozen=True)
+class GeneralPointers:
+    """Filled in by the service: suggestions computed for ``draft`` and never stored (consent
+    was refused)."""
+
+    draft: Draft
+
+
+@dataclass(frozen=True)
+class Added:
+    """What was added to the idea, quoted back so the resident knows."""
+
+    words: str
 
 
 @dataclass(frozen=True)
@@ -341,6 +385,11 @@ Reply = (
     | BookSprint
     | CancelSprint
     | FollowUpFeedback
+    | Waiting
+    | AnswerQuestion
+    | IdeaExamples
+    | GeneralPointers
+    | Added
 )
 
 # ---- effects -------------------------------------------------------------------------------
@@ -408,6 +457,13 @@ class PauseFollowUps:
     paused: bool
 
 
+@dataclass(frozen=True)
+class UpdateIdea:
+    """A correction typed after submission: the submitted idea's row takes the new draft."""
+
+    draft: Draft
+
+
 Effect = (
     SubmitIdea
     | StartDraft
@@ -420,6 +476,7 @@ Effect = (
     | AnswerSuggestion
     | AnswerFollowUp
     | PauseFollowUps
+    | UpdateIdea
 )
 
 # ---- state ---------------------------------------------------------------------------------
@@ -440,9 +497,15 @@ class DialogueState:
     # After « C'est réalisé ! » ("r.<id>") or a sprint score ("c.<id>"): the next words typed
     # are the line to tell others, or the comment.
     awaiting: str | None = None
+    register: str | None = None  # "vous" once the resident wrote formally; None: the default
+    waiting: bool = False  # asked for a person; until the team closes it, no intake questions
+    held_text: str | None = None  # words the bot asked about (not sure what they meant)
     # Set by the service for this turn only (never stored): the check-in the resident was last
-    # asked and has not answered, as (follow-up id, kind), so "ça avance" typed is an answer.
+    # asked and has not answered, as (follow-up id, kind), so "ça avance" typed is an answer;
+    # since when the request for a person waits; the booked sprint's first day.
     open_followup: tuple[int, str] | None = None
+    human_since: datetime | None = None
+    sprint_day: date | None = None
     # Set by the service for this turn only (never stored): the resident consented before (an
     # idea submitted), so what they send may go to a person at once.
     consented: bool = False
@@ -469,14 +532,18 @@ class Turn:
 @dataclass(frozen=True)
 class Dialogue:
     extractor: Extractor
+    threshold: float = 0.5  # the understander's: below it, ask rather than guess
 
     def step(self, state: DialogueState, event: Event, today: date) -> Turn:
+        heard = event.understanding if isinstance(event, TextIn) else None
+        if heard is not None and heard.formal and state.register != "vous":
+            state = replace(state, register="vous")  # mirrored from now on
         if isinstance(event, CommandIn):
             return self._command(state, event)
         if isinstance(event, UnknownCommandIn):
             return self._reask(state, (Say("unknown_command"),))
         if isinstance(event, ButtonIn):
-            return self._button(state, event)
+            return self._button(state, event, today)
         if isinstance(event, AttachmentIn):
             return self._attachment(state, event, today)
         if isinstance(event, LocationIn):
@@ -584,17 +651,21 @@ class Dialogue:
         menu = Menu(key, action, tuple(Option(v) for v in values), new.version)
         return Turn(new, (*lead, menu))
 
-    def _after_submit_menu(self, state: DialogueState, lead: tuple[Reply, ...]) -> Turn:
+    def _after_submit_menu(self, state: DialogueState, lead: tuple[Reply, ...] = ()) -> Turn:
         new = replace(state, version=state.version + 1, sprint_menu=False)
         return Turn(new, (*lead, _after_submit(new.version, _sprintable(new))))
 
     def _reask(
         self, state: DialogueState, lead: tuple[Reply, ...] = (), effects: tuple[Effect, ...] = ()
     ) -> Turn:
-        """Say ``lead``, then put the current question again so the conversation goes on."""
-        if state.step is Step.ASKING and state.pending is Slot.IDEA:
+        """Say ``lead``, then put the current question again so the conversation goes on
+        (not while a person is awaited: then the intake questions wait too)."""
+        if state.waiting and state.step not in (Step.CONFIRM_FORGET, Step.CHOOSING_LANGUAGE):
+            return Turn(state, lead or (Waiting(),), effects)
+        if state.step is Step.ASKING and state.pending in (Slot.IDEA, Slot.TITLE):
             new = replace(state, version=state.version + 1)
-            return Turn(new, (*lead, Say("edit_idea_prompt")), effects)
+            prompt = Say("edit_title_prompt" if state.pending is Slot.TITLE else "edit_idea_prompt")
+            return Turn(new, (*lead, prompt), effects)
         if state.step is Step.ASKING and state.pending is not None:
             return self._ask(
                 state, state.pending, lead, editing=state.editing, effects=effects, keep_ticks=True
@@ -629,20 +700,16 @@ class Dialogue:
         followup = self._followup_text(state, text)
         if followup is not None:
             return followup
+        if event.understanding is not None:
+            heard = self._listen(state, text, event.understanding, today)
+            if heard is not None:
+                return heard
         step = state.step
         if step in (Step.NEW, Step.IDLE, Step.LISTENING):
             if _is_greeting(text):
                 lead = (Say("welcome"),) if step is Step.NEW else ()
                 return Turn(replace(state, step=Step.LISTENING), (*lead, Say("listen")))
-            effects: tuple[Effect, ...] = (StartDraft(),) if step is not Step.LISTENING else ()
-            fresh = (
-                state
-                if step is Step.LISTENING
-                else replace(
-                    state, draft=Draft(source=state.draft.source if step is Step.NEW else None)
-                )
-            )
-            return self._absorb_idea(fresh, text, today, effects)
+            return self._start_idea(state, text, None, today)
         if step is Step.SUBMITTED:
             if _asks_for_more(text):
                 return self._more_suggestions(state)
@@ -674,11 +741,285 @@ class Dialogue:
             return self._reask(state, (Say("choose_language"),))
         return self._reask(state)
 
+    # -- listening: what the understanding layer read ----------------------------------------
+
+    def _listen(
+        self, state: DialogueState, text: str, heard: Understanding, today: date
+    ) -> Turn | None:
+        """Act on the intent at every step. None: the slot parsers below decide (an answer to
+        the question asked, read as before)."""
+        if state.step in (Step.CONFIRM_FORGET, Step.CHOOSING_LANGUAGE):
+            return None  # their menus read yes, no and language names
+        sure = heard.confidence >= self.threshold
+        intent = heard.intent if sure else Intent.OTHER
+        if state.waiting:
+            return self._while_waiting(state, intent)
+        command = INTENT_COMMANDS.get(intent)
+        if command is not None:
+            return self._command(state, CommandIn(command))
+        if intent is Intent.FRUSTRATED:
+            return self._offer_human(replace(state, held_text=None), (Say("sorry_frustrated"),))
+        step = state.step
+        if step in (Step.NEW, Step.IDLE, Step.LISTENING):
+            return self._listen_start(state, text, heard, intent, sure, today)
+        if step is Step.ASKING and state.pending in ANSWERED_BY_SLOTS:
+            return self._listen_answer(state, text, heard, intent, today)
+        if step is Step.ASKING and state.pending is Slot.CONSENT:
+            if intent is Intent.YES:
+                return self._answer(state, Slot.CONSENT, "yes")
+            if intent is Intent.NO:
+                return self._answer(state, Slot.CONSENT, "no")
+            if intent is Intent.QUESTION:
+                return self._reask(state, (Say("consent_details"),))
+            return None
+        if step is Step.SUMMARY:
+            return self._listen_summary(state, text, heard, intent)
+        if step is Step.SUBMITTED:
+            return self._listen_after(state, text, heard, intent, sure)
+        return None
+
+    def _while_waiting(self, state: DialogueState, intent: Intent) -> Turn:
+        """A person has been asked for: no intake question, nothing becomes an idea; every
+        word is kept in the transcript for the agent, and the bot says when the team answers."""
+        if intent is Intent.HUMAN:
+            return Turn(state, (Waiting(again=True),))
+        if intent is Intent.THANKS_BYE:
+            return Turn(state, (Say("goodbye_waiting"),))
+        command = INTENT_COMMANDS.get(intent)
+        if command is not None:
+            return self._command(state, CommandIn(command))
+        return Turn(state, (Say("kept_for_agent"), Waiting()))
+
+    def _listen_start(
+        self,
+        state: DialogueState,
+        text: str,
+        heard: Understanding,
+        intent: Intent,
+        sure: bool,
+        today: date,
+    ) -> Turn | None:
+        step = state.step
+        if intent is Intent.GREETING:
+            lead = (Say("welcome"),) if step is Step.NEW else ()
+            if step is Step.IDLE:
+                lead = (Say("welcome_back_new"),)
+            return Turn(replace(state, step=Step.LISTENING, held_text=None), (*lead, Say("listen")))
+        if intent is Intent.DONT_KNOW:
+            return self._no_idea_yet(state)
+        if intent is Intent.THANKS_BYE:
+            return Turn(replace(state, held_text=None), (Say("goodbye"),))
+        if intent is Intent.QUESTION:
+            return Turn(state, (AnswerQuestion(text), Say("listen")))
+        if intent is Intent.IDEA or (sure and _substantial(text) and intent is not Intent.YES):
+            return self._start_idea(state, text, heard.title, today)
+        # Too short or too unsure to be an idea: ask, never file it.
+        new = replace(state, held_text=text[:IDEA_MAX_CHARS], version=state.version + 1)
+        menu = Menu("clarify_start", Action.HELP, (Option("idea"), Option("human"),
+                    Option("examples")), new.version)  # fmt: skip
+        return Turn(new, (menu,))
+
+    def _start_idea(self, state: DialogueState, text: str, title: str | None, today: date) -> Turn:
+        step = state.step
+        effects: tuple[Effect, ...] = (StartDraft(),) if step is not Step.LISTENING else ()
+        fresh = (
+            state
+            if step is Step.LISTENING
+            else replace(
+                state, draft=Draft(source=state.draft.source if step is Step.NEW else None)
+            )
+        )
+        return self._absorb_idea(replace(fresh, held_text=None), text, today, effects, title)
+
+    def _no_idea_yet(self, state: DialogueState) -> Turn:
+        """No idea yet: no draft; what neighbours have started, common kinds, and a person."""
+        new = replace(state, step=Step.LISTENING, held_text=None, version=state.version + 1)
+        kinds = Menu(
+            "idea_kinds",
+            Action.HELP,
+            (Option("garden"), Option("party"), Option("workshop"), Option("sport"),
+             Option("solidarity"), Option("environment"), Option("human")),
+            new.version,
+        )  # fmt: skip
+        return Turn(new, (Say("no_idea_yet"), IdeaExamples(), kinds))
+
+    def _listen_answer(
+        self, state: DialogueState, text: str, heard: Understanding, intent: Intent, today: date
+    ) -> Turn | None:
+        slot = state.pending
+        assert slot is not None
+        filled = self._fill_from(state, slot, heard, text)
+        if filled is not None:
+            return filled
+        if intent is Intent.QUESTION:
+            return self._reask(state, (AnswerQuestion(text),))
+        if intent is Intent.DONT_KNOW:
+            if slot is Slot.NEEDS:
+                return self._answer(state, Slot.NEEDS, "unsure")
+            if slot is Slot.TIMING:
+                return self._answer(state, Slot.TIMING, Timing.NO_DATE.value)
+            return self._reask(
+                state, (Say("quartier_unknown" if slot is Slot.NEIGHBOURHOOD else "group_unknown"),)
+            )
+        if intent is Intent.CORRECTION:
+            corrected = _corrected(state.draft, heard)
+            if corrected is not None:
+                return self._reask(replace(state, draft=corrected), (Say("corrected"),))
+        if intent in (Intent.GREETING, Intent.THANKS_BYE, Intent.MORE):
+            return self._reask(state)
+        return None
+
+    def _fill_from(
+        self, state: DialogueState, slot: Slot, heard: Understanding, text: str
+    ) -> Turn | None:
+        """The answer the understanding layer read in the words (« avc mes potes »)."""
+        slots = heard.slots
+        draft = state.draft
+        if slot is Slot.NEIGHBOURHOOD and slots.neighbourhood:
+            valid = {q.id for q in self.extractor.gazetteer.quartiers} | {ELSEWHERE}
+            if slots.neighbourhood not in valid:
+                return None
+            draft = replace(draft, neighbourhood=slots.neighbourhood)
+        elif slot is Slot.NEEDS and slots.needs:
+            needs = frozenset(Need(n) for n in slots.needs if n in NEED_CODES)
+            if not needs:
+                return None
+            base = frozenset() if state.editing else state.selection
+            draft = replace(draft, needs=base | needs)
+        elif slot is Slot.GROUP and slots.group in GROUP_CODES:
+            draft = replace(draft, group=Group(slots.group))
+        elif slot is Slot.TIMING and (slots.timing in TIMING_CODES or slots.date):
+            timing = Timing(slots.timing) if slots.timing in TIMING_CODES else Timing.NO_DATE
+            words = text.strip()[:200] if slots.date else None  # the date as they said it
+            draft = replace(draft, timing=timing, timing_words=words)
+        else:
+            return None
+        return self._next(replace(state, draft=draft), (Say("noted"),))
+
+    def _listen_summary(
+        self, state: DialogueState, text: str, heard: Understanding, intent: Intent
+    ) -> Turn | None:
+        if intent is Intent.YES:
+            return self._submit(state)
+        if intent is Intent.NO:
+            return self._summary(state, (Say("what_to_fix"),))
+        if intent is Intent.CORRECTION and heard.slots.corrects == "title":
+            return self._edit(state, Slot.TITLE)
+        if intent is Intent.CORRECTION:
+            corrected = _corrected(state.draft, heard)
+            if corrected is not None:
+                return self._summary(replace(state, draft=corrected), (Say("corrected"),))
+        if intent in (Intent.IDEA, Intent.CORRECTION, Intent.ANSWER):
+            added = _new_words(state.draft.text, text)
+            if added is None:
+                return self._summary(state, (Say("already_there"),))
+            draft = replace(state.draft, text=f"{state.draft.text}\n{added}"[:IDEA_MAX_CHARS])
+            return self._summary(replace(state, draft=draft), (Added(_quote(added)),))
+        if intent is Intent.QUESTION:
+            return self._summary(state, (AnswerQuestion(text),))
+        return self._summary(state, (Say("summary_unclear"),))
+
+    def _listen_after(
+        self, state: DialogueState, text: str, heard: Understanding, intent: Intent, sure: bool
+    ) -> Turn | None:
+        """After the idea is sent: answer, close, show more, correct, or add, saying which."""
+        if state.sprint_menu:
+            choice = heard.slots.option or _ordinal(text)
+            if choice is not None and intent in (Intent.ANSWER, Intent.OTHER, Intent.YES):
+                return Turn(replace(state, sprint_menu=False), (BookSprint(index=choice),))
+            if intent is Intent.NO:
+                return self._after_submit_menu(state, (Say("no_sprint_booked"),))
+        if intent is Intent.QUESTION:
+            if _sprintable(state) and "sprint" in tokens(text) and _wants(text):
+                return self._sprint_options(state)
+            return self._after_submit_menu(state, (AnswerQuestion(text),))
+        if intent is Intent.THANKS_BYE:
+            return Turn(replace(state, held_text=None), (Say("goodbye"),))
+        if intent is Intent.MORE:
+            return self._more_suggestions(state)
+        if intent is Intent.GREETING:
+            return self._after_submit_menu(state, (Say("welcome_back"),))
+        if intent is Intent.DONT_KNOW:
+            return self._offer_human(state, (Say("no_worries"),))
+        if _sprintable(state) and "sprint" in tokens(text):
+            return self._sprint_options(state)
+        if intent is Intent.CORRECTION:
+            corrected = _corrected(state.draft, heard)
+            if corrected is not None:
+                turn = self._after_submit_menu(
+                    replace(state, draft=corrected), (Say("idea_corrected"),)
+                )
+                return Turn(turn.state, turn.replies, (UpdateIdea(corrected),))
+        if intent in (Intent.IDEA, Intent.CORRECTION) and sure:
+            return self._add_to_idea(state, text)
+        if intent in (Intent.YES, Intent.NO):
+            return self._after_submit_menu(state)
+        new = replace(state, held_text=text[:IDEA_MAX_CHARS], version=state.version + 1)
+        menu = Menu("clarify_after", Action.HELP, (Option("add"), Option("question"),
+                    Option("new"), Option("human")), new.version)  # fmt: skip
+        return Turn(new, (menu,))
+
+    def _add_to_idea(self, state: DialogueState, text: str) -> Turn:
+        """Only words the idea does not already hold are added, and quoted back."""
+        added = _new_words(state.draft.text, text)
+        if added is None:
+            return self._after_submit_menu(replace(state, held_text=None), (Say("already_there"),))
+        draft = replace(state.draft, text=f"{state.draft.text}\n{added}"[:IDEA_MAX_CHARS])
+        new = replace(state, draft=draft, held_text=None)
+        turn = self._after_submit_menu(new, (Added(_quote(added)),))
+        return Turn(turn.state, turn.replies, (AppendNote(added), UpdateIdea(draft)))
+
+    def _offer_human(self, state: DialogueState, lead: tuple[Reply, ...]) -> Turn:
+        new = replace(state, version=state.version + 1)
+        menu = Menu("offer_human", Action.HELP, (Option("human"), Option("continue")), new.version)
+        return Turn(new, (*lead, menu))
+
+    def _ask_human(self, state: DialogueState, lead: tuple[Reply, ...] = ()) -> Turn:
+        """/humain, typed or pressed: the request goes to the team and intake questions stop
+        until it is closed; asked again, the bot says it is already with the team."""
+        if state.waiting:
+            return Turn(state, (*lead, Waiting(again=True)))
+        new = replace(state, waiting=True, held_text=None, sprint_menu=False)
+        return Turn(new, (*lead, Say("human_requested"), Waiting()), (RequestHuman("asked"),))
+
+    def _help_button(self, state: DialogueState, value: str, today: date) -> Turn:
+        held = state.held_text
+        state = replace(state, held_text=None)
+        if value == "human":
+            return self._ask_human(state)
+        if value == "continue":
+            return self._reask(state, (Say("lets_go_on"),))
+        if value == "examples":
+            return self._no_idea_yet(state)
+        if value == "idea" and held and state.step in (Step.NEW, Step.IDLE, Step.LISTENING):
+            return self._start_idea(state, held, None, today)
+        if value == "idea" or value in IDEA_KINDS:
+            new = replace(state, step=Step.LISTENING, version=state.version + 1)
+            return Turn(new, (Say("tell_me_more" if value == "idea" else "kind_chosen"),))
+        if state.step is Step.SUBMITTED and held:
+            if value == "add":
+                return self._add_to_idea(state, held)
+            if value == "question":
+                return self._after_submit_menu(state, (AnswerQuestion(held),))
+            if value == "new":
+                fresh = replace(state, step=Step.LISTENING, draft=Draft())
+                return self._absorb_idea(fresh, held, today, (StartDraft(),), None)
+        if value in ("sprint_cancel_yes", "sprint_cancel_no") and state.step is Step.SUBMITTED:
+            if value == "sprint_cancel_yes":
+                return Turn(replace(state, sprint_menu=False), (CancelSprint(None),))
+            return self._after_submit_menu(state, (Say("sprint_kept"),))
+        return self._reask(state, (Say("button_unknown"),))
+
     def _absorb_idea(
-        self, state: DialogueState, text: str, today: date, effects: tuple[Effect, ...]
+        self,
+        state: DialogueState,
+        text: str,
+        today: date,
+        effects: tuple[Effect, ...],
+        title: str | None = None,
     ) -> Turn:
         found = self.extractor.draft(text, today)
-        draft = replace(state.draft, text=text, title=make_title(text)).merge(found)
+        draft = replace(state.draft, text=text, title=title or make_title(text)).merge(found)
         new = replace(state, draft=draft)
         lead: tuple[Reply, ...] = (Say("idea_thanks"),)
         if any((found.neighbourhood, found.needs, found.group, found.timing)):
@@ -687,6 +1028,9 @@ class Dialogue:
 
     def _answer_text(self, state: DialogueState, slot: Slot, text: str, today: date) -> Turn:
         draft = state.draft
+        if slot is Slot.TITLE:
+            draft = replace(draft, title=short_title(text))
+            return self._summary(replace(state, draft=draft), (Say("noted"),))
         if slot is Slot.IDEA:
             found = self.extractor.draft(text, today)
             whole = _whole_idea(draft.text, text)
@@ -743,7 +1087,7 @@ class Dialogue:
 
     # -- buttons ----------------------------------------------------------------------------
 
-    def _button(self, state: DialogueState, event: ButtonIn) -> Turn:
+    def _button(self, state: DialogueState, event: ButtonIn, today: date) -> Turn:
         if event.action == Action.FOLLOWUP:
             return self._followup_button(state, event.value)
         if event.action == Action.SUGGESTION:
@@ -757,6 +1101,8 @@ class Dialogue:
         if event.version != state.version:
             return self._reask(state, (Say("stale_button"),))
         action = event.action
+        if action == Action.HELP:
+            return self._help_button(state, event.value, today)
         if action == Action.ANSWER and state.step is Step.ASKING and state.pending is not None:
             if state.pending is Slot.NEIGHBOURHOOD and event.value.startswith(QUARTIER_PAGE):
                 page = event.value.removeprefix(QUARTIER_PAGE)
@@ -772,17 +1118,7 @@ class Dialogue:
                 return self._answer(state, state.pending, event.value)
         elif action == Action.EDIT and state.step is Step.SUMMARY:
             if event.value in {s.value for s in EDITABLE}:
-                slot = Slot(event.value)
-                if slot is Slot.IDEA:
-                    new = replace(
-                        state,
-                        step=Step.ASKING,
-                        pending=slot,
-                        editing=True,
-                        version=state.version + 1,
-                    )
-                    return Turn(new, (Say("edit_idea_prompt"),))
-                return self._ask(state, slot, editing=True)
+                return self._edit(state, Slot(event.value))
         elif action == Action.SUBMIT and state.step is Step.SUMMARY and event.value == "ok":
             return self._submit(state)
         elif action == Action.FORGET and state.step is Step.CONFIRM_FORGET:
@@ -796,12 +1132,23 @@ class Dialogue:
                 new = replace(state, step=Step.LISTENING, draft=Draft(), version=state.version + 1)
                 return Turn(new, (Say("listen_new"),), (StartDraft(),))
             if event.value == "human":
-                return self._reask(state, (Say("human_requested"),), (RequestHuman("asked"),))
+                return self._ask_human(state)
             if event.value == "more":
                 return self._more_suggestions(state)
             if event.value == "sprint" and _sprintable(state):
                 return self._sprint_options(state)
         return self._reask(state, (Say("button_unknown"),))
+
+    def _edit(self, state: DialogueState, slot: Slot) -> Turn:
+        """A summary line to correct: its question again, or the words to type (idea, title)."""
+        if slot in (Slot.IDEA, Slot.TITLE):
+            new = replace(
+                state, step=Step.ASKING, pending=slot, editing=True, version=state.version + 1
+            )
+            return Turn(
+                new, (Say("edit_title_prompt" if slot is Slot.TITLE else "edit_idea_prompt"),)
+            )
+        return self._ask(state, slot, editing=True)
 
     def _sprint_options(self, state: DialogueState, idea_id: int | None = None) -> Turn:
         new = replace(state, sprint_menu=True, version=state.version + 1)
@@ -922,11 +1269,18 @@ class Dialogue:
             if value == "why":
                 return self._reask(state, (Say("consent_details"),))
             if value == "no":
+                # Nothing is kept, but the resident does not leave empty-handed: pointers
+                # computed from the words in memory, never stored (and /humain, said).
+                pointers = GeneralPointers(state.draft)
                 if not state.consented:
                     # Nothing was ever agreed: all they sent (words, photos, voice) and who
                     # they are is erased, as /oublier does; they start afresh if they come back.
                     new = DialogueState(version=state.version + 1)
-                    return Turn(new, (Say("consent_refused"),), (DiscardDraft(), EraseResident()))
+                    return Turn(
+                        new,
+                        (Say("consent_refused"), pointers),
+                        (DiscardDraft(), EraseResident()),
+                    )
                 new = replace(
                     state,
                     step=Step.IDLE,
@@ -935,7 +1289,12 @@ class Dialogue:
                     voice_waiting=False,
                     version=state.version + 1,
                 )
-                return Turn(new, (Say("consent_refused"),), (DiscardDraft(),))
+                offer = Menu("offer_human", Action.HELP, (Option("human"),), new.version)
+                return Turn(
+                    new,
+                    (Say("consent_refused"), pointers, offer),
+                    (DiscardDraft(),),
+                )
             draft = replace(draft, consent=True)
             if state.voice_waiting:  # the held voice message now goes to a person
                 new = replace(state, draft=draft, voice_waiting=False)
@@ -1010,6 +1369,13 @@ class Dialogue:
             )
             return Turn(new, (Say("restarted"),), effects)
         if command is Command.CANCEL:
+            if state.step is Step.SUBMITTED and state.sprint_menu:
+                return self._after_submit_menu(state, (Say("no_sprint_booked"),))
+            if state.step is Step.SUBMITTED and state.sprint_day is not None:
+                new = replace(state, version=state.version + 1)
+                menu = Menu("sprint_cancel", Action.HELP, (Option("sprint_cancel_yes"),
+                            Option("sprint_cancel_no")), new.version)  # fmt: skip
+                return Turn(new, (menu,))
             if state.step in IN_PROGRESS and state.draft.text:
                 new = replace(
                     state,
@@ -1024,7 +1390,7 @@ class Dialogue:
         if command is Command.STATUS:
             return self._reask(state, (ShowStatus(),))
         if command is Command.HUMAN:
-            return self._reask(state, (Say("human_requested"),), (RequestHuman("asked"),))
+            return self._ask_human(state)
         if command is Command.MYDATA:
             return self._reask(state, (SendExport(),))
         if command is Command.FORGET:
@@ -1096,6 +1462,95 @@ class Dialogue:
         if kind == "contact":
             return self._reask(state, (Say("contact_not_kept"),))
         return self._reask(state, (Say("unsupported"),))
+
+
+# Intents that do what a command does, wherever they are said.
+INTENT_COMMANDS = {
+    Intent.HUMAN: Command.HUMAN,
+    Intent.CANCEL: Command.CANCEL,
+    Intent.FORGET: Command.FORGET,
+    Intent.PAUSE: Command.PAUSE,
+    Intent.STATUS: Command.STATUS,
+    Intent.HELP: Command.HELP,
+}
+ANSWERED_BY_SLOTS = frozenset({Slot.NEIGHBOURHOOD, Slot.NEEDS, Slot.GROUP, Slot.TIMING})
+NEED_CODES = frozenset(n.value for n in Need)
+GROUP_CODES = frozenset(g.value for g in Group)
+TIMING_CODES = frozenset(t.value for t in Timing)
+# Common kinds of ideas offered, as buttons, to a resident who has none yet.
+IDEA_KINDS = ("garden", "party", "workshop", "sport", "solidarity", "environment")
+SUBSTANTIAL_WORDS = 5  # fewer words, and not surely an idea: ask what they meant
+WANT_WORDS = frozenset({"reserver", "book", "veux", "want", "voudrais", "prendre", "faire"})
+
+
+def _substantial(text: str) -> bool:
+    return len(tokens(text)) >= SUBSTANTIAL_WORDS
+
+
+def _wants(text: str) -> bool:
+    return bool(WANT_WORDS & set(tokens(text)))
+
+
+def _corrected(draft: Draft, heard: Understanding) -> Draft | None:
+    """The draft with the field the resident corrects replaced (not merged); None when the
+    words name no new value for it."""
+    slots = heard.slots
+    field_ = slots.corrects
+    if field_ in (None, "neighbourhood") and slots.neighbourhood:
+        return replace(draft, neighbourhood=slots.neighbourhood)
+    if field_ in (None, "needs") and slots.needs:
+        needs = frozenset(Need(n) for n in slots.needs if n in NEED_CODES)
+        return replace(draft, needs=needs) if needs else None
+    if field_ in (None, "group") and slots.group in GROUP_CODES:
+        return replace(draft, group=Group(slots.group))
+    if field_ in (None, "timing") and (slots.timing in TIMING_CODES or slots.date):
+        timing = Timing(slots.timing) if slots.timing in TIMING_CODES else draft.timing
+        words = slots.date.isoformat() if slots.date else None
+        return replace(draft, timing=timing, timing_words=words)
+    if field_ == "title" and heard.title:
+        return replace(draft, title=heard.title)
+    return None
+
+
+def _new_words(known: str, text: str) -> str | None:
+    """``text`` when it tells something the idea does not already say, else None."""
+    words = [w for w in tokens(text) if len(w) > 2]
+    if not words:
+        return None
+    have = set(tokens(known))
+    fresh = [w for w in words if w not in have]
+    return text.strip() if len(fresh) * 2 >= len(words) or len(fresh) >= 3 else None
+
+
+QUOTE_CHARS = 120
+
+
+def _quote(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= QUOTE_CHARS else flat[:QUOTE_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def reading_step(state: DialogueState) -> str:
+    """The understanding layer's step for what the bot last asked (its ``Step`` values)."""
+    if state.waiting:
+        return "waiting_human"
+    if state.step is Step.ASKING:
+        return {
+            Slot.NEIGHBOURHOOD: "quartier",
+            Slot.NEEDS: "needs",
+            Slot.GROUP: "group",
+            Slot.TIMING: "timing",
+            Slot.CONSENT: "consent",
+        }.get(state.pending or Slot.IDEA, "start")
+    if state.step is Step.SUMMARY:
+        return "summary"
+    if state.step is Step.SUBMITTED:
+        if state.sprint_menu:
+            return "sprint_options"
+        return "sprint_booked" if state.sprint_day else "after_submit"
+    if state.step is Step.CONFIRM_FORGET:
+        return "consent"
+    return "start"
 
 
 def _after_submit(version: int, sprint: bool = False) -> Menu:

@@ -23,6 +23,7 @@ class Slot(StrEnum):
     GROUP = "group"
     TIMING = "timing"
     CONSENT = "consent"
+    TITLE = "title"  # never asked: corrected from the summary
 
 
 class Need(StrEnum):
@@ -50,9 +51,10 @@ class Timing(StrEnum):
 
 ELSEWHERE = "elsewhere"
 SLOT_ORDER = (Slot.NEIGHBOURHOOD, Slot.NEEDS, Slot.GROUP, Slot.TIMING, Slot.CONSENT)
-EDITABLE = (Slot.IDEA, Slot.NEIGHBOURHOOD, Slot.NEEDS, Slot.GROUP, Slot.TIMING)
+EDITABLE = (Slot.TITLE, Slot.IDEA, Slot.NEIGHBOURHOOD, Slot.NEEDS, Slot.GROUP, Slot.TIMING)
 IDEA_MAX_CHARS = 20_000
 TITLE_MAX_CHARS = 80
+SHORT_TITLE_CHARS = 50  # a title the resident types in
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class Draft:
             Slot.GROUP: self.group,
             Slot.TIMING: self.timing,
             Slot.CONSENT: True if self.consent else None,
+            Slot.TITLE: self.title,
         }[slot]
         return value is not None
 
@@ -107,3 +110,11 @@ def make_title(text: str) -> str:
         return first
     cut = first[:TITLE_MAX_CHARS].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+def short_title(text: str) -> str:
+    """A title typed by the resident, on one line, cut to ``SHORT_TITLE_CHARS`` on a word."""
+    flat = " ".join(text.split()).strip(" .!?«»\"'")
+    if len(flat) <= SHORT_TITLE_CHARS:
+        return flat
+    return flat[: SHORT_TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"

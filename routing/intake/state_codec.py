@@ -51,6 +51,9 @@ def state_to_json(state: DialogueState) -> dict[str, Any]:
         "shown": state.shown,
         "sprint_menu": state.sprint_menu,
         "awaiting": state.awaiting,
+        "register": state.register,
+        "waiting": state.waiting,
+        "held_text": state.held_text,
         "voice_waiting": state.voice_waiting,
     }
 
@@ -70,5 +73,8 @@ def state_from_json(data: dict[str, Any], version: int) -> DialogueState:
         shown=int(data.get("shown") or 0),
         sprint_menu=bool(data.get("sprint_menu")),
         awaiting=data.get("awaiting"),
+        register=data.get("register"),
+        waiting=bool(data.get("waiting")),
+        held_text=data.get("held_text"),
         voice_waiting=bool(data.get("voice_waiting")),
     )

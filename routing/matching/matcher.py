@@ -14,6 +14,7 @@ when the idea mentions a wheelchair; no room too small, or forbidding food, when
 from __future__ import annotations
 
 import heapq
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -29,8 +30,10 @@ from knowledge.vocabulary import STOP_WORDS, stem_key, term
 from routing.reasons import Reason
 
 POOL = 100
-NEED_POOL = 20  # candidates per stated need, added to the pool whatever their words
+NEED_POOL = 12  # candidates per stated need, added to the pool whatever their words
+NEED_BUCKET_CAP = 60  # read per need and geographic bucket
 TEXT_POSTINGS_CAP = 1000  # impact-ordered: the weakest postings of very common words are skipped
+STEM_POSTINGS_CAP = 300  # a word's family adds its strongest documents only
 CONCEPT_BUCKET_CAP = 150  # per concept and territory bucket
 THEME_WEIGHT = 1.3
 NEED_WEIGHT = 0.9
@@ -229,14 +232,16 @@ def match(catalogue: Catalogue, query: IdeaQuery, today: date) -> MatchResult:
             valid.append(i)
     # Each stated need brings its best allowed candidates near the resident into the pool,
     # whatever their words: a generic fund answers "some money" for any idea.
+    buckets = catalogue.buckets_near(idea.quartier, home)
     for need in idea.needs:
-        allowed = [
+        near = {
             i
-            for bucket in catalogue.buckets_near(idea.quartier, home)
-            for i in catalogue.concepts.get(("#n:" + need, bucket), ())[: 2 * CONCEPT_BUCKET_CAP]
-            if exclusion(catalogue.entries[i], idea, home, today) is None
-        ]
-        valid.extend(heapq.nlargest(NEED_POOL, allowed, key=lambda i: prelim.get(i, 0.0)))
+            for bucket in buckets
+            for i in catalogue.concepts.get(("#n:" + need, bucket), ())[:NEED_BUCKET_CAP]
+        }
+        ranked = heapq.nlargest(2 * NEED_POOL, near, key=lambda i: prelim.get(i, 0.0))
+        allowed = (i for i in ranked if exclusion(catalogue.entries[i], idea, home, today) is None)
+        valid.extend(itertools.islice(allowed, NEED_POOL))
     best_text = max((text_scores.get(i, 0.0) for i in valid), default=0.0)
     scored = [
         _score(catalogue, catalogue.entries[i], idea, text_scores.get(i, 0.0), best_text)
@@ -267,7 +272,8 @@ def _accumulate(
         factor = idf.get(word, 0.0) * weight
         if factor <= 0:
             continue
-        for i, w in postings.get(word, ())[:TEXT_POSTINGS_CAP]:
+        cap = STEM_POSTINGS_CAP if word[0] == "~" else TEXT_POSTINGS_CAP
+        for i, w in postings.get(word, ())[:cap]:
             text[i] += factor * w
     total: dict[int, float] = defaultdict(float, text)
     concepts = [("#t:" + t, THEME_WEIGHT) for t in idea.themes]

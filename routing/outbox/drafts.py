@@ -25,6 +25,7 @@ class OutgoingDraft:
 class RenderContext:
     locale: str
     edit_target: int | None = None
+    register: str = "tu"  # « tu » or « vous » (French only)
 
 
 ReplyT_contra = TypeVar("ReplyT_contra", contravariant=True)

@@ -13,9 +13,14 @@ Privacy (DESIGN §3, issue 7):
   erasure), so they still count as one resident.
 - Complementary suppression: in a table by one dimension whose total is published, a column
   with exactly one suppressed cell loses its next smallest cell as well, so the total minus the
-  other cells never gives back the hidden one. (Rounding was rejected: it changes every figure,
-  and coordinators compare small quartiers.) Conversions and durations built on a suppressed
+  other cells never gives back the hidden one. Conversions and durations built on a suppressed
   cell are suppressed too.
+- Differencing (issue 17): two requests with different ``since`` dates could be subtracted to
+  isolate a small group. So every published count is rounded to ``round_to`` (a group of fewer
+  than ``round_to`` residents moves a published count by 0 or ``round_to``, never by its size),
+  and a filtered cell whose complement (the same cell before ``since``) comes from 1 to
+  ``min_cell - 1`` residents is suppressed, since the all-time table minus it would give them
+  back (:func:`_complement_small`). The README's Statistics section states the rule.
 - The console is reserved to coordinators and each view is audited.
 - Erasure keeps journey events and the ideas' facts, so counts do not change when a resident
   is forgotten.
@@ -60,6 +65,9 @@ STALE_LISTED = 50
 class Filters:
     since: date | None = None
     neighbourhood: str | None = None
+    # Internal: the complement of ``since`` (ideas received before it), for the differencing
+    # check; never offered to users, never in ``as_dict``.
+    before: date | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +81,7 @@ class Options:
     min_cell: int = 5
     stale_months: int = 12
     tz: ZoneInfo = PARIS
+    round_to: int = 1  # published counts are multiples of this (``DECLIC_STATS_ROUND_TO``)
 
 
 def _stage_column(name: str) -> Any:
@@ -90,9 +99,39 @@ def _where(filters: Filters, tz: ZoneInfo) -> list[ColumnElement[bool]]:
     if filters.since is not None:
         start = datetime.combine(filters.since, time(0), tz).astimezone(UTC)
         conditions.append(IdeaStage.received_at >= start)
+    if filters.before is not None:
+        end = datetime.combine(filters.before, time(0), tz).astimezone(UTC)
+        conditions.append(IdeaStage.received_at < end)
     if filters.neighbourhood:
         conditions.append(Idea.neighbourhood == filters.neighbourhood)
     return conditions
+
+
+def rounded(value: int | None, base: int) -> int | None:
+    """A published count: the nearest multiple of ``base`` (halves up), never 0 for a count
+    that is not 0 (a zero names nobody and is shown as it is); None stays suppressed."""
+    if value is None or value == 0 or base <= 1:
+        return value
+    return max(base, (value + base // 2) // base * base)
+
+
+async def _complement_small(
+    uow: UnitOfWork, dimension: str, filters: Filters, options: Options
+) -> set[tuple[Any, str]]:
+    """The cells (key, stage) whose *complement* — the same cell without the ``since`` filter,
+    minus the filtered one: the ideas received before ``since`` — comes from 1 to
+    ``min_cell - 1`` residents. The unfiltered table is published too, so publishing such a
+    filtered cell would let anyone subtract the two and read the small group: it is suppressed."""
+    if filters.since is None:
+        return set()
+    complement = Filters(before=filters.since, neighbourhood=filters.neighbourhood)
+    cells = await _cells(uow, dimension, complement, options)
+    return {
+        (key, name)
+        for key, stages in cells.items()
+        for name, (_, residents) in stages.items()
+        if 0 < residents < options.min_cell
+    }
 
 
 def _array_length(dialect: str, column: Any) -> ColumnElement[int]:
@@ -239,12 +278,19 @@ def _safe(ideas: int, residents: int, min_cell: int) -> int | None:
 
 
 def suppress_table(
-    cells: dict[Any, dict[str, tuple[int, int]]], min_cell: int
+    cells: dict[Any, dict[str, tuple[int, int]]],
+    min_cell: int,
+    hidden: set[tuple[Any, str]] | None = None,
 ) -> dict[Any, dict[str, int | None]]:
-    """Primary suppression (fewer than ``min_cell`` residents), then complementary: a column
-    with exactly one hidden cell hides its smallest visible cell too."""
+    """Primary suppression (fewer than ``min_cell`` residents, or a cell in ``hidden``: see
+    :func:`_complement_small`), then complementary: a column with exactly one hidden cell
+    hides its smallest visible cell too."""
+    hidden = hidden or set()
     table = {
-        key: {name: _safe(n, r, min_cell) for name, (n, r) in stages.items()}
+        key: {
+            name: None if (key, name) in hidden else _safe(n, r, min_cell)
+            for name, (n, r) in stages.items()
+        }
         for key, stages in cells.items()
     }
     names = {name for stages in cells.values() for name in stages}
@@ -273,10 +319,17 @@ def _sort_key(dimension: str, item: tuple[Any, dict[str, int | None]]) -> tuple[
 
 
 async def funnel(uow: UnitOfWork, filters: Filters, options: Options) -> dict[str, int | None]:
-    """The funnel's counts, each suppressed under ``min_cell`` residents."""
+    """The funnel's counts, each suppressed under ``min_cell`` residents (or when the ideas
+    received before ``since`` are that few), then rounded to ``round_to``."""
     cells = await _cells(uow, "total", filters, options)
     stages = cells.get("total") or {s.name: (0, 0) for s in metrics.STAGES}
-    return {name: _safe(n, r, options.min_cell) for name, (n, r) in stages.items()}
+    hidden = await _complement_small(uow, "total", filters, options)
+    return {
+        name: None
+        if ("total", name) in hidden
+        else rounded(_safe(n, r, options.min_cell), options.round_to)
+        for name, (n, r) in stages.items()
+    }
 
 
 async def cut(
@@ -285,7 +338,11 @@ async def cut(
     """One table by ``dimension``: a row per value (None: not known), stages and conversions."""
     if dimension not in metrics.CUT_NAMES:
         raise ValueError(f"unknown cut {dimension!r}")
-    table = suppress_table(await _cells(uow, dimension, filters, options), options.min_cell)
+    hidden = await _complement_small(uow, dimension, filters, options)
+    table = suppress_table(await _cells(uow, dimension, filters, options), options.min_cell, hidden)
+    for row in table.values():
+        for name, value in row.items():
+            row[name] = rounded(value, options.round_to)
     rows = sorted(table.items(), key=lambda item: _sort_key(dimension, item))
     return [{"key": key, **row, "conversions": _conversions(row)} for key, row in rows]
 
@@ -318,7 +375,7 @@ async def durations(
         visible = residents >= options.min_cell
         out[duration.name] = {
             "unit": "minutes",
-            "ideas": len(minutes) if visible else None,
+            "ideas": rounded(len(minutes), options.round_to) if visible else None,
             **{
                 f"p{p}": (round(metrics.percentile(minutes, p) or 0, 1) if visible else None)
                 for p in metrics.PERCENTILES
@@ -354,7 +411,10 @@ async def unmet_needs(
             safe.items(),
             key=lambda kv: (kv[1]["ideas"] is None, -(kv[1]["ideas"] or 0), str(kv[0])),
         )
-        return [{"need": k[0], dimension: k[1], "ideas": v["ideas"]} for k, v in ordered]
+        return [
+            {"need": k[0], dimension: k[1], "ideas": rounded(v["ideas"], options.round_to)}
+            for k, v in ordered
+        ]
 
     return {
         "by_theme": table(by_theme, "theme"),
@@ -389,7 +449,12 @@ async def resources(
             query = query.where(Suggestion.status == "accepted")
         rows = (await uow.session.execute(query)).all()
         return [
-            {"id": eid, "name": name, "kind": kind, "ideas": _safe(n, r, options.min_cell)}
+            {
+                "id": eid,
+                "name": name,
+                "kind": kind,
+                "ideas": rounded(_safe(n, r, options.min_cell), options.round_to),
+            }
             for eid, name, kind, n, r in rows
         ]
 
@@ -489,6 +554,7 @@ async def report(
         "generated_at": now.isoformat(),
         "filters": filters.as_dict(),
         "min_cell": options.min_cell,
+        "round_to": options.round_to,
         "funnel": counts,
         "conversions": _conversions(counts),
         "durations": await durations(uow, filters, options),

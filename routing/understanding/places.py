@@ -1,8 +1,9 @@
 """Where a message says the project is: any object with ``find(text) -> territory id | None``.
 
-The city's gazetteer (knowledge) provides ``find``; until every caller passes one,
-``GazetteerPlaces`` adapts the typo-tolerant ``knowledge.territory.Gazetteer``: a quartier, else
-« elsewhere » for another commune or a place said to be outside the town.
+``GazetteerPlaces`` wraps the city's gazetteer (``knowledge.territory.Gazetteer``, read from the
+database): its ``find`` (streets, quartiers, other territories), then, for a short answer to
+« which quartier? », a looser match on quartier names, then « elsewhere » for a place said to be
+outside the town. It also lends the place names to titles.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ class GazetteerPlaces:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self.name_words = gazetteer.name_words
+        # The town itself (« à Rivebelle ») or the whole area tells no quartier.
+        self._too_wide = frozenset(q.parent for q in gazetteer.quartiers if q.parent) | frozenset(
+            t.id for t in gazetteer.territories if t.level == "agglomeration"
+        )
         # The same short answers come back often (« Tanneurs », « oui »); fuzzy search is the
         # costliest part of reading a message, so short ones are remembered (not long texts,
         # which may say personal things).
@@ -47,8 +52,10 @@ class GazetteerPlaces:
 
     def _find(self, text: str) -> str | None:
         short = len(tokens(text)) <= 4
-        found = self.gazetteer.find_quartier(text, whole_answer=short)
-        if found:
+        found = self.gazetteer.find(text) or (
+            short and self.gazetteer.find_quartier(text, whole_answer=True)
+        )
+        if found and found not in self._too_wide:
             return found
         commune = self.gazetteer.find_other_commune(text)
         if commune:

@@ -15,9 +15,11 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from rapidfuzz import fuzz, process
 
 from knowledge.lexicon import ENTRIES, Hit, Lexicon
 from knowledge.resources import canonical_theme
+from knowledge.text import tokens
 from routing.understanding import dates, rules
 from routing.understanding.model import ELSEWHERE, Context, Intent, Slots, Step
 from routing.understanding.normal import words
@@ -55,6 +57,7 @@ _WE_ARE = re.compile(
 )
 _ROUGHLY = {
     "dizaine": 10,
+    "douzaine": 12,
     "quinzaine": 15,
     "vingtaine": 20,
     "trentaine": 30,
@@ -63,6 +66,15 @@ _ROUGHLY = {
     "soixantaine": 60,
     "centaine": 100,
 }
+NUMBERS = {
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "dix": 10, "douze": 12,
+    "quinze": 15, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
+    "cent": 100, "deux cents": 200, "trois cents": 300, "mille": 1000,
+    "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "twelve": 12, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "a hundred": 100,
+    "hundred": 100, "a dozen": 12, "dozen": 12, "two hundred": 200,
+}  # fmt: skip
+NUMBER_WORDS = re.compile(r"(?<= )(" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")(?= )")
 _ROUGH = re.compile(r" (?:une |un )?(" + "|".join(_ROUGHLY) + r") ")
 TIMING_WORDS = re.compile(
     r" (date|dates|decal\w*|deplac\w*|repousse\w*|report\w*|avanc\w*|move|reschedule|postpone|"
@@ -71,6 +83,37 @@ TIMING_WORDS = re.compile(
 # English month names that are everyday words too (« we may », « a march »).
 AMBIGUOUS_MONTHS = frozenset({"may", "march"})
 MONTH_LEADS = frozenset({"in", "by", "until", "early", "late", "mid", "of", "next", "this", "en"})
+# Feasts named by residents: their next date (month, day).
+MOMENTS = {
+    "noel": (12, 25),
+    "christmas": (12, 25),
+    "nouvel an": (1, 1),
+    "new year": (1, 1),
+    "paques": (4, 5),
+    "easter": (4, 5),
+    "fete de la musique": (6, 21),
+    "14 juillet": (7, 14),
+    "halloween": (10, 31),
+}
+# Phrases the shared lexicon reads otherwise, or not at all, for this layer's buckets.
+TIMING_OVERRIDES = (
+    ("asap", re.compile(r" (le plus (tot|vite) possible|au plus vite|dans la semaine|this week) ")),
+    (
+        "within_3_months",
+        re.compile(
+            r" (quinze jours|15 jours|(deux|2|trois|3|quelques) semaines|semaine prochaine|"
+            r"next week|(two|2|three|3|few) weeks|un mois|1 mois|next month) "
+        ),
+    ),
+    (
+        "this_year",
+        re.compile(
+            r" (annee prochaine|an prochain|next year|dans (six|6|huit|8|neuf|9) mois|"
+            r"in (six|6|eight|8|nine|9) months|d ici un an|within a year) "
+        ),
+    ),
+    ("no_date", re.compile(r" (rien ne presse|pas presse\w*|no rush|no hurry|pas urgent) ")),
+)
 HAVE = re.compile(r" (on a|nous avons|on dispose|disposons|dispose|j ai|we have|we ve got|we ve) ")
 NEED_VERBS = re.compile(r" (besoin|faut|need|needs|cherch\w*|recherch\w*|manque\w*|looking) ")
 HAVE_WINDOW = 4
@@ -136,7 +179,9 @@ class SlotReader:
             dict.fromkeys(
                 canonical_theme(h.value)
                 for h in hits
-                if h.category == "theme" and canonical_theme(h.value) in THEMES
+                if h.category == "theme"
+                and canonical_theme(h.value) in THEMES
+                and not self._in_a_place_name(text, h)
             )
         )
         day = dates.exact_date(text, context.today)
@@ -163,6 +208,21 @@ class SlotReader:
         if intent is Intent.CORRECTION:
             return replace(slots, corrects=corrects(text, slots))
         return slots
+
+    def _in_a_place_name(self, text: str, hit: Hit) -> bool:
+        """« Bois Fleury » names a quartier, not a garden: a theme word that misspells a place
+        word, right next to another word of that place name."""
+        spoken = tokens(text)
+        words_of_hit = [w for w in spoken[hit.start : hit.end] if len(w) > 3]
+        beside = {*spoken[max(0, hit.start - 1) : hit.start], *spoken[hit.end : hit.end + 1]}
+        return (
+            bool(words_of_hit)
+            and bool(beside & self.protected)
+            and all(
+                process.extractOne(w, self.protected, scorer=fuzz.ratio, score_cutoff=80)
+                for w in words_of_hit
+            )
+        )
 
     def _place(self, text: str) -> str | None:
         """The place the text settles on: « c'est pas la Gare, c'est aux Glycines » → glycines.
@@ -195,13 +255,24 @@ class SlotReader:
 
     @staticmethod
     def _timing(text: str, hits: list[Hit], context: Context) -> str | None:
+        """Words that name a moment are dated from today first (« cet été » said in December
+        is within the year ahead); then the lexicon's phrases (« dès que possible »)."""
         padded = words(text)
-        for h in hits:
-            if h.category == "timing":
-                return h.value
+        for phrase, (month, day) in MOMENTS.items():
+            if f" {phrase} " in padded:
+                return _next_bucket(month, day, context.today)
         for word, (month, day) in SEASONS.items():
             if f" {word} " in padded:
                 return _next_bucket(month, day, context.today)
+        year = re.search(r" (?:en|in|for|pour|d ici) (20\d\d) ", padded)
+        if year and int(year.group(1)) > context.today.year:
+            return "this_year" if int(year.group(1)) == context.today.year + 1 else None
+        for bucket, pattern in TIMING_OVERRIDES:
+            if pattern.search(padded):
+                return bucket
+        for h in hits:
+            if h.category == "timing":
+                return h.value
         tokens = padded.split()
         for i, word in enumerate(tokens):
             month = dates.month_number(word)
@@ -250,7 +321,8 @@ def _next_bucket(month: int, day: int, today: datetime.date) -> str:
 
 
 def headcount(text: str) -> int | None:
-    padded = words(text)
+    """People expected: « 80 personnes », « on sera 15 », « une trentaine », « fifty people »."""
+    padded = NUMBER_WORDS.sub(lambda m: str(NUMBERS[m.group(1)]), words(text))
     counts = [int(m.group(1)) for m in _HEADCOUNT.finditer(padded)]
     counts += [int(m.group(1)) for m in _WE_ARE.finditer(padded)]
     counts += [_ROUGHLY[m.group(1)] for m in _ROUGH.finditer(padded)]

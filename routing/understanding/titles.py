@@ -67,9 +67,17 @@ DANGLING = frozenset(
         "mes",
     ]
 )
+# Prepositions of place left hanging once the place is cut (« Jardin partagé derrière »).
+DANGLING |= frozenset(
+    [
+        *("derrière", "derriere", "devant", "près", "pres", "vers", "côté", "cote"),
+        *("near", "behind", "next", "by", "around", "outside", "entre", "between", "parmi"),
+    ]
+)
 FILLERS = frozenset(["euh", "bah", "ben", "bon", "ok", "alors", "hmm", "um", "well", "so", "donc"])
 _DETERMINERS = re.compile(
-    r"^(?:(?:un|une|des|de la|du|d'|d’|l'|l’|le|la|les|a|an|some|the|1|vous|nous)\s+|(?:d|l)['’])+",
+    r"^(?:(?:un|une|des|de la|du|d'|d’|l'|l’|le|la|les|a|an|some|the|1|vous|nous)\s+"
+    r"|(?:de )?(?:d|l)['’])+",
     re.I,
 )
 ARTICLES = frozenset(["de", "des", "du", "d", "la", "le", "les", "l"])
@@ -87,6 +95,22 @@ def _patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]], re.Patter
     lead = [re.compile(p, re.I) for p in data["lead"]]
     stop = re.compile("|".join(f"(?:{p})" for p in data["stop"]), re.I)
     return drop, lead, stop
+
+
+def _spell(word: str) -> str:
+    """Phonetic and SMS spellings written right (data/titles.yaml: « fransai » → « français »);
+    any other word as the resident wrote it."""
+    bare = flat(word).strip(".,!?;:")
+    right = _spelling().get(bare)
+    if right is None:
+        return word
+    return right.capitalize() if word[:1].isupper() else right
+
+
+@cache
+def _spelling() -> dict[str, str]:
+    data = yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8"))
+    return {flat(wrong): str(right) for wrong, right in data["spelling"].items()}
 
 
 def _strip_greetings(text: str) -> str:
@@ -170,7 +194,7 @@ def make_title(
     chunk = _activity(body).strip(" ,.!:;-–'\"«»")
     if place_words:
         chunk = _without_place(chunk, place_words - NOT_PLACE) or chunk
-    words = [w for w in chunk.split() if w]
+    words = [_spell(w) for w in chunk.split() if w]
     while words and flat(words[0]) in FILLERS:
         words = words[1:]
     if not words:

@@ -55,6 +55,12 @@ STEP_SLOT = {
     Step.GROUP: "group",
     Step.TIMING: "timing",
 }
+# What makes a message a correction rather than a first answer (« en fait », « pardon »…).
+CHANGE_MARKERS = re.compile(
+    r" (en fait|finalement|pardon|trompe\w*|erreur|oups|oops|correction|rectif\w*|plutot|"
+    r"c est pas|pas la|pas le|pas les|pas au|pas aux|change\w*|modifi\w*|corrig\w*|actually|"
+    r"sorry|meant|wrong|instead|decal\w*|deplac\w*|report\w*|postpone|move|reschedule) "
+)
 FORMAL = re.compile(
     r" (vous|votre|vos|madame|monsieur|mesdames|messieurs|cordialement|veuillez|"
     r"je me permets|salutations|pourriez|auriez|seriez|souhaiterais|souhaiterions) "
@@ -139,9 +145,10 @@ class Understander:
             and rules.option(text, context.options, context.today) is not None
         ):
             return Intent.ANSWER, max(confidence if best is Intent.ANSWER else 0.0, 0.95)
-        if step in STEP_SLOT and best in OVERRIDABLE:
-            slot = STEP_SLOT[step]
-            if getattr(found, slot) or (slot == "timing" and found.date):
+        if step in STEP_SLOT and _fits(found, step):
+            weak = confidence < self.threshold
+            unmarked = best is Intent.CORRECTION and not CHANGE_MARKERS.search(words(text))
+            if best in OVERRIDABLE or weak or unmarked:
                 boost = ANSWER_CONFIDENCE if best is not Intent.ANSWER else max(confidence, 0.9)
                 return Intent.ANSWER, boost
         return best, confidence
@@ -157,6 +164,12 @@ class Understander:
     @staticmethod
     def _formal(text: str, locale: str) -> bool:
         return locale.startswith("fr") and bool(FORMAL.search(words(text)))
+
+
+def _fits(found: Slots, step: Step) -> bool:
+    """The words give the slot the step asked for."""
+    slot = STEP_SLOT[step]
+    return bool(getattr(found, slot) or (slot == "timing" and found.date))
 
 
 def _names_a_change(text: str, step: Step, found: Slots) -> bool:

@@ -39,7 +39,7 @@ from tests.support.bot_process import (
 )
 from tests.support.fake_bot_api import FakeBotApi
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("processes"), pytest.mark.timeout(600)]
 
 PHRASE = "grainothèque zéphyrine"
 IDEA = f"Je voudrais lancer une {PHRASE} pour échanger des semences"

@@ -17,7 +17,7 @@ from tests.support.browser import (
 )
 from tests.support.console import PASSWORD
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser"), pytest.mark.timeout(420)]
 
 
 def test_a_staff_member_logs_in_sees_the_queue_and_logs_out(console_url: str) -> None:

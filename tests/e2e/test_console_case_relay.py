@@ -41,7 +41,7 @@ from tests.support.browser import (
 from tests.support.console import PASSWORD
 from tests.support.residents import ScriptedResident
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser"), pytest.mark.timeout(420)]
 
 T = TypeVar("T")
 CHAT = "60601"

@@ -36,7 +36,7 @@ from tests.support.browser import (
 from tests.support.cases import add_team, resident_with_case
 from tests.support.console import PASSWORD, add_staff
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser"), pytest.mark.timeout(420)]
 
 CHAT = "70707"
 REF = "D-SPR1NT"

@@ -49,7 +49,7 @@ from tests.support.console import PASSWORD, add_staff
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.fake_users import BotMessage
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser"), pytest.mark.timeout(600)]
 
 AGENT_EMAIL = "awa@ville.example"
 TEAM = "Jardins & Nature"

@@ -15,7 +15,7 @@ import pytest
 from tests.support.browser import free_port
 from tests.support.fake_bot_api import FakeBotApi
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("processes"), pytest.mark.timeout(420)]
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -50,7 +50,8 @@ async def test_serve_runs_bot_console_and_scheduler_and_stops_on_sigterm(tmp_pat
         log = tmp_path / "serve.log"
         proc = _start(env, log, port)
         try:
-            await server.wait_until(lambda: bool(server.calls_to("getUpdates")), timeout=60)
+            # Generous bounds: a start can take more than a minute on a loaded machine.
+            await server.wait_until(lambda: bool(server.calls_to("getUpdates")), timeout=180)
             status = 0
             for _ in range(100):
                 try:
@@ -61,9 +62,9 @@ async def test_serve_runs_bot_console_and_scheduler_and_stops_on_sigterm(tmp_pat
             assert status == 200
             awa = server.user(77)
             await awa.send_text("Bonjour")
-            await server.wait_until(lambda: bool(awa.messages), timeout=20)
+            await server.wait_until(lambda: bool(awa.messages), timeout=60)
             proc.send_signal(signal.SIGTERM)
-            code = await asyncio.to_thread(proc.wait, 30)
+            code = await asyncio.to_thread(proc.wait, 60)
             assert code == 0
         except BaseException:
             print(log.read_text(errors="replace"))

@@ -20,7 +20,7 @@ from tests.support.bot_process import (
 )
 from tests.support.fake_bot_api import FakeBotApi
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("processes")]
 
 
 async def test_from_a_submitted_idea_to_a_confirmed_sprint_with_its_ics(

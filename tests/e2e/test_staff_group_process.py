@@ -30,7 +30,7 @@ from tests.support.bot_process import (
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.fake_users import bot_messages
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("processes"), pytest.mark.timeout(600)]
 
 GROUP_ID = -1009876543210
 CAMILLE_TG = 7001

@@ -12,7 +12,7 @@ from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, require_chro
 from tests.support.console import PASSWORD
 from tests.support.stats import build_journeys
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser"), pytest.mark.timeout(420)]
 
 DRAWN = """(id) => {
   const canvas = document.getElementById(id);

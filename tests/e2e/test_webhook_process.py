@@ -27,13 +27,13 @@ from infra.migrate import upgrade_to_head
 from tests.support.databases import BACKENDS, throwaway_database
 from tests.support.fake_bot_api import FakeBotApi
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("processes"), pytest.mark.timeout(600)]
 
 REPO = Path(__file__).resolve().parents[2]
 PUBLIC_URL = "https://declic.example"
 SECRET = "e2e_webhook-Secret_0123456789"
 GRACE = 5.0
-STARTUP = 120.0  # importing aiogram's pydantic types costs seconds of CPU on a busy machine
+STARTUP = 180.0  # importing aiogram's pydantic types costs seconds of CPU on a busy machine
 WAIT = 20.0
 
 

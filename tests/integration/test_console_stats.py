@@ -28,7 +28,8 @@ async def test_dashboard_csv_and_api_suppress_small_cells(
         assert page.status_code == 200, page.text
         html = page.text
         assert '<canvas id="chart-funnel"' in html and "/static/vendor/chart.umd.min.js" in html
-        assert 'data-metric="received"' in html and "<td>9</td>" in html
+        # counts are published rounded to DECLIC_STATS_ROUND_TO (5): 9 ideas show as 10
+        assert 'data-metric="received"' in html and "<td>10</td>" in html
         # abandoned: two residents -> "< 5"; Ménilmontant's 3 ideas and its complement hidden
         assert html.count("&lt; 5") >= 3
         assert "Belleville" in html and "Habitant" not in html and "secrète" not in html
@@ -37,7 +38,8 @@ async def test_dashboard_csv_and_api_suppress_small_cells(
         api = await client.get("/api/stats")
         assert api.status_code == 200
         data = api.json()
-        assert data["funnel"]["received"] == 9 and data["funnel"]["abandoned"] is None
+        assert data["funnel"]["received"] == 10 and data["funnel"]["abandoned"] is None
+        assert data["round_to"] == 5
         by_place = {row["key"]: row["received"] for row in data["cuts"]["neighbourhood"]}
         assert by_place == {"Belleville": None, "Ménilmontant": None}
 
@@ -47,9 +49,9 @@ async def test_dashboard_csv_and_api_suppress_small_cells(
         rows = list(csv.reader(io.StringIO(export.text)))
         assert rows[0] == ["section", "metric", "dimension", "key", "value"]
         values = {(r[0], r[1], r[2], r[3]): r[4] for r in rows[1:]}
-        assert values[("funnel", "received", "", "")] == "6"
+        assert values[("funnel", "received", "", "")] == "5"  # 6, rounded to 5
         assert values[("funnel", "abandoned", "", "")] == ""  # suppressed: empty cell
-        assert values[("cut", "received", "neighbourhood", "Belleville")] == "6"
+        assert values[("cut", "received", "neighbourhood", "Belleville")] == "5"
 
         bad = await client.get("/stats?since=yesterday")
         assert bad.status_code == 400

@@ -21,8 +21,10 @@ from infra.db import make_engine
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.fake_users import BotMessage, FakeUser
 
-WAIT = 20.0  # every wait for the bot is bounded by this...
-STARTUP = 60.0  # ...but a start: importing aiogram's pydantic types costs seconds of CPU
+WAIT = 30.0  # every wait for the bot is bounded by this...
+# ...but a start: importing aiogram's pydantic types costs seconds of CPU, and more than a minute
+# on a machine loaded ten times over (measured); readiness itself is an event (the first poll).
+STARTUP = 180.0
 REPO = Path(__file__).resolve().parents[2]
 
 

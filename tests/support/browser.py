@@ -36,8 +36,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-STARTUP = 60.0  # bounded wait for the console to answer
-WAIT_MS = 15_000  # bounded wait for each browser step
+STARTUP = 180.0  # bounded wait for the console to answer (a start can take a minute under load)
+WAIT_MS = 30_000  # bounded wait for each browser step
 CONSOLE_SECRET = "an-e2e-console-secret-of-some-length"
 
 

@@ -86,6 +86,7 @@ PATHS: dict[str, tuple[Input, ...]] = {
     "summary": (IDEA, "aux Tanneurs", "une salle", "avec des voisins", "au plus vite", "oui"),
 }
 PATHS["asking_idea"] = (*PATHS["summary"], Press(Action.EDIT, "idea"))
+PATHS["asking_title"] = (*PATHS["summary"], Press(Action.EDIT, "title"))
 PATHS["submitted"] = (*PATHS["summary"], Press(Action.SUBMIT, "ok"))
 PATHS["idle"] = (*PATHS["asking_needs"], CommandIn(Command.CANCEL))
 PATHS["confirm_forget"] = (*PATHS["asking_timing"], CommandIn(Command.FORGET))

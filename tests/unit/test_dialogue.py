@@ -23,6 +23,7 @@ from routing.intake.dialogue import (
     EraseResident,
     Menu,
     RequestHuman,
+    Say,
     SendExport,
     SetLocale,
     ShowStatus,
@@ -37,6 +38,7 @@ from routing.intake.dialogue import (
     Understood,
     UnknownCommandIn,
     Verdict,
+    Waiting,
     parse_command,
 )
 from routing.intake.draft import EDITABLE, ELSEWHERE, Draft, Group, Need, Slot, Timing
@@ -343,7 +345,8 @@ def test_text_at_the_summary_is_added_to_the_idea() -> None:
 
 STEPS = sorted(PATHS)
 COMMANDS = list(Command)
-SIDE_COMMANDS = (Command.HELP, Command.STATUS, Command.HUMAN, Command.MYDATA, Command.START)
+# /humain is not a side command any more: intake questions stop until a person answers.
+SIDE_COMMANDS = (Command.HELP, Command.STATUS, Command.MYDATA, Command.START)
 
 
 def test_the_paths_reach_every_step() -> None:
@@ -384,7 +387,7 @@ def test_every_command_at_every_step_answers_and_lets_the_conversation_go_on(
 
 def _expected_question(state: DialogueState) -> tuple[type | None, object]:
     """What a re-ask shows at this state: the pending question, the summary or the menu."""
-    if state.step is Step.ASKING and state.pending is not Slot.IDEA:
+    if state.step is Step.ASKING and state.pending not in (Slot.IDEA, Slot.TITLE):
         return Ask, state.pending
     return {
         Step.SUMMARY: (Summary, None),
@@ -415,10 +418,9 @@ def test_side_commands_put_the_same_question_again(step: str, command: Command) 
     [
         (Command.STATUS, ShowStatus(), None),
         (Command.MYDATA, SendExport(), None),
-        (Command.HUMAN, None, RequestHuman("asked")),
     ],
 )
-def test_data_and_human_commands_while_asking_the_timing(
+def test_data_commands_while_asking_the_timing(
     command: Command, reply: object, effect: object
 ) -> None:
     turn = send(reach("asking_timing"), CommandIn(command))
@@ -427,6 +429,20 @@ def test_data_and_human_commands_while_asking_the_timing(
     if effect is not None:
         assert effect in turn.effects
     assert asked(turn) == "timing"
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_human_stops_the_questions_and_says_when_the_team_answers(step: str) -> None:
+    state = reach(step)
+    turn = send(state, CommandIn(Command.HUMAN))
+    assert RequestHuman("asked") in turn.effects
+    assert turn.replies[-2:] == (Say("human_requested"), Waiting())
+    assert turn.state.waiting
+    assert not any(isinstance(r, Ask | Summary) for r in turn.replies)
+    assert turn.state.draft.text == state.draft.text  # kept for when the team has answered
+    again = send(turn.state, CommandIn(Command.HUMAN))
+    assert again.replies == (Waiting(again=True),)
+    assert not again.effects
 
 
 def test_help_while_asking_the_timing_asks_the_timing_again() -> None:
@@ -547,8 +563,8 @@ def _assert_same_question(state: DialogueState, turn: Turn) -> None:
         assert isinstance(screen, Menu) and screen.key == what
     elif kind is Summary:
         assert isinstance(screen, Summary)
-    elif state.step is Step.ASKING:  # the idea being rewritten
-        assert keys(turn)[-1] == "edit_idea_prompt"
+    elif state.step is Step.ASKING:  # the idea (or its title) being rewritten
+        assert keys(turn)[-1] == f"edit_{state.pending}_prompt"
     else:
         assert keys(turn)[-1] in ("listen", "listen_new")
     if isinstance(screen, Ask | Menu | Summary):

@@ -314,3 +314,16 @@ def test_timing_buckets_count_from_today(
     understander: Understander, text: str, timing: str
 ) -> None:
     assert read(understander, text, Step.TIMING).slots.timing == timing
+
+
+def test_titles_of_our_own_idea_messages(understander: Understander) -> None:
+    """tests/data/understanding/titles_own.jsonl: written for the layer, not the held-out."""
+    from tests.support.understanding_scores import good_title
+
+    path = TUNING.parent / "titles_own.jsonl"
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    good = sum(
+        good_title(read(understander, r["text"], Step.START, r["locale"]).title, r["activity"])
+        for r in rows
+    )
+    assert good / len(rows) >= 0.9

@@ -20,25 +20,14 @@ from infra.i18n import N_, Translator
 
 SOURCE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # Telegram's start parameter
 WORDS = {
-    "tu": {
-        "title": N_("Une idée pour {quartier} ?"),
-        "body": N_(
-            "Un jardin, une fête, un atelier, un coup de main entre voisins… Raconte ton idée "
-            "à Déclic sur Telegram, avec tes mots. On t'aide à trouver un lieu, un peu d'argent "
-            "et les bonnes personnes pour la lancer."
-        ),
-        "scan": N_("Scanne ce code avec ton téléphone, ou ouvre ce lien :"),
-    },
-    "vous": {
-        "title": N_("Une idée pour {quartier} ?"),
-        "body": N_(
-            "Un jardin, une fête, un atelier, un coup de main entre voisins… Racontez votre idée "
-            "à Déclic sur Telegram, avec vos mots. Nous vous aidons à trouver un lieu, un peu "
-            "d'argent et les bonnes personnes pour la lancer."
-        ),
-        "scan": N_("Scannez ce code avec votre téléphone, ou ouvrez ce lien :"),
-    },
-}
+    "title": N_("Une idée pour {quartier} ?"),
+    "body": N_(
+        "Un jardin, une fête, un atelier, un coup de main entre voisins… Raconte ton idée "
+        "à Déclic sur Telegram, avec tes mots. On t'aide à trouver un lieu, un peu d'argent "
+        "et les bonnes personnes pour la lancer."
+    ),
+    "scan": N_("Scanne ce code avec ton téléphone, ou ouvre ce lien :"),
+}  # said with « vous » from locales/fr/LC_MESSAGES/declic_vous.po when the register is vous
 FOOTER = N_("Proposé par « {office} ». C'est gratuit.")
 NO_BOT = N_("(le nom du bot n'est pas réglé : DECLIC_BOT_USERNAME)")
 
@@ -78,8 +67,8 @@ def deep_link(bot_username: str, source: str) -> str:
 
 def poster_pdf(poster: Poster, locale: str = "fr", register: str = "tu") -> bytes:
     """One A4 page: the invitation, the QR code and its link, the office."""
-    t = Translator(locale)
-    words = WORDS.get(register, WORDS["tu"])
+    t = Translator(locale, register=register)
+    words = WORDS
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=False)
     pdf.set_title(_latin(t.gettext(words["title"]).format(quartier=poster.quartier)))

@@ -19,22 +19,27 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from console import (
+    account_pages,
     api,
+    canned_pages,
     case_api,
     case_extras,
     case_pages,
+    directory_pages,
     health,
     pages,
     panel_pages,
     poster_pages,
     sprint_api,
     sprint_pages,
+    staff_api,
     stats_pages,
     words,
 )
 from console.security import (
     ConsoleContext,
     LoginRequired,
+    PasswordChangeRequired,
     csrf_guard,
     current_auth,
     is_api,
@@ -125,6 +130,14 @@ def _install_error_pages(app: FastAPI) -> None:
         query = "" if target == "/" else "?next=" + _quote(target)
         return RedirectResponse("/login" + query, status_code=303)
 
+    @app.exception_handler(PasswordChangeRequired)
+    async def provisional(request: Request, _exc: PasswordChangeRequired) -> Response:
+        if is_api(request):
+            return JSONResponse(
+                {"detail": "password_change_required", "status": 403}, status_code=403
+            )
+        return RedirectResponse("/account?m=must_change", status_code=303)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return await _error_page(request, exc.status_code, dict(exc.headers or {}))
@@ -188,6 +201,9 @@ def create_app(
     _install_error_pages(app)
     health.install(app)  # before the pages: no session, no CSRF, no login
     app.include_router(pages.router)
+    app.include_router(account_pages.router)
+    app.include_router(canned_pages.router)
+    app.include_router(directory_pages.router)
     app.include_router(case_pages.router)
     app.include_router(case_extras.router)
     app.include_router(api.router)
@@ -195,6 +211,7 @@ def create_app(
     app.include_router(sprint_pages.router)
     app.include_router(panel_pages.router)
     app.include_router(sprint_api.router)
+    app.include_router(staff_api.router)
     app.include_router(stats_pages.router)
     app.include_router(poster_pages.router)
     app.include_router(stats_pages.api_router)

@@ -27,7 +27,17 @@ class Hidden(CaseError, PermissionError):
     """The case belongs to a team this person is not in."""
 
 
+class Stale(CaseError):
+    """The form was rendered from a version of the case that has changed since."""
+
+
+class BlankReply(CaseError, ValueError):
+    """A reply with no words."""
+
+
 ERROR_CODES: tuple[tuple[type[CaseError], str, int], ...] = (
+    (Stale, "stale", 409),
+    (BlankReply, "blank_reply", 422),
     (LostClaim, "lost_claim", 409),
     (Hidden, "not_allowed", 403),
     (UnknownCase, "unknown_case", 404),
@@ -69,10 +79,13 @@ async def perform(
     trail = AuditTrail(me, ctx.clock)
     outbox_id: int | None = None
     details: dict[str, Any] = {}
+    version = params.get("version")
     async with ctx.uow_factory() as uow:
         await check_visible(uow, auth, case_id)
         if await case_desk.status_of(uow, case_id) == case_service.RESOLVED:
             raise CaseClosed(case_id)  # say so, rather than "a colleague was faster"
+        if version is not None and version != await case_desk.version(uow, case_id):
+            raise Stale(case_id)
         if action == "claim":
             if not await case_service.claim(uow, case_id, me, now):
                 raise LostClaim(case_id)
@@ -95,13 +108,17 @@ async def perform(
             )
             code, details = "transferred", {"team": team_id, "to": staff_id}
         elif action == "hand_back":
-            await case_service.hand_back(uow, case_id, me, now)
+            await case_service.hand_back(uow, case_id, me, now, params.get("message"))
             code = "handed_back"
         elif action == "resolve":
             outcome = str(params.get("outcome") or "")
-            await case_service.resolve(uow, case_id, me, outcome, params.get("note") or "", now)
+            await case_service.resolve(
+                uow, case_id, me, outcome, params.get("note") or "", now, params.get("message")
+            )
             code, details = "resolved", {"outcome": outcome}
         elif action == "reply":
+            if not str(params.get("text") or "").strip():
+                raise BlankReply(case_id)
             outbox_id = await case_service.reply(uow, case_id, me, str(params["text"]), now)
             code, details = "replied", {"outbox": outbox_id}
         else:

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from console import case_actions
-from console.api import MAX_ID, NO_NUL
+from console.api import MAX_BIG_ID, MAX_ID, NO_NUL
 from console.security import AuditTrail, Auth, context, require_agent
 from routing.cases import desk as case_desk
 from routing.cases import service as case_service
@@ -73,6 +73,7 @@ class EventOut(BaseModel):
 
 
 class CaseDetail(CaseSummary):
+    version: int  # send it back with an action: a changed case answers 409 "stale"
     resident_id: int | None
     resident_name: str | None
     idea: IdeaOut | None
@@ -106,19 +107,41 @@ class Reply(BaseModel):
     text: str = Field(min_length=1, max_length=case_service.REPLY_MAX_CHARS, pattern=NO_NUL)
 
 
+Version = Annotated[
+    int | None, Field(ge=0, le=MAX_BIG_ID, description="The case version the action was decided on")
+]
+Closing = Annotated[
+    str | None,
+    Field(
+        max_length=case_service.CLOSING_MAX_CHARS,
+        pattern=NO_NUL,
+        description="The sentence the resident reads (default: the outcome's own)",
+    ),
+]
+
+
 class Transfer(BaseModel):
+    version: Version = None
     team_id: int | None = Field(None, ge=1, le=MAX_ID)
     staff_id: int | None = Field(None, ge=1, le=MAX_ID)
     note: str = Field("", max_length=case_service.NOTE_MAX_CHARS, pattern=NO_NUL)
 
 
 class Assign(BaseModel):
+    version: Version = None
     staff_id: int = Field(ge=1, le=MAX_ID)
 
 
 class Resolve(BaseModel):
+    version: Version = None
     outcome: Literal["answered", "referred", "sprint", "no_reply", "duplicate", "other"]
     note: str = Field("", max_length=case_service.NOTE_MAX_CHARS, pattern=NO_NUL)
+    message: Closing = None
+
+
+class HandBack(BaseModel):
+    version: Version = None
+    message: Closing = None
 
 
 class ActionOut(BaseModel):
@@ -188,12 +211,14 @@ async def case_detail(
         view = await case_service.case_view(uow, case_id, ctx.now())
         idea = await case_desk.idea_facts(uow, view.idea_id)
         events = await case_service.history(uow, case_id)
+        version = await case_desk.version(uow, case_id)
         await AuditTrail(auth.staff.id, ctx.clock).view(
             uow, "case", case_id, {"resident": view.resident_id, "via": "api"}
         )
         await uow.commit()
     return CaseDetail(
         **_summary(view).model_dump(),
+        version=version,
         resident_id=view.resident_id,
         resident_name=view.resident_name,
         idea=IdeaOut(**{**idea.__dict__, "needs": list(idea.needs), "themes": list(idea.themes)})
@@ -265,9 +290,15 @@ async def _action(
 
 
 @router.post("/cases/{case_id}/claim", response_model=ActionOut, responses=ERROR_RESPONSES)
-async def claim(request: Request, case_id: CaseId, auth: Auth = Depends(require_agent)) -> Response:
-    """Take an open case; 409 if a colleague was faster."""
-    return await _action(request, auth, case_id, "claim")
+async def claim(
+    request: Request,
+    case_id: CaseId,
+    version: int | None = Query(None, ge=0, le=MAX_BIG_ID),
+    auth: Auth = Depends(require_agent),
+) -> Response:
+    """Take an open case; 409 if a colleague was faster (or, with ``version``, if the case
+    changed since)."""
+    return await _action(request, auth, case_id, "claim", version=version)
 
 
 @router.post("/cases/{case_id}/assign", response_model=ActionOut, responses=ERROR_RESPONSES)
@@ -275,7 +306,9 @@ async def assign(
     request: Request, case_id: CaseId, body: Assign, auth: Auth = Depends(require_agent)
 ) -> Response:
     """Give an open case to a colleague (coordinators and admins)."""
-    return await _action(request, auth, case_id, "assign", staff_id=body.staff_id)
+    return await _action(
+        request, auth, case_id, "assign", staff_id=body.staff_id, version=body.version
+    )
 
 
 @router.post(
@@ -303,20 +336,38 @@ async def transfer(
         team_id=body.team_id,
         staff_id=body.staff_id,
         note=body.note,
+        version=body.version,
     )
 
 
 @router.post("/cases/{case_id}/hand-back", response_model=ActionOut, responses=ERROR_RESPONSES)
 async def hand_back(
-    request: Request, case_id: CaseId, auth: Auth = Depends(require_agent)
+    request: Request,
+    case_id: CaseId,
+    body: HandBack | None = None,
+    auth: Auth = Depends(require_agent),
 ) -> Response:
-    """Give the conversation back to the bot; the case closes."""
-    return await _action(request, auth, case_id, "hand_back")
+    """Give the conversation back to the bot; the case closes and the resident reads one
+    sentence (``message``, or the default one)."""
+    body = body or HandBack()
+    return await _action(
+        request, auth, case_id, "hand_back", message=body.message, version=body.version
+    )
 
 
 @router.post("/cases/{case_id}/resolve", response_model=ActionOut, responses=ERROR_RESPONSES)
 async def resolve(
     request: Request, case_id: CaseId, body: Resolve, auth: Auth = Depends(require_agent)
 ) -> Response:
-    """Close the case with an outcome and a short staff note."""
-    return await _action(request, auth, case_id, "resolve", outcome=body.outcome, note=body.note)
+    """Close the case with an outcome and a short staff note; the resident reads one sentence
+    (``message``, or the outcome's default)."""
+    return await _action(
+        request,
+        auth,
+        case_id,
+        "resolve",
+        outcome=body.outcome,
+        note=body.note,
+        message=body.message,
+        version=body.version,
+    )

@@ -16,9 +16,10 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
 
-from console import case_actions, case_extras, words
+from console import case_actions, case_extras, conversation, words
 from console.api import MAX_ID
 from console.forms import flash, int_or_none, translated
+from console.labels import CASE_REASONS, city_of, quartier_names
 from console.security import (
     AuditTrail,
     Auth,
@@ -28,10 +29,13 @@ from console.security import (
     translator,
 )
 from console.templating import render
-from infra.uow import UnitOfWork
-from knowledge.city import quartier_names
+from knowledge.resources import THEMES
+from routing.cases import canned as canned_replies
 from routing.cases import desk as case_desk
+from routing.cases import parts
+from routing.cases import phrases as case_phrases
 from routing.cases import service as case_service
+from routing.cases import teams as team_desk
 from routing.cases.service import CaseError
 from routing.matching import suggestions
 from routing.staff import accounts as staff_service
@@ -49,7 +53,29 @@ def _back(path: str, *, notice: str | None = None, error: str | None = None) -> 
     return RedirectResponse(path + query, status_code=303)
 
 
+def _version(value: str) -> int | None:
+    """The version a form was rendered from; None (no check) for a form without one."""
+    value = value.strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
 # -- one case ----------------------------------------------------------------------------------
+
+
+@router.get("/cases/next")
+async def next_case(request: Request, auth: Auth = Depends(require_agent)) -> Response:
+    """The keyboard's « n »: the held case waiting longest for this person, else the oldest
+    case in their queue, else the queue itself."""
+    ctx = context(request)
+    async with ctx.uow_factory() as uow:
+        mine = await case_service.held_by(uow, auth.staff.id, ctx.now())
+        waiting = [c for c in mine if c.status == case_service.CLAIMED]
+        queue = waiting or await case_service.queue(uow, auth.staff.id, ctx.now())
+    current = request.query_params.get("from", "")
+    for case in queue:
+        if str(case.id) != current:
+            return RedirectResponse(f"/cases/{case.id}", status_code=303)
+    return _back("/", notice="no_next")
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
@@ -67,9 +93,14 @@ async def case_page(
         case = await case_service.case_view(uow, case_id, now)
         idea = await case_desk.idea_facts(uow, case.idea_id)
         messages = await case_service.transcript(uow, case_id)
+        told = await case_desk.bot_messages(uow, case_id)
         events = await case_service.history(uow, case_id)
+        version = await case_desk.version(uow, case_id)
+        replied = await case_service.staff_replied(uow, case_id)
+        resident_locale = await case_desk.resident_locale(uow, case_id)
         teams = await case_service.teams(uow)
         colleagues = [s for s in await staff_service.list_staff(uow) if s.active]
+        canned = await canned_replies.for_staff(uow, auth.staff.id)
         idea_suggestions = (
             await suggestions.suggestions_for_idea(uow, case.idea_id) if case.idea_id else []
         )
@@ -85,17 +116,34 @@ async def case_page(
     supervisor = me.may("coordinator")
     holder = case.holder_id == me.id
     active = case.status in case_service.ACTIVE
+    outcome_labels = translated(tr, words.CASE_OUTCOMES)
+    first_name = (case.resident_name or "").split()[0] if (case.resident_name or "").split() else ""
+    closing = {
+        outcome: case_phrases.closing(resident_locale or tr.locale, outcome, me.first_name)
+        for outcome in (*case_service.OUTCOMES, case_service.HANDED_BACK)
+    }
     return render(
         request,
         "case.html",
         case=case,
         idea=idea,
+        entries=conversation.timeline(
+            tr, messages, told, events, translated(tr, words.CASE_EVENTS), outcome_labels
+        ),
         messages=messages,
         events=events,
         teams=teams,
         colleagues=colleagues,
         notice=notice,
         error=error,
+        version=version,
+        replied=replied,
+        closing=closing,
+        first_name=first_name,
+        canned=[
+            (c.id, c.title, canned_replies.fill(c.body, first_name, idea.title if idea else None))
+            for c in canned
+        ],
         last_id=messages[-1].id if messages else 0,
         can={
             "claim": case.status == case_service.OPEN,
@@ -105,11 +153,16 @@ async def case_page(
         },
         outcomes=case_service.OUTCOMES,
         status_labels=translated(tr, words.CASE_STATUS),
-        outcome_labels=translated(tr, words.CASE_OUTCOMES),
+        outcome_labels=outcome_labels,
         event_labels=translated(tr, words.CASE_EVENTS),
         kind_labels=translated(tr, words.MESSAGE_KINDS),
         error_labels=translated(tr, words.CASE_ERRORS),
         reply_max=case_service.REPLY_MAX_CHARS,
+        part_max=parts.TELEGRAM_MAX,
+        signature_chars=len(
+            case_phrases.signed(resident_locale or "fr", "", me.first_name, case.team_name)
+        ),
+        closing_max=case_service.CLOSING_MAX_CHARS,
         note_max=case_service.NOTE_MAX_CHARS,
         suggestions=idea_suggestions,
         suggestion_status=translated(tr, words.SUGGESTION_STATUS),
@@ -133,9 +186,17 @@ async def _act(
     return _back(path if done.visible else "/", notice=done.code)
 
 
+VersionField = Annotated[str, Form(max_length=20)]
+
+
 @router.post("/cases/{case_id}/claim")
-async def claim(request: Request, case_id: CaseId, auth: Auth = Depends(require_agent)) -> Response:
-    return await _act(request, auth, case_id, "claim")
+async def claim(
+    request: Request,
+    case_id: CaseId,
+    version: VersionField = "",
+    auth: Auth = Depends(require_agent),
+) -> Response:
+    return await _act(request, auth, case_id, "claim", version=_version(version))
 
 
 @router.post("/cases/{case_id}/assign")
@@ -143,12 +204,13 @@ async def assign(
     request: Request,
     case_id: CaseId,
     staff_id: str = Form("", max_length=12),
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     target = int_or_none(staff_id)
     if target is None:
         return _back(f"/cases/{case_id}", error="invalid")
-    return await _act(request, auth, case_id, "assign", staff_id=target)
+    return await _act(request, auth, case_id, "assign", staff_id=target, version=_version(version))
 
 
 @router.post("/cases/{case_id}/transfer")
@@ -158,6 +220,7 @@ async def transfer(
     team_id: str = Form("", max_length=12),
     staff_id: str = Form("", max_length=12),
     note: str = Form("", max_length=case_service.NOTE_MAX_CHARS),
+    version: VersionField = "",
     auth: Auth = Depends(require_agent),
 ) -> Response:
     return await _act(
@@ -168,14 +231,21 @@ async def transfer(
         team_id=int_or_none(team_id),
         staff_id=int_or_none(staff_id),
         note=note,
+        version=_version(version),
     )
 
 
 @router.post("/cases/{case_id}/hand-back")
 async def hand_back(
-    request: Request, case_id: CaseId, auth: Auth = Depends(require_agent)
+    request: Request,
+    case_id: CaseId,
+    message: str = Form("", max_length=case_service.CLOSING_MAX_CHARS + 100),
+    version: VersionField = "",
+    auth: Auth = Depends(require_agent),
 ) -> Response:
-    return await _act(request, auth, case_id, "hand_back")
+    return await _act(
+        request, auth, case_id, "hand_back", message=message, version=_version(version)
+    )
 
 
 @router.post("/cases/{case_id}/resolve")
@@ -184,9 +254,20 @@ async def resolve(
     case_id: CaseId,
     outcome: str = Form("", max_length=24),
     note: str = Form("", max_length=case_service.NOTE_MAX_CHARS),
+    message: str = Form("", max_length=case_service.CLOSING_MAX_CHARS + 100),
+    version: VersionField = "",
     auth: Auth = Depends(require_agent),
 ) -> Response:
-    return await _act(request, auth, case_id, "resolve", outcome=outcome, note=note)
+    return await _act(
+        request,
+        auth,
+        case_id,
+        "resolve",
+        outcome=outcome,
+        note=note,
+        message=message,
+        version=_version(version),
+    )
 
 
 @router.post("/cases/{case_id}/reply")
@@ -194,9 +275,30 @@ async def reply(
     request: Request,
     case_id: CaseId,
     text: str = Form("", max_length=case_service.REPLY_MAX_CHARS + 100),
+    canned_id: str = Form("", max_length=12),
     auth: Auth = Depends(require_agent),
 ) -> Response:
+    chosen = int_or_none(canned_id)
+    if not text.strip() and chosen is not None:  # without script: the canned reply as it is
+        text = await _canned_text(request, auth, case_id, chosen)
     return await _act(request, auth, case_id, "reply", text=text)
+
+
+async def _canned_text(request: Request, auth: Auth, case_id: int, canned_id: int) -> str:
+    ctx = context(request)
+    async with ctx.uow_factory() as uow:
+        mine = {c.id: c for c in await canned_replies.for_staff(uow, auth.staff.id)}
+        if canned_id not in mine:
+            return ""
+        try:
+            case = await case_service.case_view(uow, case_id, ctx.now())
+        except case_service.UnknownCase:
+            return ""
+        idea = await case_desk.idea_facts(uow, case.idea_id)
+    first = (case.resident_name or "").split()
+    return canned_replies.fill(
+        mine[canned_id].body, first[0] if first else None, idea.title if idea else None
+    )
 
 
 @router.post("/cases/open")
@@ -219,25 +321,23 @@ async def open_case(
 async def teams_page(request: Request, auth: Auth = Depends(require_coordinator)) -> Response:
     async with context(request).uow_factory() as uow:
         roster = await case_desk.team_roster(uow)
-        quartiers = await quartier_names(uow)
     notice, error = flash(request, auth, words.TEAM_NOTICES, words.TEAM_ERRORS)
-    return render(
-        request, "teams.html", teams=roster, quartiers=quartiers, notice=notice, error=error
+    return render(request, "teams.html", teams=roster, notice=notice, error=error)
+
+
+def team_scope(
+    request: Request, themes: list[str], quartiers: list[str]
+) -> tuple[list[str], list[str]] | None:
+    """Themes and quartiers picked from the vocabulary and the city's geography; None when a
+    value is not one of them (a forged or out-of-date form)."""
+    known_themes, known_quartiers = set(THEMES), set(quartier_names(city_of(request)))
+    picked = (
+        list(dict.fromkeys(t for t in themes if t)),
+        list(dict.fromkeys(q for q in quartiers if q)),
     )
-
-
-async def _quartiers_of(uow: UnitOfWork, picked: list[str]) -> list[str] | None:
-    """Quartiers chosen from the city's list (a city without quartiers takes codes as typed);
-    None when one is not the city's."""
-    codes = _codes(",".join(p[:64] for p in picked[:20]))
-    known = await quartier_names(uow)
-    if known and not set(codes) <= set(known):
+    if not set(picked[0]) <= known_themes or not set(picked[1]) <= known_quartiers:
         return None
-    return codes
-
-
-def _codes(text: str) -> list[str]:
-    return [w.strip().lower() for w in text.replace(";", ",").split(",") if w.strip()][:20]
+    return picked
 
 
 @router.post("/teams")
@@ -245,7 +345,7 @@ async def create_team(
     request: Request,
     slug: str = Form("", max_length=64),
     name: str = Form("", max_length=120),
-    themes: str = Form("", max_length=500),
+    themes: list[str] = Form(default_factory=list),
     neighbourhoods: list[str] = Form(default_factory=list),
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
@@ -253,14 +353,14 @@ async def create_team(
     slug, name = slug.strip().lower(), name.strip()
     if not SLUG.match(slug) or not name:
         return _back("/teams", error="bad_team")
+    chosen = team_scope(request, themes, neighbourhoods)
+    if chosen is None:
+        return _back("/teams", error="bad_scope")
     try:
         async with ctx.uow_factory() as uow:
             if await case_desk.team_by_slug(uow, slug) is not None:
                 return _back("/teams", error="duplicate_team")
-            chosen = await _quartiers_of(uow, neighbourhoods)
-            if chosen is None:
-                return _back("/teams", error="bad_team")
-            team = await case_service.create_team(uow, slug, name, _codes(themes), chosen)
+            team = await case_service.create_team(uow, slug, name, *chosen)
             await staff_service.audit(
                 uow, auth.staff.id, "team.created", "team", team.id, {"slug": slug}, ctx.now()
             )
@@ -268,6 +368,54 @@ async def create_team(
     except IntegrityError:  # the same slug created by someone else at the same moment
         return _back("/teams", error="duplicate_team")
     return _back("/teams", notice="team_created")
+
+
+@router.post("/teams/{team_id}")
+async def edit_team(
+    request: Request,
+    team_id: RowId,
+    name: str = Form("", max_length=120),
+    themes: list[str] = Form(default_factory=list),
+    neighbourhoods: list[str] = Form(default_factory=list),
+    auth: Auth = Depends(require_coordinator),
+) -> Response:
+    ctx = context(request)
+    chosen = team_scope(request, themes, neighbourhoods)
+    if not name.strip():
+        return _back("/teams", error="bad_team")
+    if chosen is None:
+        return _back("/teams", error="bad_scope")
+    async with ctx.uow_factory() as uow:
+        team = await team_desk.update_team(
+            uow, team_id, name=name.strip(), themes=chosen[0], neighbourhoods=chosen[1]
+        )
+        if team is None:
+            return _back("/teams", error="unknown_team")
+        await staff_service.audit(
+            uow, auth.staff.id, "team.updated", "team", team_id, {}, ctx.now()
+        )
+        await uow.commit()
+    return _back("/teams", notice="team_saved")
+
+
+@router.post("/teams/{team_id}/delete")
+async def delete_team(
+    request: Request,
+    team_id: RowId,
+    confirm: str = Form("", max_length=4),
+    auth: Auth = Depends(require_coordinator),
+) -> Response:
+    if confirm != "yes":
+        return _back("/teams", error="confirm_delete")
+    ctx = context(request)
+    async with ctx.uow_factory() as uow:
+        if not await team_desk.delete_team(uow, team_id):
+            return _back("/teams", error="unknown_team")
+        await staff_service.audit(
+            uow, auth.staff.id, "team.deleted", "team", team_id, {}, ctx.now()
+        )
+        await uow.commit()
+    return _back("/teams", notice="team_deleted")
 
 
 @router.post("/teams/{team_id}/members")
@@ -326,7 +474,6 @@ async def rules_page(request: Request, auth: Auth = Depends(require_coordinator)
     async with context(request).uow_factory() as uow:
         rules = await case_service.rules(uow)
         teams = await case_service.teams(uow)
-        quartiers = await quartier_names(uow)
     notice, error = flash(request, auth, words.TEAM_NOTICES, words.TEAM_ERRORS)
     return render(
         request,
@@ -334,7 +481,6 @@ async def rules_page(request: Request, auth: Auth = Depends(require_coordinator)
         rules=rules,
         teams=teams,
         team_names={t.id: t.name for t in teams},
-        quartiers=quartiers,
         notice=notice,
         error=error,
     )
@@ -355,19 +501,24 @@ async def add_rule(
     rank = int(priority) if priority.strip().isdigit() else (100 if not priority.strip() else None)
     if team is None or rank is None or rank > 10_000:
         return _back("/rules", error="bad_rule")
+    theme, neighbourhood = theme.strip().lower(), neighbourhood.strip().lower()
+    reason = reason.strip().lower()
+    if (
+        (theme and theme not in THEMES)
+        or (neighbourhood and neighbourhood not in quartier_names(city_of(request)))
+        or (reason and reason not in CASE_REASONS)
+    ):
+        return _back("/rules", error="bad_scope")
     async with ctx.uow_factory() as uow:
         if not any(t.id == team for t in await case_service.teams(uow)):
             return _back("/rules", error="unknown_team")
-        place = await _quartiers_of(uow, [neighbourhood])
-        if place is None:
-            return _back("/rules", error="bad_rule")
         rule = await case_service.add_rule(
             uow,
             team,
             rank,
-            theme=theme.strip().lower() or None,
-            neighbourhood=place[0] if place else None,
-            reason=reason.strip().lower() or None,
+            theme=theme or None,
+            neighbourhood=neighbourhood or None,
+            reason=reason or None,
         )
         await staff_service.audit(
             uow, auth.staff.id, "rule.added", "rule", rule.id, {"team": team}, ctx.now()

@@ -12,10 +12,12 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import words
+from console.labels import Labels
 from console.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
     Auth,
+    ConsoleContext,
     clear_session_cookie,
     client_address,
     context,
@@ -162,50 +164,84 @@ async def logout(request: Request, auth: Auth = Depends(require_agent)) -> Respo
     return response
 
 
+QUEUE_PAGE = 25
+STATUS_CHOICES = (*case_service.ACTIVE, case_service.RESOLVED)
+
+
 @router.get("/", response_class=HTMLResponse)
 async def home(
     request: Request,
     team: str = Query("", max_length=12),
-    status: str = Query("", max_length=12),
+    status: list[str] = Query(default_factory=list, max_length=4),
+    q: str = Query("", max_length=case_desk.SEARCH_MAX_CHARS),
+    page: int = Query(1, ge=1, le=10_000),
     auth: Auth = Depends(require_agent),
 ) -> Response:
-    """The queue, longest-waiting first, and the cases this person holds; filters by team and
-    status (open, claimed, waiting).
-
-    Ids, reasons, teams and neighbourhoods only: no resident's name or words, so listing is
-    not a view of personal data (the case page, which shows them, audits each view).
-    """
+    """The queue: the cases this person holds, then the board, longest waiting first, with
+    the resident's first name, the idea's title, the first words of the last message, the
+    quartier and the waiting time against the service level. Filters by team and several
+    statuses (closed too), search by reference, name or words, pages of 25."""
     ctx = context(request)
     tr = translator(request, auth)
-    team_id = int(team) if team.isdigit() else None
-    status = status if status in case_service.ACTIVE else ""
+    team_id = int(team) if team.isdigit() and len(team) < 10 else None
+    statuses = tuple(s for s in dict.fromkeys(status) if s in STATUS_CHOICES) or (
+        case_service.OPEN,
+    )
     async with ctx.uow_factory() as uow:
-        if team_id is None and status in ("", case_service.OPEN):
-            waiting = await case_service.queue(uow, auth.staff.id, ctx.now())
-        else:
-            waiting = await case_desk.board(
-                uow,
-                auth.staff.id,
-                auth.staff.role,
-                ctx.now(),
-                status=status or case_service.OPEN,
-                team_id=team_id,
-            )
+        board = await case_desk.search_board(
+            uow,
+            auth.staff.id,
+            auth.staff.role,
+            ctx.now(),
+            statuses=statuses,
+            team_id=team_id,
+            text=q,
+            offset=(page - 1) * QUEUE_PAGE,
+            limit=QUEUE_PAGE,
+        )
         mine = await case_service.held_by(uow, auth.staff.id, ctx.now())
+        mine_words = await case_desk.last_words(uow, [c.resident_id for c in mine])
         teams = await case_service.teams(uow)
     notice = words.CASE_NOTICES.get(request.query_params.get("m", ""))
     error = words.CASE_ERRORS.get(request.query_params.get("e", ""))
+    levels = queue_levels(ctx, [*board.cases, *mine])
     return render(
         request,
         "queue.html",
-        waiting=waiting,
+        waiting=board.cases,
+        total=board.total,
+        page=page,
+        pages=max(1, -(-board.total // QUEUE_PAGE)),
+        excerpts={**board.last_words, **mine_words},
+        levels=levels,
         mine=mine,
         teams=teams,
-        filters={"team": team_id, "status": status},
+        filters={"team": team_id, "status": statuses, "q": q},
+        status_choices=STATUS_CHOICES,
         status_labels={k: tr.gettext(v) for k, v in words.CASE_STATUS.items()},
         notice=tr.gettext(notice) if notice else None,
         error=tr.gettext(error) if error else None,
     )
+
+
+def queue_levels(ctx: ConsoleContext, views: list[case_service.CaseView]) -> dict[int, str]:
+    """Each waiting case against the service level, in working time: ok, near (over half the
+    allowed time) or late (over it, or escalated)."""
+    hours = case_service.working_hours(ctx.settings)
+    allowed = ctx.settings.case_escalate_after_working_minutes
+    now = ctx.now()
+    levels: dict[int, str] = {}
+    for view in views:
+        if view.status == case_service.RESOLVED:
+            continue
+        waited = hours.between(view.queued_at or view.opened_at, now)
+        if view.escalated or waited >= allowed:
+            levels[view.id] = "late"
+        elif waited >= allowed / 2:
+            levels[view.id] = "near"
+        else:
+            levels[view.id] = "ok"
+    return levels
 
 
 @router.post("/preferences/locale")
@@ -313,5 +349,6 @@ async def audit_log(
         entries=entries,
         members=members,
         filters={"staff": staff_id, "subject": subject_type or ""},
+        subjects=Labels(translator(request, auth)).subject_choices(),
         older=older,
     )

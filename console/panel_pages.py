@@ -13,12 +13,16 @@ from sqlalchemy.exc import IntegrityError
 from console import words
 from console.api import MAX_ID
 from console.forms import flash
+from console.labels import city_of
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
 from console.templating import render
+from infra.i18n import Translator
+from knowledge.resources import EQUIPMENT, THEMES
 from routing.sprints import desk as sprint_desk
 from routing.sprints import panel_desk
 from routing.sprints import service as sprints
 from routing.sprints.panel_desk import PanelInputError
+from routing.sprints.reasons import SKILL_LABELS, skill_label
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,9 +50,27 @@ async def panel_page(request: Request, auth: Auth = Depends(require_coordinator)
         members=members,
         rooms=rooms,
         weekdays=[tr.gettext(w) for w in words.WEEKDAYS],
+        skill_choices=skill_choices(tr),
+        skill_names=dict(skill_choices(tr)),
+        editing=_editing(request, "member"),
+        editing_room=_editing(request, "room"),
+        equipment_choices=EQUIPMENT,
         notice=notice,
         error=error,
     )
+
+
+def _editing(request: Request, name: str) -> int | None:
+    """The one member (or room) whose form is open: one at a time keeps the page short."""
+    value = request.query_params.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def skill_choices(tr: Translator) -> list[tuple[str, str]]:
+    """The planner's skills, then the themes of the one vocabulary, by their words."""
+    skills = [(code, skill_label(code, tr)) for code in SKILL_LABELS]
+    themes = sorted(((c, skill_label(c, tr)) for c in THEMES), key=lambda p: p[1].lower())
+    return skills + themes
 
 
 async def _change(
@@ -73,15 +95,52 @@ async def _change(
         return _back("/panel", error=exc.code)
     except IntegrityError:  # a day taken by a sprint at the same moment
         return _back("/panel", error="busy")
-    return _back(f"/panel#{subject}-{subject_id}", notice=notice)
+    # the notice goes in the query, before the fragment: "/panel#member-11?m=…" loses it
+    return RedirectResponse(f"/panel?m={notice}#{subject}-{subject_id}", status_code=303)
+
+
+@router.post("/panel/members")
+async def new_member(
+    request: Request,
+    name: str = Form("", max_length=200),
+    skills: list[str] = Form(default_factory=list),
+    territories: list[str] = Form(default_factory=list),
+    weekdays: list[str] = Form(default_factory=list),
+    monthly_cap: str = Form("2", max_length=4),
+    auth: Auth = Depends(require_coordinator),
+) -> Response:
+    known = {t.id for t in city_of(request).territories}
+    ctx = context(request)
+    try:
+        async with ctx.uow_factory() as uow:
+            cap = monthly_cap.strip()
+            if not cap.isdigit():
+                raise PanelInputError("bad_cap")
+            member_id = await panel_desk.add_member(
+                uow,
+                name=name,
+                skills=panel_desk.codes(", ".join(s[:800] for s in skills[:60])),
+                territories=panel_desk.codes(", ".join(t[:800] for t in territories[:60])),
+                weekdays=[int(d) for d in weekdays if d.isdigit() and len(d) == 1],
+                monthly_cap=int(cap),
+                known_territories=known,
+                now=ctx.now(),
+            )
+            await AuditTrail(auth.staff.id, ctx.clock).change(
+                uow, "panel.member_added", "member", member_id, {}
+            )
+            await uow.commit()
+    except PanelInputError as exc:
+        return _back("/panel", error=exc.code)
+    return RedirectResponse(f"/panel?m=member_added#member-{member_id}", status_code=303)
 
 
 @router.post("/panel/members/{member_id}")
 async def edit_member(
     request: Request,
     member_id: RowId,
-    skills: str = Form("", max_length=800),
-    territories: str = Form("", max_length=800),
+    skills: list[str] = Form(default_factory=list),
+    territories: list[str] = Form(default_factory=list),
     weekdays: list[str] = Form(default_factory=list),
     monthly_cap: str = Form("", max_length=4),
     active: str = Form("", max_length=4),
@@ -96,8 +155,8 @@ async def edit_member(
         return await panel_desk.update_member(
             uow,
             member_id,
-            skills=panel_desk.codes(skills),
-            territories=panel_desk.codes(territories),
+            skills=panel_desk.codes(", ".join(s[:800] for s in skills[:60])),
+            territories=panel_desk.codes(", ".join(t[:800] for t in territories[:60])),
             weekdays=days,
             monthly_cap=int(cap),
             active=bool(active),
@@ -150,7 +209,7 @@ async def edit_room(
     room_id: RowId,
     capacity: str = Form("", max_length=6),
     step_free: str = Form("", max_length=4),
-    equipment: str = Form("", max_length=800),
+    equipment: list[str] = Form(default_factory=list),
     active: str = Form("", max_length=4),
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
@@ -162,7 +221,7 @@ async def edit_room(
             room_id,
             capacity=int(capacity.strip()),
             step_free=bool(step_free),
-            equipment=panel_desk.equipment_list(equipment),
+            equipment=panel_desk.equipment_list(", ".join(e[:80] for e in equipment[:40])),
             active=bool(active),
             now=context(request).now(),
         )

@@ -24,6 +24,7 @@ from infra.clock import Clock
 from infra.i18n import SUPPORTED, Translator
 from infra.settings import Settings
 from infra.uow import UnitOfWork
+from routing.sprints import desk as sprint_desk
 from routing.staff import accounts as staff_service
 from routing.staff.accounts import StaffView
 
@@ -71,6 +72,14 @@ class Auth:
 
 class LoginRequired(Exception):
     """No valid session or token: pages redirect to the login form, the API answers 401."""
+
+
+class PasswordChangeRequired(Exception):
+    """The session's account still has a provisional password: it goes to « Mon compte »."""
+
+
+# What a person with a provisional password may still open.
+PROVISIONAL_PATHS = ("/account", "/logout", "/preferences/locale")
 
 
 def context(request: Request) -> ConsoleContext:
@@ -145,9 +154,21 @@ def require(role: str) -> Callable[..., Awaitable[Auth]]:
     """A dependency that lets through staff of at least ``role`` (agent < coordinator < admin)."""
     staff_service.role_at_least(role, role)  # fail at import time on a typo
 
-    async def dependency(auth: Auth | None = Depends(current_auth)) -> Auth:
+    async def dependency(request: Request, auth: Auth | None = Depends(current_auth)) -> Auth:
         if auth is None:
             raise LoginRequired
+        if not is_api(request) and getattr(request.state, "city", None) is None:
+            async with context(request).uow_factory() as uow:  # labels and pick-lists
+                request.state.city = await sprint_desk.city(uow)
+        if (
+            auth.via == "session"
+            and auth.staff.must_change_password
+            and not any(
+                request.url.path == p or request.url.path.startswith(p + "/")
+                for p in PROVISIONAL_PATHS
+            )
+        ):
+            raise PasswordChangeRequired
         if not auth.staff.may(role):
             raise HTTPException(status_code=403, detail=f"reserved to {role} and above")
         return auth

@@ -28,6 +28,7 @@ STATUS: dict[str, int] = {
     "unknown_idea": 404,
     "unknown_sprint": 404,
     "lost": 409,
+    "stale": 409,
     "not_active": 409,
     "too_early": 409,
     "invalid": 422,
@@ -145,13 +146,24 @@ class BookDone:
     group_rows: int
 
 
-async def book(request: Request, auth: Auth, ref: str, day1: date, room_id: int) -> BookDone:
+NO_CHECK = -1  # the caller did not say which sprint it saw (the JSON API without ``current``)
+
+
+async def book(
+    request: Request, auth: Auth, ref: str, day1: date, room_id: int, current: int | None = NO_CHECK
+) -> BookDone:
     """Book for the resident (or move their sprint); ``SprintDeskError('lost')`` when the
-    people or the room were taken meanwhile (nothing is committed then)."""
+    people or the room were taken meanwhile (nothing is committed then). ``current`` is the
+    sprint the page showed (None: none): an out-of-date tab gets ``stale``, never a move it
+    did not mean."""
     ctx: ConsoleContext = context(request)
     renderer = _renderer(request)
     async with ctx.uow_factory() as uow:
         idea = await visible_idea(uow, auth, ref)
+        if current != NO_CHECK:
+            active = await sprints.active_sprint(uow, idea.id)
+            if (active.id if active else None) != current:
+                raise SprintDeskError("stale")
         outcome = await sprint_desk.book(
             uow,
             idea.id,

@@ -78,10 +78,19 @@ async def book(
     ref: Ref,
     day1: str = Form("", max_length=10),
     room_id: str = Form("", max_length=12),
+    current: str | None = Form(None, max_length=12),
     auth: Auth = Depends(require_agent),
 ) -> Response:
     path = f"/ideas/{ref}/sprint"
     room = int_or_none(room_id)
+    # the sprint the page showed: "none" or its id; without the field, no check (old pages)
+    seen = (
+        sprint_actions.NO_CHECK
+        if current is None
+        else None
+        if current == "none"
+        else int_or_none(current) or 0
+    )
     try:
         first = date.fromisoformat(day1)
     except ValueError:
@@ -89,7 +98,7 @@ async def book(
     if room is None or first is None:
         return _back(path, error="invalid")
     try:
-        done = await sprint_actions.book(request, auth, ref, first, room)
+        done = await sprint_actions.book(request, auth, ref, first, room, seen)
     except SprintDeskError as exc:
         _page_error(exc)
         return _back(path, error=exc.code)
@@ -104,13 +113,48 @@ def _after(sprint_ref: str | None, back: str) -> str:
     return f"/ideas/{sprint_ref}/sprint"
 
 
+@router.get("/sprints/{sprint_id}/cancel", response_class=HTMLResponse)
+async def confirm_cancel(
+    request: Request, sprint_id: SprintId, auth: Auth = Depends(require_agent)
+) -> Response:
+    """« Annuler le sprint » asks first: what happens, and a second button that does it."""
+    ctx = context(request)
+    tr = translator(request, auth)
+    async with ctx.uow_factory() as uow:
+        try:
+            await sprint_actions.visible_sprint(uow, auth, sprint_id)
+        except SprintDeskError as exc:
+            _page_error(exc)
+            raise
+        sprint = await sprint_desk.sprint_view(uow, sprint_id)
+    if sprint is None:
+        raise HTTPException(status_code=404)
+    back = request.query_params.get("back", "")
+    return render(
+        request,
+        "sprint_cancel.html",
+        s=sprint,
+        back=back if back in ("list", "mine") else "",
+        today=sprints.today_in_paris(ctx.now()),
+        status_labels=translated(tr, words.SPRINT_STATUS),
+        role_names=translated(tr, words.SPRINT_ROLES),
+        error=tr.gettext(words.SPRINT_ERRORS["confirm"])
+        if request.query_params.get("e") == "confirm"
+        else None,
+    )
+
+
 @router.post("/sprints/{sprint_id}/cancel")
 async def cancel(
     request: Request,
     sprint_id: SprintId,
     back: str = Form("", max_length=8),
+    confirm: str = Form("", max_length=4),
     auth: Auth = Depends(require_agent),
 ) -> Response:
+    if confirm != "yes":  # one click never cancels: the confirmation page comes first
+        query = f"?back={back}&e=confirm" if back in ("list", "mine") else "?e=confirm"
+        return RedirectResponse(f"/sprints/{sprint_id}/cancel{query}", status_code=303)
     ref = await sprint_actions.idea_ref_of(request, sprint_id)
     try:
         await sprint_actions.cancel(request, auth, sprint_id)

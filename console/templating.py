@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from console import words
+from console.labels import Labels
 from console.security import Auth, translator
 
 HERE = Path(__file__).resolve().parent
@@ -38,6 +39,7 @@ def render(request: Request, name: str, *, status_code: int = 200, **values: Any
         staff=auth.staff if auth else None,
         csrf_token=auth.csrf_token if auth else None,
         role_labels={k: tr.gettext(v) for k, v in words.ROLE_LABELS.items()},
+        labels=Labels(tr, getattr(request.state, "city", None)),
         **values,
     )
     return HTMLResponse(html, status_code=status_code)

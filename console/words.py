@@ -27,6 +27,24 @@ STAFF_ERRORS: dict[str, str] = {
     "bad_role": N_("Choisissez un rôle dans la liste."),
     "password_too_short": N_("Le mot de passe doit faire au moins {length} caractères."),
     "duplicate_email": N_("Un compte existe déjà avec cette adresse."),
+    "own_role": N_("Demandez à une autre personne de l'administration de changer votre rôle."),
+    "own_account": N_("Vous ne pouvez pas désactiver votre propre compte."),
+    "wrong_password": N_("Le mot de passe actuel n'est pas le bon."),
+    "same_password": N_("Choisissez un mot de passe différent de l'actuel."),
+    "passwords_differ": N_("Les deux nouveaux mots de passe ne sont pas identiques."),
+}
+
+ACCOUNT_NOTICES: dict[str, str] = {
+    "must_change": N_("Votre mot de passe est provisoire : choisissez le vôtre pour continuer."),
+    "password_changed": N_("Votre mot de passe est changé."),
+    "staff_saved": N_("Le compte est enregistré."),
+    "staff_deactivated": N_(
+        "Le compte est désactivé : ses sessions et ses clés d'API ont pris fin."
+    ),
+    "staff_reactivated": N_("Le compte est réactivé."),
+    "password_reset": N_(
+        "Le mot de passe provisoire est enregistré : la personne le changera à sa connexion."
+    ),
 }
 
 ERRORS: dict[int, tuple[str, str]] = {
@@ -54,7 +72,7 @@ ERRORS: dict[int, tuple[str, str]] = {
 
 CASE_STATUS: dict[str, str] = {
     "open": N_("En attente d'une personne"),
-    "claimed": N_("Prise en charge : à vous de répondre"),
+    "claimed": N_("Prise en charge, réponse attendue de l'équipe"),
     "waiting": N_("En attente de l'habitant·e"),
     "resolved": N_("Close"),
 }
@@ -91,6 +109,8 @@ CASE_NOTICES: dict[str, str] = {
     "resolved": N_("La demande est close."),
     "replied": N_("Votre réponse part vers l'habitant·e."),
     "opened": N_("La demande est ouverte."),
+    "no_next": N_("Aucune autre demande ne vous attend pour le moment."),
+    "password_changed": N_("Votre mot de passe est changé."),
     "already_open": N_("Cette personne avait déjà une demande en cours : la voici."),
     "note_added": N_("Votre note est enregistrée. Elle reste entre collègues."),
     "suggestion_added": N_("La ressource est ajoutée aux suggestions de l'idée."),
@@ -98,7 +118,11 @@ CASE_NOTICES: dict[str, str] = {
     "suggestion_removed": N_("La suggestion est retirée."),
 }
 
+STALE = N_("La situation a changé, voici l'état actuel.")
+
 CASE_ERRORS: dict[str, str] = {
+    "stale": STALE,
+    "blank_reply": N_("Votre réponse est vide : écrivez quelque chose avant d'envoyer."),
     "lost_claim": N_("Un·e collègue a pris cette demande juste avant vous."),
     "not_allowed": N_("Cette action n'est pas possible pour vous sur cette demande."),
     "closed": N_("Cette demande est close : elle ne peut plus changer."),
@@ -116,6 +140,8 @@ CASE_ERRORS: dict[str, str] = {
 
 TEAM_NOTICES: dict[str, str] = {
     "team_created": N_("L'équipe est créée."),
+    "team_saved": N_("L'équipe est enregistrée."),
+    "team_deleted": N_("L'équipe est supprimée ; ses demandes vont à la coordination."),
     "member_added": N_("La personne fait maintenant partie de l'équipe."),
     "member_removed": N_("La personne ne fait plus partie de l'équipe."),
     "rule_added": N_("La règle est ajoutée."),
@@ -128,6 +154,8 @@ TEAM_ERRORS: dict[str, str] = {
     "unknown_staff": N_("Aucun compte actif n'a cette adresse e-mail."),
     "unknown_team": N_("Cette équipe n'existe pas."),
     "bad_rule": N_("Choisissez une équipe et une priorité entre 0 et 10 000."),
+    "bad_scope": N_("Choisissez les thèmes et les quartiers dans les listes."),
+    "confirm_delete": N_("Cochez la case pour confirmer la suppression de l'équipe."),
 }
 
 MESSAGE_KINDS: dict[str, str] = {
@@ -170,6 +198,8 @@ SPRINT_NOTICES: dict[str, str] = {
 }
 
 SPRINT_ERRORS: dict[str, str] = {
+    "stale": STALE,
+    "confirm": N_("Confirmez l'annulation : l'habitant·e et le panel seront prévenus."),
     "lost": N_(
         "Ces dates viennent d'être prises (une personne ou la salle). "
         "Voici les possibilités encore libres."
@@ -197,6 +227,7 @@ WEEKDAYS: tuple[str, ...] = (
 
 PANEL_NOTICES: dict[str, str] = {
     "member_saved": N_("Les disponibilités sont enregistrées. Le planificateur en tient compte."),
+    "member_added": N_("La personne est ajoutée au panel."),
     "absence_added": N_("L'absence est ajoutée."),
     "absence_removed": N_("L'absence est retirée."),
     "room_saved": N_("La salle est enregistrée."),
@@ -210,6 +241,7 @@ PANEL_ERRORS: dict[str, str] = {
         "chiffres, tirets), séparés par des virgules."
     ),
     "bad_weekdays": N_("Cochez au moins un jour de la semaine."),
+    "bad_name": N_("Donnez le nom de la personne (200 caractères au plus)."),
     "bad_cap": N_("Le plafond mensuel est un nombre entre 0 et 20."),
     "unknown_territory": N_("Un des territoires n'existe pas. Utilisez les codes des quartiers."),
     "bad_date": N_("Écrivez les dates sous la forme AAAA-MM-JJ, par exemple 2027-01-15."),
@@ -228,4 +260,31 @@ SUGGESTION_STATUS: dict[str, str] = {
     "proposed": N_("proposée, sans réponse"),
     "accepted": N_("retenue par l'habitant·e"),
     "declined": N_("écartée par l'habitant·e"),
+}
+
+CANNED_NOTICES: dict[str, str] = {
+    "canned_saved": N_("La réponse type est enregistrée."),
+    "canned_deleted": N_("La réponse type est supprimée."),
+}
+
+CANNED_ERRORS: dict[str, str] = {
+    "bad_canned": N_(
+        "Un titre (80 caractères au plus) et un texte (4 000 au plus), s'il vous plaît."
+    ),
+    "bad_owner": N_("Choisissez vous-même ou une de vos équipes."),
+    "unknown_canned": N_("Cette réponse type n'existe plus, ou n'est pas modifiable par vous."),
+}
+
+DIRECTORY_NOTICES: dict[str, str] = {
+    "entry_saved": N_("La fiche est enregistrée. Les prochaines suggestions en tiennent compte."),
+    "entry_verified": N_("La fiche est marquée vérifiée aujourd'hui."),
+    "entry_deactivated": N_("La fiche est désactivée : elle n'est plus suggérée."),
+    "entry_reactivated": N_("La fiche est de nouveau active."),
+}
+
+DIRECTORY_ERRORS: dict[str, str] = {
+    "bad_entry": N_("Donnez un nom, et choisissez les thèmes et les territoires dans les listes."),
+    "bad_file": N_(
+        "Ce fichier ne se lit pas : un fichier YAML, CSV ou JSON en UTF-8, 5 Mo au plus."
+    ),
 }

@@ -3,6 +3,7 @@
 from infra.orm import Base
 from knowledge import records as knowledge_records
 from knowledge.city import records as city_records
+from routing.cases import canned as canned_records
 from routing.cases import records as case_records
 from routing.followups import records as followup_records
 from routing.journey import records as routing_records
@@ -13,6 +14,7 @@ from routing.stats import records as stats_records
 
 __all__ = [
     "Base",
+    "canned_records",
     "case_records",
     "city_records",
     "followup_records",

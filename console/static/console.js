@@ -1,4 +1,19 @@
 // Progressive enhancement only: every page works without this file.
+// The navigation folds behind a "Menu" button on narrow screens (without script it stays open).
+(function () {
+  "use strict";
+  document.documentElement.classList.remove("no-js");
+  document.documentElement.classList.add("js");
+  var toggle = document.querySelector(".menu-toggle");
+  var header = document.querySelector(".top");
+  if (!toggle || !header) { return; }
+  toggle.hidden = false;
+  toggle.addEventListener("click", function () {
+    var open = header.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+})();
+
 // declicFetch adds the session's CSRF token to state-changing calls to /api.
 (function () {
   "use strict";
@@ -136,7 +151,8 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = box.value.trim();
-    if (!text || button.disabled) { return; }
+    if (button.disabled) { return; }
+    if (!text) { say(labels.blank); box.focus(); return; }
     button.disabled = true;
     say(labels.sending);
     var target = form.getAttribute("action").replace(/^\/cases\//, "/api/cases/");
@@ -148,6 +164,7 @@
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (response.ok) {
           box.value = "";
+          box.dispatchEvent(new Event("input"));
           say(labels.sent);
           shownPhase = "held";
           window.declicRelayPoll();
@@ -163,4 +180,118 @@
       box.focus();
     });
   });
+})();
+
+// The reply box: a counter that says how many Telegram messages the reply makes (before
+// sending), canned replies chosen with the keyboard, and the closing sentence that follows the
+// chosen outcome until the agent edits it.
+(function () {
+  "use strict";
+  var labels = {};
+  try { labels = JSON.parse(document.getElementById("relay-labels").textContent); } catch (e) { labels = {}; }
+  var form = document.getElementById("reply-form");
+  var box = document.getElementById("reply-text");
+  var counter = document.getElementById("reply-counter");
+  function units(text) { return text.length; }  // UTF-16 code units, as Telegram counts
+  function parts(n, max) {
+    if (n <= max) { return 1; }
+    return Math.ceil(n / (max * 0.97));  // cuts fall on word boundaries, a little early
+  }
+  function count() {
+    if (!box || !counter || !form) { return; }
+    var max = parseInt(form.getAttribute("data-part-max"), 10) || 4096;
+    var signature = parseInt(form.getAttribute("data-signature"), 10) || 0;
+    var n = units(box.value.trim());
+    var p = n ? parts(n + signature, max) : 0;
+    var template = p > 1 ? (labels.many || "") : (labels.one || "");
+    counter.textContent = template.replace("{n}", n.toLocaleString(document.documentElement.lang))
+      .replace("{parts}", String(p));
+    counter.classList.toggle("parts", p > 1);
+  }
+  if (box) { box.addEventListener("input", count); count(); }
+  var canned = document.getElementById("canned-choice");
+  if (canned && box) {
+    canned.addEventListener("change", function () {
+      var option = canned.options[canned.selectedIndex];
+      var body = option ? option.getAttribute("data-body") : null;
+      if (body) { box.value = body; box.dispatchEvent(new Event("input")); }
+    });
+  }
+  var outcome = document.getElementById("resolve-outcome");
+  var closing = document.getElementById("resolve-message");
+  if (outcome && closing) {
+    var edited = false;
+    closing.addEventListener("input", function () { edited = true; });
+    outcome.addEventListener("change", function () {
+      var option = outcome.options[outcome.selectedIndex];
+      if (!edited && option) { closing.value = option.getAttribute("data-closing") || ""; }
+    });
+  }
+})();
+
+// Keyboard shortcuts on a case page (never while typing): c claim, r reply, n next case.
+(function () {
+  "use strict";
+  if (!document.getElementById("transcript")) { return; }
+  document.addEventListener("keydown", function (event) {
+    var t = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) { return; }
+    var claim = document.querySelector("#claim-form button");
+    var box = document.getElementById("reply-text");
+    var next = document.getElementById("next-case");
+    if (event.key === "c" && claim) { event.preventDefault(); claim.click(); }
+    else if (event.key === "r" && box) { event.preventDefault(); box.focus(); }
+    else if (event.key === "n" && next) { event.preventDefault(); next.click(); }
+  });
+})();
+
+// The queue refreshes itself every 30 s (the same page, fetched and swapped in), shows new
+// cases in the tab title and, if the agent opted in, as a system notification.
+(function () {
+  "use strict";
+  var live = document.getElementById("queue-live");
+  if (!live || !window.fetch || !window.DOMParser) { return; }
+  var labels = {};
+  try { labels = JSON.parse(document.getElementById("queue-labels").textContent); } catch (e) { labels = {}; }
+  var status = document.getElementById("queue-status");
+  var optIn = document.getElementById("notify-opt-in");
+  var every = (parseInt(live.getAttribute("data-refresh"), 10) || 30) * 1000;
+  var known = {};
+  (live.getAttribute("data-open") || "").split(",").forEach(function (id) { if (id) { known[id] = true; } });
+  var baseTitle = document.title;
+  var fresh = 0;
+  if (optIn && window.Notification && Notification.permission !== "granted" && Notification.permission !== "denied") {
+    optIn.hidden = false;
+    optIn.addEventListener("click", function () {
+      Notification.requestPermission().then(function (answer) {
+        if (answer === "granted") { optIn.hidden = true; if (status) { status.textContent = labels.on || ""; } }
+      });
+    });
+  }
+  function refresh() {
+    if (document.activeElement && live.contains(document.activeElement)) { return; }
+    fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) { return; }
+        var next = new DOMParser().parseFromString(html, "text/html").getElementById("queue-live");
+        if (!next) { return; }
+        var ids = (next.getAttribute("data-open") || "").split(",").filter(Boolean);
+        var added = ids.filter(function (id) { return !known[id]; });
+        ids.forEach(function (id) { known[id] = true; });
+        live.innerHTML = next.innerHTML;
+        if (added.length) {
+          fresh += added.length;
+          document.title = "(" + fresh + ") " + (labels["new"] || "") + " · " + baseTitle;
+          if (window.Notification && Notification.permission === "granted") {
+            try { new Notification(labels["new"] || "", { body: "#" + added.join(", #"), tag: "declic-queue" }); } catch (e) { /* no notification here */ }
+          }
+        }
+      }).catch(function () { /* the next round will try again */ });
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) { fresh = 0; document.title = baseTitle; }
+  });
+  setInterval(refresh, every);
 })();

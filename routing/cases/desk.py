@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from infra.uow import UnitOfWork
 from routing.cases import service as cases
-from routing.cases.records import Team, TeamMember
-from routing.journey.records import Case, Idea
+from routing.cases.records import CaseEvent, Team, TeamMember
+from routing.journey.records import Case, Idea, Message, OutgoingMessage, Resident
 from routing.staff.accounts import StaffMember
 
 REF_MAX_CHARS = 12
@@ -69,6 +70,30 @@ async def status_of(uow: UnitOfWork, case_id: int) -> str:
     if case is None:
         raise cases.UnknownCase(case_id)
     return case.status
+
+
+# Events that do not change what a form may do: the conversation goes on.
+_NOT_A_CHANGE = ("resident_message", "replied", "note")
+
+
+async def version(uow: UnitOfWork, case_id: int) -> int:
+    """The case's version for forms: the id of its last event that changed its state (status,
+    holder, team). A form rendered from an older version is refused as stale."""
+    found = await uow.session.scalar(
+        select(func.max(CaseEvent.id)).where(
+            CaseEvent.case_id == case_id, CaseEvent.kind.not_in(_NOT_A_CHANGE)
+        )
+    )
+    return int(found or 0)
+
+
+async def resident_locale(uow: UnitOfWork, case_id: int) -> str | None:
+    """The language the resident reads (for the closing sentence the agent may edit)."""
+    return await uow.session.scalar(
+        select(Resident.locale)
+        .join(Case, Case.resident_id == Resident.id)
+        .where(Case.id == case_id)
+    )
 
 
 async def idea_facts(uow: UnitOfWork, idea_id: int | None) -> IdeaFacts | None:
@@ -163,3 +188,120 @@ async def team_roster(uow: UnitOfWork) -> list[TeamView]:
 
 async def team_by_slug(uow: UnitOfWork, slug: str) -> Team | None:
     return await uow.session.scalar(select(Team).where(Team.slug == slug))
+
+
+@dataclass(frozen=True)
+class BotMessageView:
+    """A message the bot (or a use case) sent the resident, as the outbox row holds it."""
+
+    id: int
+    at: datetime
+    method: str
+    payload: dict[str, Any]
+    status: str
+
+
+async def bot_messages(uow: UnitOfWork, case_id: int) -> list[BotMessageView]:
+    """What the resident was told by the bot, oldest first: every outbox row to them except the
+    parts of staff replies (``case:N:mM…``), which the transcript shows from the reply itself."""
+    case = await uow.session.get(Case, case_id)
+    if case is None:
+        raise cases.UnknownCase(case_id)
+    if case.resident_id is None:
+        return []
+    rows = (
+        await uow.session.scalars(
+            select(OutgoingMessage)
+            .where(
+                OutgoingMessage.resident_id == case.resident_id,
+                ~OutgoingMessage.idempotency_key.like("case:%:m%"),
+            )
+            .order_by(OutgoingMessage.id)
+        )
+    ).all()
+    return [
+        BotMessageView(r.id, r.created_at, r.method, dict(r.payload or {}), r.status) for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    cases: list[cases.CaseView]
+    total: int
+    last_words: dict[int, str]  # resident id -> their last message, for an excerpt
+
+
+SEARCH_MAX_CHARS = 80
+
+
+async def search_board(
+    uow: UnitOfWork,
+    staff_id: int,
+    role: str,
+    now: datetime,
+    *,
+    statuses: tuple[str, ...] = (cases.OPEN,),
+    team_id: int | None = None,
+    text: str = "",
+    offset: int = 0,
+    limit: int = 25,
+) -> BoardPage:
+    """Cases this person may see, in the chosen statuses (closed ones too), found by reference
+    (``#12``, ``D-7KQ2MX``), the resident's name or words they wrote; the longest waiting first
+    (the most recently closed first for closed ones)."""
+    query = select(Case.id)
+    wanted = [s for s in statuses if s in (*cases.ACTIVE, cases.RESOLVED)] or [cases.OPEN]
+    query = query.where(Case.status.in_(wanted))
+    if team_id is not None:
+        query = query.where(Case.team_id == team_id)
+    if role not in cases.SUPERVISORS:
+        mine = await team_ids_of(uow, staff_id)
+        query = query.where(Case.team_id.in_(mine) | (Case.holder_id == staff_id))
+    words = text.strip()[:SEARCH_MAX_CHARS]
+    if words:
+        number = words.lstrip("#")
+        pattern = f"%{words.lower()}%"
+        said = select(Message.resident_id).where(func.lower(Message.text).like(pattern))
+        found = (
+            Case.idea_id.in_(
+                select(Idea.id).where(
+                    (func.upper(Idea.ref) == words.upper()) | (func.lower(Idea.title).like(pattern))
+                )
+            )
+            | Case.resident_id.in_(
+                select(Resident.id).where(func.lower(Resident.display_name).like(pattern))
+            )
+            | Case.resident_id.in_(said)
+        )
+        if number.isdigit() and len(number) < 10:
+            found = found | (Case.id == int(number))
+        query = query.where(found)
+    total = int(await uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    order = (
+        (Case.resolved_at.desc(), Case.id.desc())
+        if wanted == [cases.RESOLVED]
+        else (Case.opened_at, Case.id)
+    )
+    ids = (await uow.session.scalars(query.order_by(*order).offset(offset).limit(limit))).all()
+    views = [await cases.case_view(uow, case_id, now) for case_id in ids]
+    return BoardPage(views, total, await last_words(uow, [v.resident_id for v in views]))
+
+
+async def last_words(uow: UnitOfWork, resident_ids: list[int | None]) -> dict[int, str]:
+    """Each resident's last message with words (not a command), for the queue's excerpt."""
+    found: dict[int, str] = {}
+    for resident_id in {r for r in resident_ids if r is not None}:
+        text = await uow.session.scalar(
+            select(Message.text)
+            .where(
+                Message.resident_id == resident_id,
+                Message.direction == "in",
+                Message.text.is_not(None),
+                ~Message.text.like("/%"),
+            )
+            .order_by(Message.id.desc())
+            .limit(1)
+        )
+        if text:
+            found[resident_id] = text
+    return found

@@ -32,6 +32,25 @@ RESOLVED = N_(
     "ou taper /humain pour reparler à une personne."
 )
 
+AGAIN = N_("Tu peux toujours m'écrire ici, ou taper /humain pour reparler à une personne.")
+CLOSING: dict[str, str] = {
+    "answered": N_("Ta demande est close : j'espère que la réponse t'aide !"),
+    "referred": N_("Ta demande est close : tu as les coordonnées du partenaire qui peut t'aider."),
+    "sprint": N_("Ta demande est close : ton sprint est réservé, à bientôt !"),
+    "no_reply": N_("Sans nouvelles de toi, je clos ta demande."),
+    "duplicate": N_("Cette demande rejoint celle que tu as déjà faite : on te répond là-bas."),
+    "other": N_("Ta demande est close. Merci pour ton message !"),
+}
+
+
+def closing(locale: str, outcome: str, name: str) -> str:
+    """The one kind sentence a resident reads when their request closes (or goes back to the
+    bot); the agent may edit it before closing."""
+    t = Translator(locale)
+    if outcome == "handed_back":
+        return t.gettext(HANDED_BACK).format(name=name)
+    return t.gettext(CLOSING.get(outcome, CLOSING["other"])) + " " + t.gettext(AGAIN)
+
 
 def signed(locale: str, text: str, name: str, team: str | None) -> str:
     """An agent's reply with their first name and team, so the resident knows who speaks."""

@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from infra.settings import Settings
 from infra.uow import UnitOfWork
-from routing.cases import group_posts
+from routing.cases import group_posts, parts
 from routing.cases import phrases as case_phrases
 from routing.cases.policy import Rule, TeamScope, WorkingHours, choose_team, french_working_hours
 from routing.cases.records import CaseEvent, RoutingRule, Team, TeamMember
@@ -45,7 +45,8 @@ HELD = (CLAIMED, WAITING)  # a person holds the conversation
 SOURCES = ("resident", "dialogue", "agent")
 OUTCOMES = ("answered", "referred", "sprint", "no_reply", "duplicate", "other")
 HANDED_BACK = "handed_back"  # the outcome of a hand back
-REPLY_MAX_CHARS = 3500  # leaves room for the signature under Telegram's 4,096
+REPLY_MAX_CHARS = 20_000  # sent in parts of Telegram's 4,096 (routing.cases.parts), never cut
+CLOSING_MAX_CHARS = 1000
 NOTE_MAX_CHARS = 2000
 SUPERVISORS = ("coordinator", "admin")
 
@@ -361,8 +362,12 @@ async def transfer(
         await _tell_holder(uow, case, target, event, now)
 
 
-async def hand_back(uow: UnitOfWork, case_id: int, actor_id: int, now: datetime) -> None:
-    """The person is done: the conversation goes back to the bot, and the case closes."""
+async def hand_back(
+    uow: UnitOfWork, case_id: int, actor_id: int, now: datetime, message: str | None = None
+) -> None:
+    """The person is done: the conversation goes back to the bot, and the case closes. The
+    resident is told in one sentence (``message``, else the default) when a person held the
+    conversation or the agent wrote one."""
     actor = await _staff(uow, actor_id)
     case = await _case(uow, case_id, lock=True)
     _must_be_active(case)
@@ -373,18 +378,21 @@ async def hand_back(uow: UnitOfWork, case_id: int, actor_id: int, now: datetime)
     uow.session.add(event)
     await uow.session.flush()
     await _resolved_event(uow, case, now)
-    if was_held:
-        resident = await _resident(uow, case)
-        if resident is not None:
-            text = case_phrases.handed_back(resident.locale, _first_name(actor))
-            await _tell(uow, resident, text, f"case:{case.id}:e{event.id}", now)
+    await _tell_closing(uow, case, actor, event, now, message, was_held)
 
 
 async def resolve(
-    uow: UnitOfWork, case_id: int, actor_id: int, outcome: str, note: str, now: datetime
+    uow: UnitOfWork,
+    case_id: int,
+    actor_id: int,
+    outcome: str,
+    note: str,
+    now: datetime,
+    message: str | None = None,
 ) -> None:
-    """Close a case with an outcome (one of ``OUTCOMES``) and an optional staff note; a
-    resident who was talking to a person is told, and the bot answers again."""
+    """Close a case with an outcome (one of ``OUTCOMES``) and an optional staff note, and the
+    bot answers again. The resident is told in one sentence (``message``, else the outcome's
+    default) when a person held the conversation or the agent wrote one."""
     if outcome not in OUTCOMES:
         raise InvalidRequest(f"unknown outcome {outcome!r}; expected one of {OUTCOMES}")
     actor = await _staff(uow, actor_id)
@@ -399,11 +407,35 @@ async def resolve(
     uow.session.add(event)
     await uow.session.flush()
     await _resolved_event(uow, case, now)
-    if was_held:
-        resident = await _resident(uow, case)
-        if resident is not None:
-            text = case_phrases.resolved(resident.locale)
-            await _tell(uow, resident, text, _key(case, event), now)
+    await _tell_closing(uow, case, actor, event, now, message, was_held)
+
+
+async def _tell_closing(
+    uow: UnitOfWork,
+    case: Case,
+    actor: StaffMember,
+    event: CaseEvent,
+    now: datetime,
+    message: str | None,
+    was_held: bool,
+) -> None:
+    words = (message or "").strip()[:CLOSING_MAX_CHARS]
+    if not words and not was_held:
+        return
+    resident = await _resident(uow, case)
+    if resident is None:
+        return
+    if not words:
+        words = case_phrases.closing(resident.locale, case.outcome or "other", _first_name(actor))
+    await _tell(uow, resident, words, _key(case, event), now)
+
+
+async def staff_replied(uow: UnitOfWork, case_id: int) -> bool:
+    """Did a person ever write to the resident in this case?"""
+    found = await uow.session.scalar(
+        select(CaseEvent.id).where(CaseEvent.case_id == case_id, CaseEvent.kind == "replied")
+    )
+    return found is not None
 
 
 async def close_for_erasure(uow: UnitOfWork, resident_id: int, now: datetime) -> list[int]:
@@ -475,7 +507,9 @@ async def reply(uow: UnitOfWork, case_id: int, staff_id: int, text: str, now: da
     text_out = case_phrases.signed(
         resident.locale, words, _first_name(staff), await _team_name(uow, case)
     )
-    row_id = await _tell(uow, resident, text_out, f"case:{case.id}:m{message.id}", now)
+    row_id = await _tell_parts(
+        uow, resident, parts.split(text_out), f"case:{case.id}:m{message.id}", now
+    )
     if first:
         idea = await session.get(Idea, case.idea_id) if case.idea_id else None
         minutes = round((now - case.opened_at).total_seconds() / 60)
@@ -758,6 +792,18 @@ async def _resolved_event(uow: UnitOfWork, case: Case, now: datetime) -> None:
             idea, "case_resolved", now, outcome=case.outcome, reason=case.reason, minutes=minutes
         )
     )
+
+
+async def _tell_parts(
+    uow: UnitOfWork, resident: Resident, texts: list[str], key: str, now: datetime
+) -> int:
+    """A long reply in several messages, in order (keys ``key:0``, ``key:1``…); the first
+    row's id."""
+    if len(texts) == 1:
+        return await _tell(uow, resident, texts[0], key, now)
+    to = Recipient(resident.channel, resident.chat_id, resident.id)
+    ids = await enqueue(uow.session, to, [Text(t) for t in texts], key, now)
+    return ids[0]
 
 
 async def _tell(uow: UnitOfWork, resident: Resident, text: str, key: str, now: datetime) -> int:

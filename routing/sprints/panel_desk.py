@@ -13,6 +13,7 @@ of the same entry replaces them, as it replaces every other fact.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -325,3 +326,45 @@ async def unblock_day(uow: UnitOfWork, room_id: int, day: date) -> None:
     )
     if not getattr(result, "rowcount", 0):
         raise PanelInputError("not_blocked")
+
+
+async def add_member(
+    uow: UnitOfWork,
+    *,
+    name: str,
+    skills: list[str],
+    territories: list[str],
+    weekdays: list[int],
+    monthly_cap: int,
+    known_territories: set[str] | None,
+    now: datetime,
+) -> int:
+    """A new panel member typed in the console (an import would find them by their id)."""
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise PanelInputError("bad_name")
+    member = PanelMember(
+        external_id=f"console-{secrets.token_hex(6)}",
+        name=name,
+        skills=[],
+        territories=[],
+        weekdays=[0, 1, 2, 3, 4],
+        monthly_cap=2,
+        active=True,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.session.add(member)
+    await uow.session.flush()
+    await update_member(
+        uow,
+        member.id,
+        skills=skills,
+        territories=territories,
+        weekdays=weekdays,
+        monthly_cap=monthly_cap,
+        active=True,
+        known_territories=known_territories,
+        now=now,
+    )
+    return member.id

@@ -27,8 +27,10 @@ from sqlalchemy import (
     Index,
     String,
     delete,
+    false,
     func,
     select,
+    update,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -56,6 +58,10 @@ class StaffMember(Base):
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A password someone else chose (at creation or reset): changed at the next login.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]
@@ -134,6 +140,7 @@ class StaffView:
     locale: str | None
     created_at: datetime
     last_login_at: datetime | None
+    must_change_password: bool = False
 
     @property
     def first_name(self) -> str:
@@ -174,6 +181,7 @@ def _view(row: StaffMember) -> StaffView:
         row.locale,
         row.created_at,
         row.last_login_at,
+        bool(row.must_change_password),
     )
 
 
@@ -296,6 +304,8 @@ async def create_staff(
         role=role,
         password_hash=password_hash,
         active=True,
+        # chosen by an admin in the console: provisional, changed at the first login
+        must_change_password=created_by is not None,
         created_at=now,
     )
     uow.session.add(row)
@@ -324,6 +334,103 @@ async def find_staff(uow: UnitOfWork, email: str) -> StaffView | None:
 async def list_staff(uow: UnitOfWork) -> list[StaffView]:
     result = await uow.session.execute(select(StaffMember).order_by(StaffMember.display_name))
     return [_view(row) for row in result.scalars()]
+
+
+async def _row(uow: UnitOfWork, staff_id: int) -> StaffMember:
+    row = await uow.session.get(StaffMember, staff_id)
+    if row is None:
+        raise StaffError("unknown_staff", f"No staff account {staff_id}.")
+    return row
+
+
+async def update_staff(
+    uow: UnitOfWork, staff_id: int, *, display_name: str, role: str, by: int, now: datetime
+) -> StaffView:
+    """Change a colleague's name and role (audited); an admin cannot demote themselves, so
+    the console always keeps an admin."""
+    row = await _row(uow, staff_id)
+    display_name = display_name.strip()
+    if not display_name or len(display_name) > 128:
+        raise StaffError("bad_name", "The display name must have 1 to 128 characters.")
+    if role not in ROLES:
+        raise StaffError("bad_role", f"The role must be one of {', '.join(ROLES)}.")
+    if staff_id == by and role != row.role:
+        raise StaffError("own_role", "Ask another admin to change your own role.")
+    changed_role = role != row.role
+    row.display_name, row.role = display_name, role
+    await uow.flush()
+    await audit(
+        uow, by, "staff.updated", "staff", row.id, {"role": role} if changed_role else {}, now
+    )
+    return _view(row)
+
+
+async def end_access(uow: UnitOfWork, staff_id: int, now: datetime) -> None:
+    """Every open session and live API token of this account ends now."""
+    await close_all_sessions(uow, staff_id)
+    await uow.session.execute(
+        update(ApiToken)
+        .where(ApiToken.staff_id == staff_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+async def set_active(
+    uow: UnitOfWork, staff_id: int, active: bool, *, by: int, now: datetime
+) -> StaffView:
+    """Deactivate (sessions and tokens end at once) or reactivate an account; not one's own."""
+    if staff_id == by:
+        raise StaffError("own_account", "Ask another admin to deactivate your account.")
+    row = await _row(uow, staff_id)
+    row.active = active
+    if not active:
+        await end_access(uow, staff_id, now)
+    await uow.flush()
+    action = "staff.reactivated" if active else "staff.deactivated"
+    await audit(uow, by, action, "staff", row.id, {}, now)
+    return _view(row)
+
+
+async def reset_password(
+    uow: UnitOfWork, staff_id: int, password: str, *, by: int, now: datetime
+) -> StaffView:
+    """A provisional password chosen by an admin: the owner's sessions end and they must pick
+    their own at the next login."""
+    row = await _row(uow, staff_id)
+    row.password_hash = await asyncio.to_thread(hash_password, password)
+    row.must_change_password = True
+    await close_all_sessions(uow, staff_id)
+    await uow.flush()
+    await audit(uow, by, "staff.password_reset", "staff", row.id, {}, now)
+    return _view(row)
+
+
+async def change_password(
+    uow: UnitOfWork,
+    staff_id: int,
+    current: str,
+    new: str,
+    now: datetime,
+    *,
+    keep_session: str | None = None,
+) -> StaffView:
+    """The owner picks their password: the current one is checked, the new one must differ;
+    their other sessions end."""
+    row = await _row(uow, staff_id)
+    if not await asyncio.to_thread(verify_password, row.password_hash, current):
+        raise StaffError("wrong_password", "The current password is not right.")
+    if new == current:
+        raise StaffError("same_password", "Choose a password different from the current one.")
+    row.password_hash = await asyncio.to_thread(hash_password, new)
+    row.must_change_password = False
+    await uow.session.execute(
+        delete(StaffSession).where(
+            StaffSession.staff_id == staff_id, StaffSession.id != (keep_session or "")
+        )
+    )
+    await uow.flush()
+    await audit(uow, staff_id, "staff.password_changed", "staff", row.id, {}, now)
+    return _view(row)
 
 
 async def set_locale(uow: UnitOfWork, staff_id: int, locale: str | None) -> None:

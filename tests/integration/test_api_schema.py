@@ -33,6 +33,7 @@ from declic.demo import load_demo_sprints
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
 from knowledge.demo import load_demo_directory
+from routing.cases import canned
 from routing.followups.service import Planner
 from routing.journey.records import Idea
 from routing.sprints import service as sprints
@@ -49,6 +50,8 @@ class Seeded:
     tokens: tuple[str, ...]  # an admin's, then an agent's of the case's team
     opened: Opened
     sprint_id: int
+    staff_id: int
+    canned_id: int
 
 
 async def _seed(uow_factory: Factory, clock: FrozenClock) -> Seeded:
@@ -73,11 +76,16 @@ async def _seed(uow_factory: Factory, clock: FrozenClock) -> Seeded:
         )
         assert isinstance(booked, sprints.Booked)
         await uow.commit()
+    async with uow_factory() as uow:
+        reply = await canned.save(
+            uow, title="Accueil", body="Bonjour {prénom} !", now=clock.now(), staff_id=awa.id
+        )
+        await uow.commit()
     tokens = (
         await add_token(uow_factory, clock, admin.id),
         await add_token(uow_factory, clock, awa.id),
     )
-    return Seeded(tokens, opened, booked.sprint_id)
+    return Seeded(tokens, opened, booked.sprint_id, awa.id, reply.id)
 
 
 def _draw(schema: schemathesis.BaseSchema, seeded: Seeded) -> list[Case]:
@@ -86,6 +94,8 @@ def _draw(schema: schemathesis.BaseSchema, seeded: Seeded) -> list[Case]:
         "case_id": seeded.opened.case_id,
         "ref": seeded.opened.idea_ref,
         "sprint_id": seeded.sprint_id,
+        "staff_id": seeded.staff_id,
+        "canned_id": seeded.canned_id,
     }
     drawn: list[Case] = []
     for result in schema.get_all_operations():

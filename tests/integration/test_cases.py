@@ -314,7 +314,7 @@ async def test_hand_back_and_resolve_close_the_case_and_tell_the_resident(
     )
     texts = [row.payload["text"] for row in await _outbox(uow_factory)]
     assert texts[-2].startswith("C'est de nouveau moi, Déclic. Awa m'a redonné la main")
-    assert texts[-1].startswith("Your request is closed.")
+    assert texts[-1].startswith("Your request is closed")
     resolved = await _journey(uow_factory, "case_resolved")
     assert sorted(e.data["outcome"] for e in resolved) == ["answered", "handed_back"]
     assert [e.data["minutes"] for e in resolved if e.data["outcome"] == "handed_back"] == [5]

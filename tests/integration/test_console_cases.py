@@ -15,6 +15,7 @@ from sqlalchemy import select
 from bot.wire import telegram_call
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
+from knowledge.demo import load_demo_city
 from routing.cases import service as cases
 from routing.cases.records import RoutingRule, TeamMember
 from routing.journey.records import Case, OutgoingMessage
@@ -149,7 +150,9 @@ async def test_the_holder_replies_and_a_signed_message_waits_in_the_outbox(
         sent = await _post(client, f"/cases/{case_id}/reply", text="  Bonjour Nadia, je regarde.  ")
         assert sent.headers["location"] == f"/cases/{case_id}?m=replied"
         empty = await _post(client, f"/cases/{case_id}/reply", text="   ")
-        assert empty.headers["location"] == f"/cases/{case_id}?e=invalid"
+        assert empty.headers["location"] == f"/cases/{case_id}?e=blank_reply"
+        said = await client.get(empty.headers["location"])  # a clear error, not silence
+        assert "Votre réponse est vide : écrivez quelque chose avant d&#39;envoyer." in said.text
         # The page's script posts JSON to the API with the session and its CSRF header.
         token = await page_csrf(client, f"/cases/{case_id}")
         by_script = await client.post(
@@ -413,8 +416,9 @@ async def test_queue_filters_and_my_cases(
 
 
 async def test_coordinators_manage_teams_and_rules(
-    app: FastAPI, desk: Desk, uow_factory: Factory
+    app: FastAPI, desk: Desk, uow_factory: Factory, clock: FrozenClock
 ) -> None:
+    await load_demo_city(uow_factory, clock.now())  # quartiers are picked from the city
     async with browser(app) as agent:
         await login(agent, "awa@ville.example")
         assert (await agent.get("/teams")).status_code == 403
@@ -427,14 +431,24 @@ async def test_coordinators_manage_teams_and_rules(
         page = await cora.get("/teams")
         assert page.status_code == 200 and "Jardins &amp; Nature" in page.text
         assert "awa@ville.example" in page.text
-        created = await _post(
-            cora, "/teams", slug="nord", name="Quartiers Nord", neighbourhoods="gare, tanneurs"
+        created = await cora.post(
+            "/teams",
+            data={
+                "csrf_token": await page_csrf(cora),
+                "slug": "nord",
+                "name": "Quartiers Nord",
+                "neighbourhoods": ["gare", "tanneurs"],
+            },
         )
         assert created.headers["location"] == "/teams?m=team_created"
         again = await _post(cora, "/teams", slug="nord", name="Encore")
         assert again.headers["location"] == "/teams?e=duplicate_team"
         bad = await _post(cora, "/teams", slug="Pas un slug!", name="X")
         assert bad.headers["location"] == "/teams?e=bad_team"
+        typed = await _post(cora, "/teams", slug="sud", name="Sud", neighbourhoods="Les Tanneurs")
+        assert (
+            typed.headers["location"] == "/teams?e=bad_scope"
+        )  # never a quartier that can't match
         async with uow_factory() as uow:
             nord = next(t for t in await cases.teams(uow) if t.slug == "nord")
         assert nord.neighbourhoods == ["gare", "tanneurs"]
@@ -459,7 +473,7 @@ async def test_coordinators_manage_teams_and_rules(
             .endswith("unknown_team")
         )
         rules_page = (await cora.get("/rules")).text
-        assert "Quartiers Nord" in rules_page and "<code>gare</code>" in rules_page
+        assert "Quartiers Nord" in rules_page and "Quartier de la Gare" in rules_page
         async with uow_factory() as uow:
             rows = (await uow.session.scalars(select(RoutingRule))).all()
             members = (

@@ -122,13 +122,18 @@ async def test_agent_books_for_the_resident_then_cancels(
         )
         assert refused.status_code == 403
         assert await _count(uow_factory, Sprint) == 0
-        done = await client.post(
-            f"/ideas/{ref}/sprint/book",
-            data={"day1": day1, "room_id": room, "csrf_token": csrf_of(page.text)},
-        )
+        form = {"day1": day1, "room_id": room, "current": "none", "csrf_token": csrf_of(page.text)}
+        done = await client.post(f"/ideas/{ref}/sprint/book", data=form)
         assert done.status_code == 303 and done.headers["location"].endswith("?m=booked")
         shown = await client.get(done.headers["location"])
         assert "Le sprint est réservé" in shown.text
+        # the same « Réserver » again from an out-of-date tab: refused, never a move
+        stale = await client.post(f"/ideas/{ref}/sprint/book", data=form)
+        assert stale.headers["location"].endswith("?e=stale")
+        said = await client.get(stale.headers["location"])
+        assert "La situation a changé, voici l&#39;état actuel." in said.text
+        told = [r.payload.get("text", "") for r in await _outbox(uow_factory, desk.opened.chat_id)]
+        assert not any("C'est changé" in t for t in told)  # no second .ics, no surprise
     async with uow_factory() as uow:
         sprint = await uow.session.scalar(select(Sprint))
         assert sprint is not None and sprint.status == "confirmed"
@@ -164,8 +169,17 @@ async def test_agent_books_for_the_resident_then_cancels(
         listing = await client.get("/sprints")
         assert listing.status_code == 200 and ref in listing.text
         token = csrf_of(listing.text)
-        cancelled = await client.post(
+        # one click never cancels: it leads to the confirmation, and nothing changes
+        one_click = await client.post(
             f"/sprints/{sprint.id}/cancel", data={"csrf_token": token, "back": "list"}
+        )
+        assert one_click.headers["location"] == f"/sprints/{sprint.id}/cancel?back=list&e=confirm"
+        assert await _count(uow_factory, RoomDay, RoomDay.sprint_id == sprint.id) == 2
+        asked = await client.get(f"/sprints/{sprint.id}/cancel?back=list")
+        assert asked.status_code == 200 and "Oui, annuler le sprint" in asked.text
+        cancelled = await client.post(
+            f"/sprints/{sprint.id}/cancel",
+            data={"csrf_token": token, "back": "list", "confirm": "yes"},
         )
         assert cancelled.status_code == 303
         assert cancelled.headers["location"] == "/sprints?m=cancelled"
@@ -306,7 +320,10 @@ async def test_coordinator_edits_availability_and_the_planner_sees_it(
                 "csrf_token": token,
             },
         )
-        assert "m=member_saved" in saved.headers["location"]
+        # the notice survives the redirect: in the query, before the fragment
+        assert saved.headers["location"] == f"/panel?m=member_saved#member-{facilitator.id}"
+        again_page = await client.get(saved.headers["location"].split("#")[0])
+        assert "Les disponibilités sont enregistrées." in again_page.text
     async with uow_factory() as uow:
         again = await sprints.sprint_options(
             uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow)

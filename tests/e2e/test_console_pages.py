@@ -1,0 +1,179 @@
+"""Every page of every role, in Debian's chromium, on a desktop (1366×900) and a phone (390×844).
+
+On each page: nothing is wider than the screen (``scrollWidth <= innerWidth``), axe-core finds
+no serious or critical violation (RGAA / WCAG 2.1 AA), and no code that has a label is shown
+raw (the rendered text is checked against the vocabularies). On a case page the reply box is
+visible without scrolling. Screenshots at phone size are kept under the test's tmp directory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from console.labels import AUDIT_ACTIONS, CASE_REASONS, CASE_STATUS_MINE, quartier_names
+from knowledge.demo import demo_city
+from knowledge.resources import THEMES
+from routing.reasons import LABELS
+from tests.support.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    WAIT_MS,
+    console_env,
+    in_database,
+    running_console,
+)
+from tests.support.browser import require_chromium as _require_chromium
+from tests.support.console import PASSWORD
+from tests.support.console_world import ADMIN, AGENT, COORDINATOR, World, build
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
+
+VIEWPORTS = {"desktop": (1366, 900), "phone": (390, 844)}
+
+
+def pages_of(world: World) -> dict[str, list[str]]:
+    agent = [
+        "/",
+        "/?status=open&status=claimed&status=waiting&status=resolved",
+        f"/cases/{world.case_id}",
+        f"/ideas/{world.idea_ref}/sprint",
+        "/sprints",
+        "/my-sprints",
+        "/canned",
+        "/account",
+    ]
+    if world.sprint_id:
+        agent.append(f"/sprints/{world.sprint_id}/cancel")
+    coordinator = [
+        *agent,
+        "/panel",
+        "/panel?member=1",
+        "/teams",
+        "/rules",
+        "/stats",
+        "/audit",
+        "/directory",
+        "/directory?stale=1",
+        "/directory/entries/rb-salle-glycines",
+    ]
+    admin = [*coordinator, "/admin/staff", f"/admin/staff/{world.agent_id}"]
+    return {AGENT: agent, COORDINATOR: coordinator, ADMIN: admin}
+
+
+def _same_as_label(code: str, label: str) -> bool:
+    return code.replace("_", " ").lower() == label.lower()
+
+
+def raw_codes() -> re.Pattern[str]:
+    """Codes that have a label different from themselves, as whole words: motifs, quartiers,
+    needs, themes, statuses, audit actions. Words that are also ordinary French ("place",
+    "agent", "culture", "sport") are left out: the check cannot tell them apart."""
+    ordinary = {"place", "agent", "culture", "sport", "gare", "legal"}
+    codes = {c for c in CASE_REASONS} | set(CASE_STATUS_MINE) | set(AUDIT_ACTIONS)
+    codes |= {c for c in quartier_names(demo_city())}
+    codes |= {c for c in LABELS if c in THEMES or c in {"funding", "skills", "peers", "partners"}}
+    codes |= {"festivity", "no_match", "in_kind"}
+    kept = sorted(c for c in codes - ordinary if not _same_as_label(c, LABELS.get(c, "")))
+    return re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, kept)) + r")(?![\w-])")
+
+
+TEXT_OF_PAGE = """() => {
+  const skip = new Set();
+  document.querySelectorAll('[data-free-text], script, style, code.key').forEach(e => skip.add(e));
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  while (walker.nextNode()) {
+    let node = walker.currentNode, hidden = false;
+    for (let e = node.parentElement; e; e = e.parentElement) {
+      if (skip.has(e)) { hidden = true; break; }
+    }
+    if (!hidden) parts.push(node.textContent);
+  }
+  document.querySelectorAll('option, input[type=submit]').forEach(o => parts.push(o.textContent));
+  return parts.join(' ');
+}"""
+
+
+def check(page, axe, codes: re.Pattern[str], where: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """What is wrong with the page on screen: overflow, axe, raw codes, a hidden reply box."""
+    problems = []
+    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if scroll > inner:
+        problems.append(f"{where}: {scroll} px wide on {inner}")
+    for v in axe.run(page).response["violations"]:
+        if v["impact"] in ("serious", "critical"):
+            problems.append(f"{where}: axe {v['id']} {[n['target'] for n in v['nodes']][:3]}")
+    for found in sorted(set(codes.findall(page.evaluate(TEXT_OF_PAGE)))):
+        problems.append(f"{where}: raw code {found!r}")
+    if page.locator("#reply-text").count() and not page.evaluate(REPLY_IN_VIEW):
+        problems.append(f"{where}: the reply box is not visible without scrolling")
+    return problems
+
+
+REPLY_IN_VIEW = """() => {
+  const r = document.getElementById('reply-text').getBoundingClientRect();
+  return r.top >= 0 && r.bottom <= window.innerHeight;
+}"""
+
+
+@pytest.fixture
+def console(migrated_url: str, tmp_path: Path) -> Iterator[tuple[str, World]]:
+    world = in_database(migrated_url, build)
+    with running_console(console_env(migrated_url), tmp_path) as url:
+        yield url, world
+
+
+def test_every_page_fits_a_phone_passes_axe_and_shows_no_code(
+    console: tuple[str, World], tmp_path: Path
+) -> None:
+    _require_chromium()
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect, sync_playwright
+
+    url, world = console
+    axe = Axe()
+    codes = raw_codes()
+    problems: list[str] = []
+    visited = 0
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=WAIT_MS * 2
+        )
+        try:
+            for email, paths in pages_of(world).items():
+                context = browser.new_context(locale="fr-FR", bypass_csp=True)
+                page = context.new_page()
+                page.set_default_timeout(WAIT_MS)
+                expect.set_options(timeout=WAIT_MS)
+                errors: list[str] = []
+                page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+                anonymous = ["/login"] if email == AGENT else []
+                for path in anonymous + paths:
+                    if path != "/login" and "declic_session" not in str(context.cookies()):
+                        page.goto(url + "/login")
+                        page.get_by_label("Adresse e-mail").fill(email)
+                        page.get_by_label("Mot de passe").fill(PASSWORD)
+                        page.get_by_role("button", name="Se connecter").click()
+                        expect(page.get_by_role("heading", level=1)).to_be_visible()
+                    for name, (width, height) in VIEWPORTS.items():
+                        page.set_viewport_size({"width": width, "height": height})
+                        page.goto(url + path)
+                        page.wait_for_load_state("networkidle")
+                        problems.extend(check(page, axe, codes, f"{email} {path} {name}"))
+                        if name == "phone":
+                            slug = re.sub(r"[^a-z0-9]+", "-", f"{email[:4]}{path}")
+                            page.screenshot(path=str(shots / f"{slug}.png"), full_page=True)
+                            page.screenshot(path=str(shots / f"{slug}-screen.png"))
+                        visited += 1
+                problems.extend(f"{email}: script error {e}" for e in errors)
+                context.close()
+        finally:
+            browser.close()
+    print(f"{visited} page views checked; phone screenshots in {shots}")
+    assert not problems, "\n".join(problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 # PostgreSQL error classes that mean "not now": connection exception, insufficient resources,
 # operator intervention (a restart, "the database system is starting up").
@@ -17,11 +18,14 @@ def database_unavailable(exc: BaseException | None) -> bool:
     while exc is not None and seen < 10:  # the chain of causes, bounded
         if isinstance(exc, OperationalError | InterfaceError | OSError | TimeoutError):
             return True
+        if isinstance(exc, PoolTimeout):  # no connection free in time: the database is swamped
+            return True
         if isinstance(exc, DBAPIError) and exc.connection_invalidated:
             return True
         code = getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
         if isinstance(code, str) and code[:2] in UNAVAILABLE_SQLSTATE_CLASSES:
             return True
-        exc = exc.__cause__ or exc.__context__
+        orig = exc.orig if isinstance(exc, DBAPIError) else None
+        exc = orig or exc.__cause__ or exc.__context__
         seen += 1
     return False

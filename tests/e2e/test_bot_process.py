@@ -100,6 +100,8 @@ async def test_intake_survives_kill_9_then_export_and_forget(
     sqlite = database_url.startswith("sqlite")
     if not sqlite:  # a server database is migrated by the operator (`declic db upgrade`)
         await asyncio.to_thread(upgrade_to_head, database_url)
+    # The city's quartiers are the buttons of the quartier question: the operator imports them.
+    await declic_cli(server, database_url, tmp_path, "city", "import", str(DEMO_TERRITORIES))
     awa = Resident(server, server.user(4242, "Awa", language_code="fr"))
     user = awa.user
 
@@ -206,6 +208,7 @@ async def test_a_kill_just_after_telegram_got_the_confirmation_loses_nothing(
     (its next getUpdates carries a higher offset), but may not have committed it yet.
     Telegram will never hand that update out again, so it must not be lost."""
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'declic.sqlite3'}"
+    await declic_cli(server, database_url, tmp_path, "city", "import", str(DEMO_TERRITORIES))
     awa = Resident(server, server.user(4343, "Awa", language_code="fr"))
     user = awa.user
     async with running_bot(server, database_url, tmp_path) as bot:
@@ -259,6 +262,7 @@ async def test_unexpected_inputs_get_one_kind_answer_each(
     """DESIGN §5: voice, photo, sticker, location, contact, a forged button, a 5,000-character
     message: one answer each, nothing failed, and the voice goes to a human."""
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'declic.sqlite3'}"
+    await declic_cli(server, database_url, tmp_path, "city", "import", str(DEMO_TERRITORIES))
     awa = Resident(server, server.user(4444, "Awa", language_code="fr"))
     user = awa.user
     long_idea = ("Une grainothèque partagée au pied des immeubles, avec des ateliers. " * 80)[:5000]

@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from infra.settings import Settings
 from infra.uow import UnitOfWork
+from knowledge.resources import canonical_theme
 from routing.cases import group_posts, parts
 from routing.cases import phrases as case_phrases
 from routing.cases.policy import Rule, TeamScope, WorkingHours, choose_team, french_working_hours
@@ -659,7 +660,8 @@ async def create_team(
     themes: Sequence[str] = (),
     neighbourhoods: Sequence[str] = (),
 ) -> Team:
-    team = Team(slug=slug, name=name, themes=list(themes), neighbourhoods=list(neighbourhoods))
+    themes = list(dict.fromkeys(canonical_theme(t) for t in themes))  # one vocabulary
+    team = Team(slug=slug, name=name, themes=themes, neighbourhoods=list(neighbourhoods))
     uow.session.add(team)
     await uow.session.flush()
     return team
@@ -685,6 +687,7 @@ async def add_rule(
     neighbourhood: str | None = None,
     reason: str | None = None,
 ) -> RoutingRule:
+    theme = canonical_theme(theme) if theme else None  # "festivity" is "events" everywhere
     rule = RoutingRule(
         team_id=team_id, priority=priority, theme=theme, neighbourhood=neighbourhood, reason=reason
     )

@@ -104,6 +104,7 @@ def test_an_agent_books_the_first_option_for_the_resident(
             page.get_by_label("Mot de passe").fill(PASSWORD)
             page.get_by_role("button", name="Se connecter").click()
             page.goto(f"{url}/cases/{case_id}")
+            page.get_by_text("La demande et l'idée").click()  # the facts fold away on a case
             page.get_by_role("link", name="Sprint de deux jours").click()
             expect(page.get_by_role("heading", level=1)).to_have_text(f"Sprint de l'idée {REF}")
             first = page.locator("#option-1")

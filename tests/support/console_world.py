@@ -104,7 +104,8 @@ async def build(factory: Callable[[], UnitOfWork], *, reply: bool = True) -> Wor
         case = await _case(uow, case_id)
         idea = await uow.session.get(Idea, case.idea_id)
         assert idea is not None
-        offer = await sprints.sprint_options(uow, idea.id, now, gazetteer=sprint_desk.gazetteer())
+        city = await sprint_desk.city(uow)
+        offer = await sprints.sprint_options(uow, idea.id, now, gazetteer=city)
         sprint_id = None
         if offer.plan.options:
             first = offer.plan.options[0]

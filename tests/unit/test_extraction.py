@@ -459,3 +459,17 @@ def test_answer_to_what_do_you_need(answer: str, needs: set[Need] | None) -> Non
 )
 def test_yes_or_no(text: str, answer: bool | None) -> None:
     assert EXTRACTOR.yes_no(text) is answer
+
+
+def test_ideas_teams_and_rules_share_one_theme_vocabulary() -> None:
+    """A street party is an ``events`` idea, as the directory, teams and routing rules say:
+    a team set to ``events`` receives it (issue 15: ideas used to say ``festivity``)."""
+    from knowledge.resources import THEMES
+    from routing.cases.policy import TeamScope, choose_team
+
+    text = "On organise une fête de rue avec les parents de l'école"
+    themes = EXTRACTOR.draft(text, date(2026, 12, 3)).themes
+    assert {"events", "parenting"} <= themes
+    assert themes <= set(THEMES)
+    teams = [TeamScope(1, frozenset({"garden"})), TeamScope(2, frozenset({"events"}))]
+    assert choose_team([], teams, themes, None, "asked") == 2

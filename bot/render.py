@@ -10,7 +10,7 @@ import base64
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
 from bot import followup_render, listening_render, phrases, privacy_render, sprint_render
 from bot.callbacks import DialogueCb
@@ -96,76 +96,81 @@ class Renderer:
         lead: list[str] = []
         more = False  # the suggestions page left some unseen: the next menu offers them
         for reply in replies:
-            if isinstance(reply, Say) and reply.key in phrases.LOCATION_KEYS:
-                out.extend(_messages([*lead, self.say(t, reply)], {"remove_keyboard": True}))
-                lead = []
-            elif isinstance(reply, Say):
-                lead.append(self.say(t, reply))
-            elif isinstance(reply, Understood):
-                lead.append(self.understood(t, reply.draft))
-            elif isinstance(reply, Ask):
-                text, keyboard = self.ask(t, reply)
-                if reply.refresh and context.edit_target is not None and not lead:
-                    out.append(_edit(context.edit_target, text, keyboard))
-                else:
+            match reply:
+                case Say() if reply.key in phrases.LOCATION_KEYS:
+                    out.extend(_messages([*lead, self.say(t, reply)], {"remove_keyboard": True}))
+                    lead = []
+                case Say():
+                    lead.append(self.say(t, reply))
+                case Understood():
+                    lead.append(self.understood(t, reply.draft))
+                case Ask():
+                    text, keyboard = self.ask(t, reply)
+                    if reply.refresh and context.edit_target is not None and not lead:
+                        out.append(_edit(context.edit_target, text, keyboard))
+                    else:
+                        out.extend(_messages([*lead, text], keyboard))
+                        if reply.mode == "places":
+                            hint = [t.gettext(phrases.SHARE_LOCATION_HINT)]
+                            out.extend(_messages(hint, _share(t)))
+                    lead = []
+                case Summary():
+                    summary = self.summary(t, reply)
+                    out.extend(_messages([*lead, summary], self.summary_keys(t, reply)))
+                    lead = []
+                case SuggestionsPage():
+                    drafts, lead = self.suggestions(t, reply, lead)
+                    out.extend(drafts)
+                    more = reply.remaining > 0
+                case SuggestionAnswered():
+                    lead.append(self.answered(t, reply))
+                case SuggestionDetails():
+                    keys = _card_keys(t, reply.card, details=False)
+                    out.extend(_messages([*lead, self.details(t, reply)], keys))
+                    lead = []
+                case Menu():
+                    text = t.gettext(phrases.MENUS[reply.key])
+                    options = reply.options
+                    if more and reply.key == "after_submit":
+                        options = (Option("more"), *options)
+                        more = False
+                    keyboard = _keyboard(t, reply.key, reply.action, options, reply.version, 2)
                     out.extend(_messages([*lead, text], keyboard))
-                    if reply.mode == "places":
-                        out.extend(_messages([t.gettext(phrases.SHARE_LOCATION_HINT)], _share(t)))
-                lead = []
-            elif isinstance(reply, Summary):
-                out.extend(_messages([*lead, self.summary(t, reply)], self.summary_keys(t, reply)))
-                lead = []
-            elif isinstance(reply, SuggestionsPage):
-                drafts, lead = self.suggestions(t, reply, lead)
-                out.extend(drafts)
-                more = reply.remaining > 0
-            elif isinstance(reply, SuggestionAnswered):
-                lead.append(self.answered(t, reply))
-            elif isinstance(reply, SuggestionDetails):
-                keys = _card_keys(t, reply.card, details=False)
-                out.extend(_messages([*lead, self.details(t, reply)], keys))
-                lead = []
-            elif isinstance(reply, Menu):
-                text = t.gettext(phrases.MENUS[reply.key])
-                options = reply.options
-                if more and reply.key == "after_submit":
-                    options = (Option("more"), *options)
-                    more = False
-                keyboard = _keyboard(t, reply.key, reply.action, options, reply.version, 2)
-                out.extend(_messages([*lead, text], keyboard))
-                lead = []
-            elif isinstance(reply, Added):
-                lead.append(listening_render.added(t, reply.words))
-            elif isinstance(reply, WaitingNotice | QuestionAnswer | Examples | Pointers):
-                lead.extend(listening_render.render(t, reply, self.office.office))
-            elif isinstance(reply, StatusReport):
-                lead.append(self.status(t, reply))
-            elif isinstance(reply, HeldBy):
-                lead.append(_holder(t, reply.holder, "already"))
-            elif isinstance(reply, ExportDocument):
-                if reply.summary is not None:  # first the words, then the file
-                    office, months = self.office.office, self.office.retention_months
-                    lead.append(privacy_render.my_data(t, reply.summary, office, months))
-                out.extend(_messages(lead, None))
-                lead = []
-                out.append(_document(t, reply))
-            elif isinstance(reply, RetentionNotice):
-                parts, keyboard = privacy_render.notice(t, reply)
-                out.extend(_messages([*lead, *parts], keyboard))
-                lead = []
-            elif isinstance(reply, FollowUpPrompt | FollowUpAck):
-                parts, keyboard = (
-                    followup_render.prompt(t, reply)
-                    if isinstance(reply, FollowUpPrompt)
-                    else followup_render.ack(t, reply)
-                )
-                out.extend(_messages([*lead, *parts], keyboard))
-                lead = []
-            elif isinstance(reply, SprintOptionsPage | SprintBooked | SprintCancelled | SprintGone):
-                parts, keyboard, documents = sprint_render.render(t, reply, lead)
-                out.extend(_messages(parts, keyboard))
-                out.extend(documents)
-                lead = []
+                    lead = []
+                case Added():
+                    lead.append(listening_render.added(t, reply.words))
+                case WaitingNotice() | QuestionAnswer() | Examples() | Pointers():
+                    lead.extend(listening_render.render(t, reply, self.office.office))
+                case StatusReport():
+                    lead.append(self.status(t, reply))
+                case HeldBy():
+                    lead.append(_holder(t, reply.holder, "already"))
+                case ExportDocument():
+                    if reply.summary is not None:  # first the words, then the file
+                        office, months = self.office.office, self.office.retention_months
+                        lead.append(privacy_render.my_data(t, reply.summary, office, months))
+                    out.extend(_messages(lead, None))
+                    lead = []
+                    out.append(_document(t, reply))
+                case RetentionNotice():
+                    parts, keyboard = privacy_render.notice(t, reply)
+                    out.extend(_messages([*lead, *parts], keyboard))
+                    lead = []
+                case FollowUpPrompt() | FollowUpAck():
+                    parts, keyboard = (
+                        followup_render.prompt(t, reply)
+                        if isinstance(reply, FollowUpPrompt)
+                        else followup_render.ack(t, reply)
+                    )
+                    out.extend(_messages([*lead, *parts], keyboard))
+                    lead = []
+                case SprintOptionsPage() | SprintBooked() | SprintCancelled() | SprintGone():
+                    parts, keyboard, documents = sprint_render.render(t, reply, lead)
+                    out.extend(_messages(parts, keyboard))
+                    out.extend(documents)
+                    lead = []
+                case _:
+                    assert_never(reply)
         if lead:
             out.extend(_messages(lead, None))
         return out

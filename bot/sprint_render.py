@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from datetime import date
-from typing import Any
+from typing import Any, assert_never
 
 from bot.callbacks import DialogueCb
 from infra.i18n import N_, Np_, Translator
@@ -98,20 +98,22 @@ def render(
     t: Translator, reply: SprintReply, lead: list[str]
 ) -> tuple[list[str], dict[str, Any] | None, list[OutgoingDraft]]:
     """(text parts, keyboard, documents to send after the message)."""
-    if isinstance(reply, SprintOptionsPage):
-        return _options(t, reply, lead)
-    if isinstance(reply, SprintBooked):
-        return _booked(t, reply, lead)
-    if isinstance(reply, SprintCancelled):
-        text = t.gettext(WORDS["cancelled"]).format(
-            day1=t.date(reply.day1, "full"), day2=t.date(reply.day2, "full")
-        )
-        keyboard = {
-            "inline_keyboard": [[_button(t.gettext(WORDS["book_again"]), f"r.{reply.idea_id}")]]
-        }
-        return [*lead, text], keyboard, [_document(t, reply.ics, "ics_cancel_caption")]
-    assert isinstance(reply, SprintGone)
-    return [*lead, t.gettext(WORDS["gone"])], None, []
+    match reply:
+        case SprintOptionsPage():
+            return _options(t, reply, lead)
+        case SprintBooked():
+            return _booked(t, reply, lead)
+        case SprintCancelled():
+            text = t.gettext(WORDS["cancelled"]).format(
+                day1=t.date(reply.day1, "full"), day2=t.date(reply.day2, "full")
+            )
+            again = _button(t.gettext(WORDS["book_again"]), f"r.{reply.idea_id}")
+            keyboard = {"inline_keyboard": [[again]]}
+            return [*lead, text], keyboard, [_document(t, reply.ics, "ics_cancel_caption")]
+        case SprintGone():
+            return [*lead, t.gettext(WORDS["gone"])], None, []
+        case _:
+            assert_never(reply)
 
 
 def _options(

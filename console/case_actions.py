@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from console.security import AuditTrail, Auth, ConsoleContext
+from console.security import AuditTrail, Auth, ConsoleContext, actor_of
 from infra.uow import UnitOfWork
 from routing.cases import desk as case_desk
 from routing.cases import service as case_service
@@ -72,13 +72,12 @@ async def check_visible(uow: UnitOfWork, auth: Auth, case_id: int) -> None:
 async def perform(
     ctx: ConsoleContext, auth: Auth, case_id: int, action: str, **params: Any
 ) -> Done:
-    """Run one action (claim, assign, transfer, hand_back, resolve, reply) and commit it with
-    its audit entry; raises a ``CaseError`` (nothing committed) when it cannot happen."""
+    """Run one action (claim, assign, transfer, hand_back, resolve, reply), which writes its own
+    audit entry, and commit; raises a ``CaseError`` (nothing committed) when it cannot happen."""
     now = ctx.now()
     me = auth.staff.id
-    trail = AuditTrail(me, ctx.clock)
+    by = actor_of(auth)
     outbox_id: int | None = None
-    details: dict[str, Any] = {}
     version = params.get("version")
     async with ctx.uow_factory() as uow:
         await check_visible(uow, auth, case_id)
@@ -87,43 +86,42 @@ async def perform(
         if version is not None and version != await case_desk.version(uow, case_id):
             raise Stale(case_id)
         if action == "claim":
-            if not await case_service.claim(uow, case_id, me, now):
+            if not await case_service.claim(uow, case_id, by, now):
                 raise LostClaim(case_id)
             code = "claimed"
         elif action == "assign":
             target = int(params["staff_id"])
-            if not await case_service.assign(uow, case_id, me, target, now):
+            if not await case_service.assign(uow, case_id, by, target, now):
                 raise LostClaim(case_id)
-            code, details = ("claimed" if target == me else "assigned"), {"to": target}
+            code = "claimed" if target == me else "assigned"
         elif action == "transfer":
             team_id, staff_id = params.get("team_id"), params.get("staff_id")
             await case_service.transfer(
                 uow,
                 case_id,
-                me,
+                by,
                 now,
                 to_team_id=team_id,
                 to_staff_id=staff_id,
                 note=params.get("note") or "",
             )
-            code, details = "transferred", {"team": team_id, "to": staff_id}
+            code = "transferred"
         elif action == "hand_back":
-            await case_service.hand_back(uow, case_id, me, now, params.get("message"))
+            await case_service.hand_back(uow, case_id, by, now, params.get("message"))
             code = "handed_back"
         elif action == "resolve":
             outcome = str(params.get("outcome") or "")
             await case_service.resolve(
-                uow, case_id, me, outcome, params.get("note") or "", now, params.get("message")
+                uow, case_id, by, outcome, params.get("note") or "", now, params.get("message")
             )
-            code, details = "resolved", {"outcome": outcome}
+            code = "resolved"
         elif action == "reply":
             if not str(params.get("text") or "").strip():
                 raise BlankReply(case_id)
-            outbox_id = await case_service.reply(uow, case_id, me, str(params["text"]), now)
-            code, details = "replied", {"outbox": outbox_id}
+            outbox_id = await case_service.reply(uow, case_id, by, str(params["text"]), now)
+            code = "replied"
         else:
             raise InvalidRequest(f"unknown action {action!r}")
-        await trail.change(uow, f"case.{code}", "case", case_id, details)
         visible = await case_desk.may_view(uow, case_id, me, auth.staff.role)
         await uow.commit()
     return Done(code, case_id, outbox_id, visible)

@@ -42,7 +42,7 @@ async def directory_page(
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     ctx = context(request)
-    today = sprints.today_in_paris(ctx.now())
+    today = sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
     async with ctx.uow_factory() as uow:
         found = await directory.search(
             uow, today, text=q, only_stale=stale == "1", offset=(page - 1) * PAGE, limit=PAGE
@@ -67,7 +67,7 @@ async def entry_page(
     request: Request, external_id: ExternalId, auth: Auth = Depends(require_coordinator)
 ) -> Response:
     ctx = context(request)
-    today = sprints.today_in_paris(ctx.now())
+    today = sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
     async with ctx.uow_factory() as uow:
         entry = await directory.entry(uow, external_id)
     if entry is None:
@@ -133,7 +133,7 @@ async def edit_entry(
 async def verified(
     request: Request, external_id: ExternalId, auth: Auth = Depends(require_coordinator)
 ) -> Response:
-    today = sprints.today_in_paris(context(request).now())
+    today = sprints.today(context(request).now(), sprints.rules_of(context(request).settings))
 
     async def work(uow, now):  # type: ignore[no-untyped-def]
         return await directory.mark_verified(uow, external_id, today, now)
@@ -197,7 +197,7 @@ async def import_file(
                 )
                 await uow.commit()
             report["summary"] = summary
-    today = sprints.today_in_paris(ctx.now())
+    today = sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
     async with ctx.uow_factory() as uow:
         found = await directory.search(uow, today, limit=PAGE)
     return render(

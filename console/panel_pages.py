@@ -39,7 +39,7 @@ def _back(path: str, *, notice: str | None = None, error: str | None = None) -> 
 async def panel_page(request: Request, auth: Auth = Depends(require_coordinator)) -> Response:
     ctx = context(request)
     tr = translator(request, auth)
-    today = sprints.today_in_paris(ctx.now())
+    today = sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
     async with ctx.uow_factory() as uow:
         members = await panel_desk.members(uow, today)
         rooms = await panel_desk.rooms(uow, today)

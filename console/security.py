@@ -25,6 +25,7 @@ from infra.i18n import SUPPORTED, Translator
 from infra.settings import Settings
 from infra.uow import UnitOfWork
 from routing.sprints import desk as sprint_desk
+from routing.staff import Actor
 from routing.staff import accounts as staff_service
 from routing.staff.accounts import StaffView
 
@@ -290,6 +291,11 @@ class AuditTrail:
         await staff_service.audit(
             uow, self.staff_id, action, subject_type, subject_id, details, self.clock.now()
         )
+
+
+def actor_of(auth: Auth) -> Actor:
+    """The staff member as the domain's use cases audit them: through the console or the API."""
+    return Actor(auth.staff.id, "api" if auth.via == "token" else "console")
 
 
 async def audit_trail(request: Request, auth: Auth = Depends(require_agent)) -> AuditTrail:

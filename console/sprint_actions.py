@@ -11,7 +11,7 @@ from datetime import date
 
 from fastapi import Request
 
-from console.security import AuditTrail, Auth, ConsoleContext, context
+from console.security import AuditTrail, Auth, ConsoleContext, actor_of, context
 from infra.i18n import Translator
 from infra.uow import UnitOfWork
 from routing.cases import desk as case_desk
@@ -121,7 +121,11 @@ async def options(request: Request, auth: Auth, ref: str, tr: Translator) -> Opt
     async with ctx.uow_factory() as uow:
         idea = await visible_idea(uow, auth, ref)
         offer = await sprints.sprint_options(
-            uow, idea.id, ctx.now(), gazetteer=await sprint_desk.city(uow)
+            uow,
+            idea.id,
+            ctx.now(),
+            gazetteer=await sprint_desk.city(uow),
+            rules=sprints.rules_of(ctx.settings),
         )
         await AuditTrail(auth.staff.id, ctx.clock).view(
             uow, "idea", idea.id, {"resident": idea.resident_id, "sprint_options": True}
@@ -170,25 +174,15 @@ async def book(
             day1,
             room_id,
             ctx.now(),
+            by=actor_of(auth),
             renderer=renderer,
             followups=followups.Planner(followups.policy_of(ctx.settings)),
+            rules=sprints.rules_of(ctx.settings),
             group=staff_group_of(ctx.settings),
         )
         if isinstance(outcome, sprints.Lost):
             raise SprintDeskError("lost")  # nothing committed: the unit of work rolls back
         code = "rescheduled" if outcome.booked.rescheduled else "booked"
-        await AuditTrail(auth.staff.id, ctx.clock).change(
-            uow,
-            f"sprint.{code}",
-            "sprint",
-            outcome.booked.sprint_id,
-            {
-                "idea": idea.id,
-                "day1": outcome.booked.day1.isoformat(),
-                "room": room_id,
-                "outbox": outcome.told_resident,
-            },
-        )
         await uow.commit()
         return BookDone(
             code, outcome.booked.sprint_id, idea.ref, outcome.told_resident, outcome.posted
@@ -204,12 +198,11 @@ async def cancel(request: Request, auth: Auth, sprint_id: int) -> sprint_desk.St
             uow,
             sprint_id,
             ctx.now(),
+            by=actor_of(auth),
             renderer=renderer,
             followups=followups.Planner(followups.policy_of(ctx.settings)),
+            rules=sprints.rules_of(ctx.settings),
             group=staff_group_of(ctx.settings),
-        )
-        await AuditTrail(auth.staff.id, ctx.clock).change(
-            uow, "sprint.cancelled", "sprint", sprint_id, {"outbox": done.told_resident}
         )
         await uow.commit()
         return done
@@ -219,9 +212,14 @@ async def mark(request: Request, auth: Auth, sprint_id: int, held: bool, note: s
     ctx = context(request)
     async with ctx.uow_factory() as uow:
         await visible_sprint(uow, auth, sprint_id)
-        await sprint_desk.mark(uow, sprint_id, held, note.strip(), ctx.now())
-        await AuditTrail(auth.staff.id, ctx.clock).change(
-            uow, "sprint.held" if held else "sprint.not_held", "sprint", sprint_id, {}
+        await sprint_desk.mark(
+            uow,
+            sprint_id,
+            held,
+            note.strip(),
+            ctx.now(),
+            by=actor_of(auth),
+            rules=sprints.rules_of(ctx.settings),
         )
         await uow.commit()
 

@@ -227,7 +227,9 @@ async def board(request: Request, auth: Auth = Depends(require_agent)) -> BoardO
     """Upcoming sprints and past ones awaiting "held?" (references, no resident's words)."""
     ctx = context(request)
     async with ctx.uow_factory() as uow:
-        upcoming, awaiting = await sprint_desk.board(uow, sprints.today_in_paris(ctx.now()))
+        upcoming, awaiting = await sprint_desk.board(
+            uow, sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
+        )
     return BoardOut(
         upcoming=[_sprint(v) for v in upcoming], awaiting_held=[_sprint(v) for v in awaiting]
     )

@@ -52,7 +52,7 @@ async def idea_sprint(request: Request, ref: Ref, auth: Auth = Depends(require_a
         raise
     async with ctx.uow_factory() as uow:
         history = await sprint_desk.sprints_of_idea(uow, offer.idea_id)
-    today = sprints.today_in_paris(ctx.now())
+    today = sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
     notice, error = flash(request, auth, words.SPRINT_NOTICES, words.SPRINT_ERRORS)
     current = next((s for s in history if s.id == offer.current), None)
     return render(
@@ -135,7 +135,7 @@ async def confirm_cancel(
         "sprint_cancel.html",
         s=sprint,
         back=back if back in ("list", "mine") else "",
-        today=sprints.today_in_paris(ctx.now()),
+        today=sprints.today(ctx.now(), sprints.rules_of(ctx.settings)),
         status_labels=translated(tr, words.SPRINT_STATUS),
         role_names=translated(tr, words.SPRINT_ROLES),
         error=tr.gettext(words.SPRINT_ERRORS["confirm"])
@@ -190,7 +190,7 @@ async def sprint_list(request: Request, auth: Auth = Depends(require_agent)) -> 
     quartiers, dates, rooms and panels; no resident's name or words."""
     ctx = context(request)
     tr = translator(request, auth)
-    today = sprints.today_in_paris(ctx.now())
+    today = sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
     async with ctx.uow_factory() as uow:
         upcoming, awaiting = await sprint_desk.board(uow, today)
     notice, error = flash(request, auth, words.SPRINT_NOTICES, words.SPRINT_ERRORS)
@@ -213,7 +213,7 @@ async def my_sprints(request: Request, auth: Auth = Depends(require_agent)) -> R
     """The sprints this staff member sits on, through a panel entry linked to their account."""
     ctx = context(request)
     tr = translator(request, auth)
-    today = sprints.today_in_paris(ctx.now())
+    today = sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
     async with ctx.uow_factory() as uow:
         mine = await sprint_desk.of_staff(uow, auth.staff.id, today)
     notice, error = flash(request, auth, words.SPRINT_NOTICES, words.SPRINT_ERRORS)

@@ -24,9 +24,10 @@ from bot.render import OfficeWords, Renderer
 from bot.terminal import CHANNEL as TERMINAL
 from bot.terminal import TerminalScreen, run_terminal
 from bot.webhook import WEBHOOK_PATH, WebhookConfig, serve_webhook
+from declic.bootstrap import preload_holidays, wire
 from declic.metrics_server import metrics_server
 from declic.scheduling import make_outbox, make_scheduler, stop_scheduler
-from infra.clock import Clock, SystemClock
+from infra.clock import Clock
 from infra.db import make_engine
 from infra.migrate import ensure_schema
 from infra.settings import Settings, SettingsError
@@ -39,7 +40,6 @@ from routing.cases.group_posts import staff_group_of
 from routing.cases.service import working_hours
 from routing.cases.staff_group import StaffGroupService
 from routing.conversation.service import ConversationService, Listening, Reader
-from routing.followups import service as followups
 from routing.followups.service import resident_blocked
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor
@@ -62,14 +62,6 @@ class Core:
         await self.engine.dispose()
 
 
-def _load_holiday_calendars(year: int) -> None:
-    """Load the public-holiday calendars at start: their first use imports hundreds of modules,
-    which inside a resident's turn froze every conversation of the process for a second."""
-    import holidays
-
-    holidays.country_holidays("FR", years=range(year, year + 2))
-
-
 async def build_core(
     settings: Settings,
     *,
@@ -81,8 +73,9 @@ async def build_core(
     engine = make_engine(settings.database_url)
     await ensure_schema(settings.database_url, auto_upgrade=settings.is_sqlite)
     uow_factory = uow_factory_for(engine)
-    clock = clock or SystemClock(settings.tz)
-    _load_holiday_calendars(clock.now().year)
+    wiring = wire(settings, clock=clock)
+    clock = wiring.clock
+    preload_holidays(settings, clock.now().year)
     if gazetteer is None:
         async with uow_factory() as uow:
             gazetteer = await load_city(uow)
@@ -103,10 +96,11 @@ async def build_core(
         renderer,
         settings.locale,
         catalogues=CatalogueCache(gazetteer),
-        staff_group=staff_group_of(settings),
+        staff_group=wiring.staff_group,
+        followup_planner=wiring.followups,
+        sprint_rules=wiring.sprint_rules,
         listening=listening,
     )
-    followups.configure(followups.policy_of(settings))
     return Core(settings, engine, uow_factory, clock, gazetteer, service)
 
 

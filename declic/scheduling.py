@@ -165,7 +165,6 @@ def make_scheduler(
             after_run(report)
 
     policy = followups.policy_of(settings)
-    followups.configure(policy)
     worker = worker_name()
 
     async def followup_job() -> None:

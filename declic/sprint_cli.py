@@ -67,7 +67,7 @@ def options_command(
     from infra.settings import load_settings
     from knowledge.city import load_city
     from routing.sprints.reasons import render_sprint_reason, skill_label
-    from routing.sprints.service import sprint_options
+    from routing.sprints.service import rules_of, sprint_options
 
     settings = load_settings()
 
@@ -75,7 +75,11 @@ def options_command(
         async with _database(settings) as uow_factory, uow_factory() as uow:
             try:
                 offer = await sprint_options(
-                    uow, idea_id, SystemClock(settings.tz).now(), gazetteer=await load_city(uow)
+                    uow,
+                    idea_id,
+                    SystemClock(settings.tz).now(),
+                    gazetteer=await load_city(uow),
+                    rules=rules_of(settings),
                 )
             except LookupError:
                 typer.echo(f"No idea {idea_id}.", err=True)

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from infra import metrics
 from infra.uow import UnitOfWork
-from routing.cases import service as cases
-from routing.journey.records import Case, OutgoingMessage
+from routing import cases
+from routing.journey import Case, OutgoingMessage
 
 log = logging.getLogger(__name__)
 GAUGE_REFRESH_SECONDS = 2.0  # a scrape must answer even when the database does not

@@ -1,1 +1,53 @@
-"""Requests routed to people: teams, rules, service levels, claims, replies, transfers, closing."""
+"""Requests routed to people: a case is opened for a team by the routing rules, claimed (once,
+atomically), answered, transferred, handed back or resolved, within service levels counted in
+working hours; the optional Telegram staff group hears of new cases and may claim them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from infra.lazy import attach
+
+if TYPE_CHECKING:
+    from routing.cases.desk import may_view
+    from routing.cases.group_posts import StaffGroup, staff_group_of
+    from routing.cases.notes import add_note
+    from routing.cases.policy import WorkingHours
+    from routing.cases.records import CaseEvent, RoutingRule, Team, TeamMember
+    from routing.cases.service import (
+        ACTIVE,
+        HELD,
+        NOTE_MAX_CHARS,
+        OPEN,
+        OUTCOMES,
+        REPLY_MAX_CHARS,
+        RESOLVED,
+        SUPERVISORS,
+        CaseClosed,
+        CaseError,
+        CaseView,
+        InvalidRequest,
+        MessageView,
+        NotAllowed,
+        ServiceLevelReport,
+        UnknownCase,
+        UnknownStaff,
+        active_case,
+        assign,
+        case_view,
+        claim,
+        close_for_erasure,
+        enforce_service_levels,
+        hand_back,
+        held_case,
+        holder_of,
+        open_case,
+        queue,
+        record_resident_message,
+        reply,
+        resolve,
+        transfer,
+    )
+    from routing.cases.staff_group import GroupClaim, StaffGroupService
+
+__getattr__, __dir__, __all__ = attach(__name__, __file__)

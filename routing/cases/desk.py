@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from infra.uow import UnitOfWork
 from routing.cases import service as cases
 from routing.cases.records import CaseEvent, Team, TeamMember
-from routing.journey.records import Case, Idea, Message, OutgoingMessage, Resident
-from routing.staff.accounts import StaffMember
+from routing.journey import Case, Idea, Message, OutgoingMessage, Resident
+from routing.staff import StaffMember
 
 REF_MAX_CHARS = 12
 

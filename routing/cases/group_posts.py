@@ -24,8 +24,8 @@ from infra.uow import UnitOfWork
 from knowledge.city import quartier_names
 from routing.cases import phrases as case_phrases
 from routing.cases.records import Team
-from routing.journey.records import Case, Idea, OutgoingMessage, Resident
-from routing.outbox.messages import (
+from routing.journey import Case, Idea, OutgoingMessage, Resident
+from routing.outbox import (
     CLAIM_OFFER,
     ClaimOffer,
     Recipient,
@@ -34,7 +34,7 @@ from routing.outbox.messages import (
     enqueue,
     stored,
 )
-from routing.staff.accounts import StaffMember
+from routing.staff import StaffMember
 
 PARIS = ZoneInfo("Europe/Paris")
 CHANNEL = "telegram"

@@ -12,7 +12,7 @@ from datetime import datetime
 from infra.uow import UnitOfWork
 from routing.cases.records import CaseEvent
 from routing.cases.service import NOTE_MAX_CHARS, InvalidRequest, UnknownCase
-from routing.journey.records import Case
+from routing.journey import Case
 
 NOTE = "note"
 

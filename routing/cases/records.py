@@ -16,8 +16,8 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from infra.orm import Base
-from routing.journey.records import BigId
-from routing.staff import accounts as _staff  # noqa: F401  (staff_members must be in the metadata)
+from routing.journey import BigId
+from routing.staff import StaffMember as _StaffMember  # noqa: F401  (staff_members in the metadata)
 
 EVENT_KINDS = (
     "opened",

@@ -35,10 +35,9 @@ from routing.cases import group_posts, parts
 from routing.cases import phrases as case_phrases
 from routing.cases.policy import Rule, TeamScope, WorkingHours, choose_team, french_working_hours
 from routing.cases.records import CaseEvent, RoutingRule, Team, TeamMember
-from routing.journey.events import journey_event
-from routing.journey.records import Case, Idea, Message, Resident
-from routing.outbox.messages import Recipient, Text, enqueue
-from routing.staff.accounts import StaffMember
+from routing.journey import Case, Idea, Message, Resident, journey_event
+from routing.outbox import Recipient, Text, enqueue
+from routing.staff import Actor, StaffMember
 
 OPEN, CLAIMED, WAITING, RESOLVED = "open", "claimed", "waiting", "resolved"
 ACTIVE = (OPEN, CLAIMED, WAITING)
@@ -288,37 +287,49 @@ async def case_view(uow: UnitOfWork, case_id: int, now: datetime) -> CaseView:
 # -- taking, passing on, closing ---------------------------------------------------------------
 
 
-async def claim(uow: UnitOfWork, case_id: int, staff_id: int, now: datetime) -> bool:
-    """Take an open case; True for exactly one of several people claiming at once.
+async def claim(uow: UnitOfWork, case_id: int, by: Actor, now: datetime) -> bool:
+    """Take an open case; True for exactly one of several people claiming at once (and only
+    the winner's claim is audited).
 
     PostgreSQL: the row is locked with ``FOR UPDATE SKIP LOCKED``, so a concurrent claimer
     skips it instead of waiting. SQLite: one conditional ``UPDATE … WHERE status = 'open'``;
     SQLite's single writer serialises them and the losers update no row.
     """
+    won = await _claim(uow, case_id, by.staff_id, now)
+    if won:
+        await by.record(uow, "case.claimed", "case", case_id, {}, now)
+    return won
+
+
+async def _claim(uow: UnitOfWork, case_id: int, staff_id: int, now: datetime) -> bool:
     staff = await _staff(uow, staff_id)
     case = await _case(uow, case_id)
     await _may_take(uow, staff, case)
     return await _take(uow, case_id, staff, now, kind="claimed", actor_id=staff.id)
 
 
-async def assign(
-    uow: UnitOfWork, case_id: int, actor_id: int, staff_id: int, now: datetime
-) -> bool:
+async def assign(uow: UnitOfWork, case_id: int, by: Actor, staff_id: int, now: datetime) -> bool:
     """A coordinator gives an open case to someone; same atomicity as ``claim``."""
-    actor = await _staff(uow, actor_id)
-    if actor_id == staff_id:
-        return await claim(uow, case_id, staff_id, now)
-    if actor.role not in SUPERVISORS:
-        raise NotAllowed("only coordinators assign cases to others")
-    staff = await _staff(uow, staff_id)
-    await _case(uow, case_id)
-    return await _take(uow, case_id, staff, now, kind="assigned", actor_id=actor.id)
+    actor = await _staff(uow, by.staff_id)
+    if actor.id == staff_id:
+        won = await _claim(uow, case_id, staff_id, now)
+        code = "case.claimed"
+    else:
+        if actor.role not in SUPERVISORS:
+            raise NotAllowed("only coordinators assign cases to others")
+        staff = await _staff(uow, staff_id)
+        await _case(uow, case_id)
+        won = await _take(uow, case_id, staff, now, kind="assigned", actor_id=actor.id)
+        code = "case.assigned"
+    if won:
+        await by.record(uow, code, "case", case_id, {"to": staff_id}, now)
+    return won
 
 
 async def transfer(
     uow: UnitOfWork,
     case_id: int,
-    actor_id: int,
+    by: Actor,
     now: datetime,
     to_team_id: int | None = None,
     to_staff_id: int | None = None,
@@ -328,7 +339,7 @@ async def transfer(
     a team (it goes back to that team's queue, and its service-level clock restarts)."""
     if to_team_id is None and to_staff_id is None:
         raise InvalidRequest("transfer to a team, a person, or both")
-    actor = await _staff(uow, actor_id)
+    actor = await _staff(uow, by.staff_id)
     case = await _case(uow, case_id, lock=True)
     _must_be_active(case)
     await _may_act(uow, actor, case)
@@ -361,15 +372,17 @@ async def transfer(
     await uow.session.flush()
     if target is not None:
         await _tell_holder(uow, case, target, event, now)
+    details = {"team": to_team_id, "to": to_staff_id}
+    await by.record(uow, "case.transferred", "case", case_id, details, now)
 
 
 async def hand_back(
-    uow: UnitOfWork, case_id: int, actor_id: int, now: datetime, message: str | None = None
+    uow: UnitOfWork, case_id: int, by: Actor, now: datetime, message: str | None = None
 ) -> None:
     """The person is done: the conversation goes back to the bot, and the case closes. The
     resident is told in one sentence (``message``, else the default) when a person held the
     conversation or the agent wrote one."""
-    actor = await _staff(uow, actor_id)
+    actor = await _staff(uow, by.staff_id)
     case = await _case(uow, case_id, lock=True)
     _must_be_active(case)
     await _may_act(uow, actor, case)
@@ -380,12 +393,13 @@ async def hand_back(
     await uow.session.flush()
     await _resolved_event(uow, case, now)
     await _tell_closing(uow, case, actor, event, now, message, was_held)
+    await by.record(uow, "case.handed_back", "case", case_id, {}, now)
 
 
 async def resolve(
     uow: UnitOfWork,
     case_id: int,
-    actor_id: int,
+    by: Actor,
     outcome: str,
     note: str,
     now: datetime,
@@ -396,7 +410,7 @@ async def resolve(
     default) when a person held the conversation or the agent wrote one."""
     if outcome not in OUTCOMES:
         raise InvalidRequest(f"unknown outcome {outcome!r}; expected one of {OUTCOMES}")
-    actor = await _staff(uow, actor_id)
+    actor = await _staff(uow, by.staff_id)
     case = await _case(uow, case_id, lock=True)
     _must_be_active(case)
     await _may_act(uow, actor, case)
@@ -409,6 +423,7 @@ async def resolve(
     await uow.session.flush()
     await _resolved_event(uow, case, now)
     await _tell_closing(uow, case, actor, event, now, message, was_held)
+    await by.record(uow, "case.resolved", "case", case_id, {"outcome": outcome}, now)
 
 
 async def _tell_closing(
@@ -466,7 +481,7 @@ async def close_for_erasure(uow: UnitOfWork, resident_id: int, now: datetime) ->
 # -- the conversation between a person and a resident ----------------------------------------
 
 
-async def reply(uow: UnitOfWork, case_id: int, staff_id: int, text: str, now: datetime) -> int:
+async def reply(uow: UnitOfWork, case_id: int, by: Actor, text: str, now: datetime) -> int:
     """Send the resident a message from the person holding the case, signed with their first
     name and team; returns the outbox row id. The first reply of a case is a journey milestone
     (``first_human_reply``, with the minutes since the request)."""
@@ -475,7 +490,7 @@ async def reply(uow: UnitOfWork, case_id: int, staff_id: int, text: str, now: da
         raise InvalidRequest("an empty reply")
     if len(words) > REPLY_MAX_CHARS:
         raise InvalidRequest(f"a reply has at most {REPLY_MAX_CHARS} characters")
-    staff = await _staff(uow, staff_id)
+    staff = await _staff(uow, by.staff_id)
     case = await _case(uow, case_id, lock=True)
     if case.status not in HELD or case.holder_id != staff.id:
         raise NotAllowed("only the person holding the case replies; claim it first")
@@ -517,6 +532,7 @@ async def reply(uow: UnitOfWork, case_id: int, staff_id: int, text: str, now: da
         session.add(
             journey_event(idea, "first_human_reply", now, minutes=minutes, reason=case.reason)
         )
+    await by.record(uow, "case.replied", "case", case_id, {"outbox": row_id}, now)
     await session.flush()
     return row_id
 

@@ -17,8 +17,8 @@ from infra.clock import Clock
 from infra.uow import UnitOfWork
 from routing.cases import service as cases
 from routing.cases.group_posts import StaffGroup
-from routing.journey.records import Case
-from routing.staff.accounts import StaffMember, staff_by_telegram
+from routing.journey import Case
+from routing.staff import Actor, StaffMember, staff_by_telegram
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,8 @@ class StaffGroupService:
             if staff is None:
                 return GroupClaim(NOT_LINKED, case_id)
             try:
-                won = await cases.claim(uow, case_id, staff.id, self.clock.now())
+                by = Actor(staff.id, "telegram")
+                won = await cases.claim(uow, case_id, by, self.clock.now())
             except cases.UnknownCase:
                 return GroupClaim(UNKNOWN_CASE, case_id)
             except cases.UnknownStaff:

@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from infra.uow import UnitOfWork
 from routing.cases.records import Team
-from routing.journey.records import Case
+from routing.journey import Case
 
 
 async def update_team(

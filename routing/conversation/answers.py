@@ -19,10 +19,10 @@ from knowledge.catalogue import Catalogue
 from knowledge.resources import Resource
 from knowledge.store import CatalogueCache
 from knowledge.text import tokens
-from routing.cases.policy import WorkingHours
-from routing.intake.draft import Draft
-from routing.matching.matcher import IdeaQuery, match
-from routing.matching.records import Suggestion as SuggestionRow
+from routing.cases import WorkingHours
+from routing.intake import Draft
+from routing.matching import IdeaQuery, match
+from routing.matching import Suggestion as SuggestionRow
 
 HINTS = 3  # a few leads, not a catalogue
 INITIATIVE = "initiative"

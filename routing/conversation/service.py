@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, assert_never
 
 from sqlalchemy import and_, bindparam, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,19 +27,19 @@ from infra.outage import database_unavailable
 from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
 from knowledge.store import CatalogueCache, resource_of
-from routing.cases import service as cases
-from routing.cases.group_posts import StaffGroup
-from routing.cases.policy import WorkingHours
+from routing import cases, followups, matching, privacy, sprints
+from routing.cases import StaffGroup, WorkingHours
 from routing.conversation import answers
 from routing.conversation import sprints as sprint_conversation
-from routing.followups import service as followups
-from routing.followups.records import FollowUp as FollowUpRow
-from routing.intake.dialogue import (
+from routing.followups import FollowUp as FollowUpRow
+from routing.intake import (
     SUGGESTIONS_PER_PAGE,
+    Added,
     AnswerFollowUp,
     AnswerQuestion,
     AnswerSuggestion,
     AppendNote,
+    Ask,
     BookSprint,
     ButtonIn,
     CancelDraft,
@@ -48,12 +48,14 @@ from routing.intake.dialogue import (
     Dialogue,
     DialogueState,
     DiscardDraft,
+    Draft,
     Effect,
     EraseResident,
     Event,
     FollowUpFeedback,
     GeneralPointers,
     IdeaExamples,
+    Menu,
     PauseFollowUps,
     Reply,
     RequestHuman,
@@ -67,17 +69,18 @@ from routing.intake.dialogue import (
     Step,
     SubmitIdea,
     SuggestionFeedback,
+    Summary,
     TextIn,
     Turn,
+    Understood,
     UpdateIdea,
     Verdict,
     Waiting,
     reading_step,
+    state_from_json,
+    state_to_json,
 )
-from routing.intake.draft import Draft
-from routing.intake.state_codec import state_from_json, state_to_json
-from routing.journey.events import journey_event as _event
-from routing.journey.records import (
+from routing.journey import (
     Case,
     Conversation,
     Idea,
@@ -85,16 +88,13 @@ from routing.journey.records import (
     Message,
     Resident,
 )
-from routing.matching import suggestions
-from routing.matching.records import Suggestion as SuggestionRow
-from routing.outbox.drafts import RenderContext
-from routing.outbox.drafts import Renderer as OutboxRenderer
-from routing.outbox.messages import Recipient, enqueue
-from routing.privacy import service as privacy
+from routing.journey import journey_event as _event
+from routing.matching import Suggestion as SuggestionRow
+from routing.outbox import Recipient, RenderContext, enqueue
+from routing.outbox import Renderer as OutboxRenderer
 from routing.reasons import Reason
-from routing.sprints import service as sprint_service
-from routing.understanding.model import Context, Understanding
-from routing.understanding.model import Step as ReadingStep
+from routing.understanding import Context, Understanding
+from routing.understanding import Step as ReadingStep
 
 log = logging.getLogger(__name__)
 SUGGESTIONS_OFFERED = 6  # two pages of three: enough to choose, not a catalogue
@@ -241,8 +241,14 @@ class FollowUpAck:
     case_opened: bool = False
 
 
+# What a transport renders: the dialogue's words, and its requests filled in with data
+# (``_resolve``). Renderers match on it exhaustively: a new kind of reply must be rendered.
 ServiceReply = (
-    Reply
+    Say
+    | Understood
+    | Ask
+    | Summary
+    | Menu
     | StatusReport
     | ExportDocument
     | SuggestionsPage
@@ -252,10 +258,12 @@ ServiceReply = (
     | sprint_conversation.SprintReply
     | FollowUpAck
     | followups.FollowUpPrompt
+    | privacy.RetentionNotice
     | answers.WaitingNotice
     | answers.QuestionAnswer
     | answers.Examples
     | answers.Pointers
+    | Added
 )
 
 
@@ -304,6 +312,7 @@ class ConversationService:
         catalogues: CatalogueCache | None = None,
         staff_group: StaffGroup | None = None,
         followup_planner: followups.Planner | None = None,
+        sprint_rules: sprints.Rules | None = None,
         listening: Listening | None = None,
     ) -> None:
         self.listening = listening or Listening()
@@ -315,6 +324,7 @@ class ConversationService:
         self.catalogues = catalogues  # None: no directory, so no suggestions
         self.staff_group = staff_group  # None: no Telegram staff group to post new cases to
         self.followups = followup_planner or followups.Planner()
+        self.sprint_rules = sprint_rules or sprints.Rules()  # the town's time zone, holidays
 
     async def handle(self, inbound: Inbound) -> Outcome:
         """Handle one event; if that fails, keep the message and apologise instead.
@@ -388,7 +398,7 @@ class ConversationService:
                 # A person holds the conversation: the words go to that person, and the bot
                 # stays silent so that two voices never answer at once.
                 await cases.record_resident_message(uow, held, message_id, now)
-                replies: tuple[ServiceReply, ...] = ()
+                replies: tuple[Reply, ...] = ()
                 turn = Turn(state, ())
             elif inbound.throttled:
                 replies = (Say("slow_down"),) if inbound.throttle_notice else ()
@@ -403,7 +413,7 @@ class ConversationService:
                 turn = self.dialogue.step(state, event, now.date())
                 replies = turn.replies
             erased = await self._apply(uow, resident, conversation, turn, now)
-            replies = await self._resolve(uow, resident, conversation, replies, turn.state)
+            resolved = await self._resolve(uow, resident, conversation, replies, turn.state)
             locale = resident.locale
             if not erased:
                 await self._save(session, resident, conversation, state.draft, turn.state, now)
@@ -412,7 +422,7 @@ class ConversationService:
             await session.flush()
             register = turn.state.register or self.listening.default_register
             outbox_ids = await self._enqueue(
-                session, resident, inbound, replies, locale, now, erased, register
+                session, resident, inbound, resolved, locale, now, erased, register
             )
             try:
                 await uow.commit()
@@ -426,7 +436,7 @@ class ConversationService:
             locale=locale,
             outbox_ids=outbox_ids,
             erased=erased,
-            replies=replies,
+            replies=resolved,
         )
 
     # -- listening -------------------------------------------------------------------------
@@ -453,7 +463,7 @@ class ConversationService:
             and conversation.idea_id is not None
             and isinstance(event, TextIn | CommandIn)
         ):
-            sprint = await sprint_service.active_sprint(uow, conversation.idea_id)
+            sprint = await sprints.active_sprint(uow, conversation.idea_id)
             state = replace(state, sprint_day=sprint.day1 if sprint is not None else None)
         return state
 
@@ -505,7 +515,7 @@ class ConversationService:
                 resident.chat_id = inbound.chat_id
             if not resident.reachable:  # they had blocked the bot, and are back
                 resident.reachable = True
-                await followups.replan_resident(uow, resident, now)
+                await followups.replan_resident(uow, resident, now, self.followups.policy)
         if conversation is None:
             conversation = Conversation(
                 resident_id=resident.id, state={}, version=0, updated_at=now
@@ -542,84 +552,105 @@ class ConversationService:
         idea = None
         if conversation.idea_id is not None and isinstance(effect, _IDEA_EFFECTS):
             idea = await session.get(Idea, conversation.idea_id)  # only the effects that need it
-        if isinstance(effect, StartDraft):
-            conversation.idea_id = None
-        elif isinstance(effect, CancelDraft) and idea is not None and idea.status == "draft":
-            idea.status = "cancelled"
-            idea.updated_at = now
-            conversation.idea_id = None
-        elif isinstance(effect, DiscardDraft) and idea is not None:
-            await privacy.discard_idea_words(session, idea, now)
-            conversation.idea_id = None
-        elif isinstance(effect, SubmitIdea):
-            idea = await self._sync_idea(session, resident, conversation, turn.state.draft, now)
-            idea.status = "submitted"
-            idea.submitted_at = now
-            resident.consent_at = now
-            resident.neighbourhood = turn.state.draft.neighbourhood
-            session.add(_event(idea, "intake_completed", now))
-            await followups.plan(uow, idea.id, now)  # the nudge and the check-ins
-            if self.catalogues is not None:
+        match effect:
+            case StartDraft():
+                conversation.idea_id = None
+            case CancelDraft():
+                if idea is not None and idea.status == "draft":
+                    idea.status = "cancelled"
+                    idea.updated_at = now
+                    conversation.idea_id = None
+            case DiscardDraft():
+                if idea is not None:
+                    await privacy.discard_idea_words(session, idea, now)
+                    conversation.idea_id = None
+            case SubmitIdea():
+                await self._submit(uow, resident, conversation, turn, now)
+            case AnswerSuggestion():
+                if effect.verdict is not Verdict.INFO:
+                    row = await _own_suggestion(session, resident, effect.suggestion_id)
+                    if row is not None:
+                        yes = effect.verdict is Verdict.YES
+                        await matching.record_response(uow, row.id, yes, now)
+            case RequestHuman():
+                source = "resident" if effect.reason == "asked" else "dialogue"
                 await session.flush()
-                found = await suggestions.suggest_for_idea(
-                    uow, idea.id, self.catalogues, now, top=SUGGESTIONS_OFFERED
-                )
-                if not found.suggestions:  # nothing in the directory: a person looks at it
-                    await cases.open_case(
-                        uow,
-                        resident.id,
-                        idea.id,
-                        "no_match",
-                        now,
-                        "dialogue",
-                        staff_group=self.staff_group,
-                    )
-        elif isinstance(effect, AnswerSuggestion) and effect.verdict is not Verdict.INFO:
-            row = await _own_suggestion(session, resident, effect.suggestion_id)
-            if row is not None:
-                await suggestions.record_response(uow, row.id, effect.verdict is Verdict.YES, now)
-        elif isinstance(effect, RequestHuman):
-            source = "resident" if effect.reason == "asked" else "dialogue"
-            await session.flush()
-            await cases.open_case(
-                uow,
-                resident.id,
-                idea.id if idea else None,
-                effect.reason,
-                now,
-                source,
-                staff_group=self.staff_group,
-            )
-            session.add(_event(idea, "handoff_requested", now, reason=effect.reason))
-        elif isinstance(effect, AnswerFollowUp):
-
-            async def blocked_case(idea_id: int) -> None:
                 await cases.open_case(
-                    uow, resident.id, idea_id, "blocked", now, "resident",
+                    uow,
+                    resident.id,
+                    idea.id if idea else None,
+                    effect.reason,
+                    now,
+                    source,
                     staff_group=self.staff_group,
-                )  # fmt: skip
+                )
+                session.add(_event(idea, "handoff_requested", now, reason=effect.reason))
+            case AnswerFollowUp():
 
-            await followups.answer(
-                uow, resident, effect.followup_id, effect.code, effect.text, now,
-                followups.current_policy(), open_case=blocked_case,
-            )  # fmt: skip
-        elif isinstance(effect, PauseFollowUps):
-            policy = followups.current_policy()
-            await followups.set_paused(uow, resident, effect.paused, now, policy)
-        elif isinstance(effect, SetLocale):
-            resident.locale = effect.locale
-        elif isinstance(effect, EraseResident):
-            await privacy.erase_resident(uow, resident, now)
-            return True
-        elif isinstance(effect, AppendNote):
-            pass  # the words are already in the transcript, linked to the current idea
-        elif isinstance(effect, UpdateIdea) and conversation.idea_id is not None:
-            submitted = await session.get(Idea, conversation.idea_id)
-            if submitted is not None and submitted.resident_id == resident.id:
-                for name, value in _mirrored(effect.draft).items():
-                    setattr(submitted, name, value)
-                submitted.updated_at = now
+                async def blocked_case(idea_id: int) -> None:
+                    await cases.open_case(
+                        uow, resident.id, idea_id, "blocked", now, "resident",
+                        staff_group=self.staff_group,
+                    )  # fmt: skip
+
+                await followups.answer(
+                    uow, resident, effect.followup_id, effect.code, effect.text, now,
+                    self.followups.policy, open_case=blocked_case,
+                )  # fmt: skip
+            case PauseFollowUps():
+                policy = self.followups.policy
+                await followups.set_paused(uow, resident, effect.paused, now, policy)
+            case SetLocale():
+                resident.locale = effect.locale
+            case EraseResident():
+                await privacy.erase_resident(uow, resident, now)
+                return True
+            case AppendNote():
+                pass  # the words are already in the transcript, linked to the current idea
+            case UpdateIdea():
+                if conversation.idea_id is not None:
+                    submitted = await session.get(Idea, conversation.idea_id)
+                    if submitted is not None and submitted.resident_id == resident.id:
+                        for name, value in _mirrored(effect.draft).items():
+                            setattr(submitted, name, value)
+                        submitted.updated_at = now
+            case _:
+                assert_never(effect)
         return False
+
+    async def _submit(
+        self,
+        uow: UnitOfWork,
+        resident: Resident,
+        conversation: Conversation,
+        turn: Turn,
+        now: datetime,
+    ) -> None:
+        """The idea is submitted: its follow-ups planned, its suggestions made (or, when the
+        directory has nothing for it, a person asked to look at it)."""
+        session = uow.session
+        idea = await self._sync_idea(session, resident, conversation, turn.state.draft, now)
+        idea.status = "submitted"
+        idea.submitted_at = now
+        resident.consent_at = now
+        resident.neighbourhood = turn.state.draft.neighbourhood
+        session.add(_event(idea, "intake_completed", now))
+        await self.followups.plan(uow, idea.id, now)  # the nudge and the check-ins
+        if self.catalogues is not None:
+            await session.flush()
+            found = await matching.suggest_for_idea(
+                uow, idea.id, self.catalogues, now, top=SUGGESTIONS_OFFERED
+            )
+            if not found.suggestions:  # nothing in the directory: a person looks at it
+                await cases.open_case(
+                    uow,
+                    resident.id,
+                    idea.id,
+                    "no_match",
+                    now,
+                    "dialogue",
+                    staff_group=self.staff_group,
+                )
 
     async def _save(
         self,
@@ -705,52 +736,53 @@ class ConversationService:
         uow: UnitOfWork,
         resident: Resident,
         conversation: Conversation,
-        replies: Sequence[ServiceReply],
+        replies: Sequence[Reply],
         state: DialogueState | None = None,
     ) -> tuple[ServiceReply, ...]:
         """Fill in the replies that need data: ideas, suggestions, the export document."""
         session = uow.session
         out: list[ServiceReply] = []
         for reply in replies:
-            if isinstance(reply, Waiting | AnswerQuestion | IdeaExamples | GeneralPointers):
-                found = await self._listened(uow, resident, conversation, reply, state)
-                if found is not None:
-                    out.append(found)
-                continue
-            if isinstance(reply, Say) and reply.key == "human_requested":
-                holder = await _holder(uow, resident)
-                if holder is not None:  # asked again while a person already holds it
-                    out.append(HeldBy(holder))
-                    continue
-            if isinstance(reply, ShowSuggestions):
-                if self.catalogues is not None:
-                    out.append(await _page(session, conversation.idea_id, reply))
-            elif isinstance(reply, SuggestionFeedback):
-                out.append(await _feedback(session, resident, reply))
-            elif isinstance(reply, ShowSprintOptions | BookSprint | CancelSprint):
-                out.append(
-                    await sprint_conversation.resolve(
-                        uow,
-                        resident,
-                        conversation.idea_id,
-                        reply,
-                        self.clock.now(),
-                        self.dialogue.extractor.gazetteer,
-                        group=self.staff_group,
-                        followups=self.followups,
+            match reply:
+                case Waiting() | AnswerQuestion() | IdeaExamples() | GeneralPointers():
+                    found = await self._listened(uow, resident, conversation, reply, state)
+                    if found is not None:
+                        out.append(found)
+                case Say(key="human_requested"):
+                    holder = await _holder(uow, resident)  # asked again while a person holds it
+                    out.append(HeldBy(holder) if holder is not None else reply)
+                case Say() | Understood() | Ask() | Summary() | Menu() | Added():
+                    out.append(reply)
+                case ShowSuggestions():
+                    if self.catalogues is not None:
+                        out.append(await _page(session, conversation.idea_id, reply))
+                case SuggestionFeedback():
+                    out.append(await _feedback(session, resident, reply))
+                case ShowSprintOptions() | BookSprint() | CancelSprint():
+                    out.append(
+                        await sprint_conversation.resolve(
+                            uow,
+                            resident,
+                            conversation.idea_id,
+                            reply,
+                            self.clock.now(),
+                            self.dialogue.extractor.gazetteer,
+                            group=self.staff_group,
+                            followups=self.followups,
+                            rules=self.sprint_rules,
+                        )
                     )
-                )
-            elif isinstance(reply, FollowUpFeedback):
-                out.append(await _followup_ack(session, resident, reply))
-            elif isinstance(reply, ShowStatus):
-                out.append(await _status(uow, resident))
-            elif isinstance(reply, SendExport):
-                await session.flush()
-                content = await privacy.export_resident(session, resident)
-                summary = await privacy.summarise(session, resident)
-                out.append(ExportDocument("declic-mes-donnees.json", content, summary))
-            else:
-                out.append(reply)
+                case FollowUpFeedback():
+                    out.append(await _followup_ack(session, resident, reply))
+                case ShowStatus():
+                    out.append(await _status(uow, resident))
+                case SendExport():
+                    await session.flush()
+                    content = await privacy.export_resident(session, resident)
+                    summary = await privacy.summarise(session, resident)
+                    out.append(ExportDocument("declic-mes-donnees.json", content, summary))
+                case _:
+                    assert_never(reply)
         return tuple(out)
 
     async def _listened(
@@ -957,7 +989,7 @@ async def _page(
             select(SuggestionRow)
             .where(
                 SuggestionRow.idea_id == idea.id,
-                SuggestionRow.status != suggestions.DECLINED,
+                SuggestionRow.status != matching.DECLINED,
             )
             .order_by(SuggestionRow.rank, SuggestionRow.id)
         )

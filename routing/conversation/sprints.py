@@ -9,21 +9,22 @@ fresh options in the same turn.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import assert_never
 
 from infra.uow import UnitOfWork
 from knowledge.territory import Gazetteer
-from routing.cases.group_posts import StaffGroup
-from routing.intake.dialogue import BookSprint, CancelSprint, ShowSprintOptions
-from routing.journey.records import Idea, Resident
-from routing.sprints import service as sprints
-from routing.sprints.desk import announce
-from routing.sprints.replies import (
+from routing import sprints
+from routing.cases import StaffGroup
+from routing.intake import BookSprint, CancelSprint, ShowSprintOptions
+from routing.journey import Idea, Resident
+from routing.sprints import (
     SprintBooked,
     SprintCancelled,
     SprintChoice,
     SprintGone,
     SprintOptionsPage,
     SprintReply,
+    announce,
 )
 
 __all__ = [
@@ -97,6 +98,7 @@ async def resolve(
     group: StaffGroup | None = None,
     *,
     followups: sprints.FollowUpPlanner,
+    rules: sprints.Rules,
 ) -> SprintReply:
     """The resident's own sprint choice; the staff group (if any) hears of bookings and
     cancellations exactly as when staff act from the console."""
@@ -104,36 +106,43 @@ async def resolve(
     idea = await _own_idea(uow, resident, idea_id)
     if idea is None:
         return SprintGone()
-    if isinstance(reply, ShowSprintOptions):
-        return page_of(await sprints.sprint_options(uow, idea.id, now, gazetteer=gazetteer))
-    if isinstance(reply, CancelSprint):
-        current = await sprints.active_sprint(uow, idea.id)
-        if current is None:
-            return SprintGone()
-        cancelled = await sprints.cancel(uow, current.id, now, followups=followups)
-        await _announce(uow, current.id, group, "cancelled", now)
-        return SprintCancelled(idea.id, cancelled.day1, cancelled.day2, cancelled.ics)
-    option = None
-    if reply.index is not None:
-        offer = await sprints.sprint_options(uow, idea.id, now, gazetteer=gazetteer)
-        if not 1 <= reply.index <= len(offer.plan.options):
-            return page_of(offer)
-        option = offer.plan.options[reply.index - 1]
-    elif reply.day1 is not None and reply.room_id is not None:
-        option = await sprints.option_at(
-            uow, idea.id, reply.day1, reply.room_id, now, gazetteer=gazetteer
-        )
-    if option is None:  # taken since it was shown: fresh options at once
-        offer = await sprints.sprint_options(uow, idea.id, now, gazetteer=gazetteer)
-        return page_of(offer, lost=True)
-    outcome = await sprints.confirm(
-        uow, idea.id, option, now, followups=followups, gazetteer=gazetteer
-    )
-    if isinstance(outcome, sprints.Lost):
-        return page_of(outcome.offer, lost=True)
-    what = "rescheduled" if outcome.rescheduled else "booked"
-    await _announce(uow, outcome.sprint_id, group, what, now)
-    return _booked(idea, outcome)
+
+    async def options() -> sprints.SprintOffer:
+        return await sprints.sprint_options(uow, idea.id, now, gazetteer=gazetteer, rules=rules)
+
+    match reply:
+        case ShowSprintOptions():
+            return page_of(await options())
+        case CancelSprint():
+            current = await sprints.active_sprint(uow, idea.id)
+            if current is None:
+                return SprintGone()
+            cancelled = await sprints.cancel(uow, current.id, now, followups=followups, rules=rules)
+            await _announce(uow, current.id, group, "cancelled", now)
+            return SprintCancelled(idea.id, cancelled.day1, cancelled.day2, cancelled.ics)
+        case BookSprint():
+            option = None
+            if reply.index is not None:
+                offer = await options()
+                if not 1 <= reply.index <= len(offer.plan.options):
+                    return page_of(offer)
+                option = offer.plan.options[reply.index - 1]
+            elif reply.day1 is not None and reply.room_id is not None:
+                option = await sprints.option_at(
+                    uow, idea.id, reply.day1, reply.room_id, now, gazetteer=gazetteer, rules=rules
+                )
+            if option is None:  # taken since it was shown: fresh options at once
+                return page_of(await options(), lost=True)
+            outcome = await sprints.confirm(
+                uow, idea.id, option, now, followups=followups, gazetteer=gazetteer, rules=rules
+            )
+            if isinstance(outcome, sprints.Lost):
+                return page_of(outcome.offer, lost=True)
+            what = "rescheduled" if outcome.rescheduled else "booked"
+            await _announce(uow, outcome.sprint_id, group, what, now)
+            return _booked(idea, outcome)
+        case _:
+            assert_never(reply)
 
 
 async def _announce(

@@ -26,10 +26,9 @@ from infra.uow import UnitOfWork
 from routing.followups import service as followups
 from routing.followups.policy import REMINDERS, Kind, Policy, schedule
 from routing.followups.records import FollowUp
-from routing.journey.records import Idea, Resident
-from routing.outbox.drafts import RenderContext
-from routing.outbox.messages import Recipient, enqueue
-from routing.sprints.service import room_info
+from routing.journey import Idea, Resident
+from routing.outbox import Recipient, RenderContext, enqueue
+from routing.sprints import room_info
 
 log = logging.getLogger(__name__)
 BATCH = 100

@@ -16,8 +16,8 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from infra.orm import Base
-from routing.journey import records as _journey  # noqa: F401  (ideas, residents in the metadata)
-from routing.journey.records import BigId
+from routing.journey import BigId
+from routing.journey import Idea as _Idea  # noqa: F401  (ideas, residents in the metadata)
 
 FOLLOWUP_STATUSES = ("pending", "sent", "answered", "cancelled")
 

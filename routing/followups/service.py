@@ -8,7 +8,7 @@ blocked the bot (a 403). Turning due rows into outbox messages is ``routing.foll
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -30,9 +30,8 @@ from routing.followups.policy import (
     schedule,
 )
 from routing.followups.records import FollowUp
-from routing.journey.events import journey_event
-from routing.journey.records import Idea, JourneyEvent, Resident
-from routing.sprints.records import Sprint
+from routing.journey import Idea, JourneyEvent, Resident, journey_event
+from routing.sprints import Sprint
 
 SPRINT_KINDS = (*REMINDERS, Kind.SPRINT_FEEDBACK)
 LIVE_SPRINT = ("confirmed", "held", "not_held")
@@ -43,29 +42,12 @@ OPEN_FOR_DAYS = 21  # a check-in typed answer counts for this long after it was 
 CODE_ANSWER = {"m": Answer.MOVING, "b": Answer.BLOCKED, "p": Answer.PAUSED, "r": Answer.REALIZED}
 
 
-_configured: list[Policy] = [Policy()]
-
-
-def configure(policy: Policy) -> None:
-    """Composition roots set the policy from the settings once at start; use cases that plan
-    follow-ups as a side effect (a sprint booked from the console) use it."""
-    _configured[0] = policy
-
-
-def current_policy() -> Policy:
-    return _configured[0]
-
-
+@dataclass(frozen=True)
 class Planner:
-    """The follow-ups' planning under one policy: what a sprint change, a submitted idea or
-    a resident back from silence asks for. Without a policy, the one configured at start."""
+    """The follow-ups' planning under the policy the composition root built from the
+    settings: what a sprint change, a submitted idea or a resident back from silence asks for."""
 
-    def __init__(self, policy: Policy | None = None) -> None:
-        self._policy = policy
-
-    @property
-    def policy(self) -> Policy:
-        return self._policy or current_policy()
+    policy: Policy = field(default_factory=Policy)
 
     async def plan(self, uow: UnitOfWork, idea_id: int, now: datetime) -> list[Due]:
         return await plan(uow, idea_id, now, self.policy)
@@ -143,12 +125,9 @@ async def facts_of(session: AsyncSession, idea: Idea) -> tuple[IdeaFacts | None,
     return facts, sprint
 
 
-async def plan(
-    uow: UnitOfWork, idea_id: int, now: datetime, policy: Policy | None = None
-) -> list[Due]:
+async def plan(uow: UnitOfWork, idea_id: int, now: datetime, policy: Policy) -> list[Due]:
     """Make the idea's pending rows match the policy: cancel what is no longer due, add the
     rest. Idempotent: planning twice changes nothing."""
-    policy = policy or current_policy()
     session = uow.session
     await session.flush()
     idea = await session.get(Idea, idea_id)
@@ -237,7 +216,7 @@ async def set_paused(
 
 
 async def replan_resident(
-    uow: UnitOfWork, resident: Resident, now: datetime, policy: Policy | None = None
+    uow: UnitOfWork, resident: Resident, now: datetime, policy: Policy
 ) -> None:
     """Plan every submitted idea's follow-ups again, from now on (/reprendre, or a resident who
     had blocked the bot writing again): what fell due meanwhile is not sent late."""
@@ -249,7 +228,7 @@ async def replan_resident(
         )
     ).all()
     for idea_id in ideas:
-        await plan(uow, idea_id, now, policy or current_policy())
+        await plan(uow, idea_id, now, policy)
 
 
 async def open_followup(
@@ -369,8 +348,6 @@ __all__ = [
     "Planner",
     "answer",
     "cancel_for_resident",
-    "configure",
-    "current_policy",
     "erase_words",
     "facts_of",
     "open_followup",

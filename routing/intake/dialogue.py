@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from knowledge.text import tokens
-from routing.followups.policy import answer_from_words, score_from_words
+from routing.followups import answer_from_words, score_from_words
 from routing.intake.draft import (
     EDITABLE,
     ELSEWHERE,
@@ -27,7 +27,7 @@ from routing.intake.draft import (
     short_title,
 )
 from routing.intake.extraction import Extractor
-from routing.understanding.model import Intent, Understanding
+from routing.understanding import Intent, Understanding
 
 
 class Step(StrEnum):

@@ -1,2 +1,26 @@
-"""The resident's journey: residents, ideas, transcripts and the anonymous milestones statistics
-count."""
+"""The resident's journey: residents, their conversations and ideas, every message in and out,
+and the anonymous milestones (``JourneyEvent``) that statistics count. The rows every other
+capability builds on; no use case of its own."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from infra.lazy import attach
+
+if TYPE_CHECKING:
+    from routing.journey.events import journey_event
+    from routing.journey.records import (
+        BigId,
+        Case,
+        Conversation,
+        Idea,
+        InboundUpdate,
+        JourneyEvent,
+        Message,
+        OutgoingMessage,
+        RateBucket,
+        Resident,
+    )
+
+__getattr__, __dir__, __all__ = attach(__name__, __file__)

@@ -1,1 +1,25 @@
-"""Matching an idea against the directory: the pure matcher, suggestions recorded and answered."""
+"""Which resources fit an idea: the matcher ranks the directory with the reasons it shows, and
+an idea's suggestions are kept, answered by the resident and edited by staff."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from infra.lazy import attach
+
+if TYPE_CHECKING:
+    from routing.matching.matcher import IdeaQuery, MatchResult, match
+    from routing.matching.records import Suggestion
+    from routing.matching.suggestions import (
+        DECLINED,
+        SuggestionNotRemovable,
+        UnknownSuggestion,
+        add_by_staff,
+        record_response,
+        remove_proposed,
+        search_catalogue,
+        suggest_for_idea,
+        suggestions_for_idea,
+    )
+
+__getattr__, __dir__, __all__ = attach(__name__, __file__)

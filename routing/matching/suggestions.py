@@ -18,7 +18,7 @@ from knowledge.records import ResourceRow
 from knowledge.resources import Resource
 from knowledge.store import CatalogueCache, resource_ids
 from knowledge.text import normalise
-from routing.journey.records import Idea, JourneyEvent
+from routing.journey import Idea, JourneyEvent
 from routing.matching.matcher import IdeaQuery, MatchResult, match
 from routing.matching.records import Suggestion as SuggestionRow
 from routing.reasons import Reason

@@ -18,7 +18,7 @@ from typing import Any, assert_never
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from routing.journey.records import OutgoingMessage
+from routing.journey import OutgoingMessage
 from routing.outbox.drafts import OutgoingDraft
 
 KEY_CHARS = 96  # outgoing_messages.idempotency_key

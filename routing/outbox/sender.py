@@ -48,7 +48,7 @@ from infra.checkpoint import sqlite_checkpoint
 from infra.clock import Clock
 from infra.metrics import OUTBOX_SENT, TELEGRAM_429
 from infra.uow import UnitOfWork
-from routing.journey.records import OutgoingMessage
+from routing.journey import OutgoingMessage
 from routing.outbox.rate_limit import LocalLimits, RateLimiter, SendLimits
 
 log = logging.getLogger(__name__)

@@ -32,9 +32,8 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import or_, select, text
 
 from infra.uow import UnitOfWork, conversation_key
-from routing.journey.records import Resident
-from routing.outbox.drafts import RenderContext
-from routing.outbox.messages import Recipient, enqueue
+from routing.journey import Resident
+from routing.outbox import Recipient, RenderContext, enqueue
 from routing.privacy import service as privacy
 
 log = logging.getLogger(__name__)

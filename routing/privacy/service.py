@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.checkpoint import sqlite_checkpoint
 from infra.uow import UnitOfWork
-from routing.cases import service as cases
-from routing.followups.records import FollowUp
-from routing.journey.records import (
+from routing import cases, sprints
+from routing.followups import FollowUp
+from routing.journey import (
     Case,
     Conversation,
     Idea,
@@ -29,7 +29,6 @@ from routing.journey.records import (
     OutgoingMessage,
     Resident,
 )
-from routing.sprints import service as sprints
 
 __all__ = [
     "DataSummary",

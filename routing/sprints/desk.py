@@ -22,16 +22,15 @@ from infra.i18n import N_, Translator
 from infra.uow import UnitOfWork
 from knowledge.city import CityCache, quartier_names
 from knowledge.territory import Gazetteer
-from routing.cases import desk as case_desk
-from routing.cases import service as cases
-from routing.cases.group_posts import StaffGroup
-from routing.journey.records import Case, Idea, Resident
-from routing.outbox.drafts import RenderContext, Renderer
-from routing.outbox.messages import Attachment, Recipient, Text, enqueue
+from routing import cases
+from routing.cases import StaffGroup
+from routing.journey import Case, Idea, Resident
+from routing.outbox import Attachment, Recipient, RenderContext, Renderer, Text, enqueue
 from routing.sprints import service as sprints
 from routing.sprints.ics import IcsSprint, sprint_ics
 from routing.sprints.records import PanelMember, Sprint, SprintSeat
 from routing.sprints.replies import SprintBooked, SprintCancelled
+from routing.staff import Actor
 
 NOTE_MAX_CHARS = 500
 GROUP_CHANNEL = "telegram"  # the staff group is a Telegram chat
@@ -222,7 +221,7 @@ async def idea_visible(uow: UnitOfWork, idea: Idea, staff_id: int, role: str) ->
             (Case.idea_id == idea.id) | (Case.resident_id == idea.resident_id)
         )
     for case_id in (await uow.session.scalars(query.order_by(Case.id.desc()).limit(20))).all():
-        if await case_desk.may_view(uow, case_id, staff_id, role):
+        if await cases.may_view(uow, case_id, staff_id, role):
             return True
     return False
 
@@ -262,8 +261,10 @@ async def book(
     room_id: int,
     now: datetime,
     *,
+    by: Actor,
     renderer: Renderer[SprintBooked | SprintCancelled],
     followups: sprints.FollowUpPlanner,
+    rules: sprints.Rules,
     group: StaffGroup | None = None,
 ) -> StaffBooked | sprints.Lost:
     """Book (or move the idea's confirmed sprint to) the option on ``day1`` in ``room_id``, as
@@ -271,10 +272,13 @@ async def book(
     options when the people or the room were taken since the page was shown."""
     idea = await _idea(uow, idea_id)
     geo = await city(uow)
-    option = await sprints.option_at(uow, idea.id, day1, room_id, now, gazetteer=geo)
+    option = await sprints.option_at(uow, idea.id, day1, room_id, now, gazetteer=geo, rules=rules)
     if option is None:
-        return sprints.Lost(await sprints.sprint_options(uow, idea.id, now, gazetteer=geo))
-    outcome = await sprints.confirm(uow, idea.id, option, now, followups=followups, gazetteer=geo)
+        offer = await sprints.sprint_options(uow, idea.id, now, gazetteer=geo, rules=rules)
+        return sprints.Lost(offer)
+    outcome = await sprints.confirm(
+        uow, idea.id, option, now, followups=followups, gazetteer=geo, rules=rules
+    )
     if isinstance(outcome, sprints.Lost):
         return outcome
     reply = SprintBooked(
@@ -293,6 +297,8 @@ async def book(
     key = f"sprint:{outcome.sprint_id}:staff:{what}:{outcome.sequence}"
     told = await _tell_resident(uow, idea, reply, renderer, key, now)
     posted = await announce(uow, outcome.sprint_id, group, what, now) if group else 0
+    details = {"idea": idea.id, "day1": outcome.day1.isoformat(), "room": room_id, "outbox": told}
+    await by.record(uow, f"sprint.{what}", "sprint", outcome.sprint_id, details, now)
     return StaffBooked(outcome, told, posted)
 
 
@@ -301,8 +307,10 @@ async def cancel(
     sprint_id: int,
     now: datetime,
     *,
+    by: Actor,
     renderer: Renderer[SprintBooked | SprintCancelled],
     followups: sprints.FollowUpPlanner,
+    rules: sprints.Rules,
     group: StaffGroup | None = None,
 ) -> StaffCancelled:
     """Cancel a confirmed sprint: its person-days and room-days are released, the resident
@@ -312,7 +320,7 @@ async def cancel(
         raise SprintDeskError("unknown_sprint")
     if sprint.status not in sprints.ACTIVE:
         raise SprintDeskError("not_active")
-    done = await sprints.cancel(uow, sprint_id, now, followups=followups)
+    done = await sprints.cancel(uow, sprint_id, now, followups=followups, rules=rules)
     idea = await uow.session.get(Idea, sprint.idea_id) if sprint.idea_id else None
     told = 0
     if idea is not None:
@@ -320,21 +328,33 @@ async def cancel(
         key = f"sprint:{sprint_id}:staff:cancelled:{sprint.sequence}"
         told = await _tell_resident(uow, idea, reply, renderer, key, now)
     posted = await announce(uow, sprint_id, group, "cancelled", now) if group else 0
+    await by.record(uow, "sprint.cancelled", "sprint", sprint_id, {"outbox": told}, now)
     return StaffCancelled(done, told, posted)
 
 
-async def mark(uow: UnitOfWork, sprint_id: int, held: bool, note: str, now: datetime) -> Sprint:
+async def mark(
+    uow: UnitOfWork,
+    sprint_id: int,
+    held: bool,
+    note: str,
+    now: datetime,
+    *,
+    by: Actor,
+    rules: sprints.Rules,
+) -> Sprint:
     """After the sprint (from its first day on), say whether it took place, with a short note."""
     sprint = await uow.session.get(Sprint, sprint_id)
     if sprint is None:
         raise SprintDeskError("unknown_sprint")
     if sprint.status not in ("confirmed", "held", "not_held"):
         raise SprintDeskError("not_active")
-    if sprint.day1 > sprints.today_in_paris(now):
+    if sprint.day1 > sprints.today(now, rules):
         raise SprintDeskError("too_early")
     if len(note) > NOTE_MAX_CHARS:
         raise SprintDeskError("note_too_long")
-    return await sprints.mark_held(uow, sprint_id, held, note, now)
+    marked = await sprints.mark_held(uow, sprint_id, held, note, now)
+    await by.record(uow, "sprint.held" if held else "sprint.not_held", "sprint", sprint_id, {}, now)
+    return marked
 
 
 async def _tell_resident(

@@ -1,9 +1,10 @@
-"""The sprint as an iCalendar file (RFC 5545, iTIP METHOD REQUEST or CANCEL), Europe/Paris.
+"""The sprint as an iCalendar file (RFC 5545, iTIP METHOD REQUEST or CANCEL), in the town's time.
 
-One event per day, 9:00–17:00 local time, with a VTIMEZONE for Europe/Paris so any calendar
-shows the right hour on both sides of a daylight-saving change. The UIDs stay the same for the
-life of a sprint ("<uid>-1", "<uid>-2") and SEQUENCE grows at every reschedule or cancellation,
-so a calendar updates the events it already has instead of adding new ones.
+One event per day, 9:00–17:00 local time (``tz``: the configured DECLIC_TIMEZONE), with its
+VTIMEZONE so any calendar shows the right hour on both sides of a daylight-saving change. The
+UIDs stay the same for the life of a sprint ("<uid>-1", "<uid>-2") and SEQUENCE grows at every
+reschedule or cancellation, so a calendar updates the events it already has instead of adding
+new ones.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from infra.i18n import N_, Translator
 
-PARIS = ZoneInfo("Europe/Paris")
+DEFAULT_TZ = ZoneInfo("Europe/Paris")  # DECLIC_TIMEZONE's default
 START, END = time(9, 0), time(17, 0)
 PRODID = "-//Déclic//Sprint//FR"
 ORGANIZER = "mailto:participation@declic.invalid"
@@ -42,6 +43,7 @@ class IcsSprint:
     address: str | None
     panel_size: int
     cancelled: bool = False
+    tz: ZoneInfo = DEFAULT_TZ  # the town's time zone, from the settings
 
 
 def sprint_ics(sprint: IcsSprint, now: datetime, locale: str = "fr") -> bytes:
@@ -60,8 +62,8 @@ def sprint_ics(sprint: IcsSprint, now: datetime, locale: str = "fr") -> bytes:
         event.add("uid", f"{sprint.uid}-{n}")
         event.add("sequence", sprint.sequence)
         event.add("dtstamp", now.astimezone(UTC))
-        event.add("dtstart", datetime.combine(day, START, tzinfo=PARIS))
-        event.add("dtend", datetime.combine(day, END, tzinfo=PARIS))
+        event.add("dtstart", datetime.combine(day, START, tzinfo=sprint.tz))
+        event.add("dtend", datetime.combine(day, END, tzinfo=sprint.tz))
         event.add("summary", t.gettext(WORDS["summary"]).format(n=n, title=title))
         event.add("description", t.gettext(WORDS["description"]).format(count=sprint.panel_size))
         if location:

@@ -35,7 +35,7 @@ from sqlalchemy import delete, select
 from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
 from routing.sprints.records import PanelAbsence, PanelMember, RoomDay, SprintRoom
-from routing.staff.accounts import StaffMember
+from routing.staff import StaffMember
 
 WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "lun": 0, "mar": 1, "mer": 2}
 WEEKDAYS.update({"jeu": 3, "ven": 4})

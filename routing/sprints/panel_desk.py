@@ -25,7 +25,7 @@ from knowledge.records import ResourceRow
 from knowledge.store import resource_of
 from routing.sprints.importer import MAX_RANGE_DAYS
 from routing.sprints.records import PanelAbsence, PanelMember, RoomDay, SprintRoom
-from routing.staff.accounts import StaffMember
+from routing.staff import StaffMember
 
 CODE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 EQUIPMENT = re.compile(r"^[\w][\w '’-]{0,39}$")

@@ -24,13 +24,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
+from zoneinfo import ZoneInfo
 
 import holidays as _holidays
 
 from knowledge.territory import Gazetteer
 from routing.reasons import Reason
+
+PARIS = ZoneInfo("Europe/Paris")  # the default town's time zone (DECLIC_TIMEZONE)
 
 FACILITATION = "facilitation"
 # The panel's skills: what an idea's needs call for, and the directory's themes.
@@ -80,12 +83,21 @@ class Request:
 
 @dataclass(frozen=True)
 class Rules:
+    """The town's rules for sprints; ``tz`` says what "today" is and when a day starts, and the
+    public holidays (of ``holidays_country``, "" for none) are not working days."""
+
     notice_days: int = 7
     horizon_days: int = 90
     panel_min: int = 3
     panel_max: int = 5
     max_distance: int = TOWN
     options: int = 3
+    tz: ZoneInfo = PARIS
+    holidays_country: str = "FR"
+    holidays_subdivision: str | None = None
+
+
+DEFAULT_RULES = Rules()
 
 
 @dataclass(frozen=True)
@@ -119,29 +131,39 @@ class Plan:
 
 
 @cache
-def _french_holidays(year: int) -> frozenset[date]:
-    return frozenset(_holidays.country_holidays("FR", years=year))
+def _holidays_of(country: str, subdivision: str | None, year: int) -> frozenset[date]:
+    """A country's public holidays in a year: data, computed once per country and year."""
+    if not country:
+        return frozenset()
+    return frozenset(_holidays.country_holidays(country, subdiv=subdivision, years=year))
 
 
-def is_holiday(day: date) -> bool:
-    return day in _french_holidays(day.year)
+def is_holiday(day: date, rules: Rules = DEFAULT_RULES) -> bool:
+    return day in _holidays_of(rules.holidays_country, rules.holidays_subdivision, day.year)
 
 
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and not is_holiday(day)
+def is_working_day(day: date, rules: Rules = DEFAULT_RULES) -> bool:
+    return day.weekday() < 5 and not is_holiday(day, rules)
 
 
-def day_pairs(earliest: date, latest: date) -> list[tuple[date, date]]:
+def day_pairs(
+    earliest: date, latest: date, rules: Rules = DEFAULT_RULES
+) -> list[tuple[date, date]]:
     """Every (day, next day) both working days, inside [earliest, latest]. Friday→Monday is
     three days apart, so never a pair; a holiday breaks the pairs on either side of it."""
     pairs = []
     day = earliest
     while day < latest:
         following = day + timedelta(days=1)
-        if is_working_day(day) and is_working_day(following):
+        if is_working_day(day, rules) and is_working_day(following, rules):
             pairs.append((day, following))
         day = following
     return pairs
+
+
+def today(now: datetime, rules: Rules) -> date:
+    """The day it is in the town (``rules.tz``), whatever time zone ``now`` is given in."""
+    return now.astimezone(rules.tz).date()
 
 
 def window(today: date, rules: Rules) -> tuple[date, date]:
@@ -244,7 +266,7 @@ class Planner:
         bit = {skill: 1 << i for i, skill in enumerate(coverable)}
         masks = {p.id: sum(bit[s] for s in p.skills if s in bit) for p in self.people.values()}
         full = (1 << len(coverable)) - 1
-        pairs = day_pairs(request.earliest, request.latest)
+        pairs = day_pairs(request.earliest, request.latest, rules)
         if not pairs:
             return Plan((), needed, unknown, (Reason("sprint_no_days"),))
         if not self.facilitators:
@@ -467,7 +489,7 @@ def evaluate(
     """The option on ``day1`` and the next day in this room, if every hard rule still holds
     (the resident chose it from an earlier list; the world may have moved since)."""
     day2 = day1 + timedelta(days=1)
-    if (day1, day2) not in day_pairs(request.earliest, request.latest):
+    if (day1, day2) not in day_pairs(request.earliest, request.latest, planner.rules):
         return None
     near = near or {}
     eligible = planner._eligible_rooms(request, near)

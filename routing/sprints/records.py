@@ -25,8 +25,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from infra.orm import Base
 from knowledge import records as _knowledge  # noqa: F401  (directory_resources in the metadata)
-from routing.journey import records as _journey  # noqa: F401  (ideas in the metadata)
-from routing.staff import accounts as _staff  # noqa: F401  (staff_members in the metadata)
+from routing.journey import Idea as _Idea  # noqa: F401  (ideas in the metadata)
+from routing.staff import StaffMember as _StaffMember  # noqa: F401  (staff_members in the metadata)
 
 SPRINT_STATUSES = ("proposed", "confirmed", "cancelled", "held", "not_held")
 

@@ -23,13 +23,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from infra.i18n import N_, Translator
+from infra.settings import Settings
 from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
 from knowledge.store import resource_of
 from knowledge.territory import Gazetteer
-from routing.journey.events import journey_event
-from routing.journey.records import Idea
-from routing.outbox.messages import Attachment, Recipient, Text, enqueue
+from routing.journey import Idea, journey_event
+from routing.outbox import Attachment, Recipient, Text, enqueue
 from routing.sprints.ics import IcsSprint, sprint_ics
 from routing.sprints.planner import (
     Option,
@@ -42,6 +42,7 @@ from routing.sprints.planner import (
     distances,
     evaluate,
     needed_skills,
+    today,
     window,
 )
 from routing.sprints.records import (
@@ -53,9 +54,8 @@ from routing.sprints.records import (
     SprintRoom,
     SprintSeat,
 )
-from routing.staff.accounts import StaffMember
+from routing.staff import StaffMember
 
-PARIS = ZoneInfo("Europe/Paris")
 ACTIVE = ("confirmed",)
 PANEL_CHANNEL = "telegram"  # panel members are told in their own Telegram chat
 COUNTED = ("confirmed", "held", "not_held")  # sprints that count against a monthly cap
@@ -78,6 +78,15 @@ STAFF_WORDS = {
     "no_place": N_("salle à confirmer"),
     "untitled": N_("une idée d'habitant"),
 }
+
+
+def rules_of(settings: Settings) -> Rules:
+    """The sprint rules of the configured town: its time zone and its public holidays."""
+    return Rules(
+        tz=settings.tz,
+        holidays_country=settings.case_holidays_country or "",
+        holidays_subdivision=settings.case_holidays_subdivision or None,
+    )
 
 
 class FollowUpPlanner(Protocol):
@@ -150,10 +159,6 @@ class _World:
 # ---- reading -----------------------------------------------------------------------------------
 
 
-def today_in_paris(now: datetime) -> date:
-    return now.astimezone(PARIS).date()
-
-
 async def _world(
     uow: UnitOfWork,
     idea: Idea,
@@ -163,7 +168,7 @@ async def _world(
     exclude_sprint: int | None = None,
 ) -> _World:
     session = uow.session
-    earliest, latest = window(today_in_paris(now), rules)
+    earliest, latest = window(today(now, rules), rules)
     since = earliest - timedelta(days=40)
     members = (await session.scalars(select(PanelMember).where(PanelMember.active.is_(True)))).all()
     busy: dict[int, set[date]] = {m.id: set() for m in members}
@@ -417,7 +422,7 @@ async def confirm(
     )
     await session.flush()
     await followups.plan(uow, idea_id, now)  # reminders, feedback, check-ins
-    booked = await _booked(uow, sprint, idea, now)
+    booked = await _booked(uow, sprint, idea, now, rules or Rules())
     await _tell_panel(uow, sprint, idea, "booked", booked.ics, now)
     return booked
 
@@ -463,13 +468,18 @@ async def reschedule(
     await session.flush()
     if sprint.idea_id is not None:
         await followups.plan(uow, sprint.idea_id, now)  # reminders move with the days
-    booked = await _booked(uow, sprint, idea, now, rescheduled=True)
+    booked = await _booked(uow, sprint, idea, now, rules or Rules(), rescheduled=True)
     await _tell_panel(uow, sprint, idea, "rescheduled", booked.ics, now)
     return booked
 
 
 async def cancel(
-    uow: UnitOfWork, sprint_id: int, now: datetime, *, followups: FollowUpPlanner
+    uow: UnitOfWork,
+    sprint_id: int,
+    now: datetime,
+    *,
+    followups: FollowUpPlanner,
+    rules: Rules | None = None,
 ) -> Cancelled:
     """Cancel a sprint and release its people and room."""
     session = uow.session
@@ -489,7 +499,7 @@ async def cancel(
     await session.flush()
     if sprint.idea_id is not None:
         await followups.plan(uow, sprint.idea_id, now)  # back to check-ins after submission
-    ics = await _ics(uow, sprint, idea, now, cancelled=True)
+    ics = await _ics(uow, sprint, idea, now, (rules or Rules()).tz, cancelled=True)
     await _tell_panel(uow, sprint, idea, "cancelled", ics, now)
     return Cancelled(sprint.id, sprint.day1, sprint.day2, ics)
 
@@ -567,6 +577,7 @@ async def _ics(
     sprint: Sprint,
     idea: Idea | None,
     now: datetime,
+    tz: ZoneInfo,
     *,
     cancelled: bool = False,
     locale: str | None = None,
@@ -586,6 +597,7 @@ async def _ics(
             address=room.address if room else None,
             panel_size=int(size or 0),
             cancelled=cancelled,
+            tz=tz,
         ),
         now,
         locale or (idea.locale if idea else "fr"),
@@ -593,7 +605,13 @@ async def _ics(
 
 
 async def _booked(
-    uow: UnitOfWork, sprint: Sprint, idea: Idea | None, now: datetime, *, rescheduled: bool = False
+    uow: UnitOfWork,
+    sprint: Sprint,
+    idea: Idea | None,
+    now: datetime,
+    rules: Rules,
+    *,
+    rescheduled: bool = False,
 ) -> Booked:
     return Booked(
         sprint_id=sprint.id,
@@ -602,18 +620,21 @@ async def _booked(
         day2=sprint.day2,
         room=await room_info(uow, sprint.room_id),
         panel=tuple(await _panel_names(uow, sprint.id)),
-        ics=await _ics(uow, sprint, idea, now),
+        ics=await _ics(uow, sprint, idea, now, rules.tz),
         sequence=sprint.sequence,
         rescheduled=rescheduled,
     )
 
 
-async def sprint_file(uow: UnitOfWork, sprint_id: int, now: datetime) -> bytes:
+async def sprint_file(
+    uow: UnitOfWork, sprint_id: int, now: datetime, rules: Rules | None = None
+) -> bytes:
     sprint = await uow.session.get(Sprint, sprint_id)
     if sprint is None:
         raise LookupError(f"no sprint {sprint_id}")
     idea = await uow.session.get(Idea, sprint.idea_id) if sprint.idea_id else None
-    return await _ics(uow, sprint, idea, now, cancelled=sprint.status == "cancelled")
+    cancelled = sprint.status == "cancelled"
+    return await _ics(uow, sprint, idea, now, (rules or Rules()).tz, cancelled=cancelled)
 
 
 async def _tell_panel(

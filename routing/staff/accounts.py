@@ -36,7 +36,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from infra.orm import Base
 from infra.uow import UnitOfWork
-from routing.journey.records import BigId
+from routing.journey import BigId
 
 ROLES = ("agent", "coordinator", "admin")
 _RANK = {role: rank for rank, role in enumerate(ROLES)}

@@ -1,1 +1,27 @@
-"""Coordinator statistics over journey events, with privacy built in."""
+"""Idea-to-action statistics: the funnel, durations, cuts, unmet needs and service levels, as
+queries over journey events (small cells suppressed), with the metrics' names and definitions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from infra.lazy import attach
+
+if TYPE_CHECKING:
+    from routing.stats.metrics import (
+        CONVERSION,
+        CONVERSION_DEFINITION,
+        conversion_name,
+        conversions,
+    )
+    from routing.stats.queries import (
+        Filters,
+        Options,
+        csv_rows,
+        csv_safe,
+        funnel,
+        neighbourhoods,
+        report,
+    )
+
+__getattr__, __dir__, __all__ = attach(__name__, __file__)

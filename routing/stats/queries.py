@@ -49,10 +49,10 @@ from sqlalchemy import (
 
 from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
-from routing.cases.records import CaseEvent, Team
-from routing.journey.records import Case, Idea
-from routing.matching.records import Suggestion
-from routing.staff.accounts import StaffMember
+from routing.cases import CaseEvent, Team
+from routing.journey import Case, Idea
+from routing.matching import Suggestion
+from routing.staff import StaffMember
 from routing.stats import metrics
 from routing.stats.records import IdeaStage
 

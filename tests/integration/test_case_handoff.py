@@ -20,6 +20,7 @@ from routing.conversation.service import ConversationService, Inbound
 from routing.intake.dialogue import AttachmentIn, Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Message, OutgoingMessage
+from routing.staff import Actor
 from routing.staff.accounts import StaffMember
 from tests.support.residents import ScriptedResident
 
@@ -95,7 +96,7 @@ async def test_while_a_person_holds_the_case_the_bot_answers_only_commands(
     assert (case.reason, case.source, case.status) == ("asked", "resident", "open")
 
     async with service.uow_factory() as uow:
-        assert await cases.claim(uow, case.id, awa, clock.now())
+        assert await cases.claim(uow, case.id, Actor(awa, "console"), clock.now())
         await uow.commit()
     async with service.uow_factory() as uow:
         notice = await uow.session.scalar(
@@ -117,7 +118,9 @@ async def test_while_a_person_holds_the_case_the_bot_answers_only_commands(
     assert "verra ta demande" not in again
 
     async with service.uow_factory() as uow:
-        await cases.reply(uow, case.id, awa, "Oui, je suis là. Quelle salle ?", clock.now())
+        await cases.reply(
+            uow, case.id, Actor(awa, "console"), "Oui, je suis là. Quelle salle ?", clock.now()
+        )
         await uow.commit()
     async with service.uow_factory() as uow:
         said = await cases.transcript(uow, case.id)
@@ -149,11 +152,11 @@ async def test_handing_back_gives_the_conversation_back_to_the_bot(
     await resident.says("/humain")
     case = await _the_case(service)
     async with service.uow_factory() as uow:
-        assert await cases.claim(uow, case.id, awa, clock.now())
+        assert await cases.claim(uow, case.id, Actor(awa, "console"), clock.now())
         await uow.commit()
     assert (await resident.says("Encore là ?")).outbox_ids == ()
     async with service.uow_factory() as uow:
-        await cases.hand_back(uow, case.id, awa, clock.now())
+        await cases.hand_back(uow, case.id, Actor(awa, "console"), clock.now())
         await uow.commit()
     answer = await resident.says("Merci, et maintenant ?")
     assert answer.outbox_ids  # the bot speaks again
@@ -191,8 +194,10 @@ async def test_forgetting_closes_the_request_and_clears_staff_notes(
     await resident.says("/humain")
     case = await _the_case(service)
     async with service.uow_factory() as uow:
-        assert await cases.claim(uow, case.id, awa, clock.now())
-        await cases.transfer(uow, case.id, awa, clock.now(), to_staff_id=awa, note="Nina, 06…")
+        assert await cases.claim(uow, case.id, Actor(awa, "console"), clock.now())
+        await cases.transfer(
+            uow, case.id, Actor(awa, "console"), clock.now(), to_staff_id=awa, note="Nina, 06…"
+        )
         await uow.commit()
     await resident.says("/oublier")
     assert (await resident.presses("f", "yes")).erased

@@ -19,6 +19,7 @@ from infra.uow import UnitOfWork, uow_factory_for
 from routing.cases import service as cases
 from routing.cases.records import CaseEvent
 from routing.journey.records import Case, Idea, JourneyEvent, OutgoingMessage, Resident
+from routing.staff import Actor
 from routing.staff.accounts import StaffMember
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -200,7 +201,7 @@ async def test_twenty_agents_claiming_at_once_make_exactly_one_winner(
         async with uow_factory_for(engine)() as uow:
             await uow.session.scalar(select(Case.status).where(Case.id == case_id))
             await ready.wait()  # everyone has read "open" before anyone claims
-            won = await cases.claim(uow, case_id, staff_id, MONDAY_10)
+            won = await cases.claim(uow, case_id, Actor(staff_id, "console"), MONDAY_10)
             await uow.commit()
             return won
 
@@ -239,13 +240,17 @@ async def test_an_agent_cannot_take_another_teams_case_but_a_coordinator_can_ass
     case_id = await _open(uow_factory, "1", neighbourhood="tanneurs")
     async with uow_factory() as uow:
         with pytest.raises(cases.NotAllowed):
-            await cases.claim(uow, case_id, world.awa, MONDAY_10)
+            await cases.claim(uow, case_id, Actor(world.awa, "console"), MONDAY_10)
         with pytest.raises(cases.NotAllowed):
-            await cases.assign(uow, case_id, world.awa, world.chloe, MONDAY_10)
-        assert await cases.assign(uow, case_id, world.coordinator, world.awa, MONDAY_10)
-        assert not await cases.claim(uow, case_id, world.chloe, MONDAY_10)  # already taken
+            await cases.assign(uow, case_id, Actor(world.awa, "console"), world.chloe, MONDAY_10)
+        assert await cases.assign(
+            uow, case_id, Actor(world.coordinator, "console"), world.awa, MONDAY_10
+        )
+        assert not await cases.claim(
+            uow, case_id, Actor(world.chloe, "console"), MONDAY_10
+        )  # already taken
         with pytest.raises(cases.NotAllowed):
-            await cases.reply(uow, case_id, world.chloe, "Bonjour", MONDAY_10)
+            await cases.reply(uow, case_id, Actor(world.chloe, "console"), "Bonjour", MONDAY_10)
         await uow.commit()
 
 
@@ -258,9 +263,14 @@ async def test_transfer_to_a_team_requeues_and_to_a_person_tells_the_resident(
     case_id = await _open(uow_factory, "1", themes=("nature",))
     later = MONDAY_10 + timedelta(minutes=30)
     async with uow_factory() as uow:
-        assert await cases.claim(uow, case_id, world.awa, MONDAY_10)
+        assert await cases.claim(uow, case_id, Actor(world.awa, "console"), MONDAY_10)
         await cases.transfer(
-            uow, case_id, world.awa, later, to_team_id=world.tanneurs, note="Tanneurs"
+            uow,
+            case_id,
+            Actor(world.awa, "console"),
+            later,
+            to_team_id=world.tanneurs,
+            note="Tanneurs",
         )
         await uow.commit()
     async with uow_factory() as uow:
@@ -274,7 +284,9 @@ async def test_transfer_to_a_team_requeues_and_to_a_person_tells_the_resident(
         later,
     )
     async with uow_factory() as uow:
-        await cases.transfer(uow, case_id, world.coordinator, later, to_staff_id=world.chloe)
+        await cases.transfer(
+            uow, case_id, Actor(world.coordinator, "console"), later, to_staff_id=world.chloe
+        )
         await uow.commit()
     async with uow_factory() as uow:
         view = await cases.case_view(uow, case_id, later)
@@ -293,18 +305,27 @@ async def test_hand_back_and_resolve_close_the_case_and_tell_the_resident(
     first = await _open(uow_factory, "1", themes=("nature",))
     second = await _open(uow_factory, "2", themes=("nature",), locale="en")
     async with uow_factory() as uow:
-        assert await cases.claim(uow, first, world.awa, MONDAY_10)
-        assert await cases.claim(uow, second, world.bruno, MONDAY_10)
-        await cases.hand_back(uow, first, world.awa, MONDAY_10 + timedelta(minutes=5))
-        await cases.resolve(uow, second, world.bruno, "answered", "Orientée vers la MJC", MONDAY_10)
+        assert await cases.claim(uow, first, Actor(world.awa, "console"), MONDAY_10)
+        assert await cases.claim(uow, second, Actor(world.bruno, "console"), MONDAY_10)
+        await cases.hand_back(
+            uow, first, Actor(world.awa, "console"), MONDAY_10 + timedelta(minutes=5)
+        )
+        await cases.resolve(
+            uow,
+            second,
+            Actor(world.bruno, "console"),
+            "answered",
+            "Orientée vers la MJC",
+            MONDAY_10,
+        )
         with pytest.raises(cases.InvalidRequest):
-            await cases.resolve(uow, first, world.awa, "whatever", "", MONDAY_10)
+            await cases.resolve(uow, first, Actor(world.awa, "console"), "whatever", "", MONDAY_10)
         await uow.commit()
     async with uow_factory() as uow:
         one = await uow.session.get(Case, first)
         two = await uow.session.get(Case, second)
         with pytest.raises(cases.CaseClosed):
-            await cases.resolve(uow, first, world.awa, "answered", "", MONDAY_10)
+            await cases.resolve(uow, first, Actor(world.awa, "console"), "answered", "", MONDAY_10)
     assert one is not None and two is not None
     assert (one.status, one.outcome) == ("resolved", "handed_back")
     assert (two.status, two.outcome, two.resolution_note) == (
@@ -328,15 +349,19 @@ async def test_a_reply_is_a_signed_outbox_row_and_only_the_first_is_a_milestone(
 ) -> None:
     case_id = await _open(uow_factory, "1", themes=("nature",))
     async with uow_factory() as uow:
-        assert await cases.claim(uow, case_id, world.awa, MONDAY_10)
+        assert await cases.claim(uow, case_id, Actor(world.awa, "console"), MONDAY_10)
         first = await cases.reply(
-            uow, case_id, world.awa, "  Bonjour Nina !  ", MONDAY_10 + timedelta(minutes=47)
+            uow,
+            case_id,
+            Actor(world.awa, "console"),
+            "  Bonjour Nina !  ",
+            MONDAY_10 + timedelta(minutes=47),
         )
         second = await cases.reply(
-            uow, case_id, world.awa, "Tu es là ?", MONDAY_10 + timedelta(hours=2)
+            uow, case_id, Actor(world.awa, "console"), "Tu es là ?", MONDAY_10 + timedelta(hours=2)
         )
         with pytest.raises(cases.InvalidRequest):
-            await cases.reply(uow, case_id, world.awa, "   ", MONDAY_10)
+            await cases.reply(uow, case_id, Actor(world.awa, "console"), "   ", MONDAY_10)
         await uow.commit()
     async with uow_factory() as uow:
         row = await uow.session.get(OutgoingMessage, first)
@@ -395,9 +420,9 @@ async def test_a_silent_holder_gives_the_case_back_to_the_queue(
     quiet = await _open(uow_factory, "1", themes=("nature",))
     talking = await _open(uow_factory, "2", themes=("nature",))
     async with uow_factory() as uow:
-        assert await cases.claim(uow, quiet, world.awa, clock.now())
-        assert await cases.claim(uow, talking, world.bruno, clock.now())
-        await cases.reply(uow, talking, world.bruno, "Je regarde ça", clock.now())
+        assert await cases.claim(uow, quiet, Actor(world.awa, "console"), clock.now())
+        assert await cases.claim(uow, talking, Actor(world.bruno, "console"), clock.now())
+        await cases.reply(uow, talking, Actor(world.bruno, "console"), "Je regarde ça", clock.now())
         await uow.commit()
 
     async def enforce() -> cases.ServiceLevelReport:

@@ -19,6 +19,7 @@ from knowledge.demo import load_demo_city
 from routing.cases import service as cases
 from routing.cases.records import RoutingRule, TeamMember
 from routing.journey.records import Case, OutgoingMessage
+from routing.staff import Actor
 from routing.staff.accounts import AuditView, list_audit
 from tests.support.cases import Opened, add_team, resident_with_case, resident_writes
 from tests.support.console import add_staff, add_token, browser, console_app, login, page_csrf
@@ -399,7 +400,7 @@ async def test_queue_filters_and_my_cases(
     app: FastAPI, desk: Desk, uow_factory: Factory, clock: FrozenClock
 ) -> None:
     async with uow_factory() as uow:
-        assert await cases.claim(uow, desk.opened.case_id, desk.awa, clock.now())
+        assert await cases.claim(uow, desk.opened.case_id, Actor(desk.awa, "console"), clock.now())
         await uow.commit()
     await resident_with_case(uow_factory, clock, chat_id="8", ref="D-CCCCCC", words="Salut")
     async with browser(app) as client:

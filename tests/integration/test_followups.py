@@ -23,7 +23,6 @@ from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
 from knowledge.territory import load_gazetteer
 from routing.conversation.service import ConversationService
-from routing.followups import service as followups
 from routing.followups.delivery import enqueue_due
 from routing.followups.policy import Policy
 from routing.followups.records import FollowUp
@@ -55,12 +54,12 @@ def paris(y: int, m: int, d: int, hh: int = 10, mm: int = 0) -> datetime:
 @pytest.fixture
 def service(uow_factory, clock: FrozenClock) -> ConversationService:  # type: ignore[no-untyped-def]
     gazetteer = load_gazetteer()
-    followups.configure(POLICY)
     return ConversationService(
         uow_factory,
         clock,
         Dialogue(Extractor(gazetteer, default_lexicon())),
         Renderer({q.id: q.name for q in gazetteer.quartiers}),
+        followup_planner=Planner(POLICY),
     )
 
 
@@ -238,13 +237,13 @@ async def demo_service(uow_factory, clock: FrozenClock) -> ConversationService: 
     await load_demo_directory(uow_factory, datetime(2026, 11, 1, tzinfo=UTC))
     await load_demo_sprints(uow_factory)
     gazetteer = load_gazetteer()
-    followups.configure(POLICY)
     return ConversationService(
         uow_factory,
         clock,
         Dialogue(Extractor(gazetteer, default_lexicon())),
         Renderer({q.id: q.name for q in gazetteer.quartiers}),
         catalogues=CatalogueCache(gazetteer),
+        followup_planner=Planner(POLICY),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -13,8 +14,10 @@ from sqlalchemy import func, select
 from bot.callbacks import unpack
 from bot.render import Renderer
 from bot.wire import telegram_call
+from declic.bootstrap import wire
 from declic.demo import load_demo_sprints
 from infra.clock import FrozenClock
+from infra.settings import Settings
 from knowledge.demo import load_demo_directory
 from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
@@ -381,3 +384,38 @@ async def test_the_staff_group_hears_of_a_sprint_the_resident_books_and_cancels(
     assert any(":booked:" in k for k in keys) and any(":cancelled:" in k for k in keys), keys
     texts = " ".join(p.payload.get("text", "") + p.payload.get("caption", "") for p in posts)
     assert "Awa" not in texts and "Avec des voisins" not in texts and "graines" not in texts
+
+
+async def test_the_configured_time_zone_decides_the_sprint_days_and_the_ics(demo) -> None:  # type: ignore[no-untyped-def]
+    """DECLIC_TIMEZONE=America/Montreal: "today", the week's notice and the .ics are Montreal's."""
+    montreal = wire(Settings(_env_file=None, timezone="America/Montreal")).sprint_rules  # type: ignore[call-arg]
+    paris = wire(Settings(_env_file=None)).sprint_rules  # type: ignore[call-arg]
+    # Monday 23 November, 21:00 in Montreal, is already Tuesday 03:00 in Paris.
+    now = datetime(2026, 11, 24, 3, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    assert (sprints.today(now, montreal), sprints.today(now, paris)) == (
+        date(2026, 11, 23),
+        date(2026, 11, 24),
+    )
+    idea_id = await _idea(demo, now)
+    async with demo() as uow:
+        there = await sprints.sprint_options(
+            uow, idea_id, now, gazetteer=load_gazetteer(), rules=montreal
+        )
+        here = await sprints.sprint_options(
+            uow, idea_id, now, gazetteer=load_gazetteer(), rules=paris
+        )
+    # a week's notice from each town's today: Monday 30 November in Montreal, not in Paris
+    assert min(o.day1 for o in there.plan.options) == date(2026, 11, 30)
+    assert min(o.day1 for o in here.plan.options) == date(2026, 12, 1)
+    async with demo() as uow:
+        booked = await sprints.confirm(
+            uow, idea_id, there.plan.options[0], now, followups=Planner(), rules=montreal
+        )
+        await uow.commit()
+    assert isinstance(booked, sprints.Booked)
+    starts = [e.decoded("dtstart") for e in icalendar.Calendar.from_ical(booked.ics).walk("VEVENT")]
+    assert [(s.date(), s.hour, str(s.tzinfo)) for s in starts] == [
+        (booked.day1, 9, "America/Montreal"),
+        (booked.day2, 9, "America/Montreal"),
+    ]
+    assert b"TZID:America/Montreal" in booked.ics and b"Europe/Paris" not in booked.ics

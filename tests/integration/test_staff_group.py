@@ -25,7 +25,8 @@ from routing.conversation.service import ConversationService
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, OutgoingMessage
-from routing.staff.accounts import StaffError, StaffMember, link_telegram
+from routing.staff import Actor
+from routing.staff.accounts import AuditEntry, StaffError, StaffMember, link_telegram
 from tests.support.residents import ScriptedResident
 
 Factory = Callable[[], UnitOfWork]
@@ -159,6 +160,30 @@ async def test_je_prends_claims_once_tells_the_resident_and_updates_the_post(
     assert (await _case(uow_factory)).holder_id == team[0]
 
 
+async def test_a_claim_from_the_group_is_audited_like_one_from_the_console(
+    uow_factory: Factory, clock: FrozenClock, team: tuple[int, int]
+) -> None:
+    service = _service(uow_factory, clock)
+    resident = ScriptedResident(service, user_id="81")
+    await resident.says(IDEA)
+    await resident.says("/humain")
+    case = await _case(uow_factory)
+    group = staff_group.StaffGroupService(uow_factory, clock, GROUP)
+
+    assert (await group.claim(case.id, 9999)).outcome == staff_group.NOT_LINKED
+    assert (await group.claim(case.id, AWA_TG)).outcome == staff_group.CLAIMED
+    assert (await group.claim(case.id, BRUNO_TG)).outcome == staff_group.TAKEN
+    async with uow_factory() as uow:
+        entries = (
+            await uow.session.scalars(select(AuditEntry).where(AuditEntry.subject_type == "case"))
+        ).all()
+    assert [(e.staff_id, e.action, e.subject_type, e.subject_id) for e in entries] == [
+        (team[0], "case.claimed", "case", str(case.id))  # the winner's claim, once
+    ]
+    assert entries[0].details == {"via": "telegram"}
+    assert entries[0].occurred_at == clock.now()
+
+
 async def test_a_post_not_sent_yet_is_rewritten_and_a_console_claim_is_the_same(
     uow_factory: Factory, clock: FrozenClock, team: tuple[int, int]
 ) -> None:
@@ -168,7 +193,7 @@ async def test_a_post_not_sent_yet_is_rewritten_and_a_console_claim_is_the_same(
     await resident.says("/humain")
     case = await _case(uow_factory)
     async with uow_factory() as uow:  # claimed in the console
-        assert await cases.claim(uow, case.id, team[1], clock.now())
+        assert await cases.claim(uow, case.id, Actor(team[1], "console"), clock.now())
         await uow.commit()
     [post] = await _group_rows(uow_factory)
     method, call = telegram_call(post.method, post.payload)
@@ -201,7 +226,7 @@ async def test_escalations_and_returns_are_posted_when_a_group_is_set(
     )
 
     async with uow_factory() as uow:
-        assert await cases.claim(uow, case.id, team[0], clock.now())
+        assert await cases.claim(uow, case.id, Actor(team[0], "console"), clock.now())
         await uow.commit()
     after = [telegram_call(r.method, r.payload)[1] for r in await _group_rows(uow_factory)]
     assert len(after) == 2 and all("reply_markup" not in call for call in after)

@@ -69,6 +69,7 @@ bench: install
 	.venv/bin/python -m bench.intake_latency
 	.venv/bin/python -m bench.matching
 	.venv/bin/python -m bench.sprint_planner
+	.venv/bin/python -m bench.city
 	.venv/bin/python -m bench.stats_funnel
 	.venv/bin/python -m bench.followup_delivery
 	.venv/bin/python -m bench.webhook_load

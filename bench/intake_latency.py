@@ -10,8 +10,10 @@ wait for the reply before they type the next message; every update goes through
 ``Dispatcher.feed_update`` and is timed with ``perf_counter``. The Bot API is a canned session
 (``bench.telegram_fakes``): no network. The outbox sender does not run while measuring: replies
 are outbox rows, committed with the turn (``--drain`` sends them afterwards, unmeasured).
-The baseline is a one-handler echo ``Dispatcher`` fed the very same updates on the same schedule.
-Target (DESIGN §6): p99 < 20 ms at 200 concurrent residents, and ≤ 3× the echo bot.
+Two baselines are fed the very same updates on the same schedule, in the same run: a one-handler
+echo ``Dispatcher`` (aiogram alone), and a durable one (``bench.durable_baseline``: one transaction
+recording the update and one outbox row, on the same database and engine setup as Déclic's run).
+Target (DESIGN §6): p99 < 20 ms at 200 concurrent residents, and ≤ 3× the baselines.
 """
 
 from __future__ import annotations
@@ -43,13 +45,17 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy import func, select
 
 from bench.databases import fresh_database
+from bench.durable_baseline import CHANNEL as DURABLE_CHANNEL
+from bench.durable_baseline import durable_dispatcher
 from bench.residents import RecordingRenderer, Resident
 from bench.telegram_fakes import button_update, calls, canned_bot, mount, text_update
 from bot.app import build_dispatcher
 from bot.delivery import TelegramDelivery
 from bot.middlewares import FloodGuard
 from declic.runtime import Core, build_core
+from infra.db import make_engine
 from infra.settings import load_settings
+from infra.uow import uow_factory_for
 from routing.conversation.service import ConversationService
 from routing.followups.service import resident_blocked
 from routing.journey.records import Conversation, Idea, InboundUpdate, OutgoingMessage
@@ -143,9 +149,11 @@ async def converse(dp: Dispatcher, bot: Bot, plan: Plan) -> Run:
     return run
 
 
-async def replay(dp: Dispatcher, bot: Bot, plan: Plan, streams: dict[int, list[dict]]) -> Run:
+async def replay(
+    dp: Dispatcher, bot: Bot, plan: Plan, streams: dict[int, list[dict]], label: str = "echo"
+) -> Run:
     """Feed ``dp`` the updates of an earlier run, with the same residents and the same pauses."""
-    run = Run("echo", streams=streams)
+    run = Run(label, streams=streams)
 
     async def resident_task(user_id: int) -> None:
         for gap, payload in zip(plan.gaps(user_id), streams[user_id], strict=True):
@@ -252,6 +260,23 @@ async def measure_echo(plan: Plan, streams: dict[int, list[dict]], warmup: Plan 
         await bot.session.close()
 
 
+async def measure_durable(
+    url: str, plan: Plan, streams: dict[int, list[dict]], warmup: Plan | None
+) -> Run:
+    """The transactional baseline over ``url``, with the engine setup of Déclic's run."""
+    engine = make_engine(url)
+    dp, bot = durable_dispatcher(uow_factory_for(engine)), canned_bot()
+    try:
+        if warmup is not None:
+            await converse(dp, bot, warmup)
+        run = await replay(dp, bot, plan, streams, label="durable")
+        run.api_calls = dict(calls(bot))
+        return run
+    finally:
+        await bot.session.close()
+        await engine.dispose()
+
+
 class _FailureCount(logging.Handler):
     """Counts the turns the service could not handle (it logs them, keeps them, apologises)."""
 
@@ -294,6 +319,10 @@ async def database_facts(url: str) -> dict[str, int]:
                 "pending": await count(OutgoingMessage, OutgoingMessage.status == "pending"),
                 "conversations": await count(Conversation),
                 "submitted": await count(Idea, Idea.status == "submitted"),
+                "durable": await count(InboundUpdate, InboundUpdate.channel == DURABLE_CHANNEL),
+                "durable_outbox": await count(
+                    OutgoingMessage, OutgoingMessage.channel == DURABLE_CHANNEL
+                ),
             }
     finally:
         await core.close()
@@ -331,37 +360,58 @@ class Figures:
                    run.updates / run.wall, run.cpu / run.updates)  # fmt: skip
 
 
-ROW = "{:<11} {:<7} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9}"
+ROW = "{:<11} {:<14} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9}"
 
 
-def table(results: list[tuple[str, Run, Run]]) -> str:
+@dataclass(frozen=True)
+class Result:
+    """One backend: Déclic, the echo baseline and the transactional (durable) baseline."""
+
+    backend: str
+    declic: Run
+    echo: Run
+    durable: Run
+
+
+def _ratio_row(backend: str, name: str, d: Figures, b: Figures) -> str:
+    return ROW.format(backend, name, "", f"{d.p50 / b.p50:.1f}×", f"{d.p95 / b.p95:.1f}×",
+                      f"{d.p99 / b.p99:.1f}×", f"{d.max / b.max:.1f}×", "",
+                      f"{d.cpu / b.cpu:.1f}×")  # fmt: skip
+
+
+def table(results: list[Result]) -> str:
     lines = [ROW.format("backend", "bot", "updates", "p50 ms", "p95 ms", "p99 ms", "max ms",
                         "upd/s", "cpu ms/u")]  # fmt: skip
     lines.append("-" * len(lines[0]))
-    for backend, declic, echo in results:
-        d, e = Figures.of(declic), Figures.of(echo)
-        for name, f, run in (("declic", d, declic), ("echo", e, echo)):
-            lines.append(ROW.format(backend, name, run.updates, f"{f.p50 * 1e3:.2f}",
+    for r in results:
+        d, e, t = Figures.of(r.declic), Figures.of(r.echo), Figures.of(r.durable)
+        for name, f, run in (("declic", d, r.declic), ("echo", e, r.echo),
+                             ("transactional", t, r.durable)):  # fmt: skip
+            lines.append(ROW.format(r.backend, name, run.updates, f"{f.p50 * 1e3:.2f}",
                                     f"{f.p95 * 1e3:.2f}", f"{f.p99 * 1e3:.2f}",
                                     f"{f.max * 1e3:.1f}", f"{f.rate:.0f}",
                                     f"{f.cpu * 1e3:.2f}"))  # fmt: skip
-        lines.append(ROW.format(backend, "ratio", "", f"{d.p50 / e.p50:.1f}×",
-                                f"{d.p95 / e.p95:.1f}×", f"{d.p99 / e.p99:.1f}×",
-                                f"{d.max / e.max:.1f}×", "", f"{d.cpu / e.cpu:.1f}×"))  # fmt: skip
+        lines.append(_ratio_row(r.backend, "ratio / echo", d, e))
+        lines.append(_ratio_row(r.backend, "ratio / trans.", d, t))
     return "\n".join(lines)
 
 
-def verdicts(results: list[tuple[str, Run, Run]]) -> list[str]:
+def _ratio_verdict(name: str, ratio: float) -> str:
+    ok = ratio <= TARGET_RATIO
+    return (f"p99 / {name} {ratio:.1f}× {'≤' if ok else '>'} {TARGET_RATIO:.0f}× "
+            f"[{'met' if ok else 'MISSED'}]")  # fmt: skip
+
+
+def verdicts(results: list[Result]) -> list[str]:
     out = []
-    for backend, declic, echo in results:
-        d, e = Figures.of(declic), Figures.of(echo)
+    for r in results:
+        d, e, t = Figures.of(r.declic), Figures.of(r.echo), Figures.of(r.durable)
         p99_ok = d.p99 * 1e3 < TARGET_P99_MS
-        ratio = d.p99 / e.p99
         out.append(
-            f"{backend}: p99 {d.p99 * 1e3:.1f} ms {'<' if p99_ok else '≥'} {TARGET_P99_MS:.0f} ms "
-            f"[{'met' if p99_ok else 'MISSED'}]; p99 ratio {ratio:.1f}× "
-            f"{'≤' if ratio <= TARGET_RATIO else '>'} {TARGET_RATIO:.0f}× "
-            f"[{'met' if ratio <= TARGET_RATIO else 'MISSED'}]"
+            f"{r.backend}: p99 {d.p99 * 1e3:.1f} ms {'<' if p99_ok else '≥'} "
+            f"{TARGET_P99_MS:.0f} ms [{'met' if p99_ok else 'MISSED'}]; "
+            f"{_ratio_verdict('transactional', d.p99 / t.p99)}; "
+            f"{_ratio_verdict('echo', d.p99 / e.p99)}"
         )
     return out
 
@@ -381,9 +431,10 @@ async def bench_backend(
     *,
     profile: bool,
     drain_after: bool,
-) -> tuple[str, Run, Run] | None:
+) -> Result | None:
     """Déclic on ``backend``; the echo bot on the same stream (measured once per distinct stream:
-    the residents are seeded, so both backends usually produce the very same updates)."""
+    the residents are seeded, so both backends usually produce the very same updates); the
+    transactional baseline on the same stream and the same database, after Déclic."""
     with tempfile.TemporaryDirectory(prefix="declic-bench-") as tmp:
         try:
             database = fresh_database(backend, Path(tmp))
@@ -399,6 +450,7 @@ async def bench_backend(
             if key not in echoes:
                 echoes[key] = await measure_echo(plan, declic.streams, warmup)
             echo = echoes[key]
+            durable = await measure_durable(url, plan, declic.streams, warmup)
             facts = await database_facts(url)
             sent = await drain(url) if drain_after else None
         finally:
@@ -413,11 +465,17 @@ async def bench_backend(
         f"Bot API calls during the run: {declic.api_calls or 'none'}",
         file=sys.stderr,
     )
+    print(
+        f"{backend}: transactional baseline: {durable.updates} updates measured → "
+        f"{facts['durable']} inbound rows and {facts['durable_outbox']} outbox rows "
+        "(warm-up included)",
+        file=sys.stderr,
+    )
     for note in declic.notes:
         print(f"{backend}: {note}", file=sys.stderr)
     if profiler is not None:
         _print_profile(backend, profiler)
-    return backend, declic, echo
+    return Result(backend, declic, echo, durable)
 
 
 @contextlib.contextmanager

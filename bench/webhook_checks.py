@@ -201,11 +201,11 @@ def header() -> list[str]:
     return [head, "-" * len(head)]
 
 
-def ratio_row(declic: list[float], echo: list[float]) -> str:
+def ratio_row(declic: list[float], echo: list[float], name: str = "echo") -> str:
     def r(p: float) -> str:
         return f"{percentile(declic, p) / percentile(echo, p):.1f}×" if echo else "—"
 
-    return ROW.format("ratio declic / echo", "", r(50), r(95), r(99), "", "")
+    return ROW.format(f"ratio declic / {name}", "", r(50), r(95), r(99), "", "")
 
 
 def server_side(buckets: Counter[float]) -> str:

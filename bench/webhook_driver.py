@@ -260,13 +260,19 @@ def declic_workers(
     return [Worker(f"worker-{i + 1}", command, webhook_env, workdir) for i in range(count)]
 
 
-def echo_workers(count: int, workdir: Path) -> list[Worker]:
+def echo_workers(count: int, workdir: Path, database_url: str | None = None) -> list[Worker]:
+    """``bench.webhook_echo`` endpoints, or ``bench.durable_baseline`` ones over
+    ``database_url`` (the transactional baseline) when it is given."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DECLIC_")}
     env.update(PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
     workers = []
     for i in range(count):
-        worker = Worker(f"echo-{i + 1}", [], env, workdir)
+        name = "echo" if database_url is None else "durable"
+        worker = Worker(f"{name}-{i + 1}", [], env, workdir)
         worker.command = [sys.executable, "-m", "bench.webhook_echo", str(worker.port), SECRET]
+        if database_url is not None:
+            worker.command[2:] = ["bench.durable_baseline", str(worker.port), SECRET,
+                                  database_url]  # fmt: skip
         workers.append(worker)
     return workers
 
@@ -361,17 +367,23 @@ async def cluster(
                 await stop_all(procs)
 
 
-async def echo_baseline(earlier: Run, workers: int, seconds: float, deadline: float) -> Run:
+async def echo_baseline(
+    earlier: Run, workers: int, seconds: float, deadline: float, database_url: str | None = None
+) -> Run:
     """The same POSTs as the first ``seconds`` of ``earlier``, at the same instants, to
-    ``workers`` echo endpoints through the same client: what loopback HTTP alone costs."""
+    ``workers`` echo endpoints through the same client: what loopback HTTP alone costs.
+
+    With ``database_url``, the endpoints are the transactional baseline
+    (``bench.durable_baseline``: one transaction, the update and one outbox row) over it."""
     with tempfile.TemporaryDirectory(prefix="declic-echo-") as tmp:
-        procs = echo_workers(workers, Path(tmp))
+        procs = echo_workers(workers, Path(tmp), database_url)
+        label = "echo" if database_url is None else "transactional"
         async with aiohttp.ClientSession() as probe:
             try:
                 await start_all(procs, probe)
                 telegram = Telegram([w.webhook_url for w in procs])
                 try:
-                    return await replay(telegram, earlier, seconds, deadline)
+                    return await replay(telegram, earlier, seconds, deadline, label)
                 finally:
                     await telegram.close()
             finally:

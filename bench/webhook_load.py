@@ -7,9 +7,12 @@ faults injected during it.
 Telegram's delivery is played by ``bench.webhook_driver``: each chat's updates are POSTed one
 after the other to the workers in turn (a load balancer), retried on anything but a 200.
 Handling latency is the round trip of the POST that got the 200 (a worker answers only after the
-update is committed), compared with the same POSTs, at the same instants, to a trivial echo
-endpoint in the same run. Afterwards PostgreSQL and the fake Bot API are checked: every update
-exactly once, every text kept once and in order, every reply sent once, the outbox drained.
+update is committed), compared with the same POSTs, at the same instants, to two baselines in
+the same run: a trivial echo endpoint, and a transactional one (``bench.durable_baseline``: an
+aiogram handler committing the update and one outbox row in one transaction, on the same
+PostgreSQL database, with Déclic's engine setup). Afterwards PostgreSQL and the fake Bot API
+are checked: every update exactly once, every text kept once and in order, every reply sent
+once, the outbox drained.
 Exit status 0 only if nothing was lost, doubled or reordered.
 """
 
@@ -20,6 +23,7 @@ import asyncio
 import os
 import sys
 
+from bench.durable_baseline import recorded
 from bench.webhook_checks import (
     check,
     delivery_lines,
@@ -77,14 +81,30 @@ def preamble(args: argparse.Namespace, what: str) -> str:
     )
 
 
-def figures(run: Run, echo: Run, buckets_text: str, cpu: float, cpu_note: str = "") -> list[str]:
-    """The latency table against the echo baseline, the server's histogram, the retries."""
-    declic = [d.latency for d in run.delivered if d.latency is not None]
-    baseline = [d.latency for d in echo.delivered if d.latency is not None]
+def _latencies(run: Run) -> list[float]:
+    return [d.latency for d in run.delivered if d.latency is not None]
+
+
+def figures(
+    run: Run,
+    echo: Run,
+    buckets_text: str,
+    cpu: float,
+    cpu_note: str = "",
+    durable: Run | None = None,
+) -> list[str]:
+    """The latency table against the echo baseline (and the transactional one, if given), the
+    server's histogram, the retries."""
+    declic, baseline = _latencies(run), _latencies(echo)
     lines = header()
     lines.append(latency_row(run.label, declic, run.wall))
     lines.append(latency_row(f"echo (first {echo.wall:.0f} s replayed)", baseline, echo.wall))
+    if durable is not None:
+        lines.append(latency_row(f"transactional (first {durable.wall:.0f} s)",
+                                 _latencies(durable), durable.wall))  # fmt: skip
     lines.append(ratio_row(declic, baseline))
+    if durable is not None:
+        lines.append(ratio_row(declic, _latencies(durable), "transactional"))
     lines.append(server_side(handling_buckets(buckets_text)))
     if declic:
         lines.append(f"workers' CPU {cpu * 1e3 / len(declic):.2f} ms per update "
@@ -118,8 +138,13 @@ async def main(argv: list[str] | None = None) -> int:
         await asyncio.gather(*(w.stop() for w in bench.workers))
         findings = await check(bench.url, [run], bench.server)
         logs = bench.log_summary()
+        # The workers are stopped and the checks done: the same database serves the baseline.
+        durable = await echo_baseline(run, args.workers, args.baseline_seconds, args.timeout,
+                                      database_url=bench.url)  # fmt: skip
+        inbound, outbox = await recorded(bench.url)
     echo = await echo_baseline(run, args.workers, args.baseline_seconds, args.timeout)
-    print("\n".join(figures(run, echo, metrics_text, cpu)))
+    print("\n".join(figures(run, echo, metrics_text, cpu, durable=durable)))
+    print(f"transactional baseline: {inbound} inbound rows and {outbox} outbox rows committed")
     print("\n".join(findings_lines(findings, drained_in, left)))
     print("\n".join(logs))
     print(verdict(findings))

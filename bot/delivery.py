@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -13,7 +14,12 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 
 from bot.wire import telegram_call
 from routing.journey.records import OutgoingMessage
@@ -43,8 +49,7 @@ class TelegramDelivery:
 
     async def _call(self, row: OutgoingMessage) -> DeliveryResult:
         method, payload = telegram_call(row.method, row.payload)
-        markup = payload.get("reply_markup")
-        keyboard = InlineKeyboardMarkup.model_validate(markup) if markup else None
+        keyboard = _markup(payload.get("reply_markup"))
         chat_id = (
             int(row.chat_id) if row.chat_id and row.chat_id.lstrip("-").isdigit() else row.chat_id
         )
@@ -66,3 +71,17 @@ class TelegramDelivery:
             sent = await self.bot.send_document(chat_id, document, caption=payload.get("caption"))
             return Delivered(sent.message_id)
         return Failed(f"unknown method {method}")
+
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def _markup(markup: dict[str, Any] | None) -> Markup | None:
+    """Inline buttons, or the reply keyboard that asks for a location, or its removal."""
+    if not markup:
+        return None
+    if "keyboard" in markup:
+        return ReplyKeyboardMarkup.model_validate(markup)
+    if markup.get("remove_keyboard"):
+        return ReplyKeyboardRemove()
+    return InlineKeyboardMarkup.model_validate(markup)

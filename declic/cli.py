@@ -11,6 +11,7 @@ from declic import (
     city_cli,
     directory_cli,
     doctor,
+    poster_cli,
     sprint_cli,
     staff_cli,
     stats_cli,
@@ -23,6 +24,7 @@ db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 app.add_typer(db_app, name="db")
 directory_cli.register(app)
 city_cli.register(app)
+poster_cli.register(app)
 staff_cli.register(app)
 sprint_cli.register(app)
 stats_cli.register(app)

@@ -29,6 +29,7 @@ TITLES = {
     "database": N_("Base de données"),
     "migrations": N_("Schéma de la base"),
     "directory": N_("Annuaire"),
+    "city": N_("Ville"),
     "telegram": N_("API Bot de Telegram"),
     "webhook": N_("Webhook"),
     "redis": N_("Redis"),
@@ -82,7 +83,7 @@ class Doctor(Checkup):
         assert s is not None
         found = [self.configuration(s), self.office(s)]
         found += await self.guarded(
-            ("database", "migrations", "directory"), checks.database(self, s)
+            ("database", "migrations", "directory", "city"), checks.database(self, s)
         )
         telegram = (await self.guarded(("telegram",), checks.bot_api(self, s)))[0]
         found.append(telegram)

@@ -41,6 +41,7 @@ async def database(doc: Checkup, s: Settings) -> list[Check]:
             ),
             doc.check("migrations", "skip", N_("non vérifié (pas de base)")),
             doc.check("directory", "skip", N_("non vérifié (pas de base)")),
+            doc.check("city", "skip", N_("non vérifié (pas de base)")),
         ]
     engine = make_engine(s.database_url)
     where = engine.url.render_as_string(hide_password=True)
@@ -63,13 +64,19 @@ async def database(doc: Checkup, s: Settings) -> list[Check]:
                 ),
                 doc.check("migrations", "skip", N_("non vérifié (base injoignable)")),
                 doc.check("directory", "skip", N_("non vérifié (base injoignable)")),
+                doc.check("city", "skip", N_("non vérifié (base injoignable)")),
             ]
         reached = doc.check("database", "ok", N_("joignable ({where})"), where=where)
         head = head_revision(s.database_url)
         schema = _schema(doc, current, head, s.database_url)
         if schema.status != "ok":
-            return [reached, schema, doc.check("directory", "skip", N_("non vérifié (schéma)"))]
-        return [reached, schema, await _directory(doc, engine)]
+            return [
+                reached,
+                schema,
+                doc.check("directory", "skip", N_("non vérifié (schéma)")),
+                doc.check("city", "skip", N_("non vérifié (schéma)")),
+            ]
+        return [reached, schema, await _directory(doc, engine), await _city(doc, engine)]
     finally:
         await engine.dispose()
 
@@ -130,6 +137,37 @@ async def _directory(doc: Checkup, engine: Any) -> Check:
         N_("ressources actives : {count}"),
         details={"resources": count},
         count=count,
+    )
+
+
+async def _city(doc: Checkup, engine: Any) -> Check:
+    """The city's geography: without quartiers the bot asks residents for their own words."""
+    from knowledge.city.records import ShapeRow, StreetRow, TerritoryRow
+
+    async with asyncio.timeout(TIMEOUT_SECONDS), engine.connect() as conn:
+        quartiers = await conn.scalar(
+            select(func.count()).select_from(TerritoryRow).where(TerritoryRow.level == "quartier")
+        )
+        streets = await conn.scalar(select(func.count()).select_from(StreetRow))
+        shapes = await conn.scalar(select(func.count()).select_from(ShapeRow))
+    details = {"quartiers": quartiers, "streets": streets, "shapes": shapes}
+    if not quartiers:
+        return doc.check(
+            "city",
+            "warn",
+            N_("aucune ville importée : le bot demande le quartier en texte libre"),
+            N_(
+                "importez-la : `declic city import territoires.yaml`, puis les contours "
+                "(`.geojson`) et les adresses (`.csv` de la Base Adresse Nationale)"
+            ),
+            details=details,
+        )
+    return doc.check(
+        "city",
+        "ok",
+        N_("{quartiers} quartiers, {streets} rues, {shapes} contours"),
+        details=details,
+        **details,
     )
 
 

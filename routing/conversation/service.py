@@ -816,7 +816,7 @@ class ConversationService:
             uow,
             self.catalogues,
             conversation.idea_id if state is not None and state.step is Step.SUBMITTED else None,
-            frozenset(n.value for n in needs),
+            frozenset(n.value for n in needs) | frozenset(reply.needs),
             reply.text,
             draft.neighbourhood or resident.neighbourhood,
             today,

@@ -335,9 +335,11 @@ class Waiting:
 @dataclass(frozen=True)
 class AnswerQuestion:
     """Filled in by the service: an answer from the process, the idea's suggestions or the
-    directory; failing those, the question goes to the team as a question, and the bot says so."""
+    directory; failing those, the question goes to the team as a question, and the bot says so.
+    ``needs``: the needs the understanding layer read in the question (« la sale » → place)."""
 
     text: str
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -810,7 +812,7 @@ class Dialogue:
         if intent is Intent.THANKS_BYE:
             return Turn(replace(state, held_text=None), (Say("goodbye"),))
         if intent is Intent.QUESTION:
-            return Turn(state, (AnswerQuestion(text), Say("listen")))
+            return Turn(state, (AnswerQuestion(text, heard.slots.needs), Say("listen")))
         if intent is Intent.IDEA or (sure and _substantial(text) and intent is not Intent.YES):
             return self._start_idea(state, text, heard.title, today)
         # Too short or too unsure to be an idea: ask, never file it.
@@ -852,7 +854,7 @@ class Dialogue:
         if filled is not None:
             return filled
         if intent is Intent.QUESTION:
-            return self._reask(state, (AnswerQuestion(text),))
+            return self._reask(state, (AnswerQuestion(text, heard.slots.needs),))
         if intent is Intent.DONT_KNOW:
             if slot is Slot.NEEDS:
                 return self._answer(state, Slot.NEEDS, "unsure")
@@ -916,7 +918,7 @@ class Dialogue:
             draft = replace(state.draft, text=f"{state.draft.text}\n{added}"[:IDEA_MAX_CHARS])
             return self._summary(replace(state, draft=draft), (Added(_quote(added)),))
         if intent is Intent.QUESTION:
-            return self._summary(state, (AnswerQuestion(text),))
+            return self._summary(state, (AnswerQuestion(text, heard.slots.needs),))
         return self._summary(state, (Say("summary_unclear"),))
 
     def _listen_after(
@@ -932,7 +934,7 @@ class Dialogue:
         if intent is Intent.QUESTION:
             if _sprintable(state) and "sprint" in tokens(text) and _wants(text):
                 return self._sprint_options(state)
-            return self._after_submit_menu(state, (AnswerQuestion(text),))
+            return self._after_submit_menu(state, (AnswerQuestion(text, heard.slots.needs),))
         if intent is Intent.THANKS_BYE:
             return Turn(replace(state, held_text=None), (Say("goodbye"),))
         if intent is Intent.MORE:

@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bench.intake_latency import Plan, measure_declic, measure_echo
+from bench.durable_baseline import recorded
+from bench.intake_latency import Plan, measure_declic, measure_durable, measure_echo
 from infra.db import make_engine
 from infra.uow import uow_factory_for
 from routing.journey.records import Conversation, InboundUpdate, OutgoingMessage, Resident
@@ -61,3 +62,14 @@ async def test_the_echo_baseline_gets_the_same_updates(migrated_url: str) -> Non
     presses = sum("callback_query" in u for stream in declic.streams.values() for u in stream)
     assert echo.api_calls.get("answerCallbackQuery", 0) == presses
     assert echo.api_calls.get("sendMessage", 0) == 15 - presses
+
+
+async def test_the_transactional_baseline_commits_each_update_and_one_outbox_row(
+    migrated_url: str,
+) -> None:
+    declic = await measure_declic(migrated_url, PLAN)
+    durable = await measure_durable(migrated_url, PLAN, declic.streams, warmup=None)
+
+    assert durable.updates == declic.updates == 15
+    assert not durable.api_calls  # the reply is an outbox row, not a Bot API call
+    assert await recorded(migrated_url) == (15, 15)

@@ -22,6 +22,7 @@ from declic.cli import app
 from infra.db import make_engine
 from infra.migrate import alembic_config
 from infra.uow import uow_factory_for
+from knowledge.demo import load_demo_city
 from knowledge.records import ResourceRow
 from tests.support.fake_bot_api import FakeBotApi
 
@@ -92,6 +93,7 @@ def with_a_resource(url: str) -> None:
                     )
                 )  # fmt: skip
                 await uow.commit()
+            await load_demo_city(uow_factory_for(engine), datetime.now(UTC))
         finally:
             await engine.dispose()
 
@@ -115,7 +117,7 @@ def test_all_good_exits_0_with_one_tick_a_check(migrated_url: str, api: FakeBotA
     assert code == 0, output
     checks = lines_of(output)
     assert list(checks) == [
-        "Configuration", "Bureau", "Base", "Schéma", "Annuaire", "API", "Webhook",
+        "Configuration", "Bureau", "Base", "Schéma", "Annuaire", "Ville", "API", "Webhook",
     ]  # fmt: skip
     assert all(line.startswith("✓") for line in checks.values()), output
     assert "@declic_test_bot" in checks["API"]
@@ -207,11 +209,14 @@ def test_the_json_document_has_one_entry_a_check(migrated_url: str, api: FakeBot
     result = json.loads(output)
     assert set(result) == {"ok", "checks"}
     assert [c["name"] for c in result["checks"]] == [
-        "configuration", "office", "database", "migrations", "directory", "telegram", "webhook",
+        "configuration", "office", "database", "migrations", "directory", "city", "telegram",
+        "webhook",
     ]  # fmt: skip
     for check in result["checks"]:
         assert set(check) == {"name", "status", "message", "fix", "details"}
         assert check["status"] in {"ok", "warn", "fail", "skip"}
+    city = result["checks"][5]
+    assert city["status"] == "warn" and "declic city import" in city["fix"]
     directory = result["checks"][4]
     assert directory["status"] == "warn" and code == 0, "an empty directory warns, no more"
 

@@ -222,7 +222,7 @@ def _summary_inputs() -> tuple[object, ...]:
 def test_after_submission_each_intent_gets_its_own_answer() -> None:
     state = reach("submitted")
     question = say(state, heard(Intent.QUESTION), "je doi apele qui pour la sale ?")
-    assert AnswerQuestion("je doi apele qui pour la sale ?") in question.replies
+    assert AnswerQuestion("je doi apele qui pour la sale ?") in question.replies  # stub: no needs
     assert not question.effects
     bye = say(state, heard(Intent.THANKS_BYE), "merci au revoir")
     assert keys(bye) == ["goodbye"] and not bye.effects

@@ -1,0 +1,136 @@
+"""The conversation service reads typed words with the understanding layer (issue 14), on SQLite
+and PostgreSQL: a question after submission is answered from the directory or sent to the team,
+a request for a person says when the office answers (office hours, weekends), a resident with
+no idea yet sees initiatives from the directory, a formal writer is answered with « vous »."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bot.render import Renderer
+from infra.clock import FrozenClock
+from knowledge.demo import load_demo_directory
+from knowledge.lexicon import default_lexicon
+from knowledge.store import CatalogueCache
+from knowledge.territory import load_gazetteer
+from routing.cases.policy import french_working_hours
+from routing.conversation.service import ConversationService, Listening
+from routing.intake.dialogue import Dialogue
+from routing.intake.extraction import Extractor
+from routing.journey.records import Case, Idea, OutgoingMessage
+from routing.understanding import GazetteerPlaces, Understander
+from tests.support.residents import ScriptedResident
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@cache
+def _reader() -> Understander:
+    return Understander(GazetteerPlaces(load_gazetteer()))
+
+
+@pytest.fixture
+async def service(uow_factory, clock: FrozenClock) -> ConversationService:
+    await load_demo_directory(uow_factory, datetime(2026, 11, 1, tzinfo=UTC))
+    gazetteer = load_gazetteer()
+    reader = _reader()
+    return ConversationService(
+        uow_factory,
+        clock,
+        Dialogue(Extractor(gazetteer, default_lexicon()), threshold=reader.threshold),
+        Renderer({q.id: q.name for q in gazetteer.quartiers}),
+        catalogues=CatalogueCache(gazetteer),
+        listening=Listening(reader, french_working_hours(PARIS), 120, "tu"),
+    )
+
+
+async def _said(resident: ScriptedResident, text: str) -> str:
+    outcome = await resident.says(text)
+    async with resident.service.uow_factory() as uow:
+        rows = await uow.session.scalars(
+            select(OutgoingMessage)
+            .where(OutgoingMessage.id.in_(outcome.outbox_ids))
+            .order_by(OutgoingMessage.id)
+        )
+        return "\n".join(r.payload.get("text", "") for r in rows.all())
+
+
+async def _press(resident: ScriptedResident, action: str, value: str) -> str:
+    outcome = await resident.presses(action, value)
+    async with resident.service.uow_factory() as uow:
+        rows = await uow.session.scalars(
+            select(OutgoingMessage).where(OutgoingMessage.id.in_(outcome.outbox_ids))
+        )
+        return "\n".join(r.payload.get("text", "") for r in rows.all())
+
+
+async def _submitted(resident: ScriptedResident) -> None:
+    await _said(resident, "/start")
+    await _said(resident, "Un cours de cuisine pour les femmes du quartier, aux Tanneurs")
+    await _press(resident, "a", "place")
+    await _press(resident, "a", "done")
+    await _said(resident, "moi et les voisin")
+    await _said(resident, "Le samedi 24 avril 2027")
+    await _said(resident, "ouai")
+    sent = await _said(resident, "c'est bon")
+    assert "C'est envoyé" in sent
+
+
+async def test_a_question_after_submission_is_answered_not_filed(
+    service: ConversationService,
+) -> None:
+    amina = ScriptedResident(service, "7001")
+    await _submitted(amina)
+    answer = await _said(amina, "je doi apele qui pour la sale ?")
+    assert "annuaire" in answer, answer
+    assert "je l'ajoute" not in answer
+    grant = await _said(amina, "Is there any small grant for spare parts?")
+    assert "annuaire" in grant or "équipe" in grant, grant
+    bye = await _said(amina, "merci au revoir")
+    assert "bientôt" in bye
+    async with service.uow_factory() as uow:
+        idea = (await uow.session.scalars(select(Idea))).one()
+    assert "merci" not in idea.text and "sale" not in idea.text
+
+
+async def test_waiting_for_a_person_says_when_the_office_answers(
+    service: ConversationService, clock: FrozenClock
+) -> None:
+    clock.set(datetime(2026, 12, 5, 11, 0, tzinfo=PARIS))  # a Saturday
+    odile = ScriptedResident(service, "7006")
+    asked = await _said(odile, "je veux parler à quelqu'un")
+    assert "nous sommes samedi, ce sera lundi matin" in asked, asked
+    clock.advance(timedelta(minutes=50))
+    again = await _said(odile, "y a une vraie personne ?")
+    assert "déjà chez l'équipe, depuis 50 minutes" in again, again
+    kept = await _said(odile, "allo ? il y a quelqu'un ?")
+    assert "quartier" not in kept and ("garde ton message" in kept or "déjà chez" in kept)
+    told = await _said(odile, "c'est pour organiser un vide-grenier rue des Lilas")
+    assert "garde ton message" in told, told
+    async with service.uow_factory() as uow:
+        assert not (await uow.session.scalars(select(Idea))).all()
+        assert [c.reason for c in (await uow.session.scalars(select(Case))).all()] == ["asked"]
+
+
+async def test_no_idea_yet_shows_what_neighbours_started(service: ConversationService) -> None:
+    sami = ScriptedResident(service, "7005")
+    shown = await _said(sami, "je sais pas trop")
+    assert "🌱" in shown, shown  # initiatives from the directory
+    async with service.uow_factory() as uow:
+        assert not (await uow.session.scalars(select(Idea))).all()
+
+
+async def test_a_formal_letter_is_answered_with_vous(service: ConversationService) -> None:
+    lefevre = ScriptedResident(service, "7004")
+    said = await _said(
+        lefevre,
+        "Madame, Monsieur, je me permets de vous écrire afin de vous proposer une fête de "
+        "quartier aux Glycines.",
+    )
+    assert "Vous" in said or "vous" in said, said
+    assert " tu " not in f" {said} " and " ton " not in f" {said} ", said

@@ -124,6 +124,7 @@ async def _intake(chat: Chat, idea: str, *, group: str = "informal", consent: bo
 
 
 async def test_eight_residents_are_listened_to(server: FakeBotApi, database: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    await declic_cli(server, database, tmp_path, "db", "upgrade")  # PostgreSQL is not automatic
     await declic_cli(server, database, tmp_path, "city", "import", str(DEMO_TERRITORIES))
     await declic_cli(server, database, tmp_path, "directory", "import", str(DEMO_DIRECTORY))
     await declic_cli(server, database, tmp_path, "sprint", "import", str(DEMO_SPRINTS))

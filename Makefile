@@ -19,8 +19,7 @@ demo: install
 
 # The whole suite in parallel (pytest-xdist): most tests wait (on PostgreSQL, on a subprocess, on
 # the fake Bot API) rather than compute, so more workers than CPUs still shortens the run.
-# tests/conftest.py keeps the end-to-end tests in two groups that each run on one worker (the
-# browser ones, the other processes), so at most two heavy processes start at once.
+# tests/conftest.py keeps each end-to-end module on one worker (its tests one after another).
 # TEST_WORKERS=0 runs in one process (easier to debug).
 TEST_WORKERS ?= 4
 PYTEST := .venv/bin/pytest -n $(TEST_WORKERS)

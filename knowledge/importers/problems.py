@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
 
 from infra.i18n import N_
-
-ERROR = "error"
-WARNING = "warning"
+from knowledge.problems import Problem as BaseProblem
+from knowledge.problems import Problems as BaseProblems
 
 MESSAGES: Mapping[str, str] = {
     "unreadable": N_("fichier illisible : {detail}"),
@@ -48,24 +45,10 @@ MESSAGES: Mapping[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    place: str
-    code: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-    severity: str = ERROR
-
-    def render(self, gettext: Callable[[str], str] = lambda s: s) -> str:
-        return f"{self.place}: {gettext(MESSAGES[self.code]).format(**self.params)}"
+class Problem(BaseProblem):
+    MESSAGES = MESSAGES
+    SEPARATOR = ": "
 
 
-class Problems(list[Problem]):
-    def error(self, place: str, code: str, **params: Any) -> None:
-        self.append(Problem(place, code, params, ERROR))
-
-    def warn(self, place: str, code: str, **params: Any) -> None:
-        self.append(Problem(place, code, params, WARNING))
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self if p.severity == ERROR]
+class Problems(BaseProblems):
+    problem = Problem

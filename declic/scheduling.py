@@ -206,40 +206,25 @@ def make_scheduler(
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     scheduler = AsyncIOScheduler(timezone=settings.tz)
     scheduler.declic_running = running  # type: ignore[attr-defined]  # for stop_scheduler
-    scheduler.add_job(
-        service_levels,
-        IntervalTrigger(seconds=settings.service_level_interval_seconds, timezone=settings.tz),
-        id=SERVICE_LEVELS,
-        name="service levels",
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=None,
-        replace_existing=True,
-        next_run_time=datetime.now(settings.tz),
-    )
-    scheduler.add_job(
-        retention_job,
-        IntervalTrigger(seconds=settings.retention_interval_seconds, timezone=settings.tz),
-        id=RETENTION,
-        name="retention",
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=None,
-        replace_existing=True,
-        next_run_time=datetime.now(settings.tz),
-    )
-    if followup_render is not None:
+
+    def every(seconds: float, job: Callable[[], Awaitable[None]], job_id: str, name: str) -> None:
+        """An interval job, one run at a time, late runs merged, first run now."""
         scheduler.add_job(
-            followup_job,
-            IntervalTrigger(seconds=settings.followup_interval_seconds, timezone=settings.tz),
-            id=FOLLOWUPS,
-            name="follow-ups",
+            job,
+            IntervalTrigger(seconds=seconds, timezone=settings.tz),
+            id=job_id,
+            name=name,
             max_instances=1,
             coalesce=True,
             misfire_grace_time=None,
             replace_existing=True,
             next_run_time=datetime.now(settings.tz),
         )
+
+    every(settings.service_level_interval_seconds, service_levels, SERVICE_LEVELS, "service levels")
+    every(settings.retention_interval_seconds, retention_job, RETENTION, "retention")
+    if followup_render is not None:
+        every(settings.followup_interval_seconds, followup_job, FOLLOWUPS, "follow-ups")
     return scheduler
 
 

@@ -34,7 +34,10 @@ from console.security import (
 from console.templating import render
 from infra.i18n import SUPPORTED
 from routing.cases import desk as case_desk
-from routing.cases import service as case_service
+from routing.cases import service_levels
+from routing.cases import states as case_states
+from routing.cases import teams as case_teams
+from routing.cases import views as case_views
 from routing.staff import accounts as staff_service
 from routing.staff.accounts import MIN_PASSWORD_LENGTH, ROLES, StaffError
 
@@ -165,7 +168,7 @@ async def logout(request: Request, auth: Auth = Depends(require_agent)) -> Respo
 
 
 QUEUE_PAGE = 25
-STATUS_CHOICES = (*case_service.ACTIVE, case_service.RESOLVED)
+STATUS_CHOICES = (*case_states.ACTIVE, case_states.RESOLVED)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -184,9 +187,7 @@ async def home(
     ctx = context(request)
     tr = translator(request, auth)
     team_id = int(team) if team.isdigit() and len(team) < 10 else None
-    statuses = tuple(s for s in dict.fromkeys(status) if s in STATUS_CHOICES) or (
-        case_service.OPEN,
-    )
+    statuses = tuple(s for s in dict.fromkeys(status) if s in STATUS_CHOICES) or (case_states.OPEN,)
     async with ctx.uow_factory() as uow:
         board = await case_desk.search_board(
             uow,
@@ -199,9 +200,9 @@ async def home(
             offset=(page - 1) * QUEUE_PAGE,
             limit=QUEUE_PAGE,
         )
-        mine = await case_service.held_by(uow, auth.staff.id, ctx.now())
+        mine = await case_views.held_by(uow, auth.staff.id, ctx.now())
         mine_words = await case_desk.last_words(uow, [c.resident_id for c in mine])
-        teams = await case_service.teams(uow)
+        teams = await case_teams.teams(uow)
     notice = words.CASE_NOTICES.get(request.query_params.get("m", ""))
     error = words.CASE_ERRORS.get(request.query_params.get("e", ""))
     levels = queue_levels(ctx, [*board.cases, *mine])
@@ -224,15 +225,15 @@ async def home(
     )
 
 
-def queue_levels(ctx: ConsoleContext, views: list[case_service.CaseView]) -> dict[int, str]:
+def queue_levels(ctx: ConsoleContext, views: list[case_views.CaseView]) -> dict[int, str]:
     """Each waiting case against the service level, in working time: ok, near (over half the
     allowed time) or late (over it, or escalated)."""
-    hours = case_service.working_hours(ctx.settings)
+    hours = service_levels.working_hours(ctx.settings)
     allowed = ctx.settings.case_escalate_after_working_minutes
     now = ctx.now()
     levels: dict[int, str] = {}
     for view in views:
-        if view.status == case_service.RESOLVED:
+        if view.status == case_states.RESOLVED:
             continue
         waited = hours.between(view.queued_at or view.opened_at, now)
         if view.escalated or waited >= allowed:

@@ -41,6 +41,7 @@ from routing.cases import views as case_views
 from routing.cases.states import CaseError
 from routing.matching import suggestions
 from routing.staff import accounts as staff_service
+from routing.staff import audit_log as staff_audit
 
 router = APIRouter(include_in_schema=False)
 
@@ -363,7 +364,7 @@ async def create_team(
             if await case_desk.team_by_slug(uow, slug) is not None:
                 return _back("/teams", error="duplicate_team")
             team = await team_desk.create_team(uow, slug, name, *chosen)
-            await staff_service.audit(
+            await staff_audit.audit(
                 uow, auth.staff.id, "team.created", "team", team.id, {"slug": slug}, ctx.now()
             )
             await uow.commit()
@@ -393,9 +394,7 @@ async def edit_team(
         )
         if team is None:
             return _back("/teams", error="unknown_team")
-        await staff_service.audit(
-            uow, auth.staff.id, "team.updated", "team", team_id, {}, ctx.now()
-        )
+        await staff_audit.audit(uow, auth.staff.id, "team.updated", "team", team_id, {}, ctx.now())
         await uow.commit()
     return _back("/teams", notice="team_saved")
 
@@ -413,9 +412,7 @@ async def delete_team(
     async with ctx.uow_factory() as uow:
         if not await team_desk.delete_team(uow, team_id):
             return _back("/teams", error="unknown_team")
-        await staff_service.audit(
-            uow, auth.staff.id, "team.deleted", "team", team_id, {}, ctx.now()
-        )
+        await staff_audit.audit(uow, auth.staff.id, "team.deleted", "team", team_id, {}, ctx.now())
         await uow.commit()
     return _back("/teams", notice="team_deleted")
 
@@ -435,7 +432,7 @@ async def add_member(
         if member is None or not member.active:
             return _back("/teams", error="unknown_staff")
         await team_desk.add_member(uow, team_id, member.id)
-        await staff_service.audit(
+        await staff_audit.audit(
             uow,
             auth.staff.id,
             "team.member_added",
@@ -455,7 +452,7 @@ async def remove_member(
     ctx = context(request)
     async with ctx.uow_factory() as uow:
         await team_desk.remove_member(uow, team_id, staff_id)
-        await staff_service.audit(
+        await staff_audit.audit(
             uow,
             auth.staff.id,
             "team.member_removed",
@@ -522,7 +519,7 @@ async def add_rule(
             neighbourhood=neighbourhood or None,
             reason=reason or None,
         )
-        await staff_service.audit(
+        await staff_audit.audit(
             uow, auth.staff.id, "rule.added", "rule", rule.id, {"team": team}, ctx.now()
         )
         await uow.commit()
@@ -536,8 +533,6 @@ async def remove_rule(
     ctx = context(request)
     async with ctx.uow_factory() as uow:
         await team_desk.remove_rule(uow, rule_id)
-        await staff_service.audit(
-            uow, auth.staff.id, "rule.removed", "rule", rule_id, {}, ctx.now()
-        )
+        await staff_audit.audit(uow, auth.staff.id, "rule.removed", "rule", rule_id, {}, ctx.now())
         await uow.commit()
     return _back("/rules", notice="rule_removed")

@@ -39,7 +39,12 @@ from routing.cases import states as case_states
 from routing.cases import teams as case_teams
 from routing.cases import views as case_views
 from routing.staff import accounts as staff_service
-from routing.staff.accounts import MIN_PASSWORD_LENGTH, ROLES, StaffError
+from routing.staff import audit_log as staff_audit
+from routing.staff import credentials
+from routing.staff import sessions as staff_sessions
+from routing.staff import views as staff_views
+from routing.staff.credentials import MIN_PASSWORD_LENGTH
+from routing.staff.views import ROLES, StaffError
 
 router = APIRouter(include_in_schema=False)
 
@@ -108,13 +113,13 @@ async def login(
     tr = translator(request, None)
     now = ctx.now()
     window = timedelta(minutes=settings.console_login_window_minutes)
-    key = staff_service.throttle_key(email, client_address(request))
+    key = credentials.throttle_key(email, client_address(request))
     old_cookie = request.cookies.get(SESSION_COOKIE)
     async with ctx.uow_factory() as uow:
-        failures = await staff_service.recent_failures(uow, key, now, window)
+        failures = await credentials.recent_failures(uow, key, now, window)
         limit = settings.console_login_attempts
-        if staff_service.is_throttled(failures, now, limit=limit, window=window):
-            wait = staff_service.retry_after(failures, now, limit=limit, window=window)
+        if credentials.is_throttled(failures, now, limit=limit, window=window):
+            wait = credentials.retry_after(failures, now, limit=limit, window=window)
             minutes = max(1, -(-int(wait.total_seconds()) // 60))
             return _login_page(
                 request,
@@ -125,7 +130,7 @@ async def login(
             )
         staff = await staff_service.authenticate(uow, email, password, now)
         if staff is None:
-            await staff_service.record_failure(uow, key, now, window)
+            await credentials.record_failure(uow, key, now, window)
             await uow.commit()
             return _login_page(
                 request,
@@ -134,17 +139,17 @@ async def login(
                 email=email,
                 next_path=next_path,
             )
-        await staff_service.clear_failures(uow, key)
+        await credentials.clear_failures(uow, key)
         # Rotation: whatever session the browser had ends; a fresh id is issued.
         token = new_session_token()
-        await staff_service.open_session(
+        await staff_sessions.open_session(
             uow,
             ctx.session_id(token),
             staff.id,
             now,
             replaces=ctx.session_id(old_cookie) if old_cookie else None,
         )
-        await staff_service.audit(uow, staff.id, "staff.login", "staff", staff.id, {}, now)
+        await staff_audit.audit(uow, staff.id, "staff.login", "staff", staff.id, {}, now)
         await uow.commit()
     response = RedirectResponse(safe_next(next_path), status_code=303)
     set_session_cookie(ctx, response, token)
@@ -157,8 +162,8 @@ async def logout(request: Request, auth: Auth = Depends(require_agent)) -> Respo
     ctx = context(request)
     if auth.session_id is not None:
         async with ctx.uow_factory() as uow:
-            await staff_service.close_session(uow, auth.session_id)
-            await staff_service.audit(
+            await staff_sessions.close_session(uow, auth.session_id)
+            await staff_audit.audit(
                 uow, auth.staff.id, "staff.logout", "staff", auth.staff.id, {}, ctx.now()
             )
             await uow.commit()
@@ -260,7 +265,7 @@ async def choose_locale(
 
 def _staff_page(
     request: Request,
-    members: list[staff_service.StaffView],
+    members: list[staff_views.StaffView],
     *,
     status_code: int = 200,
     error: str | None = None,
@@ -335,7 +340,7 @@ async def audit_log(
 ) -> Response:
     page_size = 50
     async with context(request).uow_factory() as uow:
-        entries = await staff_service.list_audit(
+        entries = await staff_audit.list_audit(
             uow,
             limit=page_size,
             before_id=before,

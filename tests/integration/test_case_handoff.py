@@ -23,7 +23,7 @@ from routing.intake.dialogue import AttachmentIn, Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Message, OutgoingMessage
 from routing.staff import Actor
-from routing.staff.accounts import StaffMember
+from routing.staff.records import StaffMember
 from tests.support.residents import ScriptedResident
 
 Factory = Callable[[], UnitOfWork]

@@ -24,7 +24,7 @@ from routing.cases import views as case_views
 from routing.cases.records import CaseEvent
 from routing.journey.records import Case, Idea, JourneyEvent, OutgoingMessage, Resident
 from routing.staff import Actor
-from routing.staff.accounts import StaffMember
+from routing.staff.records import StaffMember
 
 PARIS = ZoneInfo("Europe/Paris")
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)

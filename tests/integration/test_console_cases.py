@@ -22,7 +22,8 @@ from routing.cases import teams as case_teams
 from routing.cases.records import RoutingRule, TeamMember
 from routing.journey.records import Case, OutgoingMessage
 from routing.staff import Actor
-from routing.staff.accounts import AuditView, list_audit
+from routing.staff.audit_log import list_audit
+from routing.staff.views import AuditView
 from tests.support.cases import Opened, add_team, resident_with_case, resident_writes
 from tests.support.console import add_staff, add_token, browser, console_app, login, page_csrf
 

@@ -27,7 +27,9 @@ from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, OutgoingMessage
 from routing.staff import Actor
-from routing.staff.accounts import AuditEntry, StaffError, StaffMember, link_telegram
+from routing.staff.accounts import link_telegram
+from routing.staff.records import AuditEntry, StaffMember
+from routing.staff.views import StaffError
 from tests.support.residents import ScriptedResident
 
 Factory = Callable[[], UnitOfWork]

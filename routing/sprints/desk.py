@@ -26,6 +26,7 @@ from routing import cases
 from routing.cases import StaffGroup
 from routing.journey import Case, Idea, Resident
 from routing.outbox import Attachment, Recipient, RenderContext, Renderer, Text, enqueue
+from routing.sprints import planner
 from routing.sprints import service as sprints
 from routing.sprints.ics import IcsSprint, sprint_ics
 from routing.sprints.records import PanelMember, Sprint, SprintSeat
@@ -264,7 +265,7 @@ async def book(
     by: Actor,
     renderer: Renderer[SprintBooked | SprintCancelled],
     followups: sprints.FollowUpPlanner,
-    rules: sprints.Rules,
+    rules: planner.Rules,
     group: StaffGroup | None = None,
 ) -> StaffBooked | sprints.Lost:
     """Book (or move the idea's confirmed sprint to) the option on ``day1`` in ``room_id``, as
@@ -310,7 +311,7 @@ async def cancel(
     by: Actor,
     renderer: Renderer[SprintBooked | SprintCancelled],
     followups: sprints.FollowUpPlanner,
-    rules: sprints.Rules,
+    rules: planner.Rules,
     group: StaffGroup | None = None,
 ) -> StaffCancelled:
     """Cancel a confirmed sprint: its person-days and room-days are released, the resident
@@ -340,7 +341,7 @@ async def mark(
     now: datetime,
     *,
     by: Actor,
-    rules: sprints.Rules,
+    rules: planner.Rules,
 ) -> Sprint:
     """After the sprint (from its first day on), say whether it took place, with a short note."""
     sprint = await uow.session.get(Sprint, sprint_id)
@@ -348,7 +349,7 @@ async def mark(
         raise SprintDeskError("unknown_sprint")
     if sprint.status not in ("confirmed", "held", "not_held"):
         raise SprintDeskError("not_active")
-    if sprint.day1 > sprints.today(now, rules):
+    if sprint.day1 > planner.today(now, rules):
         raise SprintDeskError("too_early")
     if len(note) > NOTE_MAX_CHARS:
         raise SprintDeskError("note_too_long")

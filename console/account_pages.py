@@ -21,7 +21,8 @@ from console.security import Auth, context, require_admin, require_agent, transl
 from console.templating import render
 from infra.uow import UnitOfWork
 from routing.staff import accounts as staff_service
-from routing.staff.accounts import MIN_PASSWORD_LENGTH, ROLES, StaffError
+from routing.staff.credentials import MIN_PASSWORD_LENGTH
+from routing.staff.views import ROLES, StaffError
 
 router = APIRouter(include_in_schema=False)
 StaffId = Annotated[int, Path(ge=1, le=MAX_ID)]

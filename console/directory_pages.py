@@ -24,6 +24,7 @@ from knowledge.importers import read_directory
 from knowledge.resources import THEMES
 from knowledge.store import apply_import
 from routing.sprints import service as sprints
+from routing.sprints import working_days
 
 router = APIRouter(include_in_schema=False)
 ExternalId = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[^/\x00]+$")]
@@ -45,7 +46,7 @@ async def directory_page(
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     ctx = context(request)
-    today = sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
+    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
     async with ctx.uow_factory() as uow:
         found = await directory.search(
             uow, today, text=q, only_stale=stale == "1", offset=(page - 1) * PAGE, limit=PAGE
@@ -70,7 +71,7 @@ async def entry_page(
     request: Request, external_id: ExternalId, auth: Auth = Depends(require_coordinator)
 ) -> Response:
     ctx = context(request)
-    today = sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
+    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
     async with ctx.uow_factory() as uow:
         entry = await directory.entry(uow, external_id)
     if entry is None:
@@ -143,7 +144,7 @@ async def edit_entry(
 async def verified(
     request: Request, external_id: ExternalId, auth: Auth = Depends(require_coordinator)
 ) -> Response:
-    today = sprints.today(context(request).now(), sprints.rules_of(context(request).settings))
+    today = working_days.today(context(request).now(), sprints.rules_of(context(request).settings))
 
     async def work(uow: UnitOfWork, now: datetime) -> bool:
         return await directory.mark_verified(uow, external_id, today, now)
@@ -207,7 +208,7 @@ async def import_file(
                 )
                 await uow.commit()
             report["summary"] = summary
-    today = sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
+    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
     async with ctx.uow_factory() as uow:
         found = await directory.search(uow, today, limit=PAGE)
     return render(

@@ -21,7 +21,7 @@ from infra.i18n import Translator
 from infra.uow import UnitOfWork
 from knowledge.resources import EQUIPMENT, THEMES
 from routing.sprints import desk as sprint_desk
-from routing.sprints import panel_desk
+from routing.sprints import panel_desk, working_days
 from routing.sprints import service as sprints
 from routing.sprints.panel_desk import PanelInputError
 from routing.sprints.reasons import SKILL_LABELS, skill_label
@@ -41,7 +41,7 @@ def _back(path: str, *, notice: str | None = None, error: str | None = None) -> 
 async def panel_page(request: Request, auth: Auth = Depends(require_coordinator)) -> Response:
     ctx = context(request)
     tr = translator(request, auth)
-    today = sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
+    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
     async with ctx.uow_factory() as uow:
         members = await panel_desk.members(uow, today)
         rooms = await panel_desk.rooms(uow, today)

@@ -19,6 +19,7 @@ from routing.cases.group_posts import staff_group_of
 from routing.followups import service as followups
 from routing.journey.records import Idea
 from routing.outbox import Renderer
+from routing.sprints import availability
 from routing.sprints import desk as sprint_desk
 from routing.sprints import service as sprints
 from routing.sprints.desk import SprintDeskError
@@ -67,7 +68,7 @@ class OptionsShown:
     current: int | None
 
 
-def shown(offer: sprints.SprintOffer, ref: str, tr: Translator) -> OptionsShown:
+def shown(offer: availability.SprintOffer, ref: str, tr: Translator) -> OptionsShown:
     """The planner's answer in the staff member's words (the same reasons the resident sees,
     the kind of option as a heading)."""
     plan = offer.plan
@@ -122,7 +123,7 @@ async def options(request: Request, auth: Auth, ref: str, tr: Translator) -> Opt
     ctx = context(request)
     async with ctx.uow_factory() as uow:
         idea = await visible_idea(uow, auth, ref)
-        offer = await sprints.sprint_options(
+        offer = await availability.sprint_options(
             uow,
             idea.id,
             ctx.now(),
@@ -169,7 +170,7 @@ async def book(
     async with ctx.uow_factory() as uow:
         idea = await visible_idea(uow, auth, ref)
         if current != NO_CHECK:
-            active = await sprints.active_sprint(uow, idea.id)
+            active = await availability.active_sprint(uow, idea.id)
             if (active.id if active else None) != current:
                 raise SprintDeskError("stale")
         outcome = await sprint_desk.book(

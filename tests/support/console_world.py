@@ -21,13 +21,14 @@ from knowledge.territory import load_gazetteer
 from routing.cases import canned
 from routing.cases import notes as case_notes
 from routing.cases import service as cases
+from routing.cases import teams as case_teams
 from routing.conversation.service import ConversationService
 from routing.followups.service import Planner
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Idea
+from routing.sprints import availability
 from routing.sprints import desk as sprint_desk
-from routing.sprints import service as sprints
 from tests.support.console import add_staff
 from tests.support.residents import ScriptedResident
 
@@ -81,8 +82,10 @@ async def build(factory: Callable[[], UnitOfWork], *, reply: bool = True) -> Wor
     await add_staff(factory, clock, COORDINATOR, role="coordinator", name="Cora Martin")
     await add_staff(factory, clock, ADMIN, role="admin", name="Ada Lovelace")
     async with factory() as uow:
-        team = await cases.create_team(uow, "jardins", "Jardins & Nature", ["garden"], ["tanneurs"])
-        await cases.add_member(uow, team.id, awa.id)
+        team = await case_teams.create_team(
+            uow, "jardins", "Jardins & Nature", ["garden"], ["tanneurs"]
+        )
+        await case_teams.add_member(uow, team.id, awa.id)
         await canned.save(
             uow,
             title="Accueil",
@@ -105,7 +108,7 @@ async def build(factory: Callable[[], UnitOfWork], *, reply: bool = True) -> Wor
         idea = await uow.session.get(Idea, case.idea_id)
         assert idea is not None
         city = await sprint_desk.city(uow)
-        offer = await sprints.sprint_options(uow, idea.id, now, gazetteer=city)
+        offer = await availability.sprint_options(uow, idea.id, now, gazetteer=city)
         sprint_id = None
         if offer.plan.options:
             first = offer.plan.options[0]

@@ -5,6 +5,8 @@ not verified for 12 months are flagged. Every change is audited in its transacti
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import PurePath
 from typing import Annotated
 
@@ -16,6 +18,7 @@ from console.forms import flash
 from console.labels import city_of
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
 from console.templating import render
+from infra.uow import UnitOfWork
 from knowledge import desk as directory
 from knowledge.importers import read_directory
 from knowledge.resources import THEMES
@@ -84,7 +87,13 @@ async def entry_page(
     )
 
 
-async def _change(request: Request, auth: Auth, external_id: str, action: str, work) -> bool:  # type: ignore[no-untyped-def]
+# A change to one entry, in the page's unit of work at the console's time: False if not found.
+EntryWork = Callable[[UnitOfWork, datetime], Awaitable[bool]]
+
+
+async def _change(
+    request: Request, auth: Auth, external_id: str, action: str, work: EntryWork
+) -> bool:
     ctx = context(request)
     async with ctx.uow_factory() as uow:
         done = await work(uow, ctx.now())
@@ -113,8 +122,8 @@ async def edit_entry(
     if not name.strip() or not set(themes) <= set(THEMES) or not set(territories) <= known:
         return _back(path, error="bad_entry")
 
-    async def work(uow, now):  # type: ignore[no-untyped-def]
-        return await directory.update_facts(
+    async def work(uow: UnitOfWork, now: datetime) -> bool:
+        updated = await directory.update_facts(
             uow,
             external_id,
             now,
@@ -124,6 +133,7 @@ async def edit_entry(
             themes=list(dict.fromkeys(themes)),
             territories=list(dict.fromkeys(territories)),
         )
+        return updated is not None
 
     if not await _change(request, auth, external_id, "directory.updated", work):
         raise HTTPException(status_code=404)
@@ -136,7 +146,7 @@ async def verified(
 ) -> Response:
     today = working_days.today(context(request).now(), sprints.rules_of(context(request).settings))
 
-    async def work(uow, now):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork, now: datetime) -> bool:
         return await directory.mark_verified(uow, external_id, today, now)
 
     if not await _change(request, auth, external_id, "directory.verified", work):
@@ -153,7 +163,7 @@ async def active(
 ) -> Response:
     keep = on == "1"
 
-    async def work(uow, now):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork, now: datetime) -> bool:
         return await directory.set_active(uow, external_id, keep, now)
 
     action = "directory.reactivated" if keep else "directory.deactivated"

@@ -4,6 +4,7 @@ each room. Simple forms; a mistake comes back as a kind sentence (``words.PANEL_
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Request
@@ -17,6 +18,7 @@ from console.labels import city_of
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
 from console.templating import render
 from infra.i18n import Translator
+from infra.uow import UnitOfWork
 from knowledge.resources import EQUIPMENT, THEMES
 from routing.sprints import desk as sprint_desk
 from routing.sprints import panel_desk, working_days
@@ -73,9 +75,19 @@ def skill_choices(tr: Translator) -> list[tuple[str, str]]:
     return skills + themes
 
 
+# A change to the panel, in the page's unit of work: what the audit keeps of it.
+PanelWork = Callable[[UnitOfWork], Awaitable[dict[str, object]]]
+
+
 async def _change(
-    request: Request, auth: Auth, action: str, subject: str, subject_id: int, work, notice: str
-) -> Response:  # type: ignore[no-untyped-def]
+    request: Request,
+    auth: Auth,
+    action: str,
+    subject: str,
+    subject_id: int,
+    work: PanelWork,
+    notice: str,
+) -> Response:
     ctx = context(request)
     try:
         async with ctx.uow_factory() as uow:
@@ -146,7 +158,7 @@ async def edit_member(
     active: str = Form("", max_length=4),
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    async def work(uow):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork) -> dict[str, object]:
         known = {t.id for t in (await sprint_desk.city(uow)).territories}
         days = [int(d) for d in weekdays if d.isdigit() and len(d) == 1]
         cap = monthly_cap.strip()
@@ -177,7 +189,7 @@ async def add_absence(
     ends_on: str = Form("", max_length=10),
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    async def work(uow):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork) -> dict[str, object]:
         first, last = panel_desk.parse_range(starts_on, ends_on)
         absence = await panel_desk.add_absence(uow, member_id, first, last)
         return {"absence": absence, "from": first.isoformat(), "to": last.isoformat()}
@@ -194,7 +206,7 @@ async def remove_absence(
     absence_id: RowId,
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    async def work(uow):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork) -> dict[str, object]:
         await panel_desk.remove_absence(uow, member_id, absence_id)
         return {"absence": absence_id}
 
@@ -213,7 +225,7 @@ async def edit_room(
     active: str = Form("", max_length=4),
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    async def work(uow):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork) -> dict[str, object]:
         if not capacity.strip().isdigit():
             raise PanelInputError("bad_capacity")
         return await panel_desk.update_room(
@@ -237,7 +249,7 @@ async def block_days(
     ends_on: str = Form("", max_length=10),
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    async def work(uow):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork) -> dict[str, object]:
         first, last = panel_desk.parse_range(starts_on, ends_on)
         added = await panel_desk.block_days(uow, room_id, first, last)
         return {"from": first.isoformat(), "to": last.isoformat(), "added": added}
@@ -249,7 +261,7 @@ async def block_days(
 async def unblock_day(
     request: Request, room_id: RowId, day: Day, auth: Auth = Depends(require_coordinator)
 ) -> Response:
-    async def work(uow):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork) -> dict[str, object]:
         await panel_desk.unblock_day(uow, room_id, panel_desk.parse_day(day))
         return {"day": day}
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from console import words
 from console.api import MAX_ID
-from console.forms import flash
+from console.forms import VersionField, flash, is_stale
 from console.labels import city_of
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
 from console.templating import render
@@ -73,12 +73,35 @@ def skill_choices(tr: Translator) -> list[tuple[str, str]]:
     return skills + themes
 
 
-async def _change(
-    request: Request, auth: Auth, action: str, subject: str, subject_id: int, work, notice: str
-) -> Response:  # type: ignore[no-untyped-def]
+async def _current(request: Request, uow, subject: str, subject_id: int) -> object | None:  # type: ignore[no-untyped-def]
+    """The member or room as the page shows it now (None: gone)."""
+    ctx = context(request)
+    today = sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
+    found = panel_desk.members if subject == "member" else panel_desk.rooms
+    return next((v for v in await found(uow, today) if v.id == subject_id), None)
+
+
+async def _change(  # type: ignore[no-untyped-def]
+    request: Request,
+    auth: Auth,
+    action: str,
+    subject: str,
+    subject_id: int,
+    work,
+    notice: str,
+    version: str = "",
+) -> Response:
+    """Run ``work`` and its audit entry, unless the member (or room) changed since its form was
+    rendered: then nothing happens and the page says so."""
     ctx = context(request)
     try:
         async with ctx.uow_factory() as uow:
+            current = await _current(request, uow, subject, subject_id)
+            if current is not None and is_stale(version, current):
+                return RedirectResponse(
+                    f"/panel?e=stale&{subject}={subject_id}#{subject}-{subject_id}",
+                    status_code=303,
+                )
             details = await work(uow) or {}
             # the audit keeps ids and short values; a changed list is recorded as "changed"
             kept = {
@@ -144,6 +167,7 @@ async def edit_member(
     weekdays: list[str] = Form(default_factory=list),
     monthly_cap: str = Form("", max_length=4),
     active: str = Form("", max_length=4),
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     async def work(uow):  # type: ignore[no-untyped-def]
@@ -165,7 +189,14 @@ async def edit_member(
         )
 
     return await _change(
-        request, auth, "panel.member_updated", "member", member_id, work, "member_saved"
+        request,
+        auth,
+        "panel.member_updated",
+        "member",
+        member_id,
+        work,
+        "member_saved",
+        version=version,
     )
 
 
@@ -175,6 +206,7 @@ async def add_absence(
     member_id: RowId,
     starts_on: str = Form("", max_length=10),
     ends_on: str = Form("", max_length=10),
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     async def work(uow):  # type: ignore[no-untyped-def]
@@ -183,7 +215,14 @@ async def add_absence(
         return {"absence": absence, "from": first.isoformat(), "to": last.isoformat()}
 
     return await _change(
-        request, auth, "panel.absence_added", "member", member_id, work, "absence_added"
+        request,
+        auth,
+        "panel.absence_added",
+        "member",
+        member_id,
+        work,
+        "absence_added",
+        version=version,
     )
 
 
@@ -192,6 +231,7 @@ async def remove_absence(
     request: Request,
     member_id: RowId,
     absence_id: RowId,
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     async def work(uow):  # type: ignore[no-untyped-def]
@@ -199,7 +239,14 @@ async def remove_absence(
         return {"absence": absence_id}
 
     return await _change(
-        request, auth, "panel.absence_removed", "member", member_id, work, "absence_removed"
+        request,
+        auth,
+        "panel.absence_removed",
+        "member",
+        member_id,
+        work,
+        "absence_removed",
+        version=version,
     )
 
 
@@ -211,6 +258,7 @@ async def edit_room(
     step_free: str = Form("", max_length=4),
     equipment: list[str] = Form(default_factory=list),
     active: str = Form("", max_length=4),
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     async def work(uow):  # type: ignore[no-untyped-def]
@@ -226,7 +274,9 @@ async def edit_room(
             now=context(request).now(),
         )
 
-    return await _change(request, auth, "panel.room_updated", "room", room_id, work, "room_saved")
+    return await _change(
+        request, auth, "panel.room_updated", "room", room_id, work, "room_saved", version=version
+    )
 
 
 @router.post("/panel/rooms/{room_id}/blocked")
@@ -235,6 +285,7 @@ async def block_days(
     room_id: RowId,
     starts_on: str = Form("", max_length=10),
     ends_on: str = Form("", max_length=10),
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     async def work(uow):  # type: ignore[no-untyped-def]
@@ -242,17 +293,30 @@ async def block_days(
         added = await panel_desk.block_days(uow, room_id, first, last)
         return {"from": first.isoformat(), "to": last.isoformat(), "added": added}
 
-    return await _change(request, auth, "panel.room_blocked", "room", room_id, work, "days_blocked")
+    return await _change(
+        request, auth, "panel.room_blocked", "room", room_id, work, "days_blocked", version=version
+    )
 
 
 @router.post("/panel/rooms/{room_id}/blocked/{day}/remove")
 async def unblock_day(
-    request: Request, room_id: RowId, day: Day, auth: Auth = Depends(require_coordinator)
+    request: Request,
+    room_id: RowId,
+    day: Day,
+    version: VersionField = "",
+    auth: Auth = Depends(require_coordinator),
 ) -> Response:
     async def work(uow):  # type: ignore[no-untyped-def]
         await panel_desk.unblock_day(uow, room_id, panel_desk.parse_day(day))
         return {"day": day}
 
     return await _change(
-        request, auth, "panel.room_unblocked", "room", room_id, work, "day_unblocked"
+        request,
+        auth,
+        "panel.room_unblocked",
+        "room",
+        room_id,
+        work,
+        "day_unblocked",
+        version=version,
     )

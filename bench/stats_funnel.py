@@ -31,6 +31,7 @@ import asyncpg
 from infra.db import make_engine
 from infra.migrate import upgrade_to_head
 from infra.uow import uow_factory_for
+from routing.stats import cells as stats_cells
 from routing.stats import metrics
 from routing.stats import queries as stats
 from routing.stats.records import TRIGGER, backfill_sql
@@ -180,16 +181,18 @@ async def bench(ideas: int, per_idea: int, repeat: int) -> int:
             await conn.close()
         engine = make_engine(url)
         factory = uow_factory_for(engine)
-        options = stats.Options(min_cell=5)
+        options = stats_cells.Options(min_cell=5)
         try:
 
-            async def funnel(filters: stats.Filters) -> dict[str, int | None]:
+            async def funnel(filters: stats_cells.Filters) -> dict[str, int | None]:
                 async with factory() as uow:
                     return await stats.funnel(uow, filters, options)
 
-            await funnel(stats.Filters())  # warm the pool and the statement cache
-            rollup_all, counts = await _timed(lambda: funnel(stats.Filters()), repeat)
-            rollup_q, _ = await _timed(lambda: funnel(stats.Filters(neighbourhood="Q7")), repeat)
+            await funnel(stats_cells.Filters())  # warm the pool and the statement cache
+            rollup_all, counts = await _timed(lambda: funnel(stats_cells.Filters()), repeat)
+            rollup_q, _ = await _timed(
+                lambda: funnel(stats_cells.Filters(neighbourhood="Q7")), repeat
+            )
         finally:
             await engine.dispose()
         conn = await asyncpg.connect(_dsn(url), timeout=10)

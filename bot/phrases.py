@@ -18,6 +18,7 @@ SAY: dict[str, str] = {
     "welcome_back_new": N_("Re-bonjour ! Content de te revoir."),
     "idea_thanks": N_("Merci, c'est noté ! J'ai juste quelques petites questions."),
     "noted": N_("C'est noté."),
+    "noted_place": N_("C'est noté."),  # and the location button is taken away
     "unknown_command": N_(
         "Je ne connais pas cette commande. Tape /aide pour voir ce que je sais faire."
     ),
@@ -173,8 +174,8 @@ OFFICE_KEYS = frozenset({"welcome", "consent_details", "consent"})
 # Telegram's reply-keyboard button that sends the resident's location (request_location).
 SHARE_LOCATION = N_("📍 Partager ma position")
 SHARE_LOCATION_HINT = N_("Ou touche le bouton ci-dessous pour partager ta position.")
-# Said after a location: the location keyboard is taken away with them.
-LOCATION_KEYS = frozenset({"location_quartier", "location_unknown"})
+# Said once the quartier is known: the location button is taken away with them.
+LOCATION_KEYS = frozenset({"location_quartier", "noted_place"})
 THE_TOWN = N_("la ville")
 
 QUESTIONS: dict[str, str] = {

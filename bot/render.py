@@ -110,7 +110,7 @@ class Renderer:
                         out.append(_edit(context.edit_target, text, keyboard))
                     else:
                         out.extend(_messages([*lead, text], keyboard))
-                        if reply.mode == "places":
+                        if reply.share:
                             hint = [t.gettext(phrases.SHARE_LOCATION_HINT)]
                             out.extend(_messages(hint, _share(t)))
                     lead = []

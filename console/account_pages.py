@@ -19,7 +19,8 @@ from console.forms import VersionField, is_stale, version_of
 from console.security import Auth, context, require_admin, require_agent, translator
 from console.templating import render
 from routing.staff import accounts as staff_service
-from routing.staff.accounts import MIN_PASSWORD_LENGTH, ROLES, StaffError, StaffView
+from routing.staff.credentials import MIN_PASSWORD_LENGTH
+from routing.staff.views import ROLES, StaffError, StaffView
 
 router = APIRouter(include_in_schema=False)
 StaffId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from console.security import Auth, context, require_agent, require_coordinator
 from routing.staff import accounts as staff_service
+from routing.staff import audit_log as staff_audit
 
 router = APIRouter(prefix="/api", tags=["staff"])
 
@@ -83,7 +84,7 @@ async def audit(
 ) -> list[AuditItem]:
     """The audit log, newest first (coordinators and admins)."""
     async with context(request).uow_factory() as uow:
-        entries = await staff_service.list_audit(
+        entries = await staff_audit.list_audit(
             uow,
             limit=limit,
             before_id=before,

@@ -15,7 +15,7 @@ from console.templating import render
 from infra.uow import UnitOfWork
 from routing.cases import canned
 from routing.cases import desk as case_desk
-from routing.cases import service as case_service
+from routing.cases import teams as case_teams
 from routing.cases.canned import CannedError
 
 router = APIRouter(include_in_schema=False)
@@ -29,7 +29,7 @@ def _back(*, notice: str | None = None, error: str | None = None) -> Response:
 
 async def writable_teams(uow: UnitOfWork, auth: Auth) -> dict[int, str]:
     """The teams whose replies this person may write: theirs, or all for coordinators."""
-    teams = await case_service.teams(uow)
+    teams = await case_teams.teams(uow)
     if auth.staff.may("coordinator"):
         return {t.id: t.name for t in teams}
     mine = await case_desk.team_ids_of(uow, auth.staff.id)

@@ -16,7 +16,8 @@ from console.security import AuditTrail, Auth, ConsoleContext, actor_of
 from infra.uow import UnitOfWork
 from routing.cases import desk as case_desk
 from routing.cases import service as case_service
-from routing.cases.service import CaseClosed, CaseError, InvalidRequest, NotAllowed, UnknownCase
+from routing.cases import states as case_states
+from routing.cases.states import CaseClosed, CaseError, InvalidRequest, NotAllowed, UnknownCase
 
 
 class LostClaim(CaseError):
@@ -41,7 +42,7 @@ ERROR_CODES: tuple[tuple[type[CaseError], str, int], ...] = (
     (LostClaim, "lost_claim", 409),
     (Hidden, "not_allowed", 403),
     (UnknownCase, "unknown_case", 404),
-    (case_service.UnknownStaff, "unknown_staff", 422),
+    (case_states.UnknownStaff, "unknown_staff", 422),
     (NotAllowed, "not_allowed", 403),
     (CaseClosed, "closed", 409),
     (InvalidRequest, "invalid", 422),
@@ -81,7 +82,7 @@ async def perform(
     version = params.get("version")
     async with ctx.uow_factory() as uow:
         await check_visible(uow, auth, case_id)
-        if await case_desk.status_of(uow, case_id) == case_service.RESOLVED:
+        if await case_desk.status_of(uow, case_id) == case_states.RESOLVED:
             raise CaseClosed(case_id)  # say so, rather than "a colleague was faster"
         if version is not None and version != await case_desk.version(uow, case_id):
             raise Stale(case_id)

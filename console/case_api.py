@@ -19,8 +19,10 @@ from console import case_actions
 from console.api import MAX_BIG_ID, MAX_ID, NO_NUL
 from console.security import AuditTrail, Auth, context, require_agent
 from routing.cases import desk as case_desk
-from routing.cases import service as case_service
-from routing.cases.service import CaseError, CaseView, MessageView
+from routing.cases import states as case_states
+from routing.cases import views as case_views
+from routing.cases.states import CaseError
+from routing.cases.views import CaseView, MessageView
 
 router = APIRouter(prefix="/api", tags=["cases"])
 
@@ -104,7 +106,7 @@ class QueueOut(BaseModel):
 
 
 class Reply(BaseModel):
-    text: str = Field(min_length=1, max_length=case_service.REPLY_MAX_CHARS, pattern=NO_NUL)
+    text: str = Field(min_length=1, max_length=case_states.REPLY_MAX_CHARS, pattern=NO_NUL)
 
 
 Version = Annotated[
@@ -113,7 +115,7 @@ Version = Annotated[
 Closing = Annotated[
     str | None,
     Field(
-        max_length=case_service.CLOSING_MAX_CHARS,
+        max_length=case_states.CLOSING_MAX_CHARS,
         pattern=NO_NUL,
         description="The sentence the resident reads (default: the outcome's own)",
     ),
@@ -124,7 +126,7 @@ class Transfer(BaseModel):
     version: Version = None
     team_id: int | None = Field(None, ge=1, le=MAX_ID)
     staff_id: int | None = Field(None, ge=1, le=MAX_ID)
-    note: str = Field("", max_length=case_service.NOTE_MAX_CHARS, pattern=NO_NUL)
+    note: str = Field("", max_length=case_states.NOTE_MAX_CHARS, pattern=NO_NUL)
 
 
 class Assign(BaseModel):
@@ -135,7 +137,7 @@ class Assign(BaseModel):
 class Resolve(BaseModel):
     version: Version = None
     outcome: Literal["answered", "referred", "sprint", "no_reply", "duplicate", "other"]
-    note: str = Field("", max_length=case_service.NOTE_MAX_CHARS, pattern=NO_NUL)
+    note: str = Field("", max_length=case_states.NOTE_MAX_CHARS, pattern=NO_NUL)
     message: Closing = None
 
 
@@ -193,8 +195,8 @@ async def queue(request: Request, auth: Auth = Depends(require_agent)) -> QueueO
     listing that shows at least one case is audited (``queue.viewed``), as the page is."""
     ctx = context(request)
     async with ctx.uow_factory() as uow:
-        waiting = await case_service.queue(uow, auth.staff.id, ctx.now())
-        mine = await case_service.held_by(uow, auth.staff.id, ctx.now())
+        waiting = await case_views.queue(uow, auth.staff.id, ctx.now())
+        mine = await case_views.held_by(uow, auth.staff.id, ctx.now())
         listed = list(dict.fromkeys(c.id for c in [*mine, *waiting]))
         if listed:
             await AuditTrail(auth.staff.id, ctx.clock).view(
@@ -215,9 +217,9 @@ async def case_detail(
             await case_actions.check_visible(uow, auth, case_id)
         except CaseError as exc:
             return _problem(exc)
-        view = await case_service.case_view(uow, case_id, ctx.now())
+        view = await case_views.case_view(uow, case_id, ctx.now())
         idea = await case_desk.idea_facts(uow, view.idea_id)
-        events = await case_service.history(uow, case_id)
+        events = await case_views.history(uow, case_id)
         version = await case_desk.version(uow, case_id)
         await AuditTrail(auth.staff.id, ctx.clock).view(
             uow, "case", case_id, {"resident": view.resident_id, "via": "api"}
@@ -260,8 +262,8 @@ async def messages(
             await case_actions.check_visible(uow, auth, case_id)
         except CaseError as exc:
             return _problem(exc)
-        view = await case_service.case_view(uow, case_id, ctx.now())
-        rows = await case_service.transcript(uow, case_id, after)
+        view = await case_views.case_view(uow, case_id, ctx.now())
+        rows = await case_views.transcript(uow, case_id, after)
         if rows:
             await AuditTrail(auth.staff.id, ctx.clock).view(
                 uow,
@@ -290,7 +292,7 @@ async def _action(
     summary = None
     if done.visible:
         async with ctx.uow_factory() as uow:
-            summary = _summary(await case_service.case_view(uow, case_id, ctx.now()))
+            summary = _summary(await case_views.case_view(uow, case_id, ctx.now()))
     status = 201 if action == "reply" else 200
     body = ActionOut(case=summary, outbox_id=done.outbox_id)
     return JSONResponse(body.model_dump(mode="json"), status_code=status)

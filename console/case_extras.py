@@ -17,8 +17,9 @@ from infra.uow import UnitOfWork
 from knowledge.resources import Resource
 from knowledge.store import CatalogueCache
 from routing.cases import notes as case_notes
-from routing.cases import service as case_service
-from routing.cases.service import CaseError
+from routing.cases import states as case_states
+from routing.cases import views as case_views
+from routing.cases.states import CaseError
 from routing.matching import suggestions
 
 router = APIRouter(include_in_schema=False)
@@ -54,16 +55,16 @@ async def _visible_case(uow: UnitOfWork, auth: Auth, case_id: int, now: datetime
         await case_actions.check_visible(uow, auth, case_id)
     except case_actions.Hidden:
         raise HTTPException(status_code=403) from None
-    except case_service.UnknownCase:
+    except case_states.UnknownCase:
         raise HTTPException(status_code=404) from None
-    return (await case_service.case_view(uow, case_id, now)).idea_id
+    return (await case_views.case_view(uow, case_id, now)).idea_id
 
 
 @router.post("/cases/{case_id}/notes")
 async def add_note(
     request: Request,
     case_id: CaseId,
-    text: str = Form("", max_length=case_service.NOTE_MAX_CHARS + 100),
+    text: str = Form("", max_length=case_states.NOTE_MAX_CHARS + 100),
     auth: Auth = Depends(require_agent),
 ) -> Response:
     ctx = context(request)

@@ -35,10 +35,13 @@ from routing.cases import desk as case_desk
 from routing.cases import parts
 from routing.cases import phrases as case_phrases
 from routing.cases import service as case_service
+from routing.cases import states as case_states
 from routing.cases import teams as team_desk
-from routing.cases.service import CaseError
+from routing.cases import views as case_views
+from routing.cases.states import CaseError
 from routing.matching import suggestions
 from routing.staff import accounts as staff_service
+from routing.staff import audit_log as staff_audit
 
 router = APIRouter(include_in_schema=False)
 
@@ -68,9 +71,9 @@ async def next_case(request: Request, auth: Auth = Depends(require_agent)) -> Re
     case in their queue, else the queue itself."""
     ctx = context(request)
     async with ctx.uow_factory() as uow:
-        mine = await case_service.held_by(uow, auth.staff.id, ctx.now())
-        waiting = [c for c in mine if c.status == case_service.CLAIMED]
-        queue = waiting or await case_service.queue(uow, auth.staff.id, ctx.now())
+        mine = await case_views.held_by(uow, auth.staff.id, ctx.now())
+        waiting = [c for c in mine if c.status == case_states.CLAIMED]
+        queue = waiting or await case_views.queue(uow, auth.staff.id, ctx.now())
     current = request.query_params.get("from", "")
     for case in queue:
         if str(case.id) != current:
@@ -88,17 +91,17 @@ async def case_page(
         try:
             if not await case_desk.may_view(uow, case_id, auth.staff.id, auth.staff.role):
                 raise HTTPException(status_code=403)
-        except case_service.UnknownCase:
+        except case_states.UnknownCase:
             raise HTTPException(status_code=404) from None
-        case = await case_service.case_view(uow, case_id, now)
+        case = await case_views.case_view(uow, case_id, now)
         idea = await case_desk.idea_facts(uow, case.idea_id)
-        messages = await case_service.transcript(uow, case_id)
+        messages = await case_views.transcript(uow, case_id)
         told = await case_desk.bot_messages(uow, case_id)
-        events = await case_service.history(uow, case_id)
+        events = await case_views.history(uow, case_id)
         version = await case_desk.version(uow, case_id)
         replied = await case_service.staff_replied(uow, case_id)
         resident_locale = await case_desk.resident_locale(uow, case_id)
-        teams = await case_service.teams(uow)
+        teams = await team_desk.teams(uow)
         colleagues = [s for s in await staff_service.list_staff(uow) if s.active]
         canned = await canned_replies.for_staff(uow, auth.staff.id)
         idea_suggestions = (
@@ -115,12 +118,12 @@ async def case_page(
     me = auth.staff
     supervisor = me.may("coordinator")
     holder = case.holder_id == me.id
-    active = case.status in case_service.ACTIVE
+    active = case.status in case_states.ACTIVE
     outcome_labels = translated(tr, words.CASE_OUTCOMES)
     first_name = (case.resident_name or "").split()[0] if (case.resident_name or "").split() else ""
     closing = {
         outcome: case_phrases.closing(resident_locale or tr.locale, outcome, me.first_name)
-        for outcome in (*case_service.OUTCOMES, case_service.HANDED_BACK)
+        for outcome in (*case_states.OUTCOMES, case_states.HANDED_BACK)
     }
     return render(
         request,
@@ -146,24 +149,24 @@ async def case_page(
         ],
         last_id=messages[-1].id if messages else 0,
         can={
-            "claim": case.status == case_service.OPEN,
-            "assign": case.status == case_service.OPEN and supervisor,
-            "act": active and (supervisor or holder or case.status == case_service.OPEN),
-            "reply": case.status in case_service.HELD and holder,
+            "claim": case.status == case_states.OPEN,
+            "assign": case.status == case_states.OPEN and supervisor,
+            "act": active and (supervisor or holder or case.status == case_states.OPEN),
+            "reply": case.status in case_states.HELD and holder,
         },
-        outcomes=case_service.OUTCOMES,
+        outcomes=case_states.OUTCOMES,
         status_labels=translated(tr, words.CASE_STATUS),
         outcome_labels=outcome_labels,
         event_labels=translated(tr, words.CASE_EVENTS),
         kind_labels=translated(tr, words.MESSAGE_KINDS),
         error_labels=translated(tr, words.CASE_ERRORS),
-        reply_max=case_service.REPLY_MAX_CHARS,
+        reply_max=case_states.REPLY_MAX_CHARS,
         part_max=parts.TELEGRAM_MAX,
         signature_chars=len(
             case_phrases.signed(resident_locale or "fr", "", me.first_name, case.team_name)
         ),
-        closing_max=case_service.CLOSING_MAX_CHARS,
-        note_max=case_service.NOTE_MAX_CHARS,
+        closing_max=case_states.CLOSING_MAX_CHARS,
+        note_max=case_states.NOTE_MAX_CHARS,
         suggestions=idea_suggestions,
         suggestion_status=translated(tr, words.SUGGESTION_STATUS),
         query=query,
@@ -179,7 +182,7 @@ async def _act(
         done = await case_actions.perform(context(request), auth, case_id, action, **params)
     except case_actions.Hidden:
         raise HTTPException(status_code=403) from None
-    except case_service.UnknownCase:
+    except case_states.UnknownCase:
         raise HTTPException(status_code=404) from None
     except CaseError as exc:
         return _back(path, error=case_actions.error_code(exc)[0])
@@ -216,7 +219,7 @@ async def transfer(
     case_id: CaseId,
     team_id: str = Form("", max_length=12),
     staff_id: str = Form("", max_length=12),
-    note: str = Form("", max_length=case_service.NOTE_MAX_CHARS),
+    note: str = Form("", max_length=case_states.NOTE_MAX_CHARS),
     version: VersionField = "",
     auth: Auth = Depends(require_agent),
 ) -> Response:
@@ -236,7 +239,7 @@ async def transfer(
 async def hand_back(
     request: Request,
     case_id: CaseId,
-    message: str = Form("", max_length=case_service.CLOSING_MAX_CHARS + 100),
+    message: str = Form("", max_length=case_states.CLOSING_MAX_CHARS + 100),
     version: VersionField = "",
     auth: Auth = Depends(require_agent),
 ) -> Response:
@@ -250,8 +253,8 @@ async def resolve(
     request: Request,
     case_id: CaseId,
     outcome: str = Form("", max_length=24),
-    note: str = Form("", max_length=case_service.NOTE_MAX_CHARS),
-    message: str = Form("", max_length=case_service.CLOSING_MAX_CHARS + 100),
+    note: str = Form("", max_length=case_states.NOTE_MAX_CHARS),
+    message: str = Form("", max_length=case_states.CLOSING_MAX_CHARS + 100),
     version: VersionField = "",
     auth: Auth = Depends(require_agent),
 ) -> Response:
@@ -271,7 +274,7 @@ async def resolve(
 async def reply(
     request: Request,
     case_id: CaseId,
-    text: str = Form("", max_length=case_service.REPLY_MAX_CHARS + 100),
+    text: str = Form("", max_length=case_states.REPLY_MAX_CHARS + 100),
     canned_id: str = Form("", max_length=12),
     auth: Auth = Depends(require_agent),
 ) -> Response:
@@ -288,8 +291,8 @@ async def _canned_text(request: Request, auth: Auth, case_id: int, canned_id: in
         if canned_id not in mine:
             return ""
         try:
-            case = await case_service.case_view(uow, case_id, ctx.now())
-        except case_service.UnknownCase:
+            case = await case_views.case_view(uow, case_id, ctx.now())
+        except case_states.UnknownCase:
             return ""
         idea = await case_desk.idea_facts(uow, case.idea_id)
     first = (case.resident_name or "").split()
@@ -363,8 +366,8 @@ async def create_team(
         async with ctx.uow_factory() as uow:
             if await case_desk.team_by_slug(uow, slug) is not None:
                 return _back("/teams", error="duplicate_team")
-            team = await case_service.create_team(uow, slug, name, *chosen)
-            await staff_service.audit(
+            team = await team_desk.create_team(uow, slug, name, *chosen)
+            await staff_audit.audit(
                 uow, auth.staff.id, "team.created", "team", team.id, {"slug": slug}, ctx.now()
             )
             await uow.commit()
@@ -397,9 +400,7 @@ async def edit_team(
         )
         if team is None:
             return _back("/teams", error="unknown_team")
-        await staff_service.audit(
-            uow, auth.staff.id, "team.updated", "team", team_id, {}, ctx.now()
-        )
+        await staff_audit.audit(uow, auth.staff.id, "team.updated", "team", team_id, {}, ctx.now())
         await uow.commit()
     return _back("/teams", notice="team_saved")
 
@@ -420,9 +421,7 @@ async def delete_team(
             return _back("/teams", error="stale")
         if not await team_desk.delete_team(uow, team_id):
             return _back("/teams", error="unknown_team")
-        await staff_service.audit(
-            uow, auth.staff.id, "team.deleted", "team", team_id, {}, ctx.now()
-        )
+        await staff_audit.audit(uow, auth.staff.id, "team.deleted", "team", team_id, {}, ctx.now())
         await uow.commit()
     return _back("/teams", notice="team_deleted")
 
@@ -437,15 +436,15 @@ async def add_member(
 ) -> Response:
     ctx = context(request)
     async with ctx.uow_factory() as uow:
-        if not any(t.id == team_id for t in await case_service.teams(uow)):
+        if not any(t.id == team_id for t in await team_desk.teams(uow)):
             return _back("/teams", error="unknown_team")
         if await _team_changed(uow, team_id, version):
             return _back("/teams", error="stale")
         member = await staff_service.find_staff(uow, email)
         if member is None or not member.active:
             return _back("/teams", error="unknown_staff")
-        await case_service.add_member(uow, team_id, member.id)
-        await staff_service.audit(
+        await team_desk.add_member(uow, team_id, member.id)
+        await staff_audit.audit(
             uow,
             auth.staff.id,
             "team.member_added",
@@ -470,8 +469,8 @@ async def remove_member(
     async with ctx.uow_factory() as uow:
         if await _team_changed(uow, team_id, version):
             return _back("/teams", error="stale")
-        await case_service.remove_member(uow, team_id, staff_id)
-        await staff_service.audit(
+        await team_desk.remove_member(uow, team_id, staff_id)
+        await staff_audit.audit(
             uow,
             auth.staff.id,
             "team.member_removed",
@@ -490,8 +489,8 @@ async def remove_member(
 @router.get("/rules", response_class=HTMLResponse)
 async def rules_page(request: Request, auth: Auth = Depends(require_coordinator)) -> Response:
     async with context(request).uow_factory() as uow:
-        rules = await case_service.rules(uow)
-        teams = await case_service.teams(uow)
+        rules = await team_desk.rules(uow)
+        teams = await team_desk.teams(uow)
     notice, error = flash(request, auth, words.TEAM_NOTICES, words.TEAM_ERRORS)
     return render(
         request,
@@ -528,9 +527,9 @@ async def add_rule(
     ):
         return _back("/rules", error="bad_scope")
     async with ctx.uow_factory() as uow:
-        if not any(t.id == team for t in await case_service.teams(uow)):
+        if not any(t.id == team for t in await team_desk.teams(uow)):
             return _back("/rules", error="unknown_team")
-        rule = await case_service.add_rule(
+        rule = await team_desk.add_rule(
             uow,
             team,
             rank,
@@ -538,7 +537,7 @@ async def add_rule(
             neighbourhood=neighbourhood or None,
             reason=reason or None,
         )
-        await staff_service.audit(
+        await staff_audit.audit(
             uow, auth.staff.id, "rule.added", "rule", rule.id, {"team": team}, ctx.now()
         )
         await uow.commit()
@@ -551,9 +550,7 @@ async def remove_rule(
 ) -> Response:
     ctx = context(request)
     async with ctx.uow_factory() as uow:
-        await case_service.remove_rule(uow, rule_id)
-        await staff_service.audit(
-            uow, auth.staff.id, "rule.removed", "rule", rule_id, {}, ctx.now()
-        )
+        await team_desk.remove_rule(uow, rule_id)
+        await staff_audit.audit(uow, auth.staff.id, "rule.removed", "rule", rule_id, {}, ctx.now())
         await uow.commit()
     return _back("/rules", notice="rule_removed")

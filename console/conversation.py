@@ -16,7 +16,7 @@ from typing import Any
 from console import words
 from infra.i18n import N_, Translator
 from routing.cases.desk import BotMessageView
-from routing.cases.service import CaseEventView, MessageView
+from routing.cases.views import CaseEventView, MessageView
 
 COMMANDS: dict[str, str] = {
     "start": N_("L'habitant·e a ouvert la conversation (/start)"),

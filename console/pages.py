@@ -36,9 +36,17 @@ from console.security import (
 from console.templating import render
 from infra.i18n import SUPPORTED
 from routing.cases import desk as case_desk
-from routing.cases import service as case_service
+from routing.cases import service_levels
+from routing.cases import states as case_states
+from routing.cases import teams as case_teams
+from routing.cases import views as case_views
 from routing.staff import accounts as staff_service
-from routing.staff.accounts import MIN_PASSWORD_LENGTH, ROLES, StaffError
+from routing.staff import audit_log as staff_audit
+from routing.staff import credentials
+from routing.staff import sessions as staff_sessions
+from routing.staff import views as staff_views
+from routing.staff.credentials import MIN_PASSWORD_LENGTH
+from routing.staff.views import ROLES, StaffError
 
 router = APIRouter(include_in_schema=False)
 
@@ -107,13 +115,13 @@ async def login(
     tr = translator(request, None)
     now = ctx.now()
     window = timedelta(minutes=settings.console_login_window_minutes)
-    key = staff_service.throttle_key(email, client_address(request))
+    key = credentials.throttle_key(email, client_address(request))
     old_cookie = request.cookies.get(SESSION_COOKIE)
     async with ctx.uow_factory() as uow:
-        failures = await staff_service.recent_failures(uow, key, now, window)
+        failures = await credentials.recent_failures(uow, key, now, window)
         limit = settings.console_login_attempts
-        if staff_service.is_throttled(failures, now, limit=limit, window=window):
-            wait = staff_service.retry_after(failures, now, limit=limit, window=window)
+        if credentials.is_throttled(failures, now, limit=limit, window=window):
+            wait = credentials.retry_after(failures, now, limit=limit, window=window)
             minutes = max(1, -(-int(wait.total_seconds()) // 60))
             return _login_page(
                 request,
@@ -124,7 +132,7 @@ async def login(
             )
         staff = await staff_service.authenticate(uow, email, password, now)
         if staff is None:
-            await staff_service.record_failure(uow, key, now, window)
+            await credentials.record_failure(uow, key, now, window)
             await uow.commit()
             return _login_page(
                 request,
@@ -133,17 +141,17 @@ async def login(
                 email=email,
                 next_path=next_path,
             )
-        await staff_service.clear_failures(uow, key)
+        await credentials.clear_failures(uow, key)
         # Rotation: whatever session the browser had ends; a fresh id is issued.
         token = new_session_token()
-        await staff_service.open_session(
+        await staff_sessions.open_session(
             uow,
             ctx.session_id(token),
             staff.id,
             now,
             replaces=ctx.session_id(old_cookie) if old_cookie else None,
         )
-        await staff_service.audit(uow, staff.id, "staff.login", "staff", staff.id, {}, now)
+        await staff_audit.audit(uow, staff.id, "staff.login", "staff", staff.id, {}, now)
         await uow.commit()
     response = RedirectResponse(safe_next(next_path), status_code=303)
     set_session_cookie(ctx, response, token)
@@ -156,8 +164,8 @@ async def logout(request: Request, auth: Auth = Depends(require_agent)) -> Respo
     ctx = context(request)
     if auth.session_id is not None:
         async with ctx.uow_factory() as uow:
-            await staff_service.close_session(uow, auth.session_id)
-            await staff_service.audit(
+            await staff_sessions.close_session(uow, auth.session_id)
+            await staff_audit.audit(
                 uow, auth.staff.id, "staff.logout", "staff", auth.staff.id, {}, ctx.now()
             )
             await uow.commit()
@@ -167,13 +175,13 @@ async def logout(request: Request, auth: Auth = Depends(require_agent)) -> Respo
 
 
 QUEUE_PAGE = 25
-STATUS_CHOICES = (*case_service.ACTIVE, case_service.RESOLVED)
+STATUS_CHOICES = (*case_states.ACTIVE, case_states.RESOLVED)
 # The queue's self-refresh sends back what the tab shows (``data-shown``): unchanged, the
 # refresh shows no one new and is not audited again, so the log is not flooded every 30 s.
 QUEUE_SHOWN = "x-declic-queue-shown"
 
 
-def queue_shown(staff_id: int, views: list[case_service.CaseView], excerpts: dict[int, str]) -> str:
+def queue_shown(staff_id: int, views: list[case_views.CaseView], excerpts: dict[int, str]) -> str:
     """A digest of the residents' data a queue page shows (who, which case, whose, their last
     words), without the waiting times that change every minute."""
     rows = [(v.id, v.status, v.holder_id, v.team_id, v.resident_id) for v in views]
@@ -196,9 +204,7 @@ async def home(
     ctx = context(request)
     tr = translator(request, auth)
     team_id = int(team) if team.isdigit() and len(team) < 10 else None
-    statuses = tuple(s for s in dict.fromkeys(status) if s in STATUS_CHOICES) or (
-        case_service.OPEN,
-    )
+    statuses = tuple(s for s in dict.fromkeys(status) if s in STATUS_CHOICES) or (case_states.OPEN,)
     async with ctx.uow_factory() as uow:
         board = await case_desk.search_board(
             uow,
@@ -211,9 +217,9 @@ async def home(
             offset=(page - 1) * QUEUE_PAGE,
             limit=QUEUE_PAGE,
         )
-        mine = await case_service.held_by(uow, auth.staff.id, ctx.now())
+        mine = await case_views.held_by(uow, auth.staff.id, ctx.now())
         mine_words = await case_desk.last_words(uow, [c.resident_id for c in mine])
-        teams = await case_service.teams(uow)
+        teams = await case_teams.teams(uow)
         excerpts = {**board.last_words, **mine_words}
         listed = list(dict.fromkeys(c.id for c in [*mine, *board.cases]))
         shown = queue_shown(auth.staff.id, [*mine, *board.cases], excerpts)
@@ -250,15 +256,15 @@ async def home(
     )
 
 
-def queue_levels(ctx: ConsoleContext, views: list[case_service.CaseView]) -> dict[int, str]:
+def queue_levels(ctx: ConsoleContext, views: list[case_views.CaseView]) -> dict[int, str]:
     """Each waiting case against the service level, in working time: ok, near (over half the
     allowed time) or late (over it, or escalated)."""
-    hours = case_service.working_hours(ctx.settings)
+    hours = service_levels.working_hours(ctx.settings)
     allowed = ctx.settings.case_escalate_after_working_minutes
     now = ctx.now()
     levels: dict[int, str] = {}
     for view in views:
-        if view.status == case_service.RESOLVED:
+        if view.status == case_states.RESOLVED:
             continue
         waited = hours.between(view.queued_at or view.opened_at, now)
         if view.escalated or waited >= allowed:
@@ -285,7 +291,7 @@ async def choose_locale(
 
 def _staff_page(
     request: Request,
-    members: list[staff_service.StaffView],
+    members: list[staff_views.StaffView],
     *,
     status_code: int = 200,
     error: str | None = None,
@@ -360,7 +366,7 @@ async def audit_log(
 ) -> Response:
     page_size = 50
     async with context(request).uow_factory() as uow:
-        entries = await staff_service.list_audit(
+        entries = await staff_audit.list_audit(
             uow,
             limit=page_size,
             before_id=before,

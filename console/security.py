@@ -26,8 +26,10 @@ from infra.settings import Settings
 from infra.uow import UnitOfWork
 from routing.sprints import desk as sprint_desk
 from routing.staff import Actor
-from routing.staff import accounts as staff_service
-from routing.staff.accounts import StaffView
+from routing.staff import audit_log as staff_audit
+from routing.staff import sessions as staff_sessions
+from routing.staff import views as staff_views
+from routing.staff.views import StaffView
 
 SESSION_COOKIE = "declic_session"
 LOGIN_CSRF_COOKIE = "declic_login_csrf"
@@ -113,13 +115,13 @@ async def current_auth(request: Request) -> Auth | None:
     cookie = request.cookies.get(SESSION_COOKIE)
     if token is not None:
         async with ctx.uow_factory() as uow:
-            staff = await staff_service.verify_token(uow, token, ctx.now())
+            staff = await staff_sessions.verify_token(uow, token, ctx.now())
             await uow.commit()
         auth = Auth(staff, "token") if staff is not None else None
     elif cookie:
         sid = ctx.session_id(cookie)
         async with ctx.uow_factory() as uow:
-            session = await staff_service.load_session(uow, sid, ctx.now(), idle=ctx.idle)
+            session = await staff_sessions.load_session(uow, sid, ctx.now(), idle=ctx.idle)
             await uow.commit()
         if session is not None:
             auth = Auth(session.staff, "session", session.id, session.csrf_token)
@@ -153,7 +155,7 @@ async def csrf_guard(request: Request, auth: Auth | None = Depends(current_auth)
 
 def require(role: str) -> Callable[..., Awaitable[Auth]]:
     """A dependency that lets through staff of at least ``role`` (agent < coordinator < admin)."""
-    staff_service.role_at_least(role, role)  # fail at import time on a typo
+    staff_views.role_at_least(role, role)  # fail at import time on a typo
 
     async def dependency(request: Request, auth: Auth | None = Depends(current_auth)) -> Auth:
         if auth is None:
@@ -270,7 +272,7 @@ class AuditTrail:
         subject_id: int | str,
         details: dict[str, Any] | None = None,
     ) -> None:
-        await staff_service.audit(
+        await staff_audit.audit(
             uow,
             self.staff_id,
             f"{subject_type}.viewed",
@@ -288,7 +290,7 @@ class AuditTrail:
         subject_id: int | str,
         details: dict[str, Any] | None = None,
     ) -> None:
-        await staff_service.audit(
+        await staff_audit.audit(
             uow, self.staff_id, action, subject_type, subject_id, details, self.clock.now()
         )
 

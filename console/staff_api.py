@@ -15,7 +15,7 @@ from console.security import AuditTrail, Auth, context, require_admin, require_a
 from routing.cases import canned
 from routing.cases.canned import CannedError
 from routing.staff import accounts as staff_service
-from routing.staff.accounts import StaffError, StaffView
+from routing.staff.views import StaffError, StaffView
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 StaffId = Annotated[int, Path(ge=1, le=MAX_ID, description="the account id")]

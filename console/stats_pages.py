@@ -19,30 +19,31 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from console.api import NO_NUL
 from console.security import Auth, context, require_coordinator, translator
 from console.templating import render
-from routing.staff import accounts as staff_service
-from routing.stats import metrics
+from routing.staff import audit_log as staff_audit
+from routing.stats import cells as stats_cells
+from routing.stats import csv_export, metrics
 from routing.stats import queries as stats
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api", tags=["statistics"])
 
 
-def _filters(since: str, quartier: str) -> stats.Filters:
+def _filters(since: str, quartier: str) -> stats_cells.Filters:
     day: date | None = None
     if since:
         try:
             day = date.fromisoformat(since)
         except ValueError:
             raise HTTPException(status_code=400, detail="since: a date YYYY-MM-DD") from None
-    return stats.Filters(since=day, neighbourhood=quartier.strip() or None)
+    return stats_cells.Filters(since=day, neighbourhood=quartier.strip() or None)
 
 
 async def _report(
-    request: Request, auth: Auth, filters: stats.Filters, action: str
+    request: Request, auth: Auth, filters: stats_cells.Filters, action: str
 ) -> tuple[dict[str, Any], list[str]]:
     ctx = context(request)
     settings = ctx.settings
-    options = stats.Options(
+    options = stats_cells.Options(
         min_cell=settings.stats_min_cell,
         stale_months=settings.stats_stale_months,
         tz=settings.tz,
@@ -51,7 +52,7 @@ async def _report(
     async with ctx.uow_factory() as uow:
         data = await stats.report(uow, filters, options, ctx.now())
         places = await stats.neighbourhoods(uow)
-        await staff_service.audit(
+        await staff_audit.audit(
             uow, auth.staff.id, action, "stats", None, filters.as_dict(), ctx.now()
         )
         await uow.commit()
@@ -109,8 +110,8 @@ async def export_csv(
     data, _ = await _report(request, auth, _filters(since, quartier), "stats.exported")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for row in stats.csv_rows(data):
-        writer.writerow([stats.csv_safe(cell) for cell in row])
+    for row in csv_export.csv_rows(data):
+        writer.writerow([csv_export.csv_safe(cell) for cell in row])
     return Response(
         buffer.getvalue(),
         media_type="text/csv; charset=utf-8",

@@ -37,7 +37,7 @@ from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
 from knowledge.territory import Gazetteer
 from routing.cases.group_posts import staff_group_of
-from routing.cases.service import working_hours
+from routing.cases.service_levels import working_hours
 from routing.cases.staff_group import StaffGroupService
 from routing.conversation.service import ConversationService, Listening, Reader
 from routing.followups.service import resident_blocked

@@ -4,7 +4,7 @@ Jobs: follow-ups (``routing.followups.delivery.enqueue_due``: due follow-ups bec
 claimed with ``SKIP LOCKED`` so two schedulers never send one twice), retention
 (``routing.privacy.retention``: the « toujours là ? » notice, then erasure after
 ``DECLIC_RETENTION_MONTHS`` of silence), and service levels
-(``routing.cases.service.enforce_service_levels``): unclaimed cases past
+(``routing.cases.service_levels.enforce_service_levels``): unclaimed cases past
 their working-hours deadline are escalated to coordinators (and posted to the staff group, if
 one is configured); a holder who left a resident waiting too long gives the case back. One run
 is one transaction. A failing run is logged and the next tick tries again; runs never overlap
@@ -33,7 +33,7 @@ from infra.db import make_engine
 from infra.migrate import ensure_schema
 from infra.settings import Settings, SettingsError
 from infra.uow import UnitOfWork, uow_factory_for
-from routing.cases import service as cases
+from routing.cases import service_levels
 from routing.followups import delivery as followup_delivery
 from routing.followups import service as followups
 from routing.followups.policy import Policy
@@ -82,11 +82,11 @@ async def followups_once(
 
 async def service_levels_once(
     uow_factory: Callable[[], UnitOfWork], clock: Clock, settings: Settings
-) -> cases.ServiceLevelReport | None:
+) -> service_levels.ServiceLevelReport | None:
     """One run, one transaction; None when it failed (logged, nothing half-done is kept)."""
     try:
         async with uow_factory() as uow:
-            report = await cases.enforce_service_levels(uow, clock.now(), settings)
+            report = await service_levels.enforce_service_levels(uow, clock.now(), settings)
             await uow.commit()
     except Exception:
         log.exception("service levels failed; the next run tries again")
@@ -140,7 +140,7 @@ def make_scheduler(
     clock: Clock,
     settings: Settings,
     *,
-    after_run: Callable[[cases.ServiceLevelReport | None], None] | None = None,
+    after_run: Callable[[service_levels.ServiceLevelReport | None], None] | None = None,
     followup_render: FollowUpRender | None = None,
     after_followups: Callable[[list[int] | None], None] | None = None,
     forget_chat: Callable[[str], Awaitable[None]] | None = None,

@@ -47,7 +47,8 @@ def add_command(
     role: str = typer.Option("agent", "--role", help="agent, coordinator or admin."),
 ) -> None:
     """Create a staff account; the password is read from stdin (one line)."""
-    from routing.staff.accounts import MIN_PASSWORD_LENGTH, ROLES
+    from routing.staff.credentials import MIN_PASSWORD_LENGTH
+    from routing.staff.views import ROLES
 
     if role not in ROLES:
         typer.echo(f"Unknown role {role!r}: use agent, coordinator or admin.", err=True)
@@ -63,7 +64,8 @@ def add_command(
     settings = load_settings()
 
     async def run() -> str | None:
-        from routing.staff.accounts import StaffError, create_staff
+        from routing.staff.accounts import create_staff
+        from routing.staff.views import StaffError
 
         async with _database(settings) as (uow_factory, now), uow_factory() as uow:
             try:
@@ -96,7 +98,8 @@ def token_command(
     settings = load_settings()
 
     async def run() -> str | None:
-        from routing.staff.accounts import find_staff, issue_token
+        from routing.staff.accounts import find_staff
+        from routing.staff.sessions import issue_token
 
         async with _database(settings) as (uow_factory, now), uow_factory() as uow:
             staff = await find_staff(uow, email)
@@ -127,7 +130,8 @@ def telegram_command(
     settings = load_settings()
 
     async def run() -> str | None:
-        from routing.staff.accounts import StaffError, link_telegram
+        from routing.staff.accounts import link_telegram
+        from routing.staff.views import StaffError
 
         async with _database(settings) as (uow_factory, now), uow_factory() as uow:
             try:

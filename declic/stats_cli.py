@@ -32,6 +32,7 @@ def stats_command(
     from declic.directory_cli import _database
     from infra.clock import SystemClock
     from infra.settings import load_settings
+    from routing.stats import cells as stats_cells
     from routing.stats import metrics
     from routing.stats import queries as stats
 
@@ -41,8 +42,8 @@ def stats_command(
     except ValueError:
         typer.echo("--since: a date YYYY-MM-DD", err=True)
         raise typer.Exit(2) from None
-    filters = stats.Filters(since=day, neighbourhood=quartier.strip() or None)
-    options = stats.Options(
+    filters = stats_cells.Filters(since=day, neighbourhood=quartier.strip() or None)
+    options = stats_cells.Options(
         min_cell=settings.stats_min_cell,
         stale_months=settings.stats_stale_months,
         tz=settings.tz,

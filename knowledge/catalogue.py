@@ -18,8 +18,17 @@ from rapidfuzz import fuzz, process
 from knowledge.lexicon import Lexicon
 from knowledge.resources import KINDS, Resource, canonical_theme
 from knowledge.territory import Gazetteer
-from knowledge.text import normalise, tokens
-from knowledge.vocabulary import PhraseTagger, merged_entries, stem_key, term, terms
+from knowledge.text import normalise, singular, tokens
+from knowledge.vocabulary import (
+    STOP_WORDS,
+    PhraseTagger,
+    en_fr,
+    english_term,
+    merged_entries,
+    stem_key,
+    term,
+    terms,
+)
 
 # Which kinds of resource can meet which need (values of routing.intake.draft.Need).
 NEEDS = ("place", "funding", "legal", "equipment", "partners", "skills", "peers")
@@ -101,6 +110,7 @@ class Catalogue:
         self._by_initial: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self._surface):
             self._by_initial[word[0]].append(word)
+        self._known = self.lexicon.known_words | STOP_WORDS | set(en_fr()) | set(en_fr().values())
         self.correct = lru_cache(maxsize=65536)(self._correct)
 
     def __len__(self) -> int:
@@ -229,8 +239,15 @@ class Catalogue:
         when nothing is close enough."""
         if term(word) in self.postings:
             return word
+        if len(word) > STEM_MIN and stem_key(term(word)) in self.postings:
+            return word  # its family is in the directory: « cuisiner » meets « cuisine »
+        french = english_term(word)
+        if french is not None and french in self.postings:
+            return french  # an English word in another form: « rehearsing » → « repetition »
         if len(word) < TYPO_MIN or not word[0].isalpha():
             return None
         candidates = self._by_initial.get(word[0], ())
         found = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        if found and singular(word) in self._known and not found[0].startswith(word[:4]):
+            return None  # a real word the directory does not use: « argent » is not « agent »
         return found[0] if found else None

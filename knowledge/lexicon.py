@@ -678,13 +678,20 @@ class Lexicon:
             candidates.sort(key=lambda item: -len(item[0]))
 
     @cached_property
-    def _vocabulary(self) -> dict[str, None]:
-        words: dict[str, None] = {}
+    def known_words(self) -> frozenset[str]:
+        """Every word of every phrase: real words, never to be read as someone's typo."""
+        return frozenset(w for cands in self._index.values() for key, _, _ in cands for w in key)
+
+    @cached_property
+    def _vocabulary(self) -> dict[str, dict[str, None]]:
+        """Words long enough to have typo twins, by first letter: a typo rarely hits the first
+        letter, and without that rule "looking" would read as "cooking"."""
+        words: dict[str, dict[str, None]] = defaultdict(dict)
         for candidates in self._index.values():
             for key, _, _ in candidates:
                 for word in key:
                     if len(word) >= TYPO_MIN_LENGTH:
-                        words[word] = None
+                        words[word[0]][word] = None
         return words
 
     def correct(
@@ -701,9 +708,14 @@ class Lexicon:
             if raw in protected:
                 out.append(raw)
                 continue
-            if len(word) >= TYPO_MIN_LENGTH and word not in vocabulary and word not in self._index:
+            same_initial = vocabulary.get(word[:1], {})
+            if (
+                len(word) >= TYPO_MIN_LENGTH
+                and word not in same_initial
+                and word not in self._index
+            ):
                 match = process.extractOne(
-                    word, vocabulary.keys(), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+                    word, same_initial.keys(), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
                 )
                 if match is not None:
                     word = match[0]

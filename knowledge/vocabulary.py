@@ -486,6 +486,23 @@ def stem(word: str) -> str:
 
 
 PREFIX = 5
+_ENGLISH = Stemmer.Stemmer("english")
+
+
+@cache
+def _en_fr_by_stem() -> dict[str, str]:
+    by_stem: dict[str, str] = {}
+    for english, french in en_fr().items():
+        by_stem.setdefault(_ENGLISH.stemWord(english), french)
+    return by_stem
+
+
+def english_term(word: str) -> str | None:
+    """The French word for an English word written in another form than the vocabulary's
+    (« rehearsing », « benches » → the entry of « rehearse », « bench »), or None. Only a word
+    with an English ending is read so: « train » stays itself, whatever « training » means."""
+    root = _ENGLISH.stemWord(word)
+    return _en_fr_by_stem().get(root) if root != word else None
 
 
 def term(word: str) -> str:

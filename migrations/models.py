@@ -9,7 +9,7 @@ from routing.followups import records as followup_records
 from routing.journey import records as routing_records
 from routing.matching import records as match_records
 from routing.sprints import records as sprint_records
-from routing.staff import accounts as staff_records
+from routing.staff import records as staff_records
 from routing.stats import records as stats_records
 
 __all__ = [

@@ -15,6 +15,22 @@ if TYPE_CHECKING:
     from routing.cases.policy import WorkingHours
     from routing.cases.records import CaseEvent, RoutingRule, Team, TeamMember
     from routing.cases.service import (
+        active_case,
+        assign,
+        claim,
+        close_for_erasure,
+        hand_back,
+        held_case,
+        holder_of,
+        open_case,
+        record_resident_message,
+        reply,
+        resolve,
+        transfer,
+    )
+    from routing.cases.service_levels import ServiceLevelReport, enforce_service_levels
+    from routing.cases.staff_group import GroupClaim, StaffGroupService
+    from routing.cases.states import (
         ACTIVE,
         HELD,
         NOTE_MAX_CHARS,
@@ -25,29 +41,11 @@ if TYPE_CHECKING:
         SUPERVISORS,
         CaseClosed,
         CaseError,
-        CaseView,
         InvalidRequest,
-        MessageView,
         NotAllowed,
-        ServiceLevelReport,
         UnknownCase,
         UnknownStaff,
-        active_case,
-        assign,
-        case_view,
-        claim,
-        close_for_erasure,
-        enforce_service_levels,
-        hand_back,
-        held_case,
-        holder_of,
-        open_case,
-        queue,
-        record_resident_message,
-        reply,
-        resolve,
-        transfer,
     )
-    from routing.cases.staff_group import GroupClaim, StaffGroupService
+    from routing.cases.views import CaseView, MessageView, case_view, queue
 
 __getattr__, __dir__, __all__ = attach(__name__, __file__)

@@ -1,6 +1,6 @@
 """Read models for the staff console's case pages: who may see a case, the idea behind it, the
 board of active cases, teams with their members. Queries only; changes go through
-``routing.cases.service``, whose errors these reuse.
+``routing.cases.service``; the errors are ``routing.cases.states``'.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from sqlalchemy import func, select
 
 from infra.uow import UnitOfWork
 from routing.cases import service as cases
+from routing.cases import states as case_states
+from routing.cases import teams as case_teams
+from routing.cases import views as case_views
 from routing.cases.records import CaseEvent, Team, TeamMember
 from routing.journey import Case, Idea, Message, OutgoingMessage, Resident
 from routing.staff import StaffMember
@@ -59,8 +62,8 @@ async def may_view(uow: UnitOfWork, case_id: int, staff_id: int, role: str) -> b
     they hold. Raises ``UnknownCase``."""
     case = await uow.session.get(Case, case_id)
     if case is None:
-        raise cases.UnknownCase(case_id)
-    if role in cases.SUPERVISORS or case.holder_id == staff_id:
+        raise case_states.UnknownCase(case_id)
+    if role in case_states.SUPERVISORS or case.holder_id == staff_id:
         return True
     return case.team_id is not None and case.team_id in await team_ids_of(uow, staff_id)
 
@@ -68,7 +71,7 @@ async def may_view(uow: UnitOfWork, case_id: int, staff_id: int, role: str) -> b
 async def status_of(uow: UnitOfWork, case_id: int) -> str:
     case = await uow.session.get(Case, case_id)
     if case is None:
-        raise cases.UnknownCase(case_id)
+        raise case_states.UnknownCase(case_id)
     return case.status
 
 
@@ -128,7 +131,7 @@ async def open_for_idea(
     whether it is new (a resident with an active case keeps that one)."""
     idea = await idea_by_ref(uow, ref)
     if idea is None or idea.resident_id is None:
-        raise cases.InvalidRequest(f"no idea {ref!r} with a resident")
+        raise case_states.InvalidRequest(f"no idea {ref!r} with a resident")
     existing = await cases.active_case(uow, idea.resident_id)
     case = await cases.open_case(
         uow, idea.resident_id, idea.id, "agent", now, "agent", opened_by=staff_id
@@ -144,19 +147,19 @@ async def board(
     *,
     status: str | None = None,
     team_id: int | None = None,
-) -> list[cases.CaseView]:
+) -> list[case_views.CaseView]:
     """Active cases (open, claimed, waiting) this person may see, longest-waiting first, with
     optional filters; an agent sees their teams' cases and the ones they hold."""
-    query = select(Case.id).where(Case.status.in_(cases.ACTIVE))
-    if status in cases.ACTIVE:
+    query = select(Case.id).where(Case.status.in_(case_states.ACTIVE))
+    if status in case_states.ACTIVE:
         query = query.where(Case.status == status)
     if team_id is not None:
         query = query.where(Case.team_id == team_id)
-    if role not in cases.SUPERVISORS:
+    if role not in case_states.SUPERVISORS:
         mine = await team_ids_of(uow, staff_id)
         query = query.where(Case.team_id.in_(mine) | (Case.holder_id == staff_id))
     ids = (await uow.session.scalars(query.order_by(Case.opened_at, Case.id))).all()
-    return [await cases.case_view(uow, case_id, now) for case_id in ids]
+    return [await case_views.case_view(uow, case_id, now) for case_id in ids]
 
 
 async def team_roster(uow: UnitOfWork) -> list[TeamView]:
@@ -182,7 +185,7 @@ async def team_roster(uow: UnitOfWork) -> list[TeamView]:
             tuple(team.neighbourhoods or ()),
             tuple(members.get(team.id, ())),
         )
-        for team in await cases.teams(uow)
+        for team in await case_teams.teams(uow)
     ]
 
 
@@ -206,7 +209,7 @@ async def bot_messages(uow: UnitOfWork, case_id: int) -> list[BotMessageView]:
     parts of staff replies (``case:N:mM…``), which the transcript shows from the reply itself."""
     case = await uow.session.get(Case, case_id)
     if case is None:
-        raise cases.UnknownCase(case_id)
+        raise case_states.UnknownCase(case_id)
     if case.resident_id is None:
         return []
     rows = (
@@ -226,7 +229,7 @@ async def bot_messages(uow: UnitOfWork, case_id: int) -> list[BotMessageView]:
 
 @dataclass(frozen=True)
 class BoardPage:
-    cases: list[cases.CaseView]
+    cases: list[case_views.CaseView]
     total: int
     last_words: dict[int, str]  # resident id -> their last message, for an excerpt
 
@@ -240,7 +243,7 @@ async def search_board(
     role: str,
     now: datetime,
     *,
-    statuses: tuple[str, ...] = (cases.OPEN,),
+    statuses: tuple[str, ...] = (case_states.OPEN,),
     team_id: int | None = None,
     text: str = "",
     offset: int = 0,
@@ -250,11 +253,13 @@ async def search_board(
     (``#12``, ``D-7KQ2MX``), the resident's name or words they wrote; the longest waiting first
     (the most recently closed first for closed ones)."""
     query = select(Case.id)
-    wanted = [s for s in statuses if s in (*cases.ACTIVE, cases.RESOLVED)] or [cases.OPEN]
+    wanted = [s for s in statuses if s in (*case_states.ACTIVE, case_states.RESOLVED)] or [
+        case_states.OPEN
+    ]
     query = query.where(Case.status.in_(wanted))
     if team_id is not None:
         query = query.where(Case.team_id == team_id)
-    if role not in cases.SUPERVISORS:
+    if role not in case_states.SUPERVISORS:
         mine = await team_ids_of(uow, staff_id)
         query = query.where(Case.team_id.in_(mine) | (Case.holder_id == staff_id))
     words = text.strip()[:SEARCH_MAX_CHARS]
@@ -279,11 +284,11 @@ async def search_board(
     total = int(await uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
     order = (
         (Case.resolved_at.desc(), Case.id.desc())
-        if wanted == [cases.RESOLVED]
+        if wanted == [case_states.RESOLVED]
         else (Case.opened_at, Case.id)
     )
     ids = (await uow.session.scalars(query.order_by(*order).offset(offset).limit(limit))).all()
-    views = [await cases.case_view(uow, case_id, now) for case_id in ids]
+    views = [await case_views.case_view(uow, case_id, now) for case_id in ids]
     return BoardPage(views, total, await last_words(uow, [v.resident_id for v in views]))
 
 

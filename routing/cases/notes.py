@@ -11,7 +11,7 @@ from datetime import datetime
 
 from infra.uow import UnitOfWork
 from routing.cases.records import CaseEvent
-from routing.cases.service import NOTE_MAX_CHARS, InvalidRequest, UnknownCase
+from routing.cases.states import NOTE_MAX_CHARS, InvalidRequest, UnknownCase
 from routing.journey import Case
 
 NOTE = "note"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from infra.clock import Clock
 from infra.uow import UnitOfWork
 from routing.cases import service as cases
+from routing.cases import states as case_states
 from routing.cases.group_posts import StaffGroup
 from routing.journey import Case
 from routing.staff import Actor, StaffMember, staff_by_telegram
@@ -51,11 +52,11 @@ class StaffGroupService:
             try:
                 by = Actor(staff.id, "telegram")
                 won = await cases.claim(uow, case_id, by, self.clock.now())
-            except cases.UnknownCase:
+            except case_states.UnknownCase:
                 return GroupClaim(UNKNOWN_CASE, case_id)
-            except cases.UnknownStaff:
+            except case_states.UnknownStaff:
                 return GroupClaim(NOT_LINKED, case_id)
-            except cases.NotAllowed:
+            except case_states.NotAllowed:
                 return GroupClaim(NOT_ALLOWED, case_id)
             if won:
                 await uow.commit()
@@ -65,8 +66,8 @@ class StaffGroupService:
             case = await uow.session.get(Case, case_id)
             if case is None:
                 return GroupClaim(UNKNOWN_CASE, case_id)
-            if case.status not in cases.HELD or case.holder_id is None:
-                return GroupClaim(CLOSED if case.status == cases.RESOLVED else TAKEN, case_id)
+            if case.status not in case_states.HELD or case.holder_id is None:
+                return GroupClaim(CLOSED if case.status == case_states.RESOLVED else TAKEN, case_id)
             holder = await uow.session.get(StaffMember, case.holder_id)
             if holder is not None and holder.telegram_user_id == telegram_user_id:
                 return GroupClaim(YOURS, case_id, _first_name(holder))

@@ -253,6 +253,7 @@ class Ask:
     # The quartier question: "places" when a street or a shared location can answer it
     # (the transport offers Telegram's location button), "free" when no city is configured.
     mode: str = ""
+    share: bool = False  # send Telegram's location button with it (not on screen yet)
 
 
 @dataclass(frozen=True)
@@ -514,6 +515,7 @@ class DialogueState:
     # A voice message came before consent: it is held, and goes to a person who can listen
     # only once the resident agrees (issue 17).
     voice_waiting: bool = False
+    sharing: bool = False  # Telegram's location button is on the resident's screen
 
     @property
     def may_share(self) -> bool:
@@ -537,6 +539,9 @@ class Dialogue:
     threshold: float = 0.5  # the understander's: below it, ask rather than guess
 
     def step(self, state: DialogueState, event: Event, today: date) -> Turn:
+        return _location_button(self._step(state, event, today))
+
+    def _step(self, state: DialogueState, event: Event, today: date) -> Turn:
         heard = event.understanding if isinstance(event, TextIn) else None
         if heard is not None and heard.formal and state.register != "vous":
             state = replace(state, register="vous")  # mirrored from now on
@@ -602,6 +607,9 @@ class Dialogue:
         selection = frozenset[Need]()
         if slot is Slot.NEEDS:
             selection = state.selection if keep_ticks else (state.draft.needs or frozenset())
+        mode = self._quartier_mode() if slot is Slot.NEIGHBOURHOOD else ""
+        # The location button is sent once: a re-asked question finds it still on screen.
+        share = mode == "places" and bool(self.extractor.gazetteer.shapes) and not state.sharing
         new = replace(
             state,
             step=Step.ASKING,
@@ -609,9 +617,10 @@ class Dialogue:
             editing=editing,
             selection=selection,
             version=state.version + 1,
+            sharing=state.sharing or share,
         )
-        mode = self._quartier_mode() if slot is Slot.NEIGHBOURHOOD else ""
-        ask = Ask(slot, self.options(slot, new), new.version, multi=slot is Slot.NEEDS, mode=mode)
+        multi = slot is Slot.NEEDS
+        ask = Ask(slot, self.options(slot, new), new.version, multi=multi, mode=mode, share=share)
         return Turn(new, (*lead, ask), effects)
 
     def _summary(
@@ -1553,6 +1562,23 @@ def reading_step(state: DialogueState) -> str:
     if state.step is Step.CONFIRM_FORGET:
         return "consent"
     return "start"
+
+
+def _location_button(turn: Turn) -> Turn:
+    """Telegram's location button stays on screen until a message takes it away: the one
+    placing a shared location, or else the « noted » once the quartier is answered."""
+    state = turn.state
+    if not state.sharing:
+        return turn
+    if any(isinstance(r, Say) and r.key == "location_quartier" for r in turn.replies):
+        return replace(turn, state=replace(state, sharing=False))
+    if state.step is Step.ASKING and state.pending is Slot.NEIGHBOURHOOD:
+        return turn
+    for index, reply in enumerate(turn.replies):
+        if reply == Say("noted"):
+            replies = (*turn.replies[:index], Say("noted_place"), *turn.replies[index + 1 :])
+            return Turn(replace(state, sharing=False), replies, turn.effects)
+    return turn  # left another way (a menu, /annuler): the button stays until next time
 
 
 def _after_submit(version: int, sprint: bool = False) -> Menu:

@@ -55,6 +55,7 @@ def state_to_json(state: DialogueState) -> dict[str, Any]:
         "waiting": state.waiting,
         "held_text": state.held_text,
         "voice_waiting": state.voice_waiting,
+        "sharing": state.sharing,
     }
 
 
@@ -77,4 +78,5 @@ def state_from_json(data: dict[str, Any], version: int) -> DialogueState:
         waiting=bool(data.get("waiting")),
         held_text=data.get("held_text"),
         voice_waiting=bool(data.get("voice_waiting")),
+        sharing=bool(data.get("sharing")),
     )

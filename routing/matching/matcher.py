@@ -41,14 +41,22 @@ EQUIPMENT_WEIGHT = 0.8
 TEXT_FLOOR = 4.0
 DUPLICATE_SIMILARITY = 90.0
 NEED_PICK_FLOOR = 0.3  # a need's pick must score at least this share of the best score
+TAIL_CAPS = (3, 10)  # after the first cards: at most three of a kind, unless nothing else
 MAX_PER_KIND = 2  # without stated needs, show a spread of kinds
 FIRST_CARDS = 5  # what the resident sees first
 NEED_SLOTS = 3  # of the first five, how many go to the stated needs (shared between them)
 BROAD_THEMES = 5  # an entry tagged with this many themes serves any idea
 NARROW_PENALTY = 0.7
+BROAD_CREDIT = 0.5  # theme fit granted to a broad entry
+TEXT_WEIGHT = 0.45
+THEMES_WEIGHT = 0.2
+NEED_FIT_WEIGHT = 0.22
+FACTS_WEIGHT = 0.05
 GEO_WEIGHT = 0.08
+ROOM_GEO_WEIGHT = 0.15  # a room nearby is easier to use than one across town
 CONTACT_GEO_WEIGHT = 0.3
 STEPS_PENALTY = 0.9
+OTHER_QUARTIER_CONTACT = 0.7  # a person placed in another quartier is someone else's
 GROUP_WORDS = ("association", "informal", "alone")
 _PEOPLE = (
     r"personnes?|gens|participants?|invites?|people|guests?|habitants?|voisins?|enfants?|"
@@ -297,7 +305,7 @@ def _score(
     if idea.themes and entry.themes:
         themes = len(idea.themes & entry.themes) / len(idea.themes)
         if broad:
-            themes = max(themes, 0.5)
+            themes = max(themes, BROAD_CREDIT)
     else:
         themes = 0.0
     need_fit = (1.0 if entry.serves & set(idea.needs) else 0.0) if idea.needs else 0.5
@@ -315,14 +323,23 @@ def _score(
     if idea.group and idea.group in resource.eligibility:
         facts += 0.3
     # A person to call is first someone of the resident's own quartier.
-    geo_weight = CONTACT_GEO_WEIGHT if entry.kind == "contact" else GEO_WEIGHT
-    score = 0.45 * min(relevance, 1.0) + 0.2 * themes + 0.22 * need_fit + geo_weight * geo
-    score += 0.05 * min(facts, 1.0)
+    geo_weight = {"contact": CONTACT_GEO_WEIGHT, "room": ROOM_GEO_WEIGHT}.get(
+        entry.kind, GEO_WEIGHT
+    )
+    score = TEXT_WEIGHT * min(relevance, 1.0) + THEMES_WEIGHT * themes + NEED_FIT_WEIGHT * need_fit
+    score += geo_weight * geo + FACTS_WEIGHT * min(facts, 1.0)
     narrow = entry.kind in ("grant", "sponsor") and idea.themes and not broad
     if narrow and not idea.themes & entry.themes:
         score *= NARROW_PENALTY  # a fund or sponsor for other themes
     if idea.group is None and resource.only_for_associations():
         score *= 0.85
+    if (
+        entry.kind == "contact"
+        and idea.quartier
+        and entry.quartiers
+        and idea.quartier not in entry.quartiers
+    ):
+        score *= OTHER_QUARTIER_CONTACT  # someone else's person to call
     if entry.kind == "room" and resource.wheelchair_accessible is False:
         score *= STEPS_PENALTY  # not asked for, but a place everyone can reach comes first
     return _Scored(entry, round(score, 4), text, [])
@@ -381,23 +398,35 @@ def _pick(scored: list[_Scored], idea: Understanding, top: int) -> list[_Scored]
                 break
         chosen.sort(key=lambda s: -s.score)
         picked.extend(chosen)
+    limit = top if idea.needs else MAX_PER_KIND
+    _fill(picked, scored, idea, min(top, FIRST_CARDS), (limit, top))
+    if top > FIRST_CARDS:
+        _fill(picked, scored, idea, top, TAIL_CAPS)
+    # The first cards, best first: the needs are covered, the strongest answer leads.
+    head = sorted(picked[:FIRST_CARDS], key=lambda s: -s.score)
+    return [*head, *picked[FIRST_CARDS:top]]
+
+
+def _fill(
+    picked: list[_Scored],
+    scored: list[_Scored],
+    idea: Understanding,
+    upto: int,
+    caps: tuple[int, ...],
+) -> None:
     per_kind: dict[str | None, int] = defaultdict(int)
     for candidate in picked:
         per_kind[candidate.entry.kind] += 1
-    limit = top if idea.needs else MAX_PER_KIND
-    for pass_limit in (limit, top):
+    for pass_limit in caps:
         for candidate in scored:
-            if len(picked) >= top:
-                break
+            if len(picked) >= upto:
+                return
             if candidate in picked or per_kind[candidate.entry.kind] >= pass_limit:
                 continue
             if not _duplicate(candidate, picked):
                 per_kind[candidate.entry.kind] += 1
                 candidate.need = next((n for n in idea.needs if n in candidate.entry.serves), None)
                 picked.append(candidate)
-    # The first cards, best first: the needs are covered, the strongest answer leads.
-    head = sorted(picked[:FIRST_CARDS], key=lambda s: -s.score)
-    return [*head, *picked[FIRST_CARDS:top]]
 
 
 def _suggestion(scored: _Scored, idea: Understanding, catalogue: Catalogue) -> Suggestion:

@@ -9,25 +9,18 @@ from infra.lazy import attach
 
 if TYPE_CHECKING:
     from routing.staff.accounts import (
-        MIN_PASSWORD_LENGTH,
-        ROLES,
-        AuditEntry,
-        AuditView,
-        StaffError,
-        StaffMember,
-        StaffSession,
-        StaffView,
-        audit,
         authenticate,
         create_staff,
         find_staff,
         get_staff,
         link_telegram,
-        list_audit,
         list_staff,
-        role_at_least,
         staff_by_telegram,
     )
     from routing.staff.actor import Actor, Via
+    from routing.staff.audit_log import audit, list_audit
+    from routing.staff.credentials import MIN_PASSWORD_LENGTH
+    from routing.staff.records import AuditEntry, StaffMember, StaffSession
+    from routing.staff.views import ROLES, AuditView, StaffError, StaffView, role_at_least
 
 __getattr__, __dir__, __all__ = attach(__name__, __file__)

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from infra.uow import UnitOfWork
-from routing.staff.accounts import audit
+from routing.staff.audit_log import audit
 
 Via = Literal["console", "api", "telegram", "cli"]
 

@@ -1,12 +1,12 @@
 """Coordinator statistics (issue 7): queries over journey events and ideas, privacy built in.
 
 The same SQL runs on SQLite and PostgreSQL; the only dialect-specific pieces are the month of an
-instant and the unnesting of an idea's themes (both small expressions below). Stages are read
+instant and the unnesting of an idea's themes (``routing.stats.cells``). Stages are read
 from ``idea_stages``, the per-idea rollup a trigger keeps from ``journey_events``.
 
 Privacy (DESIGN §3, issue 7):
 - No personal data: only the idea's non-personal facts (quartier, themes, group type, campaign,
-  language, month) and counts. Names, words and resident ids never leave this module.
+  language, month) and counts. Names, words and resident ids never leave these modules.
 - Small cells: a cell whose ideas come from fewer than ``min_cell`` residents is suppressed
   (``None``; the console shows "< 5"); zeros name nobody and stay. Residents are told apart
   by ``ideas.resident_id``; an erased resident's ideas keep one ``anonymous_author`` (set at
@@ -20,7 +20,7 @@ Privacy (DESIGN §3, issue 7):
   than ``round_to`` residents moves a published count by 0 or ``round_to``, never by its size),
   and a filtered cell whose complement (the same cell before ``since``) comes from 1 to
   ``min_cell - 1`` residents is suppressed, since the all-time table minus it would give them
-  back (:func:`_complement_small`). The README's Statistics section states the rule.
+  back (``routing.stats.suppression``). The README's Statistics section states the rule.
 - The console is reserved to coordinators and each view is audited.
 - Erasure keeps journey events and the ideas' facts, so counts do not change when a resident
   is forgotten.
@@ -29,23 +29,10 @@ Privacy (DESIGN §3, issue 7):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    and_,
-    case,
-    func,
-    literal,
-    or_,
-    select,
-    true,
-)
+from sqlalchemy import and_, case, func, or_, select
 
 from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
@@ -54,253 +41,19 @@ from routing.journey import Case, Idea
 from routing.matching import Suggestion
 from routing.staff import StaffMember
 from routing.stats import metrics
+from routing.stats.cells import (
+    Filters,
+    Options,
+    array_length,
+    count_cells,
+    idea_filters,
+    idea_person,
+)
 from routing.stats.records import IdeaStage
+from routing.stats.suppression import complement_small, rounded, safe_count, suppress_table
 
 TOP_RESOURCES = 10
-PARIS = ZoneInfo("Europe/Paris")
 STALE_LISTED = 50
-
-
-@dataclass(frozen=True)
-class Filters:
-    since: date | None = None
-    neighbourhood: str | None = None
-    # Internal: the complement of ``since`` (ideas received before it), for the differencing
-    # check; never offered to users, never in ``as_dict``.
-    before: date | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "since": self.since.isoformat() if self.since else None,
-            "quartier": self.neighbourhood,
-        }
-
-
-@dataclass(frozen=True)
-class Options:
-    min_cell: int = 5
-    stale_months: int = 12
-    tz: ZoneInfo = PARIS
-    round_to: int = 1  # published counts are multiples of this (``DECLIC_STATS_ROUND_TO``)
-
-
-def _stage_column(name: str) -> Any:
-    return getattr(IdeaStage, f"{name}_at")
-
-
-def _person() -> ColumnElement[int]:
-    """Who an idea belongs to, for counting residents: an erased resident's ideas stay together
-    under their ``anonymous_author`` (a negative number, never a resident's id)."""
-    return func.coalesce(Idea.resident_id, Idea.anonymous_author, -Idea.id)
-
-
-def _where(filters: Filters, tz: ZoneInfo) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [IdeaStage.received_at.is_not(None)]
-    if filters.since is not None:
-        start = datetime.combine(filters.since, time(0), tz).astimezone(UTC)
-        conditions.append(IdeaStage.received_at >= start)
-    if filters.before is not None:
-        end = datetime.combine(filters.before, time(0), tz).astimezone(UTC)
-        conditions.append(IdeaStage.received_at < end)
-    if filters.neighbourhood:
-        conditions.append(Idea.neighbourhood == filters.neighbourhood)
-    return conditions
-
-
-def rounded(value: int | None, base: int) -> int | None:
-    """A published count: the nearest multiple of ``base`` (halves up), never 0 for a count
-    that is not 0 (a zero names nobody and is shown as it is); None stays suppressed."""
-    if value is None or value == 0 or base <= 1:
-        return value
-    return max(base, (value + base // 2) // base * base)
-
-
-async def _complement_small(
-    uow: UnitOfWork, dimension: str, filters: Filters, options: Options
-) -> set[tuple[Any, str]]:
-    """The cells (key, stage) whose *complement* — the same cell without the ``since`` filter,
-    minus the filtered one: the ideas received before ``since`` — comes from 1 to
-    ``min_cell - 1`` residents. The unfiltered table is published too, so publishing such a
-    filtered cell would let anyone subtract the two and read the small group: it is suppressed."""
-    if filters.since is None:
-        return set()
-    complement = Filters(before=filters.since, neighbourhood=filters.neighbourhood)
-    cells = await _cells(uow, dimension, complement, options)
-    return {
-        (key, name)
-        for key, stages in cells.items()
-        for name, (_, residents) in stages.items()
-        if 0 < residents < options.min_cell
-    }
-
-
-def _array_length(dialect: str, column: Any) -> ColumnElement[int]:
-    name = "jsonb_array_length" if dialect == "postgresql" else "json_array_length"
-    return getattr(func, name)(column)
-
-
-def _month(dialect: str) -> ColumnElement[str]:
-    if dialect == "postgresql":
-        return func.to_char(func.timezone("UTC", IdeaStage.received_at), "YYYY-MM")
-    return func.strftime("%Y-%m", IdeaStage.received_at)
-
-
-def _base(dimension: str, dialect: str, filters: Filters) -> tuple[Select[Any], ColumnElement[Any]]:
-    """FROM idea_stages, joined to ideas when a dimension or the quartier filter needs it (and
-    the themes, unnested, for the theme cut). The unfiltered funnel reads the rollup alone."""
-    query = select().select_from(IdeaStage)
-    if dimension != "total" or filters.neighbourhood:
-        query = query.join(Idea, Idea.id == IdeaStage.idea_id)
-    key: ColumnElement[Any]
-    if dimension == "theme":
-        unnest = "jsonb_array_elements_text" if dialect == "postgresql" else "json_each"
-        themes = getattr(func, unnest)(Idea.themes).table_valued("value").alias("theme")
-        query = query.join(themes, true())
-        key = themes.c.value
-    elif dimension == "month":
-        key = _month(dialect)
-    elif dimension == "total":
-        key = literal("total")
-    else:
-        key = {
-            "neighbourhood": Idea.neighbourhood,
-            "group_type": Idea.group_type,
-            "source": Idea.source,
-            "language": Idea.locale,
-        }[dimension]
-    return query, key
-
-
-async def _cells(
-    uow: UnitOfWork, dimension: str, filters: Filters, options: Options
-) -> dict[Any, dict[str, tuple[int, int]]]:
-    """{key: {stage: (ideas, residents)}}, residents exact wherever the small-cell rule needs it.
-
-    Ideas are counted in one pass over the rollup. Residents: a cell of n ideas has at most n
-    residents and at least n / m, m being the most ideas any resident has; only when some cell
-    falls between ``min_cell`` and ``min_cell`` × m are residents counted exactly, as the ideas
-    minus the extra ideas of residents with several ideas in the same cell. So a million ideas
-    are never grouped by resident, and a small city's tables are exact."""
-    base, key = _base(dimension, uow.dialect, filters)
-    where = _where(filters, options.tz)
-    counts = base.add_columns(
-        key.label("key"), *(func.count(_stage_column(s.name)).label(s.name) for s in metrics.STAGES)
-    ).where(*where)
-    if dimension != "total":  # the total is one row, zeros included
-        counts = counts.group_by(key)
-    out: dict[Any, dict[str, list[int]]] = {}
-    for row in (await uow.session.execute(counts)).all():
-        values = row._mapping
-        out[values["key"]] = {
-            s.name: [int(values[s.name]), int(values[s.name])] for s in metrics.STAGES
-        }
-    k = options.min_cell
-    if not any(n >= k for stages in out.values() for n, _ in stages.values()):
-        return _frozen(out)  # every cell has fewer ideas, hence fewer residents, than k
-    most = await _most_ideas_per_resident(uow)
-    if most <= 1:
-        return _frozen(out)  # one idea per resident: residents are the ideas
-    if all(n < k or n >= k * most for stages in out.values() for n, _ in stages.values()):
-        # n ideas come from at least n / most residents: no cell is in doubt
-        for stages in out.values():
-            for pair in stages.values():
-                pair[1] = -(-pair[0] // most)
-        return _frozen(out)
-    several_residents = (
-        select(Idea.resident_id)
-        .where(Idea.resident_id.is_not(None))
-        .group_by(Idea.resident_id)
-        .having(func.count() > 1)
-    )
-    several_erased = (
-        select(Idea.anonymous_author)
-        .where(Idea.anonymous_author.is_not(None))
-        .group_by(Idea.anonymous_author)
-        .having(func.count() > 1)
-    )
-    base, key = _base(dimension if dimension != "total" else "neighbourhood", uow.dialect, filters)
-    if dimension == "total":
-        key = literal("total")
-    person = _person()
-    per_person = (
-        base.add_columns(
-            key.label("key"),
-            person.label("person"),
-            *(func.count(_stage_column(s.name)).label(s.name) for s in metrics.STAGES),
-        )
-        .where(
-            *where,
-            or_(
-                Idea.resident_id.in_(several_residents),
-                Idea.anonymous_author.in_(several_erased),
-            ),
-        )
-        .group_by(key, person)
-        .subquery()
-    )
-    extras = select(
-        per_person.c.key,
-        *(
-            func.sum(case((per_person.c[s.name] > 1, per_person.c[s.name] - 1), else_=0)).label(
-                s.name
-            )
-            for s in metrics.STAGES
-        ),
-    ).group_by(per_person.c.key)
-    for row in (await uow.session.execute(extras)).all():
-        values = row._mapping
-        for s in metrics.STAGES:
-            out[values["key"]][s.name][1] -= int(values[s.name] or 0)
-    return _frozen(out)
-
-
-def _frozen(out: dict[Any, dict[str, list[int]]]) -> dict[Any, dict[str, tuple[int, int]]]:
-    return {key: {name: (n, r) for name, (n, r) in stages.items()} for key, stages in out.items()}
-
-
-async def _most_ideas_per_resident(uow: UnitOfWork) -> int:
-    """The most ideas any one resident has, erased ones included (index-only scans on
-    ``ideas.resident_id`` and ``ideas.anonymous_author``)."""
-    most = 0
-    for column in (Idea.resident_id, Idea.anonymous_author):
-        per_person = (
-            select(func.count().label("n")).where(column.is_not(None)).group_by(column).subquery()
-        )
-        found = await uow.session.scalar(select(func.max(per_person.c.n)))
-        most = max(most, int(found or 0))
-    return most
-
-
-def _safe(ideas: int, residents: int, min_cell: int) -> int | None:
-    """The count, or None when it comes from 1 to ``min_cell - 1`` residents (a zero names
-    nobody and stays: hiding zeros would blank most small tables)."""
-    return ideas if residents >= min_cell or residents == 0 else None
-
-
-def suppress_table(
-    cells: dict[Any, dict[str, tuple[int, int]]],
-    min_cell: int,
-    hidden: set[tuple[Any, str]] | None = None,
-) -> dict[Any, dict[str, int | None]]:
-    """Primary suppression (fewer than ``min_cell`` residents, or a cell in ``hidden``: see
-    :func:`_complement_small`), then complementary: a column with exactly one hidden cell
-    hides its smallest visible cell too."""
-    hidden = hidden or set()
-    table = {
-        key: {
-            name: None if (key, name) in hidden else _safe(n, r, min_cell)
-            for name, (n, r) in stages.items()
-        }
-        for key, stages in cells.items()
-    }
-    names = {name for stages in cells.values() for name in stages}
-    for name in names:
-        hidden = [key for key in table if table[key].get(name) is None]
-        visible = [key for key in table if table[key].get(name) is not None]
-        if len(hidden) == 1 and visible:
-            smallest = min(visible, key=lambda k: (table[k][name], str(k)))
-            table[smallest][name] = None
-    return table
 
 
 def _conversions(row: dict[str, int | None]) -> dict[str, float | None]:
@@ -321,13 +74,13 @@ def _sort_key(dimension: str, item: tuple[Any, dict[str, int | None]]) -> tuple[
 async def funnel(uow: UnitOfWork, filters: Filters, options: Options) -> dict[str, int | None]:
     """The funnel's counts, each suppressed under ``min_cell`` residents (or when the ideas
     received before ``since`` are that few), then rounded to ``round_to``."""
-    cells = await _cells(uow, "total", filters, options)
+    cells = await count_cells(uow, "total", filters, options)
     stages = cells.get("total") or {s.name: (0, 0) for s in metrics.STAGES}
-    hidden = await _complement_small(uow, "total", filters, options)
+    hidden = await complement_small(uow, "total", filters, options)
     return {
         name: None
         if ("total", name) in hidden
-        else rounded(_safe(n, r, options.min_cell), options.round_to)
+        else rounded(safe_count(n, r, options.min_cell), options.round_to)
         for name, (n, r) in stages.items()
     }
 
@@ -338,8 +91,10 @@ async def cut(
     """One table by ``dimension``: a row per value (None: not known), stages and conversions."""
     if dimension not in metrics.CUT_NAMES:
         raise ValueError(f"unknown cut {dimension!r}")
-    hidden = await _complement_small(uow, dimension, filters, options)
-    table = suppress_table(await _cells(uow, dimension, filters, options), options.min_cell, hidden)
+    hidden = await complement_small(uow, dimension, filters, options)
+    table = suppress_table(
+        await count_cells(uow, dimension, filters, options), options.min_cell, hidden
+    )
     for row in table.values():
         for name, value in row.items():
             row[name] = rounded(value, options.round_to)
@@ -364,10 +119,10 @@ async def durations(
         start, end = columns[duration.start], columns[duration.end]
         rows = (
             await uow.session.execute(
-                select(_person(), start, end)
+                select(idea_person(), start, end)
                 .select_from(IdeaStage)
                 .join(Idea, Idea.id == IdeaStage.idea_id)
-                .where(*_where(filters, options.tz), start.is_not(None), end.is_not(None))
+                .where(*idea_filters(filters, options.tz), start.is_not(None), end.is_not(None))
             )
         ).all()
         minutes = [(b - a).total_seconds() / 60 for _, a, b in rows if b >= a]
@@ -390,10 +145,12 @@ async def unmet_needs(
     """Needs the directory could not meet (ideas.unmet_needs), by theme and by quartier."""
     rows = (
         await uow.session.execute(
-            select(_person(), Idea.neighbourhood, Idea.themes, Idea.unmet_needs)
+            select(idea_person(), Idea.neighbourhood, Idea.themes, Idea.unmet_needs)
             .select_from(IdeaStage)
             .join(Idea, Idea.id == IdeaStage.idea_id)
-            .where(*_where(filters, options.tz), _array_length(uow.dialect, Idea.unmet_needs) > 0)
+            .where(
+                *idea_filters(filters, options.tz), array_length(uow.dialect, Idea.unmet_needs) > 0
+            )
         )
     ).all()
     by_theme: dict[tuple[str, Any], list[int]] = defaultdict(list)
@@ -428,7 +185,7 @@ async def resources(
     """The directory entries most suggested and most accepted (ideas; residents for privacy)."""
 
     async def top(accepted: bool) -> list[dict[str, Any]]:
-        person = _person()
+        person = idea_person()
         query = (
             select(
                 Suggestion.external_id,
@@ -440,7 +197,7 @@ async def resources(
             .select_from(Suggestion)
             .join(Idea, Idea.id == Suggestion.idea_id)
             .join(IdeaStage, IdeaStage.idea_id == Idea.id)
-            .where(*_where(filters, options.tz))
+            .where(*idea_filters(filters, options.tz))
             .group_by(Suggestion.external_id)
             .order_by(func.count(func.distinct(Suggestion.idea_id)).desc(), Suggestion.external_id)
             .limit(TOP_RESOURCES)
@@ -453,7 +210,7 @@ async def resources(
                 "id": eid,
                 "name": name,
                 "kind": kind,
-                "ideas": rounded(_safe(n, r, options.min_cell), options.round_to),
+                "ideas": rounded(safe_count(n, r, options.min_cell), options.round_to),
             }
             for eid, name, kind, n, r in rows
         ]
@@ -566,53 +323,6 @@ async def report(
         ),
         "service_levels": await service_levels(uow, filters, options),
     }
-
-
-def csv_rows(data: dict[str, Any]) -> Iterable[list[Any]]:
-    """The report as flat rows (section, metric, dimension, key, value): one CSV for all."""
-    yield ["section", "metric", "dimension", "key", "value"]
-    for name, value in data["funnel"].items():
-        yield ["funnel", name, "", "", value]
-    for name, value in data["conversions"].items():
-        yield ["conversion", name, "", "", value]
-    for name, figures in data["durations"].items():
-        for figure, value in figures.items():
-            if figure != "unit":
-                yield ["duration_minutes", f"{name}.{figure}", "", "", value]
-    for dimension, rows in data["cuts"].items():
-        for row in rows:
-            for stage in metrics.STAGE_NAMES:
-                yield ["cut", stage, dimension, row["key"], row[stage]]
-    for dimension, rows in data["unmet_needs"].items():
-        column = dimension.removeprefix("by_")
-        for row in rows:
-            yield ["unmet_need", row["need"], column, row[column], row["ideas"]]
-    for listing, rows in data["resources"].items():
-        for row in rows:
-            yield ["resource", listing, row["id"], row["name"], row["ideas"]]
-    for row in data["stale_resources"]["resources"]:
-        yield ["stale_resource", row["kind"], row["id"], row["name"], row["verified_on"]]
-    levels = data["service_levels"]
-    for name in ("open_unclaimed", "escalated_open", "breaches"):
-        yield ["service_level", name, "", "", levels[name]]
-    for row in levels["workload_by_agent"]:
-        yield ["service_level", "workload", "agent", row["agent"], row["cases"]]
-    for row in levels["workload_by_team"]:
-        yield ["service_level", "workload_open", "team", row["team"], row["open"]]
-        yield ["service_level", "workload_held", "team", row["team"], row["held"]]
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: Any) -> str:
-    """A CSV cell a spreadsheet will not run: text starting like a formula gets a quote."""
-    if value is None:
-        return ""
-    text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 async def neighbourhoods(uow: UnitOfWork) -> list[str]:

@@ -33,6 +33,10 @@ def _names() -> tuple[dict[str, int], dict[str, int]]:
             for number, name in get_day_names(width, locale=locale).items():
                 days.setdefault(flat(name).rstrip("."), number)
     months.setdefault("fevier", 2)
+    months.setdefault("fev", 2)
+    months.setdefault("fevrie", 2)
+    months.setdefault("janvie", 1)
+    months.setdefault("juil", 7)
     months.setdefault("aout", 8)
     return months, days
 
@@ -44,9 +48,18 @@ def _pattern() -> re.Pattern[str]:
     day = "|".join(sorted(map(re.escape, days), key=len, reverse=True))
     return re.compile(
         rf"(?:\b(?P<weekday>{day})\b[\s,]*)?"
-        rf"(?:\b(?P<day>[0-3]?\d)(?:er|st|nd|rd|th|e)?\s+(?P<month>{month})\b"
+        rf"(?:\b(?P<day>[0-3]?\d)(?:er|st|nd|rd|th|e)?\s+(?:of\s+)?(?P<month>{month})\b"
         rf"|\b(?P<month2>{month})\s+(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?\b)"
         rf"(?:\s*,?\s*(?P<year>20\d\d)\b)?"
+    )
+
+
+@cache
+def _weekday_day_pattern() -> re.Pattern[str]:
+    _, days = _names()
+    day = "|".join(sorted(map(re.escape, days), key=len, reverse=True))
+    return re.compile(
+        rf"\b(?P<weekday>{day})\.?\s+(?:the\s+|le\s+)?(?P<day>[0-3]?\d)(?:er|st|nd|rd|th|e)?\b"
     )
 
 
@@ -60,7 +73,11 @@ def exact_date(text: str, today: datetime.date) -> datetime.date | None:
     normal = flat(text)
     match = _pattern().search(normal)
     if match is None:
-        return _numeric(normal, today) or _next_weekday(normal, today)
+        return (
+            _numeric(normal, today)
+            or _weekday_and_day(normal, today)
+            or _next_weekday(normal, today)
+        )
     months, _ = _names()
     month = months[match.group("month") or match.group("month2")]
     day = int(match.group("day") or match.group("day2"))
@@ -91,6 +108,26 @@ def _numeric(normal: str, today: datetime.date) -> datetime.date | None:
     if not year and found < today:
         found = found.replace(year=full + 1)
     return found
+
+
+def _weekday_and_day(normal: str, today: datetime.date) -> datetime.date | None:
+    """« sam 12 », « samedi 12 », « Sat 12th »: the next 12th that falls on that weekday,
+    within the year ahead (the weekday tells which month is meant)."""
+    match = _weekday_day_pattern().search(normal)
+    if match is None:
+        return None
+    weekday = _names()[1][match.group("weekday")]
+    number = int(match.group("day"))
+    year, month = today.year, today.month
+    for _ in range(13):
+        try:
+            found = datetime.date(year, month, number)
+        except ValueError:
+            found = None
+        if found is not None and found >= today and found.weekday() == weekday:
+            return found
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
 
 
 def _next_weekday(normal: str, today: datetime.date) -> datetime.date | None:

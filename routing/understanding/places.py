@@ -18,7 +18,14 @@ from routing.understanding.model import ELSEWHERE
 
 # « pas à Rivebelle », « autre ville », « outside town »: the place is not one of ours.
 OUTSIDE = frozenset({"ailleurs", "elsewhere", "outside", "hors"})
-OTHER_TOWN = (("autre", "ville"), ("autre", "commune"), ("another", "town"), ("other", "town"))
+OTHER_TOWN = (
+    ("autre", "ville"),
+    ("autre", "commune"),
+    ("another", "town"),
+    ("other", "town"),
+    ("not", "here"),
+    ("pas", "ici"),
+)
 NOT_HERE = frozenset({"pas", "not", "hors"})
 # Prepositions that put a town name in front of us (« à Lyon », « in Leeds »).
 TOWN_LEADS = frozenset({"a", "in", "sur", "vers"})

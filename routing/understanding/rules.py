@@ -24,12 +24,14 @@ COMMANDS = (Intent.FORGET, Intent.CANCEL, Intent.PAUSE, Intent.HUMAN)
 
 ORDINALS = {
     1: r"premier|premiere|1er|1ere|1re|first|1st|un|une|one|1",
-    2: r"deuxieme|deuxiem|deuxeme|2eme|2e|2nd|second|seconde|segonde|two|deux|2",
+    2: r"deuxieme|deuxiem|deuxeme|deuz|deuze|2eme|2e|2nd|second|seconde|segonde|two|deux|2",
     3: r"troisieme|troisiem|3eme|3e|3rd|third|three|trois|3",
 }
 LAST = r"derniere|dernier|last"
 EARLIEST = r"plus tot|plus proche|earliest|soonest|first available|au plus vite"
 LATEST = r"plus tard|latest"
+EARLY_IN_MONTH = r"debut|early|beginning|start|premiere"
+LATE_IN_MONTH = r"fin|late|end|later|last|derniere|dernier|second|deuxieme"
 KEYCAPS = {"1️⃣": 1, "2️⃣": 2, "3️⃣": 3}
 
 YES = frozenset(
@@ -189,12 +191,12 @@ def option(
     padded = words(text)
     if re.search(rf" ({EARLIEST}) ", padded):
         return 1
-    if re.search(rf" ({LAST}|{LATEST}) ", padded):
-        return count
     if offered:
         by_date = _by_date(text, offered, today)
         if by_date is not None:
             return by_date
+    if re.search(rf" ({LAST}|{LATEST}) ", padded):
+        return count
     for number, pattern in ORDINALS.items():
         if number <= count and re.search(
             rf"(^ | (le|la|l|the|option|choix|choice|number|numero|n|no|prends|take|pour) )"
@@ -225,6 +227,11 @@ def _by_date(
         hits = [i for i, f in enumerate(offered, 1) if f.month in months]
         if len(hits) == 1:
             return hits[0]
+        padded = words(text)
+        if len(hits) > 1 and re.search(rf" ({EARLY_IN_MONTH}) ", padded):
+            return hits[0]  # « début avril » of two April options: the first
+        if len(hits) > 1 and re.search(rf" ({LATE_IN_MONTH}) ", padded):
+            return hits[-1]
     weekdays = dates.weekdays_named(text)
     if weekdays:
         hits = [

@@ -24,6 +24,7 @@ from routing.understanding import dates, rules
 from routing.understanding.model import ELSEWHERE, Context, Intent, Slots, Step
 from routing.understanding.normal import words
 from routing.understanding.places import Places
+from routing.understanding.spelling import spelled_out
 
 VOCABULARY_FILE = Path(__file__).resolve().parent / "data" / "vocabulary.yaml"
 THEMES = frozenset(
@@ -49,11 +50,21 @@ THEMES = frozenset(
 NEEDS = ("place", "funding", "legal", "equipment", "partners", "skills", "peers")
 _PEOPLE = (
     r"personnes?|gens|participants?|invites?|people|guests?|habitants?|voisins?|enfants?|"
-    r"adultes?|kids?|children|residents?|joueurs?|benevoles?|familles?|jeunes|seniors?|ados?"
+    r"adultes?|kids?|children|residents?|joueurs?|benevoles?|familles?|jeunes|seniors?|ados?|"
+    r"neighbou?rs?|members?|membres?|adherents?|locataires?|families|participants?|visiteurs?|"
+    r"visitors?|eleves?|parents?|mamans?|retraites?|spectateurs?|folks|ppl"
 )
 _HEADCOUNT = re.compile(rf" (?:pour |for |environ |about |around |de )?(\d{{1,4}}) (?:{_PEOPLE}) ")
+_ABOUT = (
+    r"(?:environ |about |around |roughly |approximately |a peu pres |genre |presque |pres de )?"
+)
 _WE_ARE = re.compile(
-    r" (?:on est|on sera|nous sommes|nous serons|we are|we re|we ll be) (\d{1,4}) "
+    r" (?:on est|on sera|on serait|nous sommes|nous serons|nous serions|we are|we re|we ll be|"
+    rf"we will be|there will be|there ll be|il y aura) {_ABOUT}(\d{{1,4}}) "
+)
+# « une salle pour 40 ? », « tables for 60 »: a number closing the message is people.
+_FOR_LAST = re.compile(
+    rf" (?:pour|for|up to|jusqu a) {_ABOUT}(\d{{1,4}}) (?:(?:please|svp|stp|merci|thanks) )*$"
 )
 _ROUGHLY = {
     "dizaine": 10,
@@ -97,12 +108,20 @@ MOMENTS = {
 }
 # Phrases the shared lexicon reads otherwise, or not at all, for this layer's buckets.
 TIMING_OVERRIDES = (
-    ("asap", re.compile(r" (le plus (tot|vite) possible|au plus vite|dans la semaine|this week) ")),
+    (
+        "asap",
+        re.compile(
+            r" (le plus (tot|vite) possible|au plus vite|dans la semaine|this week|"
+            r"(meilleurs|plus brefs) delais|sans tarder|des maintenant|tres vite) "
+        ),
+    ),
     (
         "within_3_months",
         re.compile(
             r" (quinze jours|15 jours|(deux|2|trois|3|quelques) semaines|semaine prochaine|"
-            r"next week|(two|2|three|3|few) weeks|un mois|1 mois|next month) "
+            r"next week|(two|2|three|3|few) weeks|un mois|1 mois|next month|"
+            r"\d{1,2} jours|fin du mois|ce mois ci|end of the month|this month|"
+            r"(premier|1er) trimestre|first quarter|avant (noel|la fin de l annee)) "
         ),
     ),
     (
@@ -112,10 +131,43 @@ TIMING_OVERRIDES = (
             r"in (six|6|eight|8|nine|9) months|d ici un an|within a year) "
         ),
     ),
-    ("no_date", re.compile(r" (rien ne presse|pas presse\w*|no rush|no hurry|pas urgent) ")),
+    (
+        "no_date",
+        re.compile(
+            r" (rien ne presse|pas presse\w*|no rush|no hurry|pas urgent|aucune echeance|"
+            r"pas (encore )?(arrete|fixe|choisi|decide|defini) (de|la|une|d) date|"
+            r"pas d echeance|sans echeance|no deadline|peu importe|n importe quand|osef|"
+            r"quand (ca|cela) (vous|t|te|nous) (arrange|convient|va)|any time|anytime) "
+        ),
+    ),
 )
-HAVE = re.compile(r" (on a|nous avons|on dispose|disposons|dispose|j ai|we have|we ve got|we ve) ")
-NEED_VERBS = re.compile(r" (besoin|faut|need|needs|cherch\w*|recherch\w*|manque\w*|looking) ")
+HAVE = re.compile(
+    r" (on a|nous avons|on dispose|disposons|dispose|j ai|we have|we ve got|we ve|"
+    r"porte|portee|portes|run by|carried by) "
+)
+# Words that ask for help in general: the need is the one they name (« un accompagnement
+# juridique », « advice on funding », « legal advice ») when another need is right beside them.
+GENERIC_HELP = frozenset(
+    {"accompagnement", "conseil", "un conseil", "de conseil", "des conseil", "advice", "aide pour",
+     "help with", "coup de main", "expertise"}
+)  # fmt: skip
+HELP_REACH = 3
+# Who the group is, not what it does: « une association de parents », « une vingtaine de familles »,
+# « a group of parents ». A people theme right after these is dropped; after « pour » it stays.
+PEOPLE_THEMES = frozenset({"parenting", "youth", "elderly"})
+WHO_BEFORE = re.compile(
+    r" (association|asso|collectif|groupe|group|comite|conseil|amicale|bande|club|dizaine|"
+    r"douzaine|quinzaine|vingtaine|trentaine|quarantaine|cinquantaine|centaine|quelques|"
+    r"plusieurs|\d+) (de|des|d|du|of) $"
+)
+FOR = re.compile(r" (pour|for|to|aux|avec|with) ")
+REPAIR_OBJECTS = frozenset({"mobility"})
+NEED_VERBS = re.compile(
+    r" (besoin|faut|faudr\w*|need|needs|cherch\w*|recherch\w*|manque\w*|looking) "
+)
+STORE = re.compile(r" (stock\w*|stok\w*|range\w*|entrepos\w*|store|storing|storage|keep) ")
+# « nos bénévoles », « our tools »: what the group already has is not a need.
+OURS = frozenset({"nos", "notre", "our", "mes", "mon", "ma", "my"})
 HAVE_WINDOW = 4
 NO_NEED = re.compile(
     r" (pas|plus|no|not|don t|do not|sans|without|deja|already) (\w+ )?(besoin|need|needed) "
@@ -152,41 +204,41 @@ def merged_entries(extra: Mapping[str, Mapping[str, list[str]]]) -> dict[str, di
 
 
 @cache
+def _vocabulary_file() -> dict:
+    return yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+
+
+@cache
 def default_vocabulary() -> Lexicon:
     """The intake lexicon with this layer's extra words (built once per process)."""
-    extra = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+    extra = {k: v for k, v in _vocabulary_file().items() if k != "not_typos"}
     return Lexicon(merged_entries(extra))
+
+
+@cache
+def not_typos() -> frozenset[str]:
+    """Ordinary words the lexicon's typo tolerance would read as one of its own (« agent » as
+    « argent », « finalement » as « financement »): kept as they are."""
+    return frozenset(_vocabulary_file().get("not_typos", ()))
 
 
 class SlotReader:
     def __init__(self, places: Places | None, vocabulary: Lexicon) -> None:
         self.places = places
         self.vocabulary = vocabulary
-        self.protected: frozenset[str] = frozenset(getattr(places, "name_words", ()) or ())
+        self.protected: frozenset[str] = (
+            frozenset(getattr(places, "name_words", ()) or ()) | not_typos()
+        )
 
     def read(self, text: str, context: Context) -> Slots:
         """Every slot the words give, whatever the intent."""
-        hits = _longest_needs(
-            [
-                h
-                for h in self.vocabulary.hits(text, self.protected)
-                if h.category in ("timing", "need") or not self.vocabulary.negated(text, h)
-            ],
-            text,
-        )
+        original, text = text, spelled_out(text)
+        hits = self._hits(text)
         needs = tuple(n for n in NEEDS if any(h.category == "need" and h.value == n for h in hits))
-        themes = tuple(
-            dict.fromkeys(
-                canonical_theme(h.value)
-                for h in hits
-                if h.category == "theme"
-                and canonical_theme(h.value) in THEMES
-                and not self._in_a_place_name(text, h)
-            )
-        )
-        day = dates.exact_date(text, context.today)
+        themes = self._themes(hits, text)
+        day = dates.exact_date(original, context.today)
         timing = dates.bucket(day, context.today) if day else self._timing(text, hits, context)
-        place = self._place(text)
+        place = self._place(original) or self._place(text)
         group = self._group(hits, text)
         slots = Slots(
             neighbourhood=place,
@@ -198,6 +250,28 @@ class SlotReader:
             themes=themes,
         )
         return slots
+
+    def _hits(self, text: str) -> list[Hit]:
+        return _longest_needs(
+            [
+                h
+                for h in self.vocabulary.hits(text, self.protected)
+                if h.category in ("timing", "need") or not self.vocabulary.negated(text, h)
+            ],
+            text,
+        )
+
+    def _themes(self, hits: list[Hit], text: str) -> tuple[str, ...]:
+        return _activity_themes(
+            [
+                h
+                for h in hits
+                if h.category == "theme"
+                and canonical_theme(h.value) in THEMES
+                and not self._in_a_place_name(text, h)
+            ],
+            text,
+        )
 
     @staticmethod
     def settle(slots: Slots, text: str, step: Step, intent: Intent, context: Context) -> Slots:
@@ -247,7 +321,8 @@ class SlotReader:
         for candidate in ("association", "alone", "informal"):
             if candidate in found:
                 if candidate == "association" and re.search(
-                    r" (creer|fonder|monter|lancer|create|start) (une |l |an |a )?asso", words(text)
+                    r" (creer|fonder|monter|lancer|create|start|set up) (\w+ ){0,2}(asso|club)",
+                    text,
                 ):
                     continue
                 return candidate
@@ -264,7 +339,7 @@ class SlotReader:
         for word, (month, day) in SEASONS.items():
             if f" {word} " in padded:
                 return _next_bucket(month, day, context.today)
-        year = re.search(r" (?:en|in|for|pour|d ici) (20\d\d) ", padded)
+        year = re.search(r" (?:en|in|for|pour|d ici|courant|annee|during|of|de) (20\d\d) ", padded)
         if year and int(year.group(1)) > context.today.year:
             return "this_year" if int(year.group(1)) == context.today.year + 1 else None
         for bucket, pattern in TIMING_OVERRIDES:
@@ -282,6 +357,22 @@ class SlotReader:
                 continue
             return _next_bucket(month, 1, context.today)
         return None
+
+
+def _activity_themes(hits: list[Hit], text: str) -> tuple[str, ...]:
+    """Themes of what is done: a people word naming who the group is (« association de
+    parents ») is not one; bikes to repair in a repair workshop are its object, not mobility."""
+    spoken = tokens(text)
+    kept = []
+    for hit in hits:
+        value = canonical_theme(hit.value)
+        before = " " + " ".join(spoken[max(0, hit.start - 2) : hit.start]) + " "
+        lead = " " + " ".join(spoken[max(0, hit.start - 4) : hit.start - 2]) + " "
+        if value in PEOPLE_THEMES and WHO_BEFORE.search(before) and not FOR.search(lead):
+            continue
+        kept.append((value, hit))
+    explicit_repair = any(v == "repair" and h.phrase != "atelier velo" for v, h in kept)
+    return tuple(dict.fromkeys(v for v, h in kept if not (explicit_repair and v in REPAIR_OBJECTS)))
 
 
 def _longest_needs(hits: list[Hit], text: str) -> list[Hit]:
@@ -304,10 +395,28 @@ def _longest_needs(hits: list[Hit], text: str) -> list[Hit]:
         before = " " + " ".join(tokens[max(0, hit.start - HAVE_WINDOW) : hit.start]) + " "
         if HAVE.search(before) and not NEED_VERBS.search(before):
             continue
+        if hit.start and tokens[hit.start - 1] in OURS:
+            continue
+        if hit.value == "equipment" and STORE.search(before):
+            continue  # « un local pour stocker le matériel »: the need is the place
         if NO_NEED.search(before):  # « pas besoin de salle »; but « pas d'argent » is a need
             continue
         kept.append(hit)
-    return kept
+    return [h for h in kept if not _help_with_another_need(h, kept)]
+
+
+def _help_with_another_need(hit: Hit, hits: list[Hit]) -> bool:
+    return (
+        hit.category == "need"
+        and hit.value == "skills"
+        and hit.phrase in GENERIC_HELP
+        and any(
+            other.category == "need"
+            and other.value != "skills"
+            and (0 <= other.start - hit.end < HELP_REACH or 0 <= hit.start - other.end <= 1)
+            for other in hits
+        )
+    )
 
 
 def _next_bucket(month: int, day: int, today: datetime.date) -> str:
@@ -326,6 +435,7 @@ def headcount(text: str) -> int | None:
     counts = [int(m.group(1)) for m in _HEADCOUNT.finditer(padded)]
     counts += [int(m.group(1)) for m in _WE_ARE.finditer(padded)]
     counts += [_ROUGHLY[m.group(1)] for m in _ROUGH.finditer(padded)]
+    counts += [int(m.group(1)) for m in _FOR_LAST.finditer(padded)]
     counts = [c for c in counts if 2 <= c <= 5000]
     return max(counts) if counts else None
 

@@ -37,11 +37,6 @@ from tests.support.fake_bot_api import FakeBotApi
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.timeout(300),
-    # Known gap (issue 13): steps 1-2 pass (imports, paged quartier buttons, the location
-    # button, a shared location giving Montjoie); at the needs question that follows the
-    # location, every button press is answered « Ce bouton vient d'un message plus ancien »
-    # (the conversation's version is one ahead of the last keyboard). Unskip once fixed.
-    pytest.mark.skip(reason="stale buttons after a shared location: see the comment above"),
 ]
 
 OFFICE = {
@@ -66,6 +61,11 @@ def _heldout() -> tuple[list[dict], dict]:
     rows = yaml.safe_load((HELDOUT / "territories.yaml").read_text(encoding="utf-8"))
     shapes = json.loads((HELDOUT / "territories.geojson").read_text(encoding="utf-8"))
     return rows, {f["properties"]["id"]: shape(f["geometry"]) for f in shapes["features"]}
+
+
+def _reply_markup(call) -> dict:  # type: ignore[no-untyped-def]
+    markup = call.params.get("reply_markup") or {}
+    return json.loads(markup) if isinstance(markup, str) else markup
 
 
 def _point_in(polygon) -> tuple[float, float]:  # type: ignore[no-untyped-def]
@@ -117,6 +117,7 @@ async def test_a_town_the_code_never_saw(
         keyboard = server.chats[user.id].reply_keyboard  # the fake keeps reply keyboards there
         button = keyboard["keyboard"][0][0]
         assert button == {"text": "📍 Partager ma position", "request_location": True}
+        shared = next(c for c in server.sent() if "keyboard" in _reply_markup(c))
         offered: set[str] = set()
         for _ in range(2):
             values = {d.split(":")[2] for d in user.keyboard_message.callback_data}  # type: ignore[union-attr]
@@ -125,14 +126,23 @@ async def test_a_town_the_code_never_saw(
             more = next(v for v in values if v.startswith("page."))
             await lina.does(user.press(action="a", value=more), ["editMessageText"])
         assert {v for v in offered if not v.startswith("page.")} == quartiers
+        # Asked again, the question comes alone: the location button is still on screen.
+        await lina.does(user.send_text("je sais pas trop"), ["sendMessage"])
+        assert "quartier" in (user.messages[-1].text or "") and user.messages[-1].buttons
+        assert [c for c in server.sent() if "keyboard" in _reply_markup(c)] == [shared]
+        assert server.chats[user.id].reply_keyboard == keyboard
 
-        # 2. A shared location answers it; only the quartier is kept, and Lina is told so.
-        await user.send_location(latitude=latitude, longitude=longitude)
-        await user.wait_for(lambda ms: any("Montjoie" in (m.text or "") for m in ms), 20)
-        told = next(m for m in user.messages if "Montjoie" in (m.text or ""))
+        # 2. A shared location answers it; only the quartier is kept, and Lina is told so,
+        # with the button taken away; the next question follows, its buttons fresh.
+        await lina.does(
+            user.send_location(latitude=latitude, longitude=longitude),
+            ["sendMessage", "sendMessage"],
+        )
+        told, needs = user.messages[-2], user.messages[-1]
+        assert "Montjoie" in (told.text or ""), user.transcript()
         assert "Je garde seulement le quartier, pas ta position" in (told.text or "")
         assert server.chats[user.id].reply_keyboard == {"remove_keyboard": True}
-        await server.settle(quiet=0.5, timeout=20)
+        assert needs.find_button(action="a", value="unsure"), user.transcript()
         ideas = await query(database_url, "SELECT neighbourhood FROM ideas")
         assert ideas == [("montjoie",)]
 
@@ -141,10 +151,9 @@ async def test_a_town_the_code_never_saw(
             if user.keyboard_message.find_button(action="a", value="yes"):  # type: ignore[union-attr]
                 break
             values = [d.split(":")[2] for d in user.keyboard_message.callback_data]  # type: ignore[union-attr]
-            before = len(user.messages)
-            await user.press(action="a", value="unsure" if "unsure" in values else values[0])
-            await user.wait_for(lambda ms, n=before: len(ms) > n, 20)
-            await server.settle(quiet=0.4, timeout=20)
+            pressed = "unsure" if "unsure" in values else values[0]
+            await lina.does(user.press(action="a", value=pressed), ["sendMessage"])
+            assert "plus ancien" not in (user.messages[-1].text or ""), user.transcript()
         notice = user.keyboard_message.text or ""  # type: ignore[union-attr]
         assert "« Maison des initiatives de Sorlanges »" in notice, user.transcript()
         assert "pendant 12 mois au plus" in notice and "2 ans" not in notice

@@ -23,7 +23,7 @@ from infra.clock import SystemClock
 from infra.uow import UnitOfWork
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing.cases import service as cases
+from routing.cases import teams as case_teams
 from routing.conversation.service import ConversationService
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor
@@ -73,8 +73,8 @@ async def _set_up(factory: Callable[[], UnitOfWork]) -> int:
             password=PASSWORD,
             now=now,
         )
-        team = await cases.create_team(uow, "jardins", "Jardins & Nature", [], ["tanneurs"])
-        await cases.add_member(uow, team.id, awa.id)
+        team = await case_teams.create_team(uow, "jardins", "Jardins & Nature", [], ["tanneurs"])
+        await case_teams.add_member(uow, team.id, awa.id)
         await uow.commit()
     resident = _resident(factory)
     await resident.says(

@@ -23,7 +23,7 @@ from infra.db import make_engine
 from infra.migrate import upgrade_to_head
 from infra.uow import uow_factory_for
 from routing.cases import canned
-from routing.cases import service as cases
+from routing.cases import teams as case_teams
 from routing.journey.records import Case
 from tests.support.bot_process import Resident, running_bot, until_polling
 from tests.support.browser import (
@@ -62,7 +62,7 @@ async def _agent_team_and_canned(database_url: str) -> None:
         agent = await add_staff(factory, clock, AGENT_EMAIL, role="agent", name="Awa Diallo")
         team_id = await add_team(factory, "jardins", TEAM, members=(agent.id,))
         async with factory() as uow:
-            await cases.add_rule(uow, team_id)  # no criteria: the fallback team
+            await case_teams.add_rule(uow, team_id)  # no criteria: the fallback team
             await canned.save(
                 uow,
                 title="Accueil",

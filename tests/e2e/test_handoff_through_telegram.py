@@ -29,7 +29,7 @@ from infra.clock import SystemClock
 from infra.db import make_engine
 from infra.migrate import upgrade_to_head
 from infra.uow import uow_factory_for
-from routing.cases import service as cases
+from routing.cases import teams as case_teams
 from routing.journey.records import Case
 from tests.support.bot_process import (
     Resident,
@@ -68,7 +68,7 @@ async def _agent_and_team(database_url: str) -> None:
         agent = await add_staff(factory, clock, AGENT_EMAIL, role="agent", name="Awa Diallo")
         team_id = await add_team(factory, "jardins", TEAM, members=(agent.id,))
         async with factory() as uow:
-            await cases.add_rule(uow, team_id)  # no criteria: the fallback team
+            await case_teams.add_rule(uow, team_id)  # no criteria: the fallback team
             await uow.commit()
     finally:
         await engine.dispose()

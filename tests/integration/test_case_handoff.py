@@ -15,13 +15,15 @@ from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
 from knowledge.territory import load_gazetteer
 from routing.cases import service as cases
+from routing.cases import teams as case_teams
+from routing.cases import views as case_views
 from routing.cases.records import CaseEvent
 from routing.conversation.service import ConversationService, Inbound
 from routing.intake.dialogue import AttachmentIn, Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Message, OutgoingMessage
 from routing.staff import Actor
-from routing.staff.accounts import StaffMember
+from routing.staff.records import StaffMember
 from tests.support.residents import ScriptedResident
 
 Factory = Callable[[], UnitOfWork]
@@ -47,7 +49,7 @@ def service(uow_factory: Factory, clock: FrozenClock) -> ConversationService:
 async def awa(uow_factory: Factory, clock: FrozenClock) -> int:
     """An agent of the team that covers Les Tanneurs."""
     async with uow_factory() as uow:
-        team = await cases.create_team(uow, "jardins", "Jardins & Nature", [], ["tanneurs"])
+        team = await case_teams.create_team(uow, "jardins", "Jardins & Nature", [], ["tanneurs"])
         staff = StaffMember(
             email="awa@ville.example",
             display_name="Awa Diallo",
@@ -58,7 +60,7 @@ async def awa(uow_factory: Factory, clock: FrozenClock) -> int:
         )
         uow.session.add(staff)
         await uow.session.flush()
-        await cases.add_member(uow, team.id, staff.id)
+        await case_teams.add_member(uow, team.id, staff.id)
         await uow.commit()
         return staff.id
 
@@ -123,7 +125,7 @@ async def test_while_a_person_holds_the_case_the_bot_answers_only_commands(
         )
         await uow.commit()
     async with service.uow_factory() as uow:
-        said = await cases.transcript(uow, case.id)
+        said = await case_views.transcript(uow, case.id)
         events = (
             await uow.session.scalars(
                 select(CaseEvent.kind).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)

@@ -17,10 +17,14 @@ from infra.db import make_engine
 from infra.settings import Settings
 from infra.uow import UnitOfWork, uow_factory_for
 from routing.cases import service as cases
+from routing.cases import service_levels
+from routing.cases import states as case_states
+from routing.cases import teams as case_teams
+from routing.cases import views as case_views
 from routing.cases.records import CaseEvent
 from routing.journey.records import Case, Idea, JourneyEvent, OutgoingMessage, Resident
 from routing.staff import Actor
-from routing.staff.accounts import StaffMember
+from routing.staff.records import StaffMember
 
 PARIS = ZoneInfo("Europe/Paris")
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)
@@ -103,18 +107,20 @@ class World:
 async def world(uow_factory: Factory) -> World:
     w = World()
     async with uow_factory() as uow:
-        w.gardens = (await cases.create_team(uow, "jardins", "Jardins & Nature", ["nature"])).id
-        w.tanneurs = (
-            await cases.create_team(uow, "tanneurs", "Quartier des Tanneurs", [], ["tanneurs"])
+        w.gardens = (
+            await case_teams.create_team(uow, "jardins", "Jardins & Nature", ["nature"])
         ).id
-        await cases.add_rule(uow, w.tanneurs, priority=10, neighbourhood="tanneurs")
+        w.tanneurs = (
+            await case_teams.create_team(uow, "tanneurs", "Quartier des Tanneurs", [], ["tanneurs"])
+        ).id
+        await case_teams.add_rule(uow, w.tanneurs, priority=10, neighbourhood="tanneurs")
         w.awa = await _staff(uow, "Awa Diallo")
         w.bruno = await _staff(uow, "Bruno Martin")
         w.chloe = await _staff(uow, "Chloé Petit")
         w.coordinator = await _staff(uow, "Dominique Roux", "coordinator")
-        await cases.add_member(uow, w.gardens, w.awa)
-        await cases.add_member(uow, w.gardens, w.bruno)
-        await cases.add_member(uow, w.tanneurs, w.chloe)
+        await case_teams.add_member(uow, w.gardens, w.awa)
+        await case_teams.add_member(uow, w.gardens, w.bruno)
+        await case_teams.add_member(uow, w.tanneurs, w.chloe)
         await uow.commit()
     return w
 
@@ -173,9 +179,9 @@ async def test_the_queue_is_longest_waiting_first_and_agents_see_their_teams_onl
     other = await _open(uow_factory, "3", MONDAY_10 - timedelta(hours=5), neighbourhood="tanneurs")
     orphan = await _open(uow_factory, "4", MONDAY_10 - timedelta(hours=1), themes=("music",))
     async with uow_factory() as uow:
-        awa = await cases.queue(uow, world.awa, MONDAY_10)
-        chloe = await cases.queue(uow, world.chloe, MONDAY_10)
-        coordinator = await cases.queue(uow, world.coordinator, MONDAY_10)
+        awa = await case_views.queue(uow, world.awa, MONDAY_10)
+        chloe = await case_views.queue(uow, world.chloe, MONDAY_10)
+        coordinator = await case_views.queue(uow, world.coordinator, MONDAY_10)
     assert [c.id for c in awa] == [earlier, later]
     assert awa[0].waiting_minutes == 180 and awa[0].team_name == "Jardins & Nature"
     assert [c.id for c in chloe] == [other]
@@ -192,7 +198,7 @@ async def test_twenty_agents_claiming_at_once_make_exactly_one_winner(
     async with uow_factory() as uow:
         claimers = [await _staff(uow, f"Agent{i} Test") for i in range(20)]
         for staff_id in claimers:
-            await cases.add_member(uow, world.gardens, staff_id)
+            await case_teams.add_member(uow, world.gardens, staff_id)
         await uow.commit()
     engines = [make_engine(migrated_url) for _ in claimers]  # a connection of their own each
     ready = asyncio.Barrier(len(claimers))
@@ -239,9 +245,9 @@ async def test_an_agent_cannot_take_another_teams_case_but_a_coordinator_can_ass
 ) -> None:
     case_id = await _open(uow_factory, "1", neighbourhood="tanneurs")
     async with uow_factory() as uow:
-        with pytest.raises(cases.NotAllowed):
+        with pytest.raises(case_states.NotAllowed):
             await cases.claim(uow, case_id, Actor(world.awa, "console"), MONDAY_10)
-        with pytest.raises(cases.NotAllowed):
+        with pytest.raises(case_states.NotAllowed):
             await cases.assign(uow, case_id, Actor(world.awa, "console"), world.chloe, MONDAY_10)
         assert await cases.assign(
             uow, case_id, Actor(world.coordinator, "console"), world.awa, MONDAY_10
@@ -249,7 +255,7 @@ async def test_an_agent_cannot_take_another_teams_case_but_a_coordinator_can_ass
         assert not await cases.claim(
             uow, case_id, Actor(world.chloe, "console"), MONDAY_10
         )  # already taken
-        with pytest.raises(cases.NotAllowed):
+        with pytest.raises(case_states.NotAllowed):
             await cases.reply(uow, case_id, Actor(world.chloe, "console"), "Bonjour", MONDAY_10)
         await uow.commit()
 
@@ -274,9 +280,9 @@ async def test_transfer_to_a_team_requeues_and_to_a_person_tells_the_resident(
         )
         await uow.commit()
     async with uow_factory() as uow:
-        view = await cases.case_view(uow, case_id, later)
-        assert [c.id for c in await cases.queue(uow, world.chloe, later)] == [case_id]
-        assert await cases.queue(uow, world.awa, later) == []
+        view = await case_views.case_view(uow, case_id, later)
+        assert [c.id for c in await case_views.queue(uow, world.chloe, later)] == [case_id]
+        assert await case_views.queue(uow, world.awa, later) == []
     assert (view.status, view.team_id, view.holder_id, view.queued_at) == (
         "open",
         world.tanneurs,
@@ -289,8 +295,8 @@ async def test_transfer_to_a_team_requeues_and_to_a_person_tells_the_resident(
         )
         await uow.commit()
     async with uow_factory() as uow:
-        view = await cases.case_view(uow, case_id, later)
-        events = await cases.history(uow, case_id)
+        view = await case_views.case_view(uow, case_id, later)
+        events = await case_views.history(uow, case_id)
     assert (view.status, view.holder_id) == ("claimed", world.chloe)
     assert [e.kind for e in events] == ["opened", "claimed", "transferred", "transferred"]
     assert events[2].note == "Tanneurs" and events[2].data["to_team"] == world.tanneurs
@@ -318,13 +324,13 @@ async def test_hand_back_and_resolve_close_the_case_and_tell_the_resident(
             "Orientée vers la MJC",
             MONDAY_10,
         )
-        with pytest.raises(cases.InvalidRequest):
+        with pytest.raises(case_states.InvalidRequest):
             await cases.resolve(uow, first, Actor(world.awa, "console"), "whatever", "", MONDAY_10)
         await uow.commit()
     async with uow_factory() as uow:
         one = await uow.session.get(Case, first)
         two = await uow.session.get(Case, second)
-        with pytest.raises(cases.CaseClosed):
+        with pytest.raises(case_states.CaseClosed):
             await cases.resolve(uow, first, Actor(world.awa, "console"), "answered", "", MONDAY_10)
     assert one is not None and two is not None
     assert (one.status, one.outcome) == ("resolved", "handed_back")
@@ -360,15 +366,15 @@ async def test_a_reply_is_a_signed_outbox_row_and_only_the_first_is_a_milestone(
         second = await cases.reply(
             uow, case_id, Actor(world.awa, "console"), "Tu es là ?", MONDAY_10 + timedelta(hours=2)
         )
-        with pytest.raises(cases.InvalidRequest):
+        with pytest.raises(case_states.InvalidRequest):
             await cases.reply(uow, case_id, Actor(world.awa, "console"), "   ", MONDAY_10)
         await uow.commit()
     async with uow_factory() as uow:
         row = await uow.session.get(OutgoingMessage, first)
         again = await uow.session.get(OutgoingMessage, second)
         case = await uow.session.get(Case, case_id)
-        said = await cases.transcript(uow, case_id)
-        newer = await cases.transcript(uow, case_id, after_id=said[0].id)
+        said = await case_views.transcript(uow, case_id)
+        newer = await case_views.transcript(uow, case_id, after_id=said[0].id)
     assert row is not None and again is not None and case is not None
     assert telegram_call(row.method, row.payload)[0] == "sendMessage"
     assert row.chat_id == "1" and row.status == "pending"
@@ -393,9 +399,9 @@ async def test_an_unclaimed_case_escalates_after_two_working_hours_not_overnight
     clock = FrozenClock(datetime(2026, 11, 27, 16, 30, tzinfo=PARIS))  # a Friday afternoon
     case_id = await _open(uow_factory, "1", clock.now(), themes=("nature",))
 
-    async def enforce() -> cases.ServiceLevelReport:
+    async def enforce() -> service_levels.ServiceLevelReport:
         async with uow_factory() as uow:
-            report = await cases.enforce_service_levels(uow, clock.now(), SETTINGS)
+            report = await service_levels.enforce_service_levels(uow, clock.now(), SETTINGS)
             await uow.commit()
             return report
 
@@ -407,8 +413,8 @@ async def test_an_unclaimed_case_escalates_after_two_working_hours_not_overnight
     assert (await enforce()).escalated == (case_id,)
     assert (await enforce()).escalated == ()  # once
     async with uow_factory() as uow:
-        queue = await cases.queue(uow, world.coordinator, clock.now())
-        kinds = [e.kind for e in await cases.history(uow, case_id)]
+        queue = await case_views.queue(uow, world.coordinator, clock.now())
+        kinds = [e.kind for e in await case_views.history(uow, case_id)]
     assert [c.id for c in queue] == [case_id] and queue[0].escalated  # still waiting, flagged
     assert kinds == ["opened", "escalated"]
 
@@ -425,9 +431,9 @@ async def test_a_silent_holder_gives_the_case_back_to_the_queue(
         await cases.reply(uow, talking, Actor(world.bruno, "console"), "Je regarde ça", clock.now())
         await uow.commit()
 
-    async def enforce() -> cases.ServiceLevelReport:
+    async def enforce() -> service_levels.ServiceLevelReport:
         async with uow_factory() as uow:
-            report = await cases.enforce_service_levels(uow, clock.now(), SETTINGS)
+            report = await service_levels.enforce_service_levels(uow, clock.now(), SETTINGS)
             await uow.commit()
             return report
 
@@ -448,6 +454,6 @@ async def test_a_silent_holder_gives_the_case_back_to_the_queue(
     clock.advance(timedelta(hours=15, minutes=30))  # Thursday 9:30: 4 h of working time
     assert (await enforce()).returned == (talking,)
     async with uow_factory() as uow:
-        back = await cases.queue(uow, world.awa, clock.now())
+        back = await case_views.queue(uow, world.awa, clock.now())
     assert {c.id for c in back} == {quiet, talking}
     assert all(c.holder_id is None for c in back)

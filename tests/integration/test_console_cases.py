@@ -17,10 +17,13 @@ from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
 from knowledge.demo import load_demo_city
 from routing.cases import service as cases
+from routing.cases import states as case_states
+from routing.cases import teams as case_teams
 from routing.cases.records import RoutingRule, TeamMember
 from routing.journey.records import Case, OutgoingMessage
 from routing.staff import Actor
-from routing.staff.accounts import AuditView, list_audit
+from routing.staff.audit_log import list_audit
+from routing.staff.views import AuditView
 from tests.support.cases import Opened, add_team, resident_with_case, resident_writes
 from tests.support.console import add_staff, add_token, browser, console_app, login, page_csrf
 
@@ -286,7 +289,7 @@ async def test_case_forms_need_the_csrf_token(
         assert wrong_header.status_code == 403
     assert (await _case(uow_factory, case_id)).status == "open"
     async with uow_factory() as uow:
-        assert len(await cases.teams(uow)) == 2
+        assert len(await case_teams.teams(uow)) == 2
 
 
 async def test_the_case_api_with_a_bearer_token(
@@ -323,7 +326,7 @@ async def test_the_case_api_with_a_bearer_token(
         assert (
             await api.post(f"/api/cases/{case_id}/reply", json={"text": "  "}, headers=awa)
         ).status_code == 422
-        long = "x" * (cases.REPLY_MAX_CHARS + 1)
+        long = "x" * (case_states.REPLY_MAX_CHARS + 1)
         assert (
             await api.post(f"/api/cases/{case_id}/reply", json={"text": long}, headers=awa)
         ).status_code == 422
@@ -451,7 +454,7 @@ async def test_coordinators_manage_teams_and_rules(
             typed.headers["location"] == "/teams?e=bad_scope"
         )  # never a quartier that can't match
         async with uow_factory() as uow:
-            nord = next(t for t in await cases.teams(uow) if t.slug == "nord")
+            nord = next(t for t in await case_teams.teams(uow) if t.slug == "nord")
         assert nord.neighbourhoods == ["gare", "tanneurs"]
         added = await _post(cora, f"/teams/{nord.id}/members", email="CY@ville.example")
         assert added.headers["location"] == "/teams?m=member_added"
@@ -487,7 +490,7 @@ async def test_coordinators_manage_teams_and_rules(
         gone = await _post(cora, f"/rules/{rows[0].id}/remove")
         assert gone.headers["location"] == "/rules?m=rule_removed"
     async with uow_factory() as uow:
-        assert await cases.rules(uow) == []
+        assert await case_teams.rules(uow) == []
     actions = [a.action for a in await _audit(uow_factory)]
     for action in ("team.created", "team.member_added", "team.member_removed", "rule.added"):
         assert action in actions

@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
-from routing.staff.accounts import AuditEntry, find_staff
+from routing.staff.accounts import find_staff
+from routing.staff.records import AuditEntry
 from tests.support.cases import Opened, add_team, resident_with_case
 from tests.support.console import add_staff, add_token, browser, console_app, login
 

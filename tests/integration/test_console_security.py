@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from console.security import SESSION_COOKIE, audit_view
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
-from routing.staff.accounts import AuditEntry, StaffSession, list_audit
+from routing.staff.audit_log import list_audit
+from routing.staff.records import AuditEntry, StaffSession
 from tests.support.console import (
     PASSWORD,
     add_staff,

@@ -25,7 +25,7 @@ from routing.matching.records import Suggestion
 from routing.sprints import desk as sprint_desk
 from routing.sprints import service as sprints
 from routing.sprints.records import PanelAbsence, PanelMember, PersonDay, RoomDay, Sprint
-from routing.staff.accounts import list_audit
+from routing.staff.audit_log import list_audit
 from tests.support.cases import Opened, add_team, resident_with_case
 from tests.support.console import (
     add_staff,

@@ -22,7 +22,7 @@ from knowledge.demo import load_demo_city, load_demo_directory
 from knowledge.records import ResourceRow
 from routing.cases.records import Team
 from routing.sprints.records import PanelMember
-from routing.staff.accounts import StaffMember
+from routing.staff.records import StaffMember
 from tests.support.cases import add_team
 from tests.support.console import add_staff, browser, console_app, csrf_of, login
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
-from routing.staff.accounts import AuditEntry
+from routing.staff.records import AuditEntry
 from tests.support.console import add_staff, browser, console_app, login
 from tests.support.stats import build_journeys
 

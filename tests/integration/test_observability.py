@@ -15,35 +15,37 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import event, select
 
-from bot.render import Renderer
+from bot.app import build_dispatcher, make_bot
+from bot.delivery import TelegramDelivery
+from bot.middlewares import FloodGuard
+from bot.webhook import SECRET_HEADER, WEBHOOK_PATH, build_webhook_app
+from declic.runtime import Core, build_core
 from infra.clock import FrozenClock
 from infra.db import make_engine
 from infra.logging import CAPPED_LOGGERS, configure_logging
+from infra.settings import load_settings
 from infra.uow import UnitOfWork, uow_factory_for
-from knowledge.lexicon import default_lexicon
-from knowledge.territory import load_gazetteer
-from routing.conversation.service import ConversationService, Inbound
-from routing.intake.dialogue import Dialogue
-from routing.intake.extraction import Extractor
-from routing.journey.records import OutgoingMessage
+from routing.followups.service import resident_blocked
+from routing.journey.records import InboundUpdate, OutgoingMessage
+from routing.outbox.sender import OutboxSender
 from tests.support.cases import resident_with_case
 from tests.support.console import browser, console_app
 from tests.support.fake_bot_api import FakeBotApi
-from tests.support.residents import ScriptedResident
 
 Factory = Callable[[], UnitOfWork]
 PHRASE = "grainothèque zéphyrine"
 FIRST_NAME = "Philomène"
 CHAT_ID = "73918246"
+SECRET = "s3cret_Token-for-observability"
 REPO = Path(__file__).resolve().parents[2]
 STARTUP = 180.0
 EXIT = 30.0  # the interpreter's own teardown, after our code stopped (slow on a busy machine)
@@ -68,67 +70,95 @@ def json_log() -> Iterator[io.StringIO]:
         logging.captureWarnings(False)
 
 
-@dataclass
-class NamedResident(ScriptedResident):
-    """A resident whose first name and chat id are easy to look for in the logs."""
-
-    def _inbound(self, *args: Any, **kwargs: Any) -> Inbound:
-        inbound: Inbound = super()._inbound(*args, **kwargs)
-        return replace(inbound, first_name=FIRST_NAME)
-
-
-def _service(uow_factory: Factory, clock: FrozenClock) -> ConversationService:
-    gazetteer = load_gazetteer()
-    dialogue = Dialogue(Extractor(gazetteer, default_lexicon()))
-    renderer = Renderer({q.id: q.name for q in gazetteer.quartiers})
-    return ConversationService(uow_factory, clock, dialogue, renderer)
-
-
-@pytest.mark.xfail(
-    reason=(
-        "known at stop: "
-        "a simulated outage now raises for redelivery (issue 17) instead of an "
-        "apology; the test still expects the apology path"
-    ),
-    strict=False,
-)
 async def test_a_conversation_and_its_failures_leave_no_personal_data_in_json_logs(
-    migrated_url: str, clock: FrozenClock, json_log: io.StringIO
+    migrated_url: str, json_log: io.StringIO
 ) -> None:
-    engine = make_engine(migrated_url)
-    failed_with: list[str] = []
+    """Through the webhook, as Telegram drives it: a turn cut by a database outage (answered
+    503, delivered again, then handled whole, no apology), a turn failing on a bug (message
+    kept, apology, 200), the rest of the conversation, and the outbox sending the replies."""
+    failures: list[str] = []
 
-    def outage_once(conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
-        # The first statement that carries the resident's words fails as a lost connection
-        # would: SQLAlchemy then puts the statement and its parameters in the error's text.
-        if not failed_with and PHRASE in repr(parameters):
-            failed_with.append(repr(parameters))
+    def fail_twice(conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
+        # The first statement carrying the resident's words fails as a lost connection would,
+        # the first carrying the e-mail as a bug would: SQLAlchemy then puts the statement and
+        # its parameters (the words) in the error's text.
+        words = repr(parameters)
+        if not failures and PHRASE in words:
+            failures.append("outage")
             raise conn.dialect.loaded_dbapi.OperationalError("simulated outage")
+        if failures == ["outage"] and "@exemple.fr" in words:
+            failures.append("bug")
+            raise conn.dialect.loaded_dbapi.ProgrammingError("simulated bug")
         return statement, parameters
 
-    event.listen(engine.sync_engine, "before_cursor_execute", outage_once, retval=True)
-    try:
-        service = _service(uow_factory_for(engine), clock)
-        resident = NamedResident(service, user_id=CHAT_ID)
-        kept = await resident.says(f"Bonjour, je voudrais créer une {PHRASE} aux Tanneurs")
-        await resident.says(f"Mon mail est {FIRST_NAME.lower()}@exemple.fr, tél 06 12 34 56 78")
-        await resident.says("avec des voisins, il faut un local")
-        await resident.says("dès que possible")
-    finally:
-        await engine.dispose()
+    async with FakeBotApi() as api:
+        settings = load_settings(
+            database_url=migrated_url, telegram_token=api.token, telegram_api_url=api.base_url
+        )
+        core = await build_core(settings)
+        event.listen(core.engine.sync_engine, "before_cursor_execute", fail_twice, retval=True)
+        bot = make_bot(api.token, api.base_url)
+        delivery = TelegramDelivery(bot)
+        outbox = OutboxSender(
+            core.uow_factory, core.clock, delivery, "telegram", on_unreachable=resident_blocked
+        )
+        dp = build_dispatcher(core.service, outbox, FloodGuard(100, 10.0), transport="webhook")
+        app = build_webhook_app(bot, dp, SECRET, engine=core.engine, uow_factory=core.uow_factory)
+        resident = api.user(int(CHAT_ID), first_name=FIRST_NAME)
+        try:
+            async with TestClient(TestServer(app, host="127.0.0.1")) as client:
 
-    assert failed_with and PHRASE in failed_with[0], "the failure path was not taken"
-    assert kept.handled, "the failing turn kept the message and apologised"
+                async def post(text: str) -> tuple[int, dict[str, Any]]:
+                    update = api.updates.history[await resident.send_text(text)]
+                    return await _post(client, update), update
+
+                cut, first = await post(f"Bonjour, je voudrais créer une {PHRASE} aux Tanneurs")
+                assert cut == 503, "a turn cut by the outage must be delivered again"
+                assert await _inbound_kinds(core) == {}, "nothing of the cut turn was kept"
+                assert await _post(client, first) == 200  # Telegram delivers it again
+                mail = f"Mon mail est {FIRST_NAME.lower()}@exemple.fr, tél 06 12 34 56 78"
+                assert (await post(mail))[0] == 200  # the bug: kept with an apology
+                assert (await post("avec des voisins, il faut un local"))[0] == 200
+                assert (await post("dès que possible"))[0] == 200
+            assert await outbox.flush() >= 4
+        finally:
+            await bot.session.close()
+            await core.close()
+
+    assert failures == ["outage", "bug"], "both failure paths were taken"
+    kinds = await _inbound_kinds(core)
+    assert kinds[first["update_id"]] != "failed", "the outage's turn was handled whole"
+    assert list(kinds.values()).count("failed") == 1, "only the bug's turn apologised"
     lines = json_log.getvalue().splitlines()
     records = [json.loads(line) for line in lines]  # every line is one JSON object
     assert all({"time", "level", "logger", "message"} <= r.keys() for r in records)
+    interrupted = [r for r in records if r["message"].startswith("turn interrupted")]
+    assert len(interrupted) == 1 and interrupted[0]["level"] == "WARNING"
+    assert any("Telegram will deliver it again" in r["message"] for r in records)
     failure = next(r for r in records if r["message"].startswith("turn failed"))
-    assert failure["level"] == "ERROR" and "OperationalError" in failure["exception"]
+    assert failure["level"] == "ERROR" and "ProgrammingError" in failure["exception"]
     assert "[parameters: <hidden>]" in failure["exception"]
     text = json_log.getvalue()
     escaped = json.dumps(PHRASE)[1:-1]  # the \\u form, had anything been ASCII-escaped
     for secret in (PHRASE, "zéphyrine", escaped, FIRST_NAME, CHAT_ID, "@exemple.fr", "56 78"):
         assert secret not in text, f"{secret!r} leaked into the logs"
+
+
+async def _post(client: TestClient, update: dict[str, Any]) -> int:  # type: ignore[type-arg]
+    async with client.post(WEBHOOK_PATH, json=update, headers={SECRET_HEADER: SECRET}) as answer:
+        await answer.read()
+        return answer.status
+
+
+async def _inbound_kinds(core: Core) -> dict[int, str]:
+    """update id → kind of every update kept (a new engine: the core's may be closed)."""
+    engine = make_engine(core.settings.database_url)
+    try:
+        async with uow_factory_for(engine)() as uow:
+            rows = await uow.session.execute(select(InboundUpdate.update_id, InboundUpdate.kind))
+            return {int(update_id): kind for update_id, kind in rows}
+    finally:
+        await engine.dispose()
 
 
 async def test_the_console_answers_health_readiness_and_metrics_without_a_login(

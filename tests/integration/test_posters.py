@@ -22,6 +22,7 @@ from knowledge.lexicon import default_lexicon
 from routing.conversation.service import ConversationService
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor
+from routing.stats import cells as stats_cells
 from routing.stats import queries as stats
 from tests.support.city import SAMPLE, city_from_files
 from tests.support.residents import ScriptedResident
@@ -83,7 +84,9 @@ async def test_a_poster_s_qr_code_leads_to_an_idea_counted_under_its_campaign(
     await resident.says(f"/start {start}")
     await resident.says("Une fête des voisins allée des acacias, on est un petit groupe")
     async with uow_factory() as uow:
-        rows = await stats.cut(uow, "source", stats.Filters(), stats.Options(min_cell=1))
+        rows = await stats.cut(
+            uow, "source", stats_cells.Filters(), stats_cells.Options(min_cell=1)
+        )
     by_source = {row["key"]: row for row in rows}
     assert by_source["fete-garenne"]["received"] == 1
 

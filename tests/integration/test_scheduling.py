@@ -17,6 +17,7 @@ from infra.clock import FrozenClock
 from infra.settings import Settings
 from infra.uow import UnitOfWork
 from routing.cases import service as cases
+from routing.cases import service_levels
 from routing.journey.records import Case, Resident
 
 Factory = Callable[[], UnitOfWork]
@@ -53,7 +54,7 @@ async def test_one_run_is_one_committed_transaction(uow_factory: Factory) -> Non
     case_id = await _open_case(uow_factory)
     clock = FrozenClock(MONDAY_10.replace(hour=11))
     report = await scheduling.service_levels_once(uow_factory, clock, SETTINGS)
-    assert report == cases.ServiceLevelReport((), ())
+    assert report == service_levels.ServiceLevelReport((), ())
     assert await _escalated_at(uow_factory, case_id) is None
 
     clock.set(MONDAY_10.replace(hour=12, minute=30))
@@ -61,7 +62,7 @@ async def test_one_run_is_one_committed_transaction(uow_factory: Factory) -> Non
     assert report is not None and report.escalated == (case_id,)
     assert await _escalated_at(uow_factory, case_id) == clock.now()  # committed, seen afresh
     again = await scheduling.service_levels_once(uow_factory, clock, SETTINGS)
-    assert again == cases.ServiceLevelReport((), ())
+    assert again == service_levels.ServiceLevelReport((), ())
 
 
 async def test_a_failing_run_is_logged_rolled_back_and_the_next_one_carries_on(
@@ -69,7 +70,7 @@ async def test_a_failing_run_is_logged_rolled_back_and_the_next_one_carries_on(
 ) -> None:
     case_id = await _open_case(uow_factory)
     clock = FrozenClock(MONDAY_10.replace(hour=12, minute=30))
-    real = cases.enforce_service_levels
+    real = service_levels.enforce_service_levels
     calls = 0
 
     async def broken_once(uow: UnitOfWork, now: datetime, settings: Settings):  # type: ignore[no-untyped-def]
@@ -80,7 +81,7 @@ async def test_a_failing_run_is_logged_rolled_back_and_the_next_one_carries_on(
             raise RuntimeError("database went away")
         return report
 
-    monkeypatch.setattr(cases, "enforce_service_levels", broken_once)
+    monkeypatch.setattr(service_levels, "enforce_service_levels", broken_once)
     with caplog.at_level(logging.ERROR, logger="declic.scheduling"):
         assert await scheduling.service_levels_once(uow_factory, clock, SETTINGS) is None
     assert "service levels failed" in caplog.text
@@ -95,10 +96,10 @@ async def test_the_scheduler_fires_the_job_repeatedly_and_stops(uow_factory: Fac
     case_id = await _open_case(uow_factory)
     clock = FrozenClock(MONDAY_10.replace(hour=12, minute=30))
     settings = SETTINGS.model_copy(update={"service_level_interval_seconds": 0.05})
-    reports: list[cases.ServiceLevelReport | None] = []
+    reports: list[service_levels.ServiceLevelReport | None] = []
     ran = asyncio.Event()
 
-    def after_run(report: cases.ServiceLevelReport | None) -> None:
+    def after_run(report: service_levels.ServiceLevelReport | None) -> None:
         reports.append(report)
         if len(reports) >= 3:
             ran.set()
@@ -113,4 +114,4 @@ async def test_the_scheduler_fires_the_job_repeatedly_and_stops(uow_factory: Fac
         await scheduling.stop_scheduler(scheduler)
     assert not scheduler.running
     assert reports[0] is not None and reports[0].escalated == (case_id,)  # the first run: at once
-    assert all(r == cases.ServiceLevelReport((), ()) for r in reports[1:3])
+    assert all(r == service_levels.ServiceLevelReport((), ()) for r in reports[1:3])

@@ -32,7 +32,7 @@ from routing.sprints import service as sprints
 from routing.sprints.importer import SprintImportError, apply_sprint_data
 from routing.sprints.planner import is_working_day
 from routing.sprints.records import PanelMember, PersonDay, RoomDay, Sprint, SprintSeat
-from routing.staff.accounts import StaffMember
+from routing.staff.records import StaffMember
 from tests.support.residents import ScriptedResident
 
 IDEA = (

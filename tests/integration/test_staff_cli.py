@@ -11,7 +11,8 @@ from declic.cli import app
 from infra.clock import SystemClock
 from infra.db import make_engine
 from infra.uow import uow_factory_for
-from routing.staff.accounts import authenticate, find_staff, verify_token
+from routing.staff.accounts import authenticate, find_staff
+from routing.staff.sessions import verify_token
 
 PASSWORD = "une phrase assez longue"
 

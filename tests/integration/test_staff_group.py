@@ -19,14 +19,17 @@ from knowledge.demo import load_demo_city
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
 from routing.cases import service as cases
-from routing.cases import staff_group
+from routing.cases import service_levels, staff_group
+from routing.cases import teams as case_teams
 from routing.cases.group_posts import StaffGroup
 from routing.conversation.service import ConversationService
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, OutgoingMessage
 from routing.staff import Actor
-from routing.staff.accounts import AuditEntry, StaffError, StaffMember, link_telegram
+from routing.staff.accounts import link_telegram
+from routing.staff.records import AuditEntry, StaffMember
+from routing.staff.views import StaffError
 from tests.support.residents import ScriptedResident
 
 Factory = Callable[[], UnitOfWork]
@@ -53,7 +56,7 @@ async def team(uow_factory: Factory, clock: FrozenClock) -> tuple[int, int]:
     demo town's territories in the database (the group post names the quartier)."""
     await load_demo_city(uow_factory, clock.now())
     async with uow_factory() as uow:
-        team = await cases.create_team(uow, "jardins", "Jardins & Nature", [], ["tanneurs"])
+        team = await case_teams.create_team(uow, "jardins", "Jardins & Nature", [], ["tanneurs"])
         ids = []
         for email, name in (("awa@ville.example", "Awa Diallo"), ("bruno@ville.example", "Bruno")):
             row = StaffMember(
@@ -66,7 +69,7 @@ async def team(uow_factory: Factory, clock: FrozenClock) -> tuple[int, int]:
             )
             uow.session.add(row)
             await uow.session.flush()
-            await cases.add_member(uow, team.id, row.id)
+            await case_teams.add_member(uow, team.id, row.id)
             ids.append(row.id)
         await link_telegram(uow, "awa@ville.example", AWA_TG, clock.now())
         await link_telegram(uow, "bruno@ville.example", BRUNO_TG, clock.now())
@@ -214,7 +217,7 @@ async def test_escalations_and_returns_are_posted_when_a_group_is_set(
     case = await _case(uow_factory)
     clock.set(clock.now().replace(hour=12, minute=1))
     async with uow_factory() as uow:
-        report = await cases.enforce_service_levels(uow, clock.now(), settings)
+        report = await service_levels.enforce_service_levels(uow, clock.now(), settings)
         await uow.commit()
     assert report.escalated == (case.id,)
     rows = await _group_rows(uow_factory)
@@ -232,7 +235,7 @@ async def test_escalations_and_returns_are_posted_when_a_group_is_set(
     assert len(after) == 2 and all("reply_markup" not in call for call in after)
     clock.set(clock.now().replace(hour=16, minute=5))  # Awa silent for 4 working hours
     async with uow_factory() as uow:
-        report = await cases.enforce_service_levels(uow, clock.now(), settings)
+        report = await service_levels.enforce_service_levels(uow, clock.now(), settings)
         await uow.commit()
     assert report.returned == (case.id,)
     rows = await _group_rows(uow_factory)

@@ -12,13 +12,14 @@ from infra.uow import UnitOfWork
 from routing.journey.events import journey_event
 from routing.journey.records import Idea, Resident
 from routing.privacy import service as privacy
-from routing.stats import metrics
+from routing.stats import cells as stats_cells
+from routing.stats import csv_export, metrics, suppression
 from routing.stats import queries as stats
 from tests.support.stats import NOW, build_journeys
 
-OPEN = stats.Options(min_cell=1)
-STRICT = stats.Options(min_cell=5)
-ALL = stats.Filters()
+OPEN = stats_cells.Options(min_cell=1)
+STRICT = stats_cells.Options(min_cell=5)
+ALL = stats_cells.Filters()
 
 
 async def _report(uow_factory: Callable[[], UnitOfWork], filters=ALL, options=OPEN):  # type: ignore[no-untyped-def]
@@ -28,7 +29,7 @@ async def _report(uow_factory: Callable[[], UnitOfWork], filters=ALL, options=OP
 
 async def _cells_of(uow_factory: Callable[[], UnitOfWork], dimension: str):  # type: ignore[no-untyped-def]
     async with uow_factory() as uow:
-        return await stats._cells(uow, dimension, ALL, OPEN)
+        return await stats_cells.count_cells(uow, dimension, ALL, OPEN)
 
 
 async def test_funnel_conversions_and_durations(uow_factory: Callable[[], UnitOfWork]) -> None:
@@ -91,9 +92,9 @@ async def test_every_cut(uow_factory: Callable[[], UnitOfWork]) -> None:
 
 async def test_filters_since_and_quartier(uow_factory: Callable[[], UnitOfWork]) -> None:
     await build_journeys(uow_factory)
-    since = await _report(uow_factory, stats.Filters(since=date(2026, 11, 1)))
+    since = await _report(uow_factory, stats_cells.Filters(since=date(2026, 11, 1)))
     assert since["funnel"]["received"] == 3 and since["funnel"]["matched"] == 0
-    place = await _report(uow_factory, stats.Filters(neighbourhood="Belleville"))
+    place = await _report(uow_factory, stats_cells.Filters(neighbourhood="Belleville"))
     assert place["funnel"]["received"] == 6 and place["funnel"]["realized"] == 5
 
 
@@ -136,7 +137,9 @@ async def test_small_cells_are_suppressed_with_their_complement(
     assert by_place["Ménilmontant"]["realized"] == 0
     assert data["unmet_needs"]["by_theme"][0]["ideas"] is None
     assert data["durations"]["time_to_human_answer"]["p50"] == 30.0
-    strict_menil = await _report(uow_factory, stats.Filters(neighbourhood="Ménilmontant"), STRICT)
+    strict_menil = await _report(
+        uow_factory, stats_cells.Filters(neighbourhood="Ménilmontant"), STRICT
+    )
     assert strict_menil["funnel"]["received"] is None
     assert strict_menil["funnel"]["abandoned"] is None
     assert strict_menil["funnel"]["matched"] == 0
@@ -145,16 +148,20 @@ async def test_small_cells_are_suppressed_with_their_complement(
 
 def test_complementary_suppression_hides_the_smallest_other_cell() -> None:
     cells = {"a": {"x": (10, 10)}, "b": {"x": (7, 7)}, "c": {"x": (2, 2)}}
-    assert stats.suppress_table(cells, 5) == {"a": {"x": 10}, "b": {"x": None}, "c": {"x": None}}
+    assert suppression.suppress_table(cells, 5) == {
+        "a": {"x": 10},
+        "b": {"x": None},
+        "c": {"x": None},
+    }
     many = {"a": {"x": (10, 1)}}  # ten ideas of one resident
-    assert stats.suppress_table(many, 5) == {"a": {"x": None}}
+    assert suppression.suppress_table(many, 5) == {"a": {"x": None}}
 
 
 def test_csv_cells_cannot_run_as_formulas() -> None:
     for text in ("=1+1", "+33", "-2", "@SUM(A1)", "\tx", "\rx"):
-        assert stats.csv_safe(text) == "'" + text
-    assert stats.csv_safe("Belleville") == "Belleville"
-    assert stats.csv_safe(None) == ""
+        assert csv_export.csv_safe(text) == "'" + text
+    assert csv_export.csv_safe("Belleville") == "Belleville"
+    assert csv_export.csv_safe(None) == ""
 
 
 async def test_erasure_keeps_the_counts(uow_factory: Callable[[], UnitOfWork]) -> None:
@@ -205,7 +212,7 @@ async def test_a_resident_with_many_ideas_is_one_resident(
     assert by_place["Charonne"] is None  # five ideas, one resident
     cells = await _cells_of(uow_factory, "theme")
     assert cells["culture"]["received"] == (11, 7)  # 6 + 5 ideas from 7 residents
-    loose = await _report(uow_factory, options=stats.Options(min_cell=2))
+    loose = await _report(uow_factory, options=stats_cells.Options(min_cell=2))
     assert {row["key"]: row["received"] for row in loose["cuts"]["neighbourhood"]}[
         "Charonne"
     ] is None

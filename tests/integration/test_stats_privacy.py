@@ -12,11 +12,13 @@ from infra.uow import UnitOfWork
 from routing.journey.events import journey_event
 from routing.journey.records import Idea, Resident
 from routing.privacy import service as privacy
+from routing.stats import cells as stats_cells
 from routing.stats import queries as stats
+from routing.stats import suppression
 from tests.support.stats import NOW, build_journeys
 
-STRICT = stats.Options(min_cell=5)
-ALL = stats.Filters()
+STRICT = stats_cells.Options(min_cell=5)
+ALL = stats_cells.Filters()
 
 
 async def _report(uow_factory: Callable[[], UnitOfWork], filters=ALL, options=STRICT):  # type: ignore[no-untyped-def]
@@ -26,7 +28,7 @@ async def _report(uow_factory: Callable[[], UnitOfWork], filters=ALL, options=ST
 
 async def _cells(uow_factory: Callable[[], UnitOfWork], dimension: str):  # type: ignore[no-untyped-def]
     async with uow_factory() as uow:
-        return await stats._cells(uow, dimension, ALL, stats.Options(min_cell=1))
+        return await stats_cells.count_cells(uow, dimension, ALL, stats_cells.Options(min_cell=1))
 
 
 async def _prolific(uow_factory: Callable[[], UnitOfWork], ideas: int = 5) -> None:
@@ -86,8 +88,8 @@ async def _received(uow_factory, n0: int, count: int, place: str, at: datetime) 
         await uow.commit()
 
 
-PUBLISHED = stats.Options(min_cell=5, round_to=5)  # what the console and the CLI publish
-EXACT = stats.Options(min_cell=5, round_to=1)  # before issue 17
+PUBLISHED = stats_cells.Options(min_cell=5, round_to=5)  # what the console and the CLI publish
+EXACT = stats_cells.Options(min_cell=5, round_to=1)  # before issue 17
 
 
 async def test_two_requests_differing_by_one_small_group_do_not_reveal_it(
@@ -98,7 +100,10 @@ async def test_two_requests_differing_by_one_small_group_do_not_reveal_it(
     20 November, so both funnels are published: exact counts subtract to 3, the group."""
     await build_journeys(uow_factory)
     await _received(uow_factory, 0, 6, "Charonne", datetime(2026, 11, 20, 9, tzinfo=UTC))
-    early, late = stats.Filters(since=date(2026, 11, 1)), stats.Filters(since=date(2026, 11, 15))
+    early, late = (
+        stats_cells.Filters(since=date(2026, 11, 1)),
+        stats_cells.Filters(since=date(2026, 11, 15)),
+    )
 
     exact = [(await _report(uow_factory, f, EXACT))["funnel"]["received"] for f in (early, late)]
     assert exact == [9, 6] and exact[0] - exact[1] == 3  # the flaw: the small group, exactly
@@ -108,7 +113,7 @@ async def test_two_requests_differing_by_one_small_group_do_not_reveal_it(
     ]
     assert shown == [10, 5]
     assert shown[0] - shown[1] != 3
-    for first, second in ((early, late), (stats.Filters(), early)):
+    for first, second in ((early, late), (stats_cells.Filters(), early)):
         a = (await _report(uow_factory, first, PUBLISHED))["cuts"]["neighbourhood"]
         b = (await _report(uow_factory, second, PUBLISHED))["cuts"]["neighbourhood"]
         rows_a = {r["key"]: r["received"] for r in a}
@@ -129,12 +134,12 @@ async def test_a_filtered_cell_whose_complement_is_small_is_suppressed(
     await build_journeys(uow_factory)
     await _received(uow_factory, 0, 2, "Charonne", datetime(2026, 9, 1, 9, tzinfo=UTC))
     await _received(uow_factory, 10, 6, "Charonne", datetime(2026, 11, 20, 9, tzinfo=UTC))
-    everything = await _report(uow_factory, stats.Filters(), PUBLISHED)
-    since = await _report(uow_factory, stats.Filters(since=date(2026, 10, 1)), PUBLISHED)
+    everything = await _report(uow_factory, stats_cells.Filters(), PUBLISHED)
+    since = await _report(uow_factory, stats_cells.Filters(since=date(2026, 10, 1)), PUBLISHED)
     by_place = {r["key"]: r["received"] for r in everything["cuts"]["neighbourhood"]}
     filtered = {r["key"]: r["received"] for r in since["cuts"]["neighbourhood"]}
     assert by_place["Charonne"] == 10 and filtered["Charonne"] is None
-    only = stats.Filters(since=date(2026, 10, 1), neighbourhood="Charonne")
+    only = stats_cells.Filters(since=date(2026, 10, 1), neighbourhood="Charonne")
     assert (await _report(uow_factory, only, PUBLISHED))["funnel"]["received"] is None
     assert (await _report(uow_factory, only, EXACT))["funnel"]["received"] is None
 
@@ -144,7 +149,16 @@ def test_rounding_never_tells_a_small_groups_size() -> None:
     the difference of two published counts never gives the group's size."""
     for x in range(0, 200):
         for group in range(1, 5):
-            a, b = stats.rounded(x + group, 5), stats.rounded(x, 5)
+            a, b = suppression.rounded(x + group, 5), suppression.rounded(x, 5)
             assert a is not None and b is not None and a - b in (0, 5)
-    assert [stats.rounded(n, 5) for n in (0, 1, 2, 3, 7, 8, 12, 13)] == [0, 5, 5, 5, 5, 10, 10, 15]
-    assert stats.rounded(None, 5) is None and stats.rounded(7, 1) == 7
+    assert [suppression.rounded(n, 5) for n in (0, 1, 2, 3, 7, 8, 12, 13)] == [
+        0,
+        5,
+        5,
+        5,
+        5,
+        10,
+        10,
+        15,
+    ]
+    assert suppression.rounded(None, 5) is None and suppression.rounded(7, 1) == 7

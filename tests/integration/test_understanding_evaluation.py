@@ -13,7 +13,7 @@ from tests.support.understanding_scores import CRITICAL, Scores, score
 
 TARGETS = {"intent": 0.92, "recall": 0.95, "slots": 0.90, "titles": 0.90}
 # Floors: held-out figures measured at the last checkpoint (see README, Understanding).
-FLOORS = {"intent": 0.93, "recall": 0.95, "slots": 0.88, "titles": 0.91}
+FLOORS = {"intent": 0.93, "recall": 0.95, "slots": 0.89, "titles": 0.91}
 
 
 @pytest.fixture(scope="module")

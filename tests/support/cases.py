@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from infra.clock import Clock
 from infra.uow import UnitOfWork
 from routing.cases import service as cases
+from routing.cases import teams as case_teams
 from routing.journey.records import Idea, Message, Resident
 
 
@@ -28,9 +29,9 @@ async def add_team(
     members: tuple[int, ...] = (),
 ) -> int:
     async with uow_factory() as uow:
-        team = await cases.create_team(uow, slug, name, [], list(neighbourhoods))
+        team = await case_teams.create_team(uow, slug, name, [], list(neighbourhoods))
         for staff_id in members:
-            await cases.add_member(uow, team.id, staff_id)
+            await case_teams.add_member(uow, team.id, staff_id)
         await uow.commit()
         return team.id
 

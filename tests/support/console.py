@@ -15,7 +15,9 @@ from console.app import create_app
 from infra.clock import Clock
 from infra.settings import Settings, load_settings
 from infra.uow import UnitOfWork
-from routing.staff.accounts import StaffView, create_staff, issue_token
+from routing.staff.accounts import create_staff
+from routing.staff.sessions import issue_token
+from routing.staff.views import StaffView
 
 PASSWORD = "une phrase assez longue"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -21,6 +21,7 @@ from knowledge.territory import load_gazetteer
 from routing.cases import canned
 from routing.cases import notes as case_notes
 from routing.cases import service as cases
+from routing.cases import teams as case_teams
 from routing.conversation.service import ConversationService
 from routing.followups.service import Planner
 from routing.intake.dialogue import Dialogue
@@ -82,8 +83,10 @@ async def build(factory: Callable[[], UnitOfWork], *, reply: bool = True) -> Wor
     await add_staff(factory, clock, COORDINATOR, role="coordinator", name="Cora Martin")
     await add_staff(factory, clock, ADMIN, role="admin", name="Ada Lovelace")
     async with factory() as uow:
-        team = await cases.create_team(uow, "jardins", "Jardins & Nature", ["garden"], ["tanneurs"])
-        await cases.add_member(uow, team.id, awa.id)
+        team = await case_teams.create_team(
+            uow, "jardins", "Jardins & Nature", ["garden"], ["tanneurs"]
+        )
+        await case_teams.add_member(uow, team.id, awa.id)
         await canned.save(
             uow,
             title="Accueil",

@@ -2,7 +2,7 @@
 
 Only aggregate figures are computed here (overall, per intent for the recall targets, per tag);
 the held-out half is scored, never inspected line by line. Run as a script to print the figures
-of one half: ``python -m tests.support.understanding_scores tuning``.
+of one half: ``python -m tests.support.understanding_scores tuning|own|heldout|cv``.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ class Scores:
     recall: dict[str, Ratio] = field(default_factory=lambda: defaultdict(Ratio))
     intent_by_tag: dict[str, Ratio] = field(default_factory=lambda: defaultdict(Ratio))
     slots_by_tag: dict[str, Ratio] = field(default_factory=lambda: defaultdict(Ratio))
+    slots_by_name: dict[str, Ratio] = field(default_factory=lambda: defaultdict(Ratio))
     titles: Ratio = field(default_factory=Ratio)
     titles_by_tag: dict[str, Ratio] = field(default_factory=lambda: defaultdict(Ratio))
 
@@ -78,6 +79,10 @@ class Scores:
             f"[{half}] titles good     {self.titles}",
         ]
         lines += [f"[{half}] recall {name:<8} {self.recall[name]}" for name in CRITICAL]
+        lines += [
+            f"[{half}] slot {name:<13} {ratio}"
+            for name, ratio in sorted(self.slots_by_name.items())
+        ]
         for tag in TAGS:
             parts = []
             for label, table in (
@@ -131,9 +136,19 @@ def load(name: str) -> list[dict]:
     return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
 
 
+# Each half's utterance file and title file. « own » is written by the layer's authors to tune
+# the slots on (slots_own.jsonl, titles_own.jsonl): tuning data, like « tuning ».
+HALVES = {
+    "heldout": ("heldout.jsonl", "titles_heldout.jsonl"),
+    "tuning": ("tuning.jsonl", "titles_tuning.jsonl"),
+    "own": ("slots_own.jsonl", "titles_own.jsonl"),
+}
+
+
 def score(half: str, tmp: Path) -> Scores:
-    utterances = load(f"{half}.jsonl")
-    titles = [{**t, "step": "start"} for t in load(f"titles_{half}.jsonl")]
+    utterance_file, title_file = HALVES[half]
+    utterances = load(utterance_file)
+    titles = [{**t, "step": "start"} for t in load(title_file)]
     out = run_batch(utterances + titles, tmp)
     scores = Scores()
     for row in utterances:
@@ -147,6 +162,7 @@ def score(half: str, tmp: Path) -> Scores:
         for name, value in row["slots"].items():
             slot_ok = _same(value, got["slots"].get(name))
             scores.slots.add(slot_ok)
+            scores.slots_by_name[name].add(slot_ok)
             for tag in row["tags"]:
                 scores.slots_by_tag[tag].add(slot_ok)
     for row in titles:

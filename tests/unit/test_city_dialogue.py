@@ -121,3 +121,42 @@ def test_without_a_city_the_resident_s_words_are_kept_and_nothing_is_invented() 
     assert state.draft.neighbourhood == "près de la gare de Trifouilly"
     state, _ = _turns(talk, IDEA, LocationIn(1.0, 45.0))
     assert state.draft.neighbourhood is None
+
+
+def _reply_keyboards(turn) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The reply-keyboard changes the turn's messages carry (inline keyboards left out)."""
+    drafts = Renderer()(turn.replies, RenderContext("fr"))
+    shown = [d.payload.get("reply_markup") or {} for d in drafts]
+    return [k for k in shown if "keyboard" in k or "remove_keyboard" in k]
+
+
+def test_the_location_button_is_sent_once_while_the_question_is_asked_again() -> None:
+    state, turn = _turns(TALK, IDEA)
+    assert _ask(turn).share and state.sharing
+    assert [k.get("keyboard") is not None for k in _reply_keyboards(turn)] == [True]
+    for event in ("euh je sais pas trop", ButtonIn(Action.ANSWER, "la-garenne", 0)):
+        turn = TALK.step(state, TextIn(event) if isinstance(event, str) else event, TODAY)
+        state = turn.state
+        assert _ask(turn).slot is Slot.NEIGHBOURHOOD and not _ask(turn).share  # still there
+        assert _reply_keyboards(turn) == []
+
+
+def test_the_location_button_goes_away_once_the_quartier_is_answered_by_a_button() -> None:
+    state, _ = _turns(TALK, IDEA)
+    turn = TALK.step(state, ButtonIn(Action.ANSWER, "la-garenne", state.version), TODAY)
+    assert turn.state.draft.neighbourhood == "la-garenne" and not turn.state.sharing
+    drafts = Renderer()(turn.replies, RenderContext("fr"))
+    assert drafts[0].payload == {"text": "C'est noté.", "reply_markup": {"remove_keyboard": True}}
+    assert "inline_keyboard" in drafts[1].payload["reply_markup"]  # the next question
+    state, turn = _turns(TALK, IDEA, "impasse du moulin")  # a street typed: the same
+    assert state.draft.neighbourhood == "pont-rouge" and not state.sharing
+    assert _reply_keyboards(turn) == [{"remove_keyboard": True}]
+
+
+def test_a_location_outside_the_city_keeps_the_button_without_sending_it_again() -> None:
+    state, turn = _turns(TALK, IDEA, LocationIn(5.0, 48.0))
+    assert state.sharing and not _ask(turn).share
+    assert _reply_keyboards(turn) == []
+    state, turn = _turns(TALK, IDEA, LocationIn(5.0, 48.0), LocationIn(1.003, 45.004))
+    assert state.draft.neighbourhood == "vieille-ville" and not state.sharing
+    assert _reply_keyboards(turn) == [{"remove_keyboard": True}]

@@ -8,19 +8,17 @@ import pytest
 
 from console.pages import safe_next
 from console.security import accepted_locale
-from routing.staff.accounts import (
+from routing.staff.audit_log import _check_details
+from routing.staff.credentials import (
     MIN_PASSWORD_LENGTH,
-    ROLES,
-    StaffError,
-    _check_details,
     digest,
     hash_password,
     is_throttled,
     retry_after,
-    role_at_least,
     throttle_key,
     verify_password,
 )
+from routing.staff.views import ROLES, StaffError, role_at_least
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 WINDOW = timedelta(minutes=15)

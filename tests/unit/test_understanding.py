@@ -290,6 +290,11 @@ def test_any_text_at_any_step_yields_exactly_one_intent(
         ("le 21 juin", "2027-06-21"),
         ("le 12 décembre", "2026-12-12"),
         ("on est 2-3 voisins", None),
+        ("sam 12", "2026-12-12"),
+        ("Sat 12th", "2026-12-12"),
+        ("jeudi 22", "2027-04-22"),
+        ("the 27th of February", "2027-02-27"),
+        ("samedi 14h", None),
         ("je veux plus que vous ayez mes infos", None),
     ],
 )
@@ -308,6 +313,12 @@ def test_exact_days(text: str, day: str | None) -> None:
         ("le samedi 13 mars 2027", "this_year"),
         ("dès que possible", "asap"),
         ("pas de date précise", "no_date"),
+        ("ds 2 sem", "within_3_months"),
+        ("dans 15j", "within_3_months"),
+        ("in 2 wks", "within_3_months"),
+        ("courant 2027", "this_year"),
+        ("Dans les meilleurs délais.", "asap"),
+        ("Nous ne sommes tenus par aucune échéance.", "no_date"),
     ],
 )
 def test_timing_buckets_count_from_today(
@@ -327,3 +338,48 @@ def test_titles_of_our_own_idea_messages(understander: Understander) -> None:
         for r in rows
     )
     assert good / len(rows) >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "slot", "value"),
+    [
+        ("avc mes potes", Step.GROUP, "group", "informal"),
+        ("moi é ma voisine", Step.GROUP, "group", "informal"),
+        ("on é 3 potes", Step.GROUP, "group", "informal"),
+        ("à titre personnel", Step.GROUP, "group", "alone"),
+        ("on veut lancer un club de running", Step.START, "group", "informal"),
+        ("Nous aurions besoin d'un soutien financier.", Step.NEEDS, "needs", ("funding",)),
+        ("un accompagnement juridique", Step.NEEDS, "needs", ("legal",)),
+        ("legal advice about insurance", Step.NEEDS, "needs", ("legal",)),
+        ("Une assurance pour nos bénévoles.", Step.NEEDS, "needs", ("legal",)),
+        ("finalement ce sera au printemps", Step.SUMMARY, "needs", ()),
+        ("je veux parler à un agent", Step.AFTER_SUBMIT, "needs", ()),
+        ("une fête pour 80 neighbours", Step.START, "headcount", 80),
+        ("on peut avoir 1 sale pr 40 perso ?", Step.AFTER_SUBMIT, "headcount", 40),
+        ("une association de parents organise une kermesse", Step.START, "themes", ("events",)),
+        ("des panneaux solaires sur l'école", Step.START, "themes", ("energy",)),
+    ],
+)
+def test_slots_in_formal_and_sms_spelling(
+    understander: Understander, text: str, step: Step, slot: str, value: object
+) -> None:
+    assert getattr(read(understander, text, step).slots, slot) == value
+
+
+def test_slots_of_our_own_examples(understander: Understander) -> None:
+    """tests/data/understanding/slots_own.jsonl: written for the layer (formal letters, SMS and
+    slang answers), in the evaluation set's format; never the held-out."""
+    from dataclasses import asdict
+
+    path = TUNING.parent / "slots_own.jsonl"
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    good = total = 0
+    for row in rows:
+        got = asdict(read(understander, row["text"], Step(row["step"]), row["locale"]).slots)
+        for name, value in row["slots"].items():
+            found = got[name]
+            found = found.isoformat() if isinstance(found, datetime.date) else found
+            same = set(value) == set(found) if isinstance(value, list) else value == found
+            good, total = good + same, total + 1
+    assert total > 250
+    assert good / total >= 0.95

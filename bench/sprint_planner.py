@@ -22,15 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from knowledge.territory import load_gazetteer  # noqa: E402
-from routing.sprints.planner import (  # noqa: E402
-    FACILITATION,
-    Person,
-    Planner,
-    Request,
-    Room,
-    Rules,
-    distances,
-)
+from routing.sprints.planner import Planner  # noqa: E402
+from routing.sprints.planning_terms import FACILITATION, Person, Request, Room, Rules  # noqa: E402
+from routing.sprints.skills_and_distances import distances  # noqa: E402
 
 PEOPLE, ROOMS, HORIZON = 500, 50, 90
 SKILLS = ["legal", "funding", "space", "communication", "accessibility"]

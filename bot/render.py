@@ -95,6 +95,7 @@ class Renderer:
         out: list[OutgoingDraft] = []
         lead: list[str] = []
         more = False  # the suggestions page left some unseen: the next menu offers them
+        keyboard: Keyboard | None
         for reply in replies:
             match reply:
                 case Say() if reply.key in phrases.LOCATION_KEYS:

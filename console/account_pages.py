@@ -8,6 +8,8 @@ redirect in the query string.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
@@ -18,6 +20,7 @@ from console.api import MAX_ID
 from console.forms import VersionField, is_stale, version_of
 from console.security import Auth, context, require_admin, require_agent, translator
 from console.templating import render
+from infra.uow import UnitOfWork
 from routing.staff import accounts as staff_service
 from routing.staff.credentials import MIN_PASSWORD_LENGTH
 from routing.staff.views import ROLES, StaffError, StaffView
@@ -106,8 +109,12 @@ async def colleague(
     )
 
 
-async def _admin_change(  # type: ignore[no-untyped-def]
-    request: Request, staff_id: int, version: str, work, notice: str
+# What an admin changes, in the page's unit of work at the console's time.
+AdminWork = Callable[[UnitOfWork, datetime], Awaitable[object]]
+
+
+async def _admin_change(
+    request: Request, staff_id: int, version: str, work: AdminWork, notice: str
 ) -> Response:
     """Run ``work`` unless the account changed since the form was rendered."""
     ctx = context(request)
@@ -135,7 +142,7 @@ async def update_colleague(
     version: VersionField = "",
     auth: Auth = Depends(require_admin),
 ) -> Response:
-    async def work(uow, now):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork, now: datetime) -> None:
         await staff_service.update_staff(
             uow, staff_id, display_name=display_name, role=role, by=auth.staff.id, now=now
         )
@@ -153,7 +160,7 @@ async def activate_colleague(
 ) -> Response:
     on = active == "1"
 
-    async def work(uow, now):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork, now: datetime) -> None:
         await staff_service.set_active(uow, staff_id, on, by=auth.staff.id, now=now)
 
     return await _admin_change(
@@ -169,7 +176,7 @@ async def reset_colleague_password(
     version: VersionField = "",
     auth: Auth = Depends(require_admin),
 ) -> Response:
-    async def work(uow, now):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork, now: datetime) -> None:
         await staff_service.reset_password(uow, staff_id, password, by=auth.staff.id, now=now)
 
     return await _admin_change(request, staff_id, version, work, "password_reset")

@@ -5,6 +5,8 @@ not verified for 12 months are flagged. Every change is audited in its transacti
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import PurePath
 from typing import Annotated
 
@@ -16,11 +18,13 @@ from console.forms import VersionField, flash, is_stale
 from console.labels import city_of
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
 from console.templating import render
+from infra.uow import UnitOfWork
 from knowledge import desk as directory
 from knowledge.importers import read_directory
 from knowledge.resources import THEMES
 from knowledge.store import apply_import
 from routing.sprints import service as sprints
+from routing.sprints import working_days
 
 router = APIRouter(include_in_schema=False)
 ExternalId = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[^/\x00]+$")]
@@ -46,7 +50,7 @@ async def directory_page(
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     ctx = context(request)
-    today = sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
+    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
     async with ctx.uow_factory() as uow:
         found = await directory.search(
             uow, today, text=q, only_stale=stale == "1", offset=(page - 1) * PAGE, limit=PAGE
@@ -71,7 +75,7 @@ async def entry_page(
     request: Request, external_id: ExternalId, auth: Auth = Depends(require_coordinator)
 ) -> Response:
     ctx = context(request)
-    today = sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
+    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
     async with ctx.uow_factory() as uow:
         entry = await directory.entry(uow, external_id)
     if entry is None:
@@ -87,8 +91,12 @@ async def entry_page(
     )
 
 
-async def _change(  # type: ignore[no-untyped-def]
-    request: Request, auth: Auth, external_id: str, action: str, version: str, work
+# A change to one entry, in the page's unit of work at the console's time: False if not found.
+EntryWork = Callable[[UnitOfWork, datetime], Awaitable[bool]]
+
+
+async def _change(
+    request: Request, auth: Auth, external_id: str, action: str, version: str, work: EntryWork
 ) -> bool:
     """Run ``work`` and its audit entry; False when the entry does not exist. An entry changed
     since its form was rendered raises ``Stale``: nothing is written."""
@@ -124,8 +132,8 @@ async def edit_entry(
     if not name.strip() or not set(themes) <= set(THEMES) or not set(territories) <= known:
         return _back(path, error="bad_entry")
 
-    async def work(uow, now):  # type: ignore[no-untyped-def]
-        return await directory.update_facts(
+    async def work(uow: UnitOfWork, now: datetime) -> bool:
+        updated = await directory.update_facts(
             uow,
             external_id,
             now,
@@ -135,6 +143,7 @@ async def edit_entry(
             themes=list(dict.fromkeys(themes)),
             territories=list(dict.fromkeys(territories)),
         )
+        return updated is not None
 
     try:
         if not await _change(request, auth, external_id, "directory.updated", version, work):
@@ -151,9 +160,9 @@ async def verified(
     version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    today = sprints.today(context(request).now(), sprints.rules_of(context(request).settings))
+    today = working_days.today(context(request).now(), sprints.rules_of(context(request).settings))
 
-    async def work(uow, now):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork, now: datetime) -> bool:
         return await directory.mark_verified(uow, external_id, today, now)
 
     try:
@@ -174,7 +183,7 @@ async def active(
 ) -> Response:
     keep = on == "1"
 
-    async def work(uow, now):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork, now: datetime) -> bool:
         return await directory.set_active(uow, external_id, keep, now)
 
     action = "directory.reactivated" if keep else "directory.deactivated"
@@ -222,7 +231,7 @@ async def import_file(
                 )
                 await uow.commit()
             report["summary"] = summary
-    today = sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
+    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
     async with ctx.uow_factory() as uow:
         found = await directory.search(uow, today, limit=PAGE)
     return render(

@@ -298,7 +298,9 @@ class Labels:
             return "—"
         return self._(IDEA_STATUS[code]) if code in IDEA_STATUS else code
 
-    def case_status(self, status: str, holder_id: int | None, holder_name: str | None, me: int):
+    def case_status(
+        self, status: str, holder_id: int | None, holder_name: str | None, me: int
+    ) -> str:
         """The status from the reader's point of view."""
         if holder_id == me and status in CASE_STATUS_MINE:
             return self._(CASE_STATUS_MINE[status])

@@ -4,6 +4,7 @@ each room. Simple forms; a mistake comes back as a kind sentence (``words.PANEL_
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Request
@@ -17,9 +18,10 @@ from console.labels import city_of
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
 from console.templating import render
 from infra.i18n import Translator
+from infra.uow import UnitOfWork
 from knowledge.resources import EQUIPMENT, THEMES
 from routing.sprints import desk as sprint_desk
-from routing.sprints import panel_desk
+from routing.sprints import panel_desk, working_days
 from routing.sprints import service as sprints
 from routing.sprints.panel_desk import PanelInputError
 from routing.sprints.reasons import SKILL_LABELS, skill_label
@@ -39,7 +41,7 @@ def _back(path: str, *, notice: str | None = None, error: str | None = None) -> 
 async def panel_page(request: Request, auth: Auth = Depends(require_coordinator)) -> Response:
     ctx = context(request)
     tr = translator(request, auth)
-    today = sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
+    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
     async with ctx.uow_factory() as uow:
         members = await panel_desk.members(uow, today)
         rooms = await panel_desk.rooms(uow, today)
@@ -73,21 +75,27 @@ def skill_choices(tr: Translator) -> list[tuple[str, str]]:
     return skills + themes
 
 
-async def _current(request: Request, uow, subject: str, subject_id: int) -> object | None:  # type: ignore[no-untyped-def]
+# A change to the panel, in the page's unit of work: what the audit keeps of it.
+PanelWork = Callable[[UnitOfWork], Awaitable[dict[str, object]]]
+
+
+async def _current(
+    request: Request, uow: UnitOfWork, subject: str, subject_id: int
+) -> object | None:
     """The member or room as the page shows it now (None: gone)."""
     ctx = context(request)
-    today = sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
+    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
     found = panel_desk.members if subject == "member" else panel_desk.rooms
     return next((v for v in await found(uow, today) if v.id == subject_id), None)
 
 
-async def _change(  # type: ignore[no-untyped-def]
+async def _change(
     request: Request,
     auth: Auth,
     action: str,
     subject: str,
     subject_id: int,
-    work,
+    work: PanelWork,
     notice: str,
     version: str = "",
 ) -> Response:
@@ -170,7 +178,7 @@ async def edit_member(
     version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    async def work(uow):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork) -> dict[str, object]:
         known = {t.id for t in (await sprint_desk.city(uow)).territories}
         days = [int(d) for d in weekdays if d.isdigit() and len(d) == 1]
         cap = monthly_cap.strip()
@@ -209,7 +217,7 @@ async def add_absence(
     version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    async def work(uow):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork) -> dict[str, object]:
         first, last = panel_desk.parse_range(starts_on, ends_on)
         absence = await panel_desk.add_absence(uow, member_id, first, last)
         return {"absence": absence, "from": first.isoformat(), "to": last.isoformat()}
@@ -234,7 +242,7 @@ async def remove_absence(
     version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    async def work(uow):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork) -> dict[str, object]:
         await panel_desk.remove_absence(uow, member_id, absence_id)
         return {"absence": absence_id}
 
@@ -261,7 +269,7 @@ async def edit_room(
     version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    async def work(uow):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork) -> dict[str, object]:
         if not capacity.strip().isdigit():
             raise PanelInputError("bad_capacity")
         return await panel_desk.update_room(
@@ -288,7 +296,7 @@ async def block_days(
     version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    async def work(uow):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork) -> dict[str, object]:
         first, last = panel_desk.parse_range(starts_on, ends_on)
         added = await panel_desk.block_days(uow, room_id, first, last)
         return {"from": first.isoformat(), "to": last.isoformat(), "added": added}
@@ -306,7 +314,7 @@ async def unblock_day(
     version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    async def work(uow):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork) -> dict[str, object]:
         await panel_desk.unblock_day(uow, room_id, panel_desk.parse_day(day))
         return {"day": day}
 

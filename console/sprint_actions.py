@@ -18,10 +18,13 @@ from routing.cases import desk as case_desk
 from routing.cases.group_posts import staff_group_of
 from routing.followups import service as followups
 from routing.journey.records import Idea
+from routing.outbox import Renderer
+from routing.sprints import availability
 from routing.sprints import desk as sprint_desk
 from routing.sprints import service as sprints
 from routing.sprints.desk import SprintDeskError
 from routing.sprints.reasons import render_sprint_reason, skill_label
+from routing.sprints.replies import SprintBooked, SprintCancelled
 
 STATUS: dict[str, int] = {
     "not_allowed": 403,
@@ -65,7 +68,7 @@ class OptionsShown:
     current: int | None
 
 
-def shown(offer: sprints.SprintOffer, ref: str, tr: Translator) -> OptionsShown:
+def shown(offer: availability.SprintOffer, ref: str, tr: Translator) -> OptionsShown:
     """The planner's answer in the staff member's words (the same reasons the resident sees,
     the kind of option as a heading)."""
     plan = offer.plan
@@ -120,7 +123,7 @@ async def options(request: Request, auth: Auth, ref: str, tr: Translator) -> Opt
     ctx = context(request)
     async with ctx.uow_factory() as uow:
         idea = await visible_idea(uow, auth, ref)
-        offer = await sprints.sprint_options(
+        offer = await availability.sprint_options(
             uow,
             idea.id,
             ctx.now(),
@@ -134,8 +137,10 @@ async def options(request: Request, auth: Auth, ref: str, tr: Translator) -> Opt
         return shown(offer, idea.ref, tr)
 
 
-def _renderer(request: Request):  # type: ignore[no-untyped-def]
-    renderer = getattr(request.app.state, "resident_renderer", None)
+def _renderer(request: Request) -> Renderer[SprintBooked | SprintCancelled]:
+    renderer: Renderer[SprintBooked | SprintCancelled] | None = getattr(
+        request.app.state, "resident_renderer", None
+    )
     if renderer is None:
         raise SprintDeskError("no_renderer")
     return renderer
@@ -165,7 +170,7 @@ async def book(
     async with ctx.uow_factory() as uow:
         idea = await visible_idea(uow, auth, ref)
         if current != NO_CHECK:
-            active = await sprints.active_sprint(uow, idea.id)
+            active = await availability.active_sprint(uow, idea.id)
             if (active.id if active else None) != current:
                 raise SprintDeskError("stale")
         outcome = await sprint_desk.book(

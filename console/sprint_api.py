@@ -20,6 +20,7 @@ from console.api import MAX_ID, NO_NUL
 from console.security import Auth, context, require_agent, translator
 from routing.sprints import desk as sprint_desk
 from routing.sprints import service as sprints
+from routing.sprints import working_days
 from routing.sprints.desk import SprintDeskError, SprintView
 
 router = APIRouter(prefix="/api", tags=["sprints"])
@@ -228,7 +229,7 @@ async def board(request: Request, auth: Auth = Depends(require_agent)) -> BoardO
     ctx = context(request)
     async with ctx.uow_factory() as uow:
         upcoming, awaiting = await sprint_desk.board(
-            uow, sprints.today(ctx.now(), sprints.rules_of(ctx.settings))
+            uow, working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
         )
     return BoardOut(
         upcoming=[_sprint(v) for v in upcoming], awaiting_held=[_sprint(v) for v in awaiting]

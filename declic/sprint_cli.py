@@ -66,8 +66,9 @@ def options_command(
     from infra.i18n import Translator
     from infra.settings import load_settings
     from knowledge.city import load_city
+    from routing.sprints.availability import sprint_options
     from routing.sprints.reasons import render_sprint_reason, skill_label
-    from routing.sprints.service import rules_of, sprint_options
+    from routing.sprints.service import rules_of
 
     settings = load_settings()
 

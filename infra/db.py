@@ -21,15 +21,23 @@ from sqlalchemy.util.concurrency import await_
 from infra.settings import Settings
 
 
-class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
-    """A statement in one trip to aiosqlite's thread instead of four.
+async def _done() -> None:
+    return None
 
-    SQLAlchemy's aiosqlite cursor awaits the thread to open a cursor, to execute, to fetch the
-    rows and to close: four queue puts, thread wake-ups and GIL hand-overs per statement, the
-    largest CPU cost of a resident's turn on SQLite. Here the worker thread does all four in
-    one call and hands back the rows with the cursor's facts (description, rowcount,
-    lastrowid). Results are fetched whole, as the stock (non server-side) cursor does; server-
-    side cursors (``stream``) keep SQLAlchemy's class.
+
+class _InLoopCursor(AsyncAdapt_aiosqlite_cursor):
+    """A statement run in the event loop's thread, on the connection's sqlite3 object.
+
+    SQLAlchemy's aiosqlite cursor sends each statement to aiosqlite's thread and awaits it
+    four times (open a cursor, execute, fetch, close). Every trip is a queue put, a thread
+    wake-up and a GIL hand-over, and on a busy machine a wait for the scheduler: it was most of
+    a turn's time on SQLite, spent while holding the only connection. SQLite in WAL mode with
+    ``synchronous=NORMAL`` answers a statement in microseconds and fsyncs only at checkpoints,
+    so the statement runs here, synchronously, and the turn keeps the connection for the time
+    of its own CPU. The price: a writer lock held by another process (the console, a one-off
+    command) blocks the loop up to ``busy_timeout`` instead of blocking this connection, which
+    every turn waits for anyway (one connection). Results are fetched whole, as the stock (non
+    server-side) cursor does; server-side cursors (``stream``) keep SQLAlchemy's class.
     """
 
     __slots__ = ("_description", "_lastrowid", "_rowcount")
@@ -43,10 +51,8 @@ class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         self._rowcount = -1
         self._lastrowid: int | None = None
 
-    @staticmethod
-    def _run(conn: sqlite3.Connection, many: bool, operation: Any, parameters: Any) -> Any:
-        # In aiosqlite's thread: the sqlite3 objects never leave it.
-        cursor = conn.cursor()
+    def _run(self, many: bool, operation: Any, parameters: Any) -> None:
+        cursor = self._connection._conn.cursor()
         try:
             if many:
                 cursor.executemany(operation, parameters)
@@ -54,31 +60,27 @@ class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
                 cursor.execute(operation)
             else:
                 cursor.execute(operation, parameters)
-            description = cursor.description
-            rows = cursor.fetchall() if description else ()
-            return description, rows, cursor.rowcount, cursor.lastrowid
+            self._description = description = cursor.description
+            self._rows = deque(cursor.fetchall() if description else ())
+            self._rowcount, self._lastrowid = cursor.rowcount, cursor.lastrowid
         finally:
             cursor.close()
 
-    async def _call(self, many: bool, operation: Any, parameters: Any) -> None:
-        async with self._adapt_connection._execute_mutex:
-            description, rows, rowcount, lastrowid = await self._connection._execute(
-                self._run, self._connection._conn, many, operation, parameters
-            )
-        self._description, self._rowcount, self._lastrowid = description, rowcount, lastrowid
-        self._rows = deque(rows)
-
     def execute(self, operation: Any, parameters: Any = None) -> Any:
         try:
-            return await_(self._call(False, operation, parameters))
+            self._run(False, operation, parameters)
         except Exception as error:
             self._adapt_connection._handle_exception(error)
+        # SQLAlchemy's AsyncConnection checks that an async driver awaited something: a
+        # coroutine that returns at once does, with two greenlet switches and no loop turn.
+        await_(_done())
 
     def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
         try:
-            return await_(self._call(True, operation, seq_of_parameters))
+            self._run(True, operation, seq_of_parameters)
         except Exception as error:
             self._adapt_connection._handle_exception(error)
+        await_(_done())
 
     @property
     def description(self) -> Any:
@@ -99,17 +101,35 @@ class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows.clear()
 
 
-class _OneHopConnection(AsyncAdapt_aiosqlite_connection):
+class _InLoopConnection(AsyncAdapt_aiosqlite_connection):
+    """Statements, commits and rollbacks in the loop's thread (see ``_InLoopCursor``); opening
+    and closing the connection still go through aiosqlite's thread."""
+
     __slots__ = ()
-    _cursor_cls = _OneHopCursor
+    _cursor_cls = _InLoopCursor
+
+    def commit(self) -> None:
+        if self._connection._connection:
+            try:
+                self._connection._conn.commit()
+            except Exception as error:
+                self._handle_exception(error)
+
+    def rollback(self) -> None:
+        if self._connection._connection:
+            try:
+                self._connection._conn.rollback()
+            except Exception as error:
+                self._handle_exception(error)
 
 
-class _OneHopDbapi(AsyncAdapt_aiosqlite_dbapi):
-    """SQLAlchemy's aiosqlite DB-API shim, with connections that use ``_OneHopCursor``."""
+class _InLoopDbapi(AsyncAdapt_aiosqlite_dbapi):
+    """SQLAlchemy's aiosqlite DB-API shim, with connections that use ``_InLoopCursor``."""
 
-    def connect(self, *arg: Any, **kw: Any) -> _OneHopConnection:
-        adapted = super().connect(*arg, **kw)
-        return _OneHopConnection(self, adapted._connection)
+    def connect(self, *arg: Any, **kw: Any) -> _InLoopConnection:
+        # The sqlite3 object is made in aiosqlite's thread and used in the loop's.
+        adapted = super().connect(*arg, **{**kw, "check_same_thread": False})
+        return _InLoopConnection(self, adapted._connection)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -143,7 +163,7 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             url,
             echo=echo,
             connect_args={"timeout": 30},
-            module=_OneHopDbapi(aiosqlite, sqlite3),
+            module=_InLoopDbapi(aiosqlite, sqlite3),
             **pooling,
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

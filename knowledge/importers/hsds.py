@@ -222,7 +222,9 @@ class UnknownValues:
             problems.warn(place, "unknown_value", field=family, value=value, count=count)
 
 
-def _territory_terms(services: Iterable[tuple[str, dict[str, Any], dict[str, Any]]]) -> dict:
+def _territory_terms(
+    services: Iterable[tuple[str, dict[str, Any], dict[str, Any]]],
+) -> dict[str, dict[str, Any]]:
     """Every territory term of the file by id (services' and service areas' attributes), so
     that a term's ``parent_id`` can be followed up to an area the city knows."""
     terms: dict[str, dict[str, Any]] = {}
@@ -341,8 +343,12 @@ def _service(
     phones = service.get("phones") or []
     verified = service.get("assured_date") or (service.get("last_modified") or "")[:10]
     external_id = values.pop("external_id", None) or service_id
+    phone = values.pop("phone", None) or (phones[0].get("number") if phones else None)
     extra: dict[str, Any] = {"prose": [p for p in [*prose, *other_terms] if p]}
     terms_text = list(dict.fromkeys(t for t in labels_seen if t.strip()))
+    fields: dict[str, Any] = {
+        k: tuple(dict.fromkeys(v)) if isinstance(v, list) else v for k, v in values.items()
+    }
     if terms_text:
         extra["terms"] = terms_text
     return Resource(
@@ -354,10 +360,10 @@ def _service(
         status=status,
         verified_on=_date(verified),
         email=email,
-        phone=values.pop("phone", None) or (phones[0].get("number") if phones else None),
+        phone=phone,
         url=service.get("url"),
         extra={k: v for k, v in extra.items() if v},
-        **{k: tuple(dict.fromkeys(v)) if isinstance(v, list) else v for k, v in values.items()},
+        **fields,
     )
 
 
@@ -467,7 +473,9 @@ def _date(text: str | None) -> date | None:
 # ───────────────────────────── export ─────────────────────────────
 
 
-def _term(family: str, name: str, *, code: str | None = None, parent: str | None = None) -> dict:
+def _term(
+    family: str, name: str, *, code: str | None = None, parent: str | None = None
+) -> dict[str, Any]:
     """A term with the value as ``code`` and, for the profile's families, its French label."""
     taxonomy = TAXONOMIES[family]
     code = code or name
@@ -490,7 +498,9 @@ def _term(family: str, name: str, *, code: str | None = None, parent: str | None
     return term
 
 
-def _attribute(service_id: str, family: str, term: dict, value: str | None = None) -> dict:
+def _attribute(
+    service_id: str, family: str, term: dict[str, Any], value: str | None = None
+) -> dict[str, Any]:
     attribute: dict[str, Any] = {
         "id": stable_id("attribute", service_id, family, term["code"], value or ""),
         "link_type": family,

@@ -799,12 +799,9 @@ class ConversationService:
             holder = await _holder(uow, resident)
             if holder is not None:
                 return HeldBy(holder)
-            hours = self.listening.hours
-            if hours is None:
-                return None
             since = state.human_since if state is not None else None
             return answers.waiting_notice(
-                hours, self.listening.delay_minutes, now, since, again=reply.again
+                self.listening.hours, self.listening.delay_minutes, now, since, again=reply.again
             )
         if isinstance(reply, IdeaExamples):
             return await answers.examples(uow, self.catalogues, resident.neighbourhood)

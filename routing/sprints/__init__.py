@@ -9,6 +9,13 @@ from typing import TYPE_CHECKING
 from infra.lazy import attach
 
 if TYPE_CHECKING:
+    from routing.sprints.availability import (
+        ACTIVE,
+        SprintOffer,
+        active_sprint,
+        option_at,
+        sprint_options,
+    )
     from routing.sprints.desk import (
         SprintDeskError,
         SprintView,
@@ -17,7 +24,8 @@ if TYPE_CHECKING:
         announce,
     )
     from routing.sprints.importer import SprintImportError, apply_sprint_data, read_sprint_file
-    from routing.sprints.planner import Rules, today
+    from routing.sprints.notices import Booked, room_info
+    from routing.sprints.planning_terms import Rules
     from routing.sprints.reasons import render_sprint_reason, skill_label
     from routing.sprints.records import Sprint
     from routing.sprints.replies import (
@@ -29,22 +37,16 @@ if TYPE_CHECKING:
         SprintReply,
     )
     from routing.sprints.service import (
-        ACTIVE,
-        Booked,
         Cancelled,
         FollowUpPlanner,
         Lost,
-        SprintOffer,
-        active_sprint,
         cancel,
         cancel_for_erasure,
         confirm,
         mark_held,
-        option_at,
         reschedule,
-        room_info,
         rules_of,
-        sprint_options,
     )
+    from routing.sprints.working_days import today
 
 __getattr__, __dir__, __all__ = attach(__name__, __file__)

@@ -26,6 +26,8 @@ from routing import cases
 from routing.cases import StaffGroup
 from routing.journey import Case, Idea, Resident
 from routing.outbox import Attachment, Recipient, RenderContext, Renderer, Text, enqueue
+from routing.sprints import availability, planning_terms, working_days
+from routing.sprints import notices as sprint_notices
 from routing.sprints import service as sprints
 from routing.sprints.ics import IcsSprint, sprint_ics
 from routing.sprints.records import PanelMember, Sprint, SprintSeat
@@ -97,7 +99,7 @@ class SprintView:
 
 @dataclass(frozen=True)
 class StaffBooked:
-    booked: sprints.Booked
+    booked: sprint_notices.Booked
     told_resident: int  # outbox rows written for the resident
     posted: int  # outbox rows written for the staff group
 
@@ -133,7 +135,7 @@ async def views(uow: UnitOfWork, rows: Sequence[Sprint]) -> list[SprintView]:
     )
     out = []
     for sprint in rows:
-        room = await sprints.room_info(uow, sprint.room_id)
+        room = await sprint_notices.room_info(uow, sprint.room_id)
         idea = ideas.get(sprint.idea_id) if sprint.idea_id else None
         out.append(
             SprintView(
@@ -264,7 +266,7 @@ async def book(
     by: Actor,
     renderer: Renderer[SprintBooked | SprintCancelled],
     followups: sprints.FollowUpPlanner,
-    rules: sprints.Rules,
+    rules: planning_terms.Rules,
     group: StaffGroup | None = None,
 ) -> StaffBooked | sprints.Lost:
     """Book (or move the idea's confirmed sprint to) the option on ``day1`` in ``room_id``, as
@@ -272,9 +274,11 @@ async def book(
     options when the people or the room were taken since the page was shown."""
     idea = await _idea(uow, idea_id)
     geo = await city(uow)
-    option = await sprints.option_at(uow, idea.id, day1, room_id, now, gazetteer=geo, rules=rules)
+    option = await availability.option_at(
+        uow, idea.id, day1, room_id, now, gazetteer=geo, rules=rules
+    )
     if option is None:
-        offer = await sprints.sprint_options(uow, idea.id, now, gazetteer=geo, rules=rules)
+        offer = await availability.sprint_options(uow, idea.id, now, gazetteer=geo, rules=rules)
         return sprints.Lost(offer)
     outcome = await sprints.confirm(
         uow, idea.id, option, now, followups=followups, gazetteer=geo, rules=rules
@@ -310,7 +314,7 @@ async def cancel(
     by: Actor,
     renderer: Renderer[SprintBooked | SprintCancelled],
     followups: sprints.FollowUpPlanner,
-    rules: sprints.Rules,
+    rules: planning_terms.Rules,
     group: StaffGroup | None = None,
 ) -> StaffCancelled:
     """Cancel a confirmed sprint: its person-days and room-days are released, the resident
@@ -318,7 +322,7 @@ async def cancel(
     sprint = await uow.session.get(Sprint, sprint_id)
     if sprint is None:
         raise SprintDeskError("unknown_sprint")
-    if sprint.status not in sprints.ACTIVE:
+    if sprint.status not in availability.ACTIVE:
         raise SprintDeskError("not_active")
     done = await sprints.cancel(uow, sprint_id, now, followups=followups, rules=rules)
     idea = await uow.session.get(Idea, sprint.idea_id) if sprint.idea_id else None
@@ -340,7 +344,7 @@ async def mark(
     now: datetime,
     *,
     by: Actor,
-    rules: sprints.Rules,
+    rules: planning_terms.Rules,
 ) -> Sprint:
     """After the sprint (from its first day on), say whether it took place, with a short note."""
     sprint = await uow.session.get(Sprint, sprint_id)
@@ -348,7 +352,7 @@ async def mark(
         raise SprintDeskError("unknown_sprint")
     if sprint.status not in ("confirmed", "held", "not_held"):
         raise SprintDeskError("not_active")
-    if sprint.day1 > sprints.today(now, rules):
+    if sprint.day1 > working_days.today(now, rules):
         raise SprintDeskError("too_early")
     if len(note) > NOTE_MAX_CHARS:
         raise SprintDeskError("note_too_long")

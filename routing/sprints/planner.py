@@ -22,191 +22,24 @@ the nearest room, the earliest dates.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-import holidays as _holidays
-
-from knowledge.territory import Gazetteer
 from routing.reasons import Reason
-
-PARIS = ZoneInfo("Europe/Paris")  # the default town's time zone (DECLIC_TIMEZONE)
-
-FACILITATION = "facilitation"
-# The panel's skills: what an idea's needs call for, and the directory's themes.
-NEED_SKILLS: Mapping[str, tuple[str, ...]] = {
-    "place": ("space",),
-    "funding": ("funding",),
-    "legal": ("legal",),
-    "equipment": ("space",),
-    "partners": ("communication",),
-    "skills": (),  # the idea's themes say which
-    "peers": (),
-}
-SKILLS = ("legal", "funding", "space", "communication", "accessibility", FACILITATION)
-SAME, NEAR, TOWN, AWAY = 0, 1, 2, 3
-OPTION_KINDS = ("earliest", "coverage", "nearest")
-
-
-@dataclass(frozen=True)
-class Person:
-    id: int
-    skills: frozenset[str]
-    weekdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
-    territories: frozenset[str] = frozenset()  # empty: the whole town
-    monthly_cap: int = 2
-    busy: frozenset[date] = frozenset()  # absences and days already committed
-    load: Mapping[tuple[int, int], int] = field(default_factory=dict)  # sprints per month
-
-
-@dataclass(frozen=True)
-class Room:
-    id: int
-    territory: str | None
-    capacity: int | None
-    step_free: bool | None
-    busy: frozenset[date] = frozenset()
-
-
-@dataclass(frozen=True)
-class Request:
-    needed: frozenset[str]  # skill codes
-    earliest: date
-    latest: date
-    quartier: str | None = None
-    step_free: bool = False
-    attendees: int = 8  # the panel, the resident and a few of their group
-
-
-@dataclass(frozen=True)
-class Rules:
-    """The town's rules for sprints; ``tz`` says what "today" is and when a day starts, and the
-    public holidays (of ``holidays_country``, "" for none) are not working days."""
-
-    notice_days: int = 7
-    horizon_days: int = 90
-    panel_min: int = 3
-    panel_max: int = 5
-    max_distance: int = TOWN
-    options: int = 3
-    tz: ZoneInfo = PARIS
-    holidays_country: str = "FR"
-    holidays_subdivision: str | None = None
-
-
-DEFAULT_RULES = Rules()
-
-
-@dataclass(frozen=True)
-class Option:
-    day1: date
-    day2: date
-    room_id: int
-    panel: tuple[int, ...]  # the facilitator first
-    facilitator_id: int
-    covered: frozenset[str]
-    missing: frozenset[str]
-    distance: int
-    kind: str = "earliest"
-    reasons: tuple[Reason, ...] = ()
-
-    @property
-    def coverage(self) -> float:
-        total = len(self.covered) + len(self.missing)
-        return 1.0 if total == 0 else len(self.covered) / total
-
-
-@dataclass(frozen=True)
-class Plan:
-    options: tuple[Option, ...]
-    needed: frozenset[str]
-    unknown_skills: frozenset[str]  # needed, and nobody on any panel has them
-    problems: tuple[Reason, ...] = ()  # why there is no option (empty when there are)
-
-
-# ---- calendar ----------------------------------------------------------------------------------
-
-
-@cache
-def _holidays_of(country: str, subdivision: str | None, year: int) -> frozenset[date]:
-    """A country's public holidays in a year: data, computed once per country and year."""
-    if not country:
-        return frozenset()
-    return frozenset(_holidays.country_holidays(country, subdiv=subdivision, years=year))
-
-
-def is_holiday(day: date, rules: Rules = DEFAULT_RULES) -> bool:
-    return day in _holidays_of(rules.holidays_country, rules.holidays_subdivision, day.year)
-
-
-def is_working_day(day: date, rules: Rules = DEFAULT_RULES) -> bool:
-    return day.weekday() < 5 and not is_holiday(day, rules)
-
-
-def day_pairs(
-    earliest: date, latest: date, rules: Rules = DEFAULT_RULES
-) -> list[tuple[date, date]]:
-    """Every (day, next day) both working days, inside [earliest, latest]. Friday→Monday is
-    three days apart, so never a pair; a holiday breaks the pairs on either side of it."""
-    pairs = []
-    day = earliest
-    while day < latest:
-        following = day + timedelta(days=1)
-        if is_working_day(day, rules) and is_working_day(following, rules):
-            pairs.append((day, following))
-        day = following
-    return pairs
-
-
-def today(now: datetime, rules: Rules) -> date:
-    """The day it is in the town (``rules.tz``), whatever time zone ``now`` is given in."""
-    return now.astimezone(rules.tz).date()
-
-
-def window(today: date, rules: Rules) -> tuple[date, date]:
-    return today + timedelta(days=rules.notice_days), today + timedelta(days=rules.horizon_days)
-
-
-# ---- geography and needs -----------------------------------------------------------------------
-
-
-def distances(gazetteer: Gazetteer | None, quartier: str | None) -> dict[str, int]:
-    """How far each known territory is from the resident's quartier: 0 the quartier itself,
-    1 a neighbour, 2 elsewhere in the same commune (or the commune itself), 3 farther."""
-    if gazetteer is None:
-        return {}
-    home = gazetteer.get(quartier) if quartier else None
-    commune = gazetteer.commune_of(quartier) if home is not None and quartier else None
-    out: dict[str, int] = {}
-    for territory in gazetteer.territories:
-        if home is None:
-            out[territory.id] = TOWN
-        elif territory.id == home.id:
-            out[territory.id] = SAME
-        elif territory.id in home.neighbours:
-            out[territory.id] = NEAR
-        elif commune and (territory.id == commune or gazetteer.commune_of(territory.id) == commune):
-            out[territory.id] = TOWN
-        else:
-            out[territory.id] = AWAY
-    return out
-
-
-def needed_skills(needs: Iterable[str], themes: Iterable[str], step_free: bool = False) -> set[str]:
-    """The skills a panel should bring for an idea: its needs', its themes, accessibility."""
-    out: set[str] = set()
-    for need in needs:
-        out.update(NEED_SKILLS.get(need, ()))
-    out.update(themes)
-    if step_free:
-        out.add("accessibility")
-    return out
-
-
-# ---- the planner -------------------------------------------------------------------------------
+from routing.sprints.planning_terms import (
+    AWAY,
+    FACILITATION,
+    NEAR,
+    TOWN,
+    Option,
+    Person,
+    Plan,
+    Request,
+    Room,
+    Rules,
+)
+from routing.sprints.working_days import day_pairs
 
 
 @dataclass

@@ -10,74 +10,24 @@ caller's transaction (a resident's turn) stays usable.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from infra.i18n import N_, Translator
 from infra.settings import Settings
 from infra.uow import UnitOfWork
-from knowledge.records import ResourceRow
-from knowledge.store import resource_of
 from knowledge.territory import Gazetteer
 from routing.journey import Idea, journey_event
-from routing.outbox import Attachment, Recipient, Text, enqueue
-from routing.sprints.ics import IcsSprint, sprint_ics
-from routing.sprints.planner import (
-    Option,
-    Person,
-    Plan,
-    Planner,
-    Request,
-    Room,
-    Rules,
-    distances,
-    evaluate,
-    needed_skills,
-    today,
-    window,
-)
-from routing.sprints.records import (
-    PanelAbsence,
-    PanelMember,
-    PersonDay,
-    RoomDay,
-    Sprint,
-    SprintRoom,
-    SprintSeat,
-)
-from routing.staff import StaffMember
-
-ACTIVE = ("confirmed",)
-PANEL_CHANNEL = "telegram"  # panel members are told in their own Telegram chat
-COUNTED = ("confirmed", "held", "not_held")  # sprints that count against a monthly cap
-STEP_FREE_WORDS = re.compile(
-    r"fauteuil|\bpmr\b|mobilit[ée] r[ée]duite|wheelchair|handicap|sans marche|step.free",
-    re.IGNORECASE,
-)
-STAFF_WORDS = {
-    "booked": N_(
-        "Sprint réservé : {title}, le {day1} et le {day2}, {place}. "
-        "Vous êtes dans le panel ({role}). L'invitation est jointe."
-    ),
-    "rescheduled": N_(
-        "Sprint déplacé : {title}, désormais le {day1} et le {day2}, {place}. "
-        "L'invitation mise à jour est jointe."
-    ),
-    "cancelled": N_("Sprint annulé : {title}, prévu le {day1} et le {day2}."),
-    "facilitator": N_("animation"),
-    "member": N_("membre"),
-    "no_place": N_("salle à confirmer"),
-    "untitled": N_("une idée d'habitant"),
-}
+from routing.sprints.availability import ACTIVE, SprintOffer, active_sprint, sprint_options
+from routing.sprints.notices import Booked, booked_of, ics_of, tell_panel
+from routing.sprints.planning_terms import Option, Rules
+from routing.sprints.records import PersonDay, RoomDay, Sprint, SprintSeat
 
 
 def rules_of(settings: Settings) -> Rules:
@@ -99,40 +49,6 @@ class FollowUpPlanner(Protocol):
 
 
 @dataclass(frozen=True)
-class RoomInfo:
-    id: int
-    name: str
-    address: str | None
-    territory: str | None
-    capacity: int | None
-    step_free: bool | None
-
-
-@dataclass(frozen=True)
-class SprintOffer:
-    """Options for an idea, with what a transport needs to show them."""
-
-    idea_id: int
-    plan: Plan
-    rooms: dict[int, RoomInfo] = field(default_factory=dict)
-    names: dict[int, str] = field(default_factory=dict)  # panel member id → name
-    current: int | None = None  # the idea's confirmed sprint, when rescheduling
-
-
-@dataclass(frozen=True)
-class Booked:
-    sprint_id: int
-    idea_id: int | None
-    day1: date
-    day2: date
-    room: RoomInfo | None
-    panel: tuple[str, ...]
-    ics: bytes
-    sequence: int
-    rescheduled: bool = False
-
-
-@dataclass(frozen=True)
 class Lost:
     """Someone else took a person or the room meanwhile: here are fresh options."""
 
@@ -145,177 +61,6 @@ class Cancelled:
     day1: date
     day2: date
     ics: bytes
-
-
-@dataclass
-class _World:
-    planner: Planner
-    request: Request
-    near: dict[str, int]
-    rooms: dict[int, RoomInfo]
-    names: dict[int, str]
-
-
-# ---- reading -----------------------------------------------------------------------------------
-
-
-async def _world(
-    uow: UnitOfWork,
-    idea: Idea,
-    now: datetime,
-    gazetteer: Gazetteer | None,
-    rules: Rules,
-    exclude_sprint: int | None = None,
-) -> _World:
-    session = uow.session
-    earliest, latest = window(today(now, rules), rules)
-    since = earliest - timedelta(days=40)
-    members = (await session.scalars(select(PanelMember).where(PanelMember.active.is_(True)))).all()
-    busy: dict[int, set[date]] = {m.id: set() for m in members}
-    absences = await session.scalars(
-        select(PanelAbsence).where(
-            PanelAbsence.ends_on >= earliest, PanelAbsence.starts_on <= latest
-        )
-    )
-    for absence in absences:
-        day = max(absence.starts_on, earliest)
-        while day <= min(absence.ends_on, latest):
-            busy.setdefault(absence.member_id, set()).add(day)
-            day += timedelta(days=1)
-    person_days = await session.execute(
-        select(PersonDay.person_id, PersonDay.day, PersonDay.sprint_id).where(
-            PersonDay.day >= earliest, PersonDay.day <= latest
-        )
-    )
-    for person_id, day, sprint_id in person_days.all():
-        if sprint_id != exclude_sprint:
-            busy.setdefault(person_id, set()).add(day)
-    load: dict[int, dict[tuple[int, int], int]] = {}
-    seats = await session.execute(
-        select(SprintSeat.member_id, Sprint.day1)
-        .join(Sprint, Sprint.id == SprintSeat.sprint_id)
-        .where(Sprint.status.in_(COUNTED), Sprint.day1 >= since)
-        .where(Sprint.id != (exclude_sprint or 0))
-    )
-    for member_id, day1 in seats.all():
-        month = (day1.year, day1.month)
-        per = load.setdefault(member_id, {})
-        per[month] = per.get(month, 0) + 1
-    people = [
-        Person(
-            id=m.id,
-            skills=frozenset(m.skills or ()),
-            weekdays=frozenset(int(d) for d in (m.weekdays or ())),
-            territories=frozenset(m.territories or ()),
-            monthly_cap=m.monthly_cap,
-            busy=frozenset(busy.get(m.id, ())),
-            load=load.get(m.id, {}),
-        )
-        for m in members
-    ]
-    room_rows = (
-        await session.execute(
-            select(SprintRoom, ResourceRow)
-            .join(ResourceRow, ResourceRow.id == SprintRoom.resource_id)
-            .where(SprintRoom.active.is_(True), ResourceRow.active.is_(True))
-        )
-    ).all()
-    room_busy: dict[int, set[date]] = {}
-    taken = await session.execute(
-        select(RoomDay.room_id, RoomDay.day, RoomDay.sprint_id).where(
-            RoomDay.day >= earliest, RoomDay.day <= latest
-        )
-    )
-    for room_id, day, sprint_id in taken.all():
-        if sprint_id is None or sprint_id != exclude_sprint:
-            room_busy.setdefault(room_id, set()).add(day)
-    rooms: list[Room] = []
-    infos: dict[int, RoomInfo] = {}
-    for room_row, resource_row in room_rows:
-        resource = resource_of(resource_row)
-        territory = resource.territories[0] if resource.territories else None
-        infos[room_row.id] = RoomInfo(
-            room_row.id,
-            resource.name,
-            resource.address,
-            territory,
-            resource.capacity,
-            resource.wheelchair_accessible,
-        )
-        rooms.append(
-            Room(
-                room_row.id,
-                territory,
-                resource.capacity,
-                resource.wheelchair_accessible,
-                frozenset(room_busy.get(room_row.id, ())),
-            )
-        )
-    step_free = bool(STEP_FREE_WORDS.search(idea.text or ""))
-    request = Request(
-        needed=frozenset(needed_skills(idea.needs or (), idea.themes or (), step_free)),
-        earliest=earliest,
-        latest=latest,
-        quartier=idea.neighbourhood,
-        step_free=step_free,
-        attendees=rules.panel_max + 3,
-    )
-    near = distances(gazetteer, idea.neighbourhood)
-    names = {m.id: m.name for m in members}
-    return _World(Planner(people, rooms, rules), request, near, infos, names)
-
-
-async def active_sprint(uow: UnitOfWork, idea_id: int) -> Sprint | None:
-    return await uow.session.scalar(
-        select(Sprint)
-        .where(Sprint.idea_id == idea_id, Sprint.status.in_(ACTIVE))
-        .order_by(Sprint.id.desc())
-        .limit(1)
-    )
-
-
-async def sprint_options(
-    uow: UnitOfWork,
-    idea_id: int,
-    now: datetime,
-    *,
-    gazetteer: Gazetteer | None = None,
-    rules: Rules | None = None,
-) -> SprintOffer:
-    """The planner's three options for the idea (its own sprint's days count as free)."""
-    idea = await uow.session.get(Idea, idea_id)
-    if idea is None:
-        raise LookupError(f"no idea {idea_id}")
-    current = await active_sprint(uow, idea_id)
-    world = await _world(
-        uow, idea, now, gazetteer, rules or Rules(), current.id if current else None
-    )
-    found = world.planner.plan(world.request, world.near)
-    return SprintOffer(idea_id, found, world.rooms, world.names, current.id if current else None)
-
-
-async def option_at(
-    uow: UnitOfWork,
-    idea_id: int,
-    day1: date,
-    room_id: int,
-    now: datetime,
-    *,
-    gazetteer: Gazetteer | None = None,
-    rules: Rules | None = None,
-) -> Option | None:
-    """The option on these dates in this room, if every rule still holds now."""
-    idea = await uow.session.get(Idea, idea_id)
-    if idea is None:
-        return None
-    current = await active_sprint(uow, idea_id)
-    world = await _world(
-        uow, idea, now, gazetteer, rules or Rules(), current.id if current else None
-    )
-    return evaluate(world.planner, world.request, world.near, day1, room_id)
-
-
-# ---- writing -----------------------------------------------------------------------------------
 
 
 def _insert(uow: UnitOfWork, model: type[Any]) -> Any:
@@ -422,8 +167,8 @@ async def confirm(
     )
     await session.flush()
     await followups.plan(uow, idea_id, now)  # reminders, feedback, check-ins
-    booked = await _booked(uow, sprint, idea, now, rules or Rules())
-    await _tell_panel(uow, sprint, idea, "booked", booked.ics, now)
+    booked = await booked_of(uow, sprint, idea, now, rules or Rules())
+    await tell_panel(uow, sprint, idea, "booked", booked.ics, now)
     return booked
 
 
@@ -468,8 +213,8 @@ async def reschedule(
     await session.flush()
     if sprint.idea_id is not None:
         await followups.plan(uow, sprint.idea_id, now)  # reminders move with the days
-    booked = await _booked(uow, sprint, idea, now, rules or Rules(), rescheduled=True)
-    await _tell_panel(uow, sprint, idea, "rescheduled", booked.ics, now)
+    booked = await booked_of(uow, sprint, idea, now, rules or Rules(), rescheduled=True)
+    await tell_panel(uow, sprint, idea, "rescheduled", booked.ics, now)
     return booked
 
 
@@ -499,8 +244,8 @@ async def cancel(
     await session.flush()
     if sprint.idea_id is not None:
         await followups.plan(uow, sprint.idea_id, now)  # back to check-ins after submission
-    ics = await _ics(uow, sprint, idea, now, (rules or Rules()).tz, cancelled=True)
-    await _tell_panel(uow, sprint, idea, "cancelled", ics, now)
+    ics = await ics_of(uow, sprint, idea, now, (rules or Rules()).tz, cancelled=True)
+    await tell_panel(uow, sprint, idea, "cancelled", ics, now)
     return Cancelled(sprint.id, sprint.day1, sprint.day2, ics)
 
 
@@ -535,145 +280,3 @@ async def mark_held(
     uow.session.add(journey_event(idea, "sprint_held", now, held=held))
     await uow.session.flush()
     return sprint
-
-
-# ---- the file and the people told --------------------------------------------------------------
-
-
-async def room_info(uow: UnitOfWork, room_id: int | None) -> RoomInfo | None:
-    if room_id is None:
-        return None
-    row = await uow.session.execute(
-        select(SprintRoom, ResourceRow)
-        .join(ResourceRow, ResourceRow.id == SprintRoom.resource_id)
-        .where(SprintRoom.id == room_id)
-    )
-    found = row.first()
-    if found is None:
-        return None
-    resource = resource_of(found[1])
-    return RoomInfo(
-        room_id,
-        resource.name,
-        resource.address,
-        resource.territories[0] if resource.territories else None,
-        resource.capacity,
-        resource.wheelchair_accessible,
-    )
-
-
-async def _panel_names(uow: UnitOfWork, sprint_id: int) -> list[str]:
-    rows = await uow.session.execute(
-        select(PanelMember.name, SprintSeat.role)
-        .join(SprintSeat, SprintSeat.member_id == PanelMember.id)
-        .where(SprintSeat.sprint_id == sprint_id)
-        .order_by(SprintSeat.role != "facilitator", PanelMember.name)
-    )
-    return [name for name, _ in rows.all()]
-
-
-async def _ics(
-    uow: UnitOfWork,
-    sprint: Sprint,
-    idea: Idea | None,
-    now: datetime,
-    tz: ZoneInfo,
-    *,
-    cancelled: bool = False,
-    locale: str | None = None,
-) -> bytes:
-    room = await room_info(uow, sprint.room_id)
-    size = await uow.session.scalar(
-        select(func.count()).select_from(SprintSeat).where(SprintSeat.sprint_id == sprint.id)
-    )
-    return sprint_ics(
-        IcsSprint(
-            uid=sprint.ics_uid,
-            sequence=sprint.sequence,
-            day1=sprint.day1,
-            day2=sprint.day2,
-            title=idea.title if idea else None,
-            room_name=room.name if room else None,
-            address=room.address if room else None,
-            panel_size=int(size or 0),
-            cancelled=cancelled,
-            tz=tz,
-        ),
-        now,
-        locale or (idea.locale if idea else "fr"),
-    )
-
-
-async def _booked(
-    uow: UnitOfWork,
-    sprint: Sprint,
-    idea: Idea | None,
-    now: datetime,
-    rules: Rules,
-    *,
-    rescheduled: bool = False,
-) -> Booked:
-    return Booked(
-        sprint_id=sprint.id,
-        idea_id=sprint.idea_id,
-        day1=sprint.day1,
-        day2=sprint.day2,
-        room=await room_info(uow, sprint.room_id),
-        panel=tuple(await _panel_names(uow, sprint.id)),
-        ics=await _ics(uow, sprint, idea, now, rules.tz),
-        sequence=sprint.sequence,
-        rescheduled=rescheduled,
-    )
-
-
-async def sprint_file(
-    uow: UnitOfWork, sprint_id: int, now: datetime, rules: Rules | None = None
-) -> bytes:
-    sprint = await uow.session.get(Sprint, sprint_id)
-    if sprint is None:
-        raise LookupError(f"no sprint {sprint_id}")
-    idea = await uow.session.get(Idea, sprint.idea_id) if sprint.idea_id else None
-    cancelled = sprint.status == "cancelled"
-    return await _ics(uow, sprint, idea, now, (rules or Rules()).tz, cancelled=cancelled)
-
-
-async def _tell_panel(
-    uow: UnitOfWork, sprint: Sprint, idea: Idea | None, what: str, ics: bytes, now: datetime
-) -> int:
-    """An outbox message, with the .ics, to each panel member linked to a staff account with a
-    Telegram account. Panel members without one are told in the console (the sprint page)."""
-    rows = await uow.session.execute(
-        select(SprintSeat.role, StaffMember)
-        .join(PanelMember, PanelMember.id == SprintSeat.member_id)
-        .join(StaffMember, StaffMember.id == PanelMember.staff_id)
-        .where(
-            SprintSeat.sprint_id == sprint.id,
-            StaffMember.active.is_(True),
-            StaffMember.telegram_user_id.is_not(None),
-        )
-    )
-    room = await room_info(uow, sprint.room_id)
-    told = 0
-    seen: set[int] = set()
-    for role, staff in rows.all():
-        if staff.id in seen:  # one person behind two panel entries is told once
-            continue
-        seen.add(staff.id)
-        t = Translator(staff.locale or "fr")
-        place = (
-            ", ".join(p for p in (room.name, room.address) if p)
-            if room
-            else t.gettext(STAFF_WORDS["no_place"])
-        )
-        text = t.gettext(STAFF_WORDS[what]).format(
-            title=(idea.title if idea and idea.title else t.gettext(STAFF_WORDS["untitled"])),
-            day1=t.date(sprint.day1, "full"),
-            day2=t.date(sprint.day2, "full"),
-            place=place,
-            role=t.gettext(STAFF_WORDS[role]),
-        )
-        key = f"sprint:{sprint.id}:{what}:{sprint.sequence}:{staff.id}"
-        to = Recipient(PANEL_CHANNEL, str(staff.telegram_user_id))  # a staff member's own chat
-        await enqueue(uow.session, to, (Text(text), Attachment("sprint.ics", ics)), key, now)
-        told += 1
-    return told

@@ -194,7 +194,9 @@ SEASONS = {
 }
 
 
-def merged_entries(extra: Mapping[str, Mapping[str, list[str]]]) -> dict[str, dict[str, tuple]]:
+def merged_entries(
+    extra: Mapping[str, Mapping[str, list[str]]],
+) -> dict[str, dict[str, tuple[str, ...]]]:
     merged: dict[str, dict[str, tuple[str, ...]]] = {c: dict(v) for c, v in ENTRIES.items()}
     for category, values in extra.items():
         for value, phrases in values.items():
@@ -350,12 +352,12 @@ class SlotReader:
                 return h.value
         tokens = padded.split()
         for i, word in enumerate(tokens):
-            month = dates.month_number(word)
-            if month is None:
+            named = dates.month_number(word)
+            if named is None:
                 continue
             if word in AMBIGUOUS_MONTHS and (i == 0 or tokens[i - 1] not in MONTH_LEADS):
                 continue
-            return _next_bucket(month, 1, context.today)
+            return _next_bucket(named, 1, context.today)
         return None
 
 

@@ -36,6 +36,8 @@ from knowledge.demo import load_demo_directory
 from routing.cases import canned
 from routing.followups.service import Planner
 from routing.journey.records import Idea
+from routing.sprints import availability
+from routing.sprints import notices as sprint_notices
 from routing.sprints import service as sprints
 from tests.support.cases import Opened, add_team, resident_with_case
 from tests.support.console import add_staff, add_token, console_app
@@ -70,11 +72,11 @@ async def _seed(uow_factory: Factory, clock: FrozenClock) -> Seeded:
         await uow.commit()
     # a sprint for the idea, so /api/sprints/{id} has a real row
     async with uow_factory() as uow:
-        offer = await sprints.sprint_options(uow, opened.idea_id, clock.now())
+        offer = await availability.sprint_options(uow, opened.idea_id, clock.now())
         booked = await sprints.confirm(
             uow, opened.idea_id, offer.plan.options[0], clock.now(), followups=Planner()
         )
-        assert isinstance(booked, sprints.Booked)
+        assert isinstance(booked, sprint_notices.Booked)
         await uow.commit()
     async with uow_factory() as uow:
         reply = await canned.save(

@@ -22,7 +22,9 @@ from routing.cases.records import CaseEvent
 from routing.followups.service import Planner
 from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
 from routing.matching.records import Suggestion
+from routing.sprints import availability
 from routing.sprints import desk as sprint_desk
+from routing.sprints import notices as sprint_notices
 from routing.sprints import service as sprints
 from routing.sprints.records import PanelAbsence, PanelMember, PersonDay, RoomDay, Sprint
 from routing.staff.audit_log import list_audit
@@ -222,14 +224,14 @@ async def test_mark_held_records_the_journey(
 ) -> None:
     now = clock.now()
     async with uow_factory() as uow:
-        offer = await sprints.sprint_options(
+        offer = await availability.sprint_options(
             uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow)
         )
         booked = await sprints.confirm(
             uow, desk.opened.idea_id, offer.plan.options[0], now, followups=Planner()
         )
         await uow.commit()
-    assert isinstance(booked, sprints.Booked)
+    assert isinstance(booked, sprint_notices.Booked)
     async with browser(app) as client:
         await login(client, "awa@ville.example")
         token = await page_csrf(client, "/sprints")
@@ -261,7 +263,7 @@ async def test_coordinator_edits_availability_and_the_planner_sees_it(
     now = clock.now()
     async with uow_factory() as uow:
         first = (
-            await sprints.sprint_options(
+            await availability.sprint_options(
                 uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow)
             )
         ).plan.options[0]
@@ -325,7 +327,7 @@ async def test_coordinator_edits_availability_and_the_planner_sees_it(
         again_page = await client.get(saved.headers["location"].split("#")[0])
         assert "Les disponibilités sont enregistrées." in again_page.text
     async with uow_factory() as uow:
-        again = await sprints.sprint_options(
+        again = await availability.sprint_options(
             uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow)
         )
     for option in again.plan.options:
@@ -496,7 +498,7 @@ async def test_my_sprints_lists_the_panel_members_sprints(
 ) -> None:
     now = clock.now()
     async with uow_factory() as uow:
-        offer = await sprints.sprint_options(
+        offer = await availability.sprint_options(
             uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow)
         )
         option = offer.plan.options[0]
@@ -506,7 +508,7 @@ async def test_my_sprints_lists_the_panel_members_sprints(
         await uow.commit()
         booked = await sprints.confirm(uow, desk.opened.idea_id, option, now, followups=Planner())
         await uow.commit()
-    assert isinstance(booked, sprints.Booked)
+    assert isinstance(booked, sprint_notices.Booked)
     async with browser(app) as client:
         await login(client, "cy@ville.example")
         mine = await client.get("/my-sprints")

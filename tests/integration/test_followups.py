@@ -32,6 +32,8 @@ from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Idea, JourneyEvent, OutgoingMessage, Resident
 from routing.outbox.rate_limit import RateLimiter
 from routing.outbox.sender import OutboxSender
+from routing.sprints import availability
+from routing.sprints import notices as sprint_notices
 from routing.sprints import service as sprints
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.residents import ScriptedResident
@@ -259,12 +261,14 @@ async def test_a_sprint_brings_reminders_then_feedback_then_check_ins(
     await resident.presses("s", "ok")
     idea = await _idea(service)
     async with service.uow_factory() as uow:
-        offer = await sprints.sprint_options(uow, idea.id, clock.now(), gazetteer=load_gazetteer())
+        offer = await availability.sprint_options(
+            uow, idea.id, clock.now(), gazetteer=load_gazetteer()
+        )
         booked = await sprints.confirm(
             uow, idea.id, offer.plan.options[0], clock.now(), followups=Planner(POLICY)
         )
         await uow.commit()
-    assert isinstance(booked, sprints.Booked)
+    assert isinstance(booked, sprint_notices.Booked)
     plan = await _plan(service)
     live = [(k, at) for k, at, s in plan if s == "pending"]
     assert [k for k, _ in live] == [

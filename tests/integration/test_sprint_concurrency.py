@@ -16,6 +16,7 @@ from knowledge.demo import load_demo_directory
 from knowledge.territory import load_gazetteer
 from routing.followups.service import Planner
 from routing.journey.records import Idea
+from routing.sprints import availability
 from routing.sprints import service as sprints
 from routing.sprints.records import PersonDay, RoomDay, Sprint
 
@@ -50,7 +51,7 @@ async def test_twenty_concurrent_confirmations_never_double_book(postgres_url: s
         await uow.commit()
         idea_ids = [idea.id for idea in ideas]
     async with factory() as uow:
-        offer = await sprints.sprint_options(uow, idea_ids[0], NOW, gazetteer=load_gazetteer())
+        offer = await availability.sprint_options(uow, idea_ids[0], NOW, gazetteer=load_gazetteer())
     options = offer.plan.options
     assert len(options) == 3
     await engine.dispose()

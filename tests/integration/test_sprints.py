@@ -28,10 +28,12 @@ from routing.followups.service import Planner
 from routing.intake.dialogue import Action, Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
+from routing.sprints import availability, working_days
+from routing.sprints import notices as sprint_notices
 from routing.sprints import service as sprints
 from routing.sprints.importer import SprintImportError, apply_sprint_data
-from routing.sprints.planner import is_working_day
 from routing.sprints.records import PanelMember, PersonDay, RoomDay, Sprint, SprintSeat
+from routing.sprints.working_days import is_working_day
 from routing.staff.records import StaffMember
 from tests.support.residents import ScriptedResident
 
@@ -90,7 +92,7 @@ async def test_options_respect_the_rules_and_booking_takes_the_days(demo, clock)
     now = clock.now()
     idea_id = await _idea(demo, now)
     async with demo() as uow:
-        offer = await sprints.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
+        offer = await availability.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
     plan = offer.plan
     assert len(plan.options) == 3
     assert len({o.day1 for o in plan.options}) == 3
@@ -105,7 +107,7 @@ async def test_options_respect_the_rules_and_booking_takes_the_days(demo, clock)
             uow, idea_id, chosen, now, gazetteer=load_gazetteer(), followups=Planner()
         )
         await uow.commit()
-    assert isinstance(booked, sprints.Booked)
+    assert isinstance(booked, sprint_notices.Booked)
     assert await _count(demo, PersonDay, PersonDay.sprint_id == booked.sprint_id) == 2 * len(
         chosen.panel
     )
@@ -134,17 +136,17 @@ async def test_reschedule_cancel_and_mark_held_release_and_record(demo, clock) -
     now = clock.now()
     idea_id = await _idea(demo, now)
     async with demo() as uow:
-        offer = await sprints.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
+        offer = await availability.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
         first = await sprints.confirm(uow, idea_id, offer.plan.options[0], now, followups=Planner())
         await uow.commit()
-    assert isinstance(first, sprints.Booked)
+    assert isinstance(first, sprint_notices.Booked)
     async with demo() as uow:
-        offer = await sprints.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
+        offer = await availability.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
         assert offer.current == first.sprint_id
         target = next(o for o in offer.plan.options if o.day1 != first.day1)
         moved = await sprints.reschedule(uow, first.sprint_id, target, now, followups=Planner())
         await uow.commit()
-    assert isinstance(moved, sprints.Booked)
+    assert isinstance(moved, sprint_notices.Booked)
     assert moved.sprint_id == first.sprint_id and moved.sequence == 1
     days = await _rows_days(demo, first.sprint_id)
     assert days == {target.day1, target.day2}
@@ -165,10 +167,10 @@ async def test_reschedule_cancel_and_mark_held_release_and_record(demo, clock) -
             await sprints.cancel(uow, first.sprint_id, now, followups=Planner())
     # book again, then mark it held
     async with demo() as uow:
-        offer = await sprints.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
+        offer = await availability.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
         again = await sprints.confirm(uow, idea_id, offer.plan.options[0], now, followups=Planner())
         await uow.commit()
-    assert isinstance(again, sprints.Booked)
+    assert isinstance(again, sprint_notices.Booked)
     async with demo() as uow:
         sprint = await sprints.mark_held(uow, again.sprint_id, True, "Très bonne dynamique", now)
         await uow.commit()
@@ -212,12 +214,12 @@ async def test_panel_members_with_telegram_are_told_with_the_ics(demo, clock) ->
         await uow.commit()
     idea_id = await _idea(demo, now)
     async with demo() as uow:
-        offer = await sprints.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
+        offer = await availability.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
         booked = await sprints.confirm(
             uow, idea_id, offer.plan.options[0], now, followups=Planner()
         )
         await uow.commit()
-    assert isinstance(booked, sprints.Booked)
+    assert isinstance(booked, sprint_notices.Booked)
     async with demo() as uow:
         rows = (
             await uow.session.scalars(
@@ -392,16 +394,16 @@ async def test_the_configured_time_zone_decides_the_sprint_days_and_the_ics(demo
     paris = wire(Settings(_env_file=None)).sprint_rules  # type: ignore[call-arg]
     # Monday 23 November, 21:00 in Montreal, is already Tuesday 03:00 in Paris.
     now = datetime(2026, 11, 24, 3, 0, tzinfo=ZoneInfo("Europe/Paris"))
-    assert (sprints.today(now, montreal), sprints.today(now, paris)) == (
+    assert (working_days.today(now, montreal), working_days.today(now, paris)) == (
         date(2026, 11, 23),
         date(2026, 11, 24),
     )
     idea_id = await _idea(demo, now)
     async with demo() as uow:
-        there = await sprints.sprint_options(
+        there = await availability.sprint_options(
             uow, idea_id, now, gazetteer=load_gazetteer(), rules=montreal
         )
-        here = await sprints.sprint_options(
+        here = await availability.sprint_options(
             uow, idea_id, now, gazetteer=load_gazetteer(), rules=paris
         )
     # a week's notice from each town's today: Monday 30 November in Montreal, not in Paris
@@ -412,7 +414,7 @@ async def test_the_configured_time_zone_decides_the_sprint_days_and_the_ics(demo
             uow, idea_id, there.plan.options[0], now, followups=Planner(), rules=montreal
         )
         await uow.commit()
-    assert isinstance(booked, sprints.Booked)
+    assert isinstance(booked, sprint_notices.Booked)
     starts = [e.decoded("dtstart") for e in icalendar.Calendar.from_ical(booked.ics).walk("VEVENT")]
     assert [(s.date(), s.hour, str(s.tzinfo)) for s in starts] == [
         (booked.day1, 9, "America/Montreal"),

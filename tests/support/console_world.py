@@ -27,8 +27,9 @@ from routing.followups.service import Planner
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Idea
+from routing.sprints import availability
 from routing.sprints import desk as sprint_desk
-from routing.sprints import service as sprints
+from routing.sprints.planning_terms import Rules
 from routing.staff.actor import Actor
 from tests.support.console import add_staff
 from tests.support.residents import ScriptedResident
@@ -110,7 +111,7 @@ async def build(factory: Callable[[], UnitOfWork], *, reply: bool = True) -> Wor
         idea = await uow.session.get(Idea, case.idea_id)
         assert idea is not None
         city = await sprint_desk.city(uow)
-        offer = await sprints.sprint_options(uow, idea.id, now, gazetteer=city)
+        offer = await availability.sprint_options(uow, idea.id, now, gazetteer=city)
         sprint_id = None
         if offer.plan.options:
             first = offer.plan.options[0]
@@ -123,7 +124,7 @@ async def build(factory: Callable[[], UnitOfWork], *, reply: bool = True) -> Wor
                 by=by,
                 renderer=Renderer(),
                 followups=Planner(),
-                rules=sprints.Rules(),
+                rules=Rules(),
             )
             sprint_id = getattr(getattr(done, "booked", None), "sprint_id", None)
         await uow.commit()

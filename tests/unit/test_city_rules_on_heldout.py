@@ -10,7 +10,8 @@ import pytest
 from knowledge.catalogue import Catalogue
 from knowledge.importers import read_directory
 from routing.matching.matcher import IdeaQuery, match
-from routing.sprints.planner import AWAY, NEAR, SAME, TOWN, distances
+from routing.sprints.planning_terms import AWAY, NEAR, SAME, TOWN
+from routing.sprints.skills_and_distances import distances
 from tests.support.city import HELDOUT, city_from_files
 
 CITY = city_from_files(HELDOUT)

@@ -14,21 +14,11 @@ from hypothesis import strategies as st
 from infra.i18n import Translator
 from knowledge.territory import load_gazetteer
 from routing.sprints.ics import IcsSprint, sprint_ics
-from routing.sprints.planner import (
-    FACILITATION,
-    Person,
-    Planner,
-    Request,
-    Room,
-    Rules,
-    day_pairs,
-    distances,
-    evaluate,
-    is_working_day,
-    needed_skills,
-    plan,
-)
+from routing.sprints.planner import Planner, evaluate, plan
+from routing.sprints.planning_terms import FACILITATION, Person, Request, Room, Rules
 from routing.sprints.reasons import render_sprint_reason
+from routing.sprints.skills_and_distances import distances, needed_skills
+from routing.sprints.working_days import day_pairs, is_working_day
 
 PARIS = ZoneInfo("Europe/Paris")
 HOLIDAYS_2026 = {

@@ -1,14 +1,15 @@
 """The city's geography: locating a point among 500 quartier polygons, and importing a national
 address file of 200,000 rows.
 
-Run: ``.venv/bin/python -m bench.city [--points N] [--rows N]``.
+Run: ``.venv/bin/python -m bench.city [--points N] [--rows N] [--backend sqlite|postgresql|both]``.
 
 - **Locate.** 500 quartiers tile a 25 × 20 grid of irregular polygons (each a 24-gon, jittered);
   ``Gazetteer.locate`` (shapely's STRtree, prepared geometries) answers for random points. The
   baseline, in the same run, tests each polygon in turn with shapely (no index). Target
   (issue 13): p95 < 1 ms.
 - **Import.** A generated BAN CSV (200,000 addresses on 4,000 streets over those quartiers) is
-  imported into a throw-away SQLite file by ``import_city_file``, as ``declic city import``
+  imported into a throw-away database (an SQLite file, or a PostgreSQL database made and dropped
+  by ``bench.databases``) by ``import_city_file``, as ``declic city import``
   does (read, vectorised point location, majority vote, one transaction). The baseline is the
   same file read with ``csv`` and parsed, nothing located or written. Target: < 60 s.
 """
@@ -33,9 +34,9 @@ sys.path.insert(0, str(ROOT))
 
 from shapely.geometry import Point, Polygon  # noqa: E402
 
+from bench.databases import fresh_database  # noqa: E402
 from infra.clock import SystemClock  # noqa: E402
 from infra.db import make_engine  # noqa: E402
-from infra.migrate import upgrade_to_head  # noqa: E402
 from infra.uow import uow_factory_for  # noqa: E402
 from knowledge.city import import_city_file  # noqa: E402
 from knowledge.territory import Gazetteer, Territory  # noqa: E402
@@ -132,7 +133,7 @@ def address_file(rng: random.Random, rows: int, polygons: dict[str, Polygon]) ->
     return out.getvalue()
 
 
-async def bench_import(rows: int) -> None:
+async def bench_import(rows: int, backend: str) -> None:
     rng = random.Random(14)
     polygons = quartier_polygons(rng)
     with tempfile.TemporaryDirectory() as folder:
@@ -152,27 +153,29 @@ async def bench_import(rows: int) -> None:
         )
         text = address_file(rng, rows, polygons)
         (base / "adresses.csv").write_text(text, encoding="utf-8")
-        url = f"sqlite+aiosqlite:///{base / 'bench.sqlite3'}"
-        await asyncio.to_thread(upgrade_to_head, url)
-        engine = make_engine(url)
-        factory = uow_factory_for(engine)
-        now = SystemClock().now()
-        for name in ("t.yaml", "q.geojson"):
+        async with fresh_database(backend, base) as url:
+            engine = make_engine(url)
+            factory = uow_factory_for(engine)
+            now = SystemClock().now()
+            for name in ("t.yaml", "q.geojson"):
+                async with factory() as uow:
+                    assert (await import_city_file(uow, base / name, now)).ok
+                    await uow.commit()
+            start = time.perf_counter()
             async with factory() as uow:
-                assert (await import_city_file(uow, base / name, now)).ok
+                result = await import_city_file(uow, base / "adresses.csv", now)
                 await uow.commit()
-        start = time.perf_counter()
-        async with factory() as uow:
-            result = await import_city_file(uow, base / "adresses.csv", now)
-            await uow.commit()
-        took = time.perf_counter() - start
-        await engine.dispose()
+            took = time.perf_counter() - start
+            await engine.dispose()
         start = time.perf_counter()
         reader = csv.reader(io.StringIO(text), delimiter=";")
         next(reader)
         parsed = sum(1 for row in reader if float(row[12]) + float(row[13]) > 0)
         baseline = time.perf_counter() - start
-    print(f"import a national address file of {rows:,} rows ({result.streets:,} streets placed)")
+    print(
+        f"import a national address file of {rows:,} rows into {backend} "
+        f"({result.streets:,} streets placed)"
+    )
     print(f"  import     {took:.2f} s   target < 60 s: {'met' if took < 60 else 'MISSED'}")
     print(
         f"  baseline (csv read and parse only, {parsed:,} lines)  {baseline:.2f} s   "
@@ -184,9 +187,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--points", type=int, default=20000)
     parser.add_argument("--rows", type=int, default=200000)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     args = parser.parse_args()
     bench_locate(args.points)
-    asyncio.run(bench_import(args.rows))
+    backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
+    for backend in backends:
+        asyncio.run(bench_import(args.rows, backend))
 
 
 if __name__ == "__main__":

@@ -207,7 +207,10 @@ async def deliver(
     outbox = make_outbox(uow_factory, clock, telegram_delivery(bot), settings)
     policy = followups.policy_of(settings)
     stop = asyncio.Event()
-    start_sender = lambda: asyncio.create_task(outbox.run(stop), name="outbox")  # noqa: E731
+
+    def start_sender() -> asyncio.Task[None]:
+        return asyncio.create_task(outbox.run(stop), name="outbox")
+
     sender = None if enqueue_first else start_sender()
     renderer, worker = Renderer(), worker_name()
     try:

@@ -96,13 +96,17 @@ class Plan:
         return Resident(user_id, FIRST_NAMES[user_id % len(FIRST_NAMES)], rng)
 
 
+# Each resident's updates, as fed to the dispatcher (JSON objects).
+Streams = dict[int, list[dict[str, Any]]]
+
+
 @dataclass
 class Run:
     """What one dispatcher did with one plan: latencies (s), the updates fed, time spent."""
 
     label: str
     latencies: list[float] = field(default_factory=list)
-    streams: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    streams: Streams = field(default_factory=dict)
     wall: float = 0.0
     cpu: float = 0.0
     loop_cpu: float = 0.0  # the event loop's thread only (aiosqlite's thread not included)
@@ -159,7 +163,7 @@ async def converse(dp: Dispatcher, bot: Bot, plan: Plan, waits: Waits | None = N
 
 
 async def replay(
-    dp: Dispatcher, bot: Bot, plan: Plan, streams: dict[int, list[dict]], label: str = "echo"
+    dp: Dispatcher, bot: Bot, plan: Plan, streams: Streams, label: str = "echo"
 ) -> Run:
     """Feed ``dp`` the updates of an earlier run, with the same residents and the same pauses."""
     run = Run(label, streams=streams)
@@ -262,7 +266,7 @@ async def measure_declic(
     return run
 
 
-async def measure_echo(plan: Plan, streams: dict[int, list[dict]], warmup: Plan | None) -> Run:
+async def measure_echo(plan: Plan, streams: Streams, warmup: Plan | None) -> Run:
     dp, bot = echo_dispatcher(), canned_bot()
     try:
         if warmup is not None:
@@ -275,9 +279,7 @@ async def measure_echo(plan: Plan, streams: dict[int, list[dict]], warmup: Plan 
         await bot.session.close()
 
 
-async def measure_durable(
-    url: str, plan: Plan, streams: dict[int, list[dict]], warmup: Plan | None
-) -> Run:
+async def measure_durable(url: str, plan: Plan, streams: Streams, warmup: Plan | None) -> Run:
     """The transactional baseline over ``url``, with the engine setup of Déclic's run."""
     engine = make_engine(url)
     dp, bot = durable_dispatcher(uow_factory_for(engine)), canned_bot()
@@ -325,7 +327,7 @@ async def database_facts(url: str) -> dict[str, int]:
             s = uow.session
 
             async def count(model: Any, *where: Any) -> int:
-                return int(await s.scalar(select(func.count()).select_from(model).where(*where)))
+                return await s.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
             return {
                 "inbound": await count(InboundUpdate),
@@ -454,7 +456,7 @@ def _mark(ok: bool, target: str) -> str:
 # -- command line ---------------------------------------------------------------------------
 
 
-def _fingerprint(streams: dict[int, list[dict[str, Any]]]) -> str:
+def _fingerprint(streams: Streams) -> str:
     return hashlib.sha256(json.dumps(streams, sort_keys=True).encode()).hexdigest()
 
 
@@ -593,7 +595,8 @@ async def main(argv: list[str] | None = None) -> int:
         f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f} before the run"
     )
-    results, echoes = [], {}
+    results: list[Result] = []
+    echoes: dict[str, Run] = {}
     for backend in backends:
         result = await bench_backend(backend, plan, warmup, echoes, profile=args.profile,
                                      drain_after=args.drain, waits=args.waits,

@@ -5,12 +5,17 @@ variations of the demo directory (a random quartier or commune of the territorie
 status, facts and extra words); queries are the labelled resident messages. The baseline is
 ``rapidfuzz.process.extract`` (WRatio, limit 5) over the same texts, measured in the same run.
 Target: p95 < 10 ms at 10k.
+
+Each query's CPU time (``time.thread_time``) is printed next to its wall time: on a shared,
+loaded machine the wall time mostly measures the wait for a CPU, the CPU time what matching costs.
+The load average is printed first; only a quiet machine's wall times are figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -105,9 +110,11 @@ def main() -> None:
     cases = [json.loads(line) for line in (ROOT / "tests/data/eval_demo.jsonl").open()]
     queries = [cases[i % len(cases)] for i in range(args.queries)]
     today = date(2026, 11, 23)
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"load average {load} on {os.cpu_count()} CPUs")
     print(
-        f"{'resources':>10} {'build s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'rf p50 ms':>10} {'rf p95 ms':>10} {'p50 ratio':>10}"
+        f"{'resources':>10} {'build s':>8} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} "
+        f"{'cpu p95':>8} {'rf p50 ms':>10} {'rf p95 ms':>10} {'p50 ratio':>10}"
     )
     for size in (int(s) for s in args.sizes.split(",")):
         resources = synthetic(size, areas)
@@ -118,22 +125,31 @@ def main() -> None:
         for case in queries[:5]:  # warm caches (typo corrections, tokens)
             match(catalogue, IdeaQuery(case["text"], case["quartier"], case["group"]), today)
         ours: list[float] = []
+        cpu: list[float] = []
         for case in queries:
             query = IdeaQuery(case["text"], case["quartier"], case["group"])
-            t0 = time.perf_counter()
+            c0, t0 = time.thread_time(), time.perf_counter()
             match(catalogue, query, today)
             ours.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.thread_time() - c0) * 1000)
         baseline: list[float] = []
         for case in queries[: max(20, args.queries // (10 if size >= 100_000 else 1))]:
             t0 = time.perf_counter()
             process.extract(case["text"], texts, scorer=fuzz.WRatio, limit=5)
             baseline.append((time.perf_counter() - t0) * 1000)
         p50, p95 = statistics.median(ours), percentile(ours, 0.95)
+        c50, c95 = statistics.median(cpu), percentile(cpu, 0.95)
         b50, b95 = statistics.median(baseline), percentile(baseline, 0.95)
         print(
-            f"{size:>10} {build:>8.2f} {p50:>8.2f} {p95:>8.2f} {b50:>10.2f} {b95:>10.2f} "
-            f"{p50 / b50:>10.2f}"
+            f"{size:>10} {build:>8.2f} {p50:>8.2f} {p95:>8.2f} {c50:>8.2f} {c95:>8.2f} "
+            f"{b50:>10.2f} {b95:>10.2f} {p50 / b50:>10.2f}"
         )
+        if size == 10_000:
+            print(
+                f"target p95 < 10 ms at 10k: wall {p95:.1f} ms "
+                f"[{'met' if p95 < 10 else 'MISSED'}], CPU {c95:.1f} ms "
+                f"[{'met' if c95 < 10 else 'MISSED'}]"
+            )
 
 
 if __name__ == "__main__":

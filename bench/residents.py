@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.callbacks import unpack
-from routing.conversation.service import RenderContext, Renderer, ServiceReply
+from routing.conversation.service import Renderer, ServiceReply
+from routing.outbox import RenderContext
 from routing.outbox.drafts import OutgoingDraft
 
 IDEAS = (

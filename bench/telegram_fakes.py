@@ -46,7 +46,10 @@ class CannedSession(BaseSession):
             for key, value in method.model_dump(warnings=False).items()
         }
         content = json.dumps({"ok": True, "result": self._result(method, form)})
-        return self.check_response(bot, method, 200, content).result
+        result = self.check_response(bot, method, 200, content).result
+        if result is None:  # every method the fake answers has a result
+            raise RuntimeError(f"no result for {method.__api_method__}")
+        return result
 
     def _result(self, method: TelegramMethod[Any], form: dict[str, Any]) -> Any:
         if isinstance(method, SendMessage | SendDocument | EditMessageText):

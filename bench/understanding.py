@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +58,11 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def time_each(function, batch, rounds: int) -> tuple[list[float], list[float]]:
+def time_each(
+    function: Callable[[str, Step, str], object],
+    batch: Sequence[tuple[str, Step, str]],
+    rounds: int,
+) -> tuple[list[float], list[float]]:
     """Wall-clock and CPU milliseconds per message (CPU time is what a busy machine cannot
     inflate: on a shared box the wall clock also counts time spent waiting for a core)."""
     wall: list[float] = []

@@ -462,7 +462,7 @@ class Telegram:
         return next(self._turn) % len(self.urls)
 
     def _backoff(self, failures: int) -> float:
-        ceiling = min(2.0, 0.1 * 2 ** (failures - 1))
+        ceiling = min(2.0, 0.1 * 2.0 ** (failures - 1))
         return ceiling * (0.5 + 0.5 * self.rng.random())
 
     async def deliver(self, payload: JsonDict, chat_id: int) -> Delivery:

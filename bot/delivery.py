@@ -35,7 +35,7 @@ class TelegramDelivery:
         if not row.chat_id:
             return Failed("no chat to send to")
         try:
-            return await asyncio.wait_for(self._call(row), self.timeout)
+            return await asyncio.wait_for(self._call(row, row.chat_id), self.timeout)
         except TelegramRetryAfter as exc:
             return RetryLater(float(exc.retry_after), "429: too many requests")
         except TelegramForbiddenError as exc:
@@ -47,16 +47,16 @@ class TelegramDelivery:
         except (TelegramServerError, TelegramNetworkError, TimeoutError) as exc:
             return RetryLater(0.0, f"retry: {type(exc).__name__}: {exc}"[:200], backoff=True)
 
-    async def _call(self, row: OutgoingMessage) -> DeliveryResult:
+    async def _call(self, row: OutgoingMessage, chat: str) -> DeliveryResult:
         method, payload = telegram_call(row.method, row.payload)
         keyboard = _markup(payload.get("reply_markup"))
-        chat_id = (
-            int(row.chat_id) if row.chat_id and row.chat_id.lstrip("-").isdigit() else row.chat_id
-        )
+        chat_id: int | str = int(chat) if chat.lstrip("-").isdigit() else chat
         if method == "sendMessage":
             sent = await self.bot.send_message(chat_id, payload["text"], reply_markup=keyboard)
             return Delivered(sent.message_id)
         if method == "editMessageText":
+            if keyboard is not None and not isinstance(keyboard, InlineKeyboardMarkup):
+                return Failed("editMessageText takes inline buttons only")
             await self.bot.edit_message_text(
                 text=payload["text"],
                 chat_id=chat_id,

@@ -6,6 +6,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import unpack
 from routing.conversation.service import Inbound
+from routing.intake import Event
 from routing.intake.dialogue import AttachmentIn, ButtonIn, LocationIn, TextIn, parse_command
 
 CHANNEL = "telegram"
@@ -34,6 +35,7 @@ def from_message(
 ) -> Inbound:
     user = message.from_user
     kind = message_kind(message)
+    event: Event
     if kind == "text":
         text = message.text or ""
         command = None if edited else parse_command(text)

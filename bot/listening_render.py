@@ -52,6 +52,9 @@ def waiting(t: Translator, notice: WaitingNotice) -> list[str]:
     if notice.waited is not None:
         waited = format_timedelta(notice.waited, threshold=1.5, locale=t.locale)
         lines.append(t.gettext(phrases.LISTENING["waiting_again"]).format(waited=waited))
+    if notice.delay_minutes is None:
+        lines.append(t.gettext(phrases.LISTENING["waiting_unknown"]))
+        return lines
     delay = _delay(t, notice.delay_minutes)
     if notice.next_open is None:
         lines.append(t.gettext(phrases.LISTENING["waiting_open"]).format(delay=delay))

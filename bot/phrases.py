@@ -57,8 +57,7 @@ SAY: dict[str, str] = {
     ),
     "human_requested": N_(
         "C'est noté : tu veux parler à une personne. L'équipe participation citoyenne "
-        "verra ta demande et te répondra ici, dans cette conversation. Je ne peux pas encore "
-        "te dire quand. En attendant, je reste là."
+        "verra ta demande et te répondra ici, dans cette conversation. En attendant, je reste là."
     ),
     "consent_refused": N_(
         "Pas de souci. Sans ton accord, je ne garde pas ton idée : je l'ai effacée. "
@@ -437,6 +436,7 @@ GROUP_TOAST: dict[str, str] = {
 LISTENING = {
     "added": N_("J'ai ajouté à ton idée : « {words} »."),
     "waiting_open": N_("L'équipe répond en général sous {delay} ouvrées."),
+    "waiting_unknown": N_("Je ne peux pas encore te dire quand elle te répondra."),
     "waiting_closed_day": N_(
         "L'équipe répond en général sous {delay} ouvrées ; nous sommes {weekday}, ce sera {when}."
     ),

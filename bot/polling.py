@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
+from typing import Literal
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import GetUpdates
@@ -63,7 +64,7 @@ class ConfirmingPoller:
                 await self._handle_batch(updates, stop)
         await self._confirm_on_exit()
 
-    async def _fetch(self, stop: asyncio.Event) -> list[Update] | bool | None:
+    async def _fetch(self, stop: asyncio.Event) -> list[Update] | Literal[False] | None:
         request = GetUpdates(
             offset=self._offset, timeout=self._timeout, allowed_updates=self._allowed
         )

@@ -104,7 +104,7 @@ def timeline(
         else:
             entries.append(Entry("staff", m.at, m.id, f"m{m.id}", who=m.author, text=m.text))
     for b in bot:
-        text = b.payload.get("text") or b.payload.get("caption")
+        said = b.payload.get("text") or b.payload.get("caption")
         attachment = None
         if b.method == "sendDocument":
             name = b.payload.get("filename")
@@ -122,7 +122,7 @@ def timeline(
                 b.at,
                 b.id,
                 f"o{b.id}",
-                text=text if isinstance(text, str) else None,
+                text=said if isinstance(said, str) else None,
                 buttons=_buttons(b.payload),
                 status=status,
                 attachment=attachment,

@@ -5,6 +5,8 @@ not verified for 12 months are flagged. Every change is audited in its transacti
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import PurePath
 from typing import Annotated
 
@@ -12,10 +14,11 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, 
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import words
-from console.forms import flash
+from console.forms import VersionField, flash, is_stale
 from console.labels import city_of
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
 from console.templating import render
+from infra.uow import UnitOfWork
 from knowledge import desk as directory
 from knowledge.importers import read_directory
 from knowledge.resources import THEMES
@@ -27,6 +30,10 @@ router = APIRouter(include_in_schema=False)
 ExternalId = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[^/\x00]+$")]
 PAGE = 50
 MAX_UPLOAD = 5_000_000
+
+
+class Stale(Exception):
+    """The entry changed since the form was rendered."""
 
 
 def _back(path: str, *, notice: str | None = None, error: str | None = None) -> Response:
@@ -84,9 +91,20 @@ async def entry_page(
     )
 
 
-async def _change(request: Request, auth: Auth, external_id: str, action: str, work) -> bool:  # type: ignore[no-untyped-def]
+# A change to one entry, in the page's unit of work at the console's time: False if not found.
+EntryWork = Callable[[UnitOfWork, datetime], Awaitable[bool]]
+
+
+async def _change(
+    request: Request, auth: Auth, external_id: str, action: str, version: str, work: EntryWork
+) -> bool:
+    """Run ``work`` and its audit entry; False when the entry does not exist. An entry changed
+    since its form was rendered raises ``Stale``: nothing is written."""
     ctx = context(request)
     async with ctx.uow_factory() as uow:
+        current = await directory.entry(uow, external_id)
+        if current is not None and is_stale(version, current):
+            raise Stale(external_id)
         done = await work(uow, ctx.now())
         if not done:
             return False
@@ -106,6 +124,7 @@ async def edit_entry(
     description: str = Form("", max_length=5000),
     themes: list[str] = Form(default_factory=list),
     territories: list[str] = Form(default_factory=list),
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     path = f"/directory/entries/{external_id}"
@@ -113,8 +132,8 @@ async def edit_entry(
     if not name.strip() or not set(themes) <= set(THEMES) or not set(territories) <= known:
         return _back(path, error="bad_entry")
 
-    async def work(uow, now):  # type: ignore[no-untyped-def]
-        return await directory.update_facts(
+    async def work(uow: UnitOfWork, now: datetime) -> bool:
+        updated = await directory.update_facts(
             uow,
             external_id,
             now,
@@ -124,23 +143,33 @@ async def edit_entry(
             themes=list(dict.fromkeys(themes)),
             territories=list(dict.fromkeys(territories)),
         )
+        return updated is not None
 
-    if not await _change(request, auth, external_id, "directory.updated", work):
-        raise HTTPException(status_code=404)
+    try:
+        if not await _change(request, auth, external_id, "directory.updated", version, work):
+            raise HTTPException(status_code=404)
+    except Stale:
+        return _back(path, error="stale")
     return _back(path, notice="entry_saved")
 
 
 @router.post("/directory/entries/{external_id}/verified")
 async def verified(
-    request: Request, external_id: ExternalId, auth: Auth = Depends(require_coordinator)
+    request: Request,
+    external_id: ExternalId,
+    version: VersionField = "",
+    auth: Auth = Depends(require_coordinator),
 ) -> Response:
     today = working_days.today(context(request).now(), sprints.rules_of(context(request).settings))
 
-    async def work(uow, now):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork, now: datetime) -> bool:
         return await directory.mark_verified(uow, external_id, today, now)
 
-    if not await _change(request, auth, external_id, "directory.verified", work):
-        raise HTTPException(status_code=404)
+    try:
+        if not await _change(request, auth, external_id, "directory.verified", version, work):
+            raise HTTPException(status_code=404)
+    except Stale:
+        return _back(f"/directory/entries/{external_id}", error="stale")
     return _back(f"/directory/entries/{external_id}", notice="entry_verified")
 
 
@@ -149,16 +178,20 @@ async def active(
     request: Request,
     external_id: ExternalId,
     on: str = Form("", max_length=2),
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     keep = on == "1"
 
-    async def work(uow, now):  # type: ignore[no-untyped-def]
+    async def work(uow: UnitOfWork, now: datetime) -> bool:
         return await directory.set_active(uow, external_id, keep, now)
 
     action = "directory.reactivated" if keep else "directory.deactivated"
-    if not await _change(request, auth, external_id, action, work):
-        raise HTTPException(status_code=404)
+    try:
+        if not await _change(request, auth, external_id, action, version, work):
+            raise HTTPException(status_code=404)
+    except Stale:
+        return _back(f"/directory/entries/{external_id}", error="stale")
     notice = "entry_reactivated" if keep else "entry_deactivated"
     return _back(f"/directory/entries/{external_id}", notice=notice)
 

@@ -18,11 +18,13 @@ from routing.cases import desk as case_desk
 from routing.cases.group_posts import staff_group_of
 from routing.followups import service as followups
 from routing.journey.records import Idea
+from routing.outbox import Renderer
 from routing.sprints import availability
 from routing.sprints import desk as sprint_desk
 from routing.sprints import service as sprints
 from routing.sprints.desk import SprintDeskError
 from routing.sprints.reasons import render_sprint_reason, skill_label
+from routing.sprints.replies import SprintBooked, SprintCancelled
 
 STATUS: dict[str, int] = {
     "not_allowed": 403,
@@ -135,8 +137,10 @@ async def options(request: Request, auth: Auth, ref: str, tr: Translator) -> Opt
         return shown(offer, idea.ref, tr)
 
 
-def _renderer(request: Request):  # type: ignore[no-untyped-def]
-    renderer = getattr(request.app.state, "resident_renderer", None)
+def _renderer(request: Request) -> Renderer[SprintBooked | SprintCancelled]:
+    renderer: Renderer[SprintBooked | SprintCancelled] | None = getattr(
+        request.app.state, "resident_renderer", None
+    )
     if renderer is None:
         raise SprintDeskError("no_renderer")
     return renderer

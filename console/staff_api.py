@@ -3,6 +3,8 @@ account page and « Réponses types ». Errors are ``{"detail": code, "status": 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -12,6 +14,7 @@ from pydantic import BaseModel, Field
 from console.api import MAX_ID, NO_NUL, Me
 from console.canned_pages import may_write, writable_teams
 from console.security import AuditTrail, Auth, context, require_admin, require_agent
+from infra.uow import UnitOfWork
 from routing.cases import canned
 from routing.cases.canned import CannedError
 from routing.staff import accounts as staff_service
@@ -90,7 +93,9 @@ async def accounts(request: Request, auth: Auth = Depends(require_admin)) -> lis
         return [_account(s) for s in await staff_service.list_staff(uow)]
 
 
-async def _admin(request: Request, work) -> Response:  # type: ignore[no-untyped-def]
+async def _admin(
+    request: Request, work: Callable[[UnitOfWork, datetime], Awaitable[StaffView]]
+) -> Response:
     ctx = context(request)
     try:
         async with ctx.uow_factory() as uow:

@@ -114,7 +114,7 @@ def show_command(
     known = {entry["id"] for entry in document["territories"]}
     for entry in document["territories"]:
         parent = entry["parent"] if entry["parent"] in known else None
-        by_parent.setdefault(parent, []).append(entry)  # type: ignore[arg-type]
+        by_parent.setdefault(parent, []).append(entry)
 
     def show(parent: str | None, depth: int) -> None:
         for entry in by_parent.get(parent, []):

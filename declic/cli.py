@@ -3,33 +3,117 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import sys
+from collections.abc import Iterator, MutableMapping
+from typing import Any
 
 import typer
+from typer import _click as click  # typer (0.29) vendors click: the classes its groups hold
+from typer.core import TyperCommand, TyperGroup
 
-from declic import (
-    city_cli,
-    directory_cli,
-    doctor,
-    poster_cli,
-    sprint_cli,
-    staff_cli,
-    stats_cli,
-    understand_cli,
-)
 from infra.settings import Settings, SettingsError, load_settings
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+# The commands defined in other modules, each imported only when it runs (the directory's,
+# the city's or the console's imports cost seconds a `declic staff add` does not need): its
+# name, its module (whose ``register`` attaches it) and the line `declic --help` shows, which
+# tests/unit/test_cli_lazy.py checks against the command's own. Plain commands come first and
+# groups last in the help, as typer orders them.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "match": (
+        "declic.directory_cli",
+        "Match an idea against the directory: ranked suggestions with their reasons.",
+    ),
+    "poster": (
+        "declic.poster_cli",
+        "Write a printable A4 poster (PDF) inviting a quartier's residents to the bot.",
+    ),
+    "console": ("declic.staff_cli", "Run the staff web console (FastAPI behind uvicorn)."),
+    "stats": (
+        "declic.stats_cli",
+        "Idea-to-action statistics: funnel, durations, cuts, unmet needs, service levels.",
+    ),
+    "doctor": (
+        "declic.doctor",
+        "Check configuration, database, migrations, directory, Bot API, webhook and Redis.",
+    ),
+    "understand": (
+        "declic.understand_cli",
+        "Print what the understanding layer reads in a message, or in a file of messages.",
+    ),
+}
+LAZY_GROUPS: dict[str, tuple[str, str]] = {
+    "directory": ("declic.directory_cli", "The directory of resources."),
+    "city": ("declic.city_cli", "The city: quartiers, streets, shapes."),
+    "staff": ("declic.staff_cli", "Staff accounts and API tokens."),
+    "sprint": ("declic.sprint_cli", "Two-day support sprints."),
+}
+LAZY = {**LAZY_COMMANDS, **LAZY_GROUPS}
+
+
+def load_command(name: str) -> click.Command:
+    """The real command ``name``, its module imported now."""
+    module = importlib.import_module(LAZY[name][0])
+    holder = typer.Typer()
+    module.register(holder)
+    group = typer.main.get_group(holder)
+    command = group.get_command(typer.Context(group), name)
+    assert command is not None, f"{LAZY[name][0]} registers no command {name!r}"
+    return command
+
+
+class _Commands(MutableMapping[str, click.Command]):
+    """The group's commands: those of this module, and the others loaded on first use (a
+    stub with the help line only while the help lists them)."""
+
+    def __init__(self, here: MutableMapping[str, click.Command]) -> None:
+        self.here = dict(here)
+        self.listing = False
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name in self.here:
+            return self.here[name]
+        if name not in LAZY:
+            raise KeyError(name)
+        if self.listing:
+            return TyperCommand(name, help=LAZY[name][1])
+        self.here[name] = load_command(name)
+        return self.here[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self.here[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self.here[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from LAZY_COMMANDS
+        yield from (name for name in self.here if name not in LAZY)
+        yield from LAZY_GROUPS
+
+    def __len__(self) -> int:
+        return len(set(self.here) | set(LAZY))
+
+
+class LazyGroup(TyperGroup):
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = self.lazy = _Commands(self.commands)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.lazy.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.lazy.listing = False
+
+
+app = typer.Typer(cls=LazyGroup, no_args_is_help=True, add_completion=False, help=__doc__)
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 app.add_typer(db_app, name="db")
-directory_cli.register(app)
-city_cli.register(app)
-poster_cli.register(app)
-staff_cli.register(app)
-sprint_cli.register(app)
-stats_cli.register(app)
-doctor.register(app)
-understand_cli.register(app)
 
 
 @db_app.command("upgrade")

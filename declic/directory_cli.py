@@ -235,7 +235,8 @@ def _run_batch(catalogue: Catalogue, path: Path, top: int, today: date) -> None:
             out.write(json.dumps({"id": None, "error": item}) + "\n")
             continue
         group = item.get("group")
-        wanted = item.get("needs") if isinstance(item.get("needs"), list) else []
+        listed = item.get("needs")
+        wanted = listed if isinstance(listed, list) else []
         query = IdeaQuery(
             str(item.get("text") or ""),
             quartier=str(item["quartier"]) if item.get("quartier") else None,

@@ -10,7 +10,7 @@ import contextlib
 import logging
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -263,7 +263,10 @@ async def run_serve(settings: Settings, host: str, port: int) -> None:
 
 
 async def run_chat(
-    settings: Settings, resident: str = "local", *, before: Callable | None = None
+    settings: Settings,
+    resident: str = "local",
+    *,
+    before: Callable[[Core], Awaitable[object]] | None = None,
 ) -> None:
     core = await build_core(settings)
     try:

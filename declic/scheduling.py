@@ -205,7 +205,7 @@ def make_scheduler(
     # APScheduler logs every run at INFO: one line a minute would bury what matters.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     scheduler = AsyncIOScheduler(timezone=settings.tz)
-    scheduler.declic_running = running  # type: ignore[attr-defined]  # for stop_scheduler
+    scheduler.declic_running = running  # for stop_scheduler
 
     def every(seconds: float, job: Callable[[], Awaitable[None]], job_id: str, name: str) -> None:
         """An interval job, one run at a time, late runs merged, first run now."""

@@ -17,8 +17,8 @@ async def sqlite_checkpoint(engine: AsyncEngine, attempts: int = 5) -> bool:
         return True
     for attempt in range(attempts):
         async with engine.connect() as conn:
-            busy, _, _ = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()
-        if not busy:
+            row = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+        if not row[0]:  # (busy, log pages, checkpointed pages)
             return True
         await asyncio.sleep(0.05 * (attempt + 1))
     return False

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, MetaData, Table, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
 
@@ -47,3 +47,7 @@ class Base(DeclarativeBase):
         dict[str, Any]: Json,
         list[Any]: Json,
     }
+    if TYPE_CHECKING:
+        # Every model here maps one plain Table; SQLAlchemy types it as any FromClause, which
+        # insert() and update() refuse.
+        __table__: ClassVar[Table]

@@ -8,7 +8,7 @@ idea. Scores in the index are BM25 term weights, precomputed, so a query only ad
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -150,7 +150,7 @@ class Catalogue:
         return frozenset(quartiers), frozenset(communes), town_wide
 
     def _build(self, resources: Iterable[Resource]) -> None:
-        counts: list[tuple[Counter[str], float]] = []
+        counts: list[tuple[dict[str, float], float]] = []
         self._surface: set[str] = set()  # the directory's own spellings, to correct typos
         for index, resource in enumerate(resources):
             text = resource.text()
@@ -175,7 +175,7 @@ class Catalogue:
                 key=normalise(resource.name),
             )
             self.entries.append(entry)
-            bag: Counter[str] = Counter()
+            bag: defaultdict[str, float] = defaultdict(float)  # weights, not counts
             for word in terms(resource.name):
                 bag[word] += NAME_WEIGHT
             for word in terms(text):
@@ -197,9 +197,9 @@ class Catalogue:
         if not counts:
             return
         average = sum(length for _, length in counts) / len(counts) or 1.0
-        for index, (bag, length) in enumerate(counts):
+        for index, (weights, length) in enumerate(counts):
             norm = K1 * (1 - B + B * length / average)
-            for word, tf in bag.items():
+            for word, tf in weights.items():
                 weight = tf if word[0] == "#" else tf * (K1 + 1) / (tf + norm)
                 self.postings[word].append((index, weight))
         for plist in self.postings.values():

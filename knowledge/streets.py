@@ -2,8 +2,9 @@
 
 Residents rarely know their quartier's official name; they know their street. A street is
 found in running text when a street-type word (« rue », « bd », « résidence »…) is followed by
-a close spelling of a known name (« rue de la paie » for « Rue de la Paix »). Estates and
-squares are also found without their type word when their name is long enough to be no
+a close spelling of a known name (« rue de la paie » for « Rue de la Paix »; the name's own
+words may carry a typo, not be another word: « rue des bergerons » is not « Rue des Forgerons »).
+Estates and squares are also found without their type word when their name is long enough to be no
 everyday phrase (« les Hirondelles »). A name listed in two quartiers leads nowhere: the
 resident is asked rather than guessed at.
 """
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from knowledge.text import tokens
 
@@ -121,9 +123,10 @@ class StreetIndex:
                 if len(window) < width:
                     continue
                 phrase = " ".join((kind, *window[1:]))
-                hit = process.extractOne(
-                    phrase, names, scorer=fuzz.ratio, score_cutoff=TYPED_CUTOFF
+                hits = process.extract(
+                    phrase, names, scorer=fuzz.ratio, score_cutoff=TYPED_CUTOFF, limit=5
                 )
+                hit = next((h for h in hits if _few_typos(phrase, h[0])), None)
                 if hit and (best is None or (hit[1], len(hit[0])) > best[:2]):
                     best = (hit[1], len(hit[0]), hit[0])
         return best[2] if best else None
@@ -139,6 +142,14 @@ class StreetIndex:
                 if hit and (best is None or (hit[1], len(hit[0])) > best[:2]):
                     best = (hit[1], len(hit[0]), hit[0])
         return best[2] if best else None
+
+
+def _few_typos(said: str, known: str) -> bool:
+    """The distinctive words (type and joiners aside) are a typo or two away, one more per ten
+    letters: the whole phrase's ratio alone is raised by the « rue des » both share."""
+    mine = " ".join(w for w in said.split()[1:] if w not in JOINERS)
+    theirs = " ".join(w for w in known.split()[1:] if w not in JOINERS)
+    return OSA.distance(mine, theirs) <= 1 + len(theirs) // 10
 
 
 def _street_type(word: str) -> str | None:

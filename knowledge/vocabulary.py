@@ -482,7 +482,7 @@ _STEMMER = Stemmer.Stemmer("french")
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """French Snowball stem (PyStemmer) of an accent-free word: jardins, jardinage → jardin."""
-    return _STEMMER.stemWord(word)
+    return str(_STEMMER.stemWord(word))  # PyStemmer ships no type hints
 
 
 PREFIX = 5

@@ -84,7 +84,7 @@ class CityCache:
         self._cached: dict[str, tuple[int, Gazetteer]] = {}
 
     async def get(self, uow: UnitOfWork) -> Gazetteer:
-        key = str(uow.session.get_bind().url)
+        key = str(uow.session.get_bind().engine.url)
         version = await city_version(uow)
         cached = self._cached.get(key)
         if cached is None or cached[0] != version:

@@ -111,10 +111,8 @@ def resource_from_mapping(
         return None
     external_id = values.pop("id")
     values["themes"] = themes
-    return Resource(
-        external_id=external_id,
-        **{k: tuple(v) if k in LIST_FIELDS else v for k, v in values.items()},
-    )
+    fields: dict[str, Any] = {k: tuple(v) if k in LIST_FIELDS else v for k, v in values.items()}
+    return Resource(external_id=external_id, **fields)
 
 
 def _integer(raw: Any) -> int | None:

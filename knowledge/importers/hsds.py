@@ -151,6 +151,18 @@ def schema_for(document: Any) -> str:
     return "organization.json"
 
 
+def _schema_subject(document: Any) -> Any:
+    """What the schemas describe: a page's items, a service_at_location's service."""
+    if isinstance(document, dict) and isinstance(document.get("contents"), list):
+        document = document["contents"]
+
+    def held(item: Any) -> Any:
+        inner = item.get("service") if isinstance(item, dict) and "status" not in item else None
+        return inner if isinstance(inner, dict) else item
+
+    return [held(item) for item in document] if isinstance(document, list) else held(document)
+
+
 def validate(document: Any, source: str, problems: Problems, *, as_errors: bool) -> None:
     report = problems.error if as_errors else problems.warn
     try:
@@ -177,25 +189,32 @@ def read_hsds(
         problems.error(f"{source}:{exc.lineno}", "unreadable", detail=exc.msg)
         return []
     if check_schema:
-        validate(document, source, problems, as_errors=False)
+        validate(_schema_subject(document), source, problems, as_errors=False)
     services: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    base = ""
+    if isinstance(document, dict) and isinstance(document.get("contents"), list):
+        document, base = document["contents"], "/contents"  # a page of an HSDS API list
     if isinstance(document, dict):
         document = [document]
     if not isinstance(document, list):
         problems.error(source, "not_a_list")
         return []
     for i, item in enumerate(document):
+        place = f"{source}#{base}/{i}"
         if not isinstance(item, dict):
-            problems.error(f"{source}#/{i}", "not_a_list")
+            problems.error(place, "not_a_list")
             continue
-        if "services" in item or "status" not in item:
+        if isinstance(item.get("service"), dict) and "status" not in item:
+            service = item["service"]  # a service_at_location: the service it holds
+            services.append((f"{place}/service", service, service.get("organization") or {}))
+        elif "services" in item or "status" not in item:
             org_services = item.get("services") or []
             if not org_services:
-                problems.warn(f"{source}#/{i}", "no_services")
+                problems.warn(place, "no_services")
             for j, service in enumerate(org_services):
-                services.append((f"{source}#/{i}/services/{j}", service, item))
+                services.append((f"{place}/services/{j}", service, item))
         else:
-            services.append((f"{source}#/{i}", item, item.get("organization") or {}))
+            services.append((place, item, item.get("organization") or {}))
     terms = _territory_terms(services)
     tagger = PhraseTagger(merged_entries())
     unknown = UnknownValues()
@@ -222,7 +241,9 @@ class UnknownValues:
             problems.warn(place, "unknown_value", field=family, value=value, count=count)
 
 
-def _territory_terms(services: Iterable[tuple[str, dict[str, Any], dict[str, Any]]]) -> dict:
+def _territory_terms(
+    services: Iterable[tuple[str, dict[str, Any], dict[str, Any]]],
+) -> dict[str, dict[str, Any]]:
     """Every territory term of the file by id (services' and service areas' attributes), so
     that a term's ``parent_id`` can be followed up to an area the city knows."""
     terms: dict[str, dict[str, Any]] = {}
@@ -341,8 +362,12 @@ def _service(
     phones = service.get("phones") or []
     verified = service.get("assured_date") or (service.get("last_modified") or "")[:10]
     external_id = values.pop("external_id", None) or service_id
+    phone = values.pop("phone", None) or (phones[0].get("number") if phones else None)
     extra: dict[str, Any] = {"prose": [p for p in [*prose, *other_terms] if p]}
     terms_text = list(dict.fromkeys(t for t in labels_seen if t.strip()))
+    fields: dict[str, Any] = {
+        k: tuple(dict.fromkeys(v)) if isinstance(v, list) else v for k, v in values.items()
+    }
     if terms_text:
         extra["terms"] = terms_text
     return Resource(
@@ -354,10 +379,10 @@ def _service(
         status=status,
         verified_on=_date(verified),
         email=email,
-        phone=values.pop("phone", None) or (phones[0].get("number") if phones else None),
+        phone=phone,
         url=service.get("url"),
         extra={k: v for k, v in extra.items() if v},
-        **{k: tuple(dict.fromkeys(v)) if isinstance(v, list) else v for k, v in values.items()},
+        **fields,
     )
 
 
@@ -467,7 +492,9 @@ def _date(text: str | None) -> date | None:
 # ───────────────────────────── export ─────────────────────────────
 
 
-def _term(family: str, name: str, *, code: str | None = None, parent: str | None = None) -> dict:
+def _term(
+    family: str, name: str, *, code: str | None = None, parent: str | None = None
+) -> dict[str, Any]:
     """A term with the value as ``code`` and, for the profile's families, its French label."""
     taxonomy = TAXONOMIES[family]
     code = code or name
@@ -490,7 +517,9 @@ def _term(family: str, name: str, *, code: str | None = None, parent: str | None
     return term
 
 
-def _attribute(service_id: str, family: str, term: dict, value: str | None = None) -> dict:
+def _attribute(
+    service_id: str, family: str, term: dict[str, Any], value: str | None = None
+) -> dict[str, Any]:
     attribute: dict[str, Any] = {
         "id": stable_id("attribute", service_id, family, term["code"], value or ""),
         "link_type": family,

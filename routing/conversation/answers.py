@@ -75,12 +75,13 @@ class Pointers:
 class WaitingNotice:
     """When the team answers a request for a person.
 
-    ``delay_minutes``: the usual delay in working minutes; ``next_open``: None while the office
-    is open, else when it opens next; ``waited``: how long the request has waited (asked again).
+    ``delay_minutes``: the usual delay in working minutes, None when the office's hours are not
+    known (then no time is promised); ``next_open``: None while the office is open, else when it
+    opens next; ``waited``: how long the request has waited (asked again).
     """
 
     now: datetime
-    delay_minutes: int
+    delay_minutes: int | None
     next_open: datetime | None
     day_off: bool
     waited: timedelta | None = None
@@ -192,7 +193,7 @@ async def pointers(
 
 
 def waiting_notice(
-    hours: WorkingHours,
+    hours: WorkingHours | None,
     delay_minutes: int,
     now: datetime,
     since: datetime | None,
@@ -200,6 +201,8 @@ def waiting_notice(
     again: bool,
 ) -> WaitingNotice:
     waited = now - since if again and since is not None else None
+    if hours is None:  # no office hours in the settings: say so, promise nothing
+        return WaitingNotice(now, None, None, False, waited)
     if hours.is_open(now):
         return WaitingNotice(now, delay_minutes, None, False, waited)
     local = now.astimezone(hours.tz)

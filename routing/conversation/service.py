@@ -412,6 +412,10 @@ class ConversationService:
                 event = self._read(inbound.event, state, resident.locale, now)
                 turn = self.dialogue.step(state, event, now.date())
                 replies = turn.replies
+            if turn.state.register is None:  # stored, so later messages speak the same way
+                turn = replace(
+                    turn, state=replace(turn.state, register=self.listening.default_register)
+                )
             erased = await self._apply(uow, resident, conversation, turn, now)
             resolved = await self._resolve(uow, resident, conversation, replies, turn.state)
             locale = resident.locale
@@ -799,12 +803,9 @@ class ConversationService:
             holder = await _holder(uow, resident)
             if holder is not None:
                 return HeldBy(holder)
-            hours = self.listening.hours
-            if hours is None:
-                return None
             since = state.human_since if state is not None else None
             return answers.waiting_notice(
-                hours, self.listening.delay_minutes, now, since, again=reply.again
+                self.listening.hours, self.listening.delay_minutes, now, since, again=reply.again
             )
         if isinstance(reply, IdeaExamples):
             return await answers.examples(uow, self.catalogues, resident.neighbourhood)

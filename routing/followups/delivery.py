@@ -26,7 +26,7 @@ from infra.uow import UnitOfWork
 from routing.followups import service as followups
 from routing.followups.policy import REMINDERS, Kind, Policy, schedule
 from routing.followups.records import FollowUp
-from routing.journey import Idea, Resident
+from routing.journey import Idea, Resident, register_of
 from routing.outbox import Recipient, RenderContext, enqueue
 from routing.sprints import room_info
 
@@ -157,11 +157,14 @@ async def _turn_into_message(
     resident = await session.get(Resident, row.resident_id) if row.resident_id else None
     idea = await session.get(Idea, row.idea_id) if row.idea_id else None
     if resident is None or idea is None or not resident.chat_id:
-        return _drop(row, now, "gone")
+        _drop(row, now, "gone")
+        return None
     if not resident.reachable:
-        return _drop(row, now, "unreachable")
+        _drop(row, now, "unreachable")
+        return None
     if resident.followups_paused:
-        return _drop(row, now, "paused")
+        _drop(row, now, "paused")
+        return None
     facts, sprint = await followups.facts_of(session, idea)
     still = facts is not None and any(
         d.kind.value == row.kind and d.due_at == row.due_at for d in schedule(facts, policy)
@@ -170,7 +173,8 @@ async def _turn_into_message(
     if kind in REMINDERS and sprint is not None:
         still = still and (row.data or {}).get("day1") == sprint.day1.isoformat()
     if not still:
-        return _drop(row, now, "no_longer_due")
+        _drop(row, now, "no_longer_due")
+        return None
     room = await room_info(uow, sprint.room_id) if sprint is not None else None
     prompt = followups.FollowUpPrompt(
         followup_id=row.id,
@@ -182,7 +186,8 @@ async def _turn_into_message(
         room_name=room.name if room else None,
         address=room.address if room else None,
     )
-    drafts = render([prompt], RenderContext(resident.locale))
+    register = await register_of(session, resident.id)  # as their conversation speaks
+    drafts = render([prompt], RenderContext(resident.locale, register=register))
     to = Recipient(channel, resident.chat_id, resident.id)
     ids = await enqueue(session, to, drafts, f"followup:{row.id}", now)
     first = ids[0] if ids else None
@@ -196,4 +201,3 @@ def _drop(row: FollowUp, now: datetime, reason: str) -> None:
     row.status = "cancelled"
     row.cancel_reason = reason
     row.updated_at = now
-    return None

@@ -73,4 +73,5 @@ def sprint_ics(sprint: IcsSprint, now: datetime, locale: str = "fr") -> bytes:
         event.add("transp", "OPAQUE")
         calendar.add_component(event)
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()  # icalendar leaves it unannotated
+    return ical

@@ -227,6 +227,13 @@ async def cancel(
     rules: Rules | None = None,
 ) -> Cancelled:
     """Cancel a sprint and release its people and room."""
+    sprint, idea = await _cancelled(uow, sprint_id, now)
+    if sprint.idea_id is not None:
+        await followups.plan(uow, sprint.idea_id, now)  # back to check-ins after submission
+    return await _announce_cancellation(uow, sprint, idea, now, rules)
+
+
+async def _cancelled(uow: UnitOfWork, sprint_id: int, now: datetime) -> tuple[Sprint, Idea | None]:
     session = uow.session
     sprint = await session.get(Sprint, sprint_id)
     if sprint is None or sprint.status not in ACTIVE:
@@ -242,8 +249,12 @@ async def cancel(
         idea.updated_at = now
     session.add(journey_event(idea, "sprint_cancelled", now))
     await session.flush()
-    if sprint.idea_id is not None:
-        await followups.plan(uow, sprint.idea_id, now)  # back to check-ins after submission
+    return sprint, idea
+
+
+async def _announce_cancellation(
+    uow: UnitOfWork, sprint: Sprint, idea: Idea | None, now: datetime, rules: Rules | None
+) -> Cancelled:
     ics = await ics_of(uow, sprint, idea, now, (rules or Rules()).tz, cancelled=True)
     await tell_panel(uow, sprint, idea, "cancelled", ics, now)
     return Cancelled(sprint.id, sprint.day1, sprint.day2, ics)
@@ -261,7 +272,9 @@ async def cancel_for_erasure(uow: UnitOfWork, idea_ids: Sequence[int], now: date
         )
     ).all()
     for sprint_id in sprint_ids:
-        await cancel(uow, sprint_id, now)
+        # No follow-ups planned again: the erasure cancels the resident's own right after.
+        sprint, idea = await _cancelled(uow, sprint_id, now)
+        await _announce_cancellation(uow, sprint, idea, now, None)
     return len(sprint_ids)
 
 

@@ -104,7 +104,8 @@ class LinearIntents:
         word_cols, word_vals = self._block(word_ngrams(normal), 1)
         columns = [*char_cols, *word_cols, self._offsets[2] + self._steps[step]]
         values = np.array([*char_vals, *word_vals, STEP_WEIGHT], dtype=np.float32)
-        return self._coef[:, columns] @ values + self._intercept
+        margins: np.ndarray = self._coef[:, columns] @ values + self._intercept
+        return margins
 
     def probabilities(self, text: str, step: Step) -> dict[Intent, float]:
         margins = self.margins(text, step) * SHARPNESS
@@ -114,6 +115,7 @@ class LinearIntents:
 
     def save(self, path: Path) -> None:
         partial = path.with_name(path.name + ".partial")
+        chars, words = self._vocabularies[0], self._vocabularies[1]
         with partial.open("wb") as handle:
             np.savez(
                 handle,
@@ -125,8 +127,8 @@ class LinearIntents:
                     json.dumps(
                         {
                             "intents": [i.value for i in self.intents],
-                            "chars": sorted(self._vocabularies[0], key=self._vocabularies[0].get),
-                            "words": sorted(self._vocabularies[1], key=self._vocabularies[1].get),
+                            "chars": sorted(chars, key=chars.__getitem__),
+                            "words": sorted(words, key=words.__getitem__),
                         }
                     )
                 ),

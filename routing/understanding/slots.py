@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from rapidfuzz import fuzz, process
@@ -194,7 +195,9 @@ SEASONS = {
 }
 
 
-def merged_entries(extra: Mapping[str, Mapping[str, list[str]]]) -> dict[str, dict[str, tuple]]:
+def merged_entries(
+    extra: Mapping[str, Mapping[str, list[str]]],
+) -> dict[str, dict[str, tuple[str, ...]]]:
     merged: dict[str, dict[str, tuple[str, ...]]] = {c: dict(v) for c, v in ENTRIES.items()}
     for category, values in extra.items():
         for value, phrases in values.items():
@@ -204,8 +207,11 @@ def merged_entries(extra: Mapping[str, Mapping[str, list[str]]]) -> dict[str, di
 
 
 @cache
-def _vocabulary_file() -> dict:
-    return yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+def _vocabulary_file() -> dict[str, Any]:
+    loaded = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+    if not isinstance(loaded, dict):
+        raise ValueError(f"{VOCABULARY_FILE.name}: a mapping of categories expected")
+    return loaded
 
 
 @cache
@@ -350,12 +356,12 @@ class SlotReader:
                 return h.value
         tokens = padded.split()
         for i, word in enumerate(tokens):
-            month = dates.month_number(word)
-            if month is None:
+            named = dates.month_number(word)
+            if named is None:
                 continue
             if word in AMBIGUOUS_MONTHS and (i == 0 or tokens[i - 1] not in MONTH_LEADS):
                 continue
-            return _next_bucket(month, 1, context.today)
+            return _next_bucket(named, 1, context.today)
         return None
 
 

@@ -105,6 +105,7 @@ async def test_waiting_for_a_person_says_when_the_office_answers(
     odile = ScriptedResident(service, "7006")
     asked = await _said(odile, "je veux parler à quelqu'un")
     assert "nous sommes samedi, ce sera lundi matin" in asked, asked
+    assert "Je ne peux pas encore te dire quand" not in asked, asked  # one answer, not two
     clock.advance(timedelta(minutes=50))
     again = await _said(odile, "y a une vraie personne ?")
     assert "déjà chez l'équipe, depuis 50 minutes" in again, again
@@ -115,6 +116,32 @@ async def test_waiting_for_a_person_says_when_the_office_answers(
     async with service.uow_factory() as uow:
         assert not (await uow.session.scalars(select(Idea))).all()
         assert [c.reason for c in (await uow.session.scalars(select(Case))).all()] == ["asked"]
+
+
+async def test_without_office_hours_the_bot_promises_no_time(
+    uow_factory, clock: FrozenClock
+) -> None:
+    """No office hours in the settings: the bot says it cannot tell when, once, and names no
+    delay; asked again, it says how long the request has waited."""
+    gazetteer = load_gazetteer()
+    reader = _reader()
+    service = ConversationService(
+        uow_factory,
+        clock,
+        Dialogue(Extractor(gazetteer, default_lexicon()), threshold=reader.threshold),
+        Renderer({q.id: q.name for q in gazetteer.quartiers}),
+        listening=Listening(reader, None, 120, "tu"),
+    )
+    clock.set(datetime(2026, 12, 5, 11, 0, tzinfo=PARIS))
+    noor = ScriptedResident(service, "7016")
+    asked = await _said(noor, "/humain")
+    assert "parler à une personne" in asked, asked
+    assert asked.count("Je ne peux pas encore te dire quand") == 1, asked
+    assert "ouvrées" not in asked and "lundi" not in asked, asked
+    clock.advance(timedelta(minutes=20))
+    again = await _said(noor, "/humain")
+    assert "déjà chez l'équipe, depuis 20 minutes" in again, again
+    assert "ouvrées" not in again, again
 
 
 async def test_no_idea_yet_shows_what_neighbours_started(service: ConversationService) -> None:

@@ -24,6 +24,7 @@ from knowledge.store import CatalogueCache
 from knowledge.territory import load_gazetteer
 from routing.cases.group_posts import StaffGroup
 from routing.conversation.service import ConversationService
+from routing.followups.records import FollowUp
 from routing.followups.service import Planner
 from routing.intake.dialogue import Action, Dialogue
 from routing.intake.extraction import Extractor
@@ -182,6 +183,36 @@ async def test_reschedule_cancel_and_mark_held_release_and_record(demo, clock) -
         )
     assert {"sprint_booked", "sprint_rescheduled", "sprint_cancelled", "sprint_held"} <= set(kinds)
     assert held is not None and held.data["held"] is True and "text" not in held.data
+
+
+async def test_erasure_cancels_the_booked_sprint_and_plans_no_follow_up(demo, clock) -> None:
+    """The resident is gone: the sprint is cancelled, its days freed, the panel told; nothing is
+    planned again for the idea (the type checker found this path calling ``cancel`` without
+    its follow-up planner, which raised TypeError and failed the whole erasure)."""
+    now = clock.now()
+    idea_id = await _idea(demo, now)
+    async with demo() as uow:
+        offer = await availability.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
+        booked = await sprints.confirm(
+            uow, idea_id, offer.plan.options[0], now, followups=Planner()
+        )
+        await uow.commit()
+    assert isinstance(booked, sprint_notices.Booked)
+    pending = await _count(
+        demo, FollowUp, FollowUp.idea_id == idea_id, FollowUp.status == "pending"
+    )
+    async with demo() as uow:
+        assert await sprints.cancel_for_erasure(uow, [idea_id], now) == 1
+        await uow.commit()
+    async with demo() as uow:
+        sprint = await uow.session.get(Sprint, booked.sprint_id)
+        assert sprint is not None and sprint.status == "cancelled"
+    assert await _count(demo, PersonDay, PersonDay.sprint_id == booked.sprint_id) == 0
+    assert await _count(demo, RoomDay, RoomDay.sprint_id == booked.sprint_id) == 0
+    assert (
+        await _count(demo, FollowUp, FollowUp.idea_id == idea_id, FollowUp.status == "pending")
+        == pending
+    )
 
 
 async def _rows_days(uow_factory, sprint_id: int) -> set[date]:  # type: ignore[no-untyped-def]

@@ -22,6 +22,8 @@ CITY = city_from_files(SAMPLE)
         ("un potager à la résidence les hirondelle", "vieille-ville"),
         ("aux Hirondelles, près de l'école", "vieille-ville"),
         ("cite des lilas", "les-forges"),
+        ("la fête rue des fougerons", "les-forges"),  # « Rue des Forgerons », one typo
+        ("on habite rue des bergerons", None),  # another name: not two typos of Forgerons
         ("impasse du moulin", "pont-rouge"),
         ("dans le centre historique", "vieille-ville"),
         ("La Garenne", "la-garenne"),

@@ -17,12 +17,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import words
 from console.api import MAX_ID
+from console.forms import VersionField, is_stale, version_of
 from console.security import Auth, context, require_admin, require_agent, translator
 from console.templating import render
 from infra.uow import UnitOfWork
 from routing.staff import accounts as staff_service
 from routing.staff.credentials import MIN_PASSWORD_LENGTH
-from routing.staff.views import ROLES, StaffError
+from routing.staff.views import ROLES, StaffError, StaffView
 
 router = APIRouter(include_in_schema=False)
 StaffId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -81,6 +82,11 @@ async def change_password(
 # -- one colleague's account (admins) -----------------------------------------------------------
 
 
+def _form_state(member: StaffView) -> tuple[str, str, bool, bool]:
+    """What the admin's forms decide on (not the last login, which changes on its own)."""
+    return member.display_name, member.role, member.active, member.must_change_password
+
+
 @router.get("/admin/staff/{staff_id}", response_class=HTMLResponse)
 async def colleague(
     request: Request, staff_id: StaffId, auth: Auth = Depends(require_admin)
@@ -99,6 +105,7 @@ async def colleague(
         error=error,
         min_length=MIN_PASSWORD_LENGTH,
         me=auth.staff.id,
+        version=version_of(_form_state(member)),
     )
 
 
@@ -106,11 +113,17 @@ async def colleague(
 AdminWork = Callable[[UnitOfWork, datetime], Awaitable[object]]
 
 
-async def _admin_change(request: Request, staff_id: int, work: AdminWork, notice: str) -> Response:
+async def _admin_change(
+    request: Request, staff_id: int, version: str, work: AdminWork, notice: str
+) -> Response:
+    """Run ``work`` unless the account changed since the form was rendered."""
     ctx = context(request)
     path = f"/admin/staff/{staff_id}"
     try:
         async with ctx.uow_factory() as uow:
+            member = await staff_service.get_staff(uow, staff_id)
+            if member is not None and is_stale(version, _form_state(member)):
+                return _back(path, error="stale")
             await work(uow, ctx.now())
             await uow.commit()
     except StaffError as exc:
@@ -126,6 +139,7 @@ async def update_colleague(
     staff_id: StaffId,
     display_name: str = Form("", max_length=200),
     role: str = Form("", max_length=16),
+    version: VersionField = "",
     auth: Auth = Depends(require_admin),
 ) -> Response:
     async def work(uow: UnitOfWork, now: datetime) -> None:
@@ -133,7 +147,7 @@ async def update_colleague(
             uow, staff_id, display_name=display_name, role=role, by=auth.staff.id, now=now
         )
 
-    return await _admin_change(request, staff_id, work, "staff_saved")
+    return await _admin_change(request, staff_id, version, work, "staff_saved")
 
 
 @router.post("/admin/staff/{staff_id}/active")
@@ -141,6 +155,7 @@ async def activate_colleague(
     request: Request,
     staff_id: StaffId,
     active: str = Form("", max_length=4),
+    version: VersionField = "",
     auth: Auth = Depends(require_admin),
 ) -> Response:
     on = active == "1"
@@ -149,7 +164,7 @@ async def activate_colleague(
         await staff_service.set_active(uow, staff_id, on, by=auth.staff.id, now=now)
 
     return await _admin_change(
-        request, staff_id, work, "staff_reactivated" if on else "staff_deactivated"
+        request, staff_id, version, work, "staff_reactivated" if on else "staff_deactivated"
     )
 
 
@@ -158,9 +173,10 @@ async def reset_colleague_password(
     request: Request,
     staff_id: StaffId,
     password: str = Form("", max_length=1024),
+    version: VersionField = "",
     auth: Auth = Depends(require_admin),
 ) -> Response:
     async def work(uow: UnitOfWork, now: datetime) -> None:
         await staff_service.reset_password(uow, staff_id, password, by=auth.staff.id, now=now)
 
-    return await _admin_change(request, staff_id, work, "password_reset")
+    return await _admin_change(request, staff_id, version, work, "password_reset")

@@ -191,11 +191,18 @@ def _problem(exc: CaseError) -> JSONResponse:
 
 @router.get("/queue", response_model=QueueOut)
 async def queue(request: Request, auth: Auth = Depends(require_agent)) -> QueueOut:
-    """Open cases this person may take, and the ones they hold (ids and codes, no words)."""
+    """Open cases this person may take, and the ones they hold (ids and codes, no words). A
+    listing that shows at least one case is audited (``queue.viewed``), as the page is."""
     ctx = context(request)
     async with ctx.uow_factory() as uow:
         waiting = await case_views.queue(uow, auth.staff.id, ctx.now())
         mine = await case_views.held_by(uow, auth.staff.id, ctx.now())
+        listed = list(dict.fromkeys(c.id for c in [*mine, *waiting]))
+        if listed:
+            await AuditTrail(auth.staff.id, ctx.clock).view(
+                uow, "queue", auth.staff.id, {"cases": listed[:100], "via": "api"}
+            )
+            await uow.commit()
     return QueueOut(waiting=[_summary(v) for v in waiting], mine=[_summary(v) for v in mine])
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from console import case_actions, case_extras, conversation, words
 from console.api import MAX_ID
-from console.forms import flash, int_or_none, translated
+from console.forms import VersionField, flash, int_or_none, is_stale, translated
 from console.labels import CASE_REASONS, city_of, quartier_names
 from console.security import (
     AuditTrail,
@@ -101,6 +101,7 @@ async def case_page(
         version = await case_desk.version(uow, case_id)
         replied = await case_service.staff_replied(uow, case_id)
         resident_locale = await case_desk.resident_locale(uow, case_id)
+        register = await case_desk.resident_register(uow, case_id) or ctx.settings.default_register
         teams = await team_desk.teams(uow)
         colleagues = [s for s in await staff_service.list_staff(uow) if s.active]
         canned = await canned_replies.for_staff(uow, auth.staff.id)
@@ -122,7 +123,9 @@ async def case_page(
     outcome_labels = translated(tr, words.CASE_OUTCOMES)
     first_name = (case.resident_name or "").split()[0] if (case.resident_name or "").split() else ""
     closing = {
-        outcome: case_phrases.closing(resident_locale or tr.locale, outcome, me.first_name)
+        outcome: case_phrases.closing(
+            resident_locale or tr.locale, outcome, me.first_name, register
+        )
         for outcome in (*case_states.OUTCOMES, case_states.HANDED_BACK)
     }
     return render(
@@ -187,9 +190,6 @@ async def _act(
     except CaseError as exc:
         return _back(path, error=case_actions.error_code(exc)[0])
     return _back(path if done.visible else "/", notice=done.code)
-
-
-VersionField = Annotated[str, Form(max_length=20)]
 
 
 @router.post("/cases/{case_id}/claim")
@@ -328,6 +328,12 @@ async def teams_page(request: Request, auth: Auth = Depends(require_coordinator)
     return render(request, "teams.html", teams=roster, notice=notice, error=error)
 
 
+async def _team_changed(uow, team_id: int, version: str) -> bool:  # type: ignore[no-untyped-def]
+    """Has the team changed since its form was rendered (or gone)?"""
+    roster = {team.id: team for team in await case_desk.team_roster(uow)}
+    return is_stale(version, roster.get(team_id))
+
+
 def team_scope(
     request: Request, themes: list[str], quartiers: list[str]
 ) -> tuple[list[str], list[str]] | None:
@@ -380,6 +386,7 @@ async def edit_team(
     name: str = Form("", max_length=120),
     themes: list[str] = Form(default_factory=list),
     neighbourhoods: list[str] = Form(default_factory=list),
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     ctx = context(request)
@@ -389,6 +396,8 @@ async def edit_team(
     if chosen is None:
         return _back("/teams", error="bad_scope")
     async with ctx.uow_factory() as uow:
+        if await _team_changed(uow, team_id, version):
+            return _back("/teams", error="stale")
         team = await team_desk.update_team(
             uow, team_id, name=name.strip(), themes=chosen[0], neighbourhoods=chosen[1]
         )
@@ -404,12 +413,15 @@ async def delete_team(
     request: Request,
     team_id: RowId,
     confirm: str = Form("", max_length=4),
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     if confirm != "yes":
         return _back("/teams", error="confirm_delete")
     ctx = context(request)
     async with ctx.uow_factory() as uow:
+        if await _team_changed(uow, team_id, version):
+            return _back("/teams", error="stale")
         if not await team_desk.delete_team(uow, team_id):
             return _back("/teams", error="unknown_team")
         await staff_audit.audit(uow, auth.staff.id, "team.deleted", "team", team_id, {}, ctx.now())
@@ -422,12 +434,15 @@ async def add_member(
     request: Request,
     team_id: RowId,
     email: str = Form("", max_length=254),
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     ctx = context(request)
     async with ctx.uow_factory() as uow:
         if not any(t.id == team_id for t in await team_desk.teams(uow)):
             return _back("/teams", error="unknown_team")
+        if await _team_changed(uow, team_id, version):
+            return _back("/teams", error="stale")
         member = await staff_service.find_staff(uow, email)
         if member is None or not member.active:
             return _back("/teams", error="unknown_staff")
@@ -447,10 +462,16 @@ async def add_member(
 
 @router.post("/teams/{team_id}/members/{staff_id}/remove")
 async def remove_member(
-    request: Request, team_id: RowId, staff_id: RowId, auth: Auth = Depends(require_coordinator)
+    request: Request,
+    team_id: RowId,
+    staff_id: RowId,
+    version: VersionField = "",
+    auth: Auth = Depends(require_coordinator),
 ) -> Response:
     ctx = context(request)
     async with ctx.uow_factory() as uow:
+        if await _team_changed(uow, team_id, version):
+            return _back("/teams", error="stale")
         await team_desk.remove_member(uow, team_id, staff_id)
         await staff_audit.audit(
             uow,

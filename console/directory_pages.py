@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, 
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import words
-from console.forms import flash
+from console.forms import VersionField, flash, is_stale
 from console.labels import city_of
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
 from console.templating import render
@@ -30,6 +30,10 @@ router = APIRouter(include_in_schema=False)
 ExternalId = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[^/\x00]+$")]
 PAGE = 50
 MAX_UPLOAD = 5_000_000
+
+
+class Stale(Exception):
+    """The entry changed since the form was rendered."""
 
 
 def _back(path: str, *, notice: str | None = None, error: str | None = None) -> Response:
@@ -92,10 +96,15 @@ EntryWork = Callable[[UnitOfWork, datetime], Awaitable[bool]]
 
 
 async def _change(
-    request: Request, auth: Auth, external_id: str, action: str, work: EntryWork
+    request: Request, auth: Auth, external_id: str, action: str, version: str, work: EntryWork
 ) -> bool:
+    """Run ``work`` and its audit entry; False when the entry does not exist. An entry changed
+    since its form was rendered raises ``Stale``: nothing is written."""
     ctx = context(request)
     async with ctx.uow_factory() as uow:
+        current = await directory.entry(uow, external_id)
+        if current is not None and is_stale(version, current):
+            raise Stale(external_id)
         done = await work(uow, ctx.now())
         if not done:
             return False
@@ -115,6 +124,7 @@ async def edit_entry(
     description: str = Form("", max_length=5000),
     themes: list[str] = Form(default_factory=list),
     territories: list[str] = Form(default_factory=list),
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     path = f"/directory/entries/{external_id}"
@@ -135,22 +145,31 @@ async def edit_entry(
         )
         return updated is not None
 
-    if not await _change(request, auth, external_id, "directory.updated", work):
-        raise HTTPException(status_code=404)
+    try:
+        if not await _change(request, auth, external_id, "directory.updated", version, work):
+            raise HTTPException(status_code=404)
+    except Stale:
+        return _back(path, error="stale")
     return _back(path, notice="entry_saved")
 
 
 @router.post("/directory/entries/{external_id}/verified")
 async def verified(
-    request: Request, external_id: ExternalId, auth: Auth = Depends(require_coordinator)
+    request: Request,
+    external_id: ExternalId,
+    version: VersionField = "",
+    auth: Auth = Depends(require_coordinator),
 ) -> Response:
     today = working_days.today(context(request).now(), sprints.rules_of(context(request).settings))
 
     async def work(uow: UnitOfWork, now: datetime) -> bool:
         return await directory.mark_verified(uow, external_id, today, now)
 
-    if not await _change(request, auth, external_id, "directory.verified", work):
-        raise HTTPException(status_code=404)
+    try:
+        if not await _change(request, auth, external_id, "directory.verified", version, work):
+            raise HTTPException(status_code=404)
+    except Stale:
+        return _back(f"/directory/entries/{external_id}", error="stale")
     return _back(f"/directory/entries/{external_id}", notice="entry_verified")
 
 
@@ -159,6 +178,7 @@ async def active(
     request: Request,
     external_id: ExternalId,
     on: str = Form("", max_length=2),
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     keep = on == "1"
@@ -167,8 +187,11 @@ async def active(
         return await directory.set_active(uow, external_id, keep, now)
 
     action = "directory.reactivated" if keep else "directory.deactivated"
-    if not await _change(request, auth, external_id, action, work):
-        raise HTTPException(status_code=404)
+    try:
+        if not await _change(request, auth, external_id, action, version, work):
+            raise HTTPException(status_code=404)
+    except Stale:
+        return _back(f"/directory/entries/{external_id}", error="stale")
     notice = "entry_reactivated" if keep else "entry_deactivated"
     return _back(f"/directory/entries/{external_id}", notice=notice)
 

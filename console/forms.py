@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+import dataclasses
+import hashlib
+import json
+from typing import Annotated
+
+from fastapi import Form, Request
 
 from console.api import MAX_ID
 from console.security import Auth, translator
@@ -27,3 +32,23 @@ def int_or_none(value: str) -> int | None:
     value = value.strip()
     number = int(value) if value.isdigit() and len(value) < 12 else None
     return number if number is not None and 1 <= number <= MAX_ID else None
+
+
+# The version a form was rendered from, sent back as a hidden field ("" from a script: no check).
+VersionField = Annotated[str, Form(max_length=64)]
+
+
+def version_of(state: object) -> str:
+    """A short digest of the state a form shows (a view dataclass, or plain values). Any change
+    to it, by anyone and through any door (page, API, command line), gives another digest, with
+    no version column to keep up to date."""
+    data = dataclasses.asdict(state) if dataclasses.is_dataclass(state) else state  # type: ignore[arg-type]
+    text = json.dumps(data, default=str, sort_keys=True, ensure_ascii=False)
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def is_stale(sent: str, state: object | None) -> bool:
+    """True when a form says it was rendered from another state than ``state`` (None: gone).
+    A form without a version is not checked, as for cases."""
+    sent = sent.strip()
+    return bool(sent) and (state is None or sent != version_of(state))

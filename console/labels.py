@@ -60,6 +60,7 @@ IDEA_STATUS: dict[str, str] = {
 
 AUDIT_ACTIONS: dict[str, str] = {
     "case.viewed": N_("a consulté la demande"),
+    "queue.viewed": N_("a consulté la file des demandes"),
     "case.claimed": N_("a pris la demande"),
     "case.assigned": N_("a confié la demande"),
     "case.transferred": N_("a transféré la demande"),
@@ -117,6 +118,7 @@ AUDIT_ACTIONS: dict[str, str] = {
 
 SUBJECTS: dict[str, str] = {
     "case": N_("demande #{id}"),
+    "queue": N_("file des demandes"),
     "idea": N_("idée #{id}"),
     "resident": N_("habitant·e #{id}"),
     "sprint": N_("sprint #{id}"),
@@ -134,6 +136,7 @@ SUBJECTS: dict[str, str] = {
 
 SUBJECT_KINDS: dict[str, str] = {
     "case": N_("Demandes"),
+    "queue": N_("File des demandes"),
     "idea": N_("Idées"),
     "sprint": N_("Sprints"),
     "staff": N_("Comptes"),
@@ -173,6 +176,10 @@ DETAILS: dict[str, str] = {
     "sprint_options": N_("possibilités de sprint"),
     "messages": N_("{value} message(s)"),
     "parts": N_("{value} message(s) Telegram"),
+    "cases": N_("demandes affichées : {value}"),
+    "statuses": N_("statuts : {value}"),
+    "page": N_("page {value}"),
+    "search": N_("avec une recherche"),
 }
 ALWAYS = N_("toujours")
 ALL_QUARTIERS = N_("tous")
@@ -345,6 +352,10 @@ class Labels:
                 value = self._date(value)
             elif key == "quartier":
                 value = self.quartier(str(value))
+            elif key == "cases" and isinstance(value, list):
+                value = ", ".join(f"#{v}" for v in value)
+            elif key == "statuses":
+                value = ", ".join(self.status_filter(s) for s in str(value).split(",") if s)
             elif value is True:
                 value = self._(YES)
             template = DETAILS.get(key)

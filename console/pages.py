@@ -12,10 +12,12 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import words
+from console.forms import version_of
 from console.labels import Labels
 from console.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
+    AuditTrail,
     Auth,
     ConsoleContext,
     clear_session_cookie,
@@ -174,6 +176,16 @@ async def logout(request: Request, auth: Auth = Depends(require_agent)) -> Respo
 
 QUEUE_PAGE = 25
 STATUS_CHOICES = (*case_states.ACTIVE, case_states.RESOLVED)
+# The queue's self-refresh sends back what the tab shows (``data-shown``): unchanged, the
+# refresh shows no one new and is not audited again, so the log is not flooded every 30 s.
+QUEUE_SHOWN = "x-declic-queue-shown"
+
+
+def queue_shown(staff_id: int, views: list[case_views.CaseView], excerpts: dict[int, str]) -> str:
+    """A digest of the residents' data a queue page shows (who, which case, whose, their last
+    words), without the waiting times that change every minute."""
+    rows = [(v.id, v.status, v.holder_id, v.team_id, v.resident_id) for v in views]
+    return version_of((staff_id, rows, sorted(excerpts.items())))
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -208,6 +220,19 @@ async def home(
         mine = await case_views.held_by(uow, auth.staff.id, ctx.now())
         mine_words = await case_desk.last_words(uow, [c.resident_id for c in mine])
         teams = await case_teams.teams(uow)
+        excerpts = {**board.last_words, **mine_words}
+        listed = list(dict.fromkeys(c.id for c in [*mine, *board.cases]))
+        shown = queue_shown(auth.staff.id, [*mine, *board.cases], excerpts)
+        if listed and request.headers.get(QUEUE_SHOWN) != shown:
+            details = {
+                "cases": listed[:100],
+                "statuses": ",".join(statuses),
+                "team": team_id,
+                "page": page if page > 1 else None,
+                "search": True if q.strip() else None,  # never the words typed
+            }
+            await AuditTrail(auth.staff.id, ctx.clock).view(uow, "queue", auth.staff.id, details)
+            await uow.commit()
     notice = words.CASE_NOTICES.get(request.query_params.get("m", ""))
     error = words.CASE_ERRORS.get(request.query_params.get("e", ""))
     levels = queue_levels(ctx, [*board.cases, *mine])
@@ -218,7 +243,8 @@ async def home(
         total=board.total,
         page=page,
         pages=max(1, -(-board.total // QUEUE_PAGE)),
-        excerpts={**board.last_words, **mine_words},
+        excerpts=excerpts,
+        shown=shown,
         levels=levels,
         mine=mine,
         teams=teams,

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from console import words
 from console.api import MAX_ID
-from console.forms import flash
+from console.forms import VersionField, flash, is_stale
 from console.labels import city_of
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
 from console.templating import render
@@ -79,6 +79,16 @@ def skill_choices(tr: Translator) -> list[tuple[str, str]]:
 PanelWork = Callable[[UnitOfWork], Awaitable[dict[str, object]]]
 
 
+async def _current(
+    request: Request, uow: UnitOfWork, subject: str, subject_id: int
+) -> object | None:
+    """The member or room as the page shows it now (None: gone)."""
+    ctx = context(request)
+    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
+    found = panel_desk.members if subject == "member" else panel_desk.rooms
+    return next((v for v in await found(uow, today) if v.id == subject_id), None)
+
+
 async def _change(
     request: Request,
     auth: Auth,
@@ -87,10 +97,19 @@ async def _change(
     subject_id: int,
     work: PanelWork,
     notice: str,
+    version: str = "",
 ) -> Response:
+    """Run ``work`` and its audit entry, unless the member (or room) changed since its form was
+    rendered: then nothing happens and the page says so."""
     ctx = context(request)
     try:
         async with ctx.uow_factory() as uow:
+            current = await _current(request, uow, subject, subject_id)
+            if current is not None and is_stale(version, current):
+                return RedirectResponse(
+                    f"/panel?e=stale&{subject}={subject_id}#{subject}-{subject_id}",
+                    status_code=303,
+                )
             details = await work(uow) or {}
             # the audit keeps ids and short values; a changed list is recorded as "changed"
             kept = {
@@ -156,6 +175,7 @@ async def edit_member(
     weekdays: list[str] = Form(default_factory=list),
     monthly_cap: str = Form("", max_length=4),
     active: str = Form("", max_length=4),
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     async def work(uow: UnitOfWork) -> dict[str, object]:
@@ -177,7 +197,14 @@ async def edit_member(
         )
 
     return await _change(
-        request, auth, "panel.member_updated", "member", member_id, work, "member_saved"
+        request,
+        auth,
+        "panel.member_updated",
+        "member",
+        member_id,
+        work,
+        "member_saved",
+        version=version,
     )
 
 
@@ -187,6 +214,7 @@ async def add_absence(
     member_id: RowId,
     starts_on: str = Form("", max_length=10),
     ends_on: str = Form("", max_length=10),
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     async def work(uow: UnitOfWork) -> dict[str, object]:
@@ -195,7 +223,14 @@ async def add_absence(
         return {"absence": absence, "from": first.isoformat(), "to": last.isoformat()}
 
     return await _change(
-        request, auth, "panel.absence_added", "member", member_id, work, "absence_added"
+        request,
+        auth,
+        "panel.absence_added",
+        "member",
+        member_id,
+        work,
+        "absence_added",
+        version=version,
     )
 
 
@@ -204,6 +239,7 @@ async def remove_absence(
     request: Request,
     member_id: RowId,
     absence_id: RowId,
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     async def work(uow: UnitOfWork) -> dict[str, object]:
@@ -211,7 +247,14 @@ async def remove_absence(
         return {"absence": absence_id}
 
     return await _change(
-        request, auth, "panel.absence_removed", "member", member_id, work, "absence_removed"
+        request,
+        auth,
+        "panel.absence_removed",
+        "member",
+        member_id,
+        work,
+        "absence_removed",
+        version=version,
     )
 
 
@@ -223,6 +266,7 @@ async def edit_room(
     step_free: str = Form("", max_length=4),
     equipment: list[str] = Form(default_factory=list),
     active: str = Form("", max_length=4),
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     async def work(uow: UnitOfWork) -> dict[str, object]:
@@ -238,7 +282,9 @@ async def edit_room(
             now=context(request).now(),
         )
 
-    return await _change(request, auth, "panel.room_updated", "room", room_id, work, "room_saved")
+    return await _change(
+        request, auth, "panel.room_updated", "room", room_id, work, "room_saved", version=version
+    )
 
 
 @router.post("/panel/rooms/{room_id}/blocked")
@@ -247,6 +293,7 @@ async def block_days(
     room_id: RowId,
     starts_on: str = Form("", max_length=10),
     ends_on: str = Form("", max_length=10),
+    version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     async def work(uow: UnitOfWork) -> dict[str, object]:
@@ -254,17 +301,30 @@ async def block_days(
         added = await panel_desk.block_days(uow, room_id, first, last)
         return {"from": first.isoformat(), "to": last.isoformat(), "added": added}
 
-    return await _change(request, auth, "panel.room_blocked", "room", room_id, work, "days_blocked")
+    return await _change(
+        request, auth, "panel.room_blocked", "room", room_id, work, "days_blocked", version=version
+    )
 
 
 @router.post("/panel/rooms/{room_id}/blocked/{day}/remove")
 async def unblock_day(
-    request: Request, room_id: RowId, day: Day, auth: Auth = Depends(require_coordinator)
+    request: Request,
+    room_id: RowId,
+    day: Day,
+    version: VersionField = "",
+    auth: Auth = Depends(require_coordinator),
 ) -> Response:
     async def work(uow: UnitOfWork) -> dict[str, object]:
         await panel_desk.unblock_day(uow, room_id, panel_desk.parse_day(day))
         return {"day": day}
 
     return await _change(
-        request, auth, "panel.room_unblocked", "room", room_id, work, "day_unblocked"
+        request,
+        auth,
+        "panel.room_unblocked",
+        "room",
+        room_id,
+        work,
+        "day_unblocked",
+        version=version,
     )

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from console import words
+from console.forms import version_of
 from console.labels import Labels
 from console.security import Auth, translator
 
@@ -40,6 +41,7 @@ def render(request: Request, name: str, *, status_code: int = 200, **values: Any
         csrf_token=auth.csrf_token if auth else None,
         role_labels={k: tr.gettext(v) for k, v in words.ROLE_LABELS.items()},
         labels=Labels(tr, getattr(request.state, "city", None)),
+        version_of=version_of,
         **values,
     )
     return HTMLResponse(html, status_code=status_code)

@@ -13,6 +13,9 @@ ROLE_LABELS: dict[str, str] = {
     "admin": N_("Administration"),
 }
 
+# An out-of-date form (``console.forms.is_stale``): nothing happened, the page shows what is now.
+STALE = N_("La situation a changé, voici l'état actuel.")
+
 LOGIN_FAILED = N_("Adresse e-mail ou mot de passe incorrect.")
 LOGIN_THROTTLED = N_(
     "Trop d'essais pour ce compte. Par sécurité, attendez {minutes} minutes avant de réessayer."
@@ -22,6 +25,7 @@ SESSION_EXPIRED = N_("Votre session a expiré. Connectez-vous à nouveau.")
 STAFF_CREATED = N_("Le compte de {name} est créé.")
 
 STAFF_ERRORS: dict[str, str] = {
+    "stale": STALE,
     "bad_email": N_("Cette adresse e-mail n'est pas valide."),
     "bad_name": N_("Le nom affiché doit faire entre 1 et 128 caractères."),
     "bad_role": N_("Choisissez un rôle dans la liste."),
@@ -118,8 +122,6 @@ CASE_NOTICES: dict[str, str] = {
     "suggestion_removed": N_("La suggestion est retirée."),
 }
 
-STALE = N_("La situation a changé, voici l'état actuel.")
-
 CASE_ERRORS: dict[str, str] = {
     "stale": STALE,
     "blank_reply": N_("Votre réponse est vide : écrivez quelque chose avant d'envoyer."),
@@ -149,6 +151,7 @@ TEAM_NOTICES: dict[str, str] = {
 }
 
 TEAM_ERRORS: dict[str, str] = {
+    "stale": STALE,
     "bad_team": N_("Donnez un nom et un identifiant court (lettres, chiffres, tirets)."),
     "duplicate_team": N_("Une équipe porte déjà cet identifiant."),
     "unknown_staff": N_("Aucun compte actif n'a cette adresse e-mail."),
@@ -236,6 +239,7 @@ PANEL_NOTICES: dict[str, str] = {
 }
 
 PANEL_ERRORS: dict[str, str] = {
+    "stale": STALE,
     "bad_codes": N_(
         "Les compétences et les territoires s'écrivent en codes courts (lettres minuscules, "
         "chiffres, tirets), séparés par des virgules."
@@ -283,6 +287,7 @@ DIRECTORY_NOTICES: dict[str, str] = {
 }
 
 DIRECTORY_ERRORS: dict[str, str] = {
+    "stale": STALE,
     "bad_entry": N_("Donnez un nom, et choisissez les thèmes et les territoires dans les listes."),
     "bad_file": N_(
         "Ce fichier ne se lit pas : un fichier YAML, CSV ou JSON en UTF-8, 5 Mo au plus."

@@ -271,7 +271,9 @@
   }
   function refresh() {
     if (document.activeElement && live.contains(document.activeElement)) { return; }
-    fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
+    // what this tab shows: an unchanged queue is not audited again (``pages.QUEUE_SHOWN``)
+    var headers = { "X-Declic-Queue-Shown": live.getAttribute("data-shown") || "" };
+    fetch(window.location.href, { credentials: "same-origin", cache: "no-store", headers: headers })
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) {
         if (!html) { return; }
@@ -281,6 +283,7 @@
         var added = ids.filter(function (id) { return !known[id]; });
         ids.forEach(function (id) { known[id] = true; });
         live.innerHTML = next.innerHTML;
+        live.setAttribute("data-shown", next.getAttribute("data-shown") || "");
         if (added.length) {
           fresh += added.length;
           document.title = "(" + fresh + ") " + (labels["new"] || "") + " · " + baseTitle;

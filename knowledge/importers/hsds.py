@@ -151,6 +151,18 @@ def schema_for(document: Any) -> str:
     return "organization.json"
 
 
+def _schema_subject(document: Any) -> Any:
+    """What the schemas describe: a page's items, a service_at_location's service."""
+    if isinstance(document, dict) and isinstance(document.get("contents"), list):
+        document = document["contents"]
+
+    def held(item: Any) -> Any:
+        inner = item.get("service") if isinstance(item, dict) and "status" not in item else None
+        return inner if isinstance(inner, dict) else item
+
+    return [held(item) for item in document] if isinstance(document, list) else held(document)
+
+
 def validate(document: Any, source: str, problems: Problems, *, as_errors: bool) -> None:
     report = problems.error if as_errors else problems.warn
     try:
@@ -177,25 +189,32 @@ def read_hsds(
         problems.error(f"{source}:{exc.lineno}", "unreadable", detail=exc.msg)
         return []
     if check_schema:
-        validate(document, source, problems, as_errors=False)
+        validate(_schema_subject(document), source, problems, as_errors=False)
     services: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    base = ""
+    if isinstance(document, dict) and isinstance(document.get("contents"), list):
+        document, base = document["contents"], "/contents"  # a page of an HSDS API list
     if isinstance(document, dict):
         document = [document]
     if not isinstance(document, list):
         problems.error(source, "not_a_list")
         return []
     for i, item in enumerate(document):
+        place = f"{source}#{base}/{i}"
         if not isinstance(item, dict):
-            problems.error(f"{source}#/{i}", "not_a_list")
+            problems.error(place, "not_a_list")
             continue
-        if "services" in item or "status" not in item:
+        if isinstance(item.get("service"), dict) and "status" not in item:
+            service = item["service"]  # a service_at_location: the service it holds
+            services.append((f"{place}/service", service, service.get("organization") or {}))
+        elif "services" in item or "status" not in item:
             org_services = item.get("services") or []
             if not org_services:
-                problems.warn(f"{source}#/{i}", "no_services")
+                problems.warn(place, "no_services")
             for j, service in enumerate(org_services):
-                services.append((f"{source}#/{i}/services/{j}", service, item))
+                services.append((f"{place}/services/{j}", service, item))
         else:
-            services.append((f"{source}#/{i}", item, item.get("organization") or {}))
+            services.append((place, item, item.get("organization") or {}))
     terms = _territory_terms(services)
     tagger = PhraseTagger(merged_entries())
     unknown = UnknownValues()

@@ -14,6 +14,7 @@ from routing.staff.views import AuditView
 
 # Audit details must stay small codes and ids: a guard against a resident's words slipping in.
 _MAX_DETAIL_TEXT = 64
+_MAX_DETAIL_IDS = 100  # a list of ids: the cases one listing showed
 
 
 def _check_details(details: dict[str, Any]) -> dict[str, Any]:
@@ -22,6 +23,11 @@ def _check_details(details: dict[str, Any]) -> dict[str, Any]:
             value is None
             or isinstance(value, bool | int | float)
             or (isinstance(value, str) and len(value) <= _MAX_DETAIL_TEXT)
+            or (
+                isinstance(value, list)
+                and len(value) <= _MAX_DETAIL_IDS
+                and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            )
         )
         if not ok:
             raise ValueError(

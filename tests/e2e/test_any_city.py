@@ -180,9 +180,10 @@ async def test_a_town_the_code_never_saw(
     finally:
         bot.ensure_dead()
 
-    # 5. No coordinates anywhere.
+    # 5. No coordinates anywhere: not in the bot's log, not in the database.
     telltales = [f"{latitude:.7f}"[:9], f"{longitude:.7f}"[:8]]
     assert all(t[-2:] != "00" for t in telltales)
+    assert not [t for t in telltales if t in bot.log()]
     if sqlite:
         path = Path(database_url.split(":///", 1)[1])
         for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from console.labels import AUDIT_ACTIONS, CASE_REASONS, CASE_STATUS_MINE, quartier_names
+from infra.i18n import Translator
 from knowledge.demo import demo_city
 from knowledge.resources import THEMES
 from routing.reasons import LABELS
@@ -64,20 +65,41 @@ def pages_of(world: World) -> dict[str, list[str]]:
     return {AGENT: agent, COORDINATOR: coordinator, ADMIN: admin}
 
 
-def _same_as_label(code: str, label: str) -> bool:
-    return code.replace("_", " ").lower() == label.lower()
+# Codes that are also ordinary words of the page's language: the check cannot tell them apart.
+ORDINARY = {
+    "fr": {"place", "agent", "culture", "sport", "gare", "legal"},
+    "en": {
+        "place", "agent", "culture", "sport", "legal", "open", "waiting", "asked", "voice",
+        "blocked", "events", "food", "living", "repair", "digital", "energy", "health",
+        "housing", "education", "languages", "accessibility", "solidarity", "parenting",
+    },
+}  # fmt: skip
+LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}
+SIGN_IN = {
+    "fr": ("Adresse e-mail", "Mot de passe", "Se connecter"),
+    "en": ("Email address", "Password", "Sign in"),
+}
 
 
-def raw_codes() -> re.Pattern[str]:
+def labels_in(language: str) -> dict[str, str]:
+    """Each code's label as a reader of ``language`` sees it."""
+    tr = Translator(language)
+    labels = {c: tr.gettext(w) for c, w in LABELS.items()}
+    for table in (CASE_REASONS, CASE_STATUS_MINE, AUDIT_ACTIONS):
+        labels |= {c: tr.gettext(w) for c, w in table.items()}
+    return labels | quartier_names(demo_city())
+
+
+def raw_codes(language: str) -> re.Pattern[str]:
     """Codes that have a label different from themselves, as whole words: motifs, quartiers,
-    needs, themes, statuses, audit actions. Words that are also ordinary French ("place",
-    "agent", "culture", "sport") are left out: the check cannot tell them apart."""
-    ordinary = {"place", "agent", "culture", "sport", "gare", "legal"}
+    needs, themes, statuses, audit actions."""
+    labels = labels_in(language)
     codes = {c for c in CASE_REASONS} | set(CASE_STATUS_MINE) | set(AUDIT_ACTIONS)
     codes |= {c for c in quartier_names(demo_city())}
     codes |= {c for c in LABELS if c in THEMES or c in {"funding", "skills", "peers", "partners"}}
     codes |= {"festivity", "no_match", "in_kind"}
-    kept = sorted(c for c in codes - ordinary if not _same_as_label(c, LABELS.get(c, "")))
+    same = {c for c in codes if c.replace("_", " ").lower() == labels.get(c, "").lower()}
+    kept = sorted(codes - ORDINARY[language] - same)
     return re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, kept)) + r")(?![\w-])")
 
 
@@ -101,6 +123,8 @@ TEXT_OF_PAGE = """() => {
 def check(page, axe, codes: re.Pattern[str], where: str) -> list[str]:  # type: ignore[no-untyped-def]
     """What is wrong with the page on screen: overflow, axe, raw codes, a hidden reply box."""
     problems = []
+    if not page.get_by_role("heading", level=1).count():
+        problems.append(f"{where}: no heading")
     scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     if scroll > inner:
         problems.append(f"{where}: {scroll} px wide on {inner}")
@@ -127,15 +151,9 @@ def console(migrated_url: str, tmp_path: Path) -> Iterator[tuple[str, World]]:
         yield url, world
 
 
-@pytest.mark.skip(
-    reason=(
-        "known at stop: "
-        "its setup passes an int where an Actor is expected since audit moved "
-        "into the use cases (issue 12); to fix"
-    )
-)
+@pytest.mark.parametrize("language", ["fr", "en"])
 def test_every_page_fits_a_phone_passes_axe_and_shows_no_code(
-    console: tuple[str, World], tmp_path: Path
+    console: tuple[str, World], tmp_path: Path, language: str
 ) -> None:
     _require_chromium()
     from axe_playwright_python.sync_playwright import Axe
@@ -143,9 +161,10 @@ def test_every_page_fits_a_phone_passes_axe_and_shows_no_code(
 
     url, world = console
     axe = Axe()
-    codes = raw_codes()
+    codes = raw_codes(language)
+    email_label, password_label, sign_in = SIGN_IN[language]
     problems: list[str] = []
-    visited = 0
+    visited = replies_seen = 0
     shots = tmp_path / "shots"
     shots.mkdir()
     with sync_playwright() as playwright:
@@ -154,7 +173,7 @@ def test_every_page_fits_a_phone_passes_axe_and_shows_no_code(
         )
         try:
             for email, paths in pages_of(world).items():
-                context = browser.new_context(locale="fr-FR", bypass_csp=True)
+                context = browser.new_context(locale=LANGUAGES[language], bypass_csp=True)
                 page = context.new_page()
                 page.set_default_timeout(WAIT_MS)
                 expect.set_options(timeout=WAIT_MS)
@@ -164,17 +183,21 @@ def test_every_page_fits_a_phone_passes_axe_and_shows_no_code(
                 for path in anonymous + paths:
                     if path != "/login" and "declic_session" not in str(context.cookies()):
                         page.goto(url + "/login")
-                        page.get_by_label("Adresse e-mail").fill(email)
-                        page.get_by_label("Mot de passe").fill(PASSWORD)
-                        page.get_by_role("button", name="Se connecter").click()
+                        page.get_by_label(email_label).fill(email)
+                        page.get_by_label(password_label).fill(PASSWORD)
+                        page.get_by_role("button", name=sign_in).click()
                         expect(page.get_by_role("heading", level=1)).to_be_visible()
                     for name, (width, height) in VIEWPORTS.items():
                         page.set_viewport_size({"width": width, "height": height})
-                        page.goto(url + path)
+                        response = page.goto(url + path)
                         page.wait_for_load_state("networkidle")
-                        problems.extend(check(page, axe, codes, f"{email} {path} {name}"))
+                        where = f"{language} {email} {path} {name}"
+                        if response is None or response.status != 200:
+                            problems.append(f"{where}: HTTP {response and response.status}")
+                        problems.extend(check(page, axe, codes, where))
+                        replies_seen += page.locator("#reply-text").count()
                         if name == "phone":
-                            slug = re.sub(r"[^a-z0-9]+", "-", f"{email[:4]}{path}")
+                            slug = re.sub(r"[^a-z0-9]+", "-", f"{language}-{email[:4]}{path}")
                             page.screenshot(path=str(shots / f"{slug}.png"), full_page=True)
                             page.screenshot(path=str(shots / f"{slug}-screen.png"))
                         visited += 1
@@ -184,3 +207,6 @@ def test_every_page_fits_a_phone_passes_axe_and_shows_no_code(
             browser.close()
     print(f"{visited} page views checked; phone screenshots in {shots}")
     assert not problems, "\n".join(problems)
+    expected = sum(len(paths) for paths in pages_of(world).values()) + 1
+    assert visited == expected * len(VIEWPORTS)
+    assert replies_seen >= len(VIEWPORTS), "the agent's case page has no reply box"

@@ -29,6 +29,8 @@ from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Idea
 from routing.sprints import availability
 from routing.sprints import desk as sprint_desk
+from routing.sprints.planning_terms import Rules
+from routing.staff.actor import Actor
 from tests.support.console import add_staff
 from tests.support.residents import ScriptedResident
 
@@ -101,8 +103,9 @@ async def build(factory: Callable[[], UnitOfWork], *, reply: bool = True) -> Wor
         return World(case_id, idea_ref, awa.id)
     now = clock.now()
     async with factory() as uow:
-        assert await cases.claim(uow, case_id, awa.id, now)
-        await cases.reply(uow, case_id, awa.id, "Bonjour ! Je regarde les salles du quartier.", now)
+        by = Actor(awa.id, "console")
+        assert await cases.claim(uow, case_id, by, now)
+        await cases.reply(uow, case_id, by, "Bonjour ! Je regarde les salles du quartier.", now)
         await case_notes.add_note(uow, case_id, awa.id, "Appeler la maison de quartier", now)
         case = await _case(uow, case_id)
         idea = await uow.session.get(Idea, case.idea_id)
@@ -118,8 +121,10 @@ async def build(factory: Callable[[], UnitOfWork], *, reply: bool = True) -> Wor
                 first.day1,
                 first.room_id,
                 now,
+                by=by,
                 renderer=Renderer(),
                 followups=Planner(),
+                rules=Rules(),
             )
             sprint_id = getattr(getattr(done, "booked", None), "sprint_id", None)
         await uow.commit()

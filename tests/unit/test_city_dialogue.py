@@ -160,3 +160,12 @@ def test_a_location_outside_the_city_keeps_the_button_without_sending_it_again()
     state, turn = _turns(TALK, IDEA, LocationIn(5.0, 48.0), LocationIn(1.003, 45.004))
     assert state.draft.neighbourhood == "vieille-ville" and not state.sharing
     assert _reply_keyboards(turn) == [{"remove_keyboard": True}]
+
+
+def test_a_location_sent_later_corrects_the_quartier_and_the_question_goes_on() -> None:
+    state, turn = _turns(TALK, IDEA, "impasse du moulin")
+    assert state.draft.neighbourhood == "pont-rouge" and _ask(turn).slot is Slot.NEEDS
+    state, turn = _turns(TALK, IDEA, "impasse du moulin", LocationIn(1.003, 45.004))
+    assert state.draft.neighbourhood == "vieille-ville"
+    assert Say("location_quartier", (("quartier", "Vieille-Ville"),)) in turn.replies
+    assert _ask(turn).slot is Slot.NEEDS and not _ask(turn).share

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from knowledge.catalogue import Catalogue
 from knowledge.demo import demo_batch, demo_city
 from knowledge.exporters import export_directory
@@ -114,8 +116,18 @@ def test_hsds_export_validates_and_round_trips_the_profile(tmp_path: Path) -> No
     assert json.loads(again) == json.loads(text)
 
 
-def test_the_official_hsds_example_imports_without_inventing_facts() -> None:
-    batch = read_directory(EXAMPLES / "organization_full.json", DEMO_CITY)
+@pytest.mark.parametrize(
+    "example",
+    [
+        "organization_full.json",
+        "service_full.json",
+        "service_list.json",  # a page of the API: its ``contents``
+        "service_at_location_full.json",  # the service it holds
+        "service_at_location_list.json",
+    ],
+)
+def test_the_official_hsds_examples_import_without_inventing_facts(example: str) -> None:
+    batch = read_directory(EXAMPLES / example, DEMO_CITY)
     assert batch.ok
     (service,) = batch.resources
     assert service.external_id == "ac148810-d857-441c-9679-408f346de14b"

@@ -183,6 +183,63 @@ class TestRelevance:
         )
         assert [s.external_id for s in result.suggestions] == ["here", "far"]
 
+    def test_a_real_word_is_never_read_as_a_typo_of_another(self) -> None:
+        """« argent » (money) is not a typo of « agent », though one letter apart; a real typo
+        of a directory word still is."""
+        person = Resource(
+            external_id="agent",
+            name="Agent de quartier",
+            kind="contact",
+            description="Agent de quartier, il accompagne les groupes d'habitants",
+            territories=("glycines",),
+        )
+        catalogue = Catalogue([person, grant("money")], DEMO_CITY)
+        assert catalogue.correct("argent") is None
+        assert catalogue.correct("agennt") == "agent"
+        assert catalogue.correct("accompagnner") == "accompagne"
+        # and the lexicon reads no food in "looking" (not a typo of "cooking")
+        looking = match(catalogue, IdeaQuery("we are looking for a local sponsor"), TODAY)
+        assert "food" not in looking.understood.themes and not looking.understood.food
+
+    def test_english_words_in_other_forms_reach_french_entries(self) -> None:
+        benches = Resource(
+            external_id="bancs",
+            name="Prêt de bancs",
+            kind="sponsor",
+            description="La ville prête des bancs pour les fêtes",
+            territories=("rivebelle",),
+        )
+        catalogue = Catalogue([benches, grant("money")], DEMO_CITY)
+        assert catalogue.correct("benches") == "banc"
+        result = match(catalogue, IdeaQuery("where can we get benches?", top=2), TODAY)
+        assert result.suggestions[0].external_id == "bancs"
+
+    def test_a_person_of_another_quartier_comes_after_ones_own(self) -> None:
+        def person(external_id: str, quartier: str, description: str) -> Resource:
+            return Resource(
+                external_id=external_id,
+                name=f"Agent de quartier {external_id}",
+                kind="contact",
+                description=description,
+                territories=(quartier,),
+            )
+
+        people = [
+            # one more of the idea's words, but someone else's quartier
+            person("other", "moulin-neuf", "Agent de quartier, fêtes de voisins"),
+            person("mine", "glycines", "Agent de quartier"),
+        ]
+        result = match(
+            Catalogue(people, DEMO_CITY),
+            IdeaQuery(
+                "une fête avec de la musique et un repas entre voisins",
+                quartier="glycines",
+                needs=frozenset({"partners"}),
+            ),
+            TODAY,
+        )
+        assert [s.external_id for s in result.suggestions] == ["mine", "other"]
+
     def test_needs_nothing_can_meet_are_reported_unmet(self) -> None:
         result = match(
             Catalogue([grant("money")], DEMO_CITY),

@@ -92,6 +92,10 @@ def test_audit_details_keep_ids_and_codes_not_words() -> None:
         _check_details({"text": "Bonjour, je m'appelle Zéphyrine et j'habite au 3 rue… " * 3})
     with pytest.raises(ValueError, match="structure"):
         _check_details({"resident": {"name": "Zéphyrine"}})
+    assert _check_details({"cases": [3, 7, 12]}) == {"cases": [3, 7, 12]}  # a listing's ids
+    for words in (["Zéphyrine"], [3, "rue des Lilas"], list(range(101)), [True]):
+        with pytest.raises(ValueError, match="structure"):
+            _check_details({"cases": words})
 
 
 @pytest.mark.parametrize(

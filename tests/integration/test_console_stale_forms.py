@@ -1,0 +1,238 @@
+"""Out-of-date forms beyond cases (issue 16): teams, accounts, panel members and directory
+entries. Each form carries the version of what it was rendered from; a colleague's change in
+between makes it refused with « La situation a changé, voici l'état actuel » and nothing
+happens; the page then shows the current state and a fresh version that goes through.
+On SQLite and PostgreSQL, through the ASGI app, two colleagues in two "tabs"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from declic.demo import load_demo_sprints
+from infra.clock import FrozenClock
+from infra.uow import UnitOfWork
+from knowledge.demo import load_demo_city, load_demo_directory
+from knowledge.records import ResourceRow
+from routing.cases.records import Team
+from routing.sprints.records import PanelMember
+from routing.staff.records import StaffMember
+from tests.support.cases import add_team
+from tests.support.console import add_staff, browser, console_app, csrf_of, login
+
+Factory = Callable[[], UnitOfWork]
+STALE = "La situation a changé, voici l&#39;état actuel."
+ENTRY = "rb-salle-glycines"
+_FORM = re.compile(r'<form method="post" action="([^"]+)"(.*?)</form>', re.S)
+_VERSION = re.compile(r'name="version" value="([^"]*)"')
+EVERY_PAGE = {"/logout", "/preferences/locale"}  # one's own session and language, not shared state
+
+
+@pytest.fixture
+def app(migrated_url: str, uow_factory: Factory, clock: FrozenClock) -> FastAPI:
+    return console_app(migrated_url, uow_factory, clock)
+
+
+@pytest.fixture
+async def people(uow_factory: Factory, clock: FrozenClock) -> dict[str, int]:
+    await load_demo_city(uow_factory, clock.now())
+    await load_demo_directory(uow_factory, datetime(2026, 11, 1, tzinfo=UTC))
+    assert await load_demo_sprints(uow_factory)
+    awa = await add_staff(uow_factory, clock, "awa@ville.example", name="Awa Diallo")
+    await add_staff(uow_factory, clock, "cora@ville.example", "coordinator", "Cora Bell")
+    await add_staff(uow_factory, clock, "ada@ville.example", "admin", "Ada Admin")
+    await add_staff(uow_factory, clock, "alex@ville.example", "admin", "Alex Admin")
+    team = await add_team(uow_factory, "jardins", "Jardins & Nature", ("tanneurs",), (awa.id,))
+    async with uow_factory() as uow:
+        member = await uow.session.scalar(select(PanelMember.id).order_by(PanelMember.id))
+    assert member is not None
+    return {"awa": awa.id, "team": team, "member": member}
+
+
+def forms_of(html: str) -> dict[str, str]:
+    """Each POST form's action and the version it carries ("" when it carries none)."""
+    found = {}
+    for action, body in _FORM.findall(html):
+        version = _VERSION.search(body)
+        found[action] = version.group(1) if version else ""
+    return found
+
+
+async def tab(client: httpx.AsyncClient, path: str) -> tuple[str, dict[str, str]]:
+    """A page as a tab keeps it: its CSRF token and its forms' versions."""
+    page = await client.get(path)
+    assert page.status_code == 200, (path, page.status_code)
+    return csrf_of(page.text), forms_of(page.text)
+
+
+async def refused_then_fresh(
+    client: httpx.AsyncClient, action: str, data: dict[str, str], old: dict[str, str]
+) -> str:
+    """Post with the old tab's version: refused, the page says so; returns the fresh version."""
+    csrf = data["csrf_token"]
+    stale = await client.post(action, data={**data, "version": old[action]})
+    assert stale.status_code == 303 and "e=stale" in stale.headers["location"], stale.headers
+    shown = await client.get(stale.headers["location"].split("#")[0])
+    assert STALE in shown.text
+    fresh = forms_of(shown.text)[action]
+    assert fresh and fresh != old[action]
+    assert csrf == csrf_of(shown.text)
+    return fresh
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "exempt"),
+    [
+        ("cora", "/teams", {"/teams"}),
+        ("ada", "/admin/staff/{awa}", set()),
+        ("cora", "/panel?member={member}", {"/panel/members"}),
+        ("cora", "/panel?room=1", {"/panel/members"}),
+        ("cora", f"/directory/entries/{ENTRY}", set()),
+    ],
+)
+async def test_every_form_that_changes_something_carries_its_version(
+    app: FastAPI, people: dict[str, int], who: str, path: str, exempt: set[str]
+) -> None:
+    """Forms that create something new (a team, a panel member) or log out have no version."""
+    async with browser(app) as client:
+        await login(client, f"{who}@ville.example")
+        _, forms = await tab(client, path.format(**people))
+    changing = {action: v for action, v in forms.items() if action not in exempt | EVERY_PAGE}
+    assert changing, forms
+    assert all(changing.values()), changing
+
+
+async def test_a_team_form_from_before_a_colleagues_change_is_refused(
+    app: FastAPI, people: dict[str, int], uow_factory: Factory
+) -> None:
+    team = people["team"]
+    async with browser(app) as cora, browser(app) as ada:
+        await login(cora, "cora@ville.example")
+        await login(ada, "ada@ville.example")
+        csrf, old = await tab(cora, "/teams")
+        ada_csrf, ada_forms = await tab(ada, "/teams")
+        renamed = await ada.post(
+            f"/teams/{team}",
+            data={
+                "csrf_token": ada_csrf,
+                "name": "Jardins du Nord",
+                "themes": "garden",
+                "version": ada_forms[f"/teams/{team}"],
+            },
+        )
+        assert renamed.headers["location"] == "/teams?m=team_saved"
+        edit = {"csrf_token": csrf, "name": "Jardins & Potagers", "themes": "garden"}
+        fresh = await refused_then_fresh(cora, f"/teams/{team}", edit, old)
+        async with uow_factory() as uow:
+            assert (await uow.session.get(Team, team)).name == "Jardins du Nord"  # type: ignore[union-attr]
+        removal = f"/teams/{team}/members/{people['awa']}/remove"
+        await refused_then_fresh(cora, removal, {"csrf_token": csrf}, old)
+        delete = {"csrf_token": csrf, "confirm": "yes"}
+        await refused_then_fresh(cora, f"/teams/{team}/delete", delete, old)
+        async with uow_factory() as uow:
+            assert await uow.session.get(Team, team) is not None
+        done = await cora.post(f"/teams/{team}", data={**edit, "version": fresh})
+        assert done.headers["location"] == "/teams?m=team_saved"
+
+
+async def test_an_account_form_from_before_a_colleagues_change_is_refused(
+    app: FastAPI, people: dict[str, int], uow_factory: Factory
+) -> None:
+    path = f"/admin/staff/{people['awa']}"
+    async with browser(app) as ada, browser(app) as alex:
+        await login(ada, "ada@ville.example")
+        await login(alex, "alex@ville.example")
+        csrf, old = await tab(ada, path)
+        alex_csrf, alex_forms = await tab(alex, path)
+        promoted = await alex.post(
+            path,
+            data={
+                "csrf_token": alex_csrf,
+                "display_name": "Awa Diallo",
+                "role": "coordinator",
+                "version": alex_forms[path],
+            },
+        )
+        assert promoted.headers["location"] == f"{path}?m=staff_saved"
+        # Ada's tab still shows an agent: she would not deactivate a coordinator unseen
+        off = {"csrf_token": csrf, "active": "0"}
+        fresh = await refused_then_fresh(ada, f"{path}/active", off, old)
+        await refused_then_fresh(ada, path, {**off, "display_name": "Awa D.", "role": "agent"}, old)
+        async with uow_factory() as uow:
+            awa = await uow.session.get(StaffMember, people["awa"])
+            assert awa is not None and awa.active and awa.role == "coordinator"
+        done = await ada.post(f"{path}/active", data={**off, "version": fresh})
+        assert done.headers["location"] == f"{path}?m=staff_deactivated"
+
+
+async def test_a_panel_member_form_from_before_a_colleagues_change_is_refused(
+    app: FastAPI, people: dict[str, int], uow_factory: Factory
+) -> None:
+    member = people["member"]
+    path, action = f"/panel?member={member}", f"/panel/members/{member}"
+    async with browser(app) as cora, browser(app) as ada:
+        await login(cora, "cora@ville.example")
+        await login(ada, "ada@ville.example")
+        csrf, old = await tab(cora, path)
+        ada_csrf, ada_forms = await tab(ada, path)
+        capped = await ada.post(
+            action,
+            data={
+                "csrf_token": ada_csrf,
+                "skills": "facilitation",
+                "weekdays": "0",
+                "monthly_cap": "1",
+                "active": "1",
+                "version": ada_forms[action],
+            },
+        )
+        assert capped.headers["location"].startswith("/panel?m=member_saved")
+        edit = {
+            "csrf_token": csrf,
+            "skills": "facilitation",
+            "weekdays": "2",
+            "monthly_cap": "4",
+            "active": "1",
+        }
+        fresh = await refused_then_fresh(cora, action, edit, old)
+        absence = {"csrf_token": csrf, "starts_on": "2027-03-01", "ends_on": "2027-03-02"}
+        await refused_then_fresh(cora, f"{action}/absences", absence, old)
+        async with uow_factory() as uow:
+            row = await uow.session.get(PanelMember, member)
+            assert row is not None and row.monthly_cap == 1 and row.weekdays == [0]
+        done = await cora.post(action, data={**edit, "version": fresh})
+        assert done.headers["location"].startswith("/panel?m=member_saved")
+
+
+async def test_a_directory_entry_form_from_before_a_colleagues_change_is_refused(
+    app: FastAPI, people: dict[str, int], uow_factory: Factory
+) -> None:
+    path = f"/directory/entries/{ENTRY}"
+    async with browser(app) as cora, browser(app) as ada:
+        await login(cora, "cora@ville.example")
+        await login(ada, "ada@ville.example")
+        csrf, old = await tab(cora, path)
+        ada_csrf, ada_forms = await tab(ada, path)
+        off = await ada.post(
+            f"{path}/active",
+            data={"csrf_token": ada_csrf, "on": "0", "version": ada_forms[f"{path}/active"]},
+        )
+        assert off.headers["location"] == f"{path}?m=entry_deactivated"
+        # Cora's tab still shows an active entry: her « verified today » would hide the change
+        await refused_then_fresh(cora, f"{path}/verified", {"csrf_token": csrf}, old)
+        edit = {"csrf_token": csrf, "name": "Salle des Glycines", "themes": "garden"}
+        fresh = await refused_then_fresh(cora, path, edit, old)
+        async with uow_factory() as uow:
+            row = await uow.session.scalar(
+                select(ResourceRow).where(ResourceRow.external_id == ENTRY)
+            )
+            assert row is not None and row.name != "Salle des Glycines"
+            assert row.verified_on != datetime(2026, 11, 23).date()
+        done = await cora.post(path, data={**edit, "version": fresh})
+        assert done.headers["location"] == f"{path}?m=entry_saved"

@@ -324,9 +324,8 @@ def _score(
     if idea.group and idea.group in resource.eligibility:
         facts += 0.3
     # A person to call is first someone of the resident's own quartier.
-    geo_weight = {"contact": CONTACT_GEO_WEIGHT, "room": ROOM_GEO_WEIGHT}.get(
-        entry.kind, GEO_WEIGHT
-    )
+    by_kind: dict[str | None, float] = {"contact": CONTACT_GEO_WEIGHT, "room": ROOM_GEO_WEIGHT}
+    geo_weight = by_kind.get(entry.kind, GEO_WEIGHT)
     score = TEXT_WEIGHT * min(relevance, 1.0) + THEMES_WEIGHT * themes + NEED_FIT_WEIGHT * need_fit
     score += geo_weight * geo + FACTS_WEIGHT * min(facts, 1.0)
     narrow = entry.kind in ("grant", "sponsor") and idea.themes and not broad

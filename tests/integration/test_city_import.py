@@ -159,4 +159,4 @@ def test_errors_are_in_the_settings_language(migrated_url: str, tmp_path: Path) 
         env={"DECLIC_DATABASE_URL": migrated_url, "DECLIC_LOCALE": "en"},
     )
     assert result.exit_code == 1
-    assert "missing columns: nom_commune, lon, lat" in result.output
+    assert "columns.csv:1: missing columns: nom_commune, lon, lat" in result.output

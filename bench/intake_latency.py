@@ -345,10 +345,13 @@ async def database_facts(url: str) -> dict[str, int]:
         await core.close()
 
 
-async def drain(url: str) -> int:
-    """Send every pending outbox row through the canned Bot API (not measured)."""
+async def drain(url: str) -> tuple[int, float]:
+    """Send every pending outbox row through the canned Bot API, after the measured run: rows
+    sent and this process's CPU per row (claim, shared rate-limit reservation, call, record)."""
     async with declic_bot(url) as declic:
-        return await declic.outbox.flush()
+        cpu = time.process_time()
+        sent = await declic.outbox.flush()
+        return sent, (time.process_time() - cpu) / max(sent, 1)
 
 
 # -- figures --------------------------------------------------------------------------------
@@ -493,7 +496,7 @@ async def bench_backend(
             # Capacity: the same bot, residents answering at once (--think 0), fresh chats.
             saturated = await measure_declic(url, saturation) if saturation else None
             facts = await database_facts(url)
-            sent = await drain(url) if drain_after else None
+            sent, sender_cpu = await drain(url) if drain_after else (None, 0.0)
         finally:
             await database.__aexit__(None, None, None)
     expected = declic.updates + warmup.residents * warmup.messages
@@ -501,7 +504,11 @@ async def bench_backend(
         f"{backend}: {declic.updates} updates measured ({expected} with warm-up) → "
         f"{facts['inbound']} inbound rows, {facts['failed']} failed turns, "
         f"{facts['outbox']} outbox rows written"
-        + (f" and {sent} sent after the run" if sent is not None else " (sender not running)")
+        + (
+            f" and {sent} sent after the run (sender CPU {sender_cpu * 1e3:.2f} ms per row)"
+            if sent is not None
+            else " (sender not running)"
+        )
         + f", {facts['submitted']} ideas submitted by {facts['conversations']} conversations; "
         f"Bot API calls during the run: {declic.api_calls or 'none'}",
         file=sys.stderr,

@@ -6,6 +6,7 @@ Errors are ``{"detail": code, "status": n}``."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated
 
@@ -251,8 +252,13 @@ async def entry(
     return JSONResponse(_entry(found, _today(request)).model_dump(mode="json"))
 
 
-async def _entry_change(  # type: ignore[no-untyped-def]
-    request: Request, auth: Auth, external_id: str, version: str, action: str, work
+async def _entry_change(
+    request: Request,
+    auth: Auth,
+    external_id: str,
+    version: str,
+    action: str,
+    work: Callable[[UnitOfWork], Awaitable[None]],
 ) -> Response:
     """Run ``work`` on the entry and its audit entry, unless it changed since ``version``."""
     ctx = context(request)

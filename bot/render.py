@@ -68,10 +68,16 @@ class OfficeWords:
     office: str = "Participation citoyenne"
     town: str | None = None
     retention_months: int = 24
+    register: str = "tu"  # the city's default, for a resident whose register is not known
 
     @classmethod
     def of(cls, settings: Settings) -> OfficeWords:
-        return cls(settings.office_name, settings.town_name, settings.retention_months)
+        return cls(
+            settings.office_name,
+            settings.town_name,
+            settings.retention_months,
+            settings.default_register,
+        )
 
     def params(self, t: Translator) -> dict[str, str]:
         return {
@@ -91,7 +97,7 @@ class Renderer:
     def __call__(
         self, replies: Sequence[ServiceReply], context: RenderContext
     ) -> list[OutgoingDraft]:
-        t = Translator(context.locale, register=context.register)
+        t = Translator(context.locale, register=context.register or self.office.register)
         out: list[OutgoingDraft] = []
         lead: list[str] = []
         more = False  # the suggestions page left some unseen: the next menu offers them

@@ -102,6 +102,7 @@ async def case_page(
         version = await case_desk.version(uow, case_id)
         replied = await case_service.staff_replied(uow, case_id)
         resident_locale = await case_desk.resident_locale(uow, case_id)
+        register = await case_desk.resident_register(uow, case_id) or ctx.settings.default_register
         teams = await team_desk.teams(uow)
         colleagues = [s for s in await staff_service.list_staff(uow) if s.active]
         canned = await canned_replies.for_staff(uow, auth.staff.id)
@@ -123,7 +124,9 @@ async def case_page(
     outcome_labels = translated(tr, words.CASE_OUTCOMES)
     first_name = (case.resident_name or "").split()[0] if (case.resident_name or "").split() else ""
     closing = {
-        outcome: case_phrases.closing(resident_locale or tr.locale, outcome, me.first_name)
+        outcome: case_phrases.closing(
+            resident_locale or tr.locale, outcome, me.first_name, register
+        )
         for outcome in (*case_states.OUTCOMES, case_states.HANDED_BACK)
     }
     return render(

@@ -8,9 +8,9 @@ import sys
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 
-import click
 import typer
-from typer.core import TyperGroup
+from typer import _click as click  # typer (0.29) vendors click: the classes its groups hold
+from typer.core import TyperCommand, TyperGroup
 
 from infra.settings import Settings, SettingsError, load_settings
 
@@ -56,7 +56,8 @@ def load_command(name: str) -> click.Command:
     module = importlib.import_module(LAZY[name][0])
     holder = typer.Typer()
     module.register(holder)
-    command = typer.main.get_group(holder).get_command(click.Context(click.Group()), name)
+    group = typer.main.get_group(holder)
+    command = group.get_command(typer.Context(group), name)
     assert command is not None, f"{LAZY[name][0]} registers no command {name!r}"
     return command
 
@@ -75,7 +76,7 @@ class _Commands(MutableMapping[str, click.Command]):
         if name not in LAZY:
             raise KeyError(name)
         if self.listing:
-            return click.Command(name, help=LAZY[name][1])
+            return TyperCommand(name, help=LAZY[name][1])
         self.here[name] = load_command(name)
         return self.here[name]
 

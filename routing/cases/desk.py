@@ -17,7 +17,7 @@ from routing.cases import states as case_states
 from routing.cases import teams as case_teams
 from routing.cases import views as case_views
 from routing.cases.records import CaseEvent, Team, TeamMember
-from routing.journey import Case, Idea, Message, OutgoingMessage, Resident
+from routing.journey import Case, Idea, Message, OutgoingMessage, Resident, register_of
 from routing.staff import StaffMember
 
 REF_MAX_CHARS = 12
@@ -97,6 +97,12 @@ async def resident_locale(uow: UnitOfWork, case_id: int) -> str | None:
         .join(Case, Case.resident_id == Resident.id)
         .where(Case.id == case_id)
     )
+
+
+async def resident_register(uow: UnitOfWork, case_id: int) -> str | None:
+    """« tu » or « vous », as the resident's conversation speaks (None: not stored yet)."""
+    resident_id = await uow.session.scalar(select(Case.resident_id).where(Case.id == case_id))
+    return await register_of(uow.session, resident_id) if resident_id is not None else None
 
 
 async def idea_facts(uow: UnitOfWork, idea_id: int | None) -> IdeaFacts | None:

@@ -1,8 +1,9 @@
 """What the bot tells a resident when a person takes, signs, hands back or closes their request.
 
 These words are written by use cases that run outside a resident's turn (an agent's click in
-the console), so they are rendered here with Babel, in the resident's language, rather than by
-a transport. French source, tutoiement; translations in ``locales/en``.
+the console), so they are rendered here with Babel, in the resident's language and register
+(« tu » or « vous », as their conversation speaks), rather than by a transport. French source,
+tutoiement; « vous » in ``locales/fr/…/declic_vous.po``, English in ``locales/en``.
 """
 
 from __future__ import annotations
@@ -43,10 +44,10 @@ CLOSING: dict[str, str] = {
 }
 
 
-def closing(locale: str, outcome: str, name: str) -> str:
+def closing(locale: str, outcome: str, name: str, register: str = "tu") -> str:
     """The one kind sentence a resident reads when their request closes (or goes back to the
-    bot); the agent may edit it before closing."""
-    t = Translator(locale)
+    bot); the agent may edit it before closing. ``register``: the resident's « tu » or « vous »."""
+    t = Translator(locale, register=register)
     if outcome == "handed_back":
         return t.gettext(HANDED_BACK).format(name=name)
     return t.gettext(CLOSING.get(outcome, CLOSING["other"])) + " " + t.gettext(AGAIN)
@@ -63,19 +64,19 @@ def signed(locale: str, text: str, name: str, team: str | None) -> str:
     return f"{text}\n\n{signature}"
 
 
-def claimed(locale: str, name: str, team: str | None) -> str:
-    t = Translator(locale)
+def claimed(locale: str, name: str, team: str | None, register: str = "tu") -> str:
+    t = Translator(locale, register=register)
     if team:
         return t.gettext(CLAIMED).format(name=name, team=team)
     return t.gettext(CLAIMED_NO_TEAM).format(name=name)
 
 
-def handed_back(locale: str, name: str) -> str:
-    return Translator(locale).gettext(HANDED_BACK).format(name=name)
+def handed_back(locale: str, name: str, register: str = "tu") -> str:
+    return Translator(locale, register=register).gettext(HANDED_BACK).format(name=name)
 
 
-def resolved(locale: str) -> str:
-    return Translator(locale).gettext(RESOLVED)
+def resolved(locale: str, register: str = "tu") -> str:
+    return Translator(locale, register=register).gettext(RESOLVED)
 
 
 # -- the staff group (Telegram): colleagues, so *vouvoiement*; never a resident's name or words --

@@ -11,9 +11,12 @@ from routing.cases import phrases as case_phrases
 from routing.cases.access import first_name, resident_of, team_name_of
 from routing.cases.records import CaseEvent
 from routing.cases.states import CLOSING_MAX_CHARS
-from routing.journey import Case, Resident
+from routing.journey import Case, Resident, register_of
 from routing.outbox import Recipient, Text, enqueue
 from routing.staff import StaffMember
+
+# For a resident whose conversation stored no register (none since it began storing one).
+DEFAULT_REGISTER = "tu"
 
 
 def event_key(case: Case, event: CaseEvent) -> str:
@@ -46,7 +49,9 @@ async def tell_holder(
     resident = await resident_of(uow, case)
     if resident is None:
         return
-    text = case_phrases.claimed(resident.locale, first_name(staff), await team_name_of(uow, case))
+    register = await register_of(uow.session, resident.id) or DEFAULT_REGISTER
+    team = await team_name_of(uow, case)
+    text = case_phrases.claimed(resident.locale, first_name(staff), team, register)
     await tell(uow, resident, text, event_key(case, event), now)
     await uow.session.flush()
 
@@ -69,5 +74,7 @@ async def tell_closing(
     if resident is None:
         return
     if not words:
-        words = case_phrases.closing(resident.locale, case.outcome or "other", first_name(actor))
+        register = await register_of(uow.session, resident.id) or DEFAULT_REGISTER
+        outcome = case.outcome or "other"
+        words = case_phrases.closing(resident.locale, outcome, first_name(actor), register)
     await tell(uow, resident, words, event_key(case, event), now)

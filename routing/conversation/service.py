@@ -412,6 +412,10 @@ class ConversationService:
                 event = self._read(inbound.event, state, resident.locale, now)
                 turn = self.dialogue.step(state, event, now.date())
                 replies = turn.replies
+            if turn.state.register is None:  # stored, so later messages speak the same way
+                turn = replace(
+                    turn, state=replace(turn.state, register=self.listening.default_register)
+                )
             erased = await self._apply(uow, resident, conversation, turn, now)
             resolved = await self._resolve(uow, resident, conversation, replies, turn.state)
             locale = resident.locale

@@ -26,7 +26,7 @@ from infra.uow import UnitOfWork
 from routing.followups import service as followups
 from routing.followups.policy import REMINDERS, Kind, Policy, schedule
 from routing.followups.records import FollowUp
-from routing.journey import Idea, Resident
+from routing.journey import Idea, Resident, register_of
 from routing.outbox import Recipient, RenderContext, enqueue
 from routing.sprints import room_info
 
@@ -186,7 +186,8 @@ async def _turn_into_message(
         room_name=room.name if room else None,
         address=room.address if room else None,
     )
-    drafts = render([prompt], RenderContext(resident.locale))
+    register = await register_of(session, resident.id)  # as their conversation speaks
+    drafts = render([prompt], RenderContext(resident.locale, register=register))
     to = Recipient(channel, resident.chat_id, resident.id)
     ids = await enqueue(session, to, drafts, f"followup:{row.id}", now)
     first = ids[0] if ids else None

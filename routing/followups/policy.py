@@ -17,6 +17,7 @@ Wall times are computed in the local time zone, so a daylight-saving change move
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -207,7 +208,7 @@ _WORDS: tuple[tuple[Answer, tuple[str, ...]], ...] = (
 )  # fmt: skip
 
 
-def answer_from_words(words: list[str]) -> Answer | None:
+def answer_from_words(words: Sequence[str]) -> Answer | None:
     """Typed instead of a button: "ça avance bien", "c'est bloqué", "we're stuck" → an answer.
     ``words`` are normalised tokens (lower case, no accents); none or two answers: None."""
     found = {answer for answer, keys in _WORDS if any(w in keys for w in words)}
@@ -216,7 +217,7 @@ def answer_from_words(words: list[str]) -> Answer | None:
     return found.pop()
 
 
-def score_from_words(words: list[str]) -> int | None:
+def score_from_words(words: Sequence[str]) -> int | None:
     """ "4", "4/5", "5 sur 5" → the score; anything else None."""
     digits = [w for w in words if w in SCORES]
     if len(words) > 4 or not digits:

@@ -22,5 +22,6 @@ if TYPE_CHECKING:
         RateBucket,
         Resident,
     )
+    from routing.journey.voice import register_of
 
 __getattr__, __dir__, __all__ = attach(__name__, __file__)

@@ -56,6 +56,7 @@ GEO_WEIGHT = 0.08
 ROOM_GEO_WEIGHT = 0.15  # a room nearby is easier to use than one across town
 CONTACT_GEO_WEIGHT = 0.3
 STEPS_PENALTY = 0.9
+OTHER_QUARTIER = 0.8  # an entry placed in another quartier than the resident's
 OTHER_QUARTIER_CONTACT = 0.7  # a person placed in another quartier is someone else's
 GROUP_WORDS = ("association", "informal", "alone")
 _PEOPLE = (
@@ -323,9 +324,8 @@ def _score(
     if idea.group and idea.group in resource.eligibility:
         facts += 0.3
     # A person to call is first someone of the resident's own quartier.
-    geo_weight = {"contact": CONTACT_GEO_WEIGHT, "room": ROOM_GEO_WEIGHT}.get(
-        entry.kind, GEO_WEIGHT
-    )
+    by_kind: dict[str | None, float] = {"contact": CONTACT_GEO_WEIGHT, "room": ROOM_GEO_WEIGHT}
+    geo_weight = by_kind.get(entry.kind, GEO_WEIGHT)
     score = TEXT_WEIGHT * min(relevance, 1.0) + THEMES_WEIGHT * themes + NEED_FIT_WEIGHT * need_fit
     score += geo_weight * geo + FACTS_WEIGHT * min(facts, 1.0)
     narrow = entry.kind in ("grant", "sponsor") and idea.themes and not broad
@@ -333,13 +333,9 @@ def _score(
         score *= NARROW_PENALTY  # a fund or sponsor for other themes
     if idea.group is None and resource.only_for_associations():
         score *= 0.85
-    if (
-        entry.kind == "contact"
-        and idea.quartier
-        and entry.quartiers
-        and idea.quartier not in entry.quartiers
-    ):
-        score *= OTHER_QUARTIER_CONTACT  # someone else's person to call
+    if idea.quartier and entry.quartiers and idea.quartier not in entry.quartiers:
+        # Placed in another quartier: someone else's person to call, a room across town.
+        score *= OTHER_QUARTIER_CONTACT if entry.kind == "contact" else OTHER_QUARTIER
     if entry.kind == "room" and resource.wheelchair_accessible is False:
         score *= STEPS_PENALTY  # not asked for, but a place everyone can reach comes first
     return _Scored(entry, round(score, 4), text, [])
@@ -404,6 +400,11 @@ def _pick(scored: list[_Scored], idea: Understanding, top: int) -> list[_Scored]
         _fill(picked, scored, idea, top, TAIL_CAPS)
     # The first cards, best first: the needs are covered, the strongest answer leads.
     head = sorted(picked[:FIRST_CARDS], key=lambda s: -s.score)
+    if idea.needs and head and head[0].need is None:  # the first card answers a stated need
+        lead = next((s for s in head if s.need is not None), None)
+        if lead is not None:
+            head.remove(lead)
+            head.insert(0, lead)
     return [*head, *picked[FIRST_CARDS:top]]
 
 

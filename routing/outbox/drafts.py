@@ -25,7 +25,7 @@ class OutgoingDraft:
 class RenderContext:
     locale: str
     edit_target: int | None = None
-    register: str = "tu"  # « tu » or « vous » (French only)
+    register: str | None = None  # « tu » or « vous » (French only); None: the city's default
 
 
 ReplyT_contra = TypeVar("ReplyT_contra", contravariant=True)

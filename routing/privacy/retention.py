@@ -32,7 +32,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import or_, select, text
 
 from infra.uow import UnitOfWork, conversation_key
-from routing.journey import Resident
+from routing.journey import Resident, register_of
 from routing.outbox import Recipient, RenderContext, enqueue
 from routing.privacy import service as privacy
 
@@ -156,7 +156,9 @@ async def _notice_batch(
     written: list[int] = []
     for resident in residents:
         erase_on = erase_after(resident.last_seen_at, months).astimezone(tz).date()
-        drafts = render([RetentionNotice(erase_on)], RenderContext(resident.locale))
+        register = await register_of(uow.session, resident.id)
+        context = RenderContext(resident.locale, register=register)
+        drafts = render([RetentionNotice(erase_on)], context)
         stamp = int(resident.last_seen_at.timestamp())
         to = Recipient(resident.channel, resident.chat_id, resident.id)
         written += await enqueue(uow.session, to, drafts, f"retention:{resident.id}:{stamp}", now)

@@ -134,8 +134,8 @@ async def load_world(
             RoomDay.day >= earliest, RoomDay.day <= latest
         )
     )
-    for room_id, day, sprint_id in taken.all():
-        if sprint_id is None or sprint_id != exclude_sprint:
+    for room_id, day, holder in taken.all():  # holder: None for a day blocked by staff
+        if holder is None or holder != exclude_sprint:
             room_busy.setdefault(room_id, set()).add(day)
     rooms: list[Room] = []
     infos: dict[int, RoomInfo] = {}

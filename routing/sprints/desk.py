@@ -24,7 +24,7 @@ from knowledge.city import CityCache, quartier_names
 from knowledge.territory import Gazetteer
 from routing import cases
 from routing.cases import StaffGroup
-from routing.journey import Case, Idea, Resident
+from routing.journey import Case, Idea, Resident, register_of
 from routing.outbox import Attachment, Recipient, RenderContext, Renderer, Text, enqueue
 from routing.sprints import availability, planning_terms, working_days
 from routing.sprints import notices as sprint_notices
@@ -373,7 +373,9 @@ async def _tell_resident(
     resident = await uow.session.get(Resident, idea.resident_id) if idea.resident_id else None
     if resident is None or not resident.chat_id:
         return 0  # erased, or never reachable: the sprint stands, nobody to tell
-    drafts = renderer([reply], RenderContext(resident.locale or idea.locale or "fr"))
+    register = await register_of(uow.session, resident.id)
+    context = RenderContext(resident.locale or idea.locale or "fr", register=register)
+    drafts = renderer([reply], context)
     to = Recipient(resident.channel, resident.chat_id, resident.id)
     return len(await enqueue(uow.session, to, drafts, key, now))
 

@@ -15,7 +15,17 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 
 from infra.uow import UnitOfWork
 from routing.journey import Idea
@@ -72,8 +82,9 @@ def idea_filters(filters: Filters, tz: ZoneInfo) -> list[ColumnElement[bool]]:
 
 
 def array_length(dialect: str, column: Any) -> ColumnElement[int]:
-    name = "jsonb_array_length" if dialect == "postgresql" else "json_array_length"
-    return getattr(func, name)(column)
+    if dialect == "postgresql":
+        return func.jsonb_array_length(column)
+    return func.json_array_length(column)
 
 
 def _month(dialect: str) -> ColumnElement[str]:
@@ -82,13 +93,15 @@ def _month(dialect: str) -> ColumnElement[str]:
     return func.strftime("%Y-%m", IdeaStage.received_at)
 
 
-def _base(dimension: str, dialect: str, filters: Filters) -> tuple[Select[Any], ColumnElement[Any]]:
+def _base(
+    dimension: str, dialect: str, filters: Filters
+) -> tuple[Select[Any], SQLColumnExpression[Any]]:
     """FROM idea_stages, joined to ideas when a dimension or the quartier filter needs it (and
     the themes, unnested, for the theme cut). The unfiltered funnel reads the rollup alone."""
     query = select().select_from(IdeaStage)
     if dimension != "total" or filters.neighbourhood:
         query = query.join(Idea, Idea.id == IdeaStage.idea_id)
-    key: ColumnElement[Any]
+    key: SQLColumnExpression[Any]
     if dimension == "theme":
         unnest = "jsonb_array_elements_text" if dialect == "postgresql" else "json_each"
         themes = getattr(func, unnest)(Idea.themes).table_valued("value").alias("theme")

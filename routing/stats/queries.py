@@ -125,8 +125,9 @@ async def durations(
                 .where(*idea_filters(filters, options.tz), start.is_not(None), end.is_not(None))
             )
         ).all()
-        minutes = [(b - a).total_seconds() / 60 for _, a, b in rows if b >= a]
-        residents = len({person for person, a, b in rows if b >= a})
+        spans = [(p, a, b) for p, a, b in rows if a is not None and b is not None and b >= a]
+        minutes = [(b - a).total_seconds() / 60 for _, a, b in spans]
+        residents = len({person for person, _, _ in spans})
         visible = residents >= options.min_cell
         out[duration.name] = {
             "unit": "minutes",

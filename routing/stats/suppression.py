@@ -61,9 +61,9 @@ def suppress_table(
     }
     names = {name for stages in cells.values() for name in stages}
     for name in names:
-        hidden = [key for key in table if table[key].get(name) is None]
+        hidden_here = [key for key in table if table[key].get(name) is None]
         visible = [key for key in table if table[key].get(name) is not None]
-        if len(hidden) == 1 and visible:
+        if len(hidden_here) == 1 and visible:
             smallest = min(visible, key=lambda k: (table[k][name], str(k)))
             table[smallest][name] = None
     return table

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from rapidfuzz import fuzz, process
@@ -206,8 +207,11 @@ def merged_entries(
 
 
 @cache
-def _vocabulary_file() -> dict:
-    return yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+def _vocabulary_file() -> dict[str, Any]:
+    loaded = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+    if not isinstance(loaded, dict):
+        raise ValueError(f"{VOCABULARY_FILE.name}: a mapping of categories expected")
+    return loaded
 
 
 @cache

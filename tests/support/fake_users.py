@@ -309,11 +309,14 @@ class FakeUser:
         timeout: float = 5.0,  # noqa: ASYNC109 (a bounded wait is the point)
     ) -> list[BotMessage]:
         """Wait until the bot sent ``what`` messages in all, or ``what(messages)`` holds."""
+        check: Callable[[list[BotMessage]], bool]
         if isinstance(what, int):
             count = what
 
-            def check(messages: list[BotMessage]) -> bool:
+            def check_count(messages: list[BotMessage]) -> bool:
                 return len(messages) >= count
+
+            check = check_count
         else:
             check = what
         if not await self.server.changed.wait_until(lambda: check(self.messages), timeout):

@@ -23,11 +23,13 @@ POT = ROOT / "locales" / "declic.pot"
 VOUS = LOCALES_DIR / "fr" / "LC_MESSAGES" / f"{VOUS_DOMAIN}.po"
 # A phrase says « tu » when it has a second-person pronoun or possessive, or an imperative.
 TU = re.compile(
-    r"(?<![\w-])(tu|te|t'|ton|ta|tes|toi)(?![\w])|-toi\b|-tu\b"
+    r"(?<![\w-])([Tt]u|[Tt]e|[Tt]on|[Tt]a|[Tt]es|[Tt]oi)(?![\w])|(?<![\w-])[Tt]['’]|-toi\b|-tu\b"
     r"|(?<![\w])(Raconte|Tape|tape|Choisis|choisis|Touche|touche|Dis|Écris|écris|Réponds"
     r"|Appuie|Laisse|Envoie|Regarde|Reviens|Essaie|Donne|Apporte|Ajoute)\b"
 )
-PRONOUNS = re.compile(r"(?<![\w-])(tu|te|t'|ton|ta|tes|toi)(?![\w])")
+PRONOUNS = re.compile(
+    r"(?<![\w-])([Tt]u|[Tt]e|[Tt]on|[Tt]a|[Tt]es|[Tt]oi)(?![\w])|(?<![\w-])[Tt]['’]"
+)
 
 
 def _fields(text: str) -> set[str]:

@@ -15,6 +15,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
 
@@ -59,6 +60,10 @@ class Findings:
     texts_lost: int = 0
     texts_twice: int = 0
     order_broken_chats: int = 0
+    # of which chats where Telegram (the driver) gave up on an update that a worker still
+    # handled later, after the chat's next update: the order Telegram itself abandoned
+    order_broken_after_give_up: int = 0
+    order_examples: list[str] = field(default_factory=list)
     outbox: Counter[str] = field(default_factory=Counter)  # status → rows (shown methods)
     failed_reasons: Counter[str] = field(default_factory=Counter)
     uncertain_rows: int = 0
@@ -80,12 +85,21 @@ class Findings:
         if self.failed_turns:  # issue 17: an outage is redelivered, never apologised for
             out.append(f"{self.failed_turns} turns ended in the apology")
         if self.order_broken_chats:
-            out.append(f"order broken in {self.order_broken_chats} chats")
+            out.append(f"order broken in {self.order_broken_chats} chats (in "
+                       f"{self.order_broken_after_give_up} of them after an update was given "
+                       "up while a worker still held it)")  # fmt: skip
         if self.duplicates > self.duplicates_uncertain:
             out.append(f"{self.duplicates - self.duplicates_uncertain} replies sent twice")
         if self.missing or sum(self.outbox[s] for s in UNSENT) or self.outbox["failed"]:
             out.append("replies lost or not drained")
         return out
+
+
+def _fate(delivery: Any, gave_up: bool) -> str:
+    if delivery is None:
+        return "?"
+    how = "given up" if gave_up else "200" if delivery.latency is not None else "cut"
+    return f"{delivery.update_id}: {how} after {delivery.attempts} attempts"
 
 
 def _increasing(values: Iterable[int]) -> bool:
@@ -146,6 +160,19 @@ async def check(url: str, runs: list[Run], server: FakeBotApi) -> Findings:
         kept_per_chat[int(row["external_id"])].append(row["channel_message_id"])
     broken |= {chat for chat, ids in kept_per_chat.items() if not _increasing(ids)}
     f.order_broken_chats = len(broken)
+    given_up = {d.update_id for r in runs for d in r.undeliverable}
+    by_update = {d.update_id: d for d in deliveries}
+    for chat in sorted(broken):
+        ids = per_chat.get(chat, [])
+        late = [b for a, b in itertools.pairwise(ids) if b < a] or ids[-1:]
+        if any(uid in given_up for uid in ids):
+            f.order_broken_after_give_up += 1
+        if len(f.order_examples) < 5:
+            f.order_examples.append(
+                f"chat {chat}: updates in commit order {ids}; "
+                + ", ".join(_fate(by_update.get(uid), uid in given_up) for uid in ids)
+                + (f"; late {late}" if late else "")
+            )
 
     # -- replies: each sent row received once ------------------------------------------------
     sent_rows: Counter[int] = Counter()
@@ -253,6 +280,7 @@ def findings_lines(f: Findings, drained_in: float, left: int) -> list[str]:
         f"outbox drained {drained_in:.1f} s after the last update ({left} rows left); "
         f"callback queries unanswered {f.unanswered_callbacks}",
     ]
+    lines += [f"  order: {example}" for example in f.order_examples]
     for reason, count in f.failed_reasons.most_common(5):
         lines.append(f"  failed rows: {count} × {reason}")
     return lines

@@ -3,7 +3,7 @@ translated at the edge (French source, English catalog)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from infra.i18n import N_
 from knowledge.problems import Problem as BaseProblem
@@ -63,9 +63,16 @@ MESSAGES: Mapping[str, str] = {
 }
 
 
+# The place, then what is wrong there: French spaces the colon, English does not.
+PLACED = N_("{place} : {message}")
+
+
 class Problem(BaseProblem):
     MESSAGES = MESSAGES
-    SEPARATOR = " : "
+
+    def render(self, gettext: Callable[[str], str] = lambda s: s) -> str:
+        text = gettext(self.MESSAGES[self.code]).format(**self.params)
+        return gettext(PLACED).format(place=self.place, message=text)
 
 
 class Problems(BaseProblems):

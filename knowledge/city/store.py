@@ -145,13 +145,14 @@ async def _write(
     parents: dict[str, str | None] = {}
     for spec in parsed.territories:
         row = rows.get(spec.id)
+        created = row is None
         if row is None:
             position += 1
             row = TerritoryRow(id=spec.id, name=spec.name, level=spec.level, position=position)
             row.aliases, row.neighbours = [], []
             session.add(row)
             rows[spec.id] = row
-        changed = _update(row, spec)
+        changed = _update(row, spec) or created
         if spec.parent_given and row.parent_id != spec.parent:
             parents[spec.id] = spec.parent
             changed = True

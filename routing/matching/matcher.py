@@ -400,6 +400,11 @@ def _pick(scored: list[_Scored], idea: Understanding, top: int) -> list[_Scored]
         _fill(picked, scored, idea, top, TAIL_CAPS)
     # The first cards, best first: the needs are covered, the strongest answer leads.
     head = sorted(picked[:FIRST_CARDS], key=lambda s: -s.score)
+    if idea.needs and head and head[0].need is None:  # the first card answers a stated need
+        lead = next((s for s in head if s.need is not None), None)
+        if lead is not None:
+            head.remove(lead)
+            head.insert(0, lead)
     return [*head, *picked[FIRST_CARDS:top]]
 
 

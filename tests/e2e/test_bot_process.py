@@ -256,19 +256,13 @@ async def test_a_kill_just_after_telegram_got_the_confirmation_loses_nothing(
         assert awa.asks("a", "tanneurs"), user.transcript()
 
 
-@pytest.mark.xfail(
-    reason=(
-        "known at stop: "
-        "since the dialogue listens (issue 14) the 5,000-character message is "
-        "not taken as the idea here; to reconcile"
-    ),
-    strict=False,
-)
 async def test_unexpected_inputs_get_one_kind_answer_each(
     server: FakeBotApi, tmp_path: Path
 ) -> None:
     """DESIGN §5: voice, photo, sticker, location, contact, a forged button, a 5,000-character
-    message: one answer each, nothing failed, and the voice goes to a human."""
+    message: one answer each, nothing failed. The voice waits for the resident's consent
+    (issue 17: nothing goes to a person before it), then goes to a person; the long message is
+    the idea (the dialogue asks its quartier next), whatever came before it."""
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'declic.sqlite3'}"
     await declic_cli(server, database_url, tmp_path, "city", "import", str(DEMO_TERRITORIES))
     awa = Resident(server, server.user(4444, "Awa", language_code="fr"))
@@ -278,7 +272,8 @@ async def test_unexpected_inputs_get_one_kind_answer_each(
         bot.start()
         await until_polling(server, bot)
         await awa.does(user.send_command("/start"), ["sendMessage"])
-        await awa.does(user.send_voice(), ["sendMessage"])
+        held = (await awa.does(user.send_voice(), ["sendMessage"]))[-1]
+        assert held.text and "si tu es d'accord, une personne" in held.text, held.text
         await awa.does(user.send_sticker(), ["sendMessage"])
         await awa.does(user.send_photo(), ["sendMessage"])
         await awa.does(user.send_location(), ["sendMessage"])
@@ -286,15 +281,30 @@ async def test_unexpected_inputs_get_one_kind_answer_each(
         await awa.does(user.forge_press("d:a:nowhere:999"), ["sendMessage"])
         await awa.does(user.forge_press("not even callback data"), ["sendMessage"])
         await awa.does(user.send_text(long_idea), ["sendMessage"])
-        assert awa.asks("a", "tanneurs"), "the long message was taken as the idea"
-        assert all(c.ok for c in server.calls_to("sendMessage", "editMessageText"))
+        assert awa.asks("a", "tanneurs"), f"the long message is the idea\n{user.transcript()}"
+        assert await query(database_url, "SELECT reason FROM cases") == [], "not before consent"
+
+        # -- the idea's questions, then consent: the held voice message goes to a person ----
+        await awa.does(user.press(action="a", value="tanneurs"), ["sendMessage"])
+        assert awa.asks("a", "done"), f"then the needs\n{user.transcript()}"
+        await awa.does(user.press(action="a", value="done"), ["sendMessage"])
+        assert awa.asks("a", "informal"), f"then the group\n{user.transcript()}"
+        await awa.does(user.press(action="a", value="informal"), ["sendMessage"])
+        assert awa.asks("a", "asap"), f"then the timing\n{user.transcript()}"
+        await awa.does(user.press(action="a", value="within_3_months"), ["sendMessage"])
+        assert awa.asks("a", "yes"), f"then the consent\n{user.transcript()}"
+        agreed = (await awa.does(user.press(action="a", value="yes"), ["sendMessage"]))[-1]
+        assert agreed.text and "message vocal est transmis" in agreed.text, user.transcript()
+        assert await query(database_url, "SELECT reason FROM cases") == [("voice",)]
+
+        # -- one answer each, every call accepted (reply keyboards included), all sent once --
+        for call in server.calls_to("sendMessage", "editMessageText"):
+            assert call.ok, (call.method, call.params.get("reply_markup"), call.response)
         assert all(q["answered"] for q in server.callback_queries.values())
         outbox = await query(
             database_url, "SELECT status, count(*) FROM outgoing_messages GROUP BY status"
         )
         assert outbox == [("sent", len(server.sent()))], outbox
-        cases = await query(database_url, "SELECT reason FROM cases")
-        assert cases == [("voice",)], cases
         assert bot.alive()
 
 

@@ -11,8 +11,10 @@ voice). Their transcripts are printed (run with -s to read them).
 
 from __future__ import annotations
 
+import asyncio
 import re
 import signal
+import time
 from collections.abc import Awaitable, Iterator
 from pathlib import Path
 
@@ -46,18 +48,22 @@ async def server():  # type: ignore[no-untyped-def]
 class Chat:
     """One resident's side of the conversation: what they did, and what the bot said back."""
 
-    def __init__(self, server: FakeBotApi, user: FakeUser, name: str) -> None:
+    def __init__(self, server: FakeBotApi, database: str, user: FakeUser, name: str) -> None:
         self.server = server
+        self.database = database
         self.user = user
         self.name = name
         self.lines: list[str] = []
 
     async def _turn(self, what: str, action: Awaitable[int]) -> str:
         before = len(self.server.sent())
+        last_row = await _last_outbox_row(self.database)
         await action
         await self.server.wait_until(lambda: len(self.server.sent()) > before, timeout=TURN)
-        # Telegram allows about one message a second per chat: the outbox paces them.
-        await self.server.settle(quiet=2.2, timeout=TURN)
+        # Telegram allows about one message a second per chat: the outbox paces them. The turn
+        # is over once every row it wrote for this chat is sent, then a short quiet.
+        await _until_delivered(self.database, self.user, last_row)
+        await self.server.settle(quiet=0.3, timeout=TURN)
         calls = [c for c in self.server.sent()[before:] if int(c.params["chat_id"]) == self.user.id]
         said = []
         for call in calls:
@@ -92,6 +98,24 @@ class Chat:
 
     def transcript(self) -> str:
         return "\n".join(self.lines)
+
+
+async def _last_outbox_row(database: str) -> int:
+    [(last,)] = await query(database, "SELECT COALESCE(MAX(id), 0) FROM outgoing_messages")
+    return int(last)
+
+
+async def _until_delivered(database: str, user: FakeUser, after_row: int) -> None:
+    """Until the outbox rows written for this chat after ``after_row`` are all sent (or given
+    up), bounded by ``TURN``."""
+    sql = (
+        "SELECT COUNT(*) FROM outgoing_messages WHERE status NOT IN ('sent', 'failed') "
+        f"AND chat_id = '{user.id}' AND id > {after_row}"
+    )
+    deadline = time.monotonic() + TURN
+    while (await query(database, sql))[0][0]:
+        assert time.monotonic() < deadline, f"{user.id}'s replies still unsent after {TURN}s"
+        await asyncio.sleep(0.1)
 
 
 async def _ideas(database: str, user: FakeUser) -> list[tuple]:  # type: ignore[type-arg]
@@ -135,7 +159,7 @@ async def test_eight_residents_are_listened_to(server: FakeBotApi, database: str
         await server.wait_until(lambda: server.polls_started > polls, timeout=STARTUP)
         try:
             # -- 1. Amina: French as a second language ---------------------------------------
-            amina = Chat(server, server.user(7001, "Amina", language_code="fr"), "Amina")
+            amina = Chat(server, database, server.user(7001, "Amina", language_code="fr"), "Amina")
             chats.append(amina)
             await amina.command("/start")
             reply = await amina.says(
@@ -164,7 +188,7 @@ async def test_eight_residents_are_listened_to(server: FakeBotApi, database: str
             assert after == text, "questions and goodbyes are not added to the idea"
 
             # -- 2. Kevin, 19, SMS spelling ---------------------------------------------------
-            kevin = Chat(server, server.user(7002, "Kevin", language_code="fr"), "Kevin")
+            kevin = Chat(server, database, server.user(7002, "Kevin", language_code="fr"), "Kevin")
             chats.append(kevin)
             reply = await kevin.says("slt")
             assert "idée" in reply and not await _ideas(database, kevin.user)
@@ -186,7 +210,9 @@ async def test_eight_residents_are_listened_to(server: FakeBotApi, database: str
             assert "je l'ajoute" not in reply
 
             # -- 3. Margaret, an English pensioner, books with words -----------------------
-            margaret = Chat(server, server.user(7003, "Margaret", language_code="en"), "Margaret")
+            margaret = Chat(
+                server, database, server.user(7003, "Margaret", language_code="en"), "Margaret"
+            )
             chats.append(margaret)
             await margaret.command("/start")
             await _intake(
@@ -205,7 +231,9 @@ async def test_eight_residents_are_listened_to(server: FakeBotApi, database: str
             assert "see you" in reply.lower()
 
             # -- 4. Mme Lefèvre: a formal letter, answered with « vous » -------------------
-            lefevre = Chat(server, server.user(7004, "Hélène", language_code="fr"), "Mme Lefèvre")
+            lefevre = Chat(
+                server, database, server.user(7004, "Hélène", language_code="fr"), "Mme Lefèvre"
+            )
             chats.append(lefevre)
             reply = await lefevre.says(
                 "Madame, Monsieur, Je me permets de vous écrire au nom de l'association des "
@@ -232,7 +260,7 @@ async def test_eight_residents_are_listened_to(server: FakeBotApi, database: str
             assert "Fête du printemps aux Glycines" in reply, lefevre.transcript()
 
             # -- 5. Sami: no idea yet ---------------------------------------------------------
-            sami = Chat(server, server.user(7005, "Sami", language_code="fr"), "Sami")
+            sami = Chat(server, database, server.user(7005, "Sami", language_code="fr"), "Sami")
             chats.append(sami)
             await sami.says("coucou")
             reply = await sami.says("je sais pas trop")
@@ -250,7 +278,7 @@ async def test_eight_residents_are_listened_to(server: FakeBotApi, database: str
             assert not [i for i in await _ideas(database, sami.user) if i[2]], "words erased"
 
             # -- 6. Odile asks for a person -------------------------------------------------
-            odile = Chat(server, server.user(7006, "Odile", language_code="fr"), "Odile")
+            odile = Chat(server, database, server.user(7006, "Odile", language_code="fr"), "Odile")
             chats.append(odile)
             await odile.says("Bonjour, j'aimerais organiser un vide-grenier dans ma rue")
             reply = await odile.says("je veux parler à quelqu'un")
@@ -265,14 +293,14 @@ async def test_eight_residents_are_listened_to(server: FakeBotApi, database: str
             ideas = await _ideas(database, odile.user)
             assert all("personne" not in (t or "") for t, _, _ in ideas)
             assert [c[0] for c in await _cases(database, odile.user)] == ["asked"]
-            fresh = Chat(server, server.user(7016, "Yves", language_code="fr"), "Yves")
+            fresh = Chat(server, database, server.user(7016, "Yves", language_code="fr"), "Yves")
             chats.append(fresh)
             reply = await fresh.says("y a une vraie personne ?")
             assert "répond en général" in reply, fresh.transcript()
             assert not await _ideas(database, fresh.user)
 
             # -- 7. Noé books a sprint, then cancels it in words and with /annuler ----------
-            noe = Chat(server, server.user(7007, "Noé", language_code="fr"), "Noé")
+            noe = Chat(server, database, server.user(7007, "Noé", language_code="fr"), "Noé")
             chats.append(noe)
             await _intake(noe, "On veut faire un jardin partagé aux Glycines, il faut un terrain")
             await noe.presses("s", "ok")
@@ -301,7 +329,7 @@ async def test_eight_residents_are_listened_to(server: FakeBotApi, database: str
             assert [s for (s,) in statuses[-2:]] == ["cancelled", "cancelled"]  # Noé's two
 
             # -- 8. Lina sends photos and a voice message -------------------------------------
-            lina = Chat(server, server.user(7008, "Lina", language_code="fr"), "Lina")
+            lina = Chat(server, database, server.user(7008, "Lina", language_code="fr"), "Lina")
             chats.append(lina)
             reply = await lina.sends(
                 "[photo] Un atelier de réparation de vélos à la gare",

@@ -43,7 +43,7 @@ from tests.support.cases import Opened, add_team, resident_with_case
 from tests.support.console import add_staff, add_token, console_app
 
 Factory = Callable[[], UnitOfWork]
-EXAMPLES = 12  # per operation, generation mode (valid, invalid) and target (any id, seeded ids)
+EXAMPLES = 5  # per operation, generation mode (valid, invalid) and target (any id, seeded ids)
 BASE = "http://testserver"
 
 

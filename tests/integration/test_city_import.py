@@ -60,6 +60,18 @@ def test_the_three_files_make_a_city_and_importing_again_changes_nothing(
     assert shown(migrated_url) == first
 
 
+def test_the_report_counts_each_territory_created_once(migrated_url: str, tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(
+        "- {id: bourg, name: Le Bourg, level: commune}\n"
+        "- {id: centre, name: Centre, level: quartier, parent: bourg}\n",
+        encoding="utf-8",
+    )
+    code, output = city(migrated_url, "import", str(tmp_path / "t.yaml"))
+    assert code == 0 and "2 territoire(s) créé(s) ou modifié(s)" in output, output
+    code, output = city(migrated_url, "import", str(tmp_path / "t.yaml"))
+    assert code == 0 and "0 territoire(s) créé(s) ou modifié(s)" in output, output
+
+
 def test_the_csv_reports_streets_it_cannot_place(migrated_url: str) -> None:
     for name in ("territories.yaml", "territories.geojson"):
         city(migrated_url, "import", str(SAMPLE / name))
@@ -159,4 +171,4 @@ def test_errors_are_in_the_settings_language(migrated_url: str, tmp_path: Path) 
         env={"DECLIC_DATABASE_URL": migrated_url, "DECLIC_LOCALE": "en"},
     )
     assert result.exit_code == 1
-    assert "missing columns: nom_commune, lon, lat" in result.output
+    assert "columns.csv:1: missing columns: nom_commune, lon, lat" in result.output

@@ -240,6 +240,24 @@ class TestRelevance:
         )
         assert [s.external_id for s in result.suggestions] == ["mine", "other"]
 
+    def test_the_first_card_answers_a_stated_need(self) -> None:
+        """A person of the resident's own quartier may score higher than the fund, but
+        someone who asked for money sees a fund first."""
+        person = Resource(
+            external_id="agent",
+            name="Agent de quartier des Glycines",
+            kind="contact",
+            description="Agent de quartier: fêtes de quartier, repas partagés, voisins",
+            themes=("events", "food"),
+            territories=("glycines",),
+        )
+        catalogue = Catalogue([person, grant("money")], DEMO_CITY)
+        query = IdeaQuery("une fête de quartier avec un repas", quartier="glycines")
+        free = match(catalogue, query, TODAY).suggestions
+        assert [s.external_id for s in free] == ["agent", "money"]  # best first
+        asked = match(catalogue, replace(query, needs=frozenset({"funding"})), TODAY)
+        assert [s.external_id for s in asked.suggestions] == ["money", "agent"]
+
     def test_needs_nothing_can_meet_are_reported_unmet(self) -> None:
         result = match(
             Catalogue([grant("money")], DEMO_CITY),

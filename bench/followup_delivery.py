@@ -59,7 +59,7 @@ from routing.followups import service as followups
 from routing.followups.policy import IdeaFacts, Kind, Policy, schedule
 from routing.followups.records import FollowUp
 from routing.journey.records import Idea, OutgoingMessage, Resident
-from routing.outbox.sender import worker_name
+from routing.outbox.claims import worker_name
 from tests.support.fake_bot_api import BotCall, FakeBotApi
 from tests.support.telegram_limits import TelegramLimits
 

@@ -112,6 +112,9 @@ class Run:
     loop_cpu: float = 0.0  # the event loop's thread only (aiosqlite's thread not included)
     api_calls: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Updates whose handling raised (a database outage, or no connection within the pool's
+    # timeout when the bot is saturated): not in the latencies; Telegram would deliver them again.
+    raised: list[str] = field(default_factory=list)
 
     @property
     def updates(self) -> int:
@@ -119,13 +122,17 @@ class Run:
 
 
 async def _timed(
-    dp: Dispatcher, bot: Bot, payload: dict[str, Any], samples: list[float], waits: Waits | None
+    dp: Dispatcher, bot: Bot, payload: dict[str, Any], run: Run, waits: Waits | None
 ) -> None:
     update = mount(payload, bot)  # parsing is the same for both bots; kept out of the timing
     with waits.turn() if waits is not None else contextlib.nullcontext():
         start = time.perf_counter()
-        await dp.feed_update(bot, update)
-        samples.append(time.perf_counter() - start)
+        try:
+            await dp.feed_update(bot, update)
+        except Exception as exc:  # a transport would leave it unconfirmed: delivered again
+            run.raised.append(f"{type(exc).__name__}: {str(exc)[:120]}")
+            return
+        run.latencies.append(time.perf_counter() - start)
 
 
 async def _concurrently(run: Run, tasks: list[Awaitable[None]]) -> None:
@@ -156,7 +163,7 @@ async def converse(dp: Dispatcher, bot: Bot, plan: Plan, waits: Waits | None = N
                 payload = button_update(next(update_ids), user_id, resident.first_name,
                                         move.message_id, move.text or "", move.data)  # fmt: skip
             stream.append(payload)
-            await _timed(dp, bot, payload, run.latencies, waits)
+            await _timed(dp, bot, payload, run, waits)
 
     await _concurrently(run, [resident_task(u) for u in plan.user_ids()])
     return run
@@ -171,7 +178,7 @@ async def replay(
     async def resident_task(user_id: int) -> None:
         for gap, payload in zip(plan.gaps(user_id), streams[user_id], strict=True):
             await asyncio.sleep(gap)
-            await _timed(dp, bot, payload, run.latencies, None)
+            await _timed(dp, bot, payload, run, None)
 
     await _concurrently(run, [resident_task(u) for u in plan.user_ids()])
     return run
@@ -263,6 +270,9 @@ async def measure_declic(
         run.api_calls = dict(calls(declic.bot))
         if failures.count:
             run.notes.append(f"{failures.count} failed turns (first: {failures.first})")
+        if run.raised:
+            run.notes.append(f"{len(run.raised)} updates raised, not measured, would be "
+                             f"delivered again (first: {run.raised[0]})")  # fmt: skip
     return run
 
 
@@ -439,6 +449,10 @@ def verdicts(results: list[Result]) -> list[str]:
             f"{_ratio_verdict('transactional', d.p99 / t.p99)}; "
             f"{_ratio_verdict('echo', d.p99 / e.p99)}"
         )
+        for run in (r.declic, r.saturated):
+            if run is not None and run.raised:
+                out.append(f"{r.backend}: {len(run.raised)} updates raised instead of being "
+                           f"handled ({run.label}) [MISSED]")  # fmt: skip
         if r.saturated is not None:
             rate = Figures.of(r.saturated).rate
             out.append(
@@ -495,6 +509,8 @@ async def bench_backend(
             durable = await measure_durable(url, plan, declic.streams, warmup)
             # Capacity: the same bot, residents answering at once (--think 0), fresh chats.
             saturated = await measure_declic(url, saturation) if saturation else None
+            if saturated is not None:
+                saturated.label = "declic, think 0"
             facts = await database_facts(url)
             sent, sender_cpu = await drain(url) if drain_after else (None, 0.0)
         finally:

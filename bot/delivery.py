@@ -23,7 +23,7 @@ from aiogram.types import (
 
 from bot.wire import telegram_call
 from routing.journey.records import OutgoingMessage
-from routing.outbox.sender import Delivered, DeliveryResult, Failed, RetryLater
+from routing.outbox.outcomes import Delivered, DeliveryResult, Failed, RetryLater
 
 
 class TelegramDelivery:

@@ -19,7 +19,8 @@ from knowledge.text import normalise
 from routing.conversation.service import ConversationService, Inbound
 from routing.intake.dialogue import ButtonIn, TextIn, parse_command
 from routing.journey.records import OutgoingMessage
-from routing.outbox.sender import Delivered, DeliveryResult, OutboxSender
+from routing.outbox.outcomes import Delivered, DeliveryResult
+from routing.outbox.sender import OutboxSender
 
 CHANNEL = "terminal"
 

@@ -38,8 +38,9 @@ from routing.followups import delivery as followup_delivery
 from routing.followups import service as followups
 from routing.followups.policy import Policy
 from routing.followups.service import resident_blocked
+from routing.outbox.claims import worker_name
 from routing.outbox.rate_limit import Limits, LocalLimits, RateLimiter, SendLimits
-from routing.outbox.sender import OutboxSender, worker_name
+from routing.outbox.sender import OutboxSender
 from routing.outbox.shared_limits import DatabaseLimits, RedisLimits
 from routing.privacy import retention
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from infra.lazy import attach
 
 if TYPE_CHECKING:
+    from routing.outbox.claims import worker_name
     from routing.outbox.drafts import OutgoingDraft, RenderContext, Renderer
     from routing.outbox.messages import (
         CLAIM_OFFER,
@@ -23,16 +24,9 @@ if TYPE_CHECKING:
         enqueue,
         stored,
     )
+    from routing.outbox.outcomes import Delivered, DeliveryResult, Failed, RetryLater
     from routing.outbox.rate_limit import Limits, LocalLimits, RateLimiter, SendLimits
-    from routing.outbox.sender import (
-        Delivered,
-        DeliveryResult,
-        Failed,
-        OutboxSender,
-        RetryLater,
-        Unreachable,
-        worker_name,
-    )
+    from routing.outbox.sender import OutboxSender, Unreachable
     from routing.outbox.shared_limits import DatabaseLimits, RedisLimits
 
 __getattr__, __dir__, __all__ = attach(__name__, __file__)

@@ -33,15 +33,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import random
-import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from infra.checkpoint import sqlite_checkpoint
@@ -49,6 +46,16 @@ from infra.clock import Clock
 from infra.metrics import OUTBOX_SENT, TELEGRAM_429
 from infra.uow import UnitOfWork
 from routing.journey import OutgoingMessage
+from routing.outbox.claims import BATCH, Claims, worker_name
+from routing.outbox.outcomes import (
+    Deliver,
+    Delivered,
+    DeliveryResult,
+    Failed,
+    RetryLater,
+    backoff_seconds,
+    keep_uncertainty,
+)
 from routing.outbox.rate_limit import LocalLimits, RateLimiter, SendLimits
 
 log = logging.getLogger(__name__)
@@ -56,14 +63,9 @@ log = logging.getLogger(__name__)
 # them (``routing.followups.resident_blocked``, given by the composition root: follow-ups write
 # to the outbox, so the outbox does not import them).
 Unreachable = Callable[[AsyncSession, int, datetime], Awaitable[object]]
-BATCH = 50
 MAX_ATTEMPTS = 8
 MAX_RATE_LIMITED = 50  # 429s in a row before a row is given up (Telegram never asks for more)
 CONCURRENCY = 16
-BACKOFF_BASE_SECONDS = 1.0
-BACKOFF_CAP_SECONDS = 300.0
-CLAIM_PAGE = 200  # candidates read at once when claiming
-CLAIM_PAGES = 10  # pages read at most per claim (rows of held-back chats are passed over)
 # A message leaving this much later than its chat slot (it waited for an overall slot) is
 # counted from when it leaves, so the chat's next message keeps a full interval.
 LATE_SECONDS = 0.005
@@ -74,41 +76,6 @@ OVERALL_TRIES = 3
 LIMITS_RETRY_SECONDS = 1.0  # first pause when the shared limits cannot be reached (doubling)
 LIMITS_RETRY_CAP_SECONDS = 10.0
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Delivered:
-    message_id: int | None
-
-
-@dataclass(frozen=True)
-class RetryLater:
-    """Try again: after ``after_seconds`` (a 429's ``retry_after``), or, with ``backoff``,
-    after an exponential backoff with jitter that the sender computes from the attempts."""
-
-    after_seconds: float
-    reason: str
-    backoff: bool = False
-
-
-@dataclass(frozen=True)
-class Failed:
-    reason: str
-    unreachable: bool = False
-
-
-DeliveryResult = Delivered | RetryLater | Failed
-Deliver = Callable[[OutgoingMessage], Awaitable[DeliveryResult]]
-
-
-def backoff_seconds(attempts: int, rand: Callable[[], float] = random.random) -> float:
-    """Exponential backoff with jitter: between half and all of base·2^(attempts-1), capped."""
-    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
-    return ceiling * (0.5 + 0.5 * rand())
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}"
 
 
 class OutboxSender:
@@ -139,52 +106,25 @@ class OutboxSender:
             LocalLimits(limiter) if isinstance(limiter, RateLimiter) or limiter is None else limiter
         )
         self.max_attempts = max_attempts
-        self.lease = timedelta(seconds=lease_seconds)
         self.pause_after_claim = pause_after_claim  # test only: a crash test kills us here
         self.worker = worker or worker_name()
+        self.claims = Claims(
+            uow_factory, clock, channel, timedelta(seconds=lease_seconds), self.worker
+        )
         self.sleep = sleep
         self.concurrency = concurrency
         self.limits_retry_seconds = LIMITS_RETRY_SECONDS
         self._limits_down = False
         self._stop = asyncio.Event()  # run()'s, so a stop interrupts waits for a slot
         self._wake = asyncio.Event()
-        self._claims = 0
         self._rate_limited: dict[int, int] = {}  # 429s per row, in this process
 
     def wake(self) -> None:
         self._wake.set()
 
     async def recover(self) -> int:
-        """Rows whose claim outlived the lease (their sender crashed): a row merely claimed goes
-        back as it was; a row left 'sending' may or may not have left, so it is sent again and
-        marked uncertain. Returns how many rows were taken back."""
-        expired = self.clock.now() - self.lease
-        stale = or_(OutgoingMessage.claimed_at.is_(None), OutgoingMessage.claimed_at < expired)
-        mine = OutgoingMessage.channel == self.channel
-        async with self.uow_factory() as uow:
-            uncertain = await uow.session.execute(
-                update(OutgoingMessage)
-                .where(mine, OutgoingMessage.status == "sending", stale)
-                .values(
-                    status="pending",
-                    uncertain=True,
-                    claimed_at=None,
-                    claimed_by=None,
-                    last_error="uncertain: interrupted while sending",
-                )
-                .execution_options(synchronize_session=False)
-            )
-            released = await uow.session.execute(
-                update(OutgoingMessage)
-                .where(mine, OutgoingMessage.status == "claimed", stale)
-                .values(status="pending", claimed_at=None, claimed_by=None)
-                .execution_options(synchronize_session=False)
-            )
-            await uow.commit()
-        count_uncertain = uncertain.rowcount or 0  # type: ignore[attr-defined]
-        if count_uncertain:
-            log.warning("outbox: %s row(s) interrupted while sending, sent again", count_uncertain)
-        return count_uncertain + (released.rowcount or 0)  # type: ignore[attr-defined]
+        """Rows whose claim outlived the lease (their sender crashed) come back; how many."""
+        return await self.claims.recover()
 
     async def flush(self) -> int:
         """Send every due row once; returns how many were delivered. Each chat's rows go in
@@ -231,11 +171,11 @@ class OutboxSender:
         progress: asyncio.Event,
     ) -> bool:
         """Claim up to ``limit`` rows and start their chats; False once nothing more is due."""
-        token, rows = await self._claim(limit)
+        token, rows = await self.claims.claim(limit)
         more = len(rows) == limit
         again = [row_id for row_id, _ in rows if row_id in seen]
         if again:  # due again at once (a retry without delay): the next flush sends it
-            await self._release(again, token)
+            await self.claims.release(again, token)
             rows = [(row_id, chat_id) for row_id, chat_id in rows if row_id not in seen]
             more = False
         if rows and self.pause_after_claim:
@@ -278,108 +218,6 @@ class OutboxSender:
             for task in pending | waiters:
                 task.cancel()
 
-    # -- claiming ------------------------------------------------------------------------------
-
-    async def _claim(self, limit: int = BATCH) -> tuple[str, list[tuple[int, str | None]]]:
-        """Claim up to ``limit`` due rows, in order, none overtaking an earlier row of its chat.
-
-        A chat's rows after its first one in flight (claimed, sending) or waiting (pending, not
-        yet due) are held back. Candidates are read in id order, then the chats holding them
-        back (a few rows), then the candidates are locked (``SKIP LOCKED`` on PostgreSQL); a
-        candidate skipped there (another sender is claiming it) stops its chat. Each step is a
-        plain index scan, whatever the planner knows of a freshly filled table."""
-        now = self.clock.now()
-        self._claims += 1
-        token = f"{self.worker}#{self._claims}"[:64]
-        async with self.uow_factory() as uow:
-            session = uow.session
-            picked: list[tuple[int, str | None]] = []
-            after = 0
-            for _ in range(CLAIM_PAGES):
-                page = (
-                    await session.execute(
-                        select(OutgoingMessage.id, OutgoingMessage.chat_id)
-                        .where(
-                            OutgoingMessage.status == "pending",
-                            OutgoingMessage.channel == self.channel,
-                            OutgoingMessage.not_before <= now,
-                            OutgoingMessage.id > after,
-                        )
-                        .order_by(OutgoingMessage.id)
-                        .limit(CLAIM_PAGE)
-                    )
-                ).all()
-                held = await self._held_back_from(session, now)  # read after the page
-                picked += [
-                    (row_id, chat_id)
-                    for row_id, chat_id in page
-                    if chat_id not in held or row_id < held[chat_id]
-                ]
-                if len(picked) >= limit or len(page) < CLAIM_PAGE:
-                    break
-                after = page[-1][0]
-            picked = picked[:limit]
-            if not picked:
-                return token, []
-            lock = select(OutgoingMessage.id).where(
-                OutgoingMessage.id.in_([row_id for row_id, _ in picked]),
-                OutgoingMessage.status == "pending",
-            )
-            if uow.dialect == "postgresql":
-                lock = lock.with_for_update(skip_locked=True)
-            locked = set((await session.scalars(lock)).all())
-            stopped: set[str | None] = set()
-            claimed: list[tuple[int, str | None]] = []
-            for row_id, chat_id in picked:
-                if chat_id in stopped:
-                    continue
-                if row_id in locked:
-                    claimed.append((row_id, chat_id))
-                elif chat_id is not None:
-                    stopped.add(chat_id)  # a later row must not overtake this one
-            if not claimed:
-                return token, []
-            await session.execute(
-                update(OutgoingMessage)
-                .where(OutgoingMessage.id.in_([row_id for row_id, _ in claimed]))
-                .values(status="claimed", claimed_at=now, claimed_by=token)
-                .execution_options(synchronize_session=False)
-            )
-            await uow.commit()
-        return token, claimed
-
-    async def _held_back_from(self, session: Any, now: datetime) -> dict[str | None, int]:
-        """chat id -> its first row in flight or not yet due (few rows: the status index)."""
-        rows = await session.execute(
-            select(OutgoingMessage.chat_id, func.min(OutgoingMessage.id))
-            .where(
-                OutgoingMessage.channel == self.channel,
-                OutgoingMessage.chat_id.is_not(None),
-                or_(
-                    OutgoingMessage.status.in_(("claimed", "sending")),
-                    and_(OutgoingMessage.status == "pending", OutgoingMessage.not_before > now),
-                ),
-            )
-            .group_by(OutgoingMessage.chat_id)
-        )
-        return {chat_id: first for chat_id, first in rows.all()}
-
-    async def _release(self, ids: list[int], token: str) -> None:
-        if not ids:
-            return
-        async with self.uow_factory() as uow:
-            await uow.session.execute(
-                update(OutgoingMessage)
-                .where(
-                    OutgoingMessage.id.in_(ids),
-                    OutgoingMessage.status == "claimed",
-                    OutgoingMessage.claimed_by == token,
-                )
-                .values(status="pending", claimed_at=None, claimed_by=None)
-                .execution_options(synchronize_session=False)
-            )
-            await uow.commit()
-
     # -- sending -------------------------------------------------------------------------------
 
     async def _chat(self, job: _ChatJob, gate: asyncio.Semaphore) -> int:
@@ -396,13 +234,13 @@ class OutboxSender:
                     if await self._overall_slot(loop):
                         outcome = await self._send_one(row_id, job.token, slot)
             if outcome is None:  # stopping, or the row was taken back: the rest keep their order
-                await self._release(job.ids[index:], job.token)
+                await self.claims.release(job.ids[index:], job.token)
                 break
             job.done(1)
             if isinstance(outcome, Delivered):
                 delivered += 1
             elif isinstance(outcome, RetryLater):
-                await self._release(job.ids[index + 1 :], job.token)
+                await self.claims.release(job.ids[index + 1 :], job.token)
                 break
         job.done(job.left)
         return delivered
@@ -542,7 +380,7 @@ class OutboxSender:
                 else:
                     row.attempts -= 1  # Telegram asked us to slow down: not a failed attempt
                     row.not_before = now + timedelta(seconds=outcome.after_seconds)
-                row.last_error = _keep_uncertainty(row, outcome.reason)
+                row.last_error = keep_uncertainty(row, outcome.reason)
             else:
                 unreachable = isinstance(outcome, Failed) and outcome.unreachable
                 result = "unreachable" if unreachable else "failed"
@@ -550,7 +388,7 @@ class OutboxSender:
                 reason = getattr(outcome, "reason", "")
                 if isinstance(outcome, RetryLater):
                     reason = f"gave up after {row.attempts} attempts: {reason}"
-                row.last_error = _keep_uncertainty(row, reason)
+                row.last_error = keep_uncertainty(row, reason)
                 if unreachable and row.resident_id:
                     await self.on_unreachable(uow.session, row.resident_id, now)
             await uow.commit()
@@ -586,9 +424,3 @@ class _ChatJob:
     def done(self, rows: int) -> None:
         self.left -= rows
         self.progress.set()
-
-
-def _keep_uncertainty(row: OutgoingMessage, reason: str) -> str:
-    if row.uncertain and not reason.startswith("uncertain"):
-        return f"uncertain; {reason}"[:300]
-    return reason[:300]

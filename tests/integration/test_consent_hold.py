@@ -20,7 +20,8 @@ from routing.followups.service import resident_blocked
 from routing.intake.dialogue import AttachmentIn, Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Message, OutgoingMessage, Resident
-from routing.outbox.sender import Delivered, OutboxSender
+from routing.outbox.outcomes import Delivered
+from routing.outbox.sender import OutboxSender
 from tests.support.residents import ScriptedResident
 from tests.support.traces import sqlite_files, traces_in_files, traces_in_rows
 

@@ -11,7 +11,8 @@ from infra.clock import FrozenClock
 from infra.metrics import REGISTRY
 from routing.followups.service import resident_blocked
 from routing.journey.records import OutgoingMessage, Resident
-from routing.outbox.sender import Delivered, Failed, OutboxSender, RetryLater
+from routing.outbox.outcomes import Delivered, Failed, RetryLater
+from routing.outbox.sender import OutboxSender
 
 
 async def _rows(uow_factory, clock: FrozenClock, chats: list[str]) -> None:  # type: ignore[no-untyped-def]
@@ -140,7 +141,7 @@ async def test_a_claim_taken_back_after_the_lease_is_not_sent_by_its_first_sende
     slow = OutboxSender(
         uow_factory, clock, deliver, "telegram", worker="slow", on_unreachable=resident_blocked
     )
-    token, rows = await slow._claim()
+    token, rows = await slow.claims.claim()
     assert [chat for _, chat in rows] == ["1"]
     clock.advance(timedelta(seconds=61))  # the lease ran out: another sender takes it back
     other = OutboxSender(

@@ -29,8 +29,9 @@ from infra.settings import Settings, SettingsError
 from infra.uow import uow_factory_for
 from routing.followups.service import resident_blocked
 from routing.journey.records import OutgoingMessage, RateBucket, Resident
+from routing.outbox.outcomes import Delivered
 from routing.outbox.rate_limit import Limits, LocalLimits, RateLimiter, SendLimits, Slot
-from routing.outbox.sender import Delivered, OutboxSender
+from routing.outbox.sender import OutboxSender
 from routing.outbox.shared_limits import DatabaseLimits, RedisLimits
 from tests.support.databases import POSTGRES_URL
 from tests.support.rate_checks import assert_chat_spacing, assert_window_count

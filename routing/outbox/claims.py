@@ -1,0 +1,178 @@
+"""Taking outbox rows to send, so that several senders never take the same row and a chat's
+rows never overtake each other: claims with a lease, taken back after a crash
+(``recover``), and released when a row must wait."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+
+from infra.clock import Clock
+from infra.uow import UnitOfWork
+from routing.journey import OutgoingMessage
+
+log = logging.getLogger(__name__)
+BATCH = 50
+CLAIM_PAGE = 200  # candidates read at once when claiming
+CLAIM_PAGES = 10  # pages read at most per claim (rows of held-back chats are passed over)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}"
+
+
+class Claims:
+    """The claims of one sender (``worker``) on the rows of one channel."""
+
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        channel: str,
+        lease: timedelta,
+        worker: str,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.channel = channel
+        self.lease = lease
+        self.worker = worker
+        self._claims = 0
+
+    async def recover(self) -> int:
+        """Rows whose claim outlived the lease (their sender crashed): a row merely claimed goes
+        back as it was; a row left 'sending' may or may not have left, so it is sent again and
+        marked uncertain. Returns how many rows were taken back."""
+        expired = self.clock.now() - self.lease
+        stale = or_(OutgoingMessage.claimed_at.is_(None), OutgoingMessage.claimed_at < expired)
+        mine = OutgoingMessage.channel == self.channel
+        async with self.uow_factory() as uow:
+            uncertain = await uow.session.execute(
+                update(OutgoingMessage)
+                .where(mine, OutgoingMessage.status == "sending", stale)
+                .values(
+                    status="pending",
+                    uncertain=True,
+                    claimed_at=None,
+                    claimed_by=None,
+                    last_error="uncertain: interrupted while sending",
+                )
+                .execution_options(synchronize_session=False)
+            )
+            released = await uow.session.execute(
+                update(OutgoingMessage)
+                .where(mine, OutgoingMessage.status == "claimed", stale)
+                .values(status="pending", claimed_at=None, claimed_by=None)
+                .execution_options(synchronize_session=False)
+            )
+            await uow.commit()
+        count_uncertain = uncertain.rowcount or 0  # type: ignore[attr-defined]
+        if count_uncertain:
+            log.warning("outbox: %s row(s) interrupted while sending, sent again", count_uncertain)
+        return count_uncertain + (released.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def claim(self, limit: int = BATCH) -> tuple[str, list[tuple[int, str | None]]]:
+        """Claim up to ``limit`` due rows, in order, none overtaking an earlier row of its chat.
+
+        A chat's rows after its first one in flight (claimed, sending) or waiting (pending, not
+        yet due) are held back. Candidates are read in id order, then the chats holding them
+        back (a few rows), then the candidates are locked (``SKIP LOCKED`` on PostgreSQL); a
+        candidate skipped there (another sender is claiming it) stops its chat. Each step is a
+        plain index scan, whatever the planner knows of a freshly filled table."""
+        now = self.clock.now()
+        self._claims += 1
+        token = f"{self.worker}#{self._claims}"[:64]
+        async with self.uow_factory() as uow:
+            session = uow.session
+            picked: list[tuple[int, str | None]] = []
+            after = 0
+            for _ in range(CLAIM_PAGES):
+                page = (
+                    await session.execute(
+                        select(OutgoingMessage.id, OutgoingMessage.chat_id)
+                        .where(
+                            OutgoingMessage.status == "pending",
+                            OutgoingMessage.channel == self.channel,
+                            OutgoingMessage.not_before <= now,
+                            OutgoingMessage.id > after,
+                        )
+                        .order_by(OutgoingMessage.id)
+                        .limit(CLAIM_PAGE)
+                    )
+                ).all()
+                held = await self._held_back_from(session, now)  # read after the page
+                picked += [
+                    (row_id, chat_id)
+                    for row_id, chat_id in page
+                    if chat_id not in held or row_id < held[chat_id]
+                ]
+                if len(picked) >= limit or len(page) < CLAIM_PAGE:
+                    break
+                after = page[-1][0]
+            picked = picked[:limit]
+            if not picked:
+                return token, []
+            lock = select(OutgoingMessage.id).where(
+                OutgoingMessage.id.in_([row_id for row_id, _ in picked]),
+                OutgoingMessage.status == "pending",
+            )
+            if uow.dialect == "postgresql":
+                lock = lock.with_for_update(skip_locked=True)
+            locked = set((await session.scalars(lock)).all())
+            stopped: set[str | None] = set()
+            claimed: list[tuple[int, str | None]] = []
+            for row_id, chat_id in picked:
+                if chat_id in stopped:
+                    continue
+                if row_id in locked:
+                    claimed.append((row_id, chat_id))
+                elif chat_id is not None:
+                    stopped.add(chat_id)  # a later row must not overtake this one
+            if not claimed:
+                return token, []
+            await session.execute(
+                update(OutgoingMessage)
+                .where(OutgoingMessage.id.in_([row_id for row_id, _ in claimed]))
+                .values(status="claimed", claimed_at=now, claimed_by=token)
+                .execution_options(synchronize_session=False)
+            )
+            await uow.commit()
+        return token, claimed
+
+    async def _held_back_from(self, session: Any, now: datetime) -> dict[str | None, int]:
+        """chat id -> its first row in flight or not yet due (few rows: the status index)."""
+        rows = await session.execute(
+            select(OutgoingMessage.chat_id, func.min(OutgoingMessage.id))
+            .where(
+                OutgoingMessage.channel == self.channel,
+                OutgoingMessage.chat_id.is_not(None),
+                or_(
+                    OutgoingMessage.status.in_(("claimed", "sending")),
+                    and_(OutgoingMessage.status == "pending", OutgoingMessage.not_before > now),
+                ),
+            )
+            .group_by(OutgoingMessage.chat_id)
+        )
+        return {chat_id: first for chat_id, first in rows.all()}
+
+    async def release(self, ids: list[int], token: str) -> None:
+        if not ids:
+            return
+        async with self.uow_factory() as uow:
+            await uow.session.execute(
+                update(OutgoingMessage)
+                .where(
+                    OutgoingMessage.id.in_(ids),
+                    OutgoingMessage.status == "claimed",
+                    OutgoingMessage.claimed_by == token,
+                )
+                .values(status="pending", claimed_at=None, claimed_by=None)
+                .execution_options(synchronize_session=False)
+            )
+            await uow.commit()

@@ -1,6 +1,6 @@
 """Follow-ups in words: reminders, check-ins, the nudge and the thanks for each answer.
 
-Buttons carry ``d:u:<follow-up id>.<code>:0`` (see ``routing.intake.dialogue.FOLLOWUP_CODES``): no
+Buttons carry ``d:u:<follow-up id>.<code>:0`` (see ``routing.intake.codes.FOLLOWUP_CODES``): no
 dialogue version, so they stay valid whatever was said since.
 """
 

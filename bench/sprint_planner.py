@@ -15,6 +15,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -75,12 +76,14 @@ def world(seed: int = 7) -> tuple[list[Person], list[Room]]:
 class Naive(Planner):
     """The same search without indexes: lists instead of sets, no early stop."""
 
-    def __init__(self, people, rooms, rules=None):  # type: ignore[no-untyped-def]
+    def __init__(
+        self, people: Sequence[Person], rooms: Sequence[Room], rules: Rules | None = None
+    ) -> None:
         super().__init__(people, rooms, rules)
         self._people_list = [(p, list(p.busy)) for p in people]
         self._room_lists = {r.id: list(r.busy) for r in rooms}
 
-    def _free_people(self, day1, day2):  # type: ignore[no-untyped-def]
+    def _free_people(self, day1: date, day2: date) -> set[int]:
         month = (day1.year, day1.month)
         return {
             p.id
@@ -92,7 +95,7 @@ class Naive(Planner):
             and p.load.get(month, 0) < p.monthly_cap
         }
 
-    def _enough(self, candidates, coverable, best_distance):  # type: ignore[no-untyped-def]
+    def _enough(self, candidates: object, coverable: int, best_distance: int) -> bool:
         return False
 
 
@@ -114,8 +117,14 @@ def requests(n: int, seed: int = 11) -> list[tuple[Request, dict[str, int]]]:
     return out
 
 
-def measure(kind: type[Planner], people, rooms, cases) -> tuple[list[float], int]:  # type: ignore[no-untyped-def]
-    times, options = [], 0
+def measure(
+    kind: type[Planner],
+    people: Sequence[Person],
+    rooms: Sequence[Room],
+    cases: Sequence[tuple[Request, dict[str, int]]],
+) -> tuple[list[float], int]:
+    times: list[float] = []
+    options = 0
     for request, near in cases:
         started = time.perf_counter()
         result = kind(people, rooms, Rules()).plan(request, near)

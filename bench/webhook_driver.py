@@ -512,8 +512,11 @@ class Screens:
     def on_call(self, call: BotCall) -> None:
         if not call.ok or call.method.lower() not in SHOWN:
             return
-        with contextlib.suppress(TypeError, ValueError):
-            chat_id = int(call.params.get("chat_id"))  # type: ignore[arg-type]
+        raw = call.params.get("chat_id")
+        if not isinstance(raw, int | str):
+            return
+        with contextlib.suppress(ValueError):
+            chat_id = int(raw)
             self.shown[chat_id] += 1
             self.arrivals.setdefault(chat_id, []).append(call.at)
             event = self._events.get(chat_id)

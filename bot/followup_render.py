@@ -1,10 +1,12 @@
 """Follow-ups in words: reminders, check-ins, the nudge and the thanks for each answer.
 
-Buttons carry ``d:u:<follow-up id>.<code>:0`` (see ``routing.intake.dialogue.FOLLOWUP_CODES``): no
+Buttons carry ``d:u:<follow-up id>.<code>:0`` (see ``routing.intake.codes.FOLLOWUP_CODES``): no
 dialogue version, so they stay valid whatever was said since.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from bot import phrases
 from bot.callbacks import DialogueCb
@@ -21,8 +23,8 @@ def _button(text: str, followup_id: int, code: str) -> dict[str, str]:
     return {"text": text, "callback_data": data}
 
 
-def _day(t: Translator, day: object) -> str:
-    return t.date(day, "EEEE d MMMM") if day is not None else "?"  # type: ignore[arg-type]
+def _day(t: Translator, day: date | None) -> str:
+    return t.date(day, "EEEE d MMMM") if day is not None else "?"
 
 
 def prompt(t: Translator, reply: FollowUpPrompt) -> tuple[list[str], Keyboard | None]:

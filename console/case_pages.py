@@ -29,6 +29,7 @@ from console.security import (
     translator,
 )
 from console.templating import render
+from infra.uow import UnitOfWork
 from knowledge.resources import THEMES
 from routing.cases import canned as canned_replies
 from routing.cases import desk as case_desk
@@ -328,7 +329,7 @@ async def teams_page(request: Request, auth: Auth = Depends(require_coordinator)
     return render(request, "teams.html", teams=roster, notice=notice, error=error)
 
 
-async def _team_changed(uow, team_id: int, version: str) -> bool:  # type: ignore[no-untyped-def]
+async def _team_changed(uow: UnitOfWork, team_id: int, version: str) -> bool:
     """Has the team changed since its form was rendered (or gone)?"""
     roster = {team.id: team for team in await case_desk.team_roster(uow)}
     return is_stale(version, roster.get(team_id))

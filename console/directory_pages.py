@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from pathlib import Path as FilePath
 from pathlib import PurePath
 from typing import Annotated
 
@@ -216,7 +217,7 @@ async def import_file(
     if text is None:
         report["problems"] = [("error", tr.gettext(words.DIRECTORY_ERRORS["bad_file"]))]
     else:
-        batch = read_directory(PurePath(name), city_of(request), text=text)  # type: ignore[arg-type]
+        batch = read_directory(FilePath(name), city_of(request), text=text)  # a name, not read
         report["problems"] = [(p.severity, p.render(tr.gettext)) for p in batch.problems]
         report["read"] = len(batch.resources)
         if batch.ok:

@@ -42,7 +42,9 @@ def version_of(state: object) -> str:
     """A short digest of the state a form shows (a view dataclass, or plain values). Any change
     to it, by anyone and through any door (page, API, command line), gives another digest, with
     no version column to keep up to date."""
-    data = dataclasses.asdict(state) if dataclasses.is_dataclass(state) else state  # type: ignore[arg-type]
+    data: object = state
+    if dataclasses.is_dataclass(state) and not isinstance(state, type):  # a view, not its class
+        data = dataclasses.asdict(state)
     text = json.dumps(data, default=str, sort_keys=True, ensure_ascii=False)
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 

@@ -16,7 +16,6 @@ from collections.abc import Callable
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra import health
 from infra.uow import UnitOfWork
@@ -38,9 +37,7 @@ async def healthz(_request: Request) -> Response:
 async def readyz(request: Request) -> Response:
     """The database answers and is at the schema this code expects: 200, else 503."""
     async with _uow_factory(request)() as uow:  # the console's engine, without a connection yet
-        engine = uow.session.bind
-    if not isinstance(engine, AsyncEngine):  # the factory binds its sessions to the engine
-        raise TypeError(f"the console's sessions are bound to {type(engine).__name__}")
+        engine = uow.engine
     ready, details = await health.readiness(engine)
     return JSONResponse(details, status_code=200 if ready else 503)
 

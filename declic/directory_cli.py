@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
 
 
 @asynccontextmanager
-async def _database(settings: Settings):  # type: ignore[no-untyped-def]
+async def _database(settings: Settings) -> AsyncIterator[Callable[[], UnitOfWork]]:
     engine = make_engine(settings.database_url)
     try:
         await ensure_schema(settings.database_url, auto_upgrade=settings.is_sqlite)

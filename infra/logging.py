@@ -20,7 +20,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterable
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Literal
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
@@ -133,6 +133,13 @@ def json_formatter() -> logging.Formatter:
     )
 
 
+class _OurHandler(logging.StreamHandler[IO[str]]):
+    """The handler ``configure_logging`` installs, so that calling it again finds it (and
+    tests, by its ``declic`` mark)."""
+
+    declic: ClassVar[bool] = True
+
+
 def configure_logging(
     log_format: Literal["text", "json"] = "text",
     level: str | int = logging.INFO,
@@ -143,10 +150,9 @@ def configure_logging(
     """Send every log record to one redacting handler on stderr (or ``stream``); calling it
     again replaces that handler, so tests and sub-commands can reconfigure."""
     root = logging.getLogger()
-    for old in [h for h in root.handlers if getattr(h, "declic", False)]:
+    for old in [h for h in root.handlers if isinstance(h, _OurHandler)]:
         root.removeHandler(old)
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.declic = True  # type: ignore[attr-defined]
+    handler = _OurHandler(stream or sys.stderr)
     handler.addFilter(RedactingFilter(secrets))
     handler.setFormatter(
         json_formatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)

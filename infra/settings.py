@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import time
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -242,10 +242,11 @@ class Settings(BaseSettings):
         return None if path in ("", ":memory:") else Path(path)
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Build the settings once; turn validation errors into one readable sentence per problem."""
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings once; turn validation errors into one readable sentence per problem.
+    ``overrides`` are any values pydantic validates (and refuses with that sentence)."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"

@@ -24,7 +24,7 @@ from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import Protocol
 
-from sqlalchemy import text
+from sqlalchemy import CursorResult, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 _SERIAL_KEY: ContextVar[int | None] = ContextVar("declic_serial_key", default=None)
@@ -66,6 +66,14 @@ class UnitOfWork:
         bind = self.session.get_bind()
         return bind.dialect.name
 
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine the factory bound its sessions to."""
+        bind = self.session.bind
+        if not isinstance(bind, AsyncEngine):
+            raise TypeError(f"the session is bound to {type(bind).__name__}, not an engine")
+        return bind
+
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._sessions()
         key = _SERIAL_KEY.get()
@@ -101,6 +109,14 @@ class UnitOfWork:
 
     async def flush(self) -> None:
         await self.session.flush()
+
+
+def rowcount(result: object) -> int:
+    """Rows an UPDATE or DELETE matched. ``AsyncSession.execute`` is typed as returning a plain
+    ``Result``; for these statements it is the ``CursorResult`` that counts them."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"{type(result).__name__} has no row count")
+    return result.rowcount
 
 
 class UowFactory(Protocol):

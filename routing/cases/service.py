@@ -26,7 +26,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from infra.uow import UnitOfWork
+from infra.uow import UnitOfWork, rowcount
 from routing.cases import group_posts, parts
 from routing.cases import phrases as case_phrases
 from routing.cases.access import (
@@ -460,7 +460,7 @@ async def _take(
             .values(**values)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if rowcount(result) != 1:
             return False
     case = await session.get(Case, case_id, populate_existing=True)
     assert case is not None

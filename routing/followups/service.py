@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.settings import Settings
-from infra.uow import UnitOfWork
+from infra.uow import UnitOfWork, rowcount
 from routing.followups.policy import (
     ANSWER_EVENT,
     ANSWER_STATUS,
@@ -201,7 +201,7 @@ async def cancel_for_resident(
         .values(status="cancelled", cancel_reason=reason, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0  # type: ignore[attr-defined]
+    return rowcount(result)
 
 
 async def set_paused(

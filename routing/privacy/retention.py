@@ -98,8 +98,7 @@ async def enforce_retention(
         if len(done) < batch:
             break
     if erased:
-        engine = uow.session.bind
-        await privacy.sqlite_checkpoint(engine)  # type: ignore[arg-type]
+        await privacy.sqlite_checkpoint(uow.engine)
     noticed: list[int] = []
     if render is not None and notices_allowed:
         while True:

@@ -10,39 +10,23 @@ reply whole and in order, and the one closing sentence.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
 
-from infra.clock import SystemClock
-from infra.db import make_engine
-from infra.migrate import upgrade_to_head
-from infra.uow import uow_factory_for
-from routing.cases import canned
-from routing.cases import teams as case_teams
-from routing.journey.records import Case
 from tests.support.bot_process import Resident, running_bot, until_polling
-from tests.support.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    WAIT_MS,
-    console_env,
-    require_chromium,
-    running_console,
-)
-from tests.support.cases import add_team
-from tests.support.console import PASSWORD, add_staff
+from tests.support.browser import console_env, require_chromium, running_console
 from tests.support.fake_bot_api import FakeBotApi
-from tests.support.fake_users import BotMessage
+from tests.support.handoff import (
+    TEAM,
+    agent_on_the_queue,
+    asks_for_a_person,
+    ready_for_a_handoff,
+    saying,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
-AGENT_EMAIL = "awa@ville.example"
-TEAM = "Jardins & Nature"
 SIGNATURE = f"\n\n— Awa, équipe {TEAM}"
 TELEGRAM_WAIT = 20.0  # three parts leave at one per second per chat
 
@@ -54,55 +38,16 @@ def long_reply() -> str:
     return text.rstrip()
 
 
-async def _agent_team_and_canned(database_url: str) -> None:
-    engine = make_engine(database_url)
-    try:
-        factory = uow_factory_for(engine)
-        clock = SystemClock(ZoneInfo("Europe/Paris"))
-        agent = await add_staff(factory, clock, AGENT_EMAIL, role="agent", name="Awa Diallo")
-        team_id = await add_team(factory, "jardins", TEAM, members=(agent.id,))
-        async with factory() as uow:
-            await case_teams.add_rule(uow, team_id)  # no criteria: the fallback team
-            await canned.save(
-                uow,
-                title="Accueil",
-                body="Bonjour {prénom} ! Je m'occupe de ta demande.",
-                now=clock.now(),
-                team_id=team_id,
-            )
-            await uow.commit()
-    finally:
-        await engine.dispose()
-
-
-async def _the_case(database_url: str) -> tuple[int, str]:
-    engine = make_engine(database_url)
-    try:
-        async with uow_factory_for(engine)() as uow:
-            found = [(c.id, c.status) for c in (await uow.session.scalars(select(Case))).all()]
-        return found[0] if len(found) == 1 else (0, f"{len(found)} cases")
-    finally:
-        await engine.dispose()
-
-
-def _says(words: str) -> Callable[[list[BotMessage]], bool]:
-    def check(messages: list[BotMessage]) -> bool:
-        return any(words in (m.text or "") for m in messages)
-
-    return check
-
-
 async def test_an_agent_on_a_phone_walks_a_case_from_arrival_to_close(
     server: FakeBotApi,
     bot_database: str,
     tmp_path: Path,
 ) -> None:
     require_chromium()
-    from playwright.async_api import async_playwright, expect
+    from playwright.async_api import expect
 
     database_url = bot_database
-    await asyncio.to_thread(upgrade_to_head, database_url)
-    await _agent_team_and_canned(database_url)
+    await ready_for_a_handoff(database_url, "Bonjour {prénom} ! Je m'occupe de ta demande.")
     nadia = Resident(server, server.user(7171, "Nadia", language_code="fr"))
     user = nadia.user
     reply = long_reply()
@@ -111,92 +56,68 @@ async def test_an_agent_on_a_phone_walks_a_case_from_arrival_to_close(
         async with running_bot(server, database_url, tmp_path) as bot:
             bot.start()
             await until_polling(server, bot)
-            await nadia.does(user.send_command("/start"), ["sendMessage"])
-            await nadia.does(user.send_command("/humain"), ["sendMessage"])
-            case_id, status = await _the_case(database_url)
-            assert case_id and status == "open", (status, user.transcript())
+            case_id = await asks_for_a_person(nadia, database_url)
 
-            async with async_playwright() as playwright:
-                browser = await playwright.chromium.launch(
-                    executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=WAIT_MS * 2
+            async with agent_on_the_queue(
+                url, locale="fr-FR", viewport={"width": 390, "height": 844}, has_touch=True
+            ) as (page, errors):
+                heading = page.get_by_role("heading", level=1)
+                row = page.locator(f'tr[data-case="{case_id}"]')
+                await expect(row).to_contain_text("Nadia")
+                await row.get_by_role("link", name=f"#{case_id}").click()
+                await expect(heading).to_contain_text(f"Demande #{case_id}")
+                transcript = page.locator("#transcript")
+                # /humain is an event, not the resident's words
+                await expect(transcript.locator("li.event")).to_contain_text(
+                    ["parler à une personne"]
                 )
-                try:
-                    context = await browser.new_context(
-                        locale="fr-FR", viewport={"width": 390, "height": 844}, has_touch=True
-                    )
-                    page = await context.new_page()
-                    page.set_default_timeout(WAIT_MS)
-                    expect.set_options(timeout=WAIT_MS)
-                    errors: list[str] = []
-                    page.on("pageerror", lambda exc: errors.append(str(exc)))
+                await page.get_by_role("button", name="Je prends").click()
+                await user.wait_for(saying("Je suis Awa"), timeout=TELEGRAM_WAIT)
 
-                    # -- arrival: the queue, on a phone --------------------------------------
-                    await page.goto(url + "/login")
-                    await page.get_by_label("Adresse e-mail").fill(AGENT_EMAIL)
-                    await page.get_by_label("Mot de passe").fill(PASSWORD)
-                    await page.get_by_role("button", name="Se connecter").click()
-                    heading = page.get_by_role("heading", level=1)
-                    await expect(heading).to_have_text("File d'attente")
-                    row = page.locator(f'tr[data-case="{case_id}"]')
-                    await expect(row).to_contain_text("Nadia")
-                    await row.get_by_role("link", name=f"#{case_id}").click()
-                    await expect(heading).to_contain_text(f"Demande #{case_id}")
-                    transcript = page.locator("#transcript")
-                    # /humain is an event, not the resident's words
-                    await expect(transcript.locator("li.event")).to_contain_text(
-                        ["parler à une personne"]
-                    )
-                    await page.get_by_role("button", name="Je prends").click()
-                    await user.wait_for(_says("Je suis Awa"), timeout=TELEGRAM_WAIT)
+                # -- a canned reply, chosen with the keyboard --------------------------
+                box = page.get_by_label("Votre réponse")
+                await expect(box).to_be_in_viewport()
+                choice = page.get_by_label("Réponse type")
+                await choice.focus()
+                await choice.select_option(label="Accueil")  # what ArrowDown does
+                await expect(box).to_have_value("Bonjour Nadia ! Je m'occupe de ta demande.")
+                await page.get_by_role("button", name="Envoyer").click()
+                await expect(box).to_have_value("")
+                await user.wait_for(
+                    saying("Bonjour Nadia ! Je m'occupe de ta demande." + SIGNATURE),
+                    timeout=TELEGRAM_WAIT,
+                )
 
-                    # -- a canned reply, chosen with the keyboard --------------------------
-                    box = page.get_by_label("Votre réponse")
-                    await expect(box).to_be_in_viewport()
-                    choice = page.get_by_label("Réponse type")
-                    await choice.focus()
-                    await choice.select_option(label="Accueil")  # what ArrowDown does
-                    await expect(box).to_have_value("Bonjour Nadia ! Je m'occupe de ta demande.")
-                    await page.get_by_role("button", name="Envoyer").click()
-                    await expect(box).to_have_value("")
-                    await user.wait_for(
-                        _says("Bonjour Nadia ! Je m'occupe de ta demande." + SIGNATURE),
-                        timeout=TELEGRAM_WAIT,
-                    )
+                # -- 9,000 characters: the counter says so, the resident gets it all ---
+                await box.fill(reply)
+                await expect(page.locator("#reply-counter")).to_contain_text("3 messages Telegram")
+                sent_before = len(server.sent())
+                await page.get_by_role("button", name="Envoyer").click()
+                await expect(box).to_have_value("")
+                await user.wait_for(saying(SIGNATURE.strip()), timeout=TELEGRAM_WAIT)
+                await server.settle(quiet=1.5, timeout=TELEGRAM_WAIT)
+                parts = [
+                    c.params["text"]
+                    for c in server.sent()[sent_before:]
+                    if c.method == "sendMessage" and int(c.params["chat_id"]) == user.id
+                ]
+                assert len(parts) == 3 and all(len(p) <= 4096 for p in parts), parts
+                assert "".join(parts) == reply + SIGNATURE
 
-                    # -- 9,000 characters: the counter says so, the resident gets it all ---
-                    await box.fill(reply)
-                    await expect(page.locator("#reply-counter")).to_contain_text(
-                        "3 messages Telegram"
-                    )
-                    sent_before = len(server.sent())
-                    await page.get_by_role("button", name="Envoyer").click()
-                    await expect(box).to_have_value("")
-                    await user.wait_for(_says(SIGNATURE.strip()), timeout=TELEGRAM_WAIT)
-                    await server.settle(quiet=1.5, timeout=TELEGRAM_WAIT)
-                    parts = [
-                        c.params["text"]
-                        for c in server.sent()[sent_before:]
-                        if c.method == "sendMessage" and int(c.params["chat_id"]) == user.id
-                    ]
-                    assert len(parts) == 3 and all(len(p) <= 4096 for p in parts), parts
-                    assert "".join(parts) == reply + SIGNATURE
-
-                    # -- close, with the outcome's sentence ---------------------------------
-                    await page.get_by_text("Transférer, clore ou rendre au robot").click()
-                    await page.get_by_label("Issue").select_option("answered")
-                    sentence = await page.get_by_label(
-                        "Ce que lit l'habitant·e (une phrase, modifiable)"
-                    ).first.input_value()
-                    assert sentence.startswith("Ta demande est close")
-                    await page.get_by_role("button", name="Clore la demande").click()
-                    await expect(page.locator("#case-status")).to_contain_text("Close")
-                    await user.wait_for(_says(sentence), timeout=TELEGRAM_WAIT)
-                    await page.screenshot(path=str(tmp_path / "walk-closed.png"), full_page=True)
-                    wide = await page.evaluate(
-                        "document.documentElement.scrollWidth <= window.innerWidth"
-                    )
-                    assert wide, "the case page is wider than the phone"
-                    assert errors == []
-                finally:
-                    await browser.close()
+                # -- close, with the outcome's sentence ---------------------------------
+                await page.get_by_text("Transférer, clore ou rendre au robot").click()
+                await page.get_by_label("Issue").select_option("answered")
+                sentence = await page.get_by_label(
+                    "Ce que lit l'habitant·e (une phrase, modifiable)"
+                ).first.input_value()
+                assert sentence.startswith("Ta demande est close")
+                await page.get_by_role("button", name="Clore la demande").click()
+                await expect(page.locator("#case-status")).to_contain_text("Close")
+                await user.wait_for(saying(sentence), timeout=TELEGRAM_WAIT)
+                await page.screenshot(path=str(tmp_path / "walk-closed.png"), full_page=True)
+                wide = await page.evaluate(
+                    "document.documentElement.scrollWidth <= window.innerWidth"
+                )
+                assert wide, "the case page is wider than the phone"
+                assert errors == []
             assert bot.alive(), bot.log()

@@ -16,79 +16,28 @@ Same chromium rule as the other browser tests: skipped outside CI when it is mis
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Callable
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
 
-from infra.clock import SystemClock
-from infra.db import make_engine
-from infra.migrate import upgrade_to_head
-from infra.uow import uow_factory_for
-from routing.cases import teams as case_teams
-from routing.journey.records import Case
-from tests.support.bot_process import (
-    Resident,
-    running_bot,
-    until_polling,
-)
-from tests.support.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    WAIT_MS,
-    console_env,
-    require_chromium,
-    running_console,
-)
-from tests.support.cases import add_team
-from tests.support.console import PASSWORD, add_staff
+from tests.support.bot_process import Resident, running_bot, until_polling
+from tests.support.browser import console_env, require_chromium, running_console
 from tests.support.fake_bot_api import FakeBotApi
-from tests.support.fake_users import BotMessage
+from tests.support.handoff import (
+    TEAM,
+    agent_on_the_queue,
+    asks_for_a_person,
+    ready_for_a_handoff,
+    saying,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
-AGENT_EMAIL = "awa@ville.example"
-TEAM = "Jardins & Nature"
 REPLY = "Bonjour Nadia, je peux te proposer la salle du jeudi soir."
 ANSWER = "Le jeudi soir me va très bien, merci !"
 TELEGRAM_WAIT = 10.0  # the bot's outbox drains every half second, woken or not
 SEEN_MS = 5_000  # the bot handles the answer, then the page's once-a-second poll shows it
-
-
-async def _agent_and_team(database_url: str) -> None:
-    """An agent in a team that the fallback rule routes every request to."""
-    engine = make_engine(database_url)
-    try:
-        factory = uow_factory_for(engine)
-        clock = SystemClock(ZoneInfo("Europe/Paris"))
-        agent = await add_staff(factory, clock, AGENT_EMAIL, role="agent", name="Awa Diallo")
-        team_id = await add_team(factory, "jardins", TEAM, members=(agent.id,))
-        async with factory() as uow:
-            await case_teams.add_rule(uow, team_id)  # no criteria: the fallback team
-            await uow.commit()
-    finally:
-        await engine.dispose()
-
-
-async def _open_case(database_url: str) -> tuple[int, str]:
-    engine = make_engine(database_url)
-    try:
-        async with uow_factory_for(engine)() as uow:
-            found = [(c.id, c.status) for c in (await uow.session.scalars(select(Case))).all()]
-        return found[0] if len(found) == 1 else (0, f"{len(found)} cases")
-    finally:
-        await engine.dispose()
-
-
-def _says(words: str) -> Callable[[list[BotMessage]], bool]:
-    def check(messages: list[BotMessage]) -> bool:
-        return any(words in (m.text or "") for m in messages)
-
-    return check
 
 
 async def test_an_agent_takes_a_telegram_request_and_they_talk_both_ways(
@@ -97,11 +46,10 @@ async def test_an_agent_takes_a_telegram_request_and_they_talk_both_ways(
     tmp_path: Path,
 ) -> None:
     require_chromium()
-    from playwright.async_api import async_playwright, expect
+    from playwright.async_api import expect
 
     database_url = bot_database
-    await asyncio.to_thread(upgrade_to_head, database_url)
-    await _agent_and_team(database_url)
+    await ready_for_a_handoff(database_url)
     nadia = Resident(server, server.user(7070, "Nadia", language_code="fr"))
     user = nadia.user
 
@@ -112,77 +60,52 @@ async def test_an_agent_takes_a_telegram_request_and_they_talk_both_ways(
             await until_polling(server, bot)
 
             # -- the resident asks for a person in Telegram -------------------------------
-            await nadia.does(user.send_command("/start"), ["sendMessage"])
-            await nadia.does(user.send_command("/humain"), ["sendMessage"])
-            case_id, status = await _open_case(database_url)
-            assert case_id and status == "open", (status, user.transcript())
+            case_id = await asks_for_a_person(nadia, database_url)
 
-            async with async_playwright() as playwright:
-                browser = await playwright.chromium.launch(
-                    executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=WAIT_MS * 2
+            async with agent_on_the_queue(url, locale="fr-FR") as (page, errors):
+                heading = page.get_by_role("heading", level=1)
+                await page.get_by_role("link", name=f"#{case_id}").click()
+                await expect(heading).to_contain_text(f"Demande #{case_id}")
+                await page.get_by_role("button", name="Je prends").click()
+                await expect(page.get_by_role("status").first).to_contain_text(
+                    "Vous avez pris cette demande"
                 )
-                try:
-                    context = await browser.new_context(locale="fr-FR")
-                    page = await context.new_page()
-                    page.set_default_timeout(WAIT_MS)
-                    expect.set_options(timeout=WAIT_MS)
-                    errors: list[str] = []
-                    page.on("pageerror", lambda exc: errors.append(str(exc)))
+                claimed_url = page.url
 
-                    # -- the agent logs in, finds the case in the queue, takes it ---------
-                    await page.goto(url + "/login")
-                    await page.get_by_label("Adresse e-mail").fill(AGENT_EMAIL)
-                    await page.get_by_label("Mot de passe").fill(PASSWORD)
-                    await page.get_by_role("button", name="Se connecter").click()
-                    heading = page.get_by_role("heading", level=1)
-                    await expect(heading).to_have_text("File d'attente")
-                    await page.get_by_role("link", name=f"#{case_id}").click()
-                    await expect(heading).to_contain_text(f"Demande #{case_id}")
-                    await page.get_by_role("button", name="Je prends").click()
-                    await expect(page.get_by_role("status").first).to_contain_text(
-                        "Vous avez pris cette demande"
-                    )
-                    claimed_url = page.url
+                # -- Telegram: the resident learns who holds the request --------------
+                await user.wait_for(
+                    saying(f"Je suis Awa, de l'équipe {TEAM}"), timeout=TELEGRAM_WAIT
+                )
 
-                    # -- Telegram: the resident learns who holds the request --------------
-                    await user.wait_for(
-                        _says(f"Je suis Awa, de l'équipe {TEAM}"), timeout=TELEGRAM_WAIT
-                    )
+                # -- the agent replies; the resident receives it, signed --------------
+                transcript = page.locator("#transcript")
+                reply_box = page.get_by_label("Votre réponse")
+                await reply_box.fill(REPLY)
+                await page.get_by_role("button", name="Envoyer").click()
+                await expect(transcript.locator("li.msg.out").last).to_contain_text(REPLY)
+                await expect(reply_box).to_have_value("")
+                signed = f"{REPLY}\n\n— Awa, équipe {TEAM}"
+                await user.wait_for(saying(signed), timeout=TELEGRAM_WAIT)
+                deliveries = [
+                    c
+                    for c in server.calls_to("sendMessage")
+                    if c.ok and int(c.params["chat_id"]) == user.id and REPLY in c.params["text"]
+                ]
+                assert [c.params["text"] for c in deliveries] == [signed], user.transcript()
 
-                    # -- the agent replies; the resident receives it, signed --------------
-                    transcript = page.locator("#transcript")
-                    reply_box = page.get_by_label("Votre réponse")
-                    await reply_box.fill(REPLY)
-                    await page.get_by_role("button", name="Envoyer").click()
-                    await expect(transcript.locator("li.msg.out").last).to_contain_text(REPLY)
-                    await expect(reply_box).to_have_value("")
-                    signed = f"{REPLY}\n\n— Awa, équipe {TEAM}"
-                    await user.wait_for(_says(signed), timeout=TELEGRAM_WAIT)
-                    deliveries = [
-                        c
-                        for c in server.calls_to("sendMessage")
-                        if c.ok
-                        and int(c.params["chat_id"]) == user.id
-                        and REPLY in c.params["text"]
-                    ]
-                    assert [c.params["text"] for c in deliveries] == [signed], user.transcript()
-
-                    # -- the resident answers in Telegram; the page shows it, no reload ---
-                    await page.evaluate("window.notReloaded = true")
-                    sent_before = len(server.sent())
-                    await user.send_text(ANSWER)
-                    answered = time.monotonic()
-                    await expect(transcript).to_contain_text(ANSWER, timeout=SEEN_MS)
-                    assert time.monotonic() - answered <= SEEN_MS / 1000 + 0.5
-                    assert page.url == claimed_url
-                    assert await page.evaluate("window.notReloaded === true"), "reloaded"
-                    await expect(transcript.get_by_text(ANSWER)).to_have_count(1)
-                    await server.settle(quiet=1.0, timeout=TELEGRAM_WAIT)
-                    assert server.sent()[sent_before:] == [], (
-                        "a person holds the conversation: the bot stays silent\n"
-                        + user.transcript()
-                    )
-                    assert errors == []
-                finally:
-                    await browser.close()
+                # -- the resident answers in Telegram; the page shows it, no reload ---
+                await page.evaluate("window.notReloaded = true")
+                sent_before = len(server.sent())
+                await user.send_text(ANSWER)
+                answered = time.monotonic()
+                await expect(transcript).to_contain_text(ANSWER, timeout=SEEN_MS)
+                assert time.monotonic() - answered <= SEEN_MS / 1000 + 0.5
+                assert page.url == claimed_url
+                assert await page.evaluate("window.notReloaded === true"), "reloaded"
+                await expect(transcript.get_by_text(ANSWER)).to_have_count(1)
+                await server.settle(quiet=1.0, timeout=TELEGRAM_WAIT)
+                assert server.sent()[sent_before:] == [], (
+                    "a person holds the conversation: the bot stays silent\n" + user.transcript()
+                )
+                assert errors == []
             assert bot.alive(), bot.log()

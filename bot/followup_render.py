@@ -11,7 +11,7 @@ from datetime import date
 from bot import phrases
 from bot.callbacks import DialogueCb
 from infra.i18n import Translator
-from routing.conversation.service import FollowUpAck
+from routing.conversation.replies import FollowUpAck
 from routing.followups.service import FollowUpPrompt
 from routing.intake.dialogue import Action
 

@@ -50,7 +50,7 @@ from console.templating import HERE, render, templates
 from infra.clock import Clock
 from infra.settings import Settings
 from infra.uow import UnitOfWork
-from routing.conversation.service import Renderer
+from routing.conversation.replies import Renderer
 
 log = logging.getLogger(__name__)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from routing.intake.asking import Asking
 from routing.intake.codes import (
     IN_PROGRESS,
     LOCALES,
@@ -48,7 +49,7 @@ from routing.intake.state import (
 )
 
 
-class Commanding:
+class Commanding(Asking):
     """The part of ``Dialogue`` that handles commands and attachments; see
     ``routing.intake.dialogue``."""
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.callbacks import unpack
-from routing.conversation.service import Renderer, ServiceReply
+from routing.conversation.replies import Renderer, ServiceReply
 from routing.outbox import RenderContext
 from routing.outbox.drafts import OutgoingDraft
 

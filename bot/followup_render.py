@@ -1,6 +1,6 @@
 """Follow-ups in words: reminders, check-ins, the nudge and the thanks for each answer.
 
-Buttons carry ``d:u:<follow-up id>.<code>:0`` (see ``routing.intake.dialogue.FOLLOWUP_CODES``): no
+Buttons carry ``d:u:<follow-up id>.<code>:0`` (see ``routing.intake.codes.FOLLOWUP_CODES``): no
 dialogue version, so they stay valid whatever was said since.
 """
 
@@ -11,7 +11,7 @@ from datetime import date
 from bot import phrases
 from bot.callbacks import DialogueCb
 from infra.i18n import Translator
-from routing.conversation.service import FollowUpAck
+from routing.conversation.replies import FollowUpAck
 from routing.followups.service import FollowUpPrompt
 from routing.intake.dialogue import Action
 

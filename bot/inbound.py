@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import unpack
-from routing.conversation.service import Inbound
+from routing.conversation.inbound import Inbound
 from routing.intake import Event
 from routing.intake.dialogue import AttachmentIn, ButtonIn, LocationIn, TextIn, parse_command
 

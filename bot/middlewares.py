@@ -21,7 +21,8 @@ from infra.uow import conversation_key, serialised_by
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-    from routing.conversation.service import ConversationService, Inbound, Outcome
+    from routing.conversation.inbound import Inbound
+    from routing.conversation.service import ConversationService, Outcome
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 log = logging.getLogger(__name__)

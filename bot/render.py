@@ -17,7 +17,7 @@ from bot.callbacks import DialogueCb
 from infra.i18n import Translator
 from infra.settings import Settings
 from routing.conversation.answers import Examples, Pointers, QuestionAnswer, WaitingNotice
-from routing.conversation.service import (
+from routing.conversation.replies import (
     CaseHolder,
     ExportDocument,
     FollowUpAck,

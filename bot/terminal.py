@@ -16,7 +16,8 @@ from typing import Any, TextIO
 from bot.callbacks import unpack
 from bot.wire import telegram_call
 from knowledge.text import normalise
-from routing.conversation.service import ConversationService, Inbound
+from routing.conversation.inbound import Inbound
+from routing.conversation.service import ConversationService
 from routing.intake.dialogue import ButtonIn, TextIn, parse_command
 from routing.journey.records import OutgoingMessage
 from routing.outbox.outcomes import Delivered, DeliveryResult

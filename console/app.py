@@ -30,6 +30,7 @@ from console import (
     pages,
     panel_pages,
     poster_pages,
+    setup_api,
     sprint_api,
     sprint_pages,
     staff_api,
@@ -49,7 +50,7 @@ from console.templating import HERE, render, templates
 from infra.clock import Clock
 from infra.settings import Settings
 from infra.uow import UnitOfWork
-from routing.conversation.service import Renderer
+from routing.conversation.replies import Renderer
 
 log = logging.getLogger(__name__)
 
@@ -212,6 +213,7 @@ def create_app(
     app.include_router(panel_pages.router)
     app.include_router(sprint_api.router)
     app.include_router(staff_api.router)
+    app.include_router(setup_api.router)
     app.include_router(stats_pages.router)
     app.include_router(poster_pages.router)
     app.include_router(stats_pages.api_router)

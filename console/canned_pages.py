@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import words
 from console.api import MAX_ID
+from console.forms import VersionField, is_stale
 from console.security import AuditTrail, Auth, context, require_agent, translator
 from console.templating import render
 from infra.uow import UnitOfWork
@@ -79,6 +80,7 @@ async def save_canned(
     body: str = Form("", max_length=canned.BODY_MAX_CHARS + 100),
     owner: str = Form("me", max_length=20),
     canned_id: str = Form("", max_length=12),
+    version: VersionField = "",
     auth: Auth = Depends(require_agent),
 ) -> Response:
     ctx = context(request)
@@ -92,6 +94,8 @@ async def save_canned(
                 existing = await canned.get(uow, int(number)) if number.isdigit() else None
                 if existing is None or not may_write(auth, existing, teams):
                     raise CannedError("unknown_canned")
+                if is_stale(version, existing):
+                    return RedirectResponse(f"/canned?e=stale&edit={existing.id}", status_code=303)
             saved = await canned.save(
                 uow,
                 title=title,
@@ -112,13 +116,18 @@ async def save_canned(
 
 @router.post("/canned/{canned_id}/delete")
 async def delete_canned(
-    request: Request, canned_id: CannedId, auth: Auth = Depends(require_agent)
+    request: Request,
+    canned_id: CannedId,
+    version: VersionField = "",
+    auth: Auth = Depends(require_agent),
 ) -> Response:
     ctx = context(request)
     async with ctx.uow_factory() as uow:
         reply = await canned.get(uow, canned_id)
         if reply is None or not may_write(auth, reply, await writable_teams(uow, auth)):
             return _back(error="unknown_canned")
+        if is_stale(version, reply):
+            return _back(error="stale")
         await canned.delete(uow, canned_id)
         await AuditTrail(auth.staff.id, ctx.clock).change(
             uow, "canned.deleted", "canned", canned_id, {}

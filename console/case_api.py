@@ -24,6 +24,7 @@ from routing.cases import views as case_views
 from routing.cases.states import CaseError
 from routing.cases.views import CaseView, MessageView
 
+PAGE = 25  # as the queue page
 router = APIRouter(prefix="/api", tags=["cases"])
 
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="the case id")]
@@ -103,6 +104,11 @@ class MessagesOut(BaseModel):
 class QueueOut(BaseModel):
     waiting: list[CaseSummary]  # open cases this person may take, longest-waiting first
     mine: list[CaseSummary]  # the cases this person holds
+
+
+class CasePage(BaseModel):
+    cases: list[CaseSummary]  # one page, longest-waiting first (most recently closed for closed)
+    total: int
 
 
 class Reply(BaseModel):
@@ -204,6 +210,47 @@ async def queue(request: Request, auth: Auth = Depends(require_agent)) -> QueueO
             )
             await uow.commit()
     return QueueOut(waiting=[_summary(v) for v in waiting], mine=[_summary(v) for v in mine])
+
+
+@router.get("/cases", response_model=CasePage)
+async def find_cases(
+    request: Request,
+    q: str = Query("", max_length=case_desk.SEARCH_MAX_CHARS, pattern=NO_NUL),
+    status: list[Literal["open", "claimed", "waiting", "resolved"]] = Query(
+        default_factory=list, max_length=4, description="none: open cases"
+    ),
+    team_id: int | None = Query(None, ge=1, le=MAX_ID),
+    page: int = Query(1, ge=1, le=10_000),
+    auth: Auth = Depends(require_agent),
+) -> CasePage:
+    """The queue's search: cases this person may see, by reference (``#12``, ``D-7KQ2MX``),
+    the resident's name or their words, in several statuses (closed too), 25 a page. Audited
+    as the queue page is when it lists a case (never the words searched)."""
+    ctx = context(request)
+    statuses = tuple(dict.fromkeys(status)) or (case_states.OPEN,)
+    async with ctx.uow_factory() as uow:
+        board = await case_desk.search_board(
+            uow,
+            auth.staff.id,
+            auth.staff.role,
+            ctx.now(),
+            statuses=statuses,
+            team_id=team_id,
+            text=q,
+            offset=(page - 1) * PAGE,
+            limit=PAGE,
+        )
+        if board.cases:
+            details = {
+                "cases": [c.id for c in board.cases],
+                "statuses": ",".join(statuses),
+                "team": team_id,
+                "search": True if q.strip() else None,
+                "via": "api",
+            }
+            await AuditTrail(auth.staff.id, ctx.clock).view(uow, "queue", auth.staff.id, details)
+            await uow.commit()
+    return CasePage(cases=[_summary(v) for v in board.cases], total=board.total)
 
 
 @router.get("/cases/{case_id}", response_model=CaseDetail, responses=ERROR_RESPONSES)

@@ -272,6 +272,7 @@ CANNED_NOTICES: dict[str, str] = {
 }
 
 CANNED_ERRORS: dict[str, str] = {
+    "stale": STALE,
     "bad_canned": N_(
         "Un titre (80 caractères au plus) et un texte (4 000 au plus), s'il vous plaît."
     ),

@@ -39,7 +39,8 @@ from knowledge.territory import Gazetteer
 from routing.cases.group_posts import staff_group_of
 from routing.cases.service_levels import working_hours
 from routing.cases.staff_group import StaffGroupService
-from routing.conversation.service import ConversationService, Listening, Reader
+from routing.conversation.filling import Listening, Reader
+from routing.conversation.service import ConversationService
 from routing.followups.service import resident_blocked
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor

@@ -9,14 +9,12 @@ from typing import TYPE_CHECKING
 from infra.lazy import attach
 
 if TYPE_CHECKING:
-    from routing.conversation.service import (
+    from routing.conversation.inbound import Inbound
+    from routing.conversation.replies import (
         CaseHolder,
-        ConversationService,
         ExportDocument,
         FollowUpAck,
         HeldBy,
-        Inbound,
-        Outcome,
         Renderer,
         ServiceReply,
         StatusReport,
@@ -25,5 +23,6 @@ if TYPE_CHECKING:
         SuggestionDetails,
         SuggestionsPage,
     )
+    from routing.conversation.service import ConversationService, Outcome
 
 __getattr__, __dir__, __all__ = attach(__name__, __file__)

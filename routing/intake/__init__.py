@@ -9,59 +9,69 @@ from typing import TYPE_CHECKING
 from infra.lazy import attach
 
 if TYPE_CHECKING:
-    from routing.intake.dialogue import (
+    from routing.intake.codes import (
         SUGGESTIONS_PER_PAGE,
         Action,
-        Added,
+        Command,
+        Step,
+        Verdict,
+    )
+    from routing.intake.dialogue import Dialogue
+    from routing.intake.draft import Draft, Group, Need, Slot, Timing
+    from routing.intake.effects import (
         AnswerFollowUp,
-        AnswerQuestion,
         AnswerSuggestion,
         AppendNote,
-        Ask,
-        AttachmentIn,
-        BookSprint,
-        ButtonIn,
         CancelDraft,
-        CancelSprint,
-        Command,
-        CommandIn,
-        Dialogue,
-        DialogueState,
         DiscardDraft,
         Effect,
         EraseResident,
+        PauseFollowUps,
+        RequestHuman,
+        SetLocale,
+        StartDraft,
+        SubmitIdea,
+        UpdateIdea,
+    )
+    from routing.intake.events import (
+        AttachmentIn,
+        ButtonIn,
+        CommandIn,
         Event,
+        TextIn,
+        UnknownCommandIn,
+    )
+    from routing.intake.extraction import Extractor
+    from routing.intake.reading import (
+        parse_command,
+        reading_step,
+    )
+    from routing.intake.replies import (
+        Added,
+        AnswerQuestion,
+        Ask,
+        BookSprint,
+        CancelSprint,
         FollowUpFeedback,
         GeneralPointers,
         IdeaExamples,
         Menu,
         Option,
-        PauseFollowUps,
         Reply,
-        RequestHuman,
         Say,
         SendExport,
-        SetLocale,
         ShowSprintOptions,
         ShowStatus,
         ShowSuggestions,
-        StartDraft,
-        Step,
-        SubmitIdea,
         SuggestionFeedback,
         Summary,
-        TextIn,
-        Turn,
         Understood,
-        UnknownCommandIn,
-        UpdateIdea,
-        Verdict,
         Waiting,
-        parse_command,
-        reading_step,
     )
-    from routing.intake.draft import Draft, Group, Need, Slot, Timing
-    from routing.intake.extraction import Extractor
+    from routing.intake.state import (
+        DialogueState,
+        Turn,
+    )
     from routing.intake.state_codec import state_from_json, state_to_json
 
 __getattr__, __dir__, __all__ = attach(__name__, __file__)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 
 from infra.clock import Clock
-from infra.uow import UnitOfWork
+from infra.uow import UnitOfWork, rowcount
 from routing.journey import OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -72,10 +72,10 @@ class Claims:
                 .execution_options(synchronize_session=False)
             )
             await uow.commit()
-        count_uncertain = uncertain.rowcount or 0  # type: ignore[attr-defined]
+        count_uncertain = rowcount(uncertain)
         if count_uncertain:
             log.warning("outbox: %s row(s) interrupted while sending, sent again", count_uncertain)
-        return count_uncertain + (released.rowcount or 0)  # type: ignore[attr-defined]
+        return count_uncertain + rowcount(released)
 
     async def claim(self, limit: int = BATCH) -> tuple[str, list[tuple[int, str | None]]]:
         """Claim up to ``limit`` due rows, in order, none overtaking an earlier row of its chat.

@@ -39,7 +39,7 @@ Deliver = Callable[[OutgoingMessage], Awaitable[DeliveryResult]]
 
 def backoff_seconds(attempts: int, rand: Callable[[], float] = random.random) -> float:
     """Exponential backoff with jitter: between half and all of base·2^(attempts-1), capped."""
-    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2.0 ** max(attempts - 1, 0))
     return ceiling * (0.5 + 0.5 * rand())
 
 

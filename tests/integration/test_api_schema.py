@@ -54,6 +54,8 @@ class Seeded:
     sprint_id: int
     staff_id: int
     canned_id: int
+    team_id: int
+    external_id: str = "rb-salle-glycines"  # a directory entry of the demo
 
 
 async def _seed(uow_factory: Factory, clock: FrozenClock) -> Seeded:
@@ -61,7 +63,7 @@ async def _seed(uow_factory: Factory, clock: FrozenClock) -> Seeded:
     assert await load_demo_sprints(uow_factory)
     admin = await add_staff(uow_factory, clock, "ada@ville.example", "admin", "Ada Admin")
     awa = await add_staff(uow_factory, clock, "awa@ville.example", name="Awa Diallo")
-    await add_team(uow_factory, "jardins", "Jardins", ("glycines",), (awa.id,))
+    team_id = await add_team(uow_factory, "jardins", "Jardins", ("glycines",), (awa.id,))
     opened = await resident_with_case(
         uow_factory, clock, name="Zélie", neighbourhood="glycines", words="Un jardin partagé"
     )
@@ -87,7 +89,7 @@ async def _seed(uow_factory: Factory, clock: FrozenClock) -> Seeded:
         await add_token(uow_factory, clock, admin.id),
         await add_token(uow_factory, clock, awa.id),
     )
-    return Seeded(tokens, opened, booked.sprint_id, awa.id, reply.id)
+    return Seeded(tokens, opened, booked.sprint_id, awa.id, reply.id, team_id)
 
 
 def _draw(schema: schemathesis.BaseSchema, seeded: Seeded) -> list[Case]:
@@ -98,6 +100,8 @@ def _draw(schema: schemathesis.BaseSchema, seeded: Seeded) -> list[Case]:
         "sprint_id": seeded.sprint_id,
         "staff_id": seeded.staff_id,
         "canned_id": seeded.canned_id,
+        "team_id": seeded.team_id,
+        "external_id": seeded.external_id,
     }
     drawn: list[Case] = []
     for result in schema.get_all_operations():

@@ -18,7 +18,8 @@ from routing.cases import service as cases
 from routing.cases import teams as case_teams
 from routing.cases import views as case_views
 from routing.cases.records import CaseEvent
-from routing.conversation.service import ConversationService, Inbound
+from routing.conversation.inbound import Inbound
+from routing.conversation.service import ConversationService
 from routing.intake.dialogue import AttachmentIn, Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Message, OutgoingMessage

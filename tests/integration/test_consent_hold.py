@@ -15,7 +15,8 @@ from bot.render import Renderer
 from infra.clock import FrozenClock
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing.conversation.service import ConversationService, Inbound
+from routing.conversation.inbound import Inbound
+from routing.conversation.service import ConversationService
 from routing.followups.service import resident_blocked
 from routing.intake.dialogue import AttachmentIn, Dialogue
 from routing.intake.extraction import Extractor

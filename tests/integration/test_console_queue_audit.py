@@ -105,4 +105,27 @@ async def test_the_api_listing_is_audited_and_the_log_says_it_in_words(
         log = await cora.get("/audit")
     assert "a consulté la file des demandes" in log.text
     assert f"demandes affichées : #{opened.case_id}" in log.text
+    assert "par l&#39;API" in log.text and "par api" not in log.text
     assert ">queue.viewed<" not in log.text  # a code only in a data- attribute
+
+
+async def test_the_api_searches_the_queue_like_the_page(
+    app: FastAPI, opened: Opened, uow_factory: Factory, clock: FrozenClock
+) -> None:
+    async with uow_factory() as uow:
+        awa = await find_staff(uow, "awa@ville.example")
+    assert awa is not None
+    token = await add_token(uow_factory, clock, awa.id)
+    async with browser(app) as script:
+        script.headers["Authorization"] = f"Bearer {token}"
+        found = (await script.get("/api/cases", params={"q": "Nadia"})).json()
+        assert [c["id"] for c in found["cases"]] == [opened.case_id] and found["total"] == 1
+        closed = (await script.get("/api/cases", params={"status": "resolved"})).json()
+        assert closed == {"cases": [], "total": 0}
+        both = await script.get("/api/cases", params={"status": ["open", "resolved"], "q": "#1"})
+        assert both.status_code == 200
+        assert (await script.get("/api/cases", params={"status": "lost"})).status_code == 422
+    views = await queue_views(uow_factory)
+    assert views[0].details["cases"] == [opened.case_id] and views[0].details["search"] is True
+    assert "Nadia" not in str([v.details for v in views])
+    assert len(views) == 1 + (1 if both.json()["cases"] else 0)  # empty listings: nothing

@@ -20,6 +20,7 @@ from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
 from knowledge.demo import load_demo_city, load_demo_directory
 from knowledge.records import ResourceRow
+from routing.cases import canned
 from routing.cases.records import Team
 from routing.sprints.records import PanelMember
 from routing.staff.records import StaffMember
@@ -236,3 +237,42 @@ async def test_a_directory_entry_form_from_before_a_colleagues_change_is_refused
             assert row.verified_on != datetime(2026, 11, 23).date()
         done = await cora.post(path, data={**edit, "version": fresh})
         assert done.headers["location"] == f"{path}?m=entry_saved"
+
+
+async def test_a_team_canned_reply_edited_from_an_old_tab_is_refused(
+    app: FastAPI, people: dict[str, int], uow_factory: Factory, clock: FrozenClock
+) -> None:
+    async with uow_factory() as uow:
+        reply = await canned.save(
+            uow, title="Accueil", body="Bonjour {prénom} !", now=clock.now(), team_id=people["team"]
+        )
+        await uow.commit()
+    path = f"/canned?edit={reply.id}"
+    async with browser(app) as awa, browser(app) as cora:
+        await login(awa, "awa@ville.example")
+        await login(cora, "awa@ville.example")  # the same agent, in a second, newer tab
+        awa_page = (await awa.get(path)).text
+        cora_page = (await cora.get(path)).text
+        old = _VERSION.search(awa_page).group(1)  # type: ignore[union-attr]
+        form = {"canned_id": str(reply.id), "owner": f"team-{people['team']}", "title": "Accueil"}
+        saved = await cora.post(
+            "/canned",
+            data={
+                **form,
+                "csrf_token": csrf_of(cora_page),
+                "body": "Bonjour {prénom}, je suis Awa.",
+                "version": _VERSION.search(cora_page).group(1),  # type: ignore[union-attr]
+            },
+        )
+        assert saved.headers["location"] == "/canned?m=canned_saved"
+        lost = {**form, "csrf_token": csrf_of(awa_page), "body": "Salut !", "version": old}
+        stale = await awa.post("/canned", data=lost)
+        assert stale.headers["location"] == f"/canned?e=stale&edit={reply.id}"
+        assert STALE in (await awa.get(stale.headers["location"])).text
+        gone = await awa.post(
+            f"/canned/{reply.id}/delete", data={"csrf_token": csrf_of(awa_page), "version": old}
+        )
+        assert gone.headers["location"] == "/canned?e=stale"
+    async with uow_factory() as uow:
+        kept = await canned.get(uow, reply.id)
+    assert kept is not None and kept.body == "Bonjour {prénom}, je suis Awa."

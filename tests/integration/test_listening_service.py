@@ -19,7 +19,8 @@ from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
 from knowledge.territory import load_gazetteer
 from routing.cases.policy import french_working_hours
-from routing.conversation.service import ConversationService, Listening
+from routing.conversation.filling import Listening
+from routing.conversation.service import ConversationService
 from routing.intake.dialogue import Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Idea, OutgoingMessage

@@ -17,7 +17,8 @@ from infra.uow import UnitOfWork
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
 from routing.cases import service as cases
-from routing.conversation.service import ConversationService, Listening
+from routing.conversation.filling import Listening
+from routing.conversation.service import ConversationService
 from routing.followups.delivery import enqueue_due
 from routing.followups.policy import Policy
 from routing.followups.service import Planner

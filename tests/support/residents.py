@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from bot.callbacks import unpack
-from routing.conversation.service import ConversationService, Inbound, Outcome
+from routing.conversation.inbound import Inbound
+from routing.conversation.service import ConversationService, Outcome
 from routing.intake.dialogue import ButtonIn, TextIn, parse_command
 from routing.journey.records import OutgoingMessage
 

@@ -9,6 +9,7 @@ changed, run ``make catalogs`` and translate what is new or fuzzy in the en cata
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 import string
 import unicodedata
@@ -242,8 +243,9 @@ def test_every_say_key_of_the_dialogue_has_a_phrase() -> None:
 
 def _values(node: ast.expr, where: str) -> set[str]:
     """Button values: a tuple of literals or ``Option("...")`` calls, or a module constant."""
-    if isinstance(node, ast.Name):
-        return set(getattr(dialogue, node.id))
+    if isinstance(node, ast.Name):  # a constant of the module that builds the menu
+        module = importlib.import_module(where.split(":")[0].removesuffix(".py").replace("/", "."))
+        return set(getattr(module, node.id))
     if isinstance(node, ast.Tuple | ast.List):
         found: set[str] = set()
         for element in node.elts:

@@ -26,7 +26,7 @@ from routing.conversation.answers import (
     QuestionAnswer,
     WaitingNotice,
 )
-from routing.conversation.service import (
+from routing.conversation.replies import (
     CaseHolder,
     ExportDocument,
     FollowUpAck,

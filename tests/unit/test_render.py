@@ -12,7 +12,8 @@ from bot.middlewares import FloodGuard
 from bot.render import TELEGRAM_LIMIT, Renderer, _messages
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing.conversation.service import RenderContext, SuggestionCard, SuggestionsPage
+from routing.conversation.replies import SuggestionCard, SuggestionsPage
+from routing.conversation.service import RenderContext
 from routing.intake.dialogue import (
     Action,
     Command,

@@ -1,0 +1,118 @@
+"""The rows a turn reads and writes on the hot path: the statements built once, the update id
+claimed first (a redelivered update is handled once), the resident's message kept, the idea row
+mirroring the draft, and a new idea's reference."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from routing import cases
+from routing.conversation.inbound import Inbound
+from routing.intake import Draft
+from routing.journey import Case, Conversation, Idea, InboundUpdate, Message, Resident
+
+REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+# -- hot-path statements -------------------------------------------------------------------
+# Built once: building a select() (operator overloading, coercion) costs more CPU than running
+# it from SQLAlchemy's compiled cache. Append-only rows go through Core inserts: the ORM's unit
+# of work (identity map, dependency sort, per-object events) is pure overhead for a row that
+# is never read back in the same turn. RETURNING gives the ids the callers need.
+
+LOAD_TURN = (
+    select(Resident, Conversation, Case)
+    .outerjoin(Conversation, Conversation.resident_id == Resident.id)
+    # At most one unresolved case per resident (a partial unique index): at most one row.
+    .outerjoin(Case, and_(Case.resident_id == Resident.id, Case.status.in_(cases.HELD)))
+    .where(
+        Resident.channel == bindparam("channel"),
+        Resident.external_id == bindparam("external_id"),
+    )
+)
+CLAIM_UPDATE = insert(InboundUpdate.__table__)
+KEEP_MESSAGE = insert(Message.__table__)
+KEEP_MESSAGE_ID = insert(Message.__table__).returning(Message.__table__.c.id)
+MIRROR_DRAFT = update(Idea.__table__).where(Idea.__table__.c.id == bindparam("idea_id"))
+SAVE_CONVERSATION = update(Conversation.__table__).where(
+    Conversation.__table__.c.resident_id == bindparam("conversation_of")
+)
+
+
+def mirrored(draft: Draft) -> dict[str, Any]:
+    """The idea row's columns that mirror the draft."""
+    return {
+        "text": draft.text,
+        "title": draft.title,
+        "neighbourhood": draft.neighbourhood,
+        "needs": sorted(n.value for n in draft.needs or ()),
+        "themes": sorted(draft.themes),
+        "group_type": draft.group.value if draft.group else None,
+        "timing": draft.timing.value if draft.timing else None,
+        "timing_words": draft.timing_words,
+        "source": draft.source,
+    }
+
+
+async def keep_message(
+    session: AsyncSession,
+    resident: Resident,
+    conversation: Conversation,
+    inbound: Inbound,
+    now: datetime,
+    *,
+    want_id: bool = False,
+) -> int | None:
+    """Every word and file a resident sends is kept; button presses carry no words.
+
+    A Core INSERT (the row is not read back in the turn); its id only when ``want_id`` (a
+    person holds the conversation and the case links the message).
+    """
+    if inbound.kind == "button":
+        return None
+    values = {
+        "resident_id": resident.id,
+        "idea_id": conversation.idea_id,
+        "direction": "in",
+        "kind": inbound.kind,
+        "text": inbound.text,
+        "file_id": inbound.file_id,
+        "channel_message_id": inbound.channel_message_id,
+        "needs_human": inbound.kind in ("voice", "audio", "video_note"),
+        "created_at": now,
+    }
+    if want_id:
+        message_id: int = (await session.execute(KEEP_MESSAGE_ID, values)).scalar_one()
+        return message_id
+    await session.execute(KEEP_MESSAGE, values)
+    return None
+
+
+async def claim_update(session: AsyncSession, inbound: Inbound, kind: str, now: datetime) -> bool:
+    """Record the update first; False when it was already handled (Telegram redelivered it).
+
+    One INSERT instead of SELECT-then-INSERT: the unique key decides, so two workers given the
+    same update cannot both handle it (the second waits for the first, then sees the conflict).
+    """
+    values = {
+        "channel": inbound.channel,
+        "update_id": inbound.update_id,
+        "kind": kind,
+        "received_at": now,
+    }
+    try:
+        # The transaction's first write (a Core INSERT): a rollback loses nothing else.
+        await session.execute(CLAIM_UPDATE, values)
+    except IntegrityError:
+        await session.rollback()
+        return False
+    return True
+
+
+def new_ref() -> str:
+    return "D-" + "".join(secrets.choice(REF_ALPHABET) for _ in range(6))

@@ -27,7 +27,8 @@ HARMLESS = {"module", "ignore_missing_imports", "implicit_reexport"}
 def test_mypy_finds_nothing() -> None:
     """``mypy`` reads its files and options from pyproject.toml, as ``make lint`` runs it.
     Its cache (.mypy_cache) makes a second run a few seconds."""
-    tool = shutil.which("mypy", path=str(BIN)) or "mypy"
+    tool = shutil.which("mypy", path=str(BIN))
+    assert tool, f"no mypy beside {sys.executable}: `make install` puts the dev extra there"
     result = subprocess.run(
         [tool], cwd=ROOT, capture_output=True, text=True, timeout=540, check=False
     )

@@ -120,6 +120,9 @@ SAY: dict[str, str] = {
         "Merci ! Ta position n'est dans aucun quartier que je connais, et je ne l'ai pas "
         "gardée. Dis-moi plutôt le nom de ta rue ou de ton quartier."
     ),
+    "location_not_placed": N_(
+        "Merci ! Ta position n'est dans aucun quartier que je connais, et je ne l'ai pas gardée."
+    ),
     "contact_not_kept": N_(
         "Je n'ai pas besoin de numéro de téléphone, alors je ne l'ai pas gardé. On continue ici."
     ),

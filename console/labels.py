@@ -181,6 +181,13 @@ DETAILS: dict[str, str] = {
     "page": N_("page {value}"),
     "search": N_("avec une recherche"),
 }
+# Through what an action was done (``routing.staff.actor.Via``), after « par ».
+VIA: dict[str, str] = {
+    "console": N_("la console"),
+    "api": N_("l'API"),
+    "telegram": N_("le groupe Telegram"),
+    "cli": N_("la ligne de commande"),
+}
 ALWAYS = N_("toujours")
 ALL_QUARTIERS = N_("tous")
 YES = N_("oui")
@@ -352,6 +359,8 @@ class Labels:
                 value = self._date(value)
             elif key == "quartier":
                 value = self.quartier(str(value))
+            elif key == "via" and value in VIA:
+                value = self._(VIA[str(value)])
             elif key == "cases" and isinstance(value, list):
                 value = ", ".join(f"#{v}" for v in value)
             elif key == "statuses":

@@ -302,7 +302,7 @@ async def run_scheduler_alone(settings: Settings) -> None:
     drains the outbox (follow-ups, service-level posts, and anything the bot queued); without
     one, what the jobs write waits for the bot's sender. The embedded SQLite default is
     migrated first, as ``declic bot`` does."""
-    from bot.render import Renderer  # the words of follow-ups (no aiogram bot needed)
+    from bot.render import OfficeWords, Renderer  # the words of follow-ups (no aiogram bot)
     from declic.metrics_server import metrics_server
 
     await ensure_schema(settings.database_url, auto_upgrade=settings.is_sqlite)
@@ -319,7 +319,11 @@ async def run_scheduler_alone(settings: Settings) -> None:
     try:
         async with metrics_server(settings, engine, uow_factory):
             await run_scheduler(
-                uow_factory, clock, settings, followup_render=Renderer(), outbox=outbox
+                uow_factory,
+                clock,
+                settings,
+                followup_render=Renderer(office=OfficeWords.of(settings)),  # office, register
+                outbox=outbox,
             )
     finally:
         if bot is not None:

@@ -87,7 +87,8 @@ async def keep_message(
         "created_at": now,
     }
     if want_id:
-        return (await session.execute(KEEP_MESSAGE_ID, values)).scalar_one()
+        message_id: int = (await session.execute(KEEP_MESSAGE_ID, values)).scalar_one()
+        return message_id
     await session.execute(KEEP_MESSAGE, values)
     return None
 

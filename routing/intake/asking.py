@@ -4,6 +4,7 @@ and asking again what is pending after an interruption."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from routing.intake.codes import (
     LOCALES,
@@ -36,12 +37,36 @@ from routing.intake.state import (
     Turn,
 )
 
+if TYPE_CHECKING:
+    from datetime import date
+
+    from routing.intake.events import CommandIn, TextIn
+
 
 class Asking:
-    """The part of ``Dialogue`` that asks; see ``routing.intake.dialogue``."""
+    """The part of ``Dialogue`` that asks, and the ground the other parts stand on (each is an
+    ``Asking``); see ``routing.intake.dialogue``."""
 
     extractor: Extractor
     threshold: float
+
+    if TYPE_CHECKING:
+        # What the parts call in one another, for the type checker (defined in listening,
+        # pressing and commands; ``Dialogue`` has them all).
+        def _text(self, state: DialogueState, event: TextIn, today: date) -> Turn: ...
+        def _ask_human(self, state: DialogueState, lead: tuple[Reply, ...] = ()) -> Turn: ...
+        def _help_button(self, state: DialogueState, value: str, today: date) -> Turn: ...
+        def _edit(self, state: DialogueState, slot: Slot) -> Turn: ...
+        def _sprint_options(self, state: DialogueState, idea_id: int | None = None) -> Turn: ...
+        def _followup_text(self, state: DialogueState, text: str) -> Turn | None: ...
+        def _more_suggestions(self, state: DialogueState) -> Turn: ...
+        def _answer(self, state: DialogueState, slot: Slot, value: str) -> Turn: ...
+        def _submit(self, state: DialogueState) -> Turn: ...
+        def _forget_answer(self, state: DialogueState, value: str) -> Turn: ...
+        def _set_locale(self, state: DialogueState, locale: str) -> Turn: ...
+        @staticmethod
+        def _back(state: DialogueState) -> DialogueState: ...
+        def _command(self, state: DialogueState, event: CommandIn) -> Turn: ...
 
     # -- asking -----------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from routing.intake.asking import Asking
 from routing.intake.codes import (
     IN_PROGRESS,
     LOCALES,
@@ -48,7 +49,7 @@ from routing.intake.state import (
 )
 
 
-class Commanding:
+class Commanding(Asking):
     """The part of ``Dialogue`` that handles commands and attachments; see
     ``routing.intake.dialogue``."""
 
@@ -148,7 +149,11 @@ class Commanding:
         city = self.extractor.gazetteer
         found = city.locate(event.longitude, event.latitude)
         if found is None or not city.configured:
-            return self._reask(state, (Say("location_unknown"),))
+            asked = state.step is Step.ASKING and state.pending is Slot.NEIGHBOURHOOD
+            # « tell me your street » only when the quartier is the question being asked
+            return self._reask(
+                state, (Say("location_unknown" if asked else "location_not_placed"),)
+            )
         quartier = found if city.level(found) == "quartier" else ELSEWHERE
         name = city.name(found) or found
         lead = (Say("location_quartier", (("quartier", name),)),)

@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from routing.intake.asking import (
-    Asking,
     _location_button,
 )
 from routing.intake.codes import (
@@ -92,7 +91,7 @@ from routing.intake.state import (
 
 
 @dataclass(frozen=True)
-class Dialogue(Asking, Listening, Pressing, Commanding):
+class Dialogue(Listening, Pressing, Commanding):  # each is an Asking
     extractor: Extractor
     threshold: float = 0.5  # the understander's: below it, ask rather than guess
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 from knowledge.text import tokens
-from routing.intake.asking import _sprintable
+from routing.intake.asking import Asking, _sprintable
 from routing.intake.codes import (
     FREE_PLACE_CHARS,
     IN_PROGRESS,
@@ -76,7 +76,7 @@ from routing.intake.state import (
 from routing.understanding import Intent, Understanding
 
 
-class Listening:
+class Listening(Asking):
     """The part of ``Dialogue`` that reads typed text; see ``routing.intake.dialogue``."""
 
     extractor: Extractor

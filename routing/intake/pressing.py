@@ -9,6 +9,7 @@ from datetime import date
 from knowledge.text import tokens
 from routing.followups import answer_from_words, score_from_words
 from routing.intake.asking import (
+    Asking,
     _after_submit,
     _sprintable,
 )
@@ -67,7 +68,7 @@ from routing.intake.state import (
 )
 
 
-class Pressing:
+class Pressing(Asking):
     """The part of ``Dialogue`` that handles pressed buttons; see ``routing.intake.dialogue``."""
 
     extractor: Extractor

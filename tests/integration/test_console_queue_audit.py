@@ -105,6 +105,7 @@ async def test_the_api_listing_is_audited_and_the_log_says_it_in_words(
         log = await cora.get("/audit")
     assert "a consulté la file des demandes" in log.text
     assert f"demandes affichées : #{opened.case_id}" in log.text
+    assert "par l&#39;API" in log.text and "par api" not in log.text
     assert ">queue.viewed<" not in log.text  # a code only in a data- attribute
 
 

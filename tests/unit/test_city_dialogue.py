@@ -13,10 +13,13 @@ from routing.intake.dialogue import (
     Action,
     Ask,
     ButtonIn,
+    Command,
+    CommandIn,
     Dialogue,
     DialogueState,
     LocationIn,
     Say,
+    Step,
     TextIn,
 )
 from routing.intake.draft import Slot
@@ -70,6 +73,15 @@ def test_a_shared_location_answers_the_quartier_question_and_is_not_kept() -> No
     said = drafts[0].payload
     assert "Je garde seulement le quartier, pas ta position" in said["text"]
     assert said["reply_markup"] == {"remove_keyboard": True}
+
+
+def test_a_location_before_the_quartier_question_asks_for_no_street() -> None:
+    """Sent while the bot asks for the idea: not placed, not kept, and the bot goes on asking
+    for the idea (not « tell me your street »)."""
+    state, turn = _turns(TALK, CommandIn(Command.START), LocationIn(5.0, 48.0))
+    assert state.draft.neighbourhood is None and state.step is Step.LISTENING
+    assert Say("location_not_placed") in turn.replies
+    assert Say("location_unknown") not in turn.replies
 
 
 def test_a_location_outside_the_city_is_not_placed() -> None:

@@ -11,8 +11,12 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# --compile-bytecode: the dependencies' .pyc are written once here (about 9 s on 2 CPUs, a second
+# afterwards), so no process compiles them again, even where PYTHONDONTWRITEBYTECODE is set: a
+# process loading the bot and the console started in 4.9 s instead of 7.0 s (the suite starts
+# many: xdist workers, `declic` subprocesses). The Docker image does the same (UV_COMPILE_BYTECODE).
 install: $(UV)
-	$(UV) sync --frozen --extra dev --python $(PYTHON)
+	$(UV) sync --frozen --extra dev --compile-bytecode --python $(PYTHON)
 
 demo: install
 	.venv/bin/declic demo

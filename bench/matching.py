@@ -33,7 +33,8 @@ from knowledge.catalogue import Catalogue  # noqa: E402
 from knowledge.demo import demo_batch  # noqa: E402
 from knowledge.resources import Resource  # noqa: E402
 from knowledge.territory import DEMO_TERRITORIES, load_gazetteer  # noqa: E402
-from routing.matching.matcher import IdeaQuery, match  # noqa: E402
+from routing.matching.idea_reading import IdeaQuery  # noqa: E402
+from routing.matching.matcher import match  # noqa: E402
 
 EXTRA = [
     "atelier",

@@ -26,7 +26,8 @@ from knowledge.importers import Batch, check_directory, read_directory
 from knowledge.store import import_batch, load_resources
 from knowledge.territory import Gazetteer
 from routing.intake.draft import Group, Need
-from routing.matching.matcher import IdeaQuery, MatchResult, match
+from routing.matching.idea_reading import IdeaQuery
+from routing.matching.matcher import MatchResult, match
 from routing.reasons import render_reason
 
 directory_app = typer.Typer(no_args_is_help=True, help="The directory of resources.")

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from infra.lazy import attach
 
 if TYPE_CHECKING:
-    from routing.matching.matcher import IdeaQuery, MatchResult, match
+    from routing.matching.idea_reading import IdeaQuery
+    from routing.matching.matcher import MatchResult, match
     from routing.matching.records import Suggestion
     from routing.matching.suggestions import (
         DECLINED,

@@ -19,7 +19,8 @@ from knowledge.resources import Resource
 from knowledge.store import CatalogueCache, resource_ids
 from knowledge.text import normalise
 from routing.journey import Idea, JourneyEvent
-from routing.matching.matcher import IdeaQuery, MatchResult, match
+from routing.matching.idea_reading import IdeaQuery
+from routing.matching.matcher import MatchResult, match
 from routing.matching.records import Suggestion as SuggestionRow
 from routing.reasons import Reason
 

@@ -148,7 +148,8 @@ def _main() -> None:  # pragma: no cover - a tuning helper
     from knowledge.catalogue import Catalogue
     from knowledge.importers import read_directory
     from knowledge.territory import load_gazetteer
-    from routing.matching.matcher import IdeaQuery, match
+    from routing.matching.idea_reading import IdeaQuery
+    from routing.matching.matcher import match
 
     town = Path(sys.argv[1])
     verbose = "-v" in sys.argv

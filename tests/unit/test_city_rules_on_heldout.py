@@ -9,7 +9,8 @@ import pytest
 
 from knowledge.catalogue import Catalogue
 from knowledge.importers import read_directory
-from routing.matching.matcher import IdeaQuery, match
+from routing.matching.idea_reading import IdeaQuery
+from routing.matching.matcher import match
 from routing.sprints.planning_terms import AWAY, NEAR, SAME, TOWN
 from routing.sprints.skills_and_distances import distances
 from tests.support.city import HELDOUT, city_from_files

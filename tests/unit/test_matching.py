@@ -13,7 +13,8 @@ import pytest
 from knowledge.catalogue import Catalogue
 from knowledge.demo import demo_batch, demo_city
 from knowledge.resources import Resource
-from routing.matching.matcher import IdeaQuery, match
+from routing.matching.idea_reading import IdeaQuery
+from routing.matching.matcher import match
 from routing.reasons import TEMPLATES, render_reason
 
 DEMO_CITY = demo_city()

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,8 +24,47 @@ CLAIM_PAGE = 200  # candidates read at once when claiming
 CLAIM_PAGES = 10  # pages read at most per claim (rows of held-back chats are passed over)
 
 
+_BOOT = secrets.token_hex(3)  # tells this process from an earlier one that had the same pid
+
+
 def worker_name() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}"
+    """``host:pid:boot``: enough for a restarted sender to recognise the claims of a dead
+    process on its own host (see ``dead_claimers``)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{_BOOT}"
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
+def dead_claimers(tokens: Iterable[str | None], me: str) -> list[str]:
+    """The claim tokens (``worker#n``) left by a sender of this host that is no longer running:
+    its pid is gone, or it is our own pid with another boot mark (a restarted container).
+    Their rows need not wait for the lease: after a crash, the bot that starts again sends
+    what the dead one had taken. Tokens of other hosts, or in another shape, wait as before."""
+    host, _, rest = me.partition(":")
+    my_pid, _, my_boot = rest.partition(":")
+    dead = []
+    for token in tokens:
+        if not token:
+            continue
+        name = token.rpartition("#")[0] or token
+        parts = name.split(":")
+        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
+            continue
+        pid, boot = parts[1], parts[2]
+        if pid == my_pid:
+            if boot != my_boot:
+                dead.append(token)
+        elif not _running(int(pid)):
+            dead.append(token)
+    return dead
 
 
 class Claims:
@@ -46,13 +86,24 @@ class Claims:
         self._claims = 0
 
     async def recover(self) -> int:
-        """Rows whose claim outlived the lease (their sender crashed): a row merely claimed goes
-        back as it was; a row left 'sending' may or may not have left, so it is sent again and
-        marked uncertain. Returns how many rows were taken back."""
+        """Rows whose claim outlived the lease, or whose claimer is known dead (their sender
+        crashed): a row merely claimed goes back as it was; a row left 'sending' may or may not
+        have left, so it is sent again and marked uncertain. Returns how many rows were taken
+        back."""
         expired = self.clock.now() - self.lease
-        stale = or_(OutgoingMessage.claimed_at.is_(None), OutgoingMessage.claimed_at < expired)
         mine = OutgoingMessage.channel == self.channel
         async with self.uow_factory() as uow:
+            claimers = await uow.session.scalars(
+                select(OutgoingMessage.claimed_by)
+                .where(mine, OutgoingMessage.status.in_(("claimed", "sending")))
+                .distinct()
+            )
+            dead = dead_claimers(claimers.all(), self.worker)
+            stale = or_(
+                OutgoingMessage.claimed_at.is_(None),
+                OutgoingMessage.claimed_at < expired,
+                OutgoingMessage.claimed_by.in_(dead),
+            )
             uncertain = await uow.session.execute(
                 update(OutgoingMessage)
                 .where(mine, OutgoingMessage.status == "sending", stale)

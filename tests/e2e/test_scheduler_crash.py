@@ -181,10 +181,13 @@ async def test_kill_between_send_and_commit(
         delivered = _delivered(server)
         assert set(delivered) == {5000 + n for n in range(RESIDENTS)}  # nothing lost
         twice = {chat for chat, n in delivered.items() if n > 1}
-        assert twice <= set(killed)  # a duplicate only where the answer was unknown
         rows = await _outbox(database_url)
         uncertain = {int(r.chat_id) for r in rows if r.uncertain}
-        assert uncertain == set(killed)  # and that uncertainty is recorded
+        # The killed call's answer was unknown, so its row is recorded uncertain; chats are sent
+        # concurrently, so another call may have been in flight too (then uncertain as well).
+        # A duplicate only where the answer was unknown, and that uncertainty is recorded:
+        assert set(killed) <= uncertain
+        assert twice <= uncertain
         assert all(delivered[chat] <= 2 for chat in delivered)
     except BaseException:
         print(log.read_text(errors="replace"))

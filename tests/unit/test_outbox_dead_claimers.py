@@ -26,7 +26,7 @@ def test_a_sender_whose_process_is_gone_is_dead() -> None:
 def test_our_own_pid_with_another_boot_mark_is_an_earlier_life() -> None:
     me = worker_name()
     host, pid, boot = me.split(":")
-    earlier = f"{host}:{pid}:{'0' * len(boot) if boot != '0' * len(boot) else 'f' * len(boot)}#1"
+    earlier = f"{host}:{pid}:not-{boot}#1"  # never this process's own (hex) boot mark
     assert dead_claimers([earlier, f"{me}#2"], me) == [earlier]
 
 

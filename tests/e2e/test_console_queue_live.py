@@ -20,9 +20,7 @@ from infra.clock import SystemClock
 from infra.uow import UnitOfWork
 from routing.staff.records import AuditEntry
 from tests.support.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    WAIT_MS,
+    browser_page,
     console_env,
     in_database,
     require_chromium,
@@ -67,47 +65,36 @@ def test_the_queue_refreshes_itself_shows_a_new_case_and_the_keys_work(
     console: tuple[str, Opened], migrated_url: str
 ) -> None:
     require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     url, first = console
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=WAIT_MS * 2
-        )
-        try:
-            page = browser.new_context(locale="fr-FR").new_page()
-            page.set_default_timeout(WAIT_MS)
-            expect.set_options(timeout=WAIT_MS)
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.clock.install()
-            page.goto(url + "/login")
-            page.get_by_label("Adresse e-mail").fill("awa@ville.example")
-            page.get_by_label("Mot de passe").fill(PASSWORD)
-            page.get_by_role("button", name="Se connecter").click()
-            expect(page.locator(f'tr[data-case="{first.case_id}"]')).to_contain_text("Nadia")
-            title = page.title()
-            assert in_database(migrated_url, _queue_views) == 1
-            # a refresh that shows nothing new writes nothing
-            with page.expect_response(lambda r: r.url.rstrip("/") == url):
-                page.clock.run_for(31_000)
-            assert in_database(migrated_url, _queue_views) == 1
-            assert page.title() == title
-            # a new case arrives: the next refresh shows it, in the list and the tab's title
-            second = in_database(migrated_url, _a_second_case)
-            with page.expect_response(lambda r: r.url.rstrip("/") == url):
-                page.clock.run_for(31_000)
-            expect(page.locator(f'tr[data-case="{second.case_id}"]')).to_contain_text("Zoé")
-            assert page.title().startswith("(1) ") and page.title().endswith(title)
-            assert in_database(migrated_url, _queue_views) == 2
-            # on a case: « n » opens the next case waiting, « c » takes it
-            page.goto(f"{url}/cases/{first.case_id}")
-            page.locator("body").press("c")
-            expect(page.locator(".notice")).to_contain_text("Vous avez pris cette demande")
-            page.goto(f"{url}/cases/{second.case_id}")
-            page.locator("body").press("n")  # the case waiting longest for its holder's reply
-            page.wait_for_url(re.compile(rf"{re.escape(url)}/cases/{first.case_id}(\?.*)?$"))
-            expect(page.get_by_role("heading", level=1)).to_contain_text(f"#{first.case_id}")
-            assert errors == [], errors
-        finally:
-            browser.close()
+    with browser_page() as (page, errors):
+        page.clock.install()
+        page.goto(url + "/login")
+        page.get_by_label("Adresse e-mail").fill("awa@ville.example")
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.locator(f'tr[data-case="{first.case_id}"]')).to_contain_text("Nadia")
+        title = page.title()
+        assert in_database(migrated_url, _queue_views) == 1
+        # a refresh that shows nothing new writes nothing
+        with page.expect_response(lambda r: r.url.rstrip("/") == url):
+            page.clock.run_for(31_000)
+        assert in_database(migrated_url, _queue_views) == 1
+        assert page.title() == title
+        # a new case arrives: the next refresh shows it, in the list and the tab's title
+        second = in_database(migrated_url, _a_second_case)
+        with page.expect_response(lambda r: r.url.rstrip("/") == url):
+            page.clock.run_for(31_000)
+        expect(page.locator(f'tr[data-case="{second.case_id}"]')).to_contain_text("Zoé")
+        assert page.title().startswith("(1) ") and page.title().endswith(title)
+        assert in_database(migrated_url, _queue_views) == 2
+        # on a case: « n » opens the next case waiting, « c » takes it
+        page.goto(f"{url}/cases/{first.case_id}")
+        page.locator("body").press("c")
+        expect(page.locator(".notice")).to_contain_text("Vous avez pris cette demande")
+        page.goto(f"{url}/cases/{second.case_id}")
+        page.locator("body").press("n")  # the case waiting longest for its holder's reply
+        page.wait_for_url(re.compile(rf"{re.escape(url)}/cases/{first.case_id}(\?.*)?$"))
+        expect(page.get_by_role("heading", level=1)).to_contain_text(f"#{first.case_id}")
+        assert errors == [], errors

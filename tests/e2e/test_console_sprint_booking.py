@@ -25,9 +25,7 @@ from knowledge.demo import load_demo_directory
 from routing.journey.records import Idea, OutgoingMessage
 from routing.sprints.records import Sprint
 from tests.support.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    WAIT_MS,
+    browser_page,
     console_env,
     in_database,
     require_chromium,
@@ -85,36 +83,24 @@ def test_an_agent_books_the_first_option_for_the_resident(
     console: tuple[str, str, int],
 ) -> None:
     require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     url, database, case_id = console
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=WAIT_MS * 2
-        )
-        try:
-            page = browser.new_context(locale="fr-FR").new_page()
-            page.set_default_timeout(WAIT_MS)
-            expect.set_options(timeout=WAIT_MS)
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-
-            page.goto(url + "/login")
-            page.get_by_label("Adresse e-mail").fill("awa@ville.example")
-            page.get_by_label("Mot de passe").fill(PASSWORD)
-            page.get_by_role("button", name="Se connecter").click()
-            page.goto(f"{url}/cases/{case_id}")
-            page.get_by_text("La demande et l'idée").click()  # the facts fold away on a case
-            page.get_by_role("link", name="Sprint de deux jours").click()
-            expect(page.get_by_role("heading", level=1)).to_have_text(f"Sprint de l'idée {REF}")
-            first = page.locator("#option-1")
-            expect(first).to_contain_text("Les dates les plus proches")
-            first.get_by_role("button", name="Réserver pour l'habitant·e").click()
-            expect(page.get_by_role("status").first).to_contain_text("Le sprint est réservé")
-            expect(page.get_by_role("heading", name="Sprint réservé")).to_be_visible()
-            assert errors == []
-        finally:
-            browser.close()
+    with browser_page() as (page, errors):
+        page.goto(url + "/login")
+        page.get_by_label("Adresse e-mail").fill("awa@ville.example")
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.goto(f"{url}/cases/{case_id}")
+        page.get_by_text("La demande et l'idée").click()  # the facts fold away on a case
+        page.get_by_role("link", name="Sprint de deux jours").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Sprint de l'idée {REF}")
+        first = page.locator("#option-1")
+        expect(first).to_contain_text("Les dates les plus proches")
+        first.get_by_role("button", name="Réserver pour l'habitant·e").click()
+        expect(page.get_by_role("status").first).to_contain_text("Le sprint est réservé")
+        expect(page.get_by_role("heading", name="Sprint réservé")).to_be_visible()
+        assert errors == []
 
     assert in_database(database, _sprints) == ["confirmed"]
     rows = in_database(database, _resident_rows)

@@ -16,13 +16,16 @@ from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 import pytest
 
 from infra.db import make_engine
 from infra.uow import UnitOfWork, uow_factory_for
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 T = TypeVar("T")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -47,6 +50,27 @@ def require_chromium() -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests", pytrace=False)
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+
+
+@contextmanager
+def browser_page(locale: str = "fr-FR") -> Iterator[tuple[Page, list[str]]]:
+    """Debian's chromium with one page: bounded waits, and the page's script errors collected
+    (a test ends with ``assert errors == []``)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=WAIT_MS * 2
+        )
+        try:
+            page = browser.new_context(locale=locale).new_page()
+            page.set_default_timeout(WAIT_MS)
+            expect.set_options(timeout=WAIT_MS)
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            yield page, errors
+        finally:
+            browser.close()
 
 
 def free_port() -> int:

@@ -13,7 +13,7 @@ from bot.callbacks import DialogueCb
 from infra.i18n import Translator
 from routing.conversation.replies import FollowUpAck
 from routing.followups.service import FollowUpPrompt
-from routing.intake.dialogue import Action
+from routing.intake import Action
 
 Keyboard = dict[str, object]
 

@@ -6,8 +6,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import unpack
 from routing.conversation.inbound import Inbound
-from routing.intake import Event
-from routing.intake.dialogue import AttachmentIn, ButtonIn, LocationIn, TextIn, parse_command
+from routing.intake import AttachmentIn, ButtonIn, Event, LocationIn, TextIn, parse_command
 
 CHANNEL = "telegram"
 ATTACHMENTS = ("photo", "document", "video", "animation", "sticker", "voice", "audio",

@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 
 from bot.callbacks import DialogueCb
 from infra.i18n import N_, Np_, Translator
-from routing.intake.dialogue import Action
+from routing.intake import Action
 from routing.privacy.retention import RetentionNotice
 from routing.privacy.service import DataSummary
 

@@ -36,7 +36,7 @@ from routing.conversation.sprints import (
     SprintOptionsPage,
 )
 from routing.followups.service import FollowUpPrompt
-from routing.intake.dialogue import (
+from routing.intake import (
     Action,
     Added,
     Ask,

@@ -15,7 +15,7 @@ from routing.conversation.sprints import (
     SprintOptionsPage,
     SprintReply,
 )
-from routing.intake.dialogue import Action
+from routing.intake import Action
 from routing.outbox.drafts import OutgoingDraft
 from routing.sprints.reasons import render_sprint_reason, skill_label
 

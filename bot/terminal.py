@@ -18,7 +18,7 @@ from bot.wire import telegram_call
 from knowledge.text import normalise
 from routing.conversation.inbound import Inbound
 from routing.conversation.service import ConversationService
-from routing.intake.dialogue import ButtonIn, TextIn, parse_command
+from routing.intake import ButtonIn, TextIn, parse_command
 from routing.journey.records import OutgoingMessage
 from routing.outbox.outcomes import Delivered, DeliveryResult
 from routing.outbox.sender import OutboxSender

@@ -42,7 +42,7 @@ from routing.cases.staff_group import StaffGroupService
 from routing.conversation.filling import Listening, Reader
 from routing.conversation.service import ConversationService
 from routing.followups.service import resident_blocked
-from routing.intake.dialogue import Dialogue
+from routing.intake import Dialogue
 from routing.intake.extraction import Extractor
 from routing.outbox.sender import OutboxSender
 from routing.understanding import GazetteerPlaces, Understander

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.uow import UnitOfWork
 from knowledge.store import CatalogueCache
-from routing import cases, followups, matching, privacy
+from routing import cases, followups, intake, matching, privacy
 from routing.cases import StaffGroup
 from routing.conversation.suggestion_replies import (
     own_suggestion,
@@ -20,24 +20,7 @@ from routing.conversation.turn_rows import (
     mirrored,
     new_ref,
 )
-from routing.intake import (
-    AnswerFollowUp,
-    AnswerSuggestion,
-    AppendNote,
-    CancelDraft,
-    DiscardDraft,
-    Draft,
-    Effect,
-    EraseResident,
-    PauseFollowUps,
-    RequestHuman,
-    SetLocale,
-    StartDraft,
-    SubmitIdea,
-    Turn,
-    UpdateIdea,
-    Verdict,
-)
+from routing.intake import Draft, Effect, Turn, Verdict
 from routing.journey import (
     Conversation,
     Idea,
@@ -46,7 +29,11 @@ from routing.journey import (
 from routing.journey import journey_event as _event
 
 SUGGESTIONS_OFFERED = 6  # two pages of three: enough to choose, not a catalogue
-_IDEA_EFFECTS = (CancelDraft, DiscardDraft, RequestHuman)  # the effects that read the idea row
+_IDEA_EFFECTS = (
+    intake.CancelDraft,
+    intake.DiscardDraft,
+    intake.RequestHuman,
+)  # the effects that read the idea row
 
 
 class TurnEffects:
@@ -84,26 +71,26 @@ class TurnEffects:
         if conversation.idea_id is not None and isinstance(effect, _IDEA_EFFECTS):
             idea = await session.get(Idea, conversation.idea_id)  # only the effects that need it
         match effect:
-            case StartDraft():
+            case intake.StartDraft():
                 conversation.idea_id = None
-            case CancelDraft():
+            case intake.CancelDraft():
                 if idea is not None and idea.status == "draft":
                     idea.status = "cancelled"
                     idea.updated_at = now
                     conversation.idea_id = None
-            case DiscardDraft():
+            case intake.DiscardDraft():
                 if idea is not None:
                     await privacy.discard_idea_words(session, idea, now)
                     conversation.idea_id = None
-            case SubmitIdea():
-                await self._submit(uow, resident, conversation, turn, now)
-            case AnswerSuggestion():
+            case intake.SubmitIdea():
+                await self._submit(uow, resident, conversation, turn.state.draft, now)
+            case intake.AnswerSuggestion():
                 if effect.verdict is not Verdict.INFO:
                     row = await own_suggestion(session, resident, effect.suggestion_id)
                     if row is not None:
                         yes = effect.verdict is Verdict.YES
                         await matching.record_response(uow, row.id, yes, now)
-            case RequestHuman():
+            case intake.RequestHuman():
                 source = "resident" if effect.reason == "asked" else "dialogue"
                 await session.flush()
                 await cases.open_case(
@@ -116,7 +103,7 @@ class TurnEffects:
                     staff_group=self.staff_group,
                 )
                 session.add(_event(idea, "handoff_requested", now, reason=effect.reason))
-            case AnswerFollowUp():
+            case intake.AnswerFollowUp():
 
                 async def blocked_case(idea_id: int) -> None:
                     await cases.open_case(
@@ -128,17 +115,17 @@ class TurnEffects:
                     uow, resident, effect.followup_id, effect.code, effect.text, now,
                     self.followups.policy, open_case=blocked_case,
                 )  # fmt: skip
-            case PauseFollowUps():
+            case intake.PauseFollowUps():
                 policy = self.followups.policy
                 await followups.set_paused(uow, resident, effect.paused, now, policy)
-            case SetLocale():
+            case intake.SetLocale():
                 resident.locale = effect.locale
-            case EraseResident():
+            case intake.EraseResident():
                 await privacy.erase_resident(uow, resident, now)
                 return True
-            case AppendNote():
+            case intake.AppendNote():
                 pass  # the words are already in the transcript, linked to the current idea
-            case UpdateIdea():
+            case intake.UpdateIdea():
                 if conversation.idea_id is not None:
                     submitted = await session.get(Idea, conversation.idea_id)
                     if submitted is not None and submitted.resident_id == resident.id:
@@ -154,17 +141,17 @@ class TurnEffects:
         uow: UnitOfWork,
         resident: Resident,
         conversation: Conversation,
-        turn: Turn,
+        draft: Draft,
         now: datetime,
     ) -> None:
         """The idea is submitted: its follow-ups planned, its suggestions made (or, when the
         directory has nothing for it, a person asked to look at it)."""
         session = uow.session
-        idea = await self._sync_idea(session, resident, conversation, turn.state.draft, now)
+        idea = await self._sync_idea(session, resident, conversation, draft, now)
         idea.status = "submitted"
         idea.submitted_at = now
         resident.consent_at = now
-        resident.neighbourhood = turn.state.draft.neighbourhood
+        resident.neighbourhood = draft.neighbourhood
         session.add(_event(idea, "intake_completed", now))
         await self.followups.plan(uow, idea.id, now)  # the nudge and the check-ins
         if self.catalogues is not None:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, assert_never
+from typing import Protocol, TypeAlias, assert_never
 
 from infra.clock import Clock
 from infra.uow import UnitOfWork
 from knowledge.store import CatalogueCache
-from routing import cases, followups, privacy, sprints
+from routing import cases, followups, intake, privacy, sprints
 from routing.cases import StaffGroup, WorkingHours
 from routing.conversation import answers
 from routing.conversation import sprints as sprint_conversation
@@ -26,37 +26,17 @@ from routing.conversation.suggestion_replies import (
     suggestion_feedback,
     suggestions_page,
 )
-from routing.intake import (
-    Added,
-    AnswerQuestion,
-    Ask,
-    BookSprint,
-    CancelSprint,
-    Dialogue,
-    DialogueState,
-    Draft,
-    FollowUpFeedback,
-    GeneralPointers,
-    IdeaExamples,
-    Menu,
-    Reply,
-    Say,
-    SendExport,
-    ShowSprintOptions,
-    ShowStatus,
-    ShowSuggestions,
-    Step,
-    SuggestionFeedback,
-    Summary,
-    Understood,
-    Waiting,
-)
 from routing.journey import (
     Conversation,
     Resident,
 )
 from routing.understanding import Context, Understanding
 from routing.understanding import Step as ReadingStep
+
+# the replies that listening fills in: when a person answers, examples, pointers, an answer
+Listened: TypeAlias = (
+    intake.Waiting | intake.AnswerQuestion | intake.IdeaExamples | intake.GeneralPointers
+)
 
 
 class Reader(Protocol):
@@ -84,7 +64,7 @@ class ReplyFilling:
     """The replies' half of ``ConversationService`` (the attributes are the service's)."""
 
     clock: Clock
-    dialogue: Dialogue
+    dialogue: intake.Dialogue
     catalogues: CatalogueCache | None
     staff_group: StaffGroup | None
     followups: followups.Planner
@@ -96,29 +76,41 @@ class ReplyFilling:
         uow: UnitOfWork,
         resident: Resident,
         conversation: Conversation,
-        replies: Sequence[Reply],
-        state: DialogueState | None = None,
+        replies: Sequence[intake.Reply],
+        state: intake.DialogueState | None = None,
     ) -> tuple[ServiceReply, ...]:
         """Fill in the replies that need data: ideas, suggestions, the export document."""
         session = uow.session
         out: list[ServiceReply] = []
         for reply in replies:
             match reply:
-                case Waiting() | AnswerQuestion() | IdeaExamples() | GeneralPointers():
+                case (
+                    intake.Waiting()
+                    | intake.AnswerQuestion()
+                    | intake.IdeaExamples()
+                    | intake.GeneralPointers()
+                ):
                     found = await self._listened(uow, resident, conversation, reply, state)
                     if found is not None:
                         out.append(found)
-                case Say(key="human_requested"):
+                case intake.Say(key="human_requested"):
                     holder = await case_holder(uow, resident)  # asked again while a person holds it
                     out.append(HeldBy(holder) if holder is not None else reply)
-                case Say() | Understood() | Ask() | Summary() | Menu() | Added():
+                case (
+                    intake.Say()
+                    | intake.Understood()
+                    | intake.Ask()
+                    | intake.Summary()
+                    | intake.Menu()
+                    | intake.Added()
+                ):
                     out.append(reply)
-                case ShowSuggestions():
+                case intake.ShowSuggestions():
                     if self.catalogues is not None:
                         out.append(await suggestions_page(session, conversation.idea_id, reply))
-                case SuggestionFeedback():
+                case intake.SuggestionFeedback():
                     out.append(await suggestion_feedback(session, resident, reply))
-                case ShowSprintOptions() | BookSprint() | CancelSprint():
+                case intake.ShowSprintOptions() | intake.BookSprint() | intake.CancelSprint():
                     out.append(
                         await sprint_conversation.resolve(
                             uow,
@@ -132,11 +124,11 @@ class ReplyFilling:
                             rules=self.sprint_rules,
                         )
                     )
-                case FollowUpFeedback():
+                case intake.FollowUpFeedback():
                     out.append(await followup_ack(session, resident, reply))
-                case ShowStatus():
+                case intake.ShowStatus():
                     out.append(await status_report(uow, resident))
-                case SendExport():
+                case intake.SendExport():
                     await session.flush()
                     content = await privacy.export_resident(session, resident)
                     summary = await privacy.summarise(session, resident)
@@ -150,12 +142,12 @@ class ReplyFilling:
         uow: UnitOfWork,
         resident: Resident,
         conversation: Conversation,
-        reply: Waiting | AnswerQuestion | IdeaExamples | GeneralPointers,
-        state: DialogueState | None,
+        reply: Listened,
+        state: intake.DialogueState | None,
     ) -> ServiceReply | None:
         now = self.clock.now()
         today = now.date()
-        if isinstance(reply, Waiting):
+        if isinstance(reply, intake.Waiting):
             holder = await case_holder(uow, resident)
             if holder is not None:
                 return HeldBy(holder)
@@ -163,16 +155,18 @@ class ReplyFilling:
             return answers.waiting_notice(
                 self.listening.hours, self.listening.delay_minutes, now, since, again=reply.again
             )
-        if isinstance(reply, IdeaExamples):
+        if isinstance(reply, intake.IdeaExamples):
             return await answers.examples(uow, self.catalogues, resident.neighbourhood)
-        if isinstance(reply, GeneralPointers):
+        if isinstance(reply, intake.GeneralPointers):
             return await answers.pointers(uow, self.catalogues, reply.draft, today)
         needs = self.dialogue.extractor.draft(reply.text, today).needs or frozenset()
-        draft = state.draft if state is not None else Draft()
+        draft = state.draft if state is not None else intake.Draft()
         answer = await answers.answer_question(
             uow,
             self.catalogues,
-            conversation.idea_id if state is not None and state.step is Step.SUBMITTED else None,
+            conversation.idea_id
+            if state is not None and state.step is intake.Step.SUBMITTED
+            else None,
             frozenset(n.value for n in needs) | frozenset(reply.needs),
             reply.text,
             draft.neighbourhood or resident.neighbourhood,

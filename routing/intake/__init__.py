@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         ButtonIn,
         CommandIn,
         Event,
+        LocationIn,
         TextIn,
         UnknownCommandIn,
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from routing.intake.dialogue import DialogueState, Step
+from routing.intake.codes import Step
 from routing.intake.draft import Draft, Group, Need, Slot, Timing
+from routing.intake.state import DialogueState
 
 
 def draft_to_json(draft: Draft) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
 from routing.cases import teams as case_teams
 from routing.conversation.service import ConversationService
-from routing.intake.dialogue import Dialogue
+from routing.intake import Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, OutgoingMessage
 from routing.staff.accounts import create_staff

@@ -20,7 +20,7 @@ from routing.cases import views as case_views
 from routing.cases.records import CaseEvent
 from routing.conversation.inbound import Inbound
 from routing.conversation.service import ConversationService
-from routing.intake.dialogue import AttachmentIn, Dialogue
+from routing.intake import AttachmentIn, Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Message, OutgoingMessage
 from routing.staff import Actor

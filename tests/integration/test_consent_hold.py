@@ -18,7 +18,7 @@ from knowledge.territory import load_gazetteer
 from routing.conversation.inbound import Inbound
 from routing.conversation.service import ConversationService
 from routing.followups.service import resident_blocked
-from routing.intake.dialogue import AttachmentIn, Dialogue
+from routing.intake import AttachmentIn, Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Message, OutgoingMessage, Resident
 from routing.outbox.outcomes import Delivered

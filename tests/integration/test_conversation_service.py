@@ -13,7 +13,7 @@ from infra.clock import FrozenClock
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
 from routing.conversation.service import ConversationService
-from routing.intake.dialogue import Dialogue
+from routing.intake import Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import (
     Case,

@@ -20,7 +20,7 @@ from infra.uow import UnitOfWork
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
 from routing.conversation.service import ConversationService
-from routing.intake.dialogue import Dialogue
+from routing.intake import Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import InboundUpdate, Message, OutgoingMessage
 from routing.outbox.rate_limit import Limits

@@ -27,7 +27,7 @@ from routing.followups.delivery import enqueue_due
 from routing.followups.policy import Policy
 from routing.followups.records import FollowUp
 from routing.followups.service import Planner, resident_blocked
-from routing.intake.dialogue import Action, Dialogue
+from routing.intake import Action, Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Idea, JourneyEvent, OutgoingMessage, Resident
 from routing.outbox.rate_limit import RateLimiter
@@ -223,7 +223,7 @@ async def test_blocked_opens_a_case_pause_resume_and_erasure(
 async def test_a_forged_follow_up_button_is_refused(service: ConversationService) -> None:
     resident = ScriptedResident(service)
     await _submit(resident)
-    from routing.intake.dialogue import ButtonIn
+    from routing.intake import ButtonIn
 
     outcome = await service.handle(
         resident._inbound(ButtonIn(Action.FOLLOWUP, "999.r", 0), "button")

@@ -21,7 +21,7 @@ from knowledge.territory import load_gazetteer
 from routing.cases.policy import french_working_hours
 from routing.conversation.filling import Listening
 from routing.conversation.service import ConversationService
-from routing.intake.dialogue import Dialogue
+from routing.intake import Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Idea, OutgoingMessage
 from routing.understanding import GazetteerPlaces, Understander

@@ -18,7 +18,7 @@ from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
 from routing.conversation.service import ConversationService
 from routing.followups.records import FollowUp
-from routing.intake.dialogue import Dialogue
+from routing.intake import Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import OutgoingMessage
 from tests.support.export_keys import documented_keys, key_paths

@@ -20,7 +20,7 @@ from declic.cli import app
 from infra.clock import FrozenClock
 from knowledge.lexicon import default_lexicon
 from routing.conversation.service import ConversationService
-from routing.intake.dialogue import Dialogue
+from routing.intake import Dialogue
 from routing.intake.extraction import Extractor
 from routing.stats import cells as stats_cells
 from routing.stats import queries as stats

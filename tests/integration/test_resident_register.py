@@ -22,7 +22,7 @@ from routing.conversation.service import ConversationService
 from routing.followups.delivery import enqueue_due
 from routing.followups.policy import Policy
 from routing.followups.service import Planner
-from routing.intake.dialogue import Dialogue
+from routing.intake import Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Conversation, OutgoingMessage, Resident
 from routing.outbox import RenderContext
@@ -193,7 +193,7 @@ async def test_a_persons_words_from_the_console_speak_the_residents_register(
 
 
 async def test_the_renderer_uses_the_city_default_when_no_register_is_known() -> None:
-    from routing.intake.dialogue import Say
+    from routing.intake import Say
 
     vous = Renderer(office=OfficeWords(register="vous"))
     text = vous([Say("submitted")], RenderContext("fr"))[0].payload["text"]

@@ -27,7 +27,7 @@ from routing.cases.records import CaseEvent
 from routing.conversation.service import ConversationService
 from routing.followups import service as followups
 from routing.followups.records import FollowUp
-from routing.intake.dialogue import Dialogue
+from routing.intake import Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, OutgoingMessage, Resident
 from routing.privacy import retention

@@ -26,7 +26,7 @@ from routing.cases.group_posts import StaffGroup
 from routing.conversation.service import ConversationService
 from routing.followups.records import FollowUp
 from routing.followups.service import Planner
-from routing.intake.dialogue import Action, Dialogue
+from routing.intake import Action, Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
 from routing.sprints import availability, working_days
@@ -363,7 +363,7 @@ async def test_a_lost_race_offers_fresh_options_and_forged_buttons_are_refused(
     # the same dates and room, on the second resident's own idea: taken meanwhile
     second_idea = values[1][0].split(".")[1]
     same = ".".join(["b", second_idea, *values[0][0].split(".")[2:]])
-    from routing.intake.dialogue import ButtonIn
+    from routing.intake import ButtonIn
 
     outcome = await second.service.handle(
         second._inbound(ButtonIn(Action.SPRINT, same, 0), "button")

@@ -23,7 +23,7 @@ from routing.cases import service_levels, staff_group
 from routing.cases import teams as case_teams
 from routing.cases.group_posts import StaffGroup
 from routing.conversation.service import ConversationService
-from routing.intake.dialogue import Dialogue
+from routing.intake import Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, OutgoingMessage
 from routing.staff import Actor

@@ -20,7 +20,7 @@ from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
 from knowledge.territory import load_gazetteer
 from routing.conversation.service import ConversationService
-from routing.intake.dialogue import Action, ButtonIn, Dialogue
+from routing.intake import Action, ButtonIn, Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
 from routing.matching.records import Suggestion

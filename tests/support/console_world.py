@@ -24,7 +24,7 @@ from routing.cases import service as cases
 from routing.cases import teams as case_teams
 from routing.conversation.service import ConversationService
 from routing.followups.service import Planner
-from routing.intake.dialogue import Dialogue
+from routing.intake import Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Idea
 from routing.sprints import availability

@@ -8,7 +8,7 @@ from datetime import date
 
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing.intake.dialogue import (
+from routing.intake import (
     Action,
     Ask,
     ButtonIn,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.callbacks import unpack
 from routing.conversation.inbound import Inbound
 from routing.conversation.service import ConversationService, Outcome
-from routing.intake.dialogue import ButtonIn, TextIn, parse_command
+from routing.intake import ButtonIn, TextIn, parse_command
 from routing.journey.records import OutgoingMessage
 
 _update_ids = itertools.count(1000)

@@ -28,8 +28,7 @@ from bot import phrases
 from infra.i18n import DOMAIN, LOCALES_DIR, Translator
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
-from routing.intake import dialogue
-from routing.intake.dialogue import Ask, Command, CommandIn, Dialogue, DialogueState, Say, Step
+from routing.intake import Ask, Command, CommandIn, Dialogue, DialogueState, Say, Step, codes
 from routing.intake.draft import EDITABLE, SLOT_ORDER
 from routing.intake.extraction import Extractor
 
@@ -181,7 +180,7 @@ def test_english_names_the_english_command_aliases() -> None:
     assert mentioned >= 5  # the help text alone names every command
     assert len(commands) >= 8
     for french, english in commands.items():  # the bot understands the names the text uses
-        assert dialogue.COMMAND_ALIASES[english] == dialogue.COMMAND_ALIASES[french]
+        assert codes.COMMAND_ALIASES[english] == codes.COMMAND_ALIASES[french]
     assert not wrong, f"use the English command names in English: {wrong}"
 
 

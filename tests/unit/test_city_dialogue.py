@@ -9,7 +9,7 @@ from bot.render import Renderer
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import Gazetteer, Territory
 from routing.conversation.service import RenderContext
-from routing.intake.dialogue import (
+from routing.intake import (
     Action,
     Ask,
     ButtonIn,

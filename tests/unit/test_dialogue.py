@@ -6,8 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from routing.intake.dialogue import (
-    COMMAND_ALIASES,
+from routing.intake import (
     SUGGESTIONS_PER_PAGE,
     Action,
     AnswerSuggestion,
@@ -41,6 +40,7 @@ from routing.intake.dialogue import (
     Waiting,
     parse_command,
 )
+from routing.intake.codes import COMMAND_ALIASES
 from routing.intake.draft import EDITABLE, ELSEWHERE, Draft, Group, Need, Slot, Timing
 from tests.support.dialogue import (
     IDEA,

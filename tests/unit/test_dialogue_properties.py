@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from routing.intake.dialogue import (
+from routing.intake import (
     Action,
     Ask,
     AttachmentIn,

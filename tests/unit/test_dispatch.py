@@ -129,6 +129,8 @@ def _case_classes(function: object) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.MatchClass) and isinstance(node.cls, ast.Name):
             names.add(node.cls.id)
+        elif isinstance(node, ast.MatchClass) and isinstance(node.cls, ast.Attribute):
+            names.add(node.cls.attr)  # ``case intake.SubmitIdea():``
     return names
 
 

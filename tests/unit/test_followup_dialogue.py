@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from routing.intake.dialogue import (
+from routing.intake import (
     Action,
     AnswerFollowUp,
     ButtonIn,

@@ -9,8 +9,7 @@ from datetime import date
 
 import pytest
 
-from routing.intake.dialogue import (
-    INTENT_COMMANDS,
+from routing.intake import (
     Action,
     Added,
     AnswerQuestion,
@@ -36,6 +35,7 @@ from routing.intake.dialogue import (
     reading_step,
 )
 from routing.intake.draft import Group, Slot, Timing
+from routing.intake.reading import INTENT_COMMANDS
 from routing.understanding.model import Intent, Slots, Understanding
 from tests.support.dialogue import DIALOGUE, TODAY, Press, reach, run, send
 

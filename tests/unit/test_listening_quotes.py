@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from knowledge.territory import load_gazetteer
-from routing.intake.dialogue import (
+from routing.intake import (
     AnswerQuestion,
     AppendNote,
     Ask,

@@ -369,7 +369,7 @@ def test_the_demo_without_the_hsds_profile_still_matches_well(tmp_path: Path) ->
 def test_an_edited_idea_keeps_its_headcount_needs_and_constraints() -> None:
     """The association president's 100-guest dinner, edited from the summary: the rooms
     suggested still seat 100 and are step-free, as they would not be for the edit alone."""
-    from routing.intake.dialogue import Action
+    from routing.intake import Action
     from tests.support.dialogue import Press, reach, run, send
 
     dinner = (

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from bot import phrases
 from bot.render import Renderer
 from infra.i18n import LOCALES_DIR, VOUS_DOMAIN, Translator
-from routing.intake.dialogue import Say
+from routing.intake import Say
 from routing.outbox.drafts import RenderContext
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
 from routing.conversation.replies import SuggestionCard, SuggestionsPage
 from routing.conversation.service import RenderContext
-from routing.intake.dialogue import (
+from routing.intake import (
     Action,
     Command,
     CommandIn,
@@ -175,7 +175,7 @@ def test_no_more_button_when_every_suggestion_was_shown() -> None:
 
 def test_the_privacy_notice_names_the_office_and_the_real_period() -> None:
     from bot.render import OfficeWords
-    from routing.intake.dialogue import Ask
+    from routing.intake import Ask
     from routing.intake.draft import Slot
 
     render = Renderer({}, OfficeWords("Maison des projets", "Sorlanges", 12))

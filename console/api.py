@@ -7,15 +7,16 @@ or by the console session (then unsafe methods need the ``X-CSRF-Token`` header)
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from console.security import Auth, context, require_agent, require_coordinator
 from routing.staff import accounts as staff_service
 from routing.staff import audit_log as staff_audit
+from routing.staff.views import AuditView
 
 router = APIRouter(prefix="/api", tags=["staff"])
 
@@ -34,15 +35,9 @@ class Me(BaseModel):
     locale: str | None
 
 
-class AuditItem(BaseModel):
-    id: int
-    staff_id: int | None
-    staff_name: str | None
-    action: str
-    subject_type: str
-    subject_id: str | None
-    details: dict[str, Any]
-    occurred_at: datetime
+@pydantic_dataclass(frozen=True)
+class AuditItem(AuditView):
+    """An entry of the audit log, as ``routing.staff`` reads it."""
 
 
 class LocaleChoice(BaseModel):

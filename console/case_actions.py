@@ -10,6 +10,7 @@ them into kind flash messages, the API into status codes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from console.security import AuditTrail, Auth, ConsoleContext, actor_of
@@ -63,6 +64,55 @@ class Done:
     case_id: int
     outbox_id: int | None = None
     visible: bool = True  # may this person still open the case page?
+
+
+QUEUE_PAGE = 25  # cases a page of the queue lists, on the pages and in the API
+
+
+async def queue_page(
+    uow: UnitOfWork,
+    auth: Auth,
+    now: datetime,
+    *,
+    statuses: tuple[str, ...],
+    team_id: int | None,
+    text: str,
+    page: int,
+) -> case_desk.BoardPage:
+    """One page of the queue's board (its search), as this person may see it."""
+    return await case_desk.search_board(
+        uow,
+        auth.staff.id,
+        auth.staff.role,
+        now,
+        statuses=statuses,
+        team_id=team_id,
+        text=text,
+        offset=(page - 1) * QUEUE_PAGE,
+        limit=QUEUE_PAGE,
+    )
+
+
+async def audit_queue_view(
+    ctx: ConsoleContext,
+    uow: UnitOfWork,
+    auth: Auth,
+    cases: list[int],
+    *,
+    statuses: tuple[str, ...],
+    team_id: int | None,
+    text: str,
+    **more: object,
+) -> None:
+    """The queue was shown with these cases: audited (the filters, never the words searched)."""
+    details = {
+        "cases": cases,
+        "statuses": ",".join(statuses),
+        "team": team_id,
+        **more,
+        "search": True if text.strip() else None,
+    }
+    await AuditTrail(auth.staff.id, ctx.clock).view(uow, "queue", auth.staff.id, details)
 
 
 async def check_visible(uow: UnitOfWork, auth: Auth, case_id: int) -> None:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from console import case_actions
 from console.api import MAX_BIG_ID, MAX_ID, NO_NUL
@@ -22,9 +22,7 @@ from routing.cases import desk as case_desk
 from routing.cases import states as case_states
 from routing.cases import views as case_views
 from routing.cases.states import CaseError
-from routing.cases.views import CaseView, MessageView
 
-PAGE = 25  # as the queue page
 router = APIRouter(prefix="/api", tags=["cases"])
 
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="the case id")]
@@ -37,7 +35,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-class CaseSummary(BaseModel):
+class FromView(BaseModel):
+    """Read from a ``routing.cases.views`` view: only the fields named here are shown."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class CaseSummary(FromView):
     id: int
     status: str
     reason: str
@@ -56,7 +60,7 @@ class CaseSummary(BaseModel):
     waiting_minutes: int
 
 
-class IdeaOut(BaseModel):
+class IdeaOut(FromView):
     ref: str
     title: str | None
     neighbourhood: str | None
@@ -66,7 +70,7 @@ class IdeaOut(BaseModel):
     status: str
 
 
-class EventOut(BaseModel):
+class EventOut(FromView):
     id: int
     kind: str
     actor_id: int | None
@@ -83,7 +87,7 @@ class CaseDetail(CaseSummary):
     history: list[EventOut]
 
 
-class MessageOut(BaseModel):
+class MessageOut(FromView):
     id: int
     at: datetime
     direction: str  # "in" from the resident, "out" from an agent
@@ -157,39 +161,6 @@ class ActionOut(BaseModel):
     outbox_id: int | None = None
 
 
-def _summary(view: CaseView) -> CaseSummary:
-    return CaseSummary(
-        id=view.id,
-        status=view.status,
-        reason=view.reason,
-        source=view.source,
-        team_id=view.team_id,
-        team_name=view.team_name,
-        holder_id=view.holder_id,
-        holder_name=view.holder_name,
-        neighbourhood=view.neighbourhood,
-        themes=list(view.themes),
-        opened_at=view.opened_at,
-        claimed_at=view.claimed_at,
-        resolved_at=view.resolved_at,
-        escalated=view.escalated,
-        outcome=view.outcome,
-        waiting_minutes=view.waiting_minutes,
-    )
-
-
-def _message(m: MessageView) -> MessageOut:
-    return MessageOut(
-        id=m.id,
-        at=m.at,
-        direction=m.direction,
-        kind=m.kind,
-        text=m.text,
-        needs_human=m.needs_human,
-        author=m.author,
-    )
-
-
 def _problem(exc: CaseError) -> JSONResponse:
     code, status = case_actions.error_code(exc)
     return JSONResponse({"detail": code, "status": status}, status_code=status)
@@ -209,7 +180,10 @@ async def queue(request: Request, auth: Auth = Depends(require_agent)) -> QueueO
                 uow, "queue", auth.staff.id, {"cases": listed[:100], "via": "api"}
             )
             await uow.commit()
-    return QueueOut(waiting=[_summary(v) for v in waiting], mine=[_summary(v) for v in mine])
+    return QueueOut(
+        waiting=[CaseSummary.model_validate(v) for v in waiting],
+        mine=[CaseSummary.model_validate(v) for v in mine],
+    )
 
 
 @router.get("/cases", response_model=CasePage)
@@ -229,28 +203,22 @@ async def find_cases(
     ctx = context(request)
     statuses = tuple(dict.fromkeys(status)) or (case_states.OPEN,)
     async with ctx.uow_factory() as uow:
-        board = await case_desk.search_board(
-            uow,
-            auth.staff.id,
-            auth.staff.role,
-            ctx.now(),
-            statuses=statuses,
-            team_id=team_id,
-            text=q,
-            offset=(page - 1) * PAGE,
-            limit=PAGE,
+        board = await case_actions.queue_page(
+            uow, auth, ctx.now(), statuses=statuses, team_id=team_id, text=q, page=page
         )
         if board.cases:
-            details = {
-                "cases": [c.id for c in board.cases],
-                "statuses": ",".join(statuses),
-                "team": team_id,
-                "search": True if q.strip() else None,
-                "via": "api",
-            }
-            await AuditTrail(auth.staff.id, ctx.clock).view(uow, "queue", auth.staff.id, details)
+            await case_actions.audit_queue_view(
+                ctx,
+                uow,
+                auth,
+                [c.id for c in board.cases],
+                statuses=statuses,
+                team_id=team_id,
+                text=q,
+                via="api",
+            )
             await uow.commit()
-    return CasePage(cases=[_summary(v) for v in board.cases], total=board.total)
+    return CasePage(cases=[CaseSummary.model_validate(v) for v in board.cases], total=board.total)
 
 
 @router.get("/cases/{case_id}", response_model=CaseDetail, responses=ERROR_RESPONSES)
@@ -273,24 +241,12 @@ async def case_detail(
         )
         await uow.commit()
     return CaseDetail(
-        **_summary(view).model_dump(),
+        **CaseSummary.model_validate(view).model_dump(),
         version=version,
         resident_id=view.resident_id,
         resident_name=view.resident_name,
-        idea=IdeaOut(**{**idea.__dict__, "needs": list(idea.needs), "themes": list(idea.themes)})
-        if idea
-        else None,
-        history=[
-            EventOut(
-                id=e.id,
-                kind=e.kind,
-                actor_id=e.actor_id,
-                actor_name=e.actor_name,
-                note=e.note,
-                occurred_at=e.occurred_at,
-            )
-            for e in events
-        ],
+        idea=IdeaOut.model_validate(idea) if idea else None,
+        history=[EventOut.model_validate(e) for e in events],
     )
 
 
@@ -324,7 +280,7 @@ async def messages(
         status=view.status,
         holder_id=view.holder_id,
         last_id=rows[-1].id if rows else after,
-        messages=[_message(m) for m in rows],
+        messages=[MessageOut.model_validate(m) for m in rows],
     )
 
 
@@ -339,7 +295,9 @@ async def _action(
     summary = None
     if done.visible:
         async with ctx.uow_factory() as uow:
-            summary = _summary(await case_views.case_view(uow, case_id, ctx.now()))
+            summary = CaseSummary.model_validate(
+                await case_views.case_view(uow, case_id, ctx.now())
+            )
     status = 201 if action == "reply" else 200
     body = ActionOut(case=summary, outbox_id=done.outbox_id)
     return JSONResponse(body.model_dump(mode="json"), status_code=status)

@@ -11,13 +11,12 @@ from datetime import timedelta
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from console import words
+from console import case_actions, words
 from console.forms import version_of
 from console.labels import Labels
 from console.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
-    AuditTrail,
     Auth,
     ConsoleContext,
     clear_session_cookie,
@@ -174,7 +173,6 @@ async def logout(request: Request, auth: Auth = Depends(require_agent)) -> Respo
     return response
 
 
-QUEUE_PAGE = 25
 STATUS_CHOICES = (*case_states.ACTIVE, case_states.RESOLVED)
 # The queue's self-refresh sends back what the tab shows (``data-shown``): unchanged, the
 # refresh shows no one new and is not audited again, so the log is not flooded every 30 s.
@@ -206,16 +204,8 @@ async def home(
     team_id = int(team) if team.isdigit() and len(team) < 10 else None
     statuses = tuple(s for s in dict.fromkeys(status) if s in STATUS_CHOICES) or (case_states.OPEN,)
     async with ctx.uow_factory() as uow:
-        board = await case_desk.search_board(
-            uow,
-            auth.staff.id,
-            auth.staff.role,
-            ctx.now(),
-            statuses=statuses,
-            team_id=team_id,
-            text=q,
-            offset=(page - 1) * QUEUE_PAGE,
-            limit=QUEUE_PAGE,
+        board = await case_actions.queue_page(
+            uow, auth, ctx.now(), statuses=statuses, team_id=team_id, text=q, page=page
         )
         mine = await case_views.held_by(uow, auth.staff.id, ctx.now())
         mine_words = await case_desk.last_words(uow, [c.resident_id for c in mine])
@@ -224,14 +214,16 @@ async def home(
         listed = list(dict.fromkeys(c.id for c in [*mine, *board.cases]))
         shown = queue_shown(auth.staff.id, [*mine, *board.cases], excerpts)
         if listed and request.headers.get(QUEUE_SHOWN) != shown:
-            details = {
-                "cases": listed[:100],
-                "statuses": ",".join(statuses),
-                "team": team_id,
-                "page": page if page > 1 else None,
-                "search": True if q.strip() else None,  # never the words typed
-            }
-            await AuditTrail(auth.staff.id, ctx.clock).view(uow, "queue", auth.staff.id, details)
+            await case_actions.audit_queue_view(
+                ctx,
+                uow,
+                auth,
+                listed[:100],
+                statuses=statuses,
+                team_id=team_id,
+                text=q,
+                page=page if page > 1 else None,
+            )
             await uow.commit()
     notice = words.CASE_NOTICES.get(request.query_params.get("m", ""))
     error = words.CASE_ERRORS.get(request.query_params.get("e", ""))
@@ -242,7 +234,7 @@ async def home(
         waiting=board.cases,
         total=board.total,
         page=page,
-        pages=max(1, -(-board.total // QUEUE_PAGE)),
+        pages=max(1, -(-board.total // case_actions.QUEUE_PAGE)),
         excerpts=excerpts,
         shown=shown,
         levels=levels,

@@ -8,6 +8,17 @@ from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+")
 _NOT = re.compile(r"n['’]t\b")  # English "don't", "haven't" → "do not", "have not"
+# « une dizaine », « une centaine de personnes »: a rough count in words, and its number.
+ROUGH_COUNTS = {
+    "dizaine": 10,
+    "quinzaine": 15,
+    "vingtaine": 20,
+    "trentaine": 30,
+    "quarantaine": 40,
+    "cinquantaine": 50,
+    "soixantaine": 60,
+    "centaine": 100,
+}
 # Everyday shortcuts residents type; expanded before any matching.
 SHORTCUTS = {
     "st": "saint",

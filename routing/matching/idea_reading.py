@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from knowledge.catalogue import NEEDS, Catalogue
-from knowledge.text import normalise
+from knowledge.text import ROUGH_COUNTS, normalise
 from knowledge.vocabulary import STOP_WORDS, term
 
 GROUP_WORDS = ("association", "informal", "alone")
@@ -18,17 +18,7 @@ _PEOPLE = (
     r"adultes?|kids?|children|residents?|joueurs?|benevoles?|familles?|jeunes|seniors?|ados?"
 )
 _HEADCOUNT = re.compile(rf"\b(\d{{1,4}})(?: a \d{{1,4}})? ({_PEOPLE})\b")
-_ROUGHLY = {
-    "dizaine": 10,
-    "quinzaine": 15,
-    "vingtaine": 20,
-    "trentaine": 30,
-    "quarantaine": 40,
-    "cinquantaine": 50,
-    "soixantaine": 60,
-    "centaine": 100,
-}
-_ROUGH = re.compile(r"\b(?:une |un )?(" + "|".join(_ROUGHLY) + r")\b")
+_ROUGH = re.compile(r"\b(?:une |un )?(" + "|".join(ROUGH_COUNTS) + r")\b")
 
 
 @dataclass(frozen=True)
@@ -118,6 +108,6 @@ def _place(catalogue: Catalogue, value: str) -> tuple[str | None, str | None]:
 
 def _headcount(flat: str) -> int | None:
     counts = [int(m.group(1)) for m in _HEADCOUNT.finditer(flat)]
-    counts += [_ROUGHLY[m.group(1)] for m in _ROUGH.finditer(flat)]
+    counts += [ROUGH_COUNTS[m.group(1)] for m in _ROUGH.finditer(flat)]
     counts = [c for c in counts if 2 <= c <= 5000]
     return max(counts) if counts else None

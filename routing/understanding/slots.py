@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.lexicon import ENTRIES, Hit, Lexicon
 from knowledge.resources import canonical_theme
-from knowledge.text import tokens
+from knowledge.text import ROUGH_COUNTS, tokens
 from routing.understanding import dates, rules
 from routing.understanding.model import ELSEWHERE, Context, Intent, Slots, Step
 from routing.understanding.normal import words
@@ -67,17 +67,7 @@ _WE_ARE = re.compile(
 _FOR_LAST = re.compile(
     rf" (?:pour|for|up to|jusqu a) {_ABOUT}(\d{{1,4}}) (?:(?:please|svp|stp|merci|thanks) )*$"
 )
-_ROUGHLY = {
-    "dizaine": 10,
-    "douzaine": 12,
-    "quinzaine": 15,
-    "vingtaine": 20,
-    "trentaine": 30,
-    "quarantaine": 40,
-    "cinquantaine": 50,
-    "soixantaine": 60,
-    "centaine": 100,
-}
+_ROUGHLY = {**ROUGH_COUNTS, "douzaine": 12}  # the understanding reads « une douzaine » too
 NUMBERS = {
     "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "dix": 10, "douze": 12,
     "quinze": 15, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,

@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import pytest
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, given, settings
@@ -40,7 +39,7 @@ from routing.sprints import availability
 from routing.sprints import notices as sprint_notices
 from routing.sprints import service as sprints
 from tests.support.cases import Opened, add_team, resident_with_case
-from tests.support.console import add_staff, add_token, console_app
+from tests.support.console import add_staff, add_token
 
 Factory = Callable[[], UnitOfWork]
 EXAMPLES = 5  # per operation, generation mode (valid, invalid) and target (any id, seeded ids)
@@ -144,11 +143,6 @@ async def _send(client: httpx.AsyncClient, case: Case, token: str) -> httpx.Resp
         kwargs["content"] = kwargs.pop("data")
     assert not kwargs.pop("cookies", None), "the API takes no cookie parameter"
     return await client.request(**kwargs)
-
-
-@pytest.fixture
-def app(migrated_url: str, uow_factory: Factory, clock: FrozenClock) -> FastAPI:
-    return console_app(migrated_url, uow_factory, clock)
 
 
 async def test_generated_requests_get_no_server_error(

@@ -67,12 +67,9 @@ async def awa(uow_factory: Factory, clock: FrozenClock) -> int:
 
 
 async def _submit_idea(resident: ScriptedResident) -> None:
-    await resident.says(
-        "On voudrait une grainothèque aux Tanneurs avec des voisins, il faut un local"
+    await resident.submits(
+        "On voudrait une grainothèque aux Tanneurs avec des voisins, il faut un local", start=None
     )
-    await resident.says("dès que possible")
-    await resident.presses("a", "yes")
-    await resident.presses("s", "ok")
 
 
 async def _texts(service: ConversationService, ids: tuple[int, ...]) -> str:

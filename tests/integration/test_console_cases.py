@@ -25,7 +25,7 @@ from routing.staff import Actor
 from routing.staff.audit_log import list_audit
 from routing.staff.views import AuditView
 from tests.support.cases import Opened, add_team, resident_with_case, resident_writes
-from tests.support.console import add_staff, add_token, browser, console_app, login, page_csrf
+from tests.support.console import add_staff, add_token, browser, login, page_csrf
 
 Factory = Callable[[], UnitOfWork]
 SCRIPT = "<script>alert('x')</script> & <b>gras</b>"
@@ -40,11 +40,6 @@ class Desk:
     team: int
     other_team: int
     opened: Opened
-
-
-@pytest.fixture
-def app(migrated_url: str, uow_factory: Factory, clock: FrozenClock) -> FastAPI:
-    return console_app(migrated_url, uow_factory, clock)
 
 
 @pytest.fixture

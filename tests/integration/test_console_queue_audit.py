@@ -18,15 +18,10 @@ from infra.uow import UnitOfWork
 from routing.staff.accounts import find_staff
 from routing.staff.records import AuditEntry
 from tests.support.cases import Opened, add_team, resident_with_case
-from tests.support.console import add_staff, add_token, browser, console_app, login
+from tests.support.console import add_staff, add_token, browser, login
 
 Factory = Callable[[], UnitOfWork]
 SHOWN = re.compile(r'data-shown="([0-9a-f]+)"')
-
-
-@pytest.fixture
-def app(migrated_url: str, uow_factory: Factory, clock: FrozenClock) -> FastAPI:
-    return console_app(migrated_url, uow_factory, clock)
 
 
 @pytest.fixture
@@ -35,6 +30,14 @@ async def opened(uow_factory: Factory, clock: FrozenClock) -> Opened:
     await add_staff(uow_factory, clock, "cora@ville.example", "coordinator", "Cora Bell")
     await add_team(uow_factory, "jardins", "Jardins & Nature", ("tanneurs",), (awa.id,))
     return await resident_with_case(uow_factory, clock)
+
+
+async def _awa_token(uow_factory: Factory, clock: FrozenClock) -> str:
+    """An API token of Awa's."""
+    async with uow_factory() as uow:
+        awa = await find_staff(uow, "awa@ville.example")
+    assert awa is not None
+    return await add_token(uow_factory, clock, awa.id)
 
 
 async def queue_views(uow_factory: Factory) -> list[AuditEntry]:
@@ -91,10 +94,7 @@ async def test_a_search_is_audited_without_its_words_and_an_empty_list_not_at_al
 async def test_the_api_listing_is_audited_and_the_log_says_it_in_words(
     app: FastAPI, opened: Opened, uow_factory: Factory, clock: FrozenClock
 ) -> None:
-    async with uow_factory() as uow:
-        awa = await find_staff(uow, "awa@ville.example")
-    assert awa is not None
-    token = await add_token(uow_factory, clock, awa.id)
+    token = await _awa_token(uow_factory, clock)
     async with browser(app) as script:
         listed = await script.get("/api/queue", headers={"Authorization": f"Bearer {token}"})
         assert listed.status_code == 200
@@ -112,10 +112,7 @@ async def test_the_api_listing_is_audited_and_the_log_says_it_in_words(
 async def test_the_api_searches_the_queue_like_the_page(
     app: FastAPI, opened: Opened, uow_factory: Factory, clock: FrozenClock
 ) -> None:
-    async with uow_factory() as uow:
-        awa = await find_staff(uow, "awa@ville.example")
-    assert awa is not None
-    token = await add_token(uow_factory, clock, awa.id)
+    token = await _awa_token(uow_factory, clock)
     async with browser(app) as script:
         script.headers["Authorization"] = f"Bearer {token}"
         found = (await script.get("/api/cases", params={"q": "Nadia"})).json()

@@ -29,11 +29,6 @@ from tests.support.console import (
 Factory = Callable[[], UnitOfWork]
 
 
-@pytest.fixture
-def app(migrated_url: str, uow_factory: Factory, clock: FrozenClock) -> FastAPI:
-    return console_app(migrated_url, uow_factory, clock)
-
-
 async def _actions(uow_factory: Factory) -> list[str]:
     async with uow_factory() as uow:
         return [entry.action for entry in reversed(await list_audit(uow))]

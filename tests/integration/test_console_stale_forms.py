@@ -7,8 +7,10 @@ On SQLite and PostgreSQL, through the ASGI app, two colleagues in two "tabs"."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import httpx
 import pytest
@@ -25,7 +27,7 @@ from routing.cases.records import Team
 from routing.sprints.records import PanelMember
 from routing.staff.records import StaffMember
 from tests.support.cases import add_team
-from tests.support.console import add_staff, browser, console_app, csrf_of, login
+from tests.support.console import add_staff, browser, csrf_of, login
 
 Factory = Callable[[], UnitOfWork]
 STALE = "La situation a changé, voici l&#39;état actuel."
@@ -33,11 +35,6 @@ ENTRY = "rb-salle-glycines"
 _FORM = re.compile(r'<form method="post" action="([^"]+)"(.*?)</form>', re.S)
 _VERSION = re.compile(r'name="version" value="([^"]*)"')
 EVERY_PAGE = {"/logout", "/preferences/locale"}  # one's own session and language, not shared state
-
-
-@pytest.fixture
-def app(migrated_url: str, uow_factory: Factory, clock: FrozenClock) -> FastAPI:
-    return console_app(migrated_url, uow_factory, clock)
 
 
 @pytest.fixture
@@ -87,6 +84,31 @@ async def refused_then_fresh(
     return fresh
 
 
+class Tab(NamedTuple):
+    """A colleague's browser with a page open: its CSRF token and its forms' versions."""
+
+    client: httpx.AsyncClient
+    csrf: str
+    forms: dict[str, str]
+
+    async def post(self, action: str, data: dict[str, str]) -> httpx.Response:
+        """Send the form ``action`` with this tab's CSRF token and version."""
+        return await self.client.post(
+            action, data={"csrf_token": self.csrf, **data, "version": self.forms[action]}
+        )
+
+
+@asynccontextmanager
+async def two_tabs(
+    app: FastAPI, path: str, first: str, second: str
+) -> AsyncIterator[tuple[Tab, Tab]]:
+    """Two colleagues (first names) logged in, each with ``path`` open in a browser of their own."""
+    async with browser(app) as one, browser(app) as two:
+        await login(one, f"{first}@ville.example")
+        await login(two, f"{second}@ville.example")
+        yield Tab(one, *await tab(one, path)), Tab(two, *await tab(two, path))
+
+
 @pytest.mark.parametrize(
     ("who", "path", "exempt"),
     [
@@ -113,20 +135,9 @@ async def test_a_team_form_from_before_a_colleagues_change_is_refused(
     app: FastAPI, people: dict[str, int], uow_factory: Factory
 ) -> None:
     team = people["team"]
-    async with browser(app) as cora, browser(app) as ada:
-        await login(cora, "cora@ville.example")
-        await login(ada, "ada@ville.example")
-        csrf, old = await tab(cora, "/teams")
-        ada_csrf, ada_forms = await tab(ada, "/teams")
-        renamed = await ada.post(
-            f"/teams/{team}",
-            data={
-                "csrf_token": ada_csrf,
-                "name": "Jardins du Nord",
-                "themes": "garden",
-                "version": ada_forms[f"/teams/{team}"],
-            },
-        )
+    async with two_tabs(app, "/teams", "cora", "ada") as (cora_tab, ada):
+        cora, csrf, old = cora_tab
+        renamed = await ada.post(f"/teams/{team}", {"name": "Jardins du Nord", "themes": "garden"})
         assert renamed.headers["location"] == "/teams?m=team_saved"
         edit = {"csrf_token": csrf, "name": "Jardins & Potagers", "themes": "garden"}
         fresh = await refused_then_fresh(cora, f"/teams/{team}", edit, old)
@@ -146,20 +157,9 @@ async def test_an_account_form_from_before_a_colleagues_change_is_refused(
     app: FastAPI, people: dict[str, int], uow_factory: Factory
 ) -> None:
     path = f"/admin/staff/{people['awa']}"
-    async with browser(app) as ada, browser(app) as alex:
-        await login(ada, "ada@ville.example")
-        await login(alex, "alex@ville.example")
-        csrf, old = await tab(ada, path)
-        alex_csrf, alex_forms = await tab(alex, path)
-        promoted = await alex.post(
-            path,
-            data={
-                "csrf_token": alex_csrf,
-                "display_name": "Awa Diallo",
-                "role": "coordinator",
-                "version": alex_forms[path],
-            },
-        )
+    async with two_tabs(app, path, "ada", "alex") as (ada_tab, alex):
+        ada, csrf, old = ada_tab
+        promoted = await alex.post(path, {"display_name": "Awa Diallo", "role": "coordinator"})
         assert promoted.headers["location"] == f"{path}?m=staff_saved"
         # Ada's tab still shows an agent: she would not deactivate a coordinator unseen
         off = {"csrf_token": csrf, "active": "0"}
@@ -177,21 +177,10 @@ async def test_a_panel_member_form_from_before_a_colleagues_change_is_refused(
 ) -> None:
     member = people["member"]
     path, action = f"/panel?member={member}", f"/panel/members/{member}"
-    async with browser(app) as cora, browser(app) as ada:
-        await login(cora, "cora@ville.example")
-        await login(ada, "ada@ville.example")
-        csrf, old = await tab(cora, path)
-        ada_csrf, ada_forms = await tab(ada, path)
+    async with two_tabs(app, path, "cora", "ada") as (cora_tab, ada):
+        cora, csrf, old = cora_tab
         capped = await ada.post(
-            action,
-            data={
-                "csrf_token": ada_csrf,
-                "skills": "facilitation",
-                "weekdays": "0",
-                "monthly_cap": "1",
-                "active": "1",
-                "version": ada_forms[action],
-            },
+            action, {"skills": "facilitation", "weekdays": "0", "monthly_cap": "1", "active": "1"}
         )
         assert capped.headers["location"].startswith("/panel?m=member_saved")
         edit = {
@@ -215,15 +204,9 @@ async def test_a_directory_entry_form_from_before_a_colleagues_change_is_refused
     app: FastAPI, people: dict[str, int], uow_factory: Factory
 ) -> None:
     path = f"/directory/entries/{ENTRY}"
-    async with browser(app) as cora, browser(app) as ada:
-        await login(cora, "cora@ville.example")
-        await login(ada, "ada@ville.example")
-        csrf, old = await tab(cora, path)
-        ada_csrf, ada_forms = await tab(ada, path)
-        off = await ada.post(
-            f"{path}/active",
-            data={"csrf_token": ada_csrf, "on": "0", "version": ada_forms[f"{path}/active"]},
-        )
+    async with two_tabs(app, path, "cora", "ada") as (cora_tab, ada):
+        cora, csrf, old = cora_tab
+        off = await ada.post(f"{path}/active", {"on": "0"})
         assert off.headers["location"] == f"{path}?m=entry_deactivated"
         # Cora's tab still shows an active entry: her « verified today » would hide the change
         await refused_then_fresh(cora, f"{path}/verified", {"csrf_token": csrf}, old)

@@ -11,15 +11,10 @@ from fastapi import FastAPI
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
 from tests.support.cases import Opened, add_team, resident_with_case
-from tests.support.console import add_staff, browser, console_app, login, page_csrf
+from tests.support.console import add_staff, browser, login, page_csrf
 
 Factory = Callable[[], UnitOfWork]
 MINE = "À vous de répondre"
-
-
-@pytest.fixture
-def app(migrated_url: str, uow_factory: Factory, clock: FrozenClock) -> FastAPI:
-    return console_app(migrated_url, uow_factory, clock)
 
 
 @pytest.fixture

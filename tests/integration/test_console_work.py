@@ -22,18 +22,12 @@ from tests.support.console import (
     add_staff,
     add_token,
     browser,
-    console_app,
     csrf_of,
     login,
     page_csrf,
 )
 
 Factory = Callable[[], UnitOfWork]
-
-
-@pytest.fixture
-def app(migrated_url: str, uow_factory: Factory, clock: FrozenClock) -> FastAPI:
-    return console_app(migrated_url, uow_factory, clock)
 
 
 @pytest.fixture

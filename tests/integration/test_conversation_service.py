@@ -44,11 +44,10 @@ async def _count(service: ConversationService, model, *where) -> int:  # type: i
 
 
 async def _submit_idea(resident: ScriptedResident) -> None:
-    await resident.says("/start affiche-tanneurs")
-    await resident.says(f"On voudrait une {PHRASE} aux Tanneurs avec des voisins, il faut un local")
-    await resident.says("dès que possible")
-    await resident.presses("a", "yes")
-    await resident.presses("s", "ok")
+    await resident.submits(
+        f"On voudrait une {PHRASE} aux Tanneurs avec des voisins, il faut un local",
+        start="/start affiche-tanneurs",
+    )
 
 
 async def test_an_update_delivered_twice_is_handled_once(service: ConversationService) -> None:

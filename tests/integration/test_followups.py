@@ -66,11 +66,7 @@ def service(uow_factory, clock: FrozenClock) -> ConversationService:  # type: ig
 
 
 async def _submit(resident: ScriptedResident) -> None:
-    await resident.says("/start")
-    await resident.says(IDEA)
-    await resident.says("dès que possible")
-    await resident.presses("a", "yes")
-    await resident.presses("s", "ok")
+    await resident.submits(IDEA)
 
 
 async def _plan(service: ConversationService) -> list[tuple[str, datetime, str]]:
@@ -254,11 +250,7 @@ async def test_a_sprint_brings_reminders_then_feedback_then_check_ins(
 ) -> None:
     service = demo_service
     resident = ScriptedResident(service)
-    await resident.says("/start")
-    await resident.says(SPRINT_IDEA)
-    await resident.says("cet été")
-    await resident.presses("a", "yes")
-    await resident.presses("s", "ok")
+    await resident.submits(SPRINT_IDEA, "cet été")
     idea = await _idea(service)
     async with service.uow_factory() as uow:
         offer = await availability.sprint_options(

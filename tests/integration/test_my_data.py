@@ -45,11 +45,10 @@ async def _my_data(resident: ScriptedResident) -> tuple[str, dict]:  # type: ign
 
 
 async def _submit(resident: ScriptedResident) -> None:
-    await resident.says("/start")
-    await resident.says("On voudrait un jardin partagé aux Tanneurs avec des voisins, un local")
-    await resident.says("quand il fera beau")
-    await resident.presses("a", "yes")
-    await resident.presses("s", "ok")
+    await resident.submits(
+        "On voudrait un jardin partagé aux Tanneurs avec des voisins, un local",
+        "quand il fera beau",
+    )
     await resident.says("/humain")
 
 

@@ -50,11 +50,7 @@ def _service(uow_factory: Factory, clock: FrozenClock, default: str) -> Conversa
 
 
 async def _submit(resident: ScriptedResident) -> None:
-    await resident.says("/start")
-    await resident.says(IDEA)
-    await resident.says("dès que possible")
-    await resident.presses("a", "yes")
-    await resident.presses("s", "ok")
+    await resident.submits(IDEA)
 
 
 async def _resident_id(service: ConversationService, chat: str) -> int:

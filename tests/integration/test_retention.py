@@ -49,11 +49,9 @@ def service(uow_factory, clock: FrozenClock) -> ConversationService:
 
 
 async def _submit(resident: ScriptedResident, words: str) -> None:
-    await resident.says("/start")
-    await resident.says(f"On voudrait une {words} aux Tanneurs avec des voisins, il faut un local")
-    await resident.says("dès que possible")
-    await resident.presses("a", "yes")
-    await resident.presses("s", "ok")
+    await resident.submits(
+        f"On voudrait une {words} aux Tanneurs avec des voisins, il faut un local"
+    )
 
 
 async def _run_job(service: ConversationService, clock: FrozenClock):  # type: ignore[no-untyped-def]

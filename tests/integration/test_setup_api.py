@@ -17,15 +17,10 @@ from knowledge.demo import load_demo_city, load_demo_directory
 from routing.cases.records import Team
 from routing.staff.records import AuditEntry
 from tests.support.cases import add_team
-from tests.support.console import add_staff, add_token, browser, console_app, login
+from tests.support.console import add_staff, add_token, browser, login
 
 Factory = Callable[[], UnitOfWork]
 ENTRY = "rb-salle-glycines"
-
-
-@pytest.fixture
-def app(migrated_url: str, uow_factory: Factory, clock: FrozenClock) -> FastAPI:
-    return console_app(migrated_url, uow_factory, clock)
 
 
 @pytest.fixture

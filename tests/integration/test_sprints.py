@@ -4,6 +4,7 @@ whole conversation from a submitted idea to a confirmed sprint with its .ics."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from declic.bootstrap import wire
 from declic.demo import load_demo_sprints
 from infra.clock import FrozenClock
 from infra.settings import Settings
+from infra.uow import UnitOfWork
 from knowledge.demo import load_demo_directory
 from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
@@ -89,6 +91,20 @@ async def _count(uow_factory, model, *where) -> int:  # type: ignore[no-untyped-
         return int(await uow.session.scalar(select(func.count()).select_from(model).where(*where)))
 
 
+async def _book_first(
+    uow_factory: Callable[[], UnitOfWork], idea_id: int, now: datetime
+) -> sprint_notices.Booked:
+    """The idea's first sprint option, booked."""
+    async with uow_factory() as uow:
+        offer = await availability.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
+        booked = await sprints.confirm(
+            uow, idea_id, offer.plan.options[0], now, followups=Planner()
+        )
+        await uow.commit()
+    assert isinstance(booked, sprint_notices.Booked)
+    return booked
+
+
 async def test_options_respect_the_rules_and_booking_takes_the_days(demo, clock) -> None:
     now = clock.now()
     idea_id = await _idea(demo, now)
@@ -136,11 +152,7 @@ async def test_options_respect_the_rules_and_booking_takes_the_days(demo, clock)
 async def test_reschedule_cancel_and_mark_held_release_and_record(demo, clock) -> None:
     now = clock.now()
     idea_id = await _idea(demo, now)
-    async with demo() as uow:
-        offer = await availability.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
-        first = await sprints.confirm(uow, idea_id, offer.plan.options[0], now, followups=Planner())
-        await uow.commit()
-    assert isinstance(first, sprint_notices.Booked)
+    first = await _book_first(demo, idea_id, now)
     async with demo() as uow:
         offer = await availability.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
         assert offer.current == first.sprint_id
@@ -167,11 +179,7 @@ async def test_reschedule_cancel_and_mark_held_release_and_record(demo, clock) -
         async with demo() as uow:
             await sprints.cancel(uow, first.sprint_id, now, followups=Planner())
     # book again, then mark it held
-    async with demo() as uow:
-        offer = await availability.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
-        again = await sprints.confirm(uow, idea_id, offer.plan.options[0], now, followups=Planner())
-        await uow.commit()
-    assert isinstance(again, sprint_notices.Booked)
+    again = await _book_first(demo, idea_id, now)
     async with demo() as uow:
         sprint = await sprints.mark_held(uow, again.sprint_id, True, "Très bonne dynamique", now)
         await uow.commit()
@@ -191,13 +199,7 @@ async def test_erasure_cancels_the_booked_sprint_and_plans_no_follow_up(demo, cl
     its follow-up planner, which raised TypeError and failed the whole erasure)."""
     now = clock.now()
     idea_id = await _idea(demo, now)
-    async with demo() as uow:
-        offer = await availability.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
-        booked = await sprints.confirm(
-            uow, idea_id, offer.plan.options[0], now, followups=Planner()
-        )
-        await uow.commit()
-    assert isinstance(booked, sprint_notices.Booked)
+    booked = await _book_first(demo, idea_id, now)
     pending = await _count(
         demo, FollowUp, FollowUp.idea_id == idea_id, FollowUp.status == "pending"
     )
@@ -244,13 +246,7 @@ async def test_panel_members_with_telegram_are_told_with_the_ics(demo, clock) ->
             member.staff_id = staff.id  # everyone is Nadia, for the test
         await uow.commit()
     idea_id = await _idea(demo, now)
-    async with demo() as uow:
-        offer = await availability.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
-        booked = await sprints.confirm(
-            uow, idea_id, offer.plan.options[0], now, followups=Planner()
-        )
-        await uow.commit()
-    assert isinstance(booked, sprint_notices.Booked)
+    booked = await _book_first(demo, idea_id, now)
     async with demo() as uow:
         rows = (
             await uow.session.scalars(

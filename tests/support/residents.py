@@ -42,6 +42,18 @@ class ScriptedResident:
         self.last = await self.service.handle(self._inbound(event, "text", text, update_id))
         return self.last
 
+    async def submits(
+        self, idea: str, when: str = "dès que possible", start: str | None = "/start"
+    ) -> Outcome:
+        """Start (unless ``start`` is None), tell the idea and when, agree to the suggested
+        answer and confirm the summary: the idea is submitted."""
+        if start is not None:
+            await self.says(start)
+        await self.says(idea)
+        await self.says(when)
+        await self.presses("a", "yes")
+        return await self.presses("s", "ok")
+
     async def presses(self, action: str, value: str) -> Outcome:
         """Press the button (action, value) of the newest message that has it."""
         async with self.service.uow_factory() as uow:

@@ -47,9 +47,10 @@ from sqlalchemy import func, select
 from bench.databases import fresh_database
 from bench.durable_baseline import CHANNEL as DURABLE_CHANNEL
 from bench.durable_baseline import durable_dispatcher
+from bench.loop_lag import watch_loop
 from bench.residents import RecordingRenderer, Resident
 from bench.telegram_fakes import button_update, calls, canned_bot, mount, text_update
-from bench.turn_waits import Waits, breakdown, instrument, watching_loop
+from bench.turn_waits import Waits, breakdown, instrument
 from bot.app import build_dispatcher
 from bot.delivery import TelegramDelivery
 from bot.middlewares import FloodGuard
@@ -265,7 +266,9 @@ async def measure_declic(
         if waits is not None:
             instrument(declic.core.engine)
         with failures.watching("routing.conversation.service"):
-            async with watching_loop(waits) if waits else contextlib.nullcontext():
+            async with (
+                watch_loop(waits.loop_lag, every=0.001) if waits else contextlib.nullcontext()
+            ):
                 run = await converse(declic.dp, declic.bot, plan, waits)
         run.api_calls = dict(calls(declic.bot))
         if failures.count:

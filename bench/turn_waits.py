@@ -14,15 +14,14 @@ greenlet of the same task, so the record is found there):
 
 The rest of the turn's wall time is CPU in the event loop, this turn's own or other turns'
 (the event loop's queue: a ready task waits while others run). The loop's own lag is sampled
-by a task that asks to wake every millisecond and records how late it is.
+by a task that asks to wake every millisecond and records how late it is (``bench.loop_lag``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,23 +107,6 @@ def instrument(engine: AsyncEngine) -> None:
                 record.commit += time.perf_counter() - start
 
     dialect.do_commit = timed_commit  # type: ignore[method-assign]
-
-
-@contextlib.asynccontextmanager
-async def watching_loop(waits: Waits, every: float = 0.001) -> AsyncIterator[None]:
-    async def watch() -> None:
-        while True:
-            start = time.perf_counter()
-            await asyncio.sleep(every)
-            waits.loop_lag.append(time.perf_counter() - start - every)
-
-    task = asyncio.create_task(watch())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 def _mean(values: list[float]) -> float:

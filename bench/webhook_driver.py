@@ -40,6 +40,7 @@ from typing import Any
 import aiohttp
 import asyncpg
 
+from bench.loop_lag import watch_loop
 from bench.residents import Resident as Mind
 from tests.support.fake_bot_api import BotCall, FakeBotApi
 
@@ -660,7 +661,7 @@ async def _bounded(
 ) -> None:
     """Run the tasks for at most ``deadline`` seconds; record what was done either way."""
     try:
-        async with watch_loop(run.loop_lag), asyncio.timeout(deadline):
+        async with watch_loop(run.loop_lag, every=0.05), asyncio.timeout(deadline):
             await asyncio.gather(*tasks)
     except TimeoutError:
         run.timed_out = True
@@ -668,26 +669,6 @@ async def _bounded(
         run.wall = now() - run.started
         run.deliveries = [d for d in telegram.deliveries if d.first_try >= run.started]
         run.attempts = [a for a in telegram.attempts if a.start >= run.started]
-
-
-@contextlib.asynccontextmanager
-async def watch_loop(samples: list[float], every: float = 0.05) -> AsyncIterator[None]:
-    """Record how late the driver's own event loop wakes up: if the driver is the bottleneck,
-    its latencies are not the workers' (this figure says so)."""
-
-    async def watch() -> None:
-        while True:
-            start = now()
-            await asyncio.sleep(every)
-            samples.append(now() - start - every)
-
-    task = asyncio.create_task(watch())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 # -- server-side figures -----------------------------------------------------------------------

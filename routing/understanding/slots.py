@@ -40,8 +40,11 @@ _PEOPLE = (
     r"visitors?|eleves?|parents?|mamans?|retraites?|spectateurs?|folks|ppl"
 )
 _HEADCOUNT = re.compile(rf" (?:pour |for |environ |about |around |de )?(\d{{1,4}}) (?:{_PEOPLE}) ")
+# Words between « on sera » and the number: « environ », « plutôt », « au moins », « maybe ».
 _ABOUT = (
-    r"(?:environ |about |around |roughly |approximately |a peu pres |genre |presque |pres de )?"
+    r"(?:(?:environ|about|around|roughly|approximately|a peu pres|genre|presque|pres de|plutot|"
+    r"au moins|au minimum|peut etre|sans doute|probablement|bien|plus de|at least|maybe|"
+    r"probably|more like|over|more than) )*"
 )
 _WE_ARE = re.compile(
     r" (?:on est|on sera|on serait|nous sommes|nous serons|nous serions|we are|we re|we ll be|"

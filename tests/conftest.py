@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,18 +38,55 @@ PARIS = ZoneInfo("Europe/Paris")
 # pytest-xdist each e2e module runs on one worker, its tests one after another, while the other
 # workers run other modules and the unit and integration tests. (Two groups for all of e2e made
 # a 16-minute serial chain; one unit per module: 9 minutes, measured on the same machine.)
+# A module whose tests share a module-scoped fixture (a town scored through the CLI, a trained
+# reader) is one unit too: spread over four workers, each worker built it again.
+#
+# Units are handed out longest first (xdist gives a worker its next unit while it runs the last
+# test of the previous one, so a long unit handed out last lengthens the run): the e2e modules,
+# then the slow modules below, then everything else in collection order.
+_TESTS = Path(__file__).resolve().parent
+_SLOW_FIRST = (
+    "tests/e2e/test_any_city.py",
+    "tests/e2e/test_eight_residents.py",
+    "tests/e2e/",
+    "tests/unit/test_types.py",  # mypy with no cache in a fresh clone
+    "tests/integration/test_matching_towns.py",
+    "tests/integration/test_understanding_evaluation.py",
+    "tests/unit/test_understanding.py",
+    "tests/integration/test_understand_cli.py",
+    "tests/unit/test_architecture.py",
+)
+
+
+@cache
+def _module_is_one_unit(module: str) -> bool:
+    if module.startswith("tests/e2e/"):
+        return True
+    path = _TESTS.parent / module
+    return path.is_file() and 'scope="module"' in path.read_text(encoding="utf-8")
 
 
 def _work_unit(nodeid: str) -> str:
-    """The xdist work unit of a test: its own, or its end-to-end module's."""
+    """The xdist work unit of a test: its own, or its module's (e2e, or sharing a fixture)."""
     module = nodeid.split("::", 1)[0]
-    if module.startswith("tests/e2e/"):
-        return module
-    return nodeid
+    return module if _module_is_one_unit(module) else nodeid
+
+
+def _rank(nodeid: str) -> int:
+    return next((i for i, p in enumerate(_SLOW_FIRST) if nodeid.startswith(p)), len(_SLOW_FIRST))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist, whole modules reordered longest first (each module's tests keep their order,
+    so module-scoped fixtures are still built once)."""
+    if hasattr(config, "workerinput"):
+        items.sort(key=lambda item: _rank(item.nodeid))
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """`-n N` (``--dist load``): each test on any worker, except that an e2e module stays whole.
+    """`-n N` (``--dist load``): each test on any worker, except that a module made one unit
+    stays whole; units in collection order (see ``pytest_collection_modifyitems``), not xdist's
+    biggest-unit-first.
 
     (xdist's own ``loadgroup`` does not see ``xdist_group`` marks under pytest 9.2: it renames
     ``item._nodeid``, which pytest no longer reads.)
@@ -56,6 +94,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     if config.getvalue("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
+
+    config.option.loadscopereorder = False
 
     class ByWorkUnit(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:

@@ -19,35 +19,19 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from knowledge.lexicon import ENTRIES, Hit, Lexicon
-from knowledge.resources import canonical_theme
 from knowledge.text import ROUGH_COUNTS, tokens
 from routing.understanding import dates, rules
 from routing.understanding.model import ELSEWHERE, Context, Intent, Slots, Step
 from routing.understanding.normal import words
 from routing.understanding.places import Places
 from routing.understanding.spelling import spelled_out
+from routing.understanding.themes import Reading, salient_themes
 
 VOCABULARY_FILE = Path(__file__).resolve().parent / "data" / "vocabulary.yaml"
-THEMES = frozenset(
-    [
-        "garden",
-        "food",
-        "culture",
-        "youth",
-        "energy",
-        "repair",
-        "parenting",
-        "sport",
-        "mobility",
-        "digital",
-        "health",
-        "housing",
-        "environment",
-        "elderly",
-        "accessibility",
-        "events",
-    ]
-)
+# Place-name words shorter than this (« de », « la ») tell no place name.
+PLACE_WORD_MIN = 3
+# Sections of the vocabulary file that are not lexicon categories.
+READINGS = frozenset({"not_typos", "theme_reading"})
 NEEDS = ("place", "funding", "legal", "equipment", "partners", "skills", "peers")
 _PEOPLE = (
     r"personnes?|gens|participants?|invites?|people|guests?|habitants?|voisins?|enfants?|"
@@ -56,8 +40,11 @@ _PEOPLE = (
     r"visitors?|eleves?|parents?|mamans?|retraites?|spectateurs?|folks|ppl"
 )
 _HEADCOUNT = re.compile(rf" (?:pour |for |environ |about |around |de )?(\d{{1,4}}) (?:{_PEOPLE}) ")
+# Words between « on sera » and the number: « environ », « plutôt », « au moins », « maybe ».
 _ABOUT = (
-    r"(?:environ |about |around |roughly |approximately |a peu pres |genre |presque |pres de )?"
+    r"(?:(?:environ|about|around|roughly|approximately|a peu pres|genre|presque|pres de|plutot|"
+    r"au moins|au minimum|peut etre|sans doute|probablement|bien|plus de|at least|maybe|"
+    r"probably|more like|over|more than) )*"
 )
 _WE_ARE = re.compile(
     r" (?:on est|on sera|on serait|nous sommes|nous serons|nous serions|we are|we re|we ll be|"
@@ -143,16 +130,6 @@ GENERIC_HELP = frozenset(
      "help with", "coup de main", "expertise"}
 )  # fmt: skip
 HELP_REACH = 3
-# Who the group is, not what it does: « une association de parents », « une vingtaine de familles »,
-# « a group of parents ». A people theme right after these is dropped; after « pour » it stays.
-PEOPLE_THEMES = frozenset({"parenting", "youth", "elderly"})
-WHO_BEFORE = re.compile(
-    r" (association|asso|collectif|groupe|group|comite|conseil|amicale|bande|club|dizaine|"
-    r"douzaine|quinzaine|vingtaine|trentaine|quarantaine|cinquantaine|centaine|quelques|"
-    r"plusieurs|\d+) (de|des|d|du|of) $"
-)
-FOR = re.compile(r" (pour|for|to|aux|avec|with) ")
-REPAIR_OBJECTS = frozenset({"mobility"})
 NEED_VERBS = re.compile(
     r" (besoin|faut|faudr\w*|need|needs|cherch\w*|recherch\w*|manque\w*|looking) "
 )
@@ -207,8 +184,14 @@ def _vocabulary_file() -> dict[str, Any]:
 @cache
 def default_vocabulary() -> Lexicon:
     """The intake lexicon with this layer's extra words (built once per process)."""
-    extra = {k: v for k, v in _vocabulary_file().items() if k != "not_typos"}
+    extra = {k: v for k, v in _vocabulary_file().items() if k not in READINGS}
     return Lexicon(merged_entries(extra))
+
+
+@cache
+def theme_reading() -> Reading:
+    """How theme words are weighed (``themes.salient_themes``), from ``theme_reading``."""
+    return Reading.from_data(_vocabulary_file().get("theme_reading") or {})
 
 
 @cache
@@ -222,6 +205,10 @@ class SlotReader:
     def __init__(self, places: Places | None, vocabulary: Lexicon) -> None:
         self.places = places
         self.vocabulary = vocabulary
+        # The words of the city's place names (« bois », « fleuri »), not their « de » or « la ».
+        self.place_words: frozenset[str] = frozenset(
+            w for w in getattr(places, "name_words", ()) or () if len(w) > PLACE_WORD_MIN
+        )
         self.protected: frozenset[str] = (
             frozenset(getattr(places, "name_words", ()) or ()) | not_typos()
         )
@@ -231,7 +218,7 @@ class SlotReader:
         original, text = text, spelled_out(text)
         hits = self._hits(text)
         needs = tuple(n for n in NEEDS if any(h.category == "need" and h.value == n for h in hits))
-        themes = self._themes(hits, text)
+        themes = self._themes(hits, text, original)
         day = dates.exact_date(original, context.today)
         timing = dates.bucket(day, context.today) if day else self._timing(text, hits, context)
         place = self._place(original) or self._place(text)
@@ -257,16 +244,12 @@ class SlotReader:
             text,
         )
 
-    def _themes(self, hits: list[Hit], text: str) -> tuple[str, ...]:
-        return _activity_themes(
-            [
-                h
-                for h in hits
-                if h.category == "theme"
-                and canonical_theme(h.value) in THEMES
-                and not self._in_a_place_name(text, h)
-            ],
+    def _themes(self, hits: list[Hit], text: str, original: str) -> tuple[str, ...]:
+        return salient_themes(
+            [h for h in hits if h.category == "theme" and not self._in_a_place_name(text, h)],
             text,
+            original,
+            theme_reading(),
         )
 
     @staticmethod
@@ -287,9 +270,9 @@ class SlotReader:
         beside = {*spoken[max(0, hit.start - 1) : hit.start], *spoken[hit.end : hit.end + 1]}
         return (
             bool(words_of_hit)
-            and bool(beside & self.protected)
+            and bool(beside & self.place_words)
             and all(
-                process.extractOne(w, self.protected, scorer=fuzz.ratio, score_cutoff=80)
+                process.extractOne(w, self.place_words, scorer=fuzz.ratio, score_cutoff=80)
                 for w in words_of_hit
             )
         )
@@ -353,22 +336,6 @@ class SlotReader:
                 continue
             return _next_bucket(named, 1, context.today)
         return None
-
-
-def _activity_themes(hits: list[Hit], text: str) -> tuple[str, ...]:
-    """Themes of what is done: a people word naming who the group is (« association de
-    parents ») is not one; bikes to repair in a repair workshop are its object, not mobility."""
-    spoken = tokens(text)
-    kept = []
-    for hit in hits:
-        value = canonical_theme(hit.value)
-        before = " " + " ".join(spoken[max(0, hit.start - 2) : hit.start]) + " "
-        lead = " " + " ".join(spoken[max(0, hit.start - 4) : hit.start - 2]) + " "
-        if value in PEOPLE_THEMES and WHO_BEFORE.search(before) and not FOR.search(lead):
-            continue
-        kept.append((value, hit))
-    explicit_repair = any(v == "repair" and h.phrase != "atelier velo" for v, h in kept)
-    return tuple(dict.fromkeys(v for v, h in kept if not (explicit_repair and v in REPAIR_OBJECTS)))
 
 
 def _longest_needs(hits: list[Hit], text: str) -> list[Hit]:

@@ -356,6 +356,8 @@ def test_titles_of_our_own_idea_messages(understander: Understander) -> None:
         ("je veux parler à un agent", Step.AFTER_SUBMIT, "needs", ()),
         ("une fête pour 80 neighbours", Step.START, "headcount", 80),
         ("on peut avoir 1 sale pr 40 perso ?", Step.AFTER_SUBMIT, "headcount", 40),
+        ("finalement on sera plutôt 80", Step.AFTER_SUBMIT, "headcount", 80),
+        ("we'll be at least 25", Step.START, "headcount", 25),
         ("une association de parents organise une kermesse", Step.START, "themes", ("events",)),
         ("des panneaux solaires sur l'école", Step.START, "themes", ("energy",)),
     ],

@@ -50,7 +50,7 @@ from bench.durable_baseline import durable_dispatcher
 from bench.residents import RecordingRenderer, Resident
 from bench.telegram_fakes import button_update, calls, canned_bot, mount, text_update
 from bench.turn_waits import Waits, breakdown, instrument, watching_loop
-from bot.app import build_dispatcher
+from bot.app import TURN_SLOTS, build_dispatcher
 from bot.delivery import TelegramDelivery
 from bot.middlewares import FloodGuard
 from declic.runtime import Core, build_core
@@ -212,6 +212,7 @@ class Declic:
 
 
 _built: list[Dispatcher] = []
+_turn_slots: list[int] = [TURN_SLOTS]  # --turn-slots, read by the first build_dispatcher
 
 
 def _dispatcher(service: ConversationService, outbox: OutboxSender) -> Dispatcher:
@@ -222,7 +223,8 @@ def _dispatcher(service: ConversationService, outbox: OutboxSender) -> Dispatche
     test, parametrized on two backends) reuse the first dispatcher with new workflow data.
     """
     if not _built:
-        _built.append(build_dispatcher(service, outbox, FloodGuard(10**9, window_seconds=10.0)))
+        flood = FloodGuard(10**9, window_seconds=10.0)
+        _built.append(build_dispatcher(service, outbox, flood, turn_slots=_turn_slots[0]))
     dp = _built[0]
     dp["service"], dp["outbox"] = service, outbox
     return dp
@@ -593,6 +595,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--saturation", type=int, default=5, metavar="UPDATES",
                         help="then each resident sends UPDATES more with --think 0 (fresh chats)"
                         ": updates/s at saturation; 0 to skip")  # fmt: skip
+    parser.add_argument("--turn-slots", type=int, default=TURN_SLOTS, metavar="N",
+                        help=f"turns handled at once (bot.middlewares.TurnGate, default "
+                        f"{TURN_SLOTS}); a large N lets every arrived turn in")  # fmt: skip
     parser.add_argument("--drain", action="store_true",
                         help="afterwards, send the outbox through the canned Bot API")  # fmt: skip
     return parser.parse_args(argv)
@@ -600,6 +605,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 async def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    _turn_slots[0] = args.turn_slots
     plan = Plan(args.residents, args.messages, args.think, args.seed)
     warmup = Plan(args.warmup_residents, 5, min(args.think, 0.2), args.seed, first_user_id=900_000)
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
@@ -607,7 +613,8 @@ async def main(argv: list[str] | None = None) -> int:
                   if args.saturation and args.think > 0 else None)  # fmt: skip
     print(
         f"{plan.residents} residents × {plan.messages} updates, think {plan.think:g} s "
-        f"(0.5×–1.5×), warm-up {warmup.residents} × {warmup.messages}; "
+        f"(0.5×–1.5×), warm-up {warmup.residents} × {warmup.messages}, "
+        f"{args.turn_slots} turn slots; "
         f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f} before the run"
     )

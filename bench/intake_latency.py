@@ -55,6 +55,7 @@ from bot.delivery import TelegramDelivery
 from bot.middlewares import FloodGuard
 from declic.runtime import Core, build_core
 from infra.db import make_engine
+from infra.heap import freeze_startup_heap
 from infra.settings import load_settings
 from infra.uow import uow_factory_for
 from routing.conversation.service import ConversationService
@@ -213,6 +214,7 @@ class Declic:
 
 _built: list[Dispatcher] = []
 _turn_slots: list[int] = [TURN_SLOTS]  # --turn-slots, read by the first build_dispatcher
+_freeze_heap: list[bool] = [True]  # --no-freeze: leave start-up objects to the collector
 
 
 def _dispatcher(service: ConversationService, outbox: OutboxSender) -> Dispatcher:
@@ -248,6 +250,8 @@ async def declic_bot(url: str) -> AsyncIterator[Declic]:
         on_unreachable=resident_blocked,
     )
     dp = _dispatcher(core.service, outbox)
+    if _freeze_heap[0]:
+        freeze_startup_heap()  # as the bot's commands do once wired (infra.heap)
     try:
         yield Declic(core, bot, dp, outbox)
     finally:
@@ -598,6 +602,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--turn-slots", type=int, default=TURN_SLOTS, metavar="N",
                         help=f"turns handled at once (bot.middlewares.TurnGate, default "
                         f"{TURN_SLOTS}); a large N lets every arrived turn in")  # fmt: skip
+    parser.add_argument("--no-freeze", action="store_true",
+                        help="leave the start-up heap to the collector (infra.heap)")  # fmt: skip
     parser.add_argument("--drain", action="store_true",
                         help="afterwards, send the outbox through the canned Bot API")  # fmt: skip
     return parser.parse_args(argv)
@@ -606,6 +612,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 async def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     _turn_slots[0] = args.turn_slots
+    _freeze_heap[0] = not args.no_freeze
     plan = Plan(args.residents, args.messages, args.think, args.seed)
     warmup = Plan(args.warmup_residents, 5, min(args.think, 0.2), args.seed, first_user_id=900_000)
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
@@ -614,7 +621,7 @@ async def main(argv: list[str] | None = None) -> int:
     print(
         f"{plan.residents} residents × {plan.messages} updates, think {plan.think:g} s "
         f"(0.5×–1.5×), warm-up {warmup.residents} × {warmup.messages}, "
-        f"{args.turn_slots} turn slots; "
+        f"{args.turn_slots} turn slots, start-up heap {'left' if args.no_freeze else 'frozen'}; "
         f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f} before the run"
     )

@@ -47,15 +47,15 @@ from sqlalchemy import func, select
 from bench.databases import fresh_database
 from bench.durable_baseline import CHANNEL as DURABLE_CHANNEL
 from bench.durable_baseline import durable_dispatcher
-from bench.loop_lag import watch_loop
 from bench.residents import RecordingRenderer, Resident
 from bench.telegram_fakes import button_update, calls, canned_bot, mount, text_update
-from bench.turn_waits import Waits, breakdown, instrument
-from bot.app import build_dispatcher
+from bench.turn_waits import Waits, breakdown, instrument, watching_loop
+from bot.app import TURN_SLOTS, build_dispatcher
 from bot.delivery import TelegramDelivery
 from bot.middlewares import FloodGuard
 from declic.runtime import Core, build_core
 from infra.db import make_engine
+from infra.heap import freeze_startup_heap
 from infra.settings import load_settings
 from infra.uow import uow_factory_for
 from routing.conversation.service import ConversationService
@@ -213,6 +213,8 @@ class Declic:
 
 
 _built: list[Dispatcher] = []
+_turn_slots: list[int] = [TURN_SLOTS]  # --turn-slots, read by the first build_dispatcher
+_freeze_heap: list[bool] = [True]  # --no-freeze: leave start-up objects to the collector
 
 
 def _dispatcher(service: ConversationService, outbox: OutboxSender) -> Dispatcher:
@@ -223,7 +225,8 @@ def _dispatcher(service: ConversationService, outbox: OutboxSender) -> Dispatche
     test, parametrized on two backends) reuse the first dispatcher with new workflow data.
     """
     if not _built:
-        _built.append(build_dispatcher(service, outbox, FloodGuard(10**9, window_seconds=10.0)))
+        flood = FloodGuard(10**9, window_seconds=10.0)
+        _built.append(build_dispatcher(service, outbox, flood, turn_slots=_turn_slots[0]))
     dp = _built[0]
     dp["service"], dp["outbox"] = service, outbox
     return dp
@@ -247,6 +250,8 @@ async def declic_bot(url: str) -> AsyncIterator[Declic]:
         on_unreachable=resident_blocked,
     )
     dp = _dispatcher(core.service, outbox)
+    if _freeze_heap[0]:
+        freeze_startup_heap()  # as the bot's commands do once wired (infra.heap)
     try:
         yield Declic(core, bot, dp, outbox)
     finally:
@@ -266,9 +271,7 @@ async def measure_declic(
         if waits is not None:
             instrument(declic.core.engine)
         with failures.watching("routing.conversation.service"):
-            async with (
-                watch_loop(waits.loop_lag, every=0.001) if waits else contextlib.nullcontext()
-            ):
+            async with watching_loop(waits) if waits else contextlib.nullcontext():
                 run = await converse(declic.dp, declic.bot, plan, waits)
         run.api_calls = dict(calls(declic.bot))
         if failures.count:
@@ -596,6 +599,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--saturation", type=int, default=5, metavar="UPDATES",
                         help="then each resident sends UPDATES more with --think 0 (fresh chats)"
                         ": updates/s at saturation; 0 to skip")  # fmt: skip
+    parser.add_argument("--turn-slots", type=int, default=TURN_SLOTS, metavar="N",
+                        help=f"turns handled at once (bot.middlewares.TurnGate, default "
+                        f"{TURN_SLOTS}); a large N lets every arrived turn in")  # fmt: skip
+    parser.add_argument("--no-freeze", action="store_true",
+                        help="leave the start-up heap to the collector (infra.heap)")  # fmt: skip
     parser.add_argument("--drain", action="store_true",
                         help="afterwards, send the outbox through the canned Bot API")  # fmt: skip
     return parser.parse_args(argv)
@@ -603,6 +611,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 async def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    _turn_slots[0] = args.turn_slots
+    _freeze_heap[0] = not args.no_freeze
     plan = Plan(args.residents, args.messages, args.think, args.seed)
     warmup = Plan(args.warmup_residents, 5, min(args.think, 0.2), args.seed, first_user_id=900_000)
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
@@ -610,7 +620,8 @@ async def main(argv: list[str] | None = None) -> int:
                   if args.saturation and args.think > 0 else None)  # fmt: skip
     print(
         f"{plan.residents} residents × {plan.messages} updates, think {plan.think:g} s "
-        f"(0.5×–1.5×), warm-up {warmup.residents} × {warmup.messages}; "
+        f"(0.5×–1.5×), warm-up {warmup.residents} × {warmup.messages}, "
+        f"{args.turn_slots} turn slots, start-up heap {'left' if args.no_freeze else 'frozen'}; "
         f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f} before the run"
     )

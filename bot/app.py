@@ -16,7 +16,7 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.commands import register_commands
 from bot.delivery import TelegramDelivery
-from bot.middlewares import ChatOrder, FloodGuard, UpdateIdMiddleware, UpdateMetrics
+from bot.middlewares import ChatOrder, FloodGuard, TurnGate, UpdateIdMiddleware, UpdateMetrics
 from bot.polling import ConfirmingPoller
 from bot.routers import get_routers
 from routing.cases.staff_group import StaffGroupService
@@ -25,6 +25,9 @@ from routing.outbox.sender import OutboxSender
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+# Turns handled at once by one process (``TurnGate``): enough to keep the CPU busy while a
+# turn waits for the database, few enough that turns do not interleave by the dozen.
+TURN_SLOTS = 4
 
 
 def make_bot(token: str, api_url: str) -> Bot:
@@ -39,13 +42,16 @@ def build_dispatcher(
     staff_group: StaffGroupService | None = None,
     *,
     transport: str = "polling",
+    turn_slots: int = TURN_SLOTS,
 ) -> Dispatcher:
     """Routers and middlewares. ``transport`` ("polling" or "webhook") labels the metrics;
-    webhook workers, possibly several, also serialise each chat across processes."""
+    webhook workers, possibly several, also serialise each chat across processes; at most
+    ``turn_slots`` turns run at once (``TurnGate``)."""
     dp = Dispatcher(service=service, outbox=outbox, staff_group=staff_group, flood=flood)
     dp.update.outer_middleware(UpdateMetrics(transport))
     dp.update.outer_middleware(UpdateIdMiddleware())
     dp.update.outer_middleware(ChatOrder(across_processes=transport == "webhook"))
+    dp.update.outer_middleware(TurnGate(turn_slots))
     dp.message.middleware(flood)
     dp.include_routers(*get_routers(staff_group.group.chat_id if staff_group else None))
     return dp

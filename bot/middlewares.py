@@ -201,6 +201,61 @@ def flood_guard(limit: int, window_seconds: float, redis_url: str | None = None)
     return FloodGuard(limit, window_seconds, RedisFloodWindow(client))
 
 
+class _Gated:
+    """The conversation service as a handler sees it behind ``TurnGate``: ``handle`` waits for
+    a slot; everything else goes straight through."""
+
+    __slots__ = ("_service", "_slots")
+
+    def __init__(self, service: Any, slots: asyncio.Semaphore) -> None:
+        self._service = service
+        self._slots = slots
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._service, name)
+
+    async def handle(self, inbound: Inbound) -> Outcome:
+        async with self._slots:
+            result: Outcome = await self._service.handle(inbound)
+            return result
+
+
+class TurnGate(BaseMiddleware):
+    """At most ``slots`` turns (``ConversationService.handle``) run at once in this process;
+    the others wait for a slot in arrival order.
+
+    Why: a turn on PostgreSQL is about ten round trips, and at each one the event loop runs
+    other turns. With every arrived turn let in, a burst of thirty turns interleaves: each one's
+    latency becomes the CPU of all thirty, they hold thirty connections (the pool's overflow,
+    opened and closed again, every statement prepared anew on each), and the outbox sender
+    waits behind them. With a few slots, turns run nearly one after the other, each holding a
+    connection for its own work only; a slot free while one turn waits for PostgreSQL lets the
+    next turn use the CPU meanwhile. Only the turn is gated: the flood guard's Redis check and
+    a button's ``answerCallbackQuery`` (network waits) happen outside a slot.
+    """
+
+    def __init__(self, slots: int) -> None:
+        if slots < 1:
+            raise ValueError("a turn needs at least one slot")
+        self.slots = slots
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._semaphore = asyncio.Semaphore(slots)
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        service = data.get("service")
+        if service is not None:
+            data["service"] = _Gated(service, self._slots())
+        return await handler(event, data)
+
+    def _slots(self) -> asyncio.Semaphore:
+        # One semaphore per event loop: a dispatcher outliving its loop (tests, the benchmark)
+        # must not hand a new loop a semaphore bound to the old one.
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            self._loop, self._semaphore = loop, asyncio.Semaphore(self.slots)
+        return self._semaphore
+
+
 class ChatOrder(BaseMiddleware):
     """The updates of one chat are handled one at a time, in arrival order.
 

@@ -29,6 +29,7 @@ from declic.metrics_server import metrics_server
 from declic.scheduling import make_outbox, make_scheduler, stop_scheduler
 from infra.clock import Clock
 from infra.db import make_engine
+from infra.heap import freeze_startup_heap
 from infra.migrate import ensure_schema
 from infra.settings import Settings, SettingsError
 from infra.uow import UnitOfWork, uow_factory_for
@@ -162,6 +163,7 @@ async def _run_bot_core(core: Core, settings: Settings, stop: asyncio.Event | No
     """Polling, the outbox sender and the scheduler's jobs on one event loop."""
     parts = _bot_parts(core, settings)
     flood = FloodGuard(settings.flood_messages, settings.flood_window_seconds)
+    freeze_startup_heap()
     parts.scheduler.start()
     try:
         async with metrics_server(settings, core.engine, core.uow_factory):
@@ -215,6 +217,7 @@ async def run_webhook(settings: Settings, host: str, port: int) -> None:
     dispatcher = build_dispatcher(
         core.service, parts.outbox, flood, parts.staff_group, transport="webhook"
     )
+    freeze_startup_heap()
     parts.scheduler.start()
     try:
         await serve_webhook(

@@ -60,9 +60,10 @@ WHO_BEFORE = re.compile(
     r"plusieurs|\d+) (de|des|d|du|of) $"
 )
 FOR = re.compile(r" (pour|for|to|aux|avec|with) ")
-# Bikes mended in a repair workshop are its object, not a mobility project.
+# Bikes mended in a repair workshop are its object, not a mobility project; a bike workshop
+# (« atelier vélo ») is both.
 REPAIR_OBJECTS = frozenset({"mobility"})
-BIKE_WORKSHOP = "atelier velo"
+BIKE_WORKSHOPS = frozenset({"atelier velo", "bike workshop", "bike repair", "cycle workshop"})
 # Punctuation that ends a sentence, and the comma, which ends a phrase but not a sentence.
 SENTENCE_END = re.compile(r"[!?;…\n]+|(?<!\d)[.:]+(?!\d)")
 COMMA = re.compile(r",")
@@ -150,10 +151,17 @@ def salient_themes(
     end = max(c.hit.end for c in chain)
     start = min(c.hit.start for c in chain)
     chosen = [*chain, *_for_whom(start, end, candidates, spoken, sentence, reading)]
-    explicit_repair = any(c.value == "repair" and c.hit.phrase != BIKE_WORKSHOP for c in chain)
+    workshops = [c.hit for c in chain if c.hit.phrase in BIKE_WORKSHOPS]
+    explicit_repair = any(c.value == "repair" and c.hit not in workshops for c in chain)
     return tuple(
         dict.fromkeys(
-            c.value for c in chosen if not (explicit_repair and c.value in REPAIR_OBJECTS)
+            c.value
+            for c in chosen
+            if not (
+                explicit_repair
+                and c.value in REPAIR_OBJECTS
+                and not any(w.start <= c.hit.start and c.hit.end <= w.end for w in workshops)
+            )
         )
     )
 
@@ -174,8 +182,8 @@ def _candidates(hits: Sequence[Hit], spoken: tuple[str, ...], reading: Reading) 
             continue
         if _who_writes(hit, spoken, reading):
             continue
-        if value in PEOPLE_THEMES and _inside_a_longer(hit, hits):
-            continue  # « jeunes parents » are parents
+        if _inside_a_longer(hit, hits):
+            continue  # « jeunes parents » are parents, « arbres fruitiers » an orchard
         needed = reading.only_after.get(hit.phrase)
         if needed is not None and (hit.start == 0 or spoken[hit.start - 1] not in needed):
             continue
@@ -184,8 +192,10 @@ def _candidates(hits: Sequence[Hit], spoken: tuple[str, ...], reading: Reading) 
 
 
 def _inside_a_longer(hit: Hit, hits: Sequence[Hit]) -> bool:
+    """The longest phrase says what the words mean; a bike workshop is about bikes too."""
     return any(
         h.category == "theme"
+        and h.phrase not in BIKE_WORKSHOPS
         and h.start <= hit.start
         and hit.end <= h.end
         and h.end - h.start > hit.end - hit.start
@@ -239,8 +249,9 @@ def _noun_phrase(
             and all(w in reading.links for w in gap)
             and phrase[end - 1] == phrase[c.hit.start]
         ):
-            chain.append(c)
-            end = max(end, c.hit.end)
+            joined = [o for o in candidates if o.hit.start < c.hit.end and c.hit.start < o.hit.end]
+            chain += [o for o in joined if o not in chain]
+            end = max(o.hit.end for o in chain)
         else:
             break
     return chain

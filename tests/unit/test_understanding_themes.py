@@ -68,6 +68,10 @@ def reader() -> SlotReader:
             {"repair", "mobility"},
         ),
         ("I'd like to run a free repair workshop for bikes and small appliances", {"repair"}),
+        ("turn the empty shop into a repair café and a bike workshop", {"repair", "mobility"}),
+        # The longest phrase says what the words mean.
+        ("notre collectif aimerait planter des arbres fruitiers", {"garden"}),
+        ("a monthly soup kitchen for homeless people", {"food"}),
         # The people it is for or done with.
         ("un tournoi de football pour une centaine de jeunes", {"sport", "youth"}),
         (
@@ -77,6 +81,7 @@ def reader() -> SlotReader:
         ("Pour les jeunes du quartier, on voudrait monter un tournoi de foot.", {"sport", "youth"}),
         ("une fête de la musique, avec une buvette tenue par les jeunes", {"events", "culture"}),
         ("un atelier cuisine pour les enfants le mercredi", {"food", "youth"}),
+        ("jvoudré fèr 1 atelié de danse pour lé zenfan", {"culture", "youth"}),
         ("un troc de vêtements pour bébés entre jeunes parents", {"parenting"}),
         ("un repas de quartier pour les résidents âgés de la tour B", {"food", "elderly"}),
         ("jveu faire un atelier smartphone pour ma mamie et ses copines", {"digital", "elderly"}),

@@ -36,8 +36,8 @@ class Me(BaseModel):
 
 
 @pydantic_dataclass(frozen=True)
-class AuditItem(AuditView):
-    """An entry of the audit log, as ``routing.staff`` reads it."""
+class AuditItem(AuditView):  # an entry of the audit log, as routing.staff reads it
+    pass
 
 
 class LocaleChoice(BaseModel):

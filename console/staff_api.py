@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from console.api import MAX_ID, NO_NUL, Me
 from console.canned_pages import may_write, writable_teams
@@ -33,7 +33,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 STATUS = {"unknown_staff": 404, "unknown_canned": 404, "own_account": 403, "own_role": 403}
 
 
-class Account(BaseModel):
+class Account(BaseModel):  # read from routing.staff's StaffView: only these fields
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     email: str
     display_name: str
@@ -70,17 +72,6 @@ class CannedIn(BaseModel):
     team_id: int | None = Field(None, ge=1, le=MAX_ID, description="null: for me only")
 
 
-def _account(view: StaffView) -> Account:
-    return Account(
-        id=view.id,
-        email=view.email,
-        display_name=view.display_name,
-        role=view.role,
-        active=view.active,
-        must_change_password=view.must_change_password,
-    )
-
-
 def _problem(code: str) -> JSONResponse:
     status = STATUS.get(code, 422)
     return JSONResponse({"detail": code, "status": status}, status_code=status)
@@ -90,7 +81,7 @@ def _problem(code: str) -> JSONResponse:
 async def accounts(request: Request, auth: Auth = Depends(require_admin)) -> list[Account]:
     """Every staff account (admins)."""
     async with context(request).uow_factory() as uow:
-        return [_account(s) for s in await staff_service.list_staff(uow)]
+        return [Account.model_validate(s) for s in await staff_service.list_staff(uow)]
 
 
 async def _admin(
@@ -103,7 +94,7 @@ async def _admin(
             await uow.commit()
     except StaffError as exc:
         return _problem(exc.code)
-    return JSONResponse(_account(view).model_dump())
+    return JSONResponse(Account.model_validate(view).model_dump())
 
 
 @router.put("/staff/{staff_id}", response_model=Account, responses=ERROR_RESPONSES)

@@ -30,9 +30,7 @@ from routing.intake.extraction import Extractor
 from routing.journey.records import Case, OutgoingMessage
 from routing.staff.accounts import create_staff
 from tests.support.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    WAIT_MS,
+    browser_page,
     console_env,
     in_database,
     require_chromium,
@@ -114,54 +112,41 @@ def test_an_agent_claims_sees_the_resident_live_and_replies(
     console: tuple[str, str, int],
 ) -> None:
     require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     url, database, case_id = console
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=WAIT_MS * 2
-        )
-        try:
-            context = browser.new_context(locale="fr-FR")
-            page = context.new_page()
-            page.set_default_timeout(WAIT_MS)
-            expect.set_options(timeout=WAIT_MS)
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with browser_page() as (page, errors):
+        page.goto(url + "/login")
+        page.get_by_label("Adresse e-mail").fill("awa@ville.example")
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("File d'attente")
+        page.get_by_role("link", name=f"#{case_id}").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(f"Demande #{case_id}")
+        transcript = page.locator("#transcript")
+        expect(transcript).to_contain_text("grainothèque aux Tanneurs")
 
-            page.goto(url + "/login")
-            page.get_by_label("Adresse e-mail").fill("awa@ville.example")
-            page.get_by_label("Mot de passe").fill(PASSWORD)
-            page.get_by_role("button", name="Se connecter").click()
-            expect(page.get_by_role("heading", level=1)).to_have_text("File d'attente")
-            page.get_by_role("link", name=f"#{case_id}").click()
-            expect(page.get_by_role("heading", level=1)).to_contain_text(f"Demande #{case_id}")
-            transcript = page.locator("#transcript")
-            expect(transcript).to_contain_text("grainothèque aux Tanneurs")
+        page.get_by_role("button", name="Je prends").click()
+        expect(page.get_by_role("status").first).to_contain_text("Vous avez pris cette demande")
+        reply_box = page.get_by_label("Votre réponse")
+        expect(reply_box).to_be_visible()
+        page.wait_for_timeout(300)  # let the relay start polling on the reloaded page
 
-            page.get_by_role("button", name="Je prends").click()
-            expect(page.get_by_role("status").first).to_contain_text("Vous avez pris cette demande")
-            reply_box = page.get_by_label("Votre réponse")
-            expect(reply_box).to_be_visible()
-            page.wait_for_timeout(300)  # let the relay start polling on the reloaded page
+        in_database(database, _resident_writes)
+        written = time.monotonic()
+        expect(transcript).to_contain_text(NEW_WORDS, timeout=RELAY_MS)
+        assert time.monotonic() - written <= RELAY_MS / 1000 + 0.5
+        assert transcript.locator("b").count() == 0  # the resident's tags stayed words
+        assert page.url.endswith("?m=claimed")  # no reload happened
 
-            in_database(database, _resident_writes)
-            written = time.monotonic()
-            expect(transcript).to_contain_text(NEW_WORDS, timeout=RELAY_MS)
-            assert time.monotonic() - written <= RELAY_MS / 1000 + 0.5
-            assert transcript.locator("b").count() == 0  # the resident's tags stayed words
-            assert page.url.endswith("?m=claimed")  # no reload happened
-
-            reply_box.fill(REPLY)
-            page.get_by_role("button", name="Envoyer").click()
-            expect(transcript.locator("li.msg.out")).to_contain_text(REPLY)
-            expect(transcript.locator("li.msg.out").last).to_contain_text("Awa Diallo")
-            expect(reply_box).to_have_value("")
-            assert page.url.endswith("?m=claimed")
-            assert transcript.get_by_text(NEW_WORDS).count() == 1  # nothing shown twice
-            assert errors == []
-        finally:
-            browser.close()
+        reply_box.fill(REPLY)
+        page.get_by_role("button", name="Envoyer").click()
+        expect(transcript.locator("li.msg.out")).to_contain_text(REPLY)
+        expect(transcript.locator("li.msg.out").last).to_contain_text("Awa Diallo")
+        expect(reply_box).to_have_value("")
+        assert page.url.endswith("?m=claimed")
+        assert transcript.get_by_text(NEW_WORDS).count() == 1  # nothing shown twice
+        assert errors == []
 
     deadline = time.monotonic() + 5
     while not (texts := in_database(database, _signed_reply)) and time.monotonic() < deadline:

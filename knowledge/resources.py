@@ -15,8 +15,8 @@ GROUPS = ("alone", "informal", "association")
 SUPPORTS = ("financial", "skills", "in_kind")
 ACTIVE = "active"
 STATUSES = ("active", "inactive", "defunct", "temporarily closed")
-# The profile's themes, then those a city added (see PROFILE.md: "a city may add its own").
-THEMES = (
+# The profile's themes: the ones the understanding reads in residents' words.
+PROFILE_THEMES = (
     "garden",
     "food",
     "culture",
@@ -33,11 +33,9 @@ THEMES = (
     "elderly",
     "accessibility",
     "events",
-    "solidarity",
-    "education",
-    "languages",
-    "living",
 )
+# Then those a city added (see PROFILE.md: "a city may add its own").
+THEMES = (*PROFILE_THEMES, "solidarity", "education", "languages", "living")
 # The intake lexicon's names for the same themes.
 THEME_ALIASES = {"parents": "parenting", "seniors": "elderly", "festivity": "events"}
 EQUIPMENT = (

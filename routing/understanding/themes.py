@@ -27,30 +27,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from knowledge.lexicon import Hit
-from knowledge.resources import canonical_theme
+from knowledge.resources import PROFILE_THEMES, canonical_theme
 from knowledge.text import tokens
 from routing.understanding.spelling import spelled_out
 
-THEMES = frozenset(
-    [
-        "garden",
-        "food",
-        "culture",
-        "youth",
-        "energy",
-        "repair",
-        "parenting",
-        "sport",
-        "mobility",
-        "digital",
-        "health",
-        "housing",
-        "environment",
-        "elderly",
-        "accessibility",
-        "events",
-    ]
-)
+THEMES = frozenset(PROFILE_THEMES)
 # Who the group is, not what it does: « une association de parents », « une vingtaine de familles »,
 # « a group of parents ». A people theme right after these is dropped; after « pour » it stays.
 PEOPLE_THEMES = frozenset({"parenting", "youth", "elderly"})

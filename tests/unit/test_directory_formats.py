@@ -12,7 +12,7 @@ from knowledge.demo import demo_batch, demo_city
 from knowledge.exporters import export_directory
 from knowledge.importers import check_directory, read_directory
 from knowledge.importers.hsds import HSDS_DIR, _validator
-from knowledge.resources import facts_of
+from knowledge.resources import PROFILE_THEMES, facts_of
 
 DEMO_CITY = demo_city()
 
@@ -50,24 +50,7 @@ def test_demo_directory_is_clean_and_covers_every_kind_and_theme() -> None:
         "initiative",
     }
     themes = {t for r in batch.resources for t in r.themes}
-    assert {
-        "garden",
-        "food",
-        "culture",
-        "youth",
-        "energy",
-        "repair",
-        "parenting",
-        "sport",
-        "mobility",
-        "digital",
-        "health",
-        "housing",
-        "environment",
-        "elderly",
-        "accessibility",
-        "events",
-    } <= themes
+    assert set(PROFILE_THEMES) <= themes
 
 
 def test_yaml_problems_say_which_line_and_what_is_wrong(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from routing.conversation.suggestion_replies import (
     own_suggestion,
 )
 from routing.conversation.turn_rows import (
+    hold,
     mirrored,
     new_ref,
 )
@@ -198,6 +199,7 @@ class TurnEffects:
             created = True
         else:
             created = False
+        hold(session, idea)
         for name, value in mirrored(draft).items():
             setattr(idea, name, value)
         idea.updated_at = now

@@ -114,5 +114,15 @@ async def claim_update(session: AsyncSession, inbound: Inbound, kind: str, now: 
     return True
 
 
+def hold(session: AsyncSession, row: object) -> None:
+    """Keep ``row`` in the session's identity map until the turn ends.
+
+    The map holds unchanged objects weakly: the idea a step loaded (submitted, then flushed)
+    was dropped as soon as that step returned, and the next step (the suggestions' page, the
+    draft's mirror) read it again. The turn's session is closed at its end, and the list with it.
+    """
+    session.info.setdefault("held", []).append(row)
+
+
 def new_ref() -> str:
     return "D-" + "".join(secrets.choice(REF_ALPHABET) for _ in range(6))

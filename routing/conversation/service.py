@@ -175,6 +175,7 @@ class ConversationService(TurnEffects, ReplyFilling):
             state = state_from_json(conversation.state, conversation.version)
             if resident.consent_at is not None:
                 state = replace(state, consented=True)
+            stored_idea = conversation.idea_id  # effects point elsewhere without a flush
             message_id = await keep_message(
                 session, resident, conversation, inbound, now, want_id=held is not None
             )
@@ -204,7 +205,8 @@ class ConversationService(TurnEffects, ReplyFilling):
             resolved = await self._resolve(uow, resident, conversation, replies, turn.state)
             locale = resident.locale
             if not erased:
-                await self._save(session, resident, conversation, state.draft, turn.state, now)
+                await self._save(session, resident, conversation, state.draft, turn.state, now,
+                                 stored_idea)  # fmt: skip
             # One flush for the turn's ORM changes (resident, conversation, idea), then the
             # outbox rows, which reference nothing the flush has not written.
             await session.flush()
@@ -280,7 +282,8 @@ class ConversationService(TurnEffects, ReplyFilling):
                 LOAD_TURN, {"channel": inbound.channel, "external_id": inbound.external_user_id}
             )
         ).first()
-        resident, conversation, held = row if row is not None else (None, None, None)
+        resident, conversation, held_id = row if row is not None else (None, None, None)
+        held = await session.get(Case, held_id) if held_id is not None else None
         if resident is None:
             resident = Resident(
                 channel=inbound.channel,
@@ -321,6 +324,7 @@ class ConversationService(TurnEffects, ReplyFilling):
         before: Draft,
         state: DialogueState,
         now: datetime,
+        stored_idea: int | None,
     ) -> None:
         """Write the dialogue state; mirror the draft into its idea row when it changed.
 
@@ -338,7 +342,8 @@ class ConversationService(TurnEffects, ReplyFilling):
             else:
                 await self._sync_idea(session, resident, conversation, state.draft, now)
         saved = state_to_json(state)
-        if saved == conversation.state and state.version == conversation.version:
+        moved = conversation.idea_id != stored_idea  # ``point_to_idea`` left it to this UPDATE
+        if saved == conversation.state and state.version == conversation.version and not moved:
             return  # updated_at says when the dialogue moved, not when it was read
         values = {"state": saved, "version": state.version, "updated_at": now,
                   "idea_id": conversation.idea_id}  # fmt: skip

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from routing import cases
 from routing.conversation.inbound import Inbound
@@ -26,7 +27,9 @@ REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # is never read back in the same turn. RETURNING gives the ids the callers need.
 
 LOAD_TURN = (
-    select(Resident, Conversation, Case)
+    # The held case's id only: it is there in few turns, and an entity that comes back empty
+    # still costs its share of the ORM's row processing in every turn.
+    select(Resident, Conversation, Case.id)
     .outerjoin(Conversation, Conversation.resident_id == Resident.id)
     # At most one unresolved case per resident (a partial unique index): at most one row.
     .outerjoin(Case, and_(Case.resident_id == Resident.id, Case.status.in_(cases.HELD)))
@@ -122,6 +125,13 @@ def hold(session: AsyncSession, row: object) -> None:
     draft's mirror) read it again. The turn's session is closed at its end, and the list with it.
     """
     session.info.setdefault("held", []).append(row)
+
+
+def point_to_idea(conversation: Conversation, idea_id: int | None) -> None:
+    """The conversation's current idea, written with the rest of the conversation by the
+    turn's one UPDATE (``ConversationService._save``), not by a flush of its own: assigned as
+    if stored, so no autoflush in between sends a separate ``UPDATE conversations``."""
+    set_committed_value(conversation, "idea_id", idea_id)
 
 
 def new_ref() -> str:

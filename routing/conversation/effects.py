@@ -17,8 +17,10 @@ from routing.conversation.suggestion_replies import (
     own_suggestion,
 )
 from routing.conversation.turn_rows import (
+    hold,
     mirrored,
     new_ref,
+    point_to_idea,
 )
 from routing.intake import Draft, Effect, Turn, Verdict
 from routing.journey import (
@@ -72,16 +74,16 @@ class TurnEffects:
             idea = await session.get(Idea, conversation.idea_id)  # only the effects that need it
         match effect:
             case intake.StartDraft():
-                conversation.idea_id = None
+                point_to_idea(conversation, None)
             case intake.CancelDraft():
                 if idea is not None and idea.status == "draft":
                     idea.status = "cancelled"
                     idea.updated_at = now
-                    conversation.idea_id = None
+                    point_to_idea(conversation, None)
             case intake.DiscardDraft():
                 if idea is not None:
                     await privacy.discard_idea_words(session, idea, now)
-                    conversation.idea_id = None
+                    point_to_idea(conversation, None)
             case intake.SubmitIdea():
                 await self._submit(uow, resident, conversation, turn.state.draft, now)
             case intake.AnswerSuggestion():
@@ -181,6 +183,7 @@ class TurnEffects:
         """Mirror the draft into its idea row, creating it (and `idea_received`) on first words."""
         idea = await session.get(Idea, conversation.idea_id) if conversation.idea_id else None
         if idea is None:
+            # One INSERT with the draft's words (assigning them after the flush cost an UPDATE).
             idea = Idea(
                 ref=new_ref(),
                 resident_id=resident.id,
@@ -188,21 +191,18 @@ class TurnEffects:
                 locale=resident.locale,
                 created_at=now,
                 updated_at=now,
-                needs=[],
-                themes=[],
                 unmet_needs=[],
+                **mirrored(draft),
             )
             session.add(idea)
             await session.flush()
-            conversation.idea_id = idea.id
-            created = True
-        else:
-            created = False
-        for name, value in mirrored(draft).items():
-            setattr(idea, name, value)
-        idea.updated_at = now
-        if created:
+            point_to_idea(conversation, idea.id)
             session.add(_event(idea, "idea_received", now))
+        else:
+            for name, value in mirrored(draft).items():
+                setattr(idea, name, value)
+            idea.updated_at = now
+        hold(session, idea)
         return idea
 
     # -- replies ---------------------------------------------------------------------------

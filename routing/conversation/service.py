@@ -35,10 +35,10 @@ from routing.conversation.replies import (
     ServiceReply,
 )
 from routing.conversation.turn_rows import (
-    LOAD_TURN,
     MIRROR_DRAFT,
     SAVE_CONVERSATION,
-    claim_update,
+    TurnRow,
+    claim_and_load,
     keep_message,
     mirrored,
 )
@@ -142,11 +142,10 @@ class ConversationService(TurnEffects, ReplyFilling):
         async with self.uow_factory() as uow:
             session = uow.session
             now = self.clock.now()
-            if inbound.update_id is not None and not await claim_update(
-                session, inbound, "failed", now
-            ):
+            claimed, row = await claim_and_load(session, inbound, "failed", now)
+            if not claimed:
                 return Outcome(handled=False)
-            resident, conversation, _held = await self._load(uow, inbound, now)
+            resident, conversation, _held = await self._load(uow, inbound, now, row)
             await keep_message(session, resident, conversation, inbound, now)
             await session.flush()  # the resident's and conversation's changes
             ids = await self._enqueue(
@@ -167,14 +166,14 @@ class ConversationService(TurnEffects, ReplyFilling):
         async with self.uow_factory() as uow:
             session = uow.session
             now = self.clock.now()
-            if inbound.update_id is not None and not await claim_update(
-                session, inbound, inbound.kind, now
-            ):
+            claimed, row = await claim_and_load(session, inbound, inbound.kind, now)
+            if not claimed:
                 return Outcome(handled=False)
-            resident, conversation, held = await self._load(uow, inbound, now)
+            resident, conversation, held = await self._load(uow, inbound, now, row)
             state = state_from_json(conversation.state, conversation.version)
             if resident.consent_at is not None:
                 state = replace(state, consented=True)
+            stored_idea = conversation.idea_id  # effects point elsewhere without a flush
             message_id = await keep_message(
                 session, resident, conversation, inbound, now, want_id=held is not None
             )
@@ -204,7 +203,8 @@ class ConversationService(TurnEffects, ReplyFilling):
             resolved = await self._resolve(uow, resident, conversation, replies, turn.state)
             locale = resident.locale
             if not erased:
-                await self._save(session, resident, conversation, state.draft, turn.state, now)
+                await self._save(session, resident, conversation, state.draft, turn.state, now,
+                                 stored_idea)  # fmt: skip
             # One flush for the turn's ORM changes (resident, conversation, idea), then the
             # outbox rows, which reference nothing the flush has not written.
             await session.flush()
@@ -267,20 +267,17 @@ class ConversationService(TurnEffects, ReplyFilling):
     # -- loading ---------------------------------------------------------------------------
 
     async def _load(
-        self, uow: UnitOfWork, inbound: Inbound, now: datetime
+        self, uow: UnitOfWork, inbound: Inbound, now: datetime, row: TurnRow
     ) -> tuple[Resident, Conversation, Case | None]:
-        """The resident, their conversation and the case a person holds, in one query.
+        """The resident, their conversation and the case a person holds, from the turn's read
+        (``claim_and_load``).
 
         A new resident (or one without a conversation yet) gets fresh rows; the resident is
         flushed at once for its id, the conversation is written by the turn's single flush.
         """
         session = uow.session
-        row = (
-            await session.execute(
-                LOAD_TURN, {"channel": inbound.channel, "external_id": inbound.external_user_id}
-            )
-        ).first()
-        resident, conversation, held = row if row is not None else (None, None, None)
+        resident, conversation, held_id = row
+        held = await session.get(Case, held_id) if held_id is not None else None
         if resident is None:
             resident = Resident(
                 channel=inbound.channel,
@@ -321,6 +318,7 @@ class ConversationService(TurnEffects, ReplyFilling):
         before: Draft,
         state: DialogueState,
         now: datetime,
+        stored_idea: int | None,
     ) -> None:
         """Write the dialogue state; mirror the draft into its idea row when it changed.
 
@@ -338,7 +336,8 @@ class ConversationService(TurnEffects, ReplyFilling):
             else:
                 await self._sync_idea(session, resident, conversation, state.draft, now)
         saved = state_to_json(state)
-        if saved == conversation.state and state.version == conversation.version:
+        moved = conversation.idea_id != stored_idea  # ``point_to_idea`` left it to this UPDATE
+        if saved == conversation.state and state.version == conversation.version and not moved:
             return  # updated_at says when the dialogue moved, not when it was read
         values = {"state": saved, "version": state.version, "updated_at": now,
                   "idea_id": conversation.idea_id}  # fmt: skip

@@ -8,9 +8,10 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import Result, and_, bindparam, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from routing import cases
 from routing.conversation.inbound import Inbound
@@ -25,17 +26,42 @@ REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # of work (identity map, dependency sort, per-object events) is pure overhead for a row that
 # is never read back in the same turn. RETURNING gives the ids the callers need.
 
+_THE_RESIDENT = and_(
+    Resident.channel == bindparam("channel"),
+    Resident.external_id == bindparam("external_id"),
+)
+# Fixed values, not an expanding IN: that one is rendered into the SQL again at every execution.
+_HELD = Case.status.in_([literal(status) for status in cases.HELD])
+# The held case's id only: it is there in few turns, and an entity that comes back empty
+# still costs its share of the ORM's row processing in every turn.
+_TURN_ROWS = select(Resident, Conversation, Case.id)
 LOAD_TURN = (
-    select(Resident, Conversation, Case)
-    .outerjoin(Conversation, Conversation.resident_id == Resident.id)
+    _TURN_ROWS.outerjoin(Conversation, Conversation.resident_id == Resident.id)
     # At most one unresolved case per resident (a partial unique index): at most one row.
-    .outerjoin(Case, and_(Case.resident_id == Resident.id, Case.status.in_(cases.HELD)))
-    .where(
-        Resident.channel == bindparam("channel"),
-        Resident.external_id == bindparam("external_id"),
-    )
+    .outerjoin(Case, and_(Case.resident_id == Resident.id, _HELD))
+    .where(_THE_RESIDENT)
 )
 CLAIM_UPDATE = insert(InboundUpdate.__table__)
+# PostgreSQL: the claim and the load in one round trip. The INSERT runs in a data-modifying
+# CTE and the row always comes back (from the CTE), with NULLs for a resident not yet known; a
+# duplicate update fails the whole statement on the unique key, as the INSERT alone would.
+_CLAIM = (
+    insert(InboundUpdate.__table__)
+    .values(
+        channel=bindparam("channel"),
+        update_id=bindparam("update_id"),
+        kind=bindparam("kind"),
+        received_at=bindparam("received_at"),
+    )
+    .returning(InboundUpdate.__table__.c.update_id)
+    .cte("claim")
+)
+CLAIM_AND_LOAD = (
+    _TURN_ROWS.select_from(_CLAIM)
+    .outerjoin(Resident, _THE_RESIDENT)
+    .outerjoin(Conversation, Conversation.resident_id == Resident.id)
+    .outerjoin(Case, and_(Case.resident_id == Resident.id, _HELD))
+)
 KEEP_MESSAGE = insert(Message.__table__)
 KEEP_MESSAGE_ID = insert(Message.__table__).returning(Message.__table__.c.id)
 MIRROR_DRAFT = update(Idea.__table__).where(Idea.__table__.c.id == bindparam("idea_id"))
@@ -93,25 +119,58 @@ async def keep_message(
     return None
 
 
-async def claim_update(session: AsyncSession, inbound: Inbound, kind: str, now: datetime) -> bool:
-    """Record the update first; False when it was already handled (Telegram redelivered it).
+TurnRow = tuple[Resident | None, Conversation | None, int | None]
+
+
+async def claim_and_load(
+    session: AsyncSession, inbound: Inbound, kind: str, now: datetime
+) -> tuple[bool, TurnRow]:
+    """Record the update first, then read the resident, their conversation and the id of the
+    case a person holds; (False, …) when the update was already handled (redelivered).
 
     One INSERT instead of SELECT-then-INSERT: the unique key decides, so two workers given the
     same update cannot both handle it (the second waits for the first, then sees the conflict).
+    On PostgreSQL the INSERT and the read are one statement (``CLAIM_AND_LOAD``).
     """
-    values = {
-        "channel": inbound.channel,
-        "update_id": inbound.update_id,
-        "kind": kind,
-        "received_at": now,
-    }
+    load = {"channel": inbound.channel, "external_id": inbound.external_user_id}
+    if inbound.update_id is None:  # not from Telegram: nothing to claim
+        return True, _turn_row(await session.execute(LOAD_TURN, load))
+    claim = {**load, "update_id": inbound.update_id, "kind": kind, "received_at": now}
     try:
-        # The transaction's first write (a Core INSERT): a rollback loses nothing else.
-        await session.execute(CLAIM_UPDATE, values)
+        # The transaction's first write: a rollback loses nothing else.
+        if session.get_bind().dialect.name == "postgresql":
+            return True, _turn_row(await session.execute(CLAIM_AND_LOAD, claim))
+        del claim["external_id"]
+        await session.execute(CLAIM_UPDATE, claim)
     except IntegrityError:
         await session.rollback()
-        return False
-    return True
+        return False, (None, None, None)
+    return True, _turn_row(await session.execute(LOAD_TURN, load))
+
+
+def _turn_row(result: Result[Resident, Conversation, int]) -> TurnRow:
+    row = result.first()
+    if row is None:  # a resident not yet known (SQLite; PostgreSQL gives NULLs)
+        return None, None, None
+    resident, conversation, held_id = row
+    return resident, conversation, held_id
+
+
+def hold(session: AsyncSession, row: object) -> None:
+    """Keep ``row`` in the session's identity map until the turn ends.
+
+    The map holds unchanged objects weakly: the idea a step loaded (submitted, then flushed)
+    was dropped as soon as that step returned, and the next step (the suggestions' page, the
+    draft's mirror) read it again. The turn's session is closed at its end, and the list with it.
+    """
+    session.info.setdefault("held", []).append(row)
+
+
+def point_to_idea(conversation: Conversation, idea_id: int | None) -> None:
+    """The conversation's current idea, written with the rest of the conversation by the
+    turn's one UPDATE (``ConversationService._save``), not by a flush of its own: assigned as
+    if stored, so no autoflush in between sends a separate ``UPDATE conversations``."""
+    set_committed_value(conversation, "idea_id", idea_id)
 
 
 def new_ref() -> str:

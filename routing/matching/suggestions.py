@@ -87,18 +87,22 @@ async def suggest_for_idea(
         top=top,
     )
     result = match(catalogue, query, now.date())
-    await session.execute(
-        delete(SuggestionRow).where(
-            SuggestionRow.idea_id == idea_id, SuggestionRow.status == PROPOSED
-        )
-    )
-    answered = set(
-        (
-            await session.scalars(
-                select(SuggestionRow.external_id).where(SuggestionRow.idea_id == idea_id)
+    # One read of the idea's earlier suggestions; the pending ones are replaced (a DELETE only
+    # when there are some: a first submission has none).
+    earlier = (
+        await session.execute(
+            select(SuggestionRow.external_id, SuggestionRow.status).where(
+                SuggestionRow.idea_id == idea_id
             )
-        ).all()
-    )
+        )
+    ).all()
+    if any(status == PROPOSED for _, status in earlier):
+        await session.execute(
+            delete(SuggestionRow).where(
+                SuggestionRow.idea_id == idea_id, SuggestionRow.status == PROPOSED
+            )
+        )
+    answered = {external_id for external_id, status in earlier if status != PROPOSED}
     ids = await resource_ids(uow, [s.external_id for s in result.suggestions])
     for rank, suggestion in enumerate(result.suggestions, start=1):
         if suggestion.external_id in answered:

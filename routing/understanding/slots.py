@@ -124,12 +124,13 @@ HAVE = re.compile(
     r"porte|portee|portes|run by|carried by) "
 )
 # Words that ask for help in general: the need is the one they name (« un accompagnement
-# juridique », « advice on funding », « legal advice ») when another need is right beside them.
+# juridique », « advice on funding », « un accompagnement pour rédiger les statuts ») when another
+# need is within a few words.
 GENERIC_HELP = frozenset(
     {"accompagnement", "conseil", "un conseil", "de conseil", "des conseil", "advice", "aide pour",
      "help with", "coup de main", "expertise"}
 )  # fmt: skip
-HELP_REACH = 3
+HELP_REACH = 5
 NEED_VERBS = re.compile(
     r" (besoin|faut|faudr\w*|need|needs|cherch\w*|recherch\w*|manque\w*|looking) "
 )
@@ -137,6 +138,8 @@ STORE = re.compile(r" (stock\w*|stok\w*|range\w*|entrepos\w*|store|storing|stora
 # « nos bénévoles », « our tools »: what the group already has is not a need.
 OURS = frozenset({"nos", "notre", "our", "mes", "mon", "ma", "my"})
 HAVE_WINDOW = 4
+# « we have no room », « on a pas de salle », « j'ai aucun local »: having none is a need.
+LACK = re.compile(r" (no|not|none|pas|plus|aucun|aucune|zero|rien|ni|never) ")
 NO_NEED = re.compile(
     r" (pas|plus|no|not|don t|do not|sans|without|deja|already) (\w+ )?(besoin|need|needed) "
     r"| (sans|without|deja|already) "
@@ -356,7 +359,8 @@ def _longest_needs(hits: list[Hit], text: str) -> list[Hit]:
         ):
             continue
         before = " " + " ".join(tokens[max(0, hit.start - HAVE_WINDOW) : hit.start]) + " "
-        if HAVE.search(before) and not NEED_VERBS.search(before):
+        had = HAVE.search(before)
+        if had and not NEED_VERBS.search(before) and not LACK.search(before[had.end() - 1 :]):
             continue
         if hit.start and tokens[hit.start - 1] in OURS:
             continue

@@ -119,8 +119,8 @@ def salient_themes(
     ``text`` (the spelled-out ``original``); ``original`` gives the punctuation."""
     spoken = tokens(text)
     candidates = _candidates(hits, spoken, reading)
-    if not candidates:
-        return ()
+    if len({c.value for c in candidates}) < 2:  # nothing to weigh
+        return tuple({c.value: None for c in candidates})
     sentence, phrase = _pieces(original, len(spoken))
     lead = next((i for i, w in enumerate(spoken) if w in reading.leads), len(spoken))
     main = min(

@@ -16,9 +16,9 @@ from bot import followup_render, listening_render, phrases, privacy_render, spri
 from bot.callbacks import DialogueCb
 from infra.i18n import Translator
 from infra.settings import Settings
+from routing.cases import Holder
 from routing.conversation.answers import Examples, Pointers, QuestionAnswer, WaitingNotice
 from routing.conversation.replies import (
-    CaseHolder,
     ExportDocument,
     FollowUpAck,
     HeldBy,
@@ -362,7 +362,7 @@ class Renderer:
         return "\n".join(lines)
 
 
-def _holder(t: Translator, holder: CaseHolder, key: str) -> str:
+def _holder(t: Translator, holder: Holder, key: str) -> str:
     if holder.team:
         return t.gettext(phrases.HOLDER[key]).format(name=holder.first_name, team=holder.team)
     return t.gettext(phrases.HOLDER[f"{key}_no_team"]).format(name=holder.first_name)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from routing.cases.policy import WorkingHours
     from routing.cases.records import CaseEvent, RoutingRule, Team, TeamMember
     from routing.cases.service import (
+        Holder,
         active_case,
         assign,
         claim,

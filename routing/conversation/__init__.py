@@ -11,7 +11,6 @@ from infra.lazy import attach
 if TYPE_CHECKING:
     from routing.conversation.inbound import Inbound
     from routing.conversation.replies import (
-        CaseHolder,
         ExportDocument,
         FollowUpAck,
         HeldBy,

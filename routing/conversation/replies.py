@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from routing import followups, privacy
+from routing.cases import Holder
 from routing.conversation import answers
 from routing.conversation import sprints as sprint_conversation
 from routing.intake import Added, Ask, Menu, Say, Summary, Understood, Verdict
@@ -25,25 +26,17 @@ class IdeaLine:
 
 
 @dataclass(frozen=True)
-class CaseHolder:
-    """The person holding the resident's request: their first name and team (DESIGN §5)."""
-
-    first_name: str
-    team: str | None
-
-
-@dataclass(frozen=True)
 class StatusReport:
     ideas: tuple[IdeaLine, ...]
     open_requests: int
-    holder: CaseHolder | None = None
+    holder: Holder | None = None
 
 
 @dataclass(frozen=True)
 class HeldBy:
     """Instead of "your request is noted": a person already holds it, and here is who."""
 
-    holder: CaseHolder
+    holder: Holder
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.uow import UnitOfWork
 from routing import cases
-from routing.conversation.replies import CaseHolder, FollowUpAck, IdeaLine, StatusReport
+from routing.conversation.replies import FollowUpAck, IdeaLine, StatusReport
 from routing.followups import FollowUp as FollowUpRow
 from routing.intake import FollowUpFeedback
 from routing.journey import Case, Idea, Resident
 
 
-async def case_holder(uow: UnitOfWork, resident: Resident) -> CaseHolder | None:
+async def case_holder(uow: UnitOfWork, resident: Resident) -> cases.Holder | None:
     held = await cases.held_case(uow, resident.id)
-    found = await cases.holder_of(uow, held) if held is not None else None
-    return CaseHolder(found.first_name, found.team) if found is not None else None
+    return await cases.holder_of(uow, held) if held is not None else None
 
 
 async def status_report(uow: UnitOfWork, resident: Resident) -> StatusReport:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.render import Renderer
+from routing.cases import Holder
 from routing.conversation import service as conversation
 from routing.conversation.answers import (
     DirectoryHint,
@@ -27,7 +28,6 @@ from routing.conversation.answers import (
     WaitingNotice,
 )
 from routing.conversation.replies import (
-    CaseHolder,
     ExportDocument,
     FollowUpAck,
     HeldBy,
@@ -79,7 +79,7 @@ SAMPLES: dict[type, Callable[[], object]] = {
         CARD, None, "Des salles à prêter", None, None, None, None, None
     ),
     SuggestionAnswered: lambda: SuggestionAnswered(Verdict.YES, "Maison des associations"),
-    HeldBy: lambda: HeldBy(CaseHolder("Awa", "Jardins")),
+    HeldBy: lambda: HeldBy(Holder("Awa", "Jardins")),
     FollowUpAck: lambda: FollowUpAck(7, "m", ok=True),
     FollowUpPrompt: lambda: FollowUpPrompt(7, "checkin_30", "D-ABCDEF", "Jardin"),
     SprintOptionsPage: lambda: SprintOptionsPage(1, ()),

@@ -23,7 +23,8 @@ demo: install
 
 # The whole suite in parallel (pytest-xdist): most tests wait (on PostgreSQL, on a subprocess, on
 # the fake Bot API) rather than compute, so more workers than CPUs still shortens the run.
-# tests/conftest.py keeps each end-to-end module on one worker (its tests one after another).
+# tests/conftest.py hands the longest tests out first, and keeps a module whose tests share a
+# fixture on one worker.
 # TEST_WORKERS=0 runs in one process (easier to debug).
 TEST_WORKERS ?= 4
 PYTEST := .venv/bin/pytest -n $(TEST_WORKERS)

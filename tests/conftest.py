@@ -42,15 +42,15 @@ from tests.support.fake_bot_api import FakeBotApi
 
 PARIS = ZoneInfo("Europe/Paris")
 
-# End-to-end tests start heavy processes (`declic` imports for seconds, chromium): under
-# pytest-xdist each e2e module runs on one worker, its tests one after another, while the other
-# workers run other modules and the unit and integration tests. (Two groups for all of e2e made
-# a 16-minute serial chain; one unit per module: 9 minutes, measured on the same machine.)
+# Each test is its own xdist work unit, so that the longest tests (the e2e ones, minutes under
+# load) run side by side: a whole e2e module on one worker made its tests a serial chain (the
+# held-out town's two backends, 2 x ~150 s, the longest). At most one heavy process per worker
+# either way (`declic` imports for seconds, chromium).
 # A module whose tests share a module-scoped fixture (a town scored through the CLI, a trained
-# reader) is one unit too: spread over four workers, each worker built it again.
+# reader) is one unit: spread over four workers, each worker built it again.
 #
 # Units are handed out longest first (xdist gives a worker its next unit while it runs the last
-# test of the previous one, so a long unit handed out last lengthens the run): the e2e modules,
+# test of the previous one, so a long unit handed out last lengthens the run): the e2e tests,
 # then the slow modules below, then everything else in collection order.
 _TESTS = Path(__file__).resolve().parent
 _SLOW_FIRST = (
@@ -68,14 +68,12 @@ _SLOW_FIRST = (
 
 @cache
 def _module_is_one_unit(module: str) -> bool:
-    if module.startswith("tests/e2e/"):
-        return True
     path = _TESTS.parent / module
     return path.is_file() and 'scope="module"' in path.read_text(encoding="utf-8")
 
 
 def _work_unit(nodeid: str) -> str:
-    """The xdist work unit of a test: its own, or its module's (e2e, or sharing a fixture)."""
+    """The xdist work unit of a test: its own, or its module's if the module shares a fixture."""
     module = nodeid.split("::", 1)[0]
     return module if _module_is_one_unit(module) else nodeid
 
@@ -92,7 +90,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """`-n N` (``--dist load``): each test on any worker, except that a module made one unit
+    """`-n N` (``--dist load``): each test on any worker, except that a module sharing a fixture
     stays whole; units in collection order (see ``pytest_collection_modifyitems``), not xdist's
     biggest-unit-first.
 

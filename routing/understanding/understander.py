@@ -134,6 +134,12 @@ class Understander:
             if closed is Intent.YES and best is Intent.THANKS_BYE and step not in DECISIONS:
                 closed = None  # « parfait merci » once the sprint is booked is a thank-you
             if (
+                closed is Intent.YES
+                and step is Step.SPRINT_OPTIONS
+                and rules.option(text, context.options, context.today) is not None
+            ):
+                closed = None  # « oui la deuxième », « ok pour le lundi 12 » choose an option
+            if (
                 closed is not None
                 and best in OVERRIDABLE
                 and not _names_a_change(text, step, found)

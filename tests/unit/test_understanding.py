@@ -133,6 +133,10 @@ def test_answers_only_where_a_question_expects_them(understander: Understander, 
         ("celui de mai", Step.SPRINT_OPTIONS, {"option": 3}),
         ("le deuxième", Step.SPRINT_OPTIONS, {"option": 2}),
         ("lundi 12", Step.SPRINT_OPTIONS, {"option": 1}),
+        # A yes that names an option chooses it.
+        ("oui la deuxième", Step.SPRINT_OPTIONS, {"option": 2}),
+        ("ok pour le lundi 12", Step.SPRINT_OPTIONS, {"option": 1}),
+        ("d'accord pour celle de mai", Step.SPRINT_OPTIONS, {"option": 3}),
     ],
 )
 def test_closed_answers_fill_their_slot(
@@ -157,6 +161,7 @@ def test_closed_answers_fill_their_slot(
         ("euh…", Step.START, Intent.DONT_KNOW),
         ("coucou c'est encore moi", Step.START, Intent.GREETING),
         ("ouai", Step.CONSENT, Intent.YES),
+        ("ok", Step.SPRINT_OPTIONS, Intent.YES),  # no option named: a plain yes
         ("J'y consens.", Step.CONSENT, Intent.YES),
         ("c'est bon", Step.SUMMARY, Intent.YES),
         ("annuler le sprint", Step.SPRINT_BOOKED, Intent.CANCEL),

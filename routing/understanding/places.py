@@ -8,12 +8,14 @@ outside the town. It also lends the place names to titles.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from itertools import pairwise
 from typing import Protocol, runtime_checkable
 
 from knowledge.territory import Gazetteer
 from knowledge.text import tokens
+from routing.understanding import dates
 from routing.understanding.model import ELSEWHERE
 
 # « pas à Rivebelle », « autre ville », « outside town »: the place is not one of ours.
@@ -32,6 +34,32 @@ TOWN_LEADS = frozenset({"a", "in", "sur", "vers"})
 
 
 SHORT = 40
+# A town that is none of ours, named in a short answer (« je suis de Grenoble », « from Leeds »).
+FOREIGN_MAX_WORDS = 6
+FOREIGN_TOWN = re.compile(
+    r"(?:^|\s)(?:à|a|de|d['’]|from|in|near|vers|pr[eè]s de)\s*(?P<name>[A-ZÀ-Ý][\w-]{2,})"
+)
+STREET_WORDS = frozenset(
+    {
+        "rue",
+        "avenue",
+        "av",
+        "boulevard",
+        "bd",
+        "place",
+        "allee",
+        "chemin",
+        "impasse",
+        "quai",
+        "road",
+    }
+    | {"street", "lane", "cours", "square", "residence", "ecole", "college", "lycee", "parc"}
+)
+# Capitalised words after « à » or « de » that are no town.
+NOT_TOWNS = frozenset(
+    {"noel", "paques", "halloween", "toussaint", "christmas", "easter", "madame", "monsieur"}
+    | {"mairie", "maire", "merci", "bientot", "demain", "plus", "tous", "toutes", "vous", "nous"}
+)
 
 
 @runtime_checkable
@@ -73,7 +101,24 @@ class GazetteerPlaces:
             return ELSEWHERE
         if set(words) & self.gazetteer.home_words and set(words) & NOT_HERE:
             return ELSEWHERE
+        if len(words) <= FOREIGN_MAX_WORDS and self._foreign_town(text):
+            return ELSEWHERE
         return None
+
+    def _foreign_town(self, text: str) -> bool:
+        """« je suis de Grenoble », « à Lyon », « from Leeds »: a short answer naming, after « à »,
+        « de » or « from », a capitalised name that is none of ours, nor a street, a month, a
+        weekday or a feast."""
+        for found in FOREIGN_TOWN.finditer(text):
+            name = tokens(found.group("name"))
+            if not name or set(name) & (self.name_words | self.gazetteer.home_words | NOT_TOWNS):
+                continue
+            if set(tokens(text[: found.start("name")])[-3:]) & STREET_WORDS:
+                continue
+            if dates.month_number(name[0]) is not None or dates.weekdays_named(name[0]):
+                continue
+            return True
+        return False
 
     def name(self, territory_id: str) -> str | None:
         return self.gazetteer.name(territory_id)

@@ -123,6 +123,9 @@ def test_answers_only_where_a_question_expects_them(understander: Understander, 
         ("asso", Step.GROUP, {"group": "association"}),
         ("o vernet", Step.QUARTIER, {"neighbourhood": "haut-vernet"}),
         ("Pas à Rivebelle, à Villeurbanne", Step.QUARTIER, {"neighbourhood": "elsewhere"}),
+        ("je suis de Grenoble", Step.QUARTIER, {"neighbourhood": "elsewhere"}),
+        ("from Leeds", Step.QUARTIER, {"neighbourhood": "elsewhere"}),
+        ("perso, pas d'asso", Step.GROUP, {"group": "alone"}),
         (
             "un local + des sous + du matos",
             Step.NEEDS,
@@ -395,3 +398,21 @@ def test_slots_of_our_own_examples(understander: Understander) -> None:
             good, total = good + same, total + 1
     assert total > 250
     assert good / total >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("je suis de Grenoble", "elsewhere"),
+        ("I live near Oxford", "elsewhere"),
+        ("à Rivebelle", None),  # our own town tells no quartier, but is no other town
+        ("à Montclair", "montclair"),
+        ("de Saint-Éloi", "saint-eloi"),
+        ("rue de Verdun", None),  # a street
+        ("une fête à Noël", None),
+        ("Merci", None),
+        ("en Mars", None),
+    ],
+)
+def test_a_short_answer_naming_another_town_is_elsewhere(text: str, place: str | None) -> None:
+    assert GazetteerPlaces(load_gazetteer()).find(text) == place

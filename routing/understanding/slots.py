@@ -64,6 +64,9 @@ NUMBERS = {
     "hundred": 100, "a dozen": 12, "dozen": 12, "two hundred": 200,
 }  # fmt: skip
 NUMBER_WORDS = re.compile(r"(?<= )(" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")(?= )")
+# « entre 30 et 40 », « 20 à 30 », « between 40 and 50 »: the upper bound is what to plan for.
+_RANGE = re.compile(r" (?:entre |between )?\d{1,4} (?:et|and|a|to|ou|or) (\d{1,4}) ")
+_OF_US = re.compile(r" (\d{1,4}) of us ")
 _ROUGH = re.compile(r" (?:une |un )?(" + "|".join(_ROUGHLY) + r") ")
 TIMING_WORDS = re.compile(
     r" (date|dates|decal\w*|deplac\w*|repousse\w*|report\w*|avanc\w*|move|reschedule|postpone|"
@@ -399,7 +402,9 @@ def _next_bucket(month: int, day: int, today: datetime.date) -> str:
 def headcount(text: str) -> int | None:
     """People expected: « 80 personnes », « on sera 15 », « une trentaine », « fifty people »."""
     padded = NUMBER_WORDS.sub(lambda m: str(NUMBERS[m.group(1)]), words(text))
+    padded = _RANGE.sub(r" \1 ", padded)  # « entre 30 et 40 » people: up to 40
     counts = [int(m.group(1)) for m in _HEADCOUNT.finditer(padded)]
+    counts += [int(m.group(1)) for m in _OF_US.finditer(padded)]
     counts += [int(m.group(1)) for m in _WE_ARE.finditer(padded)]
     counts += [_ROUGHLY[m.group(1)] for m in _ROUGH.finditer(padded)]
     counts += [int(m.group(1)) for m in _FOR_LAST.finditer(padded)]

@@ -13,6 +13,7 @@ from typer import _click as click  # typer (0.29) vendors click: the classes its
 from typer.core import TyperCommand, TyperGroup
 
 from infra.settings import Settings, SettingsError, load_settings
+from infra.startup import loading
 
 # The commands defined in other modules, each imported only when it runs (the directory's,
 # the city's or the console's imports cost seconds a `declic staff add` does not need): its
@@ -53,7 +54,8 @@ LAZY = {**LAZY_COMMANDS, **LAZY_GROUPS}
 
 def load_command(name: str) -> click.Command:
     """The real command ``name``, its module imported now."""
-    module = importlib.import_module(LAZY[name][0])
+    with loading():
+        module = importlib.import_module(LAZY[name][0])
     holder = typer.Typer()
     module.register(holder)
     group = typer.main.get_group(holder)
@@ -131,7 +133,8 @@ def chat(
     resident: str = typer.Option("local", "--as", help="Which terminal resident you are."),
 ) -> None:
     """Talk to Déclic in this terminal (one resident line per input line when piped)."""
-    from declic import runtime  # imported here: aiogram is slow to import, `--help` is not
+    with loading():
+        from declic import runtime  # imported here: aiogram is slow to import, `--help` is not
 
     settings = load_settings()
     _configure_logging(quiet=True, settings=settings)
@@ -143,8 +146,9 @@ def demo(
     resident: str = typer.Option("local", "--as", help="Which terminal resident you are."),
 ) -> None:
     """Terminal conversation on the embedded SQLite default with the demo directory."""
-    from declic import runtime
-    from declic.demo import DEMO_DATABASE_URL, prepare_demo
+    with loading():
+        from declic import runtime
+        from declic.demo import DEMO_DATABASE_URL, prepare_demo
 
     settings = load_settings(database_url=DEMO_DATABASE_URL)
     _configure_logging(quiet=True, settings=settings)
@@ -166,7 +170,8 @@ def bot(
     port: int | None = typer.Option(None, help="Webhook port (default DECLIC_WEBHOOK_PORT)."),
 ) -> None:
     """Run the Telegram bot, by long polling or webhook (needs DECLIC_TELEGRAM_TOKEN)."""
-    from declic import runtime
+    with loading():
+        from declic import runtime
 
     settings = load_settings()
     _configure_logging(quiet=False, settings=settings)
@@ -185,7 +190,8 @@ def bot(
 @app.command()
 def scheduler() -> None:
     """Run the scheduled jobs alone: follow-ups, service levels, and the outbox sender."""
-    from declic.scheduling import run_scheduler_alone
+    with loading():
+        from declic.scheduling import run_scheduler_alone
 
     settings = load_settings()
     _configure_logging(quiet=False, settings=settings)
@@ -198,7 +204,8 @@ def serve(
     port: int | None = typer.Option(None, help="Console port (default DECLIC_CONSOLE_PORT)."),
 ) -> None:
     """Bot, console and scheduler in one process (a small deployment)."""
-    from declic import runtime
+    with loading():
+        from declic import runtime
 
     settings = load_settings()
     _configure_logging(quiet=False, settings=settings)

@@ -156,7 +156,10 @@ def console_command(
     port: int | None = typer.Option(None, "--port", help="Default: DECLIC_CONSOLE_PORT."),
 ) -> None:
     """Run the staff web console (FastAPI behind uvicorn)."""
-    from declic.console_runtime import run_console
+    from infra.startup import loading
+
+    with loading():
+        from declic.console_runtime import run_console
     from infra.logging import configure_from_settings
 
     settings = load_settings()

@@ -42,6 +42,19 @@ async def settle(url: str, timeout: float) -> tuple[float, int]:  # noqa: ASYNC1
         await conn.close()
 
 
+async def sessions_opened(url: str) -> int:
+    """Connections opened to the run's database so far (PostgreSQL counts them itself)."""
+    conn = await asyncpg.connect(dsn(url), timeout=10)
+    try:
+        await conn.execute("SELECT pg_stat_force_next_flush()")
+        value = await conn.fetchval(
+            "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+        )
+        return int(value or 0)
+    finally:
+        await conn.close()
+
+
 @dataclass
 class Findings:
     """Everything counted after the run; ``problems`` lists what misses the target."""

@@ -32,6 +32,7 @@ from bench.webhook_checks import (
     latency_row,
     ratio_row,
     server_side,
+    sessions_opened,
     settle,
     verdict,
 )
@@ -129,11 +130,13 @@ async def main(argv: list[str] | None = None) -> int:
         print(f"{args.workers} workers ready in {bench.startup:.1f} s", flush=True)
         telegram = Telegram([w.webhook_url for w in bench.workers], seed=args.seed)
         cpu_before = bench.cpu_seconds()
+        sessions_before = await sessions_opened(bench.url)
         try:
             run = await converse(bench.server, telegram, bench.screens, plan, args.timeout)
         finally:
             await telegram.close()
         drained_in, left = await settle(bench.url, args.settle)
+        sessions = await sessions_opened(bench.url) - sessions_before - 2  # ours: 1 + settle
         metrics_text, cpu = await bench.scrape(), bench.cpu_seconds() - cpu_before
         await asyncio.gather(*(w.stop() for w in bench.workers))
         findings = await check(bench.url, [run], bench.server)
@@ -144,6 +147,7 @@ async def main(argv: list[str] | None = None) -> int:
         inbound, outbox = await recorded(bench.url)
     echo = await echo_baseline(run, args.workers, args.baseline_seconds, args.timeout)
     print("\n".join(figures(run, echo, metrics_text, cpu, durable=durable)))
+    print(f"connections the workers opened to PostgreSQL during the load: {sessions}")
     print(f"transactional baseline: {inbound} inbound rows and {outbox} outbox rows committed")
     print("\n".join(findings_lines(findings, drained_in, left)))
     print("\n".join(logs))

@@ -19,6 +19,7 @@ from bot.delivery import TelegramDelivery
 from bot.middlewares import ChatOrder, FloodGuard, TurnGate, UpdateIdMiddleware, UpdateMetrics
 from bot.polling import ConfirmingPoller
 from bot.routers import get_routers
+from infra.slots import Slots
 from routing.cases.staff_group import StaffGroupService
 from routing.conversation.service import ConversationService
 from routing.outbox.sender import OutboxSender
@@ -42,11 +43,12 @@ def build_dispatcher(
     staff_group: StaffGroupService | None = None,
     *,
     transport: str = "polling",
-    turn_slots: int = TURN_SLOTS,
+    turn_slots: int | Slots = TURN_SLOTS,
 ) -> Dispatcher:
     """Routers and middlewares. ``transport`` ("polling" or "webhook") labels the metrics;
     webhook workers, possibly several, also serialise each chat across processes; at most
-    ``turn_slots`` turns run at once (``TurnGate``)."""
+    ``turn_slots`` turns run at once (``TurnGate``; give the ``Slots`` the outbox sender shares
+    so that turns go first)."""
     dp = Dispatcher(service=service, outbox=outbox, staff_group=staff_group, flood=flood)
     dp.update.outer_middleware(UpdateMetrics(transport))
     dp.update.outer_middleware(UpdateIdMiddleware())
@@ -65,13 +67,14 @@ async def run_polling(
     poll_timeout: int = 25,
     staff_group: StaffGroupService | None = None,
     stop: asyncio.Event | None = None,
+    turn_slots: int | Slots = TURN_SLOTS,
 ) -> None:
     """Long polling until SIGTERM/SIGINT (or ``stop``, set by a caller that handles the
     signals itself, e.g. ``declic serve``); the outbox keeps draining beside it.
 
     Updates are confirmed to Telegram only after they are handled (see ``bot.polling``).
     """
-    dp = build_dispatcher(service, outbox, flood, staff_group)
+    dp = build_dispatcher(service, outbox, flood, staff_group, turn_slots=turn_slots)
     if stop is None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

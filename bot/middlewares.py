@@ -16,6 +16,7 @@ from aiogram.types import TelegramObject, Update
 
 from bot.inbound import CHANNEL
 from infra import metrics
+from infra.slots import Slots
 from infra.uow import conversation_key, serialised_by
 
 if TYPE_CHECKING:
@@ -207,7 +208,7 @@ class _Gated:
 
     __slots__ = ("_service", "_slots")
 
-    def __init__(self, service: Any, slots: asyncio.Semaphore) -> None:
+    def __init__(self, service: Any, slots: Slots) -> None:
         self._service = service
         self._slots = slots
 
@@ -215,14 +216,15 @@ class _Gated:
         return getattr(self._service, name)
 
     async def handle(self, inbound: Inbound) -> Outcome:
-        async with self._slots:
+        async with self._slots.turn():
             result: Outcome = await self._service.handle(inbound)
             return result
 
 
 class TurnGate(BaseMiddleware):
-    """At most ``slots`` turns (``ConversationService.handle``) run at once in this process;
-    the others wait for a slot in arrival order.
+    """At most ``slots.size`` turns (``ConversationService.handle``) run at once in this
+    process; the others wait for a slot in arrival order, ahead of the outbox sender's database
+    steps when it shares the slots (``infra.slots``).
 
     Why: a turn on PostgreSQL is about ten round trips, and at each one the event loop runs
     other turns. With every arrived turn let in, a burst of thirty turns interleaves: each one's
@@ -234,26 +236,14 @@ class TurnGate(BaseMiddleware):
     a button's ``answerCallbackQuery`` (network waits) happen outside a slot.
     """
 
-    def __init__(self, slots: int) -> None:
-        if slots < 1:
-            raise ValueError("a turn needs at least one slot")
-        self.slots = slots
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._semaphore = asyncio.Semaphore(slots)
+    def __init__(self, slots: int | Slots) -> None:
+        self.slots = slots if isinstance(slots, Slots) else Slots(slots)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         service = data.get("service")
         if service is not None:
-            data["service"] = _Gated(service, self._slots())
+            data["service"] = _Gated(service, self.slots)
         return await handler(event, data)
-
-    def _slots(self) -> asyncio.Semaphore:
-        # One semaphore per event loop: a dispatcher outliving its loop (tests, the benchmark)
-        # must not hand a new loop a semaphore bound to the old one.
-        loop = asyncio.get_running_loop()
-        if loop is not self._loop:
-            self._loop, self._semaphore = loop, asyncio.Semaphore(self.slots)
-        return self._semaphore
 
 
 class ChatOrder(BaseMiddleware):

@@ -18,7 +18,7 @@ from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import build_dispatcher, make_bot, run_polling, telegram_delivery
+from bot.app import TURN_SLOTS, build_dispatcher, make_bot, run_polling, telegram_delivery
 from bot.middlewares import FloodGuard, flood_guard
 from bot.render import OfficeWords, Renderer
 from bot.terminal import CHANNEL as TERMINAL
@@ -32,6 +32,7 @@ from infra.db import make_engine
 from infra.heap import freeze_startup_heap
 from infra.migrate import ensure_schema
 from infra.settings import Settings, SettingsError
+from infra.slots import Slots
 from infra.uow import UnitOfWork, uow_factory_for
 from knowledge.city import load_city
 from knowledge.lexicon import default_lexicon
@@ -139,12 +140,14 @@ class BotParts:
     outbox: OutboxSender
     staff_group: StaffGroupService | None
     scheduler: AsyncIOScheduler
+    slots: Slots  # the turns' and the outbox sender's, turns first (infra.slots)
 
 
 def _bot_parts(core: Core, settings: Settings) -> BotParts:
     assert settings.telegram_token is not None
     bot = make_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
-    outbox = make_outbox(core.uow_factory, core.clock, telegram_delivery(bot), settings)
+    slots = Slots(TURN_SLOTS)
+    outbox = make_outbox(core.uow_factory, core.clock, telegram_delivery(bot), settings, slots)
     group = staff_group_of(settings)
     staff_group = StaffGroupService(core.uow_factory, core.clock, group) if group else None
     scheduler = make_scheduler(
@@ -156,7 +159,7 @@ def _bot_parts(core: Core, settings: Settings) -> BotParts:
         after_followups=lambda _ids: outbox.wake(),
         forget_chat=outbox.limits.forget_chat,
     )
-    return BotParts(bot, outbox, staff_group, scheduler)
+    return BotParts(bot, outbox, staff_group, scheduler, slots)
 
 
 async def _run_bot_core(core: Core, settings: Settings, stop: asyncio.Event | None = None) -> None:
@@ -175,6 +178,7 @@ async def _run_bot_core(core: Core, settings: Settings, stop: asyncio.Event | No
                 settings.poll_timeout_seconds,
                 staff_group=parts.staff_group,
                 stop=stop,
+                turn_slots=parts.slots,
             )
     finally:
         await stop_scheduler(parts.scheduler, settings.shutdown_grace_seconds)
@@ -215,7 +219,12 @@ async def run_webhook(settings: Settings, host: str, port: int) -> None:
     parts = _bot_parts(core, settings)
     flood = flood_guard(settings.flood_messages, settings.flood_window_seconds, settings.redis_url)
     dispatcher = build_dispatcher(
-        core.service, parts.outbox, flood, parts.staff_group, transport="webhook"
+        core.service,
+        parts.outbox,
+        flood,
+        parts.staff_group,
+        transport="webhook",
+        turn_slots=parts.slots,
     )
     freeze_startup_heap()
     parts.scheduler.start()

@@ -32,6 +32,7 @@ from infra.clock import Clock, SystemClock
 from infra.db import make_engine
 from infra.migrate import ensure_schema
 from infra.settings import Settings, SettingsError
+from infra.slots import Slots
 from infra.uow import UnitOfWork, uow_factory_for
 from routing.cases import service_levels
 from routing.followups import delivery as followup_delivery
@@ -332,14 +333,19 @@ async def run_scheduler_alone(settings: Settings) -> None:
 
 
 def make_outbox(
-    uow_factory: Callable[[], UnitOfWork], clock: Clock, deliver: Any, settings: Settings
+    uow_factory: Callable[[], UnitOfWork],
+    clock: Clock,
+    deliver: Any,
+    settings: Settings,
+    slots: Slots | None = None,
 ) -> OutboxSender:
     """The Telegram outbox sender with the configured limits, kept where every sender process
     sees them: Telegram counts messages per bot, not per process, and production runs several
     senders (two webhook workers and ``declic scheduler``) on one database, so limits in each
     process's memory would add up past Telegram's and meet 429s. ``outbox_limits="auto"``:
     Redis when ``DECLIC_REDIS_URL`` is set, else the database on PostgreSQL (the
-    ``rate_buckets`` table), else this process's memory (SQLite serves one process)."""
+    ``rate_buckets`` table), else this process's memory (SQLite serves one process).
+    ``slots``: shared with the residents' turns, which go first (``infra.slots``)."""
     return OutboxSender(
         uow_factory,
         clock,
@@ -350,6 +356,7 @@ def make_outbox(
         lease_seconds=settings.outbox_lease_seconds,
         pause_after_claim=settings.test_pause_after_claim_seconds,
         on_unreachable=resident_blocked,
+        slots=slots,
     )
 
 

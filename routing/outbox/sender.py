@@ -32,6 +32,7 @@ this module decides what the row becomes:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from infra.checkpoint import sqlite_checkpoint
 from infra.clock import Clock
 from infra.metrics import OUTBOX_SENT, TELEGRAM_429
+from infra.slots import Slots
 from infra.uow import UnitOfWork
 from routing.journey import OutgoingMessage
 from routing.outbox.claims import BATCH, Claims, worker_name
@@ -95,6 +97,7 @@ class OutboxSender:
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         concurrency: int = CONCURRENCY,
         on_unreachable: Unreachable,
+        slots: Slots | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.on_unreachable = on_unreachable
@@ -113,6 +116,10 @@ class OutboxSender:
         )
         self.sleep = sleep
         self.concurrency = concurrency
+        # Shared with the residents' turns (infra.slots): each database step of the sender
+        # waits for a slot no turn is waiting for, so replies going out never hold up a turn
+        # by more than the steps already running.
+        self.slots = slots
         self.limits_retry_seconds = LIMITS_RETRY_SECONDS
         self._limits_down = False
         self._stop = asyncio.Event()  # run()'s, so a stop interrupts waits for a slot
@@ -171,7 +178,8 @@ class OutboxSender:
         progress: asyncio.Event,
     ) -> bool:
         """Claim up to ``limit`` rows and start their chats; False once nothing more is due."""
-        token, rows = await self.claims.claim(limit)
+        async with self._slot():
+            token, rows = await self.claims.claim(limit)
         more = len(rows) == limit
         again = [row_id for row_id, _ in rows if row_id in seen]
         if again:  # due again at once (a retry without delay): the next flush sends it
@@ -317,7 +325,7 @@ class OutboxSender:
             .returning(OutgoingMessage)
             .execution_options(synchronize_session=False)
         )
-        async with self.uow_factory() as uow:
+        async with self._slot(), self.uow_factory() as uow:
             row = (await uow.session.scalars(sending)).one_or_none()
             await uow.commit()
         if row is None:
@@ -332,7 +340,8 @@ class OutboxSender:
         if isinstance(outcome, RetryLater) and not outcome.backoff:
             TELEGRAM_429.inc()
             await self._limited(self.limits.hold_chat, row.chat_id, outcome.after_seconds)
-        await self._record(row, outcome)
+        async with self._slot():
+            await self._record(row, outcome)
         if isinstance(outcome, Delivered) and row.erase_after_send and row.resident_id is None:
             # The last word to an erased resident ("c'est effacé"): their chat id leaves the
             # shared rate limits too (issue 17).
@@ -393,6 +402,9 @@ class OutboxSender:
                     await self.on_unreachable(uow.session, row.resident_id, now)
             await uow.commit()
         OUTBOX_SENT.labels(result).inc()
+
+    def _slot(self) -> contextlib.AbstractAsyncContextManager[None]:
+        return self.slots.background() if self.slots is not None else contextlib.nullcontext()
 
     def _may_retry(self, row: OutgoingMessage, outcome: RetryLater) -> bool:
         if outcome.backoff:

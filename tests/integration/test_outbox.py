@@ -176,3 +176,28 @@ async def test_stopping_gives_back_the_rows_still_waiting_for_their_slot(
     await asyncio.wait_for(running, 2)
     assert sent == ["m0"]
     assert await _statuses(uow_factory) == [("m0", "sent"), ("m1", "pending"), ("m2", "pending")]
+
+
+async def test_with_slots_shared_with_turns_the_sender_waits_for_a_free_one(
+    uow_factory, clock: FrozenClock
+) -> None:
+    from infra.slots import Slots
+
+    await _rows(uow_factory, clock, ["1", "2", "3"])
+    seen: list[str] = []
+
+    async def deliver(row: OutgoingMessage):  # type: ignore[no-untyped-def]
+        seen.append(row.payload["text"])
+        return Delivered(len(seen))
+
+    slots = Slots(1)
+    sender = OutboxSender(
+        uow_factory, clock, deliver, "telegram", on_unreachable=resident_blocked, slots=slots
+    )
+    async with slots.turn():  # a resident's turn holds the only slot
+        flushing = asyncio.create_task(sender.flush())
+        await asyncio.sleep(0.05)
+        assert seen == [] and slots.waiting == 1  # not even claimed: it waits for the slot
+    assert await flushing == 3
+    assert sorted(seen) == ["m0", "m1", "m2"] and slots.used == 0
+    assert [s for _, s in await _statuses(uow_factory)] == ["sent", "sent", "sent"]

@@ -106,7 +106,7 @@ def instrument(engine: AsyncEngine) -> None:
             return
         spent = time.perf_counter() - conn.info.pop("bench_sent", time.perf_counter())
         record.count += 1
-        if "pg_advisory_xact_lock" in statement:
+        if "advisory_xact_lock" in statement:
             record.lock += spent
         else:
             record.statements += spent

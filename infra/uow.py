@@ -27,11 +27,14 @@ from typing import Protocol
 from sqlalchemy import CursorResult, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from infra.slots import stepping_out
+
 _SERIAL_KEY: ContextVar[int | None] = ContextVar("declic_serial_key", default=None)
 # True inside a unit of work that holds the lock: a unit of work opened within it (another
 # connection) must not wait for a lock its own caller holds.
 _HOLDING: ContextVar[bool] = ContextVar("declic_serial_holding", default=False)
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_TRY_ADVISORY_LOCK = text("SELECT pg_try_advisory_xact_lock(:key)")
 
 
 def conversation_key(channel: str, chat_id: str | int) -> int:
@@ -87,8 +90,16 @@ class UnitOfWork:
         return self
 
     async def serialise(self, key: int) -> None:
-        """Wait for the other transactions serialised on ``key``; the first statement."""
-        await self.session.execute(_ADVISORY_LOCK, {"key": key})
+        """Wait for the other transactions serialised on ``key``; the first statement.
+
+        Free (the common case: one round trip), the lock is taken at once. Held by another
+        transaction (another worker handling the chat), the wait happens outside this task's
+        turn slot (``infra.slots.stepping_out``): a turn waiting for a lock is not work, and
+        must not keep a slot the lock's holder, or anyone else, may need."""
+        taken = await self.session.scalar(_TRY_ADVISORY_LOCK, {"key": key})
+        if not taken:
+            async with stepping_out():
+                await self.session.execute(_ADVISORY_LOCK, {"key": key})
 
     async def __aexit__(
         self,

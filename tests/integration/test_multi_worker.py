@@ -265,3 +265,36 @@ def test_the_chat_lock_key_is_the_same_in_every_process() -> None:
     assert conversation_key("telegram", 42) == 3298033586163477133
     assert conversation_key("telegram", "42") == conversation_key("telegram", 42)
     assert conversation_key("terminal", 42) != conversation_key("telegram", 42)
+
+
+async def test_a_turn_waiting_for_another_workers_chat_lock_leaves_its_slot_meanwhile(
+    postgres_url: str,
+) -> None:
+    from infra.db import make_engine
+    from infra.slots import Slots
+    from infra.uow import serialised_by, uow_factory_for
+
+    engine = make_engine(postgres_url)
+    uows = uow_factory_for(engine)
+    slots, order = Slots(1), list[str]()
+    key = conversation_key("telegram", 77)
+    try:
+        async with uows() as other_worker:  # the chat's lock, held by another worker's turn
+            await other_worker.serialise(key)
+
+            async def turn(name: str, chat_key: int) -> None:
+                async with slots.turn():
+                    with serialised_by(chat_key):
+                        async with uows() as uow:
+                            order.append(f"{name} locked")
+                            await uow.commit()
+
+            waiting = asyncio.create_task(turn("same chat", key))
+            await asyncio.sleep(0.2)
+            assert order == [] and slots.used == 0  # it waits for the lock, not in a slot
+            await asyncio.wait_for(turn("another chat", conversation_key("telegram", 78)), 5)
+            assert order == ["another chat locked"]
+        await asyncio.wait_for(waiting, 5)  # the lock freed: back in a slot, then done
+        assert order == ["another chat locked", "same chat locked"] and slots.used == 0
+    finally:
+        await engine.dispose()

@@ -70,6 +70,7 @@ class Reading:
     beneficiary: frozenset[str]
     amounts: frozenset[str]
     clause: frozenset[str]
+    side: frozenset[str]
     youth_words: frozenset[str]
     identity: tuple[tuple[str, ...], ...]
     venues: tuple[tuple[str, ...], ...]
@@ -93,6 +94,7 @@ class Reading:
             beneficiary=words("beneficiary"),
             amounts=words("amounts"),
             clause=words("clause"),
+            side=words("side"),
             youth_words=words("youth_words"),
             identity=tuple(tokens(str(v)) for v in data.get("identity", ())),
             venues=tuple(tokens(str(v)) for v in data.get("venues", ())),
@@ -131,7 +133,7 @@ def salient_themes(
     chain = _noun_phrase(main, joinable, spoken, phrase, reading)
     end = max(c.hit.end for c in chain)
     start = min(c.hit.start for c in chain)
-    chosen = [*chain, *_for_whom(start, end, candidates, spoken, sentence, reading)]
+    chosen = [*chain, *_for_whom(start, end, candidates, spoken, sentence, phrase, reading)]
     workshops = [c.hit for c in chain if c.hit.phrase in BIKE_WORKSHOPS]
     explicit_repair = any(c.value == "repair" and c.hit not in workshops for c in chain)
     return tuple(
@@ -244,6 +246,7 @@ def _for_whom(
     candidates: Sequence[Candidate],
     spoken: tuple[str, ...],
     sentence: Sequence[int],
+    phrase: Sequence[int],
     reading: Reading,
 ) -> list[Candidate]:
     """People the activity (words ``start`` to ``end``) is for or done with: « pour les seniors »,
@@ -256,7 +259,9 @@ def _for_whom(
             continue
         if c.hit.start >= end:  # « un tournoi de foot pour les jeunes »
             between = spoken[end : c.hit.start]
-            ok = _after_for(c.hit, spoken, end, reading)
+            ok = _after_for(c.hit, spoken, end, reading) and not _of_a_side_thing(
+                c.hit, end, spoken, phrase, reading
+            )
         elif c.hit.end <= start:  # « Pour les jeunes du quartier, on voudrait un tournoi »
             between = spoken[first:start]
             ok = _after_for(c.hit, spoken, first, reading) and spoken[first] in reading.beneficiary
@@ -268,6 +273,26 @@ def _for_whom(
         if ok and not any(w in reading.clause for w in between):
             found.append(c)
     return found
+
+
+def _of_a_side_thing(
+    hit: Hit, end: int, spoken: tuple[str, ...], phrase: Sequence[int], reading: Reading
+) -> bool:
+    """« une fête des voisins, avec un repas et des jeux pour les enfants »: after a comma, what
+    comes « avec » the activity has its own public; « …, peinte avec les jeunes » does not."""
+    sides = [
+        i
+        for i in range(end, hit.start)
+        if spoken[i] in reading.side and phrase[i] != phrase[end - 1]
+    ]
+    if not sides:
+        return False
+    others = [
+        w
+        for w in spoken[sides[-1] + 1 : hit.start]
+        if w not in ARTICLES and w not in reading.amounts and not w.isdigit()
+    ]
+    return len(others) > 1
 
 
 def _after_for(hit: Hit, spoken: tuple[str, ...], end: int, reading: Reading) -> bool:

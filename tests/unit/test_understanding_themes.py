@@ -80,6 +80,13 @@ def reader() -> SlotReader:
         ),
         ("Pour les jeunes du quartier, on voudrait monter un tournoi de foot.", {"sport", "youth"}),
         ("une fête de la musique, avec une buvette tenue par les jeunes", {"events", "culture"}),
+        # After a comma, what comes with the activity has its own public.
+        ("une fête des voisins, avec un repas et des jeux pour les enfants", {"events"}),
+        (
+            "Idée : une fresque sur le mur, peinte avec les jeunes du quartier.",
+            {"culture", "youth"},
+        ),
+        ("une braderie le premier dimanche de juin", {"events"}),
         ("un atelier cuisine pour les enfants le mercredi", {"food", "youth"}),
         ("jvoudré fèr 1 atelié de danse pour lé zenfan", {"culture", "youth"}),
         ("un troc de vêtements pour bébés entre jeunes parents", {"parenting"}),

@@ -71,10 +71,15 @@ CONCURRENCY = 16
 # A message leaving this much later than its chat slot (it waited for an overall slot) is
 # counted from when it leaves, so the chat's next message keeps a full interval.
 LATE_SECONDS = 0.005
-# Woken this much later than its overall slot, a message takes a new one (at most
-# OVERALL_TRIES slots in all): late messages would otherwise leave in a bunch.
+# Woken this much later than its overall slot, or that late once its row is marked "sending"
+# (a slow commit), a message takes a new slot: late messages would otherwise leave in a bunch and
+# overshoot the limit shared by every sender. Only a loop stalled OVERALL_TRIES times in a row
+# sends late (logged): a box that overloaded must still deliver.
 OVERALL_LATE_SECONDS = 0.05
-OVERALL_TRIES = 3
+OVERALL_TRIES = 20
+# Marked "sending" this long after its overall slot (a commit slowed by a loaded database), a
+# message takes a new one; shorter delays leave at once (a new slot would waste the old one).
+LATE_COMMIT_SECONDS = 0.1
 LIMITS_RETRY_SECONDS = 1.0  # first pause when the shared limits cannot be reached (doubling)
 LIMITS_RETRY_CAP_SECONDS = 10.0
 T = TypeVar("T")
@@ -239,8 +244,9 @@ class OutboxSender:
             slot = loop.time() + wait
             if await self._pause(wait):
                 async with gate:  # taken before the overall slot: no slot is lost waiting here
-                    if await self._overall_slot(loop):
-                        outcome = await self._send_one(row_id, job.token, slot)
+                    overall = await self._overall_slot(loop)
+                    if overall is not None:
+                        outcome = await self._send_one(row_id, job.token, slot, overall)
             if outcome is None:  # stopping, or the row was taken back: the rest keep their order
                 await self.claims.release(job.ids[index:], job.token)
                 break
@@ -253,18 +259,20 @@ class OutboxSender:
         job.done(job.left)
         return delivered
 
-    async def _overall_slot(self, loop: asyncio.AbstractEventLoop) -> bool:
-        """Wait for an overall slot; False when stopping. Woken too late (a stalled event
-        loop wakes many at once), the slot is given up for a new one, so late messages do not
-        leave in a bunch; after a few tries the message goes anyway."""
+    async def _overall_slot(self, loop: asyncio.AbstractEventLoop) -> float | None:
+        """Wait for an overall slot and return its loop time; None when stopping. Woken too
+        late (a stalled event loop wakes many at once), the slot is given up for a new one, so
+        late messages do not leave in a bunch."""
+        slot = loop.time()
         for _ in range(OVERALL_TRIES):
             wait = await self._limited(self.limits.reserve_overall)
             slot = loop.time() + wait
             if not await self._pause(wait):
-                return False
+                return None
             if loop.time() - slot <= OVERALL_LATE_SECONDS:
-                return True
-        return True
+                return slot
+        log.warning("outbox: the event loop woke late %d times in a row; sending", OVERALL_TRIES)
+        return slot
 
     async def _pause(self, seconds: float) -> bool:
         """Wait for a slot; False when the sender is stopping meanwhile (the slot is lost)."""
@@ -304,10 +312,16 @@ class OutboxSender:
             return result
 
     async def _send_one(
-        self, row_id: int, token: str, chat_slot: float | None = None
+        self,
+        row_id: int,
+        token: str,
+        chat_slot: float | None = None,
+        overall_slot: float | None = None,
     ) -> DeliveryResult | None:
         """Mark the row "sending", deliver it, record the outcome. ``chat_slot`` (loop time):
-        when its chat's slot was; a message leaving later than that is counted from now."""
+        when its chat's slot was; a message leaving later than that is counted from now.
+        ``overall_slot``: when its overall slot was; marked "sending" too late after it (a slow
+        commit), the message waits for a new one."""
         # One statement: only our claim becomes "sending" (a claim taken back after the lease,
         # and maybe claimed elsewhere, is not ours any more).
         sending = (
@@ -330,7 +344,11 @@ class OutboxSender:
             await uow.commit()
         if row is None:
             return None
-        if chat_slot is not None and asyncio.get_running_loop().time() - chat_slot > LATE_SECONDS:
+        loop = asyncio.get_running_loop()
+        if overall_slot is not None and loop.time() - overall_slot > LATE_COMMIT_SECONDS:
+            # The row is "sending" now: stopping meanwhile still sends it (one message).
+            await self._overall_slot(loop)
+        if chat_slot is not None and loop.time() - chat_slot > LATE_SECONDS:
             await self._limited(self.limits.mark_sent, row.chat_id)
         try:
             outcome = await self.deliver(row)

@@ -230,7 +230,9 @@ JITTER = 0.1
 ROWS_PER_CHAT = 8
 
 
-async def _queue_rows(uow_factory: Any, clock: FrozenClock) -> list[int]:
+async def _queue_rows(
+    uow_factory: Any, clock: FrozenClock, chats: list[str] = CHATS, per_chat: int = ROWS_PER_CHAT
+) -> list[int]:
     """Rows chat after chat, so each claim takes a few chats and both senders have work."""
     async with uow_factory() as uow:
         resident = Resident(channel="telegram", external_id="1", chat_id="1", locale="fr",
@@ -250,8 +252,8 @@ async def _queue_rows(uow_factory: Any, clock: FrozenClock) -> list[int]:
                 not_before=clock.now(),
                 created_at=clock.now(),
             )
-            for chat in CHATS
-            for n in range(ROWS_PER_CHAT)
+            for chat in chats
+            for n in range(per_chat)
         ]
         uow.session.add_all(rows)
         await uow.commit()
@@ -341,6 +343,55 @@ async def test_two_senders_with_memory_limits_each_exceed_them_together(
         _check_deliveries(seen, slack=JITTER)
     with pytest.raises(AssertionError):  # over a whole second too, not only in a short burst
         assert_window_count([at for at, _, _ in seen], LIMITS.per_second, 1.0, 1, slack=JITTER)
+
+
+async def test_a_stalled_event_loop_does_not_send_its_late_messages_in_a_bunch(
+    pg_url: str, clock: FrozenClock
+) -> None:
+    """A loop that runs only once a second for a while wakes every waiting message at once,
+    long after its overall slot: each takes a new slot (as many times as the stall lasts)
+    instead of leaving with the others, so the limit holds over any window."""
+    url = await _fresh_outbox(pg_url)
+    engine = make_engine(url)
+    factory = uow_factory_for(engine)
+    # more chats than the sender sends at once: every one of its 16 lanes waits on the stall
+    ids = await _queue_rows(factory, clock, [str(200 + n) for n in range(20)], 2)
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    stall_until, tick = start + 3.5, 1.0
+    seen: list[float] = []
+
+    async def stalled_sleep(seconds: float) -> None:
+        now = loop.time()
+        target = now + seconds
+        if target < stall_until:  # woken only at the next tick
+            target = min(start + (int((target - start) / tick) + 1) * tick, stall_until)
+        await asyncio.sleep(target - now)
+
+    async def deliver(row: OutgoingMessage) -> Delivered:
+        seen.append(loop.time())
+        return Delivered(row.id)
+
+    sender = OutboxSender(
+        factory,
+        clock,
+        deliver,
+        "telegram",
+        limiter=RateLimiter(
+            LIMITS.per_second, LIMITS.chat_per_second, LIMITS.chat_burst, LIMITS.group_per_minute
+        ),
+        sleep=stalled_sleep,
+        on_unreachable=resident_blocked,
+    )
+    try:
+        while len(seen) < len(ids):
+            assert await asyncio.wait_for(sender.flush(), 20) > 0
+    finally:
+        await sender.limits.close()
+        await engine.dispose()
+    assert len(seen) == len(ids)
+    for window in (0.25, 1.0):
+        assert_window_count(seen, LIMITS.per_second, window, 1, slack=JITTER)
 
 
 async def _fresh_outbox(pg_url: str) -> str:

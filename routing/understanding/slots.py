@@ -347,7 +347,7 @@ class SlotReader:
 def _longest_needs(hits: list[Hit], text: str) -> list[Hit]:
     """Needs named by the longest phrase (« local shops » is partners, not a « local ») and not
     already met (« on a des outils », « nous disposons de bénévoles »)."""
-    tokens = words(text).split()
+    spoken = tokens(text)  # the words the hits count (« c » is « c est » there)
     kept: list[Hit] = []
     for hit in sorted(hits, key=lambda h: h.start - h.end):
         if hit.category != "need":
@@ -361,11 +361,11 @@ def _longest_needs(hits: list[Hit], text: str) -> list[Hit]:
             for k in kept
         ):
             continue
-        before = " " + " ".join(tokens[max(0, hit.start - HAVE_WINDOW) : hit.start]) + " "
+        before = " " + " ".join(spoken[max(0, hit.start - HAVE_WINDOW) : hit.start]) + " "
         had = HAVE.search(before)
         if had and not NEED_VERBS.search(before) and not LACK.search(before[had.end() - 1 :]):
             continue
-        if hit.start and tokens[hit.start - 1] in OURS:
+        if hit.start and spoken[hit.start - 1] in OURS:
             continue
         if hit.value == "equipment" and STORE.search(before):
             continue  # « un local pour stocker le matériel »: the need is the place

@@ -365,6 +365,9 @@ def test_titles_of_our_own_idea_messages(understander: Understander) -> None:
         ("we'd like a games night but we have no room", Step.START, "needs", ("place",)),
         ("on a ni salle ni argent", Step.START, "needs", ("place", "funding")),
         ("on a déjà une salle", Step.START, "needs", ()),
+        # « c » is « c'est » for the lexicon: the words before a need are counted alike.
+        ("c nul c argent", Step.NEEDS, "needs", ("funding",)),
+        ("c bon c c salle", Step.NEEDS, "needs", ("place",)),
         ("finalement ce sera au printemps", Step.SUMMARY, "needs", ()),
         ("je veux parler à un agent", Step.AFTER_SUBMIT, "needs", ()),
         ("une fête pour 80 neighbours", Step.START, "headcount", 80),

@@ -142,10 +142,10 @@ class ConversationService(TurnEffects, ReplyFilling):
         async with self.uow_factory() as uow:
             session = uow.session
             now = self.clock.now()
-            claimed, row = await claim_and_load(session, inbound, "failed", now)
-            if not claimed:
+            claimed = await claim_and_load(session, inbound, "failed", now)
+            if claimed is None:
                 return Outcome(handled=False)
-            resident, conversation, _held = await self._load(uow, inbound, now, row)
+            resident, conversation, _held = await self._load(uow, inbound, now, claimed.row)
             await keep_message(session, resident, conversation, inbound, now)
             await session.flush()  # the resident's and conversation's changes
             ids = await self._enqueue(
@@ -166,17 +166,19 @@ class ConversationService(TurnEffects, ReplyFilling):
         async with self.uow_factory() as uow:
             session = uow.session
             now = self.clock.now()
-            claimed, row = await claim_and_load(session, inbound, inbound.kind, now)
-            if not claimed:
+            claimed = await claim_and_load(session, inbound, inbound.kind, now, keep=True)
+            if claimed is None:
                 return Outcome(handled=False)
-            resident, conversation, held = await self._load(uow, inbound, now, row)
+            resident, conversation, held = await self._load(uow, inbound, now, claimed.row)
             state = state_from_json(conversation.state, conversation.version)
             if resident.consent_at is not None:
                 state = replace(state, consented=True)
             stored_idea = conversation.idea_id  # effects point elsewhere without a flush
-            message_id = await keep_message(
-                session, resident, conversation, inbound, now, want_id=held is not None
-            )
+            message_id = claimed.message_id
+            if not claimed.kept:
+                message_id = await keep_message(
+                    session, resident, conversation, inbound, now, want_id=held is not None
+                )
             if held is not None and not _reaches_the_bot(state, inbound.event):
                 # A person holds the conversation: the words go to that person, and the bot
                 # stays silent so that two voices never answer at once.

@@ -5,6 +5,7 @@ mirroring the draft, and a new idea's reference."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from routing.intake import Draft
 from routing.journey import Case, Conversation, Idea, InboundUpdate, Message, Resident
 
 REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+NEEDS_HUMAN = ("voice", "audio", "video_note")  # kinds a person must listen to
 
 # -- hot-path statements -------------------------------------------------------------------
 # Built once: building a select() (operator overloading, coercion) costs more CPU than running
@@ -62,6 +64,49 @@ CLAIM_AND_LOAD = (
     .outerjoin(Conversation, Conversation.resident_id == Resident.id)
     .outerjoin(Case, and_(Case.resident_id == Resident.id, _HELD))
 )
+# PostgreSQL, an update with words: the message is kept by the same statement (a second
+# data-modifying CTE, from the resident's and conversation's rows as stored, so nothing when the
+# resident is new: the turn keeps it after creating them), and its id comes back with the row.
+_messages = Message.__table__.c
+_KEPT = (
+    insert(Message.__table__)
+    .from_select(
+        [
+            "resident_id",
+            "idea_id",
+            "direction",
+            "kind",
+            "text",
+            "file_id",
+            "channel_message_id",
+            "needs_human",
+            "created_at",
+        ],
+        select(
+            Resident.__table__.c.id,
+            Conversation.__table__.c.idea_id,
+            literal("in", _messages.direction.type),
+            bindparam("kind", type_=_messages.kind.type),
+            bindparam("text", type_=_messages.text.type),
+            bindparam("file_id", type_=_messages.file_id.type),
+            bindparam("channel_message_id", type_=_messages.channel_message_id.type),
+            bindparam("needs_human", type_=_messages.needs_human.type),
+            bindparam("received_at", type_=_messages.created_at.type),
+        )
+        .select_from(Resident.__table__)
+        .outerjoin(
+            Conversation.__table__,
+            Conversation.__table__.c.resident_id == Resident.__table__.c.id,
+        )
+        .where(
+            Resident.__table__.c.channel == bindparam("channel"),
+            Resident.__table__.c.external_id == bindparam("external_id"),
+        ),
+    )
+    .returning(_messages.id)
+    .cte("kept")
+)
+CLAIM_KEEP_AND_LOAD = CLAIM_AND_LOAD.add_columns(select(_KEPT.c.id).scalar_subquery())
 KEEP_MESSAGE = insert(Message.__table__)
 KEEP_MESSAGE_ID = insert(Message.__table__).returning(Message.__table__.c.id)
 MIRROR_DRAFT = update(Idea.__table__).where(Idea.__table__.c.id == bindparam("idea_id"))
@@ -109,7 +154,7 @@ async def keep_message(
         "text": inbound.text,
         "file_id": inbound.file_id,
         "channel_message_id": inbound.channel_message_id,
-        "needs_human": inbound.kind in ("voice", "audio", "video_note"),
+        "needs_human": inbound.kind in NEEDS_HUMAN,
         "created_at": now,
     }
     if want_id:
@@ -122,30 +167,51 @@ async def keep_message(
 TurnRow = tuple[Resident | None, Conversation | None, int | None]
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """What ``claim_and_load`` read: the turn's rows, and the kept message's id (PostgreSQL)."""
+
+    row: TurnRow
+    kept: bool = False  # the message is already in the transcript
+    message_id: int | None = None
+
+
 async def claim_and_load(
-    session: AsyncSession, inbound: Inbound, kind: str, now: datetime
-) -> tuple[bool, TurnRow]:
+    session: AsyncSession, inbound: Inbound, kind: str, now: datetime, *, keep: bool = False
+) -> Claimed | None:
     """Record the update first, then read the resident, their conversation and the id of the
-    case a person holds; (False, …) when the update was already handled (redelivered).
+    case a person holds; None when the update was already handled (redelivered).
 
     One INSERT instead of SELECT-then-INSERT: the unique key decides, so two workers given the
     same update cannot both handle it (the second waits for the first, then sees the conflict).
-    On PostgreSQL the INSERT and the read are one statement (``CLAIM_AND_LOAD``).
+    On PostgreSQL the INSERT and the read are one statement (``CLAIM_AND_LOAD``), and with
+    ``keep`` (``kind`` is then the message's) a known resident's message is kept by it too.
     """
     load = {"channel": inbound.channel, "external_id": inbound.external_user_id}
     if inbound.update_id is None:  # not from Telegram: nothing to claim
-        return True, _turn_row(await session.execute(LOAD_TURN, load))
+        return Claimed(_turn_row(await session.execute(LOAD_TURN, load)))
     claim = {**load, "update_id": inbound.update_id, "kind": kind, "received_at": now}
     try:
         # The transaction's first write: a rollback loses nothing else.
         if session.get_bind().dialect.name == "postgresql":
-            return True, _turn_row(await session.execute(CLAIM_AND_LOAD, claim))
+            if keep and inbound.kind != "button":
+                return _kept(await session.execute(CLAIM_KEEP_AND_LOAD, claim | _words(inbound)))
+            return Claimed(_turn_row(await session.execute(CLAIM_AND_LOAD, claim)))
         del claim["external_id"]
         await session.execute(CLAIM_UPDATE, claim)
     except IntegrityError:
         await session.rollback()
-        return False, (None, None, None)
-    return True, _turn_row(await session.execute(LOAD_TURN, load))
+        return None
+    return Claimed(_turn_row(await session.execute(LOAD_TURN, load)))
+
+
+def _words(inbound: Inbound) -> dict[str, Any]:
+    return {
+        "text": inbound.text,
+        "file_id": inbound.file_id,
+        "channel_message_id": inbound.channel_message_id,
+        "needs_human": inbound.kind in NEEDS_HUMAN,
+    }
 
 
 def _turn_row(result: Result[Resident, Conversation, int]) -> TurnRow:
@@ -154,6 +220,11 @@ def _turn_row(result: Result[Resident, Conversation, int]) -> TurnRow:
         return None, None, None
     resident, conversation, held_id = row
     return resident, conversation, held_id
+
+
+def _kept(result: Result[Resident, Conversation, int, int]) -> Claimed:
+    resident, conversation, held_id, message_id = result.one()
+    return Claimed((resident, conversation, held_id), message_id is not None, message_id)
 
 
 def hold(session: AsyncSession, row: object) -> None:

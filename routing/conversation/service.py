@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +36,7 @@ from routing.conversation.replies import (
     ServiceReply,
 )
 from routing.conversation.turn_rows import (
+    MIRROR_AND_SAVE,
     MIRROR_DRAFT,
     SAVE_CONVERSATION,
     TurnRow,
@@ -328,22 +330,41 @@ class ConversationService(TurnEffects, ReplyFilling):
         (``_sync_idea`` ran when it last changed), so most turns skip the idea's SELECT and
         UPDATE; a reset draft (no ``idea_id``) always gets its row.
         """
+        mirror: dict[str, Any] | None = None  # the idea row's UPDATE, when one is due
         drafting = state.draft.text and state.step.value in DRAFTING_STEPS
         if drafting and (conversation.idea_id is None or state.draft != before):
             key = identity_key(Idea, conversation.idea_id) if conversation.idea_id else None
             if key is not None and key not in session.identity_map:
                 # The row exists and this turn has not loaded it: one UPDATE, no SELECT.
-                values = {**mirrored(state.draft), "updated_at": now}
-                await session.execute(MIRROR_DRAFT, {"idea_id": conversation.idea_id, **values})
+                mirror = {**mirrored(state.draft), "updated_at": now}
             else:
                 await self._sync_idea(session, resident, conversation, state.draft, now)
         saved = state_to_json(state)
         moved = conversation.idea_id != stored_idea  # ``point_to_idea`` left it to this UPDATE
-        if saved == conversation.state and state.version == conversation.version and not moved:
-            return  # updated_at says when the dialogue moved, not when it was read
+        unchanged = saved == conversation.state and state.version == conversation.version
         values = {"state": saved, "version": state.version, "updated_at": now,
                   "idea_id": conversation.idea_id}  # fmt: skip
-        if not inspect(conversation).persistent:  # a new conversation: the flush inserts it
+        persistent = inspect(conversation).persistent
+        if (
+            mirror is not None
+            and persistent
+            and not (unchanged and not moved)
+            and (session.get_bind().dialect.name == "postgresql")
+        ):  # both writes in one round trip
+            await session.execute(MIRROR_AND_SAVE, {
+                "mirror_of": conversation.idea_id,
+                "conversation_of": conversation.resident_id,
+                **{f"idea_{name}": value for name, value in mirror.items()},
+                **{f"conversation_{name}": value for name, value in values.items()},
+            })  # fmt: skip
+            for name, value in values.items():
+                set_committed_value(conversation, name, value)
+            return
+        if mirror is not None:
+            await session.execute(MIRROR_DRAFT, {"idea_id": conversation.idea_id, **mirror})
+        if unchanged and not moved:
+            return  # updated_at says when the dialogue moved, not when it was read
+        if not persistent:  # a new conversation: the flush inserts it
             for name, value in values.items():
                 setattr(conversation, name, value)
             return

@@ -113,6 +113,24 @@ MIRROR_DRAFT = update(Idea.__table__).where(Idea.__table__.c.id == bindparam("id
 SAVE_CONVERSATION = update(Conversation.__table__).where(
     Conversation.__table__.c.resident_id == bindparam("conversation_of")
 )
+# PostgreSQL: the draft's mirror and the conversation's write in one statement (the idea's
+# UPDATE as a data-modifying CTE), when a turn has both. Explicit parameter names: a CTE's
+# UPDATE would otherwise SET every column the parameters happen to name.
+MIRRORED = ("text", "title", "neighbourhood", "needs", "themes", "group_type", "timing",
+            "timing_words", "source", "updated_at")  # fmt: skip
+SAVED = ("state", "version", "updated_at", "idea_id")
+_MIRROR = (
+    update(Idea.__table__)
+    .where(Idea.__table__.c.id == bindparam("mirror_of"))
+    .values({name: bindparam(f"idea_{name}") for name in MIRRORED})
+    .cte("mirror")
+)
+MIRROR_AND_SAVE = (
+    update(Conversation.__table__)
+    .where(Conversation.__table__.c.resident_id == bindparam("conversation_of"))
+    .values({name: bindparam(f"conversation_{name}") for name in SAVED})
+    .add_cte(_MIRROR)
+)
 
 
 def mirrored(draft: Draft) -> dict[str, Any]:

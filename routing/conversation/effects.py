@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.uow import UnitOfWork
 from knowledge.store import CatalogueCache
-from routing import cases, followups, intake, matching, privacy
+from routing import cases, followups, intake, matching, privacy, sprints
 from routing.cases import StaffGroup
 from routing.conversation.suggestion_replies import (
     own_suggestion,
@@ -44,6 +44,7 @@ class TurnEffects:
     catalogues: CatalogueCache | None
     staff_group: StaffGroup | None
     followups: followups.Planner
+    sprint_rules: sprints.Rules
 
     async def _apply(
         self,
@@ -123,7 +124,7 @@ class TurnEffects:
             case intake.SetLocale():
                 resident.locale = effect.locale
             case intake.EraseResident():
-                await privacy.erase_resident(uow, resident, now)
+                await privacy.erase_resident(uow, resident, now, self.sprint_rules.tz)
                 return True
             case intake.AppendNote():
                 pass  # the words are already in the transcript, linked to the current idea

@@ -91,7 +91,7 @@ async def enforce_retention(
     erased, chats = 0, []
     while True:
         async with uow_factory() as uow:
-            done = await _erase_batch(uow, now, months, batch)
+            done = await _erase_batch(uow, now, months, batch, tz)
             await uow.commit()
         erased += len(done)
         chats.extend(done)
@@ -126,13 +126,15 @@ async def _claim(uow: UnitOfWork, query: Any, batch: int) -> list[Resident]:
     return free
 
 
-async def _erase_batch(uow: UnitOfWork, now: datetime, months: int, batch: int) -> list[str]:
+async def _erase_batch(
+    uow: UnitOfWork, now: datetime, months: int, batch: int, tz: ZoneInfo
+) -> list[str]:
     due = select(Resident).where(Resident.last_seen_at < erasure_cutoff(now, months))
     residents = await _claim(uow, due, batch)
     chats = []
     for resident in residents:
         chats.append(resident.chat_id or "")
-        await privacy.erase_resident(uow, resident, now)
+        await privacy.erase_resident(uow, resident, now, tz)
     if residents:
         log.info("retention: %s resident(s) erased after %s months of silence", len(residents),
                  months)  # fmt: skip

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -260,10 +261,13 @@ async def _announce_cancellation(
     return Cancelled(sprint.id, sprint.day1, sprint.day2, ics)
 
 
-async def cancel_for_erasure(uow: UnitOfWork, idea_ids: Sequence[int], now: datetime) -> int:
+async def cancel_for_erasure(
+    uow: UnitOfWork, idea_ids: Sequence[int], now: datetime, tz: ZoneInfo | None = None
+) -> int:
     """The ideas' resident was erased: their booked sprints are cancelled, people and room
-    released, and the panel told (without the idea's words, already gone). The resident is
-    told nothing. Returns how many were cancelled."""
+    released, and the panel told (without the idea's words, already gone; the .ics in the
+    town's time zone ``tz``). The resident is told nothing. Returns how many were
+    cancelled."""
     if not idea_ids:
         return 0
     sprint_ids = (
@@ -274,7 +278,7 @@ async def cancel_for_erasure(uow: UnitOfWork, idea_ids: Sequence[int], now: date
     for sprint_id in sprint_ids:
         # No follow-ups planned again: the erasure cancels the resident's own right after.
         sprint, idea = await _cancelled(uow, sprint_id, now)
-        await _announce_cancellation(uow, sprint, idea, now, None)
+        await _announce_cancellation(uow, sprint, idea, now, Rules(tz=tz) if tz else None)
     return len(sprint_ids)
 
 

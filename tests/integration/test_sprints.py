@@ -31,6 +31,7 @@ from routing.followups.service import Planner
 from routing.intake import Action, Dialogue
 from routing.intake.extraction import Extractor
 from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
+from routing.outbox.messages import ATTACHMENT
 from routing.sprints import availability, working_days
 from routing.sprints import notices as sprint_notices
 from routing.sprints import service as sprints
@@ -228,9 +229,9 @@ async def _rows_days(uow_factory, sprint_id: int) -> set[date]:  # type: ignore[
         )
 
 
-async def test_panel_members_with_telegram_are_told_with_the_ics(demo, clock) -> None:
-    now = clock.now()
-    async with demo() as uow:
+async def _panel_on_telegram(uow_factory: Callable[[], UnitOfWork], now: datetime) -> None:
+    """Every panel member is one staff account with Telegram (Nadia), so the panel is told."""
+    async with uow_factory() as uow:
         staff = StaffMember(
             email="nadia@rivebelle.example",
             display_name="Nadia",
@@ -243,8 +244,13 @@ async def test_panel_members_with_telegram_are_told_with_the_ics(demo, clock) ->
         uow.session.add(staff)
         await uow.session.flush()
         for member in (await uow.session.scalars(select(PanelMember))).all():
-            member.staff_id = staff.id  # everyone is Nadia, for the test
+            member.staff_id = staff.id
         await uow.commit()
+
+
+async def test_panel_members_with_telegram_are_told_with_the_ics(demo, clock) -> None:
+    now = clock.now()
+    await _panel_on_telegram(demo, now)
     idea_id = await _idea(demo, now)
     booked = await _book_first(demo, idea_id, now)
     async with demo() as uow:
@@ -425,6 +431,7 @@ async def test_the_configured_time_zone_decides_the_sprint_days_and_the_ics(demo
         date(2026, 11, 23),
         date(2026, 11, 24),
     )
+    await _panel_on_telegram(demo, now)
     idea_id = await _idea(demo, now)
     async with demo() as uow:
         there = await availability.sprint_options(
@@ -448,3 +455,25 @@ async def test_the_configured_time_zone_decides_the_sprint_days_and_the_ics(demo
         (booked.day2, 9, "America/Montreal"),
     ]
     assert b"TZID:America/Montreal" in booked.ics and b"Europe/Paris" not in booked.ics
+    # the resident erased (/oublier, retention): the panel's cancelled .ics is Montreal's too
+    before = await _panel_ics(demo)
+    assert before, "the booking told the panel with an .ics"
+    async with demo() as uow:
+        assert await sprints.cancel_for_erasure(uow, [idea_id], now, montreal.tz) == 1
+        await uow.commit()
+    cancelled = (await _panel_ics(demo))[len(before) :]
+    assert cancelled and all(b"METHOD:CANCEL" in ics for ics in cancelled)
+    assert all(b"TZID:America/Montreal" in ics and b"Europe/Paris" not in ics for ics in cancelled)
+
+
+async def _panel_ics(uow_factory: Callable[[], UnitOfWork]) -> list[bytes]:
+    """The .ics files written to the outbox for the panel, oldest first."""
+    async with uow_factory() as uow:
+        rows = (
+            await uow.session.scalars(
+                select(OutgoingMessage)
+                .where(OutgoingMessage.method == ATTACHMENT)
+                .order_by(OutgoingMessage.id)
+            )
+        ).all()
+    return [base64.b64decode(row.payload["content_b64"]) for row in rows]

@@ -26,9 +26,12 @@ from routing.outbox.sender import OutboxSender
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
-# Turns handled at once by one process (``TurnGate``): enough to keep the CPU busy while a
-# turn waits for the database, few enough that turns do not interleave by the dozen.
-TURN_SLOTS = 4
+# Turns handled at once by one process (``TurnGate``), sharing the slots with the outbox
+# sender's database steps: enough to keep the CPU busy while turns wait for PostgreSQL (a slot
+# serves at most one turn per turn's wall time, round trips included: 4 capped a loaded box at
+# 164 updates/s), few enough that turns do not interleave by the dozen, and below the engine's
+# pool of 10 (infra.db) so that its overflow, opened and closed again, stays unused.
+TURN_SLOTS = 8
 
 
 def make_bot(token: str, api_url: str) -> Bot:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,10 @@ from console.security import Auth, translator
 HERE = Path(__file__).resolve().parent
 
 
+@cache
 def templates() -> Environment:
+    """One environment per process: it holds no app's state (every value comes at ``render``),
+    and its compiled templates then serve every app (the tests create hundreds)."""
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(["html"], default=True),

@@ -58,7 +58,9 @@ _SLOW_FIRST = (
     "tests/e2e/test_eight_residents.py",
     "tests/e2e/",
     "tests/unit/test_types.py",  # mypy with no cache in a fresh clone
+    "tests/integration/test_api_schema.py",  # schemathesis: 35 s a backend at -n 2
     "tests/integration/test_matching_towns.py",
+    "tests/integration/test_followup_delivery_limits.py",  # real-time pacing, 17 s
     "tests/integration/test_understanding_evaluation.py",
     "tests/unit/test_understanding.py",
     "tests/integration/test_understand_cli.py",

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from infra.uow import UnitOfWork, rowcount
@@ -161,10 +161,16 @@ async def route(
     return choose_team(rules, teams, set(themes), neighbourhood, reason)
 
 
+# Built once, with fixed binds (an expanding IN is rendered again at every execution): every
+# case opened asks it first.
+_ACTIVE_CASE = select(Case).where(
+    Case.resident_id == bindparam("resident_id"),
+    Case.status.in_([literal(status) for status in ACTIVE]),
+)
+
+
 async def active_case(uow: UnitOfWork, resident_id: int) -> Case | None:
-    return await uow.session.scalar(
-        select(Case).where(Case.resident_id == resident_id, Case.status.in_(ACTIVE))
-    )
+    return await uow.session.scalar(_ACTIVE_CASE, {"resident_id": resident_id})
 
 
 async def held_case(uow: UnitOfWork, resident_id: int) -> Case | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.settings import Settings
@@ -80,13 +80,30 @@ class FollowUpPrompt:
     address: str | None = None
 
 
-async def _sprint_of(session: AsyncSession, idea_id: int) -> Sprint | None:
-    return await session.scalar(
-        select(Sprint)
-        .where(Sprint.idea_id == idea_id, Sprint.status.in_(LIVE_SPRINT))
-        .order_by(Sprint.id.desc())
-        .limit(1)
+# Built once (a submission runs them; building a select() costs more than running it from the
+# compiled cache), with fixed binds instead of expanding INs re-rendered at every execution.
+_LIVE_SPRINT_OF = (
+    select(Sprint)
+    .where(
+        Sprint.idea_id == bindparam("idea_id"),
+        Sprint.status.in_([literal(status) for status in LIVE_SPRINT]),
     )
+    .order_by(Sprint.id.desc())
+    .limit(1)
+)
+_ROWS_OF = select(FollowUp).where(FollowUp.idea_id == bindparam("idea_id"))
+_ACTIVITY_OF = (
+    select(JourneyEvent.id)
+    .where(
+        JourneyEvent.idea_id == bindparam("idea_id"),
+        JourneyEvent.kind.in_([literal(kind) for kind in ACTIVITY_EVENTS]),
+    )
+    .limit(1)
+)
+
+
+async def _sprint_of(session: AsyncSession, idea_id: int) -> Sprint | None:
+    return await session.scalar(_LIVE_SPRINT_OF, {"idea_id": idea_id})
 
 
 async def facts_of(
@@ -101,7 +118,7 @@ async def facts_of(
         return None, None
     sprint = await _sprint_of(session, idea.id)
     if rows is None:
-        rows = (await session.scalars(select(FollowUp).where(FollowUp.idea_id == idea.id))).all()
+        rows = (await session.scalars(_ROWS_OF, {"idea_id": idea.id})).all()
     day1 = sprint.day1.isoformat() if sprint else None
     done: set[Kind] = set()
     for row in rows:
@@ -111,11 +128,7 @@ async def facts_of(
         if kind in SPRINT_KINDS and (row.data or {}).get("day1") != day1:
             continue  # a reminder for the sprint's former days
         done.add(kind)
-    activity = await session.scalar(
-        select(JourneyEvent.id)
-        .where(JourneyEvent.idea_id == idea.id, JourneyEvent.kind.in_(ACTIVITY_EVENTS))
-        .limit(1)
-    )
+    activity = await session.scalar(_ACTIVITY_OF, {"idea_id": idea.id})
     facts = IdeaFacts(
         submitted_at=idea.submitted_at,
         sprint_day1=sprint.day1 if sprint else None,
@@ -143,7 +156,7 @@ async def plan(uow: UnitOfWork, idea_id: int, now: datetime, policy: Policy) -> 
     idea = await session.get(Idea, idea_id)
     if idea is None:
         return []
-    rows = (await session.scalars(select(FollowUp).where(FollowUp.idea_id == idea_id))).all()
+    rows = (await session.scalars(_ROWS_OF, {"idea_id": idea_id})).all()
     facts, sprint = await facts_of(session, idea, rows)
     wanted = list(schedule(facts, policy, now)) if facts is not None else []
     day1 = sprint.day1.isoformat() if sprint else None

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ class TurnWaits:
     connects: int = 0  # connections opened for this turn (within the pool wait)
     in_flight: int = 0  # turns in flight when it started, itself included
     count: int = 0  # statements sent
+    longest: float = 0.0  # the turn's slowest statement (seconds) and its first words
+    longest_statement: str = ""
 
 
 CURRENT: ContextVar[TurnWaits | None] = ContextVar("bench_turn_waits", default=None)
@@ -106,6 +109,8 @@ def instrument(engine: AsyncEngine) -> None:
             return
         spent = time.perf_counter() - conn.info.pop("bench_sent", time.perf_counter())
         record.count += 1
+        if spent > record.longest:
+            record.longest, record.longest_statement = spent, " ".join(statement.split()[:6])
         if "advisory_xact_lock" in statement:
             record.lock += spent
         else:
@@ -228,6 +233,11 @@ def _by_latency(waits: Waits, latencies: list[float]) -> list[str]:
             f"in flight {_mean([float(t.in_flight) for t in turns]):5.1f}  "
             f"connects {sum(t.connects for t in turns)}"
         )
+    slowest = [t for _, t in pairs[cut:]]
+    shapes = Counter(t.longest_statement for t in slowest)
+    longest = _mean([t.longest for t in slowest]) * 1e3
+    common = "; ".join(f"{n} × {shape[:60]}" for shape, n in shapes.most_common(3))
+    lines.append(f"    slowest 1 %: its slowest statement {longest:.2f} ms on average; {common}")
     return lines
 
 

@@ -44,8 +44,8 @@ PARIS = ZoneInfo("Europe/Paris")
 
 # Each test is its own xdist work unit, so that the longest tests (the e2e ones, minutes under
 # load) run side by side: a whole e2e module on one worker made its tests a serial chain (the
-# held-out town's two backends, 2 x ~150 s, the longest). At most one heavy process per worker
-# either way (`declic` imports for seconds, chromium).
+# console pages' four cases, 4 x ~120 s at -n 2; the held-out town's two backends). At most
+# one heavy process per worker either way (`declic` imports for seconds, chromium).
 # A module whose tests share a module-scoped fixture (a town scored through the CLI, a trained
 # reader) is one unit: spread over four workers, each worker built it again.
 #
@@ -54,8 +54,9 @@ PARIS = ZoneInfo("Europe/Paris")
 # then the slow modules below, then everything else in collection order.
 _TESTS = Path(__file__).resolve().parent
 _SLOW_FIRST = (
-    "tests/e2e/test_any_city.py",
+    "tests/e2e/test_console_pages.py",  # 100 page views with axe, four times: ~60 s each
     "tests/e2e/test_eight_residents.py",
+    "tests/e2e/test_any_city.py",
     "tests/e2e/",
     "tests/unit/test_types.py",  # mypy with no cache in a fresh clone
     "tests/integration/test_api_schema.py",  # schemathesis: 35 s a backend at -n 2

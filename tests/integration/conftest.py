@@ -57,9 +57,16 @@ class RememberingHasher:
         return bool(self.real.check_needs_rehash(password_hash))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _one_argon2_hash_per_password() -> Iterator[None]:
-    hasher = RememberingHasher(credentials._hasher())
+@pytest.fixture(scope="session")
+def _remembering_hasher() -> RememberingHasher:
+    return RememberingHasher(credentials._hasher())
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_argon2_hash_per_password(_remembering_hasher: RememberingHasher) -> Iterator[None]:
+    """Each integration module, and only it (its module-scoped fixtures included), uses the
+    remembering hasher, whose answers last the whole run: a unit test that runs later in the
+    same worker gets the real one (a session-wide patch made the salting test fail there)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(credentials, "_hasher", lambda: hasher)
+        patch.setattr(credentials, "_hasher", lambda: _remembering_hasher)
         yield

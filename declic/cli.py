@@ -12,8 +12,8 @@ import typer
 from typer import _click as click  # typer (0.29) vendors click: the classes its groups hold
 from typer.core import TyperCommand, TyperGroup
 
+from infra.heap import loading
 from infra.settings import Settings, SettingsError, load_settings
-from infra.startup import loading
 
 # The commands defined in other modules, each imported only when it runs (the directory's,
 # the city's or the console's imports cost seconds a `declic staff add` does not need): its

@@ -156,7 +156,7 @@ def console_command(
     port: int | None = typer.Option(None, "--port", help="Default: DECLIC_CONSOLE_PORT."),
 ) -> None:
     """Run the staff web console (FastAPI behind uvicorn)."""
-    from infra.startup import loading
+    from infra.heap import loading
 
     with loading():
         from declic.console_runtime import run_console

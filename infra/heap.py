@@ -11,11 +11,31 @@ flight, and every update arriving meanwhile, waits. Measured with ``bench.intake
 no longer walks. Objects made later are collected as before; what start-up made and later
 drops is still freed by reference counting (only reference cycles among frozen objects would
 stay, and start-up builds them to keep them).
+
+``loading()`` does the same for a command's imports (aiogram's types, SQLAlchemy, FastAPI):
+while they are created the collector runs full passes over the growing heap and finds almost
+nothing to free, about a fifth of the CPU of a `declic bot` start (measured); it pauses the
+collector around them, then freezes what they loaded.
 """
 
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def loading() -> Iterator[None]:
+    """Pause the collector for the imports inside; freeze what they loaded. Nests safely."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.enable()
 
 
 def freeze_startup_heap() -> int:

@@ -169,10 +169,7 @@ async def keep_message(
         "idea_id": conversation.idea_id,
         "direction": "in",
         "kind": inbound.kind,
-        "text": inbound.text,
-        "file_id": inbound.file_id,
-        "channel_message_id": inbound.channel_message_id,
-        "needs_human": inbound.kind in NEEDS_HUMAN,
+        **_words(inbound),
         "created_at": now,
     }
     if want_id:
@@ -224,6 +221,7 @@ async def claim_and_load(
 
 
 def _words(inbound: Inbound) -> dict[str, Any]:
+    """An inbound message's own columns, for both ways of keeping it."""
     return {
         "text": inbound.text,
         "file_id": inbound.file_id,

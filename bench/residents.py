@@ -9,6 +9,7 @@ way people do: sometimes a button (with the callback data the bot rendered), som
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -56,6 +57,14 @@ STARTS = ("/start", "/start affiche-tanneurs", "Bonjour", "/start", "Salut !")
 _screen: ContextVar[Resident | None] = ContextVar("bench_screen", default=None)
 
 
+class DriverClock:
+    """CPU the simulated residents spend being residents (choosing and typing the next message,
+    reading the reply's buttons), in the event loop's thread: the benchmark's own work, which a
+    deployed bot does not do, taken out of the bot's CPU per update (``bench.intake_latency``)."""
+
+    spent = 0.0
+
+
 class RecordingRenderer:
     """Wraps the bot's renderer; shows what it rendered to the resident whose turn it is."""
 
@@ -68,7 +77,9 @@ class RecordingRenderer:
         drafts = self.inner(replies, context)
         resident = _screen.get()
         if resident is not None:
+            start = time.thread_time()
             resident.receive(drafts)
+            DriverClock.spent += time.thread_time() - start
         return drafts
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -109,16 +110,17 @@ class _InLoopConnection(AsyncAdapt_aiosqlite_connection):
     _cursor_cls = _InLoopCursor
 
     def commit(self) -> None:
-        if self._connection._connection:
-            try:
-                self._connection._conn.commit()
-            except Exception as error:
-                self._handle_exception(error)
+        self._end(sqlite3.Connection.commit)
 
     def rollback(self) -> None:
+        self._end(sqlite3.Connection.rollback)
+
+    def _end(self, end: Callable[[sqlite3.Connection], None]) -> None:
+        """End the transaction (``end``: commit or rollback) on the sqlite3 object itself, in
+        the loop's thread; a closed connection has nothing to end."""
         if self._connection._connection:
             try:
-                self._connection._conn.rollback()
+                end(self._connection._conn)
             except Exception as error:
                 self._handle_exception(error)
 

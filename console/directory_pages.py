@@ -24,8 +24,6 @@ from knowledge import desk as directory
 from knowledge.importers import read_directory
 from knowledge.resources import THEMES
 from knowledge.store import apply_import
-from routing.sprints import service as sprints
-from routing.sprints import working_days
 
 router = APIRouter(include_in_schema=False)
 ExternalId = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[^/\x00]+$")]
@@ -51,7 +49,7 @@ async def directory_page(
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     ctx = context(request)
-    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
+    today = ctx.today()
     async with ctx.uow_factory() as uow:
         found = await directory.search(
             uow, today, text=q, only_stale=stale == "1", offset=(page - 1) * PAGE, limit=PAGE
@@ -76,7 +74,7 @@ async def entry_page(
     request: Request, external_id: ExternalId, auth: Auth = Depends(require_coordinator)
 ) -> Response:
     ctx = context(request)
-    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
+    today = ctx.today()
     async with ctx.uow_factory() as uow:
         entry = await directory.entry(uow, external_id)
     if entry is None:
@@ -161,7 +159,7 @@ async def verified(
     version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    today = working_days.today(context(request).now(), sprints.rules_of(context(request).settings))
+    today = context(request).today()
 
     async def work(uow: UnitOfWork, now: datetime) -> bool:
         return await directory.mark_verified(uow, external_id, today, now)
@@ -232,7 +230,7 @@ async def import_file(
                 )
                 await uow.commit()
             report["summary"] = summary
-    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
+    today = ctx.today()
     async with ctx.uow_factory() as uow:
         found = await directory.search(uow, today, limit=PAGE)
     return render(

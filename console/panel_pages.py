@@ -21,8 +21,7 @@ from infra.i18n import Translator
 from infra.uow import UnitOfWork
 from knowledge.resources import EQUIPMENT, THEMES
 from routing.sprints import desk as sprint_desk
-from routing.sprints import panel_desk, working_days
-from routing.sprints import service as sprints
+from routing.sprints import panel_desk
 from routing.sprints.panel_desk import PanelInputError
 from routing.sprints.reasons import SKILL_LABELS, skill_label
 
@@ -41,7 +40,7 @@ def _back(path: str, *, notice: str | None = None, error: str | None = None) -> 
 async def panel_page(request: Request, auth: Auth = Depends(require_coordinator)) -> Response:
     ctx = context(request)
     tr = translator(request, auth)
-    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
+    today = ctx.today()
     async with ctx.uow_factory() as uow:
         members = await panel_desk.members(uow, today)
         rooms = await panel_desk.rooms(uow, today)
@@ -84,7 +83,7 @@ async def _current(
 ) -> object | None:
     """The member or room as the page shows it now (None: gone)."""
     ctx = context(request)
-    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
+    today = ctx.today()
     found = panel_desk.members if subject == "member" else panel_desk.rooms
     return next((v for v in await found(uow, today) if v.id == subject_id), None)
 

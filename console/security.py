@@ -15,7 +15,7 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from fastapi import Depends, HTTPException, Request, Response
@@ -25,6 +25,8 @@ from infra.i18n import SUPPORTED, Translator
 from infra.settings import Settings
 from infra.uow import UnitOfWork
 from routing.sprints import desk as sprint_desk
+from routing.sprints import service as sprints
+from routing.sprints import working_days
 from routing.staff import Actor
 from routing.staff import audit_log as staff_audit
 from routing.staff import sessions as staff_sessions
@@ -58,6 +60,10 @@ class ConsoleContext:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def today(self) -> date:
+        """The day it is in the town (``DECLIC_TIMEZONE``)."""
+        return working_days.today(self.now(), sprints.rules_of(self.settings))
 
     def session_id(self, cookie: str) -> str:
         return hmac.new(self.session_key, cookie.encode(), hashlib.sha256).hexdigest()

@@ -25,8 +25,6 @@ from routing.cases import desk as case_desk
 from routing.cases import teams as team_desk
 from routing.cases.desk import TeamView
 from routing.sprints import desk as sprint_desk
-from routing.sprints import service as sprints
-from routing.sprints import working_days
 
 router = APIRouter(prefix="/api", tags=["setup"])
 TeamId = Annotated[int, Path(ge=1, le=MAX_ID, description="the team id")]
@@ -196,11 +194,6 @@ class EntryActive(BaseModel):
     version: Version = ""
 
 
-def _today(request: Request) -> date:
-    ctx = context(request)
-    return working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
-
-
 def _summary(entry: Resource, today: date) -> EntrySummary:
     return EntrySummary(
         external_id=entry.external_id,
@@ -232,7 +225,7 @@ async def entries(
     auth: Auth = Depends(require_coordinator),
 ) -> EntryPage:
     """Entries by name, organisation, description or id; the ones to re-check first."""
-    today = _today(request)
+    today = context(request).today()
     async with context(request).uow_factory() as uow:
         found = await directory.search(
             uow, today, text=q, only_stale=stale, offset=(page - 1) * PAGE, limit=PAGE
@@ -249,7 +242,7 @@ async def entry(
         found = await directory.entry(uow, external_id)
     if found is None:
         return _problem("unknown_entry", 404)
-    return JSONResponse(_entry(found, _today(request)).model_dump(mode="json"))
+    return JSONResponse(_entry(found, context(request).today()).model_dump(mode="json"))
 
 
 async def _entry_change(
@@ -275,7 +268,7 @@ async def _entry_change(
         changed = await directory.entry(uow, external_id)
         await uow.commit()
     assert changed is not None
-    return JSONResponse(_entry(changed, _today(request)).model_dump(mode="json"))
+    return JSONResponse(_entry(changed, context(request).today()).model_dump(mode="json"))
 
 
 @router.put("/directory/{external_id}", response_model=Entry, responses=ERROR_RESPONSES)
@@ -318,7 +311,7 @@ async def verified(
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     """Mark the entry verified today."""
-    today = _today(request)
+    today = context(request).today()
 
     async def work(uow: UnitOfWork) -> None:
         await directory.mark_verified(uow, external_id, today, context(request).now())

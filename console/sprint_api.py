@@ -19,8 +19,6 @@ from console import sprint_actions
 from console.api import MAX_ID, NO_NUL
 from console.security import Auth, context, require_agent, translator
 from routing.sprints import desk as sprint_desk
-from routing.sprints import service as sprints
-from routing.sprints import working_days
 from routing.sprints.desk import SprintDeskError, SprintView
 
 router = APIRouter(prefix="/api", tags=["sprints"])
@@ -228,9 +226,7 @@ async def board(request: Request, auth: Auth = Depends(require_agent)) -> BoardO
     """Upcoming sprints and past ones awaiting "held?" (references, no resident's words)."""
     ctx = context(request)
     async with ctx.uow_factory() as uow:
-        upcoming, awaiting = await sprint_desk.board(
-            uow, working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
-        )
+        upcoming, awaiting = await sprint_desk.board(uow, ctx.today())
     return BoardOut(
         upcoming=[_sprint(v) for v in upcoming], awaiting_held=[_sprint(v) for v in awaiting]
     )

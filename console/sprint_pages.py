@@ -20,8 +20,6 @@ from console.forms import flash, int_or_none, translated
 from console.security import Auth, context, require_agent, translator
 from console.templating import render
 from routing.sprints import desk as sprint_desk
-from routing.sprints import service as sprints
-from routing.sprints import working_days
 from routing.sprints.desk import SprintDeskError
 
 router = APIRouter(include_in_schema=False)
@@ -53,7 +51,7 @@ async def idea_sprint(request: Request, ref: Ref, auth: Auth = Depends(require_a
         raise
     async with ctx.uow_factory() as uow:
         history = await sprint_desk.sprints_of_idea(uow, offer.idea_id)
-    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
+    today = ctx.today()
     notice, error = flash(request, auth, words.SPRINT_NOTICES, words.SPRINT_ERRORS)
     current = next((s for s in history if s.id == offer.current), None)
     return render(
@@ -136,7 +134,7 @@ async def confirm_cancel(
         "sprint_cancel.html",
         s=sprint,
         back=back if back in ("list", "mine") else "",
-        today=working_days.today(ctx.now(), sprints.rules_of(ctx.settings)),
+        today=ctx.today(),
         status_labels=translated(tr, words.SPRINT_STATUS),
         role_names=translated(tr, words.SPRINT_ROLES),
         error=tr.gettext(words.SPRINT_ERRORS["confirm"])
@@ -191,7 +189,7 @@ async def sprint_list(request: Request, auth: Auth = Depends(require_agent)) -> 
     quartiers, dates, rooms and panels; no resident's name or words."""
     ctx = context(request)
     tr = translator(request, auth)
-    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
+    today = ctx.today()
     async with ctx.uow_factory() as uow:
         upcoming, awaiting = await sprint_desk.board(uow, today)
     notice, error = flash(request, auth, words.SPRINT_NOTICES, words.SPRINT_ERRORS)
@@ -214,7 +212,7 @@ async def my_sprints(request: Request, auth: Auth = Depends(require_agent)) -> R
     """The sprints this staff member sits on, through a panel entry linked to their account."""
     ctx = context(request)
     tr = translator(request, auth)
-    today = working_days.today(ctx.now(), sprints.rules_of(ctx.settings))
+    today = ctx.today()
     async with ctx.uow_factory() as uow:
         mine = await sprint_desk.of_staff(uow, auth.staff.id, today)
     notice, error = flash(request, auth, words.SPRINT_NOTICES, words.SPRINT_ERRORS)

@@ -5,8 +5,7 @@ not verified for 12 months are flagged. Every change is audited in its transacti
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import datetime
+from collections.abc import Awaitable
 from pathlib import Path as FilePath
 from pathlib import PurePath
 from typing import Annotated
@@ -14,25 +13,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from console import words
-from console.forms import VersionField, flash, is_stale
+from console import directory_actions, words
+from console.forms import VersionField, flash
 from console.labels import city_of
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
 from console.templating import render
-from infra.uow import UnitOfWork
 from knowledge import desk as directory
 from knowledge.importers import read_directory
-from knowledge.resources import THEMES
+from knowledge.resources import Resource
 from knowledge.store import apply_import
 
 router = APIRouter(include_in_schema=False)
 ExternalId = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[^/\x00]+$")]
 PAGE = 50
 MAX_UPLOAD = 5_000_000
-
-
-class Stale(Exception):
-    """The entry changed since the form was rendered."""
 
 
 def _back(path: str, *, notice: str | None = None, error: str | None = None) -> Response:
@@ -90,28 +84,15 @@ async def entry_page(
     )
 
 
-# A change to one entry, in the page's unit of work at the console's time: False if not found.
-EntryWork = Callable[[UnitOfWork, datetime], Awaitable[bool]]
-
-
-async def _change(
-    request: Request, auth: Auth, external_id: str, action: str, version: str, work: EntryWork
-) -> bool:
-    """Run ``work`` and its audit entry; False when the entry does not exist. An entry changed
-    since its form was rendered raises ``Stale``: nothing is written."""
-    ctx = context(request)
-    async with ctx.uow_factory() as uow:
-        current = await directory.entry(uow, external_id)
-        if current is not None and is_stale(version, current):
-            raise Stale(external_id)
-        done = await work(uow, ctx.now())
-        if not done:
-            return False
-        await AuditTrail(auth.staff.id, ctx.clock).change(
-            uow, action, "resource", external_id[:64], {}
-        )
-        await uow.commit()
-    return True
+async def _answer(path: str, change: Awaitable[Resource | None], notice: str) -> Response:
+    """Back to the entry's page: with ``notice`` once changed, « stale » when it had changed."""
+    try:
+        changed = await change
+    except directory_actions.Stale:
+        return _back(path, error="stale")
+    if changed is None:
+        raise HTTPException(status_code=404)
+    return _back(path, notice=notice)
 
 
 @router.post("/directory/entries/{external_id}")
@@ -127,29 +108,13 @@ async def edit_entry(
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     path = f"/directory/entries/{external_id}"
-    known = {t.id for t in city_of(request).territories}
-    if not name.strip() or not set(themes) <= set(THEMES) or not set(territories) <= known:
+    facts = directory.Facts(name, organization, description, themes, territories)
+    if not facts.valid({t.id for t in city_of(request).territories}):
         return _back(path, error="bad_entry")
-
-    async def work(uow: UnitOfWork, now: datetime) -> bool:
-        updated = await directory.update_facts(
-            uow,
-            external_id,
-            now,
-            name=name,
-            organization=organization,
-            description=description,
-            themes=list(dict.fromkeys(themes)),
-            territories=list(dict.fromkeys(territories)),
-        )
-        return updated is not None
-
-    try:
-        if not await _change(request, auth, external_id, "directory.updated", version, work):
-            raise HTTPException(status_code=404)
-    except Stale:
-        return _back(path, error="stale")
-    return _back(path, notice="entry_saved")
+    change = directory_actions.edit_facts(
+        context(request), auth, external_id, version, facts, details={}
+    )
+    return await _answer(path, change, "entry_saved")
 
 
 @router.post("/directory/entries/{external_id}/verified")
@@ -159,17 +124,10 @@ async def verified(
     version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    today = context(request).today()
-
-    async def work(uow: UnitOfWork, now: datetime) -> bool:
-        return await directory.mark_verified(uow, external_id, today, now)
-
-    try:
-        if not await _change(request, auth, external_id, "directory.verified", version, work):
-            raise HTTPException(status_code=404)
-    except Stale:
-        return _back(f"/directory/entries/{external_id}", error="stale")
-    return _back(f"/directory/entries/{external_id}", notice="entry_verified")
+    change = directory_actions.mark_verified(
+        context(request), auth, external_id, version, details={}
+    )
+    return await _answer(f"/directory/entries/{external_id}", change, "entry_verified")
 
 
 @router.post("/directory/entries/{external_id}/active")
@@ -181,18 +139,11 @@ async def active(
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     keep = on == "1"
-
-    async def work(uow: UnitOfWork, now: datetime) -> bool:
-        return await directory.set_active(uow, external_id, keep, now)
-
-    action = "directory.reactivated" if keep else "directory.deactivated"
-    try:
-        if not await _change(request, auth, external_id, action, version, work):
-            raise HTTPException(status_code=404)
-    except Stale:
-        return _back(f"/directory/entries/{external_id}", error="stale")
+    change = directory_actions.set_active(
+        context(request), auth, external_id, version, keep, details={}
+    )
     notice = "entry_reactivated" if keep else "entry_deactivated"
-    return _back(f"/directory/entries/{external_id}", notice=notice)
+    return await _answer(f"/directory/entries/{external_id}", change, notice)
 
 
 @router.post("/directory/import", response_class=HTMLResponse)

@@ -6,7 +6,7 @@ Errors are ``{"detail": code, "status": n}``."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from datetime import date
 from typing import Annotated
 
@@ -14,13 +14,14 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from console import directory_actions
 from console.api import MAX_ID, NO_NUL
 from console.case_pages import team_scope
 from console.forms import is_stale, version_of
 from console.security import AuditTrail, Auth, context, require_coordinator
 from infra.uow import UnitOfWork
 from knowledge import desk as directory
-from knowledge.resources import THEMES, Resource
+from knowledge.resources import Resource
 from routing.cases import desk as case_desk
 from routing.cases import teams as team_desk
 from routing.cases.desk import TeamView
@@ -245,29 +246,14 @@ async def entry(
     return JSONResponse(_entry(found, context(request).today()).model_dump(mode="json"))
 
 
-async def _entry_change(
-    request: Request,
-    auth: Auth,
-    external_id: str,
-    version: str,
-    action: str,
-    work: Callable[[UnitOfWork], Awaitable[None]],
-) -> Response:
-    """Run ``work`` on the entry and its audit entry, unless it changed since ``version``."""
-    ctx = context(request)
-    async with ctx.uow_factory() as uow:
-        current = await directory.entry(uow, external_id)
-        if current is None:
-            return _problem("unknown_entry", 404)
-        if is_stale(version, current):
-            return _problem("stale", 409)
-        await work(uow)
-        await AuditTrail(auth.staff.id, ctx.clock).change(
-            uow, action, "resource", external_id[:64], {"via": "api"}
-        )
-        changed = await directory.entry(uow, external_id)
-        await uow.commit()
-    assert changed is not None
+async def _answer(request: Request, change: Awaitable[Resource | None]) -> Response:
+    """The entry as it now is; 409 when it had changed since the version sent, 404 when gone."""
+    try:
+        changed = await change
+    except directory_actions.Stale:
+        return _problem("stale", 409)
+    if changed is None:
+        return _problem("unknown_entry", 404)
     return JSONResponse(_entry(changed, context(request).today()).model_dump(mode="json"))
 
 
@@ -280,27 +266,15 @@ async def change_entry(
 ) -> Response:
     """Change an entry's facts; themes and territories from the vocabulary and the city."""
     await _load_city(request)
-    known = {t.id for t in request.state.city.territories}
-    if (
-        not body.name.strip()
-        or not set(body.themes) <= set(THEMES)
-        or not set(body.territories) <= known
-    ):
+    facts = directory.Facts(
+        body.name, body.organization, body.description, body.themes, body.territories
+    )
+    if not facts.valid({t.id for t in request.state.city.territories}):
         return _problem("bad_entry", 422)
-
-    async def work(uow: UnitOfWork) -> None:
-        await directory.update_facts(
-            uow,
-            external_id,
-            context(request).now(),
-            name=body.name,
-            organization=body.organization,
-            description=body.description,
-            themes=list(dict.fromkeys(body.themes)),
-            territories=list(dict.fromkeys(body.territories)),
-        )
-
-    return await _entry_change(request, auth, external_id, body.version, "directory.updated", work)
+    change = directory_actions.edit_facts(
+        context(request), auth, external_id, body.version, facts, details={"via": "api"}
+    )
+    return await _answer(request, change)
 
 
 @router.post("/directory/{external_id}/verified", response_model=Entry, responses=ERROR_RESPONSES)
@@ -311,12 +285,10 @@ async def verified(
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     """Mark the entry verified today."""
-    today = context(request).today()
-
-    async def work(uow: UnitOfWork) -> None:
-        await directory.mark_verified(uow, external_id, today, context(request).now())
-
-    return await _entry_change(request, auth, external_id, body.version, "directory.verified", work)
+    change = directory_actions.mark_verified(
+        context(request), auth, external_id, body.version, details={"via": "api"}
+    )
+    return await _answer(request, change)
 
 
 @router.post("/directory/{external_id}/active", response_model=Entry, responses=ERROR_RESPONSES)
@@ -327,9 +299,7 @@ async def active(
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
     """Deactivate the entry (it is no longer suggested) or reactivate it."""
-
-    async def work(uow: UnitOfWork) -> None:
-        await directory.set_active(uow, external_id, body.active, context(request).now())
-
-    action = "directory.reactivated" if body.active else "directory.deactivated"
-    return await _entry_change(request, auth, external_id, body.version, action, work)
+    change = directory_actions.set_active(
+        context(request), auth, external_id, body.version, body.active, details={"via": "api"}
+    )
+    return await _answer(request, change)

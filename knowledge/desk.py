@@ -5,7 +5,7 @@ catalogues see a new version at once, as after a file import. The caller commits
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 
 from infra.uow import UnitOfWork
 from knowledge.records import DirectoryImport, ResourceRow
-from knowledge.resources import Resource
+from knowledge.resources import THEMES, Resource
 from knowledge.store import resource_of
 
 STALE_AFTER = timedelta(days=365)  # « not verified for 12 months »
@@ -23,6 +23,26 @@ STALE_AFTER = timedelta(days=365)  # « not verified for 12 months »
 class EntryPage:
     entries: list[tuple[Resource, bool]]  # the entry, and whether it is due for a check
     total: int
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What staff edit of an entry by hand (``update_facts``); themes and territories are kept
+    once each, in the order given."""
+
+    name: str
+    organization: str
+    description: str
+    themes: Sequence[str]
+    territories: Sequence[str]
+
+    def valid(self, known_territories: Collection[str]) -> bool:
+        """A name, themes of the vocabulary and territories of the city (``known_territories``)."""
+        return (
+            bool(self.name.strip())
+            and set(self.themes) <= set(THEMES)
+            and set(self.territories) <= set(known_territories)
+        )
 
 
 def stale(resource: Resource, today: date) -> bool:
@@ -98,23 +118,16 @@ def _new_version(uow: UnitOfWork, now: datetime, what: str) -> None:
 
 
 async def update_facts(
-    uow: UnitOfWork,
-    external_id: str,
-    now: datetime,
-    *,
-    name: str,
-    organization: str,
-    description: str,
-    themes: Sequence[str],
-    territories: Sequence[str],
+    uow: UnitOfWork, external_id: str, now: datetime, facts: Facts
 ) -> Resource | None:
     row = await _row(uow, external_id)
     if row is None:
         return None
-    row.name = name.strip()[:300]
-    row.organization = organization.strip()[:300] or None
-    row.description = description.strip()
-    row.themes, row.territories = list(themes), list(territories)
+    row.name = facts.name.strip()[:300]
+    row.organization = facts.organization.strip()[:300] or None
+    row.description = facts.description.strip()
+    row.themes = list(dict.fromkeys(facts.themes))
+    row.territories = list(dict.fromkeys(facts.territories))
     row.updated_at = now
     _new_version(uow, now, "updated")
     await uow.session.flush()

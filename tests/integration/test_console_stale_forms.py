@@ -69,21 +69,6 @@ async def tab(client: httpx.AsyncClient, path: str) -> tuple[str, dict[str, str]
     return csrf_of(page.text), forms_of(page.text)
 
 
-async def refused_then_fresh(
-    client: httpx.AsyncClient, action: str, data: dict[str, str], old: dict[str, str]
-) -> str:
-    """Post with the old tab's version: refused, the page says so; returns the fresh version."""
-    csrf = data["csrf_token"]
-    stale = await client.post(action, data={**data, "version": old[action]})
-    assert stale.status_code == 303 and "e=stale" in stale.headers["location"], stale.headers
-    shown = await client.get(stale.headers["location"].split("#")[0])
-    assert STALE in shown.text
-    fresh = forms_of(shown.text)[action]
-    assert fresh and fresh != old[action]
-    assert csrf == csrf_of(shown.text)
-    return fresh
-
-
 class Tab(NamedTuple):
     """A colleague's browser with a page open: its CSRF token and its forms' versions."""
 
@@ -91,11 +76,26 @@ class Tab(NamedTuple):
     csrf: str
     forms: dict[str, str]
 
-    async def post(self, action: str, data: dict[str, str]) -> httpx.Response:
-        """Send the form ``action`` with this tab's CSRF token and version."""
+    async def post(
+        self, action: str, data: dict[str, str], version: str | None = None
+    ) -> httpx.Response:
+        """Send the form ``action`` with this tab's CSRF token and version (or ``version``)."""
+        sent = self.forms[action] if version is None else version
         return await self.client.post(
-            action, data={"csrf_token": self.csrf, **data, "version": self.forms[action]}
+            action, data={"csrf_token": self.csrf, **data, "version": sent}
         )
+
+    async def refused(self, action: str, data: dict[str, str]) -> str:
+        """Send the form with the version this tab shows, which a colleague's change made old:
+        refused, the page says so and keeps the CSRF token; returns the fresh version."""
+        stale = await self.post(action, data)
+        assert stale.status_code == 303 and "e=stale" in stale.headers["location"], stale.headers
+        shown = await self.client.get(stale.headers["location"].split("#")[0])
+        assert STALE in shown.text
+        fresh = forms_of(shown.text)[action]
+        assert fresh and fresh != self.forms[action]
+        assert self.csrf == csrf_of(shown.text)
+        return fresh
 
 
 @asynccontextmanager
@@ -135,21 +135,18 @@ async def test_a_team_form_from_before_a_colleagues_change_is_refused(
     app: FastAPI, people: dict[str, int], uow_factory: Factory
 ) -> None:
     team = people["team"]
-    async with two_tabs(app, "/teams", "cora", "ada") as (cora_tab, ada):
-        cora, csrf, old = cora_tab
+    async with two_tabs(app, "/teams", "cora", "ada") as (cora, ada):
         renamed = await ada.post(f"/teams/{team}", {"name": "Jardins du Nord", "themes": "garden"})
         assert renamed.headers["location"] == "/teams?m=team_saved"
-        edit = {"csrf_token": csrf, "name": "Jardins & Potagers", "themes": "garden"}
-        fresh = await refused_then_fresh(cora, f"/teams/{team}", edit, old)
+        edit = {"name": "Jardins & Potagers", "themes": "garden"}
+        fresh = await cora.refused(f"/teams/{team}", edit)
         async with uow_factory() as uow:
             assert (await uow.session.get(Team, team)).name == "Jardins du Nord"  # type: ignore[union-attr]
-        removal = f"/teams/{team}/members/{people['awa']}/remove"
-        await refused_then_fresh(cora, removal, {"csrf_token": csrf}, old)
-        delete = {"csrf_token": csrf, "confirm": "yes"}
-        await refused_then_fresh(cora, f"/teams/{team}/delete", delete, old)
+        await cora.refused(f"/teams/{team}/members/{people['awa']}/remove", {})
+        await cora.refused(f"/teams/{team}/delete", {"confirm": "yes"})
         async with uow_factory() as uow:
             assert await uow.session.get(Team, team) is not None
-        done = await cora.post(f"/teams/{team}", data={**edit, "version": fresh})
+        done = await cora.post(f"/teams/{team}", edit, version=fresh)
         assert done.headers["location"] == "/teams?m=team_saved"
 
 
@@ -157,18 +154,17 @@ async def test_an_account_form_from_before_a_colleagues_change_is_refused(
     app: FastAPI, people: dict[str, int], uow_factory: Factory
 ) -> None:
     path = f"/admin/staff/{people['awa']}"
-    async with two_tabs(app, path, "ada", "alex") as (ada_tab, alex):
-        ada, csrf, old = ada_tab
+    async with two_tabs(app, path, "ada", "alex") as (ada, alex):
         promoted = await alex.post(path, {"display_name": "Awa Diallo", "role": "coordinator"})
         assert promoted.headers["location"] == f"{path}?m=staff_saved"
         # Ada's tab still shows an agent: she would not deactivate a coordinator unseen
-        off = {"csrf_token": csrf, "active": "0"}
-        fresh = await refused_then_fresh(ada, f"{path}/active", off, old)
-        await refused_then_fresh(ada, path, {**off, "display_name": "Awa D.", "role": "agent"}, old)
+        off = {"active": "0"}
+        fresh = await ada.refused(f"{path}/active", off)
+        await ada.refused(path, {**off, "display_name": "Awa D.", "role": "agent"})
         async with uow_factory() as uow:
             awa = await uow.session.get(StaffMember, people["awa"])
             assert awa is not None and awa.active and awa.role == "coordinator"
-        done = await ada.post(f"{path}/active", data={**off, "version": fresh})
+        done = await ada.post(f"{path}/active", off, version=fresh)
         assert done.headers["location"] == f"{path}?m=staff_deactivated"
 
 
@@ -177,26 +173,19 @@ async def test_a_panel_member_form_from_before_a_colleagues_change_is_refused(
 ) -> None:
     member = people["member"]
     path, action = f"/panel?member={member}", f"/panel/members/{member}"
-    async with two_tabs(app, path, "cora", "ada") as (cora_tab, ada):
-        cora, csrf, old = cora_tab
+    async with two_tabs(app, path, "cora", "ada") as (cora, ada):
         capped = await ada.post(
             action, {"skills": "facilitation", "weekdays": "0", "monthly_cap": "1", "active": "1"}
         )
         assert capped.headers["location"].startswith("/panel?m=member_saved")
-        edit = {
-            "csrf_token": csrf,
-            "skills": "facilitation",
-            "weekdays": "2",
-            "monthly_cap": "4",
-            "active": "1",
-        }
-        fresh = await refused_then_fresh(cora, action, edit, old)
-        absence = {"csrf_token": csrf, "starts_on": "2027-03-01", "ends_on": "2027-03-02"}
-        await refused_then_fresh(cora, f"{action}/absences", absence, old)
+        edit = {"skills": "facilitation", "weekdays": "2", "monthly_cap": "4", "active": "1"}
+        fresh = await cora.refused(action, edit)
+        absence = {"starts_on": "2027-03-01", "ends_on": "2027-03-02"}
+        await cora.refused(f"{action}/absences", absence)
         async with uow_factory() as uow:
             row = await uow.session.get(PanelMember, member)
             assert row is not None and row.monthly_cap == 1 and row.weekdays == [0]
-        done = await cora.post(action, data={**edit, "version": fresh})
+        done = await cora.post(action, edit, version=fresh)
         assert done.headers["location"].startswith("/panel?m=member_saved")
 
 
@@ -204,21 +193,20 @@ async def test_a_directory_entry_form_from_before_a_colleagues_change_is_refused
     app: FastAPI, people: dict[str, int], uow_factory: Factory
 ) -> None:
     path = f"/directory/entries/{ENTRY}"
-    async with two_tabs(app, path, "cora", "ada") as (cora_tab, ada):
-        cora, csrf, old = cora_tab
+    async with two_tabs(app, path, "cora", "ada") as (cora, ada):
         off = await ada.post(f"{path}/active", {"on": "0"})
         assert off.headers["location"] == f"{path}?m=entry_deactivated"
         # Cora's tab still shows an active entry: her « verified today » would hide the change
-        await refused_then_fresh(cora, f"{path}/verified", {"csrf_token": csrf}, old)
-        edit = {"csrf_token": csrf, "name": "Salle des Glycines", "themes": "garden"}
-        fresh = await refused_then_fresh(cora, path, edit, old)
+        await cora.refused(f"{path}/verified", {})
+        edit = {"name": "Salle des Glycines", "themes": "garden"}
+        fresh = await cora.refused(path, edit)
         async with uow_factory() as uow:
             row = await uow.session.scalar(
                 select(ResourceRow).where(ResourceRow.external_id == ENTRY)
             )
             assert row is not None and row.name != "Salle des Glycines"
             assert row.verified_on != datetime(2026, 11, 23).date()
-        done = await cora.post(path, data={**edit, "version": fresh})
+        done = await cora.post(path, edit, version=fresh)
         assert done.headers["location"] == f"{path}?m=entry_saved"
 
 

@@ -182,6 +182,16 @@ async def active_sprint(uow: UnitOfWork, idea_id: int) -> Sprint | None:
     )
 
 
+async def _idea_world(
+    uow: UnitOfWork, idea: Idea, now: datetime, gazetteer: Gazetteer | None, rules: Rules | None
+) -> tuple[World, int | None]:
+    """The planner's world for the idea, the days of its own active sprint counted as free;
+    and that sprint's id (None: it has none)."""
+    current = await active_sprint(uow, idea.id)
+    current_id = current.id if current else None
+    return await load_world(uow, idea, now, gazetteer, rules or Rules(), current_id), current_id
+
+
 async def sprint_options(
     uow: UnitOfWork,
     idea_id: int,
@@ -194,12 +204,9 @@ async def sprint_options(
     idea = await uow.session.get(Idea, idea_id)
     if idea is None:
         raise LookupError(f"no idea {idea_id}")
-    current = await active_sprint(uow, idea_id)
-    world = await load_world(
-        uow, idea, now, gazetteer, rules or Rules(), current.id if current else None
-    )
+    world, current = await _idea_world(uow, idea, now, gazetteer, rules)
     found = world.planner.plan(world.request, world.near)
-    return SprintOffer(idea_id, found, world.rooms, world.names, current.id if current else None)
+    return SprintOffer(idea_id, found, world.rooms, world.names, current)
 
 
 async def option_at(
@@ -216,8 +223,5 @@ async def option_at(
     idea = await uow.session.get(Idea, idea_id)
     if idea is None:
         return None
-    current = await active_sprint(uow, idea_id)
-    world = await load_world(
-        uow, idea, now, gazetteer, rules or Rules(), current.id if current else None
-    )
+    world, _ = await _idea_world(uow, idea, now, gazetteer, rules)
     return evaluate(world.planner, world.request, world.near, day1, room_id)

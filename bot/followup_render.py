@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot import phrases
-from bot.callbacks import DialogueCb
+from bot.callbacks import pack_dialogue
 from infra.i18n import Translator
 from routing.conversation.replies import FollowUpAck
 from routing.followups.service import FollowUpPrompt
@@ -19,7 +19,7 @@ Keyboard = dict[str, object]
 
 
 def _button(text: str, followup_id: int, code: str) -> dict[str, str]:
-    data = DialogueCb(action=str(Action.FOLLOWUP), value=f"{followup_id}.{code}", version=0).pack()
+    data = pack_dialogue(str(Action.FOLLOWUP), f"{followup_id}.{code}", 0)
     return {"text": text, "callback_data": data}
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from bot.callbacks import DialogueCb
+from bot.callbacks import pack_dialogue
 from infra.i18n import N_, Np_, Translator
 from routing.intake import Action
 from routing.privacy.retention import RetentionNotice
@@ -27,7 +27,7 @@ def notice(t: Translator, reply: RetentionNotice) -> tuple[list[str], dict[str, 
     text = t.gettext(NOTICE).format(date=t.date(reply.erase_on, "long"))
     button = {
         "text": t.gettext(STILL_HERE),
-        "callback_data": DialogueCb(action=Action.STILL_HERE, value="yes", version=0).pack(),
+        "callback_data": pack_dialogue(Action.STILL_HERE, "yes", 0),
     }
     return [text], {"inline_keyboard": [[button]]}
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, assert_never
 
 from bot import followup_render, listening_render, phrases, privacy_render, sprint_render
-from bot.callbacks import DialogueCb
+from bot.callbacks import pack_dialogue
 from infra.i18n import Translator
 from infra.settings import Settings
 from routing.cases import Holder
@@ -380,7 +380,7 @@ def _option_label(t: Translator, family: str, option: Option) -> str:
 
 
 def _button(text: str, action: str, value: str, version: int) -> dict[str, str]:
-    data = DialogueCb(action=str(action), value=value, version=version).pack()
+    data = pack_dialogue(str(action), value, version)
     return {"text": text, "callback_data": data}
 
 

@@ -6,7 +6,7 @@ import base64
 from datetime import date
 from typing import Any, assert_never
 
-from bot.callbacks import DialogueCb
+from bot.callbacks import pack_dialogue
 from infra.i18n import N_, Np_, Translator
 from routing.conversation.sprints import (
     SprintBooked,
@@ -75,7 +75,7 @@ PANEL = Np_("Un panel de {count} personne t'y attend.", "Un panel de {count} per
 
 
 def _button(text: str, value: str) -> dict[str, str]:
-    data = DialogueCb(action=str(Action.SPRINT), value=value, version=0).pack()
+    data = pack_dialogue(str(Action.SPRINT), value, 0)
     return {"text": text, "callback_data": data}
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.callbacks import MAX_CALLBACK_BYTES, unpack
+from bot.callbacks import MAX_CALLBACK_BYTES, DialogueCb, pack_dialogue, unpack
 from bot.middlewares import FloodGuard
 from bot.render import TELEGRAM_LIMIT, Renderer, _messages
 from knowledge.lexicon import default_lexicon
@@ -70,6 +71,23 @@ def test_every_button_fits_telegram_callback_limit_and_round_trips() -> None:
     for button in buttons:
         assert len(button["callback_data"].encode()) <= MAX_CALLBACK_BYTES
         assert unpack(button["callback_data"]) is not None
+
+
+@given(
+    st.sampled_from([*Action, *(str(a) for a in Action)]),
+    st.text(max_size=70),
+    st.integers(min_value=-5, max_value=10**12),
+)
+def test_buttons_are_packed_as_aiogram_packs_them(action: str, value: str, version: int) -> None:
+    # pack_dialogue skips the pydantic model; the string, and what it refuses, must not change.
+    def packed(pack: Callable[[], str]) -> str:
+        try:
+            return pack()
+        except ValueError:
+            return "refused"
+
+    aiogram = packed(lambda: DialogueCb(action=action, value=value, version=version).pack())
+    assert packed(lambda: pack_dialogue(action, value, version)) == aiogram
 
 
 def test_forged_or_oversized_callbacks_are_refused_without_raising() -> None:

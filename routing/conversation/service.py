@@ -38,11 +38,15 @@ from routing.conversation.replies import (
 from routing.conversation.turn_rows import (
     MIRROR_AND_SAVE,
     MIRROR_DRAFT,
+    MIRROR_SAVE_AND_SEND,
+    SAVE_AND_SEND,
     SAVE_CONVERSATION,
     TurnRow,
     claim_and_load,
     keep_message,
     mirrored,
+    sent,
+    sent_ids,
 )
 from routing.intake import (
     ButtonIn,
@@ -66,7 +70,7 @@ from routing.journey import (
     Idea,
     Resident,
 )
-from routing.outbox import Recipient, RenderContext, enqueue
+from routing.outbox import Recipient, RenderContext, pending_rows, write_rows
 from routing.understanding import Context
 from routing.understanding import Step as ReadingStep
 
@@ -150,15 +154,9 @@ class ConversationService(TurnEffects, ReplyFilling):
             resident, conversation, _held = await self._load(uow, inbound, now, claimed.row)
             await keep_message(session, resident, conversation, inbound, now)
             await session.flush()  # the resident's and conversation's changes
-            ids = await self._enqueue(
-                session,
-                resident,
-                inbound,
-                (Say("sorry_error"),),
-                resident.locale,
-                now,
-                erased=False,
-            )
+            sorry = (Say("sorry_error"),)
+            outbox = self._outbox(resident, inbound, sorry, resident.locale, now, erased=False)
+            ids = await write_rows(session, outbox)
             await uow.commit()
         return Outcome(
             handled=True, resident_id=resident.id, locale=resident.locale, outbox_ids=ids
@@ -206,16 +204,18 @@ class ConversationService(TurnEffects, ReplyFilling):
             erased = await self._apply(uow, resident, conversation, turn, now)
             resolved = await self._resolve(uow, resident, conversation, replies, turn.state)
             locale = resident.locale
-            if not erased:
-                await self._save(session, resident, conversation, state.draft, turn.state, now,
-                                 stored_idea)  # fmt: skip
-            # One flush for the turn's ORM changes (resident, conversation, idea), then the
-            # outbox rows, which reference nothing the flush has not written.
-            await session.flush()
             register = turn.state.register or self.listening.default_register
-            outbox_ids = await self._enqueue(
-                session, resident, inbound, resolved, locale, now, erased, register
-            )
+            outbox = self._outbox(resident, inbound, resolved, locale, now, erased, register)
+            outbox_ids = None  # the outbox rows' ids, once written
+            if not erased:
+                outbox_ids = await self._save(session, resident, conversation, state.draft,
+                                              turn.state, now, stored_idea, outbox)  # fmt: skip
+            # One flush for the turn's ORM changes (resident, conversation, idea), then the
+            # outbox rows (unless the conversation's UPDATE wrote them), which reference
+            # nothing the flush has not written.
+            await session.flush()
+            if outbox_ids is None:
+                outbox_ids = await write_rows(session, outbox)
             try:
                 await uow.commit()
             except IntegrityError:  # the same update committed by another worker meanwhile
@@ -323,8 +323,11 @@ class ConversationService(TurnEffects, ReplyFilling):
         state: DialogueState,
         now: datetime,
         stored_idea: int | None,
-    ) -> None:
-        """Write the dialogue state; mirror the draft into its idea row when it changed.
+        outbox: list[dict[str, Any]],
+    ) -> tuple[int, ...] | None:
+        """Write the dialogue state; mirror the draft into its idea row when it changed. On
+        PostgreSQL the turn's ``outbox`` rows go with the conversation's UPDATE, in one
+        statement: then their ids, else None (the caller writes them).
 
         A draft equal to the one loaded at the start of the turn is already in its idea row
         (``_sync_idea`` ran when it last changed), so most turns skip the idea's SELECT and
@@ -346,28 +349,33 @@ class ConversationService(TurnEffects, ReplyFilling):
                   "idea_id": conversation.idea_id}  # fmt: skip
         persistent = inspect(conversation).persistent
         if (
-            mirror is not None
+            (mirror is not None or outbox)
             and persistent
             and not (unchanged and not moved)
             and (session.get_bind().dialect.name == "postgresql")
-        ):  # both writes in one round trip
-            await session.execute(MIRROR_AND_SAVE, {
-                "mirror_of": conversation.idea_id,
-                "conversation_of": conversation.resident_id,
-                **{f"idea_{name}": value for name, value in mirror.items()},
-                **{f"conversation_{name}": value for name, value in values.items()},
-            })  # fmt: skip
+        ):  # the writes in one round trip
+            params: dict[str, Any] = {"conversation_of": conversation.resident_id}
+            params |= {f"conversation_{name}": value for name, value in values.items()}
+            if mirror is not None:
+                params["mirror_of"] = conversation.idea_id
+                params |= {f"idea_{name}": value for name, value in mirror.items()}
+            ids = None
+            if not outbox:
+                await session.execute(MIRROR_AND_SAVE, params)
+            else:
+                statement = SAVE_AND_SEND if mirror is None else MIRROR_SAVE_AND_SEND
+                ids = sent_ids(await session.execute(statement, params | sent(outbox)), outbox)
             for name, value in values.items():
                 set_committed_value(conversation, name, value)
-            return
+            return ids
         if mirror is not None:
             await session.execute(MIRROR_DRAFT, {"idea_id": conversation.idea_id, **mirror})
         if unchanged and not moved:
-            return  # updated_at says when the dialogue moved, not when it was read
+            return None  # updated_at says when the dialogue moved, not when it was read
         if not persistent:  # a new conversation: the flush inserts it
             for name, value in values.items():
                 setattr(conversation, name, value)
-            return
+            return None
         # The turn's one write to a known row, as a Core UPDATE: the ORM's flush of a single
         # dirty object costs several times the statement. The object is told the values are
         # stored, so the flush has nothing left to write for it.
@@ -376,10 +384,10 @@ class ConversationService(TurnEffects, ReplyFilling):
         )
         for name, value in values.items():
             set_committed_value(conversation, name, value)
+        return None
 
-    async def _enqueue(
+    def _outbox(
         self,
-        session: AsyncSession,
         resident: Resident,
         inbound: Inbound,
         replies: Sequence[ServiceReply],
@@ -387,18 +395,18 @@ class ConversationService(TurnEffects, ReplyFilling):
         now: datetime,
         erased: bool,
         register: str = "tu",
-    ) -> tuple[int, ...]:
-        """Render the replies and write them to the outbox (one Core INSERT); their ids."""
+    ) -> list[dict[str, Any]]:
+        """The replies rendered, as the outbox rows to write (``routing.outbox.pending_rows``)."""
         drafts = self.renderer(replies, RenderContext(locale, inbound.edit_target, register))
         if not drafts:
-            return ()
+            return []
         key = (
             f"{inbound.channel}:u{inbound.update_id}"
             if inbound.update_id is not None
             else f"{inbound.channel}:r{secrets.token_hex(8)}"
         )
         to = Recipient(inbound.channel, inbound.chat_id, None if erased else resident.id)
-        return await enqueue(session, to, drafts, key, now, erase_after_send=erased)
+        return pending_rows(to, drafts, key, now, erase_after_send=erased)
 
 
 def _reaches_the_bot(state: DialogueState, event: Event) -> bool:

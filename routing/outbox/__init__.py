@@ -22,7 +22,9 @@ if TYPE_CHECKING:
         Rewrite,
         Text,
         enqueue,
+        pending_rows,
         stored,
+        write_rows,
     )
     from routing.outbox.outcomes import Delivered, DeliveryResult, Failed, RetryLater
     from routing.outbox.rate_limit import Limits, LocalLimits, RateLimiter, SendLimits

@@ -119,8 +119,25 @@ async def enqueue(
     sending them twice. A draft that asks to be erased after sending is, and so is every row
     when ``erase_after_send``.
     """
+    rows = pending_rows(
+        to, messages, key, now, numbered=numbered, erase_after_send=erase_after_send
+    )
+    return await write_rows(session, rows)
+
+
+def pending_rows(
+    to: Recipient,
+    messages: Sequence[Notice | OutgoingDraft],
+    key: str,
+    now: datetime,
+    *,
+    numbered: bool = True,
+    erase_after_send: bool = False,
+) -> list[dict[str, Any]]:
+    """The rows ``enqueue`` writes, in sending order, for a caller that writes them in a
+    statement of its own (a resident's turn on PostgreSQL: with the conversation's UPDATE)."""
     if not messages:
-        return ()
+        return []
     if not numbered and len(messages) != 1:
         raise ValueError("an unnumbered key fits one message only")
     rows = []
@@ -144,5 +161,12 @@ async def enqueue(
                 "created_at": now,
             }
         )
+    return rows
+
+
+async def write_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> tuple[int, ...]:
+    """Insert ``pending_rows`` (one INSERT); their ids, in order."""
+    if not rows:
+        return ()
     result = await session.execute(_INSERT, rows if len(rows) > 1 else rows[0])
     return tuple(result.scalars().all())

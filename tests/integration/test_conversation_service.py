@@ -151,3 +151,31 @@ async def test_a_failing_turn_keeps_the_message_and_apologises(
     assert kept == [f"Mon idée : une {PHRASE}"]
     assert apology is not None and "souci" in apology.payload["text"]
     assert not (await resident.says("again", update_id=99)).handled
+
+
+async def test_every_turn_writes_its_outbox_rows_whole_and_in_sending_order(
+    service: ConversationService,
+) -> None:
+    # On PostgreSQL most turns write their rows with the conversation's UPDATE (SAVE_AND_SEND,
+    # from a JSON array): the rows must be the ones enqueue writes, ids in sending order.
+    resident = ScriptedResident(service)
+    outcomes = [await resident.says("/start")]
+    outcomes.append(await resident.says(f"On voudrait une {PHRASE} aux Tanneurs"))
+    outcomes.append(await resident.says("avec des voisins, il faut un local"))
+    outcomes.append(await resident.says("dès que possible"))
+    outcomes.append(await resident.says("/mesdonnees"))
+    assert max(len(o.outbox_ids) for o in outcomes) >= 2, "a turn with several replies"
+    async with service.uow_factory() as uow:
+        person = await uow.session.scalar(select(Resident))
+        assert person is not None
+        for outcome in outcomes:
+            assert outcome.outbox_ids == tuple(sorted(outcome.outbox_ids))
+            rows = [await uow.session.get(OutgoingMessage, i) for i in outcome.outbox_ids]
+            for index, row in enumerate(rows):
+                assert row is not None
+                assert row.idempotency_key.endswith(f":{index}")
+                assert (row.resident_id, row.channel, row.chat_id) == (person.id, "telegram", "42")
+                assert (row.status, row.attempts, row.uncertain) == ("pending", 0, False)
+                assert row.not_before == row.created_at
+                assert row.erase_after_send == (row.method == "sendDocument")  # the export
+                assert row.payload and row.method

@@ -4,10 +4,14 @@ erased…), in the turn's unit of work. A part of ``ConversationService``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import assert_never
+from typing import Any, assert_never
 
+from sqlalchemy import bindparam, insert, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from infra.uow import UnitOfWork
 from knowledge.store import CatalogueCache
@@ -17,6 +21,7 @@ from routing.conversation.suggestion_replies import (
     own_suggestion,
 )
 from routing.conversation.turn_rows import (
+    MIRRORED,
     hold,
     mirrored,
     new_ref,
@@ -27,8 +32,8 @@ from routing.journey import (
     Conversation,
     Idea,
     Resident,
+    record_journey_event,
 )
-from routing.journey import journey_event as _event
 
 SUGGESTIONS_OFFERED = 6  # two pages of three: enough to choose, not a catalogue
 _IDEA_EFFECTS = (
@@ -36,6 +41,41 @@ _IDEA_EFFECTS = (
     intake.DiscardDraft,
     intake.RequestHuman,
 )  # the effects that read the idea row
+
+# The submission's and a new idea's writes, built once, as Core statements: the ORM's flush of
+# one row (unit of work, dependency sort, per-object events) cost several times the statement.
+_IDEAS = Idea.__table__
+_NEW_IDEA_COLUMNS = ("ref", "resident_id", "status", "locale", "created_at", "unmet_needs",
+                     *MIRRORED)  # fmt: skip
+NEW_IDEA = (
+    insert(_IDEAS)
+    .values({name: bindparam(name) for name in _NEW_IDEA_COLUMNS})
+    .returning(_IDEAS.c.id)
+)
+# The submitted idea: the draft's last words, the status and the time in one UPDATE, and the
+# row back (RETURNING) as the turn's Idea object, instead of a SELECT then the flush's UPDATE.
+_SUBMITTED_COLUMNS = (*MIRRORED, "status", "submitted_at")
+SUBMIT_IDEA = select(Idea).from_statement(
+    update(_IDEAS)
+    .where(_IDEAS.c.id == bindparam("idea_of"))
+    .values({name: bindparam(name) for name in _SUBMITTED_COLUMNS})
+    .returning(*_IDEAS.c)
+)
+# The resident's columns a submission sets (and any change of theirs still waiting for the
+# flush), named by the parameters.
+SUBMITTED_BY = update(Resident.__table__).where(Resident.__table__.c.id == bindparam("resident_of"))
+
+
+@dataclass(frozen=True)
+class _NewIdea:
+    """What a new idea's ``idea_received`` event carries, without loading the row."""
+
+    id: int
+    neighbourhood: str | None
+    group_type: str | None
+    themes: list[Any]
+    source: str | None
+    locale: str
 
 
 class TurnEffects:
@@ -105,7 +145,9 @@ class TurnEffects:
                     source,
                     staff_group=self.staff_group,
                 )
-                session.add(_event(idea, "handoff_requested", now, reason=effect.reason))
+                await record_journey_event(
+                    session, idea, "handoff_requested", now, reason=effect.reason
+                )
             case intake.AnswerFollowUp():
 
                 async def blocked_case(idea_id: int) -> None:
@@ -150,12 +192,17 @@ class TurnEffects:
         """The idea is submitted: its follow-ups planned, its suggestions made (or, when the
         directory has nothing for it, a person asked to look at it)."""
         session = uow.session
-        idea = await self._sync_idea(session, resident, conversation, draft, now)
-        idea.status = "submitted"
-        idea.submitted_at = now
-        resident.consent_at = now
-        resident.neighbourhood = draft.neighbourhood
-        session.add(_event(idea, "intake_completed", now))
+        idea = await _submitted(session, conversation, draft, now)
+        if idea is None:  # no stored row yet, or one this turn holds: the ORM's way
+            idea = await self._sync_idea(session, resident, conversation, draft, now)
+            if idea is None:
+                idea = await session.get(Idea, conversation.idea_id)
+                assert idea is not None  # inserted just now
+                hold(session, idea)
+            idea.status = "submitted"
+            idea.submitted_at = now
+        await _consented(session, resident, draft.neighbourhood, now)
+        await record_journey_event(session, idea, "intake_completed", now)
         await self.followups.plan(uow, idea.id, now)  # the nudge and the check-ins
         if self.catalogues is not None:
             await session.flush()
@@ -180,30 +227,68 @@ class TurnEffects:
         conversation: Conversation,
         draft: Draft,
         now: datetime,
-    ) -> Idea:
-        """Mirror the draft into its idea row, creating it (and `idea_received`) on first words."""
+    ) -> Idea | None:
+        """Mirror the draft into its idea row, creating it (and `idea_received`) on first words.
+
+        A new row is one Core INSERT (with the draft's words) and no object: None then."""
         idea = await session.get(Idea, conversation.idea_id) if conversation.idea_id else None
         if idea is None:
-            # One INSERT with the draft's words (assigning them after the flush cost an UPDATE).
-            idea = Idea(
-                ref=new_ref(),
-                resident_id=resident.id,
-                status="draft",
-                locale=resident.locale,
-                created_at=now,
-                updated_at=now,
-                unmet_needs=[],
+            values = {
+                "ref": new_ref(),
+                "resident_id": resident.id,
+                "status": "draft",
+                "locale": resident.locale,
+                "created_at": now,
+                "updated_at": now,
+                "unmet_needs": [],
                 **mirrored(draft),
+            }
+            idea_id: int = (await session.execute(NEW_IDEA, values)).scalar_one()
+            point_to_idea(conversation, idea_id)
+            new = _NewIdea(
+                idea_id,
+                values["neighbourhood"],
+                values["group_type"],
+                values["themes"],
+                values["source"],
+                values["locale"],
             )
-            session.add(idea)
-            await session.flush()
-            point_to_idea(conversation, idea.id)
-            session.add(_event(idea, "idea_received", now))
-        else:
-            for name, value in mirrored(draft).items():
-                setattr(idea, name, value)
-            idea.updated_at = now
+            await record_journey_event(session, new, "idea_received", now)
+            return None
+        for name, value in mirrored(draft).items():
+            setattr(idea, name, value)
+        idea.updated_at = now
         hold(session, idea)
         return idea
 
     # -- replies ---------------------------------------------------------------------------
+
+
+async def _submitted(
+    session: AsyncSession, conversation: Conversation, draft: Draft, now: datetime
+) -> Idea | None:
+    """The draft's idea row, submitted (``SUBMIT_IDEA``), as the turn's object; None when
+    there is no row to update or this turn already holds its object (the ORM's way then)."""
+    if conversation.idea_id is None:
+        return None
+    if identity_key(Idea, conversation.idea_id) in session.identity_map:
+        return None
+    values = {**mirrored(draft), "updated_at": now, "status": "submitted", "submitted_at": now}
+    result = await session.scalars(SUBMIT_IDEA, {"idea_of": conversation.idea_id, **values})
+    idea = result.one_or_none()
+    if idea is not None:
+        hold(session, idea)
+    return idea
+
+
+async def _consented(
+    session: AsyncSession, resident: Resident, neighbourhood: str | None, now: datetime
+) -> None:
+    """The resident consented and lives (or acts) in the idea's quartier: one Core UPDATE,
+    carrying along any change of theirs the flush would otherwise write apart."""
+    values: dict[str, Any] = {"consent_at": now, "neighbourhood": neighbourhood}
+    for name in inspect(resident).committed_state:
+        values.setdefault(name, getattr(resident, name))
+    await session.execute(SUBMITTED_BY, {"resident_of": resident.id, **values})
+    for name, value in values.items():
+        set_committed_value(resident, name, value)

@@ -80,18 +80,21 @@ class FollowUpPrompt:
     address: str | None = None
 
 
-# Built once (a submission runs them; building a select() costs more than running it from the
+# Built once (a submission runs it; building a select() costs more than running it from the
 # compiled cache), with fixed binds instead of expanding INs re-rendered at every execution.
-_LIVE_SPRINT_OF = (
-    select(Sprint)
+# The policy's three reads in one round trip: every follow-up row of the idea (any status), its
+# live sprint (the latest confirmed, held or not held) and whether something already happened
+# to it (an activity event), on each row; one row with no follow-up when it has none yet.
+_LIVE_SPRINT_ID = (
+    select(Sprint.id)
     .where(
         Sprint.idea_id == bindparam("idea_id"),
         Sprint.status.in_([literal(status) for status in LIVE_SPRINT]),
     )
     .order_by(Sprint.id.desc())
     .limit(1)
+    .scalar_subquery()
 )
-_ROWS_OF = select(FollowUp).where(FollowUp.idea_id == bindparam("idea_id"))
 _ACTIVITY_OF = (
     select(JourneyEvent.id)
     .where(
@@ -99,26 +102,51 @@ _ACTIVITY_OF = (
         JourneyEvent.kind.in_([literal(kind) for kind in ACTIVITY_EVENTS]),
     )
     .limit(1)
+    .scalar_subquery()
+)
+_PLANNING_READ = (
+    select(FollowUp, Sprint, _ACTIVITY_OF)
+    .select_from(Idea)
+    .outerjoin(FollowUp, FollowUp.idea_id == Idea.id)
+    .outerjoin(Sprint, Sprint.id == _LIVE_SPRINT_ID)
+    .where(Idea.id == bindparam("idea_id"))
 )
 
 
-async def _sprint_of(session: AsyncSession, idea_id: int) -> Sprint | None:
-    return await session.scalar(_LIVE_SPRINT_OF, {"idea_id": idea_id})
+async def _planning_read(
+    session: AsyncSession, idea_id: int
+) -> tuple[list[FollowUp], Sprint | None, bool]:
+    """The idea's follow-up rows, its live sprint and whether it had activity (one statement)."""
+    rows: list[FollowUp] = []
+    sprint: Sprint | None = None
+    activity = False
+    for row, live, event_id in (await session.execute(_PLANNING_READ, {"idea_id": idea_id})).all():
+        if row is not None:
+            rows.append(row)
+        sprint, activity = live, event_id is not None
+    return rows, sprint, activity
 
 
-async def facts_of(
-    session: AsyncSession, idea: Idea, rows: Sequence[FollowUp] | None = None
+async def facts_of(session: AsyncSession, idea: Idea) -> tuple[IdeaFacts | None, Sprint | None]:
+    """The policy's view of one idea, and its live sprint; None when it gets no follow-ups."""
+    if idea.submitted_at is None or idea.resident_id is None:
+        return None, None
+    rows, sprint, activity = await _planning_read(session, idea.id)
+    return await _facts(session, idea, rows, sprint, activity)
+
+
+async def _facts(
+    session: AsyncSession,
+    idea: Idea,
+    rows: Sequence[FollowUp],
+    sprint: Sprint | None,
+    activity: bool,
 ) -> tuple[IdeaFacts | None, Sprint | None]:
-    """The policy's view of one idea; None when it gets no follow-ups at all. ``rows``: the
-    idea's follow-ups when the caller has already read them (all of them, any status)."""
     if idea.submitted_at is None or idea.resident_id is None:
         return None, None
     resident = await session.get(Resident, idea.resident_id)
     if resident is None:
         return None, None
-    sprint = await _sprint_of(session, idea.id)
-    if rows is None:
-        rows = (await session.scalars(_ROWS_OF, {"idea_id": idea.id})).all()
     day1 = sprint.day1.isoformat() if sprint else None
     done: set[Kind] = set()
     for row in rows:
@@ -128,7 +156,6 @@ async def facts_of(
         if kind in SPRINT_KINDS and (row.data or {}).get("day1") != day1:
             continue  # a reminder for the sprint's former days
         done.add(kind)
-    activity = await session.scalar(_ACTIVITY_OF, {"idea_id": idea.id})
     facts = IdeaFacts(
         submitted_at=idea.submitted_at,
         sprint_day1=sprint.day1 if sprint else None,
@@ -138,7 +165,7 @@ async def facts_of(
         or resident.followups_paused
         or not resident.reachable,
         answered=frozenset(done),
-        active=activity is not None or any(r.status == "answered" for r in rows),
+        active=activity or any(r.status == "answered" for r in rows),
     )
     return facts, sprint
 
@@ -148,16 +175,17 @@ async def plan(uow: UnitOfWork, idea_id: int, now: datetime, policy: Policy) -> 
     rest. Idempotent: planning twice changes nothing.
 
     The idea's rows are read once (any status: the facts, the pending rows kept or cancelled
-    and a cancelled row due again all come from them) and the new rows go in one INSERT: a
-    submission used to cost a SELECT and an INSERT per row planned.
+    and a cancelled row due again all come from them), with its live sprint and activity in
+    the same statement, and the new rows go in one INSERT: a submission used to cost a SELECT
+    and an INSERT per row planned, then three SELECTs.
     """
     session = uow.session
     await session.flush()
     idea = await session.get(Idea, idea_id)
     if idea is None:
         return []
-    rows = (await session.scalars(_ROWS_OF, {"idea_id": idea_id})).all()
-    facts, sprint = await facts_of(session, idea, rows)
+    rows, live, activity = await _planning_read(session, idea_id)
+    facts, sprint = await _facts(session, idea, rows, live, activity)
     wanted = list(schedule(facts, policy, now)) if facts is not None else []
     day1 = sprint.day1.isoformat() if sprint else None
     keep: set[tuple[str, datetime]] = set()

@@ -12,18 +12,17 @@ if TYPE_CHECKING:
     from routing.cases.desk import may_view
     from routing.cases.group_posts import StaffGroup, staff_group_of
     from routing.cases.notes import add_note
+    from routing.cases.opening import active_case, open_case
     from routing.cases.policy import WorkingHours
     from routing.cases.records import CaseEvent, RoutingRule, Team, TeamMember
     from routing.cases.service import (
         Holder,
-        active_case,
         assign,
         claim,
         close_for_erasure,
         hand_back,
         held_case,
         holder_of,
-        open_case,
         record_resident_message,
         reply,
         resolve,

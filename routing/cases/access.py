@@ -35,14 +35,30 @@ def case_event(
 ) -> CaseEvent:
     """A row of the case's append-only history (data without its empty values)."""
     return CaseEvent(
-        case_id=case.id,
-        kind=kind,
-        actor_id=actor,
-        note=note,
-        message_id=message_id,
-        data={k: v for k, v in data.items() if v is not None},
-        occurred_at=now,
+        **case_event_row(case, kind, now, actor=actor, note=note, message_id=message_id, **data)
     )
+
+
+def case_event_row(
+    case: Case,
+    kind: str,
+    now: datetime,
+    *,
+    actor: int | None = None,
+    note: str | None = None,
+    message_id: int | None = None,
+    **data: Any,
+) -> dict[str, Any]:
+    """``case_event``'s columns, for a Core INSERT."""
+    return {
+        "case_id": case.id,
+        "kind": kind,
+        "actor_id": actor,
+        "note": note,
+        "message_id": message_id,
+        "data": {k: v for k, v in data.items() if v is not None},
+        "occurred_at": now,
+    }
 
 
 async def load_case(uow: UnitOfWork, case_id: int, *, lock: bool = False) -> Case:

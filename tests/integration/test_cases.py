@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bot.wire import telegram_call
 from infra.clock import FrozenClock
@@ -22,7 +22,7 @@ from routing.cases import states as case_states
 from routing.cases import teams as case_teams
 from routing.cases import views as case_views
 from routing.cases.records import CaseEvent
-from routing.journey.records import Case, Idea, JourneyEvent, OutgoingMessage, Resident
+from routing.journey.records import Case, Idea, JourneyEvent, Message, OutgoingMessage, Resident
 from routing.staff import Actor
 from routing.staff.records import StaffMember
 
@@ -169,6 +169,73 @@ async def test_a_case_goes_to_the_team_of_its_rule_or_scope_and_opening_twice_re
     events = await _journey(uow_factory, "case_opened")
     assert [e.data["team"] for e in events if "team" in e.data] == ["tanneurs", "jardins"]
     assert all("Nina" not in str(e.data) and "potager" not in str(e.data) for e in events)
+
+
+async def test_two_turns_asking_for_a_person_at_once_make_one_case_and_both_commit(
+    backend: str, migrated_url: str, uow_factory: Factory, world: World
+) -> None:
+    """Two turns of one resident open a case at the same moment. PostgreSQL (two workers):
+    the second's INSERT waits for the first's transaction, then finds its case; SQLite's one
+    writer queues the turns in the application. Either way one case, one history, and the
+    second turn's own writes commit too."""
+    async with uow_factory() as uow:
+        resident_id, idea_id = await _resident(uow, "1", themes=("nature",))
+        await uow.commit()
+    other = make_engine(migrated_url) if backend == "postgresql" else None
+    second_factory = uow_factory_for(other) if other is not None else uow_factory
+
+    async def generic_plans(uow: UnitOfWork) -> None:
+        # As asyncpg's prepared statements get after a few executions: a generic plan sees
+        # no parameter's value (the partial index must be inferred without them).
+        if backend == "postgresql":
+            await uow.session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
+
+    async def second_turn() -> int:
+        async with second_factory() as uow:
+            await generic_plans(uow)
+            case = await cases.open_case(
+                uow, resident_id, idea_id, "blocked", MONDAY_10, "dialogue"
+            )
+            uow.session.add(
+                Message(
+                    resident_id=resident_id,
+                    direction="in",
+                    kind="text",
+                    text="allô ?",
+                    created_at=MONDAY_10,
+                )
+            )
+            await uow.commit()
+            return case.id
+
+    try:
+        async with uow_factory() as first:
+            await generic_plans(first)
+            opened = await cases.open_case(
+                first, resident_id, idea_id, "asked", MONDAY_10, "resident"
+            )
+            task = asyncio.create_task(second_turn())
+            if other is not None:  # wait until the second INSERT waits for this transaction
+                for _ in range(200):
+                    async with uow_factory() as probe:
+                        waiting = await probe.session.scalar(
+                            text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                        )
+                    if waiting:
+                        break
+                    await asyncio.sleep(0.05)
+                assert waiting, "the second turn never waited for the first"
+            await first.commit()
+        joined = await asyncio.wait_for(task, 30)
+    finally:
+        if other is not None:
+            await other.dispose()
+    assert joined == opened.id
+    async with uow_factory() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(Case)) == 1
+        assert (await uow.session.scalars(select(CaseEvent.kind))).all() == ["opened"]
+        assert await uow.session.scalar(select(func.count()).select_from(Message)) == 1
+    assert len(await _journey(uow_factory, "case_opened")) == 1
 
 
 async def test_the_queue_is_longest_waiting_first_and_agents_see_their_teams_only(

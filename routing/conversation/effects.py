@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, assert_never
 
-from sqlalchemy import bindparam, insert, inspect, select, update
+from sqlalchemy import bindparam, func, insert, inspect, literal, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -31,7 +32,9 @@ from routing.intake import Draft, Effect, Turn, Verdict
 from routing.journey import (
     Conversation,
     Idea,
+    JourneyEvent,
     Resident,
+    journey_columns,
     record_journey_event,
 )
 
@@ -64,6 +67,67 @@ SUBMIT_IDEA = select(Idea).from_statement(
 # The resident's columns a submission sets (and any change of theirs still waiting for the
 # flush), named by the parameters.
 SUBMITTED_BY = update(Resident.__table__).where(Resident.__table__.c.id == bindparam("resident_of"))
+# PostgreSQL: a new idea's INSERT and its idea_received event in one statement (the INSERT as a
+# data-modifying CTE); the event's data is built in Python, as record_journey_event does.
+_EVENTS = JourneyEvent.__table__
+_NEW = NEW_IDEA.cte("new_idea")
+NEW_IDEA_RECEIVED = (
+    insert(_EVENTS)
+    .from_select(
+        ["idea_id", "kind", "occurred_at", "data"],
+        select(
+            _NEW.c.id,
+            literal("idea_received", _EVENTS.c.kind.type),
+            bindparam("event_at", type_=_EVENTS.c.occurred_at.type),
+            bindparam("event_data", type_=_EVENTS.c.data.type),
+        ),
+    )
+    .returning(_EVENTS.c.idea_id)
+)
+_SUBMITTED_PG: dict[tuple[str, ...], Any] = {}  # by the resident's columns written
+
+
+def _submitted_on_postgresql(columns: tuple[str, ...]) -> Any:
+    """PostgreSQL: ``SUBMIT_IDEA`` with the resident's UPDATE (``SUBMITTED_BY``, these columns)
+    and the intake_completed event as data-modifying CTEs, one round trip for three. The event
+    takes the idea's locale from the row (the only dimension the draft does not carry); built
+    once per set of resident columns (consent and quartier, plus what a turn left pending)."""
+    statement = _SUBMITTED_PG.get(columns)
+    if statement is not None:
+        return statement
+    residents = Resident.__table__
+    consented = (
+        update(residents)
+        .where(residents.c.id == bindparam("resident_of"))
+        .values({name: bindparam(f"resident_{name}") for name in columns})
+        .cte("consented")
+    )
+    data = bindparam("event_data", type_=JSONB).op("||", return_type=JSONB)(
+        func.jsonb_build_object(literal("locale"), _IDEAS.c.locale)
+    )
+    completed = (
+        insert(_EVENTS)
+        .from_select(
+            ["idea_id", "kind", "occurred_at", "data"],
+            select(
+                _IDEAS.c.id,
+                literal("intake_completed", _EVENTS.c.kind.type),
+                bindparam("event_at", type_=_EVENTS.c.occurred_at.type),
+                data,
+            ).where(_IDEAS.c.id == bindparam("idea_of")),
+        )
+        .cte("completed")
+    )
+    statement = select(Idea).from_statement(
+        update(_IDEAS)
+        .where(_IDEAS.c.id == bindparam("idea_of"))
+        .values({name: bindparam(name) for name in _SUBMITTED_COLUMNS})
+        .returning(*_IDEAS.c)
+        .add_cte(consented)
+        .add_cte(completed)
+    )
+    _SUBMITTED_PG[columns] = statement
+    return statement
 
 
 @dataclass(frozen=True)
@@ -192,7 +256,7 @@ class TurnEffects:
         """The idea is submitted: its follow-ups planned, its suggestions made (or, when the
         directory has nothing for it, a person asked to look at it)."""
         session = uow.session
-        idea = await _submitted(session, conversation, draft, now)
+        idea = await _submitted(session, resident, conversation, draft, now)
         if idea is None:  # no stored row yet, or one this turn holds: the ORM's way
             idea = await self._sync_idea(session, resident, conversation, draft, now)
             if idea is None:
@@ -201,8 +265,8 @@ class TurnEffects:
                 hold(session, idea)
             idea.status = "submitted"
             idea.submitted_at = now
-        await _consented(session, resident, draft.neighbourhood, now)
-        await record_journey_event(session, idea, "intake_completed", now)
+            await _consented(session, resident, draft.neighbourhood, now)
+            await record_journey_event(session, idea, "intake_completed", now)
         await self.followups.plan(uow, idea.id, now)  # the nudge and the check-ins
         if self.catalogues is not None:
             await session.flush()
@@ -243,16 +307,15 @@ class TurnEffects:
                 "unmet_needs": [],
                 **mirrored(draft),
             }
-            idea_id: int = (await session.execute(NEW_IDEA, values)).scalar_one()
+            if session.get_bind().dialect.name == "postgresql":  # one round trip for both
+                event = journey_columns(_NewIdea(0, **_dimensions(values)), "idea_received", now)
+                received = {**values, "event_at": now, "event_data": event["data"]}
+                idea_id: int = (await session.execute(NEW_IDEA_RECEIVED, received)).scalar_one()
+                point_to_idea(conversation, idea_id)
+                return None
+            idea_id = (await session.execute(NEW_IDEA, values)).scalar_one()
             point_to_idea(conversation, idea_id)
-            new = _NewIdea(
-                idea_id,
-                values["neighbourhood"],
-                values["group_type"],
-                values["themes"],
-                values["source"],
-                values["locale"],
-            )
+            new = _NewIdea(idea_id, **_dimensions(values))
             await record_journey_event(session, new, "idea_received", now)
             return None
         for name, value in mirrored(draft).items():
@@ -265,20 +328,55 @@ class TurnEffects:
 
 
 async def _submitted(
-    session: AsyncSession, conversation: Conversation, draft: Draft, now: datetime
+    session: AsyncSession,
+    resident: Resident,
+    conversation: Conversation,
+    draft: Draft,
+    now: datetime,
 ) -> Idea | None:
-    """The draft's idea row, submitted (``SUBMIT_IDEA``), as the turn's object; None when
-    there is no row to update or this turn already holds its object (the ORM's way then)."""
+    """The draft's idea row, submitted (``SUBMIT_IDEA``), as the turn's object, with the
+    resident's consent (``_consented``) and the intake_completed event; None when there is no
+    row to update or this turn already holds its object (the ORM's way then, for all three)."""
     if conversation.idea_id is None:
         return None
     if identity_key(Idea, conversation.idea_id) in session.identity_map:
         return None
     values = {**mirrored(draft), "updated_at": now, "status": "submitted", "submitted_at": now}
-    result = await session.scalars(SUBMIT_IDEA, {"idea_of": conversation.idea_id, **values})
-    idea = result.one_or_none()
-    if idea is not None:
+    if session.get_bind().dialect.name != "postgresql":
+        result = await session.scalars(SUBMIT_IDEA, {"idea_of": conversation.idea_id, **values})
+        idea: Idea | None = result.one_or_none()
+        if idea is None:
+            return None
         hold(session, idea)
-    return idea
+        await _consented(session, resident, draft.neighbourhood, now)
+        await record_journey_event(session, idea, "intake_completed", now)
+        return idea
+    written = _resident_values(resident, draft.neighbourhood, now)
+    event = journey_columns(_NewIdea(0, **_dimensions(mirrored(draft))), "intake_completed", now)
+    del event["data"]["locale"]  # the row's own, added by the statement
+    statement = _submitted_on_postgresql(tuple(written))
+    result = await session.scalars(statement, {
+        "idea_of": conversation.idea_id, **values, "resident_of": resident.id,
+        **{f"resident_{name}": value for name, value in written.items()},
+        "event_at": now, "event_data": event["data"],
+    })  # fmt: skip
+    submitted: Idea | None = result.one_or_none()
+    if submitted is None:  # nothing submitted, so nothing else written: the ORM's way
+        return None
+    hold(session, submitted)
+    _stored(resident, written)
+    return submitted
+
+
+def _dimensions(values: dict[str, Any]) -> dict[str, Any]:
+    """An idea's non-personal dimensions among its columns' values, for its journey events."""
+    return {
+        "neighbourhood": values["neighbourhood"],
+        "group_type": values["group_type"],
+        "themes": values["themes"],
+        "source": values["source"],
+        "locale": values.get("locale", ""),
+    }
 
 
 async def _consented(
@@ -286,9 +384,21 @@ async def _consented(
 ) -> None:
     """The resident consented and lives (or acts) in the idea's quartier: one Core UPDATE,
     carrying along any change of theirs the flush would otherwise write apart."""
+    values = _resident_values(resident, neighbourhood, now)
+    await session.execute(SUBMITTED_BY, {"resident_of": resident.id, **values})
+    _stored(resident, values)
+
+
+def _resident_values(
+    resident: Resident, neighbourhood: str | None, now: datetime
+) -> dict[str, Any]:
     values: dict[str, Any] = {"consent_at": now, "neighbourhood": neighbourhood}
     for name in inspect(resident).committed_state:
         values.setdefault(name, getattr(resident, name))
-    await session.execute(SUBMITTED_BY, {"resident_of": resident.id, **values})
+    return values
+
+
+def _stored(resident: Resident, values: dict[str, Any]) -> None:
+    """The resident's object is told these values are stored: the flush has nothing to write."""
     for name, value in values.items():
         set_committed_value(resident, name, value)

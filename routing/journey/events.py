@@ -48,6 +48,13 @@ async def record_journey_event(
     await session.execute(_RECORD, _columns(idea, kind, now, data))
 
 
+def journey_columns(
+    idea: IdeaDimensions | None, kind: str, now: datetime, **data: Any
+) -> dict[str, Any]:
+    """``journey_event``'s columns, for a statement that writes the row itself."""
+    return _columns(idea, kind, now, data)
+
+
 def _columns(
     idea: IdeaDimensions | None, kind: str, now: datetime, data: dict[str, Any]
 ) -> dict[str, Any]:

@@ -40,7 +40,7 @@ def case_event(
 
 
 def case_event_row(
-    case: Case,
+    case: Case | None,
     kind: str,
     now: datetime,
     *,
@@ -49,9 +49,10 @@ def case_event_row(
     message_id: int | None = None,
     **data: Any,
 ) -> dict[str, Any]:
-    """``case_event``'s columns, for a Core INSERT."""
+    """``case_event``'s columns, for a Core INSERT (``case`` None: a statement that opens the
+    case gives its id)."""
     return {
-        "case_id": case.id,
+        "case_id": case.id if case is not None else None,
         "kind": kind,
         "actor_id": actor,
         "note": note,

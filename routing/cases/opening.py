@@ -20,7 +20,14 @@ from routing.cases.access import case_event_row
 from routing.cases.policy import Rule, TeamScope, choose_team
 from routing.cases.records import CaseEvent, RoutingRule, Team
 from routing.cases.states import ACTIVE, OPEN, SOURCES, InvalidRequest
-from routing.journey import Case, Idea, Resident, record_journey_event
+from routing.journey import (
+    Case,
+    Idea,
+    JourneyEvent,
+    Resident,
+    journey_columns,
+    record_journey_event,
+)
 
 
 async def open_case(
@@ -71,10 +78,23 @@ async def open_case(
         "opened_at": now,
         "queued_at": now,
     }
+    team = teams.get(team_id) if team_id is not None else None
+    slug = team.slug if team else None
     if uow.dialect == "postgresql":
         # Two turns of the same resident at once: the partial unique index lets one insert
         # win; the other's INSERT does nothing (its transaction, and its message, go on).
-        won: Case | None = (await session.scalars(_OPEN_CASE_ONCE, values)).one_or_none()
+        history = case_event_row(None, "opened", now, actor=opened_by, reason=reason,
+                                 source=source)  # fmt: skip
+        journey = journey_columns(idea, "case_opened", now, reason=reason, source=source,
+                                  team=slug)  # fmt: skip
+        parameters = {
+            **values,
+            "history_actor": opened_by,
+            "history_data": history["data"],
+            "journey_idea": journey["idea_id"],
+            "journey_data": journey["data"],
+        }
+        won: Case | None = (await session.scalars(_OPEN_CASE_ONCE, parameters)).one_or_none()
         if won is None:
             again = await active_case(uow, resident_id)
             if again is None:
@@ -83,15 +103,13 @@ async def open_case(
         case = won
     else:
         case = (await session.scalars(_OPEN_CASE, values)).one()
-    await session.execute(
-        _CASE_EVENT,
-        case_event_row(case, "opened", now, actor=opened_by, reason=reason, source=source),
-    )
-    team = teams.get(team_id) if team_id is not None else None
-    await record_journey_event(
-        session, idea, "case_opened", now, reason=reason, source=source,
-        team=team.slug if team else None,
-    )  # fmt: skip
+        await session.execute(
+            _CASE_EVENT,
+            case_event_row(case, "opened", now, actor=opened_by, reason=reason, source=source),
+        )
+        await record_journey_event(
+            session, idea, "case_opened", now, reason=reason, source=source, team=slug
+        )
     await session.flush()
     if staff_group is not None:
         await group_posts.announce(uow, case, staff_group, "new", now)
@@ -169,7 +187,11 @@ _CASES = Case.__table__
 _OPEN_CASE = select(Case).from_statement(
     insert(_CASES).values({name: bindparam(name) for name in _CASE_COLUMNS}).returning(*_CASES.c)
 )
-_OPEN_CASE_ONCE = select(Case).from_statement(
+_CASE_EVENT = insert(CaseEvent.__table__)
+# PostgreSQL: the case, its "opened" history row and its case_opened journey event in one round
+# trip, the INSERTs as data-modifying CTEs; the history and the event are written only when
+# the case was (the rows' data built in Python, as case_event_row and journey_columns do).
+_OPENED = (
     postgresql.insert(_CASES)
     .values({name: bindparam(name) for name in _CASE_COLUMNS})
     .on_conflict_do_nothing(
@@ -179,8 +201,40 @@ _OPEN_CASE_ONCE = select(Case).from_statement(
         index_where=text("status != 'resolved'"),
     )
     .returning(*_CASES.c)
+    .cte("opened")
 )
-_CASE_EVENT = insert(CaseEvent.__table__)
+_HISTORY = CaseEvent.__table__
+_OPENED_HISTORY = (
+    insert(_HISTORY)
+    .from_select(
+        ["case_id", "kind", "actor_id", "data", "occurred_at"],
+        select(
+            _OPENED.c.id,
+            literal("opened", _HISTORY.c.kind.type),
+            bindparam("history_actor", type_=_HISTORY.c.actor_id.type),
+            bindparam("history_data", type_=_HISTORY.c.data.type),
+            bindparam("opened_at", type_=_HISTORY.c.occurred_at.type),
+        ),
+    )
+    .cte("history")
+)
+_JOURNEY = JourneyEvent.__table__
+_OPENED_JOURNEY = (
+    insert(_JOURNEY)
+    .from_select(
+        ["idea_id", "kind", "occurred_at", "data"],
+        select(
+            bindparam("journey_idea", type_=_JOURNEY.c.idea_id.type),
+            literal("case_opened", _JOURNEY.c.kind.type),
+            bindparam("opened_at", type_=_JOURNEY.c.occurred_at.type),
+            bindparam("journey_data", type_=_JOURNEY.c.data.type),
+        ).select_from(_OPENED),
+    )
+    .cte("journey")
+)
+_OPEN_CASE_ONCE = select(Case).from_statement(
+    select(*_OPENED.c).add_cte(_OPENED_HISTORY).add_cte(_OPENED_JOURNEY)
+)
 
 
 async def active_case(uow: UnitOfWork, resident_id: int) -> Case | None:

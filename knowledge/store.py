@@ -133,8 +133,13 @@ async def load_resources(uow: UnitOfWork, *, include_inactive: bool = False) -> 
     return [resource_of(row) for row in (await uow.session.scalars(query)).all()]
 
 
+# The directory's version: its last import's id (None before any). A column, so a caller may
+# read it with its own statement (``CatalogueCache.get``'s ``directory``).
+DIRECTORY_VERSION = select(func.max(DirectoryImport.id)).scalar_subquery()
+
+
 async def directory_version(uow: UnitOfWork) -> int:
-    return int(await uow.session.scalar(select(func.max(DirectoryImport.id))) or 0)
+    return int(await uow.session.scalar(select(DIRECTORY_VERSION)) or 0)
 
 
 async def resource_ids(uow: UnitOfWork, external_ids: list[str]) -> dict[str, int]:
@@ -160,11 +165,15 @@ class CatalogueCache:
         self._version: tuple[int, int] | None = None
         self._catalogue: Catalogue | None = None
 
-    async def get(self, uow: UnitOfWork) -> Catalogue:
+    async def get(self, uow: UnitOfWork, directory: int | None = None) -> Catalogue:
+        """The catalogue as of now; ``directory``: its version (``DIRECTORY_VERSION``) when the
+        caller has just read it with a statement of its own, in the same transaction."""
         from knowledge.city import city_version
 
         city = await city_version(uow) if self._cities is not None else 0
-        version = (await directory_version(uow), city)
+        if directory is None:
+            directory = await directory_version(uow)
+        version = (directory, city)
         if self._catalogue is None or version != self._version:
             gazetteer = self._gazetteer
             if self._cities is not None:

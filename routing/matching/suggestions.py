@@ -10,14 +10,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, func, insert, literal, select, update
+from sqlalchemy import Insert, bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from infra.uow import UnitOfWork
 from knowledge.catalogue import Catalogue
 from knowledge.records import ResourceRow
 from knowledge.resources import Resource
-from knowledge.store import CatalogueCache, resource_ids
+from knowledge.store import DIRECTORY_VERSION, CatalogueCache, resource_ids
 from knowledge.text import normalise
 from routing.journey import Idea, JourneyEvent
 from routing.matching.idea_reading import IdeaQuery
@@ -54,8 +54,13 @@ class SuggestionView:
 # A submission's statements, built once (building a select() costs more CPU than running it
 # from the compiled cache); its writes as Core statements, since nothing reads them back as
 # objects in the turn (the ORM's flush of a row costs several times the statement).
-_EARLIER = select(SuggestionRow.external_id, SuggestionRow.status).where(
-    SuggestionRow.idea_id == bindparam("idea_id")
+# The idea's earlier suggestions and the directory's version (is the cached catalogue current?)
+# in one read: from a one-row source, so the version comes back when there are none.
+_ONE = select(literal(1).label("one")).subquery("one")
+_EARLIER = (
+    select(DIRECTORY_VERSION.label("directory"), SuggestionRow.external_id, SuggestionRow.status)
+    .select_from(_ONE)
+    .outerjoin(SuggestionRow, SuggestionRow.idea_id == bindparam("idea_id"))
 )
 _DROP_PROPOSED = delete(SuggestionRow).where(
     SuggestionRow.idea_id == bindparam("idea_id"), SuggestionRow.status == literal(PROPOSED)
@@ -63,6 +68,32 @@ _DROP_PROPOSED = delete(SuggestionRow).where(
 _ADD = insert(SuggestionRow.__table__)
 _MATCHED = update(Idea.__table__).where(Idea.__table__.c.id == bindparam("idea_of"))
 _SUGGESTED = insert(JourneyEvent.__table__)
+
+
+_MATCHED_AND_SUGGESTED: dict[tuple[str, ...], Insert] = {}
+
+
+def _matched_and_suggested(columns: tuple[str, ...]) -> Insert:
+    """PostgreSQL: the "suggested" event's INSERT with the idea's UPDATE of these columns as a
+    data-modifying CTE (explicit parameter names), one round trip for two; built once per set
+    of columns changed (the unmet needs, the time, the themes when the idea had none)."""
+    statement = _MATCHED_AND_SUGGESTED.get(columns)
+    if statement is None:
+        ideas = Idea.__table__
+        matched = (
+            update(ideas)
+            .where(ideas.c.id == bindparam("idea_of"))
+            .values({name: bindparam(f"matched_{name}") for name in columns})
+            .cte("matched")
+        )
+        events = JourneyEvent.__table__
+        statement = (
+            insert(events)
+            .values({name: bindparam(name) for name in ("idea_id", "kind", "occurred_at", "data")})
+            .add_cte(matched)
+        )
+        _MATCHED_AND_SUGGESTED[columns] = statement
+    return statement
 
 
 def _view(row: SuggestionRow) -> SuggestionView:
@@ -93,7 +124,11 @@ async def suggest_for_idea(
     idea = await session.get(Idea, idea_id)
     if idea is None:
         raise UnknownIdea(idea_id)
-    catalogue = await catalogues.get(uow)
+    # One read of the idea's earlier suggestions (with the directory's version); the pending
+    # ones are replaced (a DELETE only when there are some: a first submission has none).
+    read = (await session.execute(_EARLIER, {"idea_id": idea_id})).all()
+    earlier = [(row.external_id, row.status) for row in read if row.external_id is not None]
+    catalogue = await catalogues.get(uow, directory=int(read[0].directory or 0))
     query = IdeaQuery(
         idea.text or idea.title or "",
         quartier=idea.neighbourhood if idea.neighbourhood != "elsewhere" else None,
@@ -102,9 +137,6 @@ async def suggest_for_idea(
         top=top,
     )
     result = match(catalogue, query, now.date())
-    # One read of the idea's earlier suggestions; the pending ones are replaced (a DELETE only
-    # when there are some: a first submission has none).
-    earlier = (await session.execute(_EARLIER, {"idea_id": idea_id})).all()
     if any(status == PROPOSED for _, status in earlier):
         await session.execute(_DROP_PROPOSED, {"idea_id": idea_id})
     answered = {external_id for external_id, status in earlier if status != PROPOSED}
@@ -134,22 +166,23 @@ async def suggest_for_idea(
         wanted["themes"] = sorted(result.understood.themes)
     # What changed only (as the flush did): a submission usually wrote updated_at already.
     matched = {name: value for name, value in wanted.items() if getattr(idea, name) != value}
-    if matched:
-        await session.execute(_MATCHED, {"idea_of": idea_id, **matched})
-        for name, value in matched.items():  # the turn's object says what is stored
-            set_committed_value(idea, name, value)
-    await session.execute(
-        _SUGGESTED,
-        {
-            "idea_id": idea_id,
-            "kind": "suggested",  # "matched" is a stage: a suggestion accepted (issue 7)
-            "occurred_at": now,
-            "data": {
-                "suggestions": len(result.suggestions),
-                "unmet_needs": list(result.unmet_needs),
-            },
-        },
-    )
+    suggested = {
+        "idea_id": idea_id,
+        "kind": "suggested",  # "matched" is a stage: a suggestion accepted (issue 7)
+        "occurred_at": now,
+        "data": {"suggestions": len(result.suggestions), "unmet_needs": list(result.unmet_needs)},
+    }
+    if matched and uow.dialect == "postgresql":  # the idea's UPDATE and the event together
+        written = {f"matched_{name}": value for name, value in matched.items()}
+        await session.execute(_matched_and_suggested(tuple(matched)), {
+            "idea_of": idea_id, **written, **suggested,
+        })  # fmt: skip
+    else:
+        if matched:
+            await session.execute(_MATCHED, {"idea_of": idea_id, **matched})
+        await session.execute(_SUGGESTED, suggested)
+    for name, value in matched.items():  # the turn's object says what is stored
+        set_committed_value(idea, name, value)
     await session.flush()  # anything else of the idea's still pending, as before
     return result
 

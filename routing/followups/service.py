@@ -286,18 +286,24 @@ async def open_followup(
 ) -> tuple[int, str] | None:
     """The last check-in (or nudge, or sprint feedback) sent and not answered, if recent."""
     since = now - timedelta(days=OPEN_FOR_DAYS)
-    row = await session.scalar(
-        select(FollowUp)
-        .where(
-            FollowUp.resident_id == resident_id,
-            FollowUp.status == "sent",
-            FollowUp.kind.in_([*(k.value for k in CHECKINS), Kind.NUDGE, Kind.SPRINT_FEEDBACK]),
-            FollowUp.claimed_at >= since,
-        )
-        .order_by(FollowUp.claimed_at.desc(), FollowUp.id.desc())
-        .limit(1)
-    )
+    row = await session.scalar(_OPEN_FOLLOWUP, {"resident_id": resident_id, "since": since})
     return (row.id, row.kind) if row is not None else None
+
+
+# Built once, with fixed binds: every typed message of a resident with a submitted idea asks it.
+_OPEN_FOLLOWUP = (
+    select(FollowUp)
+    .where(
+        FollowUp.resident_id == bindparam("resident_id"),
+        FollowUp.status == literal("sent"),
+        FollowUp.kind.in_(
+            [literal(k.value) for k in (*CHECKINS, Kind.NUDGE, Kind.SPRINT_FEEDBACK)]
+        ),
+        FollowUp.claimed_at >= bindparam("since"),
+    )
+    .order_by(FollowUp.claimed_at.desc(), FollowUp.id.desc())
+    .limit(1)
+)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, literal, select
 
 from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
@@ -173,13 +173,21 @@ async def load_world(
     return World(Planner(people, rooms, rules), request, near, infos, names)
 
 
-async def active_sprint(uow: UnitOfWork, idea_id: int) -> Sprint | None:
-    return await uow.session.scalar(
-        select(Sprint)
-        .where(Sprint.idea_id == idea_id, Sprint.status.in_(ACTIVE))
-        .order_by(Sprint.id.desc())
-        .limit(1)
+# Built once, with fixed binds (an expanding IN is rendered again at every execution): a
+# submitted idea's every typed message asks it (the dialogue's sprint day).
+_ACTIVE_SPRINT = (
+    select(Sprint)
+    .where(
+        Sprint.idea_id == bindparam("idea_id"),
+        Sprint.status.in_([literal(status) for status in ACTIVE]),
     )
+    .order_by(Sprint.id.desc())
+    .limit(1)
+)
+
+
+async def active_sprint(uow: UnitOfWork, idea_id: int) -> Sprint | None:
+    return await uow.session.scalar(_ACTIVE_SPRINT, {"idea_id": idea_id})
 
 
 async def _idea_world(

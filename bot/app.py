@@ -29,19 +29,14 @@ from bot.delivery import TelegramDelivery
 from bot.middlewares import ChatOrder, FloodGuard, TurnGate, UpdateIdMiddleware, UpdateMetrics
 from bot.polling import ConfirmingPoller
 from bot.routers import get_routers
-from infra.slots import Slots
+from infra.slots import DEFAULT_TURN_SLOTS, Slots
 from routing.cases.staff_group import StaffGroupService
 from routing.conversation.service import ConversationService
 from routing.outbox.sender import OutboxSender
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
-# Turns handled at once by one process (``TurnGate``), sharing the slots with the outbox
-# sender's database steps: enough to keep the CPU busy while turns wait for PostgreSQL (a slot
-# serves at most one turn per turn's wall time, round trips included: 4 capped a loaded box at
-# 164 updates/s), few enough that turns do not interleave by the dozen, and below the engine's
-# pool of 10 (infra.db) so that its overflow, opened and closed again, stays unused.
-TURN_SLOTS = 8
+TURN_SLOTS = DEFAULT_TURN_SLOTS  # turns at once when none is configured (infra.slots)
 
 
 def _answer_model(method: type[TelegramMethod[Any]]) -> type[Response[Any]]:

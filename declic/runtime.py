@@ -18,7 +18,7 @@ from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import TURN_SLOTS, build_dispatcher, make_bot, run_polling, telegram_delivery
+from bot.app import build_dispatcher, make_bot, run_polling, telegram_delivery
 from bot.middlewares import FloodGuard, flood_guard
 from bot.render import OfficeWords, Renderer
 from bot.terminal import CHANNEL as TERMINAL
@@ -146,7 +146,7 @@ class BotParts:
 def _bot_parts(core: Core, settings: Settings) -> BotParts:
     assert settings.telegram_token is not None
     bot = make_bot(settings.telegram_token.get_secret_value(), settings.telegram_api_url)
-    slots = Slots(TURN_SLOTS)
+    slots = Slots(settings.turn_slots)
     outbox = make_outbox(core.uow_factory, core.clock, telegram_delivery(bot), settings, slots)
     group = staff_group_of(settings)
     staff_group = StaffGroupService(core.uow_factory, core.clock, group) if group else None

@@ -172,8 +172,8 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         return engine
     # pool_recycle rather than pool_pre_ping: no extra round trip on every checkout; a dropped
     # connection fails one turn, which is retried (the update is not confirmed). The bot's
-    # turns and outbox steps take at most bot.app.TURN_SLOTS (8) connections at once, so the
-    # pool's 10 serve them without its overflow: an overflow connection is opened for one
+    # turns and outbox steps take at most DECLIC_TURN_SLOTS (at most 10) connections at once,
+    # so the pool's 10 serve them without its overflow: an overflow connection is opened for one
     # checkout and closed when it comes back to a full pool, and every statement is prepared
     # again on each (asyncpg), which cost a turn more than its own work.
     return create_async_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_recycle=1800)

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from infra.slots import DEFAULT_TURN_SLOTS
+
 DEFAULT_SQLITE_PATH = Path("var") / "declic.sqlite3"
 OFFICIAL_BOT_API = "https://api.telegram.org"
 PLACEHOLDER_SECRETS = frozenset(
@@ -104,6 +106,9 @@ class Settings(BaseSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8081, ge=1, le=65535)
     webhook_max_connections: int = Field(default=40, ge=1, le=100)
+    # Residents' turns one bot process handles at once (``infra.slots``), the outbox sender's
+    # database steps sharing the slots; at most the PostgreSQL pool's 10 connections (infra.db).
+    turn_slots: int = Field(default=DEFAULT_TURN_SLOTS, ge=1, le=10)
     # The outbox's rate limits shared by every sender process: "auto" is Redis when
     # DECLIC_REDIS_URL is set, else the database on PostgreSQL, else this process's memory.
     outbox_limits: Literal["auto", "memory", "database", "redis"] = "auto"

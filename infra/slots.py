@@ -24,6 +24,14 @@ from collections import deque
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
 
+# Turns handled at once by one process (``bot.middlewares.TurnGate``), sharing the slots with the
+# outbox sender's database steps (``DECLIC_TURN_SLOTS``): enough to keep the CPU busy while turns
+# wait for PostgreSQL (a slot serves at most one turn per turn's wall time, round trips
+# included: 4 capped a loaded box at 164 updates/s), few enough that turns do not interleave by
+# the dozen, and below the engine's pool of 10 (infra.db) so that its overflow, opened and
+# closed again, stays unused.
+DEFAULT_TURN_SLOTS = 8
+
 
 class _Turn:
     """This task's turn: its slots, and whether it holds one right now."""

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import cast
+
 import pytest
 
+from declic.runtime import Core, _bot_parts
 from infra.settings import SettingsError, load_settings
+from infra.slots import DEFAULT_TURN_SLOTS
 
 
 def test_the_embedded_default_needs_no_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -61,3 +66,28 @@ def test_a_bot_username_loses_its_at_and_must_end_in_bot() -> None:
 def test_an_office_name_of_blanks_is_refused() -> None:
     with pytest.raises(SettingsError, match="office_name"):
         load_settings(office_name="   ")
+
+
+def test_the_turn_slots_come_from_the_environment_and_stay_within_the_pool(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert load_settings(_env_file=None).turn_slots == DEFAULT_TURN_SLOTS
+    monkeypatch.setenv("DECLIC_TURN_SLOTS", "3")
+    assert load_settings(_env_file=None).turn_slots == 3
+    for slots in ("0", "11"):  # none at all, or more than the PostgreSQL pool's 10 connections
+        monkeypatch.setenv("DECLIC_TURN_SLOTS", slots)
+        with pytest.raises(SettingsError, match="turn_slots"):
+            load_settings(_env_file=None)
+
+
+async def test_a_bot_process_gates_its_turns_with_the_configured_slots() -> None:
+    settings = load_settings(_env_file=None, telegram_token="123:abc", turn_slots=3)
+    # Only what building the parts reads; nothing runs.
+    core = cast(
+        Core, SimpleNamespace(uow_factory=None, clock=None, service=SimpleNamespace(renderer=None))
+    )
+    parts = _bot_parts(core, settings)
+    try:
+        assert parts.slots.size == 3 and parts.outbox.slots is parts.slots
+    finally:
+        await parts.bot.session.close()

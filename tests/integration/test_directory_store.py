@@ -64,3 +64,31 @@ async def test_the_catalogue_cache_follows_imports(uow_factory) -> None:  # type
         catalogue = await cache.get(uow)
         assert len(catalogue) == len(demo_batch().resources)
         assert await cache.get(uow) is catalogue
+
+
+async def test_a_bot_builds_the_catalogue_before_its_first_turn(
+    migrated_url: str,
+    uow_factory,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """``declic.runtime.prime`` (the bot's commands, before serving): the first submission
+    finds the directory's catalogue built, instead of building it with every turn waiting."""
+    from declic.runtime import build_core, prime
+    from infra.settings import load_settings
+    from knowledge import store
+
+    await load_demo_directory(uow_factory, NOW)
+    core = await build_core(load_settings(database_url=migrated_url))
+    try:
+        await prime(core)
+
+        async def no_rebuild(*_args: object, **_kwargs: object) -> None:
+            raise AssertionError("the catalogue was built again at the first turn")
+
+        monkeypatch.setattr(store, "load_resources", no_rebuild)
+        cache = core.service.catalogues
+        assert cache is not None
+        async with core.uow_factory() as uow:
+            assert len(await cache.get(uow)) == len(demo_batch().resources)
+    finally:
+        await core.close()

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from knowledge.lexicon import Hit
@@ -78,10 +79,21 @@ class Reading:
     locatives: frozenset[str]
     only_after: Mapping[str, frozenset[str]]
 
-    @property
+    @cached_property
     def stops(self) -> frozenset[str]:
         """Words that end a description of who writes: the activity or its public starts."""
         return self.leads | self.beneficiary | self.clause | {"et", "and", "mais", "but"}
+
+    @cached_property
+    def identity_by_length(self) -> tuple[tuple[int, frozenset[tuple[str, ...]]], ...]:
+        """``identity`` grouped by length: a hit looks up the words before it once per length
+        instead of comparing them with every phrase (computed once, the same answers)."""
+        return _by_length(self.identity)
+
+    @cached_property
+    def venues_by_length(self) -> tuple[tuple[int, frozenset[tuple[str, ...]]], ...]:
+        """``venues`` grouped by length, as ``identity_by_length``."""
+        return _by_length(self.venues)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Reading:
@@ -186,23 +198,31 @@ def _inside_a_longer(hit: Hit, hits: Sequence[Hit]) -> bool:
     )
 
 
+def _by_length(
+    phrases: Sequence[tuple[str, ...]],
+) -> tuple[tuple[int, frozenset[tuple[str, ...]]], ...]:
+    lengths = sorted({len(p) for p in phrases})
+    return tuple((n, frozenset(p for p in phrases if len(p) == n)) for n in lengths)
+
+
 def _who_writes(hit: Hit, spoken: tuple[str, ...], reading: Reading) -> bool:
     """« je suis étudiante », « je suis maman de deux enfants », « nous sommes des parents
     d'élèves », « I'm a dad »: who writes, not what the idea is about. The words between must
     not introduce the activity (« je suis ravie d'organiser un tournoi »)."""
+    stops, identity = reading.stops, reading.identity_by_length
     for start in range(hit.start, max(-1, hit.start - WHO_REACH - 1), -1):
-        if start < hit.start and spoken[start] in reading.stops:
+        if start < hit.start and spoken[start] in stops:
             return False
-        if any(start >= len(w) and spoken[start - len(w) : start] == w for w in reading.identity):
+        if any(start >= n and spoken[start - n : start] in same for n, same in identity):
             return True
     return False
 
 
 def _is_venue(hit: Hit, spoken: tuple[str, ...], reading: Reading) -> bool:
     """« la salle des fêtes », « au jardin public », « at the library »: where, not what."""
-    for venue in reading.venues:
-        for start in range(max(0, hit.start - len(venue) + 1), hit.start + 1):
-            if spoken[start : start + len(venue)] == venue and hit.end <= start + len(venue):
+    for n, venues in reading.venues_by_length:
+        for start in range(max(0, hit.start - n + 1), hit.start + 1):
+            if hit.end <= start + n and spoken[start : start + n] in venues:
                 return True
     if hit.phrase not in reading.place_words:
         return False

@@ -70,6 +70,11 @@ def word_ngrams(text: str) -> list[str]:
     return grams
 
 
+# Sublinear term frequency, 1 + log(count), for the counts a message has (most n-grams once):
+# the same values as computing it, looked up.
+_SUBLINEAR = tuple(1.0 + math.log(n) if n else 0.0 for n in range(64))
+
+
 class LinearIntents:
     """The fitted model as arrays: vocabularies, idf weights, one weight row per intent."""
 
@@ -96,8 +101,8 @@ class LinearIntents:
         vocabulary, idf = self._vocabularies[which], self._idf_values[which]
         counts = Counter([c for c in map(vocabulary.get, grams) if c is not None])
         columns = list(counts)
-        log = math.log
-        values = [(1.0 + log(counts[c])) * idf[c] for c in columns]
+        tf, known = _SUBLINEAR, len(_SUBLINEAR)
+        values = [(tf[n] if n < known else 1.0 + math.log(n)) * idf[c] for c, n in counts.items()]
         norm = math.sqrt(sum([v * v for v in values])) or 1.0
         offset = self._offsets[which]
         return [c + offset for c in columns], [v / norm for v in values]

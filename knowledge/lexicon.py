@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -676,6 +676,10 @@ class Lexicon:
                         self._index[key[0]].append((key, category, value))
         for candidates in self._index.values():
             candidates.sort(key=lambda item: -len(item[0]))
+        # A word's typo twin, remembered: residents' words repeat from message to message, and
+        # each unknown one cost a fuzzy search of the words with its initial (the lexicon does
+        # not change once built, so neither do the answers).
+        self._twin = lru_cache(maxsize=16384)(self._typo_twin)
 
     @cached_property
     def known_words(self) -> frozenset[str]:
@@ -701,26 +705,19 @@ class Lexicon:
 
         ``protected`` words (place names) are kept as they are.
         """
-        vocabulary = self._vocabulary
-        out: list[str] = []
-        for raw in words:
-            word = singular(raw)
-            if raw in protected:
-                out.append(raw)
-                continue
-            same_initial = vocabulary.get(word[:1], {})
-            if (
-                len(word) >= TYPO_MIN_LENGTH
-                and word not in same_initial
-                and word not in self._index
-            ):
-                match = process.extractOne(
-                    word, same_initial.keys(), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
-                )
-                if match is not None:
-                    word = match[0]
-            out.append(word)
-        return tuple(out)
+        twin = self._twin
+        return tuple(raw if raw in protected else twin(singular(raw)) for raw in words)
+
+    def _typo_twin(self, word: str) -> str:
+        """``word`` (singular), or its close typo twin when the lexicon does not know it."""
+        same_initial = self._vocabulary.get(word[:1], {})
+        if len(word) >= TYPO_MIN_LENGTH and word not in same_initial and word not in self._index:
+            match = process.extractOne(
+                word, same_initial.keys(), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+            )
+            if match is not None:
+                return str(match[0])
+        return word
 
     def hits(self, text: str, protected: frozenset[str] = frozenset()) -> list[Hit]:
         words = self.correct(tokens(text), protected)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -152,6 +153,7 @@ def _few_typos(said: str, known: str) -> bool:
     return OSA.distance(mine, theirs) <= 1 + len(theirs) // 10
 
 
+@lru_cache(maxsize=16384)  # asked for every word of every message; the answers never change
 def _street_type(word: str) -> str | None:
     if word in TYPES:
         return TYPES[word]

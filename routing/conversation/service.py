@@ -45,8 +45,6 @@ from routing.conversation.turn_rows import (
     claim_and_load,
     keep_message,
     mirrored,
-    sent,
-    sent_ids,
 )
 from routing.intake import (
     ButtonIn,
@@ -70,7 +68,14 @@ from routing.journey import (
     Idea,
     Resident,
 )
-from routing.outbox import Recipient, RenderContext, pending_rows, write_rows
+from routing.outbox import (
+    Recipient,
+    RenderContext,
+    json_row_ids,
+    json_rows,
+    pending_rows,
+    write_rows,
+)
 from routing.understanding import Context
 from routing.understanding import Step as ReadingStep
 
@@ -364,7 +369,8 @@ class ConversationService(TurnEffects, ReplyFilling):
                 await session.execute(MIRROR_AND_SAVE, params)
             else:
                 statement = SAVE_AND_SEND if mirror is None else MIRROR_SAVE_AND_SEND
-                ids = sent_ids(await session.execute(statement, params | sent(outbox)), outbox)
+                result = await session.execute(statement, params | json_rows(outbox))
+                ids = json_row_ids(result, outbox)
             for name, value in values.items():
                 set_committed_value(conversation, name, value)
             return ids

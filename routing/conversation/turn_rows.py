@@ -5,31 +5,16 @@ mirroring the draft, and a new idea's reference."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    Integer,
-    Result,
-    String,
-    and_,
-    bindparam,
-    column,
-    func,
-    insert,
-    literal,
-    select,
-    update,
-)
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Result, and_, bindparam, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from routing import cases
+from routing import cases, outbox
 from routing.conversation.inbound import Inbound
 from routing.intake import Draft
 from routing.journey import (
@@ -38,7 +23,6 @@ from routing.journey import (
     Idea,
     InboundUpdate,
     Message,
-    OutgoingMessage,
     Resident,
 )
 
@@ -156,80 +140,16 @@ MIRROR_AND_SAVE = (
 )
 # PostgreSQL: the conversation's write (and the draft's mirror) and the turn's outbox rows in
 # one statement, the UPDATEs as data-modifying CTEs: one round trip fewer in most turns. The
-# rows come as one JSONB array (one parameter, whatever their number, so nothing is processed
-# row by row in Python), read back by jsonb_to_recordset and inserted in their order; every
-# parameter is prefixed, so that none names a column the UPDATEs would SET.
-_out = OutgoingMessage.__table__.c
+# rows' INSERT is the outbox's own (``routing.outbox.ROWS_FROM_JSON``, the one writer of outbox
+# rows); every parameter is prefixed, so that none names a column the UPDATEs would SET.
 _SAVE = (
     update(Conversation.__table__)
     .where(Conversation.__table__.c.resident_id == bindparam("conversation_of"))
     .values({name: bindparam(f"conversation_{name}") for name in SAVED})
     .cte("saved")
 )
-_SENT = (
-    func.jsonb_to_recordset(bindparam("outbox_rows", type_=JSONB))
-    .table_valued(
-        column("i", Integer),
-        column("method", String),
-        column("payload", JSONB),
-        column("idempotency_key", String),
-        column("erase_after_send", Boolean),
-    )
-    .render_derived(name="sent", with_types=True)
-)
-SENT_COLUMNS = ("resident_id", "channel", "chat_id", "method", "payload", "idempotency_key",
-                "status", "attempts", "not_before", "erase_after_send", "created_at")  # fmt: skip
-_SEND = (
-    insert(OutgoingMessage.__table__)
-    .from_select(
-        [*SENT_COLUMNS, "uncertain"],
-        select(
-            bindparam("outbox_resident", type_=_out.resident_id.type),
-            bindparam("outbox_channel", type_=_out.channel.type),
-            bindparam("outbox_chat", type_=_out.chat_id.type),
-            _SENT.c.method,
-            _SENT.c.payload,
-            _SENT.c.idempotency_key,
-            literal("pending", _out.status.type),
-            literal(0, _out.attempts.type),
-            bindparam("outbox_at", type_=_out.not_before.type),
-            _SENT.c.erase_after_send,
-            bindparam("outbox_at", type_=_out.created_at.type),
-            literal(False, _out.uncertain.type),  # the column's default, which INSERT…SELECT omits
-        ).order_by(_SENT.c.i),
-    )
-    .returning(_out.id, _out.idempotency_key)
-)
-SAVE_AND_SEND = _SEND.add_cte(_SAVE)
-MIRROR_SAVE_AND_SEND = _SEND.add_cte(_MIRROR).add_cte(_SAVE)
-
-
-def sent(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """``SAVE_AND_SEND``'s outbox parameters for ``routing.outbox.pending_rows`` (one
-    recipient, one instant: what every row of a turn shares)."""
-    first = rows[0]
-    return {
-        "outbox_resident": first["resident_id"],
-        "outbox_channel": first["channel"],
-        "outbox_chat": first["chat_id"],
-        "outbox_at": first["created_at"],
-        "outbox_rows": [
-            {
-                "i": i,
-                "method": row["method"],
-                "payload": row["payload"],
-                "idempotency_key": row["idempotency_key"],
-                "erase_after_send": row["erase_after_send"],
-            }
-            for i, row in enumerate(rows)
-        ],
-    }
-
-
-def sent_ids(result: Result[int, str], rows: Sequence[dict[str, Any]]) -> tuple[int, ...]:
-    """The ids ``SAVE_AND_SEND`` returned, in the rows' order (RETURNING promises none)."""
-    ids = {key: row_id for row_id, key in result.all()}
-    return tuple(ids[row["idempotency_key"]] for row in rows)
+SAVE_AND_SEND = outbox.ROWS_FROM_JSON.add_cte(_SAVE)
+MIRROR_SAVE_AND_SEND = outbox.ROWS_FROM_JSON.add_cte(_MIRROR).add_cte(_SAVE)
 
 
 def mirrored(draft: Draft) -> dict[str, Any]:

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from routing.outbox.messages import (
         CLAIM_OFFER,
         KINDS,
+        ROW_COLUMNS,
+        ROWS_FROM_JSON,
         Attachment,
         ClaimOffer,
         Notice,
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
         Rewrite,
         Text,
         enqueue,
+        json_row_ids,
+        json_rows,
         pending_rows,
         stored,
         write_rows,

@@ -15,7 +15,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, assert_never
 
-from sqlalchemy import insert
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    Result,
+    String,
+    bindparam,
+    column,
+    func,
+    insert,
+    literal,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routing.journey import OutgoingMessage
@@ -170,3 +182,73 @@ async def write_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> t
         return ()
     result = await session.execute(_INSERT, rows if len(rows) > 1 else rows[0])
     return tuple(result.scalars().all())
+
+
+# PostgreSQL: ``pending_rows`` written by a statement a caller builds around them (a resident's
+# turn adds its conversation's UPDATE as a data-modifying CTE: one round trip for both). The
+# rows come as one JSONB array (one parameter whatever their number, so nothing is processed
+# row by row in Python), read back by jsonb_to_recordset and inserted in their order. Every
+# parameter is prefixed ``outbox_``: none names a column the caller's UPDATEs would SET.
+_out = OutgoingMessage.__table__.c
+_JSON_ROWS = (
+    func.jsonb_to_recordset(bindparam("outbox_rows", type_=JSONB))
+    .table_valued(
+        column("i", Integer),
+        column("method", String),
+        column("payload", JSONB),
+        column("idempotency_key", String),
+        column("erase_after_send", Boolean),
+    )
+    .render_derived(name="sent", with_types=True)
+)
+ROW_COLUMNS = ("resident_id", "channel", "chat_id", "method", "payload", "idempotency_key",
+               "status", "attempts", "not_before", "erase_after_send", "created_at")  # fmt: skip
+ROWS_FROM_JSON = (
+    insert(OutgoingMessage.__table__)
+    .from_select(
+        [*ROW_COLUMNS, "uncertain"],
+        select(
+            bindparam("outbox_resident", type_=_out.resident_id.type),
+            bindparam("outbox_channel", type_=_out.channel.type),
+            bindparam("outbox_chat", type_=_out.chat_id.type),
+            _JSON_ROWS.c.method,
+            _JSON_ROWS.c.payload,
+            _JSON_ROWS.c.idempotency_key,
+            literal("pending", _out.status.type),
+            literal(0, _out.attempts.type),
+            bindparam("outbox_at", type_=_out.not_before.type),
+            _JSON_ROWS.c.erase_after_send,
+            bindparam("outbox_at", type_=_out.created_at.type),
+            literal(False, _out.uncertain.type),  # the column's default, which INSERT…SELECT omits
+        ).order_by(_JSON_ROWS.c.i),
+    )
+    .returning(_out.id, _out.idempotency_key)
+)
+
+
+def json_rows(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """``ROWS_FROM_JSON``'s parameters for ``pending_rows`` of one recipient at one instant
+    (what every row of a turn shares)."""
+    first = rows[0]
+    return {
+        "outbox_resident": first["resident_id"],
+        "outbox_channel": first["channel"],
+        "outbox_chat": first["chat_id"],
+        "outbox_at": first["created_at"],
+        "outbox_rows": [
+            {
+                "i": i,
+                "method": row["method"],
+                "payload": row["payload"],
+                "idempotency_key": row["idempotency_key"],
+                "erase_after_send": row["erase_after_send"],
+            }
+            for i, row in enumerate(rows)
+        ],
+    }
+
+
+def json_row_ids(result: Result[int, str], rows: Sequence[dict[str, Any]]) -> tuple[int, ...]:
+    """The ids ``ROWS_FROM_JSON`` returned, in the rows' order (RETURNING promises none)."""
+    ids = {key: row_id for row_id, key in result.all()}
+    return tuple(ids[row["idempotency_key"]] for row in rows)

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, MetaData, Table, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    MetaData,
+    Table,
+    TypeDecorator,
+    Update,
+    bindparam,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
 
@@ -51,3 +62,17 @@ class Base(DeclarativeBase):
         # Every model here maps one plain Table; SQLAlchemy types it as any FromClause, which
         # insert() and update() refuse.
         __table__: ClassVar[Table]
+
+
+def update_by_parameters(
+    key: Column[Any], key_parameter: str, names: Iterable[str], prefix: str
+) -> Update:
+    """``UPDATE`` of ``key``'s table for the row where ``key`` is the parameter ``key_parameter``,
+    each column of ``names`` set from the parameter ``prefix`` + its name.
+
+    The names are explicit, and prefixed, for PostgreSQL statements that make several writes in
+    one round trip (the UPDATEs as data-modifying CTEs): without them, an UPDATE would SET
+    every column whose name one of the statement's parameters happens to have.
+    """
+    values: dict[str, Any] = {name: bindparam(f"{prefix}{name}") for name in names}
+    return update(key.table).where(key == bindparam(key_parameter)).values(values)

@@ -26,6 +26,7 @@ from routing.journey import (
     JourneyEvent,
     Resident,
     journey_columns,
+    journey_event_from,
     record_journey_event,
 )
 
@@ -219,19 +220,13 @@ _OPENED_HISTORY = (
     .cte("history")
 )
 _JOURNEY = JourneyEvent.__table__
-_OPENED_JOURNEY = (
-    insert(_JOURNEY)
-    .from_select(
-        ["idea_id", "kind", "occurred_at", "data"],
-        select(
-            bindparam("journey_idea", type_=_JOURNEY.c.idea_id.type),
-            literal("case_opened", _JOURNEY.c.kind.type),
-            bindparam("opened_at", type_=_JOURNEY.c.occurred_at.type),
-            bindparam("journey_data", type_=_JOURNEY.c.data.type),
-        ).select_from(_OPENED),
-    )
-    .cte("journey")
-)
+_OPENED_JOURNEY = journey_event_from(
+    bindparam("journey_idea", type_=_JOURNEY.c.idea_id.type),
+    "case_opened",
+    bindparam("journey_data", type_=_JOURNEY.c.data.type),
+    at="opened_at",
+    source=_OPENED,
+).cte("journey")
 _OPEN_CASE_ONCE = select(Case).from_statement(
     select(*_OPENED.c).add_cte(_OPENED_HISTORY).add_cte(_OPENED_JOURNEY)
 )

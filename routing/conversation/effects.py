@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from infra.orm import update_by_parameters
 from infra.uow import UnitOfWork
 from knowledge.store import CatalogueCache
 from routing import cases, followups, intake, matching, privacy, sprints
@@ -35,6 +36,7 @@ from routing.journey import (
     JourneyEvent,
     Resident,
     journey_columns,
+    journey_event_from,
     record_journey_event,
 )
 
@@ -71,19 +73,9 @@ SUBMITTED_BY = update(Resident.__table__).where(Resident.__table__.c.id == bindp
 # data-modifying CTE); the event's data is built in Python, as record_journey_event does.
 _EVENTS = JourneyEvent.__table__
 _NEW = NEW_IDEA.cte("new_idea")
-NEW_IDEA_RECEIVED = (
-    insert(_EVENTS)
-    .from_select(
-        ["idea_id", "kind", "occurred_at", "data"],
-        select(
-            _NEW.c.id,
-            literal("idea_received", _EVENTS.c.kind.type),
-            bindparam("event_at", type_=_EVENTS.c.occurred_at.type),
-            bindparam("event_data", type_=_EVENTS.c.data.type),
-        ),
-    )
-    .returning(_EVENTS.c.idea_id)
-)
+NEW_IDEA_RECEIVED = journey_event_from(
+    _NEW.c.id, "idea_received", bindparam("event_data", type_=_EVENTS.c.data.type), at="event_at"
+).returning(_EVENTS.c.idea_id)
 _SUBMITTED_PG: dict[tuple[str, ...], Any] = {}  # by the resident's columns written
 
 
@@ -96,28 +88,19 @@ def _submitted_on_postgresql(columns: tuple[str, ...]) -> Any:
     if statement is not None:
         return statement
     residents = Resident.__table__
-    consented = (
-        update(residents)
-        .where(residents.c.id == bindparam("resident_of"))
-        .values({name: bindparam(f"resident_{name}") for name in columns})
-        .cte("consented")
+    consented = update_by_parameters(residents.c.id, "resident_of", columns, "resident_").cte(
+        "consented"
     )
     data = bindparam("event_data", type_=JSONB).op("||", return_type=JSONB)(
         func.jsonb_build_object(literal("locale"), _IDEAS.c.locale)
     )
-    completed = (
-        insert(_EVENTS)
-        .from_select(
-            ["idea_id", "kind", "occurred_at", "data"],
-            select(
-                _IDEAS.c.id,
-                literal("intake_completed", _EVENTS.c.kind.type),
-                bindparam("event_at", type_=_EVENTS.c.occurred_at.type),
-                data,
-            ).where(_IDEAS.c.id == bindparam("idea_of")),
-        )
-        .cte("completed")
-    )
+    completed = journey_event_from(
+        _IDEAS.c.id,
+        "intake_completed",
+        data,
+        at="event_at",
+        where=_IDEAS.c.id == bindparam("idea_of"),
+    ).cte("completed")
     statement = select(Idea).from_statement(
         update(_IDEAS)
         .where(_IDEAS.c.id == bindparam("idea_of"))

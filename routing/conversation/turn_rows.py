@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from infra.orm import update_by_parameters
 from routing import cases, outbox
 from routing.conversation.inbound import Inbound
 from routing.intake import Draft
@@ -126,28 +127,16 @@ SAVE_CONVERSATION = update(Conversation.__table__).where(
 MIRRORED = ("text", "title", "neighbourhood", "needs", "themes", "group_type", "timing",
             "timing_words", "source", "updated_at")  # fmt: skip
 SAVED = ("state", "version", "updated_at", "idea_id")
-_MIRROR = (
-    update(Idea.__table__)
-    .where(Idea.__table__.c.id == bindparam("mirror_of"))
-    .values({name: bindparam(f"idea_{name}") for name in MIRRORED})
-    .cte("mirror")
+_MIRROR = update_by_parameters(Idea.__table__.c.id, "mirror_of", MIRRORED, "idea_").cte("mirror")
+_SAVE_BY_PARAMETERS = update_by_parameters(
+    Conversation.__table__.c.resident_id, "conversation_of", SAVED, "conversation_"
 )
-MIRROR_AND_SAVE = (
-    update(Conversation.__table__)
-    .where(Conversation.__table__.c.resident_id == bindparam("conversation_of"))
-    .values({name: bindparam(f"conversation_{name}") for name in SAVED})
-    .add_cte(_MIRROR)
-)
+MIRROR_AND_SAVE = _SAVE_BY_PARAMETERS.add_cte(_MIRROR)
 # PostgreSQL: the conversation's write (and the draft's mirror) and the turn's outbox rows in
 # one statement, the UPDATEs as data-modifying CTEs: one round trip fewer in most turns. The
 # rows' INSERT is the outbox's own (``routing.outbox.ROWS_FROM_JSON``, the one writer of outbox
 # rows); every parameter is prefixed, so that none names a column the UPDATEs would SET.
-_SAVE = (
-    update(Conversation.__table__)
-    .where(Conversation.__table__.c.resident_id == bindparam("conversation_of"))
-    .values({name: bindparam(f"conversation_{name}") for name in SAVED})
-    .cte("saved")
-)
+_SAVE = _SAVE_BY_PARAMETERS.cte("saved")
 SAVE_AND_SEND = outbox.ROWS_FROM_JSON.add_cte(_SAVE)
 MIRROR_SAVE_AND_SEND = outbox.ROWS_FROM_JSON.add_cte(_MIRROR).add_cte(_SAVE)
 

@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING
 from infra.lazy import attach
 
 if TYPE_CHECKING:
-    from routing.journey.events import journey_columns, journey_event, record_journey_event
+    from routing.journey.events import (
+        journey_columns,
+        journey_event,
+        journey_event_from,
+        record_journey_event,
+    )
     from routing.journey.records import (
         BigId,
         Case,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import insert
+from sqlalchemy import ColumnElement, FromClause, Insert, bindparam, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routing.journey.records import Idea, JourneyEvent
@@ -46,6 +46,33 @@ async def record_journey_event(
 ) -> None:
     """``journey_event``, written at once by one Core INSERT instead of the next flush."""
     await session.execute(_RECORD, _columns(idea, kind, now, data))
+
+
+def journey_event_from(
+    idea_id: ColumnElement[Any],
+    kind: str,
+    data: ColumnElement[Any],
+    *,
+    at: str,
+    source: FromClause | None = None,
+    where: ColumnElement[bool] | None = None,
+) -> Insert:
+    """``journey_event`` as ``INSERT … SELECT``, for a PostgreSQL statement that writes the
+    idea's row and its event in one round trip: the idea's id (and maybe the event's data) come
+    from another part of the statement (a data-modifying CTE's row, the idea's row ``where``),
+    the instant from the bound parameter ``at``."""
+    events = JourneyEvent.__table__
+    row = select(
+        idea_id,
+        literal(kind, events.c.kind.type),
+        bindparam(at, type_=events.c.occurred_at.type),
+        data,
+    )
+    if source is not None:
+        row = row.select_from(source)
+    if where is not None:
+        row = row.where(where)
+    return insert(events).from_select(["idea_id", "kind", "occurred_at", "data"], row)
 
 
 def journey_columns(

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import Insert, bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from infra.orm import update_by_parameters
 from infra.uow import UnitOfWork
 from knowledge.catalogue import Catalogue
 from knowledge.records import ResourceRow
@@ -80,12 +81,7 @@ def _matched_and_suggested(columns: tuple[str, ...]) -> Insert:
     statement = _MATCHED_AND_SUGGESTED.get(columns)
     if statement is None:
         ideas = Idea.__table__
-        matched = (
-            update(ideas)
-            .where(ideas.c.id == bindparam("idea_of"))
-            .values({name: bindparam(f"matched_{name}") for name in columns})
-            .cte("matched")
-        )
+        matched = update_by_parameters(ideas.c.id, "idea_of", columns, "matched_").cte("matched")
         events = JourneyEvent.__table__
         statement = (
             insert(events)

@@ -15,6 +15,8 @@ from sqlalchemy import (
     TypeDecorator,
     Update,
     bindparam,
+    literal,
+    select,
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -62,6 +64,11 @@ class Base(DeclarativeBase):
         # Every model here maps one plain Table; SQLAlchemy types it as any FromClause, which
         # insert() and update() refuse.
         __table__: ClassVar[Table]
+
+
+# A one-row source: a statement that LEFT JOINs its tables to it returns a row even when they
+# have none, so values read beside them (a version, an id) always come back.
+ONE_ROW = select(literal(1).label("one")).subquery("one")
 
 
 def update_by_parameters(

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, insert, literal, select, text, true
 from sqlalchemy.dialects import postgresql
 
+from infra.orm import ONE_ROW
 from infra.uow import UnitOfWork
 from routing.cases import group_posts
 from routing.cases.access import case_event_row
@@ -150,21 +151,14 @@ async def _opening_read(
 
 # Built once, with fixed binds (an expanding IN is rendered again at every execution): every
 # case opened asks it first.
-_ACTIVE_CASE = select(Case).where(
+_ACTIVE_OF_RESIDENT = (
     Case.resident_id == bindparam("resident_id"),
     Case.status.in_([literal(status) for status in ACTIVE]),
 )
-_ACTIVE_CASE_ID = (
-    select(Case.id)
-    .where(
-        Case.resident_id == bindparam("resident_id"),
-        Case.status.in_([literal(status) for status in ACTIVE]),
-    )
-    .scalar_subquery()
-)
+_ACTIVE_CASE = select(Case).where(*_ACTIVE_OF_RESIDENT)
+_ACTIVE_CASE_ID = select(Case.id).where(*_ACTIVE_OF_RESIDENT).scalar_subquery()
 # Every team at least once (with each of its rules; a rule always has its team), and the active
 # case's id on every row; from a one-row source, so the row is there without any team.
-_ONE = select(literal(1).label("one")).subquery("one")
 _OPENING_READ = (
     select(
         _ACTIVE_CASE_ID.label("active_id"),
@@ -178,7 +172,7 @@ _OPENING_READ = (
         RoutingRule.neighbourhood,
         RoutingRule.reason,
     )
-    .select_from(_ONE)
+    .select_from(ONE_ROW)
     .outerjoin(Team, true())
     .outerjoin(RoutingRule, RoutingRule.team_id == Team.id)
 )

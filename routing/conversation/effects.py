@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, assert_never
 
 from sqlalchemy import bindparam, func, insert, inspect, literal, select, update
@@ -76,17 +77,14 @@ _NEW = NEW_IDEA.cte("new_idea")
 NEW_IDEA_RECEIVED = journey_event_from(
     _NEW.c.id, "idea_received", bindparam("event_data", type_=_EVENTS.c.data.type), at="event_at"
 ).returning(_EVENTS.c.idea_id)
-_SUBMITTED_PG: dict[tuple[str, ...], Any] = {}  # by the resident's columns written
 
 
+@cache
 def _submitted_on_postgresql(columns: tuple[str, ...]) -> Any:
     """PostgreSQL: ``SUBMIT_IDEA`` with the resident's UPDATE (``SUBMITTED_BY``, these columns)
     and the intake_completed event as data-modifying CTEs, one round trip for three. The event
     takes the idea's locale from the row (the only dimension the draft does not carry); built
     once per set of resident columns (consent and quartier, plus what a turn left pending)."""
-    statement = _SUBMITTED_PG.get(columns)
-    if statement is not None:
-        return statement
     residents = Resident.__table__
     consented = update_by_parameters(residents.c.id, "resident_of", columns, "resident_").cte(
         "consented"
@@ -101,7 +99,7 @@ def _submitted_on_postgresql(columns: tuple[str, ...]) -> Any:
         at="event_at",
         where=_IDEAS.c.id == bindparam("idea_of"),
     ).cte("completed")
-    statement = select(Idea).from_statement(
+    return select(Idea).from_statement(
         update(_IDEAS)
         .where(_IDEAS.c.id == bindparam("idea_of"))
         .values({name: bindparam(name) for name in _SUBMITTED_COLUMNS})
@@ -109,8 +107,6 @@ def _submitted_on_postgresql(columns: tuple[str, ...]) -> Any:
         .add_cte(consented)
         .add_cte(completed)
     )
-    _SUBMITTED_PG[columns] = statement
-    return statement
 
 
 @dataclass(frozen=True)

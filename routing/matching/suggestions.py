@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import Insert, bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from infra.orm import update_by_parameters
+from infra.orm import ONE_ROW, update_by_parameters
 from infra.uow import UnitOfWork
 from knowledge.catalogue import Catalogue
 from knowledge.records import ResourceRow
@@ -57,10 +58,9 @@ class SuggestionView:
 # objects in the turn (the ORM's flush of a row costs several times the statement).
 # The idea's earlier suggestions and the directory's version (is the cached catalogue current?)
 # in one read: from a one-row source, so the version comes back when there are none.
-_ONE = select(literal(1).label("one")).subquery("one")
 _EARLIER = (
     select(DIRECTORY_VERSION.label("directory"), SuggestionRow.external_id, SuggestionRow.status)
-    .select_from(_ONE)
+    .select_from(ONE_ROW)
     .outerjoin(SuggestionRow, SuggestionRow.idea_id == bindparam("idea_id"))
 )
 _DROP_PROPOSED = delete(SuggestionRow).where(
@@ -71,25 +71,18 @@ _MATCHED = update(Idea.__table__).where(Idea.__table__.c.id == bindparam("idea_o
 _SUGGESTED = insert(JourneyEvent.__table__)
 
 
-_MATCHED_AND_SUGGESTED: dict[tuple[str, ...], Insert] = {}
-
-
+@cache
 def _matched_and_suggested(columns: tuple[str, ...]) -> Insert:
     """PostgreSQL: the "suggested" event's INSERT with the idea's UPDATE of these columns as a
     data-modifying CTE (explicit parameter names), one round trip for two; built once per set
     of columns changed (the unmet needs, the time, the themes when the idea had none)."""
-    statement = _MATCHED_AND_SUGGESTED.get(columns)
-    if statement is None:
-        ideas = Idea.__table__
-        matched = update_by_parameters(ideas.c.id, "idea_of", columns, "matched_").cte("matched")
-        events = JourneyEvent.__table__
-        statement = (
-            insert(events)
-            .values({name: bindparam(name) for name in ("idea_id", "kind", "occurred_at", "data")})
-            .add_cte(matched)
-        )
-        _MATCHED_AND_SUGGESTED[columns] = statement
-    return statement
+    ideas = Idea.__table__
+    matched = update_by_parameters(ideas.c.id, "idea_of", columns, "matched_").cte("matched")
+    return (
+        insert(JourneyEvent.__table__)
+        .values({name: bindparam(name) for name in ("idea_id", "kind", "occurred_at", "data")})
+        .add_cte(matched)
+    )
 
 
 def _view(row: SuggestionRow) -> SuggestionView:

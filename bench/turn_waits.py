@@ -55,6 +55,25 @@ class TurnWaits:
     count: int = 0  # statements sent
     longest: float = 0.0  # the turn's slowest statement (seconds) and its first words
     longest_statement: str = ""
+    kind: str = "common"  # what the turn did, read from its statements (``_KINDS``)
+
+
+# A turn's kind, from the statements it sent: the first marker found, in this order, wins.
+_KINDS = (
+    ("submission", ("submitted_at",)),
+    ("new idea", ("INSERT INTO ideas",)),
+    ("new resident", ("INSERT INTO residents",)),
+)
+_RANK = {name: rank for rank, (name, _) in enumerate(_KINDS)}
+
+
+def _kind_of(statement: str, current: str) -> str:
+    for name, markers in _KINDS:
+        if _RANK.get(current, len(_KINDS)) <= _RANK[name]:
+            return current
+        if any(marker in statement for marker in markers):
+            return name
+    return current
 
 
 CURRENT: ContextVar[TurnWaits | None] = ContextVar("bench_turn_waits", default=None)
@@ -109,6 +128,7 @@ def instrument(engine: AsyncEngine) -> None:
             return
         spent = time.perf_counter() - conn.info.pop("bench_sent", time.perf_counter())
         record.count += 1
+        record.kind = _kind_of(statement, record.kind)
         if spent > record.longest:
             record.longest, record.longest_statement = spent, " ".join(statement.split()[:6])
         if "advisory_xact_lock" in statement:
@@ -238,6 +258,16 @@ def _by_latency(waits: Waits, latencies: list[float]) -> list[str]:
     longest = _mean([t.longest for t in slowest]) * 1e3
     common = "; ".join(f"{n} × {shape[:60]}" for shape, n in shapes.most_common(3))
     lines.append(f"    slowest 1 %: its slowest statement {longest:.2f} ms on average; {common}")
+    lines.append("  by kind: turns, statements, p50 / p99 wall ms, share of the slowest 1 %")
+    slow_kinds = Counter(t.kind for t in slowest)
+    for kind in sorted({t.kind for _, t in pairs}):
+        walls = [w for w, t in pairs if t.kind == kind]
+        counts = [float(t.count) for _, t in pairs if t.kind == kind]
+        lines.append(
+            f"    {kind:<13} {len(walls):5d}  {_mean(counts):5.1f}  "
+            f"{_p(walls, 50) * 1e3:7.2f} / {_p(walls, 99) * 1e3:7.2f}  "
+            f"{slow_kinds[kind]:3d} of {len(slowest)}"
+        )
     return lines
 
 

@@ -20,7 +20,7 @@ from routing.conversation.replies import (
 from routing.intake import SUGGESTIONS_PER_PAGE, ShowSuggestions, SuggestionFeedback, Verdict
 from routing.journey import Idea, Resident
 from routing.matching import Suggestion as SuggestionRow
-from routing.reasons import Reason
+from routing.matching import SuggestionView
 
 
 async def own_suggestion(
@@ -34,13 +34,13 @@ async def own_suggestion(
     )
 
 
-def _card(row: SuggestionRow, heading: bool = False) -> SuggestionCard:
+def _card(view: SuggestionView, heading: bool = False) -> SuggestionCard:
     return SuggestionCard(
-        id=row.id,
-        name=row.name,
-        kind=row.kind,
-        need=row.need,
-        reasons=tuple(Reason(r["code"], r.get("params", {})) for r in row.reasons or ()),
+        id=view.id,
+        name=view.name,
+        kind=view.kind,
+        need=view.need,
+        reasons=view.reasons,
         heading=heading,
     )
 
@@ -48,12 +48,18 @@ def _card(row: SuggestionRow, heading: bool = False) -> SuggestionCard:
 async def suggestions_page(
     session: AsyncSession, idea_id: int | None, request: ShowSuggestions
 ) -> SuggestionsPage:
-    """A few suggestions at a time, grouped by need in the idea's order, declined ones left out."""
+    """A few suggestions at a time, grouped by need in the idea's order, declined ones left out.
+
+    Right after a match (a submission) the turn knows them (``matching.suggestions_known``):
+    no read then."""
     idea = await session.get(Idea, idea_id) if idea_id is not None else None
     if idea is None:
         return SuggestionsPage((), request.offset == 0, 0, (), request.version)
-    rows = (
-        await session.scalars(
+    known = matching.suggestions_known(session, idea.id)
+    if known is not None:
+        views = [view for view in known if view.status != matching.DECLINED]
+    else:
+        rows = await session.scalars(
             select(SuggestionRow)
             .where(
                 SuggestionRow.idea_id == idea.id,
@@ -61,8 +67,8 @@ async def suggestions_page(
             )
             .order_by(SuggestionRow.rank, SuggestionRow.id)
         )
-    ).all()
-    ranked = _interleave_needs(rows, [*(idea.needs or []), None])
+        views = [matching.suggestion_view(row) for row in rows.all()]
+    ranked = _interleave_needs(views, [*(idea.needs or []), None])
     window = ranked[request.offset : request.offset + request.limit]
     cards = []
     for index, row in enumerate(window):
@@ -78,15 +84,15 @@ async def suggestions_page(
 
 
 def _interleave_needs(
-    rows: Sequence[SuggestionRow], order: list[str | None]
-) -> list[SuggestionRow]:
+    rows: Sequence[SuggestionView], order: list[str | None]
+) -> list[SuggestionView]:
     """Best of each need first, then the second best of each…, so that a resident who needs a
     room and money sees both on the first page; inside a page, suggestions stay grouped."""
-    groups: dict[str | None, list[SuggestionRow]] = {}
+    groups: dict[str | None, list[SuggestionView]] = {}
     for row in sorted(rows, key=lambda r: (r.rank, r.id)):
         groups.setdefault(row.need, []).append(row)
     needs = sorted(groups, key=lambda n: order.index(n) if n in order else len(order))
-    rounds: list[list[SuggestionRow]] = []
+    rounds: list[list[SuggestionView]] = []
     for need in needs:
         for depth, row in enumerate(groups[need]):
             if depth == len(rounds):
@@ -111,7 +117,7 @@ async def suggestion_feedback(
         stored = await session.get(ResourceRow, row.resource_id)
         resource = resource_of(stored) if stored is not None else None
     return SuggestionDetails(
-        card=_card(row),
+        card=_card(matching.suggestion_view(row)),
         organization=resource.organization if resource else None,
         description=resource.description if resource else "",
         address=resource.address if resource else None,

@@ -14,13 +14,16 @@ if TYPE_CHECKING:
     from routing.matching.suggestions import (
         DECLINED,
         SuggestionNotRemovable,
+        SuggestionView,
         UnknownSuggestion,
         add_by_staff,
         record_response,
         remove_proposed,
         search_catalogue,
         suggest_for_idea,
+        suggestion_view,
         suggestions_for_idea,
+        suggestions_known,
     )
 
 __getattr__, __dir__, __all__ = attach(__name__, __file__)

@@ -6,12 +6,15 @@ dialogue can record suggestions in the same transaction as the message that trig
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Insert, bindparam, delete, func, insert, literal, select, update
+from sqlalchemy import Insert, Row, bindparam, delete, func, insert, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from infra.orm import ONE_ROW, update_by_parameters
@@ -59,14 +62,28 @@ class SuggestionView:
 # The idea's earlier suggestions and the directory's version (is the cached catalogue current?)
 # in one read: from a one-row source, so the version comes back when there are none.
 _EARLIER = (
-    select(DIRECTORY_VERSION.label("directory"), SuggestionRow.external_id, SuggestionRow.status)
+    select(
+        DIRECTORY_VERSION.label("directory"),
+        SuggestionRow.id,
+        SuggestionRow.external_id,
+        SuggestionRow.kind,
+        SuggestionRow.name,
+        SuggestionRow.need,
+        SuggestionRow.rank,
+        SuggestionRow.score,
+        SuggestionRow.reasons,
+        SuggestionRow.status,
+    )
     .select_from(ONE_ROW)
     .outerjoin(SuggestionRow, SuggestionRow.idea_id == bindparam("idea_id"))
 )
 _DROP_PROPOSED = delete(SuggestionRow).where(
     SuggestionRow.idea_id == bindparam("idea_id"), SuggestionRow.status == literal(PROPOSED)
 )
-_ADD = insert(SuggestionRow.__table__)
+_ADD = insert(SuggestionRow.__table__).returning(SuggestionRow.id, sort_by_parameter_order=True)
+# The turn's session remembers, per idea, its suggestions as the match left them (read and
+# written by ``suggest_for_idea``): the page shown right after needs no read of its own.
+_KNOWN = "declic_suggestions_known"
 _MATCHED = update(Idea.__table__).where(Idea.__table__.c.id == bindparam("idea_of"))
 _SUGGESTED = insert(JourneyEvent.__table__)
 
@@ -85,7 +102,8 @@ def _matched_and_suggested(columns: tuple[str, ...]) -> Insert:
     )
 
 
-def _view(row: SuggestionRow) -> SuggestionView:
+def suggestion_view(row: SuggestionRow | Row[Any]) -> SuggestionView:
+    """A suggestion's row (the ORM's, or a statement's with the same column names) as a view."""
     return SuggestionView(
         id=row.id,
         external_id=row.external_id,
@@ -116,7 +134,7 @@ async def suggest_for_idea(
     # One read of the idea's earlier suggestions (with the directory's version); the pending
     # ones are replaced (a DELETE only when there are some: a first submission has none).
     read = (await session.execute(_EARLIER, {"idea_id": idea_id})).all()
-    earlier = [(row.external_id, row.status) for row in read if row.external_id is not None]
+    earlier = [(row.external_id, row.status) for row in read if row.id is not None]
     catalogue = await catalogues.get(uow, directory=int(read[0].directory or 0))
     query = IdeaQuery(
         idea.text or idea.title or "",
@@ -130,6 +148,11 @@ async def suggest_for_idea(
         await session.execute(_DROP_PROPOSED, {"idea_id": idea_id})
     answered = {external_id for external_id, status in earlier if status != PROPOSED}
     ids = await resource_ids(uow, [s.external_id for s in result.suggestions])
+    chosen = [
+        (rank, suggestion)
+        for rank, suggestion in enumerate(result.suggestions, start=1)
+        if suggestion.external_id not in answered
+    ]
     added = [
         {
             "idea_id": idea_id,
@@ -145,11 +168,30 @@ async def suggest_for_idea(
             "created_at": now,
             "responded_at": None,
         }
-        for rank, suggestion in enumerate(result.suggestions, start=1)
-        if suggestion.external_id not in answered
+        for rank, suggestion in chosen
     ]
+    added_ids: list[int] = []
     if added:
-        await session.execute(_ADD, added)
+        added_ids = list((await session.execute(_ADD, added)).scalars())
+    kept = [suggestion_view(row) for row in read if row.id is not None and row.status != PROPOSED]
+    new = [
+        SuggestionView(
+            id=id_,
+            external_id=suggestion.external_id,
+            kind=suggestion.kind,
+            name=suggestion.name[:300],
+            need=suggestion.need,
+            rank=rank,
+            score=suggestion.score,
+            # as stored and read back: JSON turns a tuple in the params into a list
+            reasons=tuple(Reason(r["code"], r["params"]) for r in json.loads(json.dumps(reasons))),
+            status=PROPOSED,
+        )
+        for id_, (rank, suggestion), reasons in zip(
+            added_ids, chosen, (row["reasons"] for row in added), strict=True
+        )
+    ]
+    session.info.setdefault(_KNOWN, {})[idea_id] = sorted(kept + new, key=lambda v: (v.rank, v.id))
     wanted: dict[str, object] = {"unmet_needs": list(result.unmet_needs), "updated_at": now}
     if not idea.themes and result.understood.themes:
         wanted["themes"] = sorted(result.understood.themes)
@@ -176,13 +218,25 @@ async def suggest_for_idea(
     return result
 
 
+def suggestions_known(session: AsyncSession, idea_id: int) -> list[SuggestionView] | None:
+    """The idea's suggestions (every status, by rank) as this turn's match left them, or None
+    when no match ran in this session for it (then read them)."""
+    known: dict[int, list[SuggestionView]] = session.info.get(_KNOWN, {})
+    return known.get(idea_id)
+
+
+def _forget(session: AsyncSession, idea_id: int) -> None:
+    """The idea's suggestions changed after its match: the next page reads them."""
+    session.info.get(_KNOWN, {}).pop(idea_id, None)
+
+
 async def suggestions_for_idea(uow: UnitOfWork, idea_id: int) -> list[SuggestionView]:
     rows = await uow.session.scalars(
         select(SuggestionRow)
         .where(SuggestionRow.idea_id == idea_id)
         .order_by(SuggestionRow.rank, SuggestionRow.id)
     )
-    return [_view(row) for row in rows.all()]
+    return [suggestion_view(row) for row in rows.all()]
 
 
 async def suggestions_by_need(
@@ -212,6 +266,7 @@ async def record_response(
     if row is None:
         raise UnknownSuggestion(suggestion_id)
     new_status = ACCEPTED if accepted else DECLINED
+    _forget(uow.session, row.idea_id)
     if row.status != new_status:
         row.status = new_status
         row.responded_at = now
@@ -224,7 +279,7 @@ async def record_response(
             )
         )
         await uow.session.flush()
-    return _view(row)
+    return suggestion_view(row)
 
 
 # ---- edited by staff (the console's case page) -------------------------------------------------
@@ -269,7 +324,7 @@ async def add_by_staff(
         )
     )
     if existing is not None:
-        return _view(existing), False
+        return suggestion_view(existing), False
     resource = await session.scalar(
         select(ResourceRow).where(ResourceRow.external_id == external_id, ResourceRow.active)
     )
@@ -293,7 +348,8 @@ async def add_by_staff(
     )
     session.add(row)
     await session.flush()
-    return _view(row), True
+    _forget(session, idea_id)
+    return suggestion_view(row), True
 
 
 async def remove_proposed(uow: UnitOfWork, idea_id: int, suggestion_id: int) -> SuggestionView:
@@ -303,7 +359,8 @@ async def remove_proposed(uow: UnitOfWork, idea_id: int, suggestion_id: int) -> 
         raise UnknownSuggestion(suggestion_id)
     if row.status != PROPOSED:
         raise SuggestionNotRemovable(suggestion_id)
-    view = _view(row)
+    view = suggestion_view(row)
     await uow.session.delete(row)
     await uow.session.flush()
+    _forget(uow.session, idea_id)
     return view

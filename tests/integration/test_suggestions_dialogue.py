@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.callbacks import unpack
 from bot.render import Renderer
@@ -19,8 +19,11 @@ from knowledge.demo import load_demo_directory
 from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
 from knowledge.territory import load_gazetteer
+from routing import matching
+from routing.conversation.replies import SuggestionsPage
 from routing.conversation.service import ConversationService
-from routing.intake import Action, ButtonIn, Dialogue
+from routing.conversation.suggestion_replies import suggestions_page
+from routing.intake import SUGGESTIONS_PER_PAGE, Action, ButtonIn, Dialogue, ShowSuggestions
 from routing.intake.extraction import Extractor
 from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
 from routing.matching.records import Suggestion
@@ -149,3 +152,59 @@ async def test_a_forged_suggestion_button_changes_nothing(service: ConversationS
     row = (await _rows(service, Suggestion, Suggestion.id == int(target.split(".")[0])))[0]
     assert row.status == "proposed"
     assert not [e for e in await _rows(service, JourneyEvent) if e.kind == "suggestion_accepted"]
+
+
+async def test_the_page_after_a_submission_is_the_one_a_read_gives_without_reading_it(
+    service: ConversationService,
+) -> None:
+    """The submission's turn shows the suggestions it has just written: the same page as one
+    read from the database, and no statement of its own (``matching.suggestions_known``)."""
+    resident = ScriptedResident(service)
+    await resident.says("/start")
+    await resident.says(IDEA)
+    await resident.says("cet été")
+    await resident.presses("a", "yes")
+    async with service.uow_factory() as uow:
+        engine = uow.engine
+    statements: list[str] = []
+
+    def sent(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", sent)
+    try:
+        outcome = await resident.presses("s", "ok")
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", sent)
+    page = next(r for r in outcome.replies if isinstance(r, SuggestionsPage))
+    assert page.cards
+    assert any("INSERT INTO idea_suggestions" in s for s in statements)
+    assert not [s for s in statements if "FROM idea_suggestions" in s]
+    (idea,) = await _rows(service, Idea)
+    async with service.uow_factory() as uow:
+        read = await suggestions_page(
+            uow.session, idea.id, ShowSuggestions(0, SUGGESTIONS_PER_PAGE, page.version)
+        )
+    assert read == page
+
+
+async def test_after_a_match_the_turn_knows_the_rows_a_read_would_give(
+    service: ConversationService, clock: FrozenClock
+) -> None:
+    """Matched again with answers given: the answered rows stay (declined ones too, which the
+    page leaves out), the pending ones are replaced, and what the turn remembers is the table."""
+    await _submit(ScriptedResident(service))
+    (idea,) = await _rows(service, Idea)
+    first, second = (await _rows(service, Suggestion, Suggestion.idea_id == idea.id))[:2]
+    assert service.catalogues is not None
+    async with service.uow_factory() as uow:
+        await matching.record_response(uow, first.id, True, clock.now())
+        await matching.record_response(uow, second.id, False, clock.now())
+        assert matching.suggestions_known(uow.session, idea.id) is None  # answered: read again
+        await uow.commit()
+    async with service.uow_factory() as uow:
+        await matching.suggest_for_idea(uow, idea.id, service.catalogues, clock.now(), top=6)
+        known = matching.suggestions_known(uow.session, idea.id)
+        read = await matching.suggestions_for_idea(uow, idea.id)
+    assert known == read
+    assert {v.status for v in read} == {"accepted", "declined", "proposed"}

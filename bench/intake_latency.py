@@ -53,7 +53,7 @@ from bench.turn_waits import Waits, breakdown, instrument, watching_loop
 from bot.app import TURN_SLOTS, build_dispatcher
 from bot.delivery import TelegramDelivery
 from bot.middlewares import FloodGuard
-from declic.runtime import Core, build_core
+from declic.runtime import Core, build_core, prime
 from infra.db import make_engine
 from infra.heap import freeze_startup_heap
 from infra.settings import load_settings
@@ -256,6 +256,7 @@ async def declic_bot(url: str) -> AsyncIterator[Declic]:
         on_unreachable=resident_blocked,
     )
     dp = _dispatcher(core.service, outbox)
+    await prime(core)  # as the bot's commands do before serving (declic.runtime.prime)
     if _freeze_heap[0]:
         freeze_startup_heap()  # as the bot's commands do once wired (infra.heap)
     try:

@@ -92,3 +92,23 @@ async def test_a_bot_builds_the_catalogue_before_its_first_turn(
             assert len(await cache.get(uow)) == len(demo_batch().resources)
     finally:
         await core.close()
+
+
+async def test_a_bot_reads_its_first_message_with_the_understanding_loaded(
+    migrated_url: str,
+) -> None:
+    """``prime`` also reads a few made-up messages, so the understanding's patterns and word
+    lists (loaded at first use) are built before serving, not in the first residents' turns."""
+    from declic.runtime import build_core, prime
+    from infra.settings import load_settings
+    from routing.understanding import dates, rules, titles
+
+    lazy = (rules._command_patterns, titles._patterns, dates._pattern)
+    for loader in lazy:
+        loader.cache_clear()
+    core = await build_core(load_settings(database_url=migrated_url))
+    try:
+        await prime(core)
+        assert [loader.cache_info().currsize for loader in lazy] == [1, 1, 1]
+    finally:
+        await core.close()

@@ -13,6 +13,8 @@ are outbox rows, committed with the turn (``--drain`` sends them afterwards, unm
 Two baselines are fed the very same updates on the same schedule, in the same run: a one-handler
 echo ``Dispatcher`` (aiogram alone), and a durable one (``bench.durable_baseline``: one transaction
 recording the update and one outbox row, on the same database and engine setup as Déclic's run).
+The same updates are also fed to ``Nothing`` on the same schedule: what feeding an update costs
+besides any bot (the loop woken by the resident's timer, the update parsed), printed apart.
 Target (DESIGN §6): p99 < 20 ms at 200 concurrent residents, and ≤ 3× the baselines.
 """
 
@@ -37,11 +39,11 @@ import time
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 from aiogram import Bot, Dispatcher, Router
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, Update
 from sqlalchemy import func, select
 
 from bench.databases import fresh_database
@@ -124,8 +126,22 @@ class Run:
         return len(self.latencies)
 
 
+class Feeder(Protocol):
+    """What the residents feed: an aiogram ``Dispatcher``, or ``Nothing``."""
+
+    async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any: ...
+
+
+class Nothing:
+    """Drops every update: a replay into it costs what feeding an update costs besides the bot
+    (the resident's timer waking the event loop, the update parsed, the timing)."""
+
+    async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> None:
+        return None
+
+
 async def _timed(
-    dp: Dispatcher, bot: Bot, payload: dict[str, Any], run: Run, waits: Waits | None
+    dp: Feeder, bot: Bot, payload: dict[str, Any], run: Run, waits: Waits | None
 ) -> None:
     update = mount(payload, bot)  # parsing is the same for both bots; kept out of the timing
     with waits.turn() if waits is not None else contextlib.nullcontext():
@@ -176,9 +192,7 @@ async def converse(dp: Dispatcher, bot: Bot, plan: Plan, waits: Waits | None = N
     return run
 
 
-async def replay(
-    dp: Dispatcher, bot: Bot, plan: Plan, streams: Streams, label: str = "echo"
-) -> Run:
+async def replay(dp: Feeder, bot: Bot, plan: Plan, streams: Streams, label: str = "echo") -> Run:
     """Feed ``dp`` the updates of an earlier run, with the same residents and the same pauses."""
     run = Run(label, streams=streams)
 
@@ -302,6 +316,19 @@ async def measure_echo(plan: Plan, streams: Streams, warmup: Plan | None) -> Run
         await bot.session.close()
 
 
+async def measure_floor(plan: Plan, streams: Streams) -> Run:
+    """The same updates on the same schedule into ``Nothing``: the harness's and the event
+    loop's own CPU per update, in every bot's cpu column. At --think > 0 the loop sleeps between
+    updates and each one wakes it; a deployed bot wakes the same way for each update (its socket)
+    and parses it too, so this stays in the cpu column; it is printed to show how much of it is
+    the wake-up (bench/README.md, session 6)."""
+    bot = canned_bot()
+    try:
+        return await replay(Nothing(), bot, plan, streams, label="floor")
+    finally:
+        await bot.session.close()
+
+
 async def measure_durable(url: str, plan: Plan, streams: Streams, warmup: Plan | None) -> Run:
     """The transactional baseline over ``url``, with the engine setup of Déclic's run."""
     engine = make_engine(url)
@@ -420,6 +447,7 @@ class Result:
     echo: Run
     durable: Run
     saturated: Run | None = None  # --think 0: updates/s the bot sustains
+    floor: Run | None = None  # the same updates into ``Nothing``: the harness's and loop's CPU
 
 
 def _ratio_row(backend: str, name: str, d: Figures, b: Figures) -> str:
@@ -471,6 +499,12 @@ def verdicts(results: list[Result]) -> list[str]:
             if run is not None and run.raised:
                 out.append(f"{r.backend}: {len(run.raised)} updates raised instead of being "
                            f"handled ({run.label}) [MISSED]")  # fmt: skip
+        if r.floor is not None:
+            floor = Figures.of(r.floor).cpu * 1e3
+            out.append(
+                f"{r.backend}: of each bot's cpu, {floor:.2f} ms/update is feeding it (the "
+                "updates parsed and dropped on the same schedule, each waking the loop)"
+            )
         if r.saturated is not None:
             rate = Figures.of(r.saturated).rate
             out.append(
@@ -496,7 +530,7 @@ async def bench_backend(
     backend: str,
     plan: Plan,
     warmup: Plan,
-    echoes: dict[str, Run],
+    echoes: dict[str, Run],  # by stream: the echo run, and "<stream>:floor" its Nothing run
     *,
     profile: bool,
     drain_after: bool,
@@ -523,7 +557,8 @@ async def bench_backend(
             key = _fingerprint(declic.streams)
             if key not in echoes:
                 echoes[key] = await measure_echo(plan, declic.streams, warmup)
-            echo = echoes[key]
+                echoes[f"{key}:floor"] = await measure_floor(plan, declic.streams)
+            echo, floor = echoes[key], echoes[f"{key}:floor"]
             durable = await measure_durable(url, plan, declic.streams, warmup)
             # Capacity: the same bot, residents answering at once (--think 0), fresh chats.
             saturated = await measure_declic(url, saturation) if saturation else None
@@ -566,7 +601,7 @@ async def bench_backend(
     if recorded is not None:
         print("\n".join(breakdown(backend, recorded, declic.latencies, declic.loop_cpu,
                                    declic.cpu)))  # fmt: skip
-    return Result(backend, declic, echo, durable, saturated)
+    return Result(backend, declic, echo, durable, saturated, floor)
 
 
 @contextlib.contextmanager
@@ -654,7 +689,7 @@ async def main(argv: list[str] | None = None) -> int:
     if not results:
         return 1
     print(table(results))
-    if len(results) > 1 and len(echoes) == 1:
+    if len(results) > 1 and len(echoes) == 2:
         print("(both backends produced the same update stream: one echo run serves both)")
     for line in verdicts(results):
         print(line)

@@ -142,17 +142,6 @@ async def directory_version(uow: UnitOfWork) -> int:
     return int(await uow.session.scalar(select(DIRECTORY_VERSION)) or 0)
 
 
-async def resource_ids(uow: UnitOfWork, external_ids: list[str]) -> dict[str, int]:
-    if not external_ids:
-        return {}
-    rows = await uow.session.execute(
-        select(ResourceRow.external_id, ResourceRow.id).where(
-            ResourceRow.external_id.in_(external_ids)
-        )
-    )
-    return {external_id: row_id for external_id, row_id in rows.all()}
-
-
 class CatalogueCache:
     """One catalogue per process, rebuilt only when an import has changed the directory (or,
     without a given gazetteer, the city: it is then read from the database)."""

@@ -370,7 +370,7 @@ class ConversationService(TurnEffects, ReplyFilling):
             else:
                 statement = SAVE_AND_SEND if mirror is None else MIRROR_SAVE_AND_SEND
                 result = await session.execute(statement, params | json_rows(outbox))
-                ids = json_row_ids(result, outbox)
+                ids = json_row_ids(result.all(), outbox)
             for name, value in values.items():
                 set_committed_value(conversation, name, value)
             return ids

@@ -22,7 +22,7 @@ from infra.uow import UnitOfWork
 from knowledge.catalogue import Catalogue
 from knowledge.records import ResourceRow
 from knowledge.resources import Resource
-from knowledge.store import DIRECTORY_VERSION, CatalogueCache, resource_ids
+from knowledge.store import DIRECTORY_VERSION, CatalogueCache
 from knowledge.text import normalise
 from routing.journey import Idea, JourneyEvent
 from routing.matching.idea_reading import IdeaQuery
@@ -80,7 +80,23 @@ _EARLIER = (
 _DROP_PROPOSED = delete(SuggestionRow).where(
     SuggestionRow.idea_id == bindparam("idea_id"), SuggestionRow.status == literal(PROPOSED)
 )
-_ADD = insert(SuggestionRow.__table__).returning(SuggestionRow.id, sort_by_parameter_order=True)
+# The new suggestions in one statement, each row's resource found by its external id (unique)
+# inside the INSERT, not by a read of its own; their ids back with their external ids (unique
+# per idea), so no order is asked of RETURNING (SQLite would then insert row by row). The
+# subquery's parameter has a name of its own: a name used twice breaks PostgreSQL's
+# many-rows INSERT (SQLAlchemy's insertmanyvalues numbers its parameters once per row).
+_RESOURCE_OF = (
+    select(ResourceRow.id)
+    .where(ResourceRow.external_id == bindparam("resource_external_id"))
+    .scalar_subquery()
+)
+_ADDED_COLUMNS = ("idea_id", "external_id", "kind", "name", "need", "rank", "score", "reasons",
+                  "status", "created_at", "responded_at")  # fmt: skip
+_ADD = (
+    insert(SuggestionRow.__table__)
+    .values({**{name: bindparam(name) for name in _ADDED_COLUMNS}, "resource_id": _RESOURCE_OF})
+    .returning(SuggestionRow.id, SuggestionRow.external_id)
+)
 # The turn's session remembers, per idea, its suggestions as the match left them (read and
 # written by ``suggest_for_idea``): the page shown right after needs no read of its own.
 _KNOWN = "declic_suggestions_known"
@@ -147,7 +163,6 @@ async def suggest_for_idea(
     if any(status == PROPOSED for _, status in earlier):
         await session.execute(_DROP_PROPOSED, {"idea_id": idea_id})
     answered = {external_id for external_id, status in earlier if status != PROPOSED}
-    ids = await resource_ids(uow, [s.external_id for s in result.suggestions])
     chosen = [
         (rank, suggestion)
         for rank, suggestion in enumerate(result.suggestions, start=1)
@@ -156,8 +171,8 @@ async def suggest_for_idea(
     added = [
         {
             "idea_id": idea_id,
-            "resource_id": ids.get(suggestion.external_id),
             "external_id": suggestion.external_id,
+            "resource_external_id": suggestion.external_id,
             "kind": suggestion.kind,
             "name": suggestion.name[:300],
             "need": suggestion.need,
@@ -170,13 +185,14 @@ async def suggest_for_idea(
         }
         for rank, suggestion in chosen
     ]
-    added_ids: list[int] = []
+    added_ids: dict[str, int] = {}
     if added:
-        added_ids = list((await session.execute(_ADD, added)).scalars())
+        returned = await session.execute(_ADD, added)
+        added_ids = {external_id: id_ for id_, external_id in returned.all()}
     kept = [suggestion_view(row) for row in read if row.id is not None and row.status != PROPOSED]
     new = [
         SuggestionView(
-            id=id_,
+            id=added_ids[suggestion.external_id],
             external_id=suggestion.external_id,
             kind=suggestion.kind,
             name=suggestion.name[:300],
@@ -187,8 +203,8 @@ async def suggest_for_idea(
             reasons=tuple(Reason(r["code"], r["params"]) for r in json.loads(json.dumps(reasons))),
             status=PROPOSED,
         )
-        for id_, (rank, suggestion), reasons in zip(
-            added_ids, chosen, (row["reasons"] for row in added), strict=True
+        for (rank, suggestion), reasons in zip(
+            chosen, (row["reasons"] for row in added), strict=True
         )
     ]
     session.info.setdefault(_KNOWN, {})[idea_id] = sorted(kept + new, key=lambda v: (v.rank, v.id))

@@ -18,7 +18,6 @@ from typing import Any, assert_never
 from sqlalchemy import (
     Boolean,
     Integer,
-    Result,
     String,
     bindparam,
     column,
@@ -109,8 +108,10 @@ class Recipient:
     resident_id: int | None = None
 
 
+# The ids come back with their idempotency keys (unique) instead of in the rows' order: asked
+# for an order, SQLite's INSERT of several rows is sent row by row.
 _INSERT = insert(OutgoingMessage.__table__).returning(
-    OutgoingMessage.__table__.c.id, sort_by_parameter_order=True
+    OutgoingMessage.__table__.c.id, OutgoingMessage.__table__.c.idempotency_key
 )
 
 
@@ -181,7 +182,7 @@ async def write_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> t
     if not rows:
         return ()
     result = await session.execute(_INSERT, rows if len(rows) > 1 else rows[0])
-    return tuple(result.scalars().all())
+    return json_row_ids(result.all(), rows)
 
 
 # PostgreSQL: ``pending_rows`` written by a statement a caller builds around them (a resident's
@@ -248,7 +249,10 @@ def json_rows(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def json_row_ids(result: Result[int, str], rows: Sequence[dict[str, Any]]) -> tuple[int, ...]:
-    """The ids ``ROWS_FROM_JSON`` returned, in the rows' order (RETURNING promises none)."""
-    ids = {key: row_id for row_id, key in result.all()}
+def json_row_ids(
+    returned: Sequence[Sequence[Any]], rows: Sequence[dict[str, Any]]
+) -> tuple[int, ...]:
+    """The ids an INSERT of ``rows`` returned with their keys (``ROWS_FROM_JSON``,
+    ``write_rows``), in the rows' order (RETURNING promises none)."""
+    ids = {key: row_id for row_id, key in returned}
     return tuple(ids[row["idempotency_key"]] for row in rows)

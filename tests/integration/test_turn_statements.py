@@ -1,0 +1,82 @@
+"""How many statements a resident's turn sends, on each backend (issue 18): a regression guard.
+
+On PostgreSQL every statement is a round trip (plus the transaction's BEGIN and COMMIT, which
+send no cursor event and are not counted here) and a round trip is where a turn waits behind the
+other turns' CPU: the submission's turn, the longest, makes the tail. A change that adds a
+statement to these turns must say so here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import event
+
+from bot.render import Renderer
+from knowledge.demo import load_demo_directory
+from knowledge.lexicon import default_lexicon
+from knowledge.store import CatalogueCache
+from knowledge.territory import load_gazetteer
+from routing.conversation.service import ConversationService, Outcome
+from routing.intake import Dialogue
+from routing.intake.extraction import Extractor
+from tests.support.residents import ScriptedResident
+
+IDEA = (
+    "Avec des voisins on voudrait un jardin partagé aux Glycines, "
+    "il nous faut un lieu et un peu d'argent pour les graines"
+)
+# (new resident's /start, first words of a new idea, a typed answer, a pressed answer,
+#  the submission with suggestions found, a typed message after it)
+EXPECTED = {
+    "postgresql": [5, 3, 2, 2, 8, 4],
+    "sqlite": [7, 7, 6, 5, 12, 7],
+}
+
+
+async def test_statements_per_turn(
+    uow_factory, clock, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    await load_demo_directory(uow_factory, datetime(2026, 11, 1, tzinfo=UTC))
+    gazetteer = load_gazetteer()
+    service = ConversationService(
+        uow_factory,
+        clock,
+        Dialogue(Extractor(gazetteer, default_lexicon())),
+        Renderer({q.id: q.name for q in gazetteer.quartiers}),
+        catalogues=CatalogueCache(gazetteer),
+    )
+    async with uow_factory() as uow:
+        engine = uow.engine
+    # The catalogue built before the turns, as the bot's commands do (declic.runtime.prime).
+    async with uow_factory() as uow:
+        await service.catalogues.get(uow)  # type: ignore[union-attr]
+    sent: list[str] = []
+    counts: list[int] = []
+    handle = service.handle
+
+    async def counted(inbound):  # type: ignore[no-untyped-def]
+        sent.clear()
+        outcome: Outcome = await handle(inbound)
+        counts.append(len(sent))
+        return outcome
+
+    monkeypatch.setattr(service, "handle", counted)
+
+    def statement(_conn: object, _cursor: object, text: str, *_args: object) -> None:
+        sent.append(text)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", statement)
+    try:
+        resident = ScriptedResident(service)
+        await resident.says("/start")
+        await resident.says(IDEA)
+        await resident.says("cet été")
+        await resident.presses("a", "yes")
+        submitted = await resident.presses("s", "ok")
+        await resident.says("merci !")
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", statement)
+    assert submitted.handled
+    assert counts == EXPECTED[backend]

@@ -21,6 +21,7 @@ from routing.understanding import (
 )
 from routing.understanding.classifier import char_wb_ngrams, word_ngrams
 from routing.understanding.model import ANSWER_STEPS
+from routing.understanding.normal import flat
 from routing.understanding.training import RESIDENTS_FILE
 
 TODAY = datetime.date(2026, 12, 3)
@@ -259,6 +260,24 @@ def test_our_ngrams_are_scikit_learns() -> None:
         analyzer="word", ngram_range=(1, 2), token_pattern=r"[a-z0-9]+|[^\sa-z0-9]"
     ).build_analyzer()
     assert word_ngrams(text) == words(text)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=80) | st.sampled_from(["Annulé TOUT ça !!!", "un jardin  partagé\tici"]))
+def test_a_messages_ngram_columns_are_read_word_by_word_the_same(
+    understander: Understander, text: str
+) -> None:
+    """The classifier keeps each word's character n-gram columns: a message read that way gives
+    its n-grams' columns looked up one by one, in their order (the margins' sums in the same
+    order), the first time and from the kept words."""
+    classifier = understander._classifier
+    vocabulary = classifier._vocabularies[0]
+    normal = flat(text)
+    expected = [c for c in map(vocabulary.get, char_wb_ngrams(normal)) if c is not None]
+    assert classifier._char_columns(normal) == expected
+    assert classifier._char_columns(normal) == expected
 
 
 def test_the_shipped_tuning_copy_matches_the_evaluation_set() -> None:

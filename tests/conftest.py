@@ -54,7 +54,7 @@ PARIS = ZoneInfo("Europe/Paris")
 # then the slow modules below, then everything else in collection order.
 _TESTS = Path(__file__).resolve().parent
 _SLOW_FIRST = (
-    "tests/e2e/test_console_pages.py",  # 100 page views with axe, four times: ~60 s each
+    "tests/e2e/test_console_pages.py",  # 100 page views with axe, four times: ~40 s each alone
     "tests/e2e/test_eight_residents.py",
     "tests/e2e/test_any_city.py",
     "tests/e2e/",

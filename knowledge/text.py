@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import TypeVar
+
+_T = TypeVar("_T")
+SHORT_TEXT = 40  # characters: an answer (« oui », a quartier's name), not a story
 
 _WORD = re.compile(r"[a-z0-9]+")
 _NOT = re.compile(r"n['’]t\b")  # English "don't", "haven't" → "do not", "have not"
@@ -47,12 +52,28 @@ SHORTCUTS = {
 }
 
 
+def remembered(read: Callable[[str], _T]) -> Callable[[str], _T]:
+    """``read`` (a pure function of a resident's text) with its results cached, the way a
+    resident's words may be: short texts, which come back from many residents (« oui »,
+    « Tanneurs »), in a large cache; longer ones, which may say personal things, only the last
+    64 (enough for the several readers of one message in a turn), so that a message does not
+    stay in the process's memory long after its turn, nor after ``/oublier``."""
+    short = lru_cache(maxsize=8192)(read)
+    recent = lru_cache(maxsize=64)(read)
+
+    @wraps(read)
+    def cached(text: str) -> _T:
+        return short(text) if len(text) <= SHORT_TEXT else recent(text)
+
+    return cached
+
+
 def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=4096)
+@remembered
 def tokens(text: str) -> tuple[str, ...]:
     """Lower-case, accent-free word tokens, French elisions split (l'atelier → l atelier)."""
     flat = strip_accents(text.lower()).replace("œ", "oe").replace("æ", "ae")

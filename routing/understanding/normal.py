@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+
+from knowledge.text import remembered
 
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _APOSTROPHES = re.compile(r"[’'`´]")
@@ -19,7 +20,7 @@ _WORDS = re.compile(r"[a-z0-9]+")
 MAX_CHARS = 2000  # longer messages are read by their beginning: the intent is said early
 
 
-@lru_cache(maxsize=8192)
+@remembered
 def flat(text: str) -> str:
     """Lower case, accents stripped, letters repeated three times or more kept twice."""
     text = text[:MAX_CHARS].lower().replace("œ", "oe").replace("æ", "ae")
@@ -31,7 +32,7 @@ def flat(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-@lru_cache(maxsize=8192)
+@remembered
 def words(text: str) -> str:
     """Only the words of ``flat(text)``, one space between them, padded: " annule tout ca "."""
     return " " + " ".join(_WORDS.findall(flat(text))) + " "

@@ -194,11 +194,9 @@ class ConversationService(TurnEffects, ReplyFilling):
                 replies = (Say("slow_down"),) if inbound.throttle_notice else ()
                 turn = Turn(state, ())
             else:
-                if isinstance(inbound.event, TextIn) and state.step in FOLLOWUP_STEPS:
-                    # A check-in may be waiting for "ça avance" typed instead of pressed.
-                    asked = await followups.open_followup(session, resident.id, now)
-                    state = replace(state, open_followup=asked)
-                state = await self._situation(uow, resident, conversation, state, inbound.event)
+                state = await self._situation(
+                    uow, resident, conversation, state, inbound.event, now
+                )
                 event = self._read(inbound.event, state, resident.locale, now)
                 turn = self.dialogue.step(state, event, now.date())
                 replies = turn.replies
@@ -245,9 +243,34 @@ class ConversationService(TurnEffects, ReplyFilling):
         conversation: Conversation,
         state: DialogueState,
         event: Event,
+        now: datetime,
     ) -> DialogueState:
-        """What the dialogue must know this turn and does not store: whether the request for a
-        person still waits (the team may have closed it), and the current idea's booked sprint."""
+        """What the dialogue must know this turn and does not store: the check-in typed words
+        may answer, whether the request for a person still waits (the team may have closed it),
+        and the current idea's booked sprint."""
+        # A check-in may be waiting for "ça avance" typed instead of pressed.
+        checkin = isinstance(event, TextIn) and state.step in FOLLOWUP_STEPS
+        idea_id = conversation.idea_id
+        sprint = state.step is Step.SUBMITTED and isinstance(event, TextIn | CommandIn)
+        if checkin and sprint and idea_id is not None:  # both in one read
+            asked, day = await followups.open_followup_and_sprint_day(
+                uow.session, resident.id, idea_id, now
+            )
+            state = replace(state, open_followup=asked, sprint_day=day)
+            return await self._waiting(uow, resident, state)
+        if checkin:
+            asked = await followups.open_followup(uow.session, resident.id, now)
+            state = replace(state, open_followup=asked)
+        state = await self._waiting(uow, resident, state)
+        if sprint and idea_id is not None:
+            booked = await sprints.active_sprint(uow, idea_id)
+            state = replace(state, sprint_day=booked.day1 if booked is not None else None)
+        return state
+
+    async def _waiting(
+        self, uow: UnitOfWork, resident: Resident, state: DialogueState
+    ) -> DialogueState:
+        """Whether the request for a person still waits (the team may have closed it)."""
         if state.waiting:
             case = await cases.active_case(uow, resident.id)
             state = replace(
@@ -255,13 +278,6 @@ class ConversationService(TurnEffects, ReplyFilling):
                 waiting=case is not None,
                 human_since=case.opened_at if case is not None else None,
             )
-        if (
-            state.step is Step.SUBMITTED
-            and conversation.idea_id is not None
-            and isinstance(event, TextIn | CommandIn)
-        ):
-            sprint = await sprints.active_sprint(uow, conversation.idea_id)
-            state = replace(state, sprint_day=sprint.day1 if sprint is not None else None)
         return state
 
     def _read(self, event: Event, state: DialogueState, locale: str, now: datetime) -> Event:

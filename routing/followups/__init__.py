@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         erase_words,
         facts_of,
         open_followup,
+        open_followup_and_sprint_day,
         plan,
         policy_of,
         replan_resident,

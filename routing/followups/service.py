@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, literal, select, update
+from sqlalchemy import bindparam, insert, literal, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from infra.orm import ONE_ROW
 from infra.settings import Settings
 from infra.uow import UnitOfWork, rowcount
 from routing.followups.policy import (
@@ -32,7 +33,7 @@ from routing.followups.policy import (
 )
 from routing.followups.records import FollowUp
 from routing.journey import Idea, JourneyEvent, Resident, journey_event
-from routing.sprints import Sprint
+from routing.sprints import ACTIVE_SPRINT_DAY1, Sprint
 
 SPRINT_KINDS = (*REMINDERS, Kind.SPRINT_FEEDBACK)
 LIVE_SPRINT = ("confirmed", "held", "not_held")
@@ -304,6 +305,27 @@ _OPEN_FOLLOWUP = (
     .order_by(FollowUp.claimed_at.desc(), FollowUp.id.desc())
     .limit(1)
 )
+# A typed message after a submission asks both the open check-in and the idea's active sprint
+# (its first day): one read, from a one-row source, so the row is there when neither is.
+_ASKED = _OPEN_FOLLOWUP.with_only_columns(FollowUp.id, FollowUp.kind).subquery("asked")
+_OPEN_FOLLOWUP_AND_SPRINT = (
+    select(_ASKED.c.id, _ASKED.c.kind, ACTIVE_SPRINT_DAY1.label("sprint_day"))
+    .select_from(ONE_ROW)
+    .outerjoin(_ASKED, true())
+)
+
+
+async def open_followup_and_sprint_day(
+    session: AsyncSession, resident_id: int, idea_id: int, now: datetime
+) -> tuple[tuple[int, str] | None, date | None]:
+    """``open_followup`` and the idea's active sprint's first day (``sprints.active_sprint``),
+    in one round trip."""
+    since = now - timedelta(days=OPEN_FOR_DAYS)
+    parameters = {"resident_id": resident_id, "since": since, "idea_id": idea_id}
+    row = (await session.execute(_OPEN_FOLLOWUP_AND_SPRINT, parameters)).one()
+    asked = (row.id, row.kind) if row.id is not None else None
+    day: date | None = row.sprint_day
+    return asked, day
 
 
 @dataclass(frozen=True)

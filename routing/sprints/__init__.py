@@ -11,6 +11,7 @@ from infra.lazy import attach
 if TYPE_CHECKING:
     from routing.sprints.availability import (
         ACTIVE,
+        ACTIVE_SPRINT_DAY1,
         SprintOffer,
         active_sprint,
         option_at,

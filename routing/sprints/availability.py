@@ -186,6 +186,10 @@ _ACTIVE_SPRINT = (
 )
 
 
+# The idea's active sprint's first day (parameter ``idea_id``), for a caller's own statement.
+ACTIVE_SPRINT_DAY1 = _ACTIVE_SPRINT.with_only_columns(Sprint.day1).scalar_subquery()
+
+
 async def active_sprint(uow: UnitOfWork, idea_id: int) -> Sprint | None:
     return await uow.session.scalar(_ACTIVE_SPRINT, {"idea_id": idea_id})
 

@@ -30,8 +30,8 @@ IDEA = (
 # (new resident's /start, first words of a new idea, a typed answer, a pressed answer,
 #  the submission with suggestions found, a typed message after it)
 EXPECTED = {
-    "postgresql": [5, 3, 2, 2, 8, 4],
-    "sqlite": [7, 7, 6, 5, 12, 7],
+    "postgresql": [5, 3, 2, 2, 8, 3],
+    "sqlite": [7, 7, 6, 5, 12, 6],
 }
 
 

@@ -60,9 +60,11 @@ from infra.db import make_engine
 from infra.heap import freeze_startup_heap
 from infra.settings import load_settings
 from infra.uow import uow_factory_for
+from knowledge.demo import load_demo_directory
 from routing.conversation.service import ConversationService
 from routing.followups.service import resident_blocked
-from routing.journey.records import Conversation, Idea, InboundUpdate, OutgoingMessage
+from routing.journey.records import Case, Conversation, Idea, InboundUpdate, OutgoingMessage
+from routing.matching.records import Suggestion
 from routing.outbox.sender import OutboxSender
 
 TARGET_P99_MS = 20.0  # DESIGN §6
@@ -235,6 +237,7 @@ class Declic:
 _built: list[Dispatcher] = []
 _turn_slots: list[int] = [TURN_SLOTS]  # --turn-slots, read by the first build_dispatcher
 _freeze_heap: list[bool] = [True]  # --no-freeze: leave start-up objects to the collector
+_directory: list[str] = ["demo"]  # --directory: what the residents' ideas are matched against
 
 
 def _dispatcher(service: ConversationService, outbox: OutboxSender) -> Dispatcher:
@@ -259,6 +262,14 @@ async def declic_bot(url: str) -> AsyncIterator[Declic]:
     The flood guard is built with an unreachable limit: the benchmark squeezes a resident's
     minutes into seconds, and throttled turns skip the dialogue, which would flatter the figures.
     """
+    if _directory[0] == "demo":
+        # A city serves with a directory: each submission is matched against it (and, for an
+        # idea it finds something for, suggestions are written and shown) as in production.
+        engine = make_engine(url)
+        try:
+            await load_demo_directory(uow_factory_for(engine))
+        finally:
+            await engine.dispose()
     core = await build_core(load_settings(database_url=url))
     core.service.renderer = RecordingRenderer(core.service.renderer)
     bot = canned_bot()
@@ -386,6 +397,8 @@ async def database_facts(url: str) -> dict[str, int]:
                 "pending": await count(OutgoingMessage, OutgoingMessage.status == "pending"),
                 "conversations": await count(Conversation),
                 "submitted": await count(Idea, Idea.status == "submitted"),
+                "suggestions": await count(Suggestion),
+                "cases": await count(Case),
                 "durable": await count(InboundUpdate, InboundUpdate.channel == DURABLE_CHANNEL),
                 "durable_outbox": await count(
                     OutgoingMessage, OutgoingMessage.channel == DURABLE_CHANNEL
@@ -578,7 +591,8 @@ async def bench_backend(
             if sent is not None
             else " (sender not running)"
         )
-        + f", {facts['submitted']} ideas submitted by {facts['conversations']} conversations; "
+        + f", {facts['submitted']} ideas submitted by {facts['conversations']} conversations "
+        f"({facts['suggestions']} suggestions written, {facts['cases']} cases opened); "
         f"Bot API calls during the run: {declic.api_calls or 'none'}",
         file=sys.stderr,
     )
@@ -657,6 +671,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         f"{TURN_SLOTS}); a large N lets every arrived turn in")  # fmt: skip
     parser.add_argument("--no-freeze", action="store_true",
                         help="leave the start-up heap to the collector (infra.heap)")  # fmt: skip
+    parser.add_argument("--directory", choices=("demo", "none"), default="demo",
+                        help="the directory submissions are matched against: the demo town's "
+                        "(84 entries, default) or none (every submission finds nothing and "
+                        "opens a case: sessions 1–6's figures)")  # fmt: skip
     parser.add_argument("--drain", action="store_true",
                         help="afterwards, send the outbox through the canned Bot API")  # fmt: skip
     return parser.parse_args(argv)
@@ -666,6 +684,7 @@ async def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     _turn_slots[0] = args.turn_slots
     _freeze_heap[0] = not args.no_freeze
+    _directory[0] = args.directory
     plan = Plan(args.residents, args.messages, args.think, args.seed)
     warmup = Plan(args.warmup_residents, 5, min(args.think, 0.2), args.seed, first_user_id=900_000)
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
@@ -674,7 +693,8 @@ async def main(argv: list[str] | None = None) -> int:
     print(
         f"{plan.residents} residents × {plan.messages} updates, think {plan.think:g} s "
         f"(0.5×–1.5×), warm-up {warmup.residents} × {warmup.messages}, "
-        f"{args.turn_slots} turn slots, start-up heap {'left' if args.no_freeze else 'frozen'}; "
+        f"{args.turn_slots} turn slots, start-up heap {'left' if args.no_freeze else 'frozen'}, "
+        f"directory {args.directory}; "
         f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f} before the run"
     )

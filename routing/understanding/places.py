@@ -9,12 +9,11 @@ outside the town. It also lends the place names to titles.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import pairwise
 from typing import Protocol, runtime_checkable
 
 from knowledge.territory import Gazetteer
-from knowledge.text import tokens
+from knowledge.text import remembered, tokens
 from routing.understanding import dates
 from routing.understanding.model import ELSEWHERE
 
@@ -33,7 +32,6 @@ NOT_HERE = frozenset({"pas", "not", "hors"})
 TOWN_LEADS = frozenset({"a", "in", "sur", "vers"})
 
 
-SHORT = 40
 # A town that is none of ours, named in a short answer (« je suis de Grenoble », « from Leeds »).
 FOREIGN_MAX_WORDS = 6
 FOREIGN_TOWN = re.compile(
@@ -78,12 +76,12 @@ class GazetteerPlaces:
             t.id for t in gazetteer.territories if t.level == "agglomeration"
         )
         # The same short answers come back often (« Tanneurs », « oui »); fuzzy search is the
-        # costliest part of reading a message, so short ones are remembered (not long texts,
-        # which may say personal things).
-        self._short = lru_cache(maxsize=2048)(self._find)
+        # costliest part of reading a message, so they are remembered (long texts, which may
+        # say personal things, only briefly: ``knowledge.text.remembered``).
+        self._remembered = remembered(self._find)
 
     def find(self, text: str) -> str | None:
-        return self._short(text) if len(text) <= SHORT else self._find(text)
+        return self._remembered(text)
 
     def _find(self, text: str) -> str | None:
         short = len(tokens(text)) <= 4

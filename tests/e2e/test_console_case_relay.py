@@ -18,15 +18,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.render import Renderer
 from infra.clock import SystemClock
 from infra.uow import UnitOfWork
-from knowledge.lexicon import default_lexicon
-from knowledge.territory import load_gazetteer
 from routing.cases import teams as case_teams
-from routing.conversation.service import ConversationService
-from routing.intake import Dialogue
-from routing.intake.extraction import Extractor
 from routing.journey.records import Case, OutgoingMessage
 from routing.staff.accounts import create_staff
 from tests.support.browser import (
@@ -37,6 +31,7 @@ from tests.support.browser import (
     running_console,
 )
 from tests.support.console import PASSWORD
+from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
@@ -49,13 +44,7 @@ REPLY = "Oui, je suis là. Je réserve la salle du jeudi."
 
 
 def _resident(factory: Callable[[], UnitOfWork]) -> ScriptedResident:
-    gazetteer = load_gazetteer()
-    service = ConversationService(
-        factory,
-        SystemClock(ZoneInfo("Europe/Paris")),
-        Dialogue(Extractor(gazetteer, default_lexicon())),
-        Renderer({q.id: q.name for q in gazetteer.quartiers}),
-    )
+    service = conversation_service(factory, SystemClock(ZoneInfo("Europe/Paris")))
     return ScriptedResident(service, user_id=CHAT)
 
 

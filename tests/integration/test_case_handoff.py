@@ -8,42 +8,27 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
-from bot.render import Renderer
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
-from knowledge.lexicon import default_lexicon
-from knowledge.store import CatalogueCache
-from knowledge.territory import load_gazetteer
 from routing.cases import service as cases
 from routing.cases import teams as case_teams
 from routing.cases import views as case_views
 from routing.cases.records import CaseEvent
 from routing.conversation.inbound import Inbound
 from routing.conversation.service import ConversationService
-from routing.intake import AttachmentIn, Dialogue
-from routing.intake.extraction import Extractor
+from routing.intake import AttachmentIn
 from routing.journey.records import Case, Message, OutgoingMessage
 from routing.staff import Actor
 from routing.staff.records import StaffMember
+from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
 
 Factory = Callable[[], UnitOfWork]
 
 
-def _service(uow_factory: Factory, clock: FrozenClock, **kw) -> ConversationService:  # type: ignore[no-untyped-def]
-    gazetteer = load_gazetteer()
-    return ConversationService(
-        uow_factory,
-        clock,
-        Dialogue(Extractor(gazetteer, default_lexicon())),
-        Renderer({q.id: q.name for q in gazetteer.quartiers}),
-        **kw,
-    )
-
-
 @pytest.fixture
 def service(uow_factory: Factory, clock: FrozenClock) -> ConversationService:
-    return _service(uow_factory, clock)
+    return conversation_service(uow_factory, clock)
 
 
 @pytest.fixture
@@ -178,7 +163,7 @@ async def test_a_voice_message_opens_a_case_for_someone_who_can_listen(
 async def test_an_idea_that_nothing_in_the_directory_matches_opens_a_case(
     uow_factory: Factory, clock: FrozenClock
 ) -> None:
-    service = _service(uow_factory, clock, catalogues=CatalogueCache(load_gazetteer()))
+    service = conversation_service(uow_factory, clock, directory=True)
     resident = ScriptedResident(service, user_id="80")
     await _submit_idea(resident)  # the directory is empty
     case = await _the_case(service)

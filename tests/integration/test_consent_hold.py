@@ -11,18 +11,15 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.render import Renderer
 from infra.clock import FrozenClock
-from knowledge.lexicon import default_lexicon
-from knowledge.territory import load_gazetteer
 from routing.conversation.inbound import Inbound
 from routing.conversation.service import ConversationService
 from routing.followups.service import resident_blocked
-from routing.intake import AttachmentIn, Dialogue
-from routing.intake.extraction import Extractor
+from routing.intake import AttachmentIn
 from routing.journey.records import Case, Message, OutgoingMessage, Resident
 from routing.outbox.outcomes import Delivered
 from routing.outbox.sender import OutboxSender
+from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
 from tests.support.traces import sqlite_files, traces_in_files, traces_in_rows
 
@@ -36,9 +33,7 @@ NEEDLES = tuple(n.encode() for n in (WORDS, "zéphyrine", "grainothèque", NAME,
 
 @pytest.fixture
 def service(uow_factory, clock: FrozenClock) -> ConversationService:
-    gazetteer = load_gazetteer()
-    dialogue = Dialogue(Extractor(gazetteer, default_lexicon()))
-    return ConversationService(uow_factory, clock, dialogue, Renderer())
+    return conversation_service(uow_factory, clock, quartier_names=False)
 
 
 def _file(resident: ScriptedResident, kind: str, file_id: str) -> Inbound:

@@ -8,13 +8,8 @@ from base64 import b64decode
 import pytest
 from sqlalchemy import func, select
 
-from bot.render import Renderer
 from infra.clock import FrozenClock
-from knowledge.lexicon import default_lexicon
-from knowledge.territory import load_gazetteer
 from routing.conversation.service import ConversationService
-from routing.intake import Dialogue
-from routing.intake.extraction import Extractor
 from routing.journey.records import (
     Case,
     Conversation,
@@ -25,6 +20,7 @@ from routing.journey.records import (
     OutgoingMessage,
     Resident,
 )
+from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
 
 PHRASE = "grainothèque zéphyrine"
@@ -32,10 +28,7 @@ PHRASE = "grainothèque zéphyrine"
 
 @pytest.fixture
 def service(uow_factory, clock: FrozenClock) -> ConversationService:
-    gazetteer = load_gazetteer()
-    dialogue = Dialogue(Extractor(gazetteer, default_lexicon()))
-    renderer = Renderer({q.id: q.name for q in gazetteer.quartiers})
-    return ConversationService(uow_factory, clock, dialogue, renderer)
+    return conversation_service(uow_factory, clock)
 
 
 async def _count(service: ConversationService, model, *where) -> int:  # type: ignore[no-untyped-def]

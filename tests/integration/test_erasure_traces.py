@@ -14,17 +14,13 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
 from bot.middlewares import FloodGuard, RedisFloodWindow
-from bot.render import Renderer
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
-from knowledge.lexicon import default_lexicon
-from knowledge.territory import load_gazetteer
 from routing.conversation.service import ConversationService
-from routing.intake import Dialogue
-from routing.intake.extraction import Extractor
 from routing.journey.records import InboundUpdate, Message, OutgoingMessage
 from routing.outbox.rate_limit import Limits
 from routing.outbox.shared_limits import RedisLimits
+from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
 
 REDIS_URL = os.environ.get("DECLIC_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -32,9 +28,7 @@ REDIS_URL = os.environ.get("DECLIC_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 @pytest.fixture
 def service(uow_factory, clock: FrozenClock) -> ConversationService:
-    gazetteer = load_gazetteer()
-    dialogue = Dialogue(Extractor(gazetteer, default_lexicon()))
-    return ConversationService(uow_factory, clock, dialogue, Renderer())
+    return conversation_service(uow_factory, clock, quartier_names=False)
 
 
 async def _buckets(service: ConversationService) -> list[str]:

@@ -15,26 +15,23 @@ from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import select
 
 from bot.delivery import TelegramDelivery
-from bot.render import Renderer
 from declic.demo import load_demo_sprints
 from infra.clock import FrozenClock
 from knowledge.demo import load_demo_directory
-from knowledge.lexicon import default_lexicon
-from knowledge.store import CatalogueCache
 from knowledge.territory import load_gazetteer
 from routing.conversation.service import ConversationService
 from routing.followups.delivery import enqueue_due
 from routing.followups.policy import Policy
 from routing.followups.records import FollowUp
 from routing.followups.service import Planner, resident_blocked
-from routing.intake import Action, Dialogue
-from routing.intake.extraction import Extractor
+from routing.intake import Action
 from routing.journey.records import Case, Idea, JourneyEvent, OutgoingMessage, Resident
 from routing.outbox.rate_limit import RateLimiter
 from routing.outbox.sender import OutboxSender
 from routing.sprints import availability
 from routing.sprints import notices as sprint_notices
 from routing.sprints import service as sprints
+from tests.support.conversation import conversation_service
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.residents import ScriptedResident
 
@@ -55,14 +52,7 @@ def paris(y: int, m: int, d: int, hh: int = 10, mm: int = 0) -> datetime:
 
 @pytest.fixture
 def service(uow_factory, clock: FrozenClock) -> ConversationService:  # type: ignore[no-untyped-def]
-    gazetteer = load_gazetteer()
-    return ConversationService(
-        uow_factory,
-        clock,
-        Dialogue(Extractor(gazetteer, default_lexicon())),
-        Renderer({q.id: q.name for q in gazetteer.quartiers}),
-        followup_planner=Planner(POLICY),
-    )
+    return conversation_service(uow_factory, clock, followup_planner=Planner(POLICY))
 
 
 async def _submit(resident: ScriptedResident) -> None:
@@ -234,14 +224,8 @@ async def test_a_forged_follow_up_button_is_refused(service: ConversationService
 async def demo_service(uow_factory, clock: FrozenClock) -> ConversationService:  # type: ignore[no-untyped-def]
     await load_demo_directory(uow_factory, datetime(2026, 11, 1, tzinfo=UTC))
     await load_demo_sprints(uow_factory)
-    gazetteer = load_gazetteer()
-    return ConversationService(
-        uow_factory,
-        clock,
-        Dialogue(Extractor(gazetteer, default_lexicon())),
-        Renderer({q.id: q.name for q in gazetteer.quartiers}),
-        catalogues=CatalogueCache(gazetteer),
-        followup_planner=Planner(POLICY),
+    return conversation_service(
+        uow_factory, clock, directory=True, followup_planner=Planner(POLICY)
     )
 
 

@@ -12,19 +12,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.render import Renderer
 from infra.clock import FrozenClock
 from knowledge.demo import load_demo_directory
-from knowledge.lexicon import default_lexicon
-from knowledge.store import CatalogueCache
 from knowledge.territory import load_gazetteer
 from routing.cases.policy import french_working_hours
 from routing.conversation.filling import Listening
 from routing.conversation.service import ConversationService
-from routing.intake import Dialogue
-from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Idea, OutgoingMessage
 from routing.understanding import GazetteerPlaces, Understander
+from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -38,14 +34,12 @@ def _reader() -> Understander:
 @pytest.fixture
 async def service(uow_factory, clock: FrozenClock) -> ConversationService:
     await load_demo_directory(uow_factory, datetime(2026, 11, 1, tzinfo=UTC))
-    gazetteer = load_gazetteer()
     reader = _reader()
-    return ConversationService(
+    return conversation_service(
         uow_factory,
         clock,
-        Dialogue(Extractor(gazetteer, default_lexicon()), threshold=reader.threshold),
-        Renderer({q.id: q.name for q in gazetteer.quartiers}),
-        catalogues=CatalogueCache(gazetteer),
+        threshold=reader.threshold,
+        directory=True,
         listening=Listening(reader, french_working_hours(PARIS), 120, "tu"),
     )
 
@@ -124,14 +118,9 @@ async def test_without_office_hours_the_bot_promises_no_time(
 ) -> None:
     """No office hours in the settings: the bot says it cannot tell when, once, and names no
     delay; asked again, it says how long the request has waited."""
-    gazetteer = load_gazetteer()
     reader = _reader()
-    service = ConversationService(
-        uow_factory,
-        clock,
-        Dialogue(Extractor(gazetteer, default_lexicon()), threshold=reader.threshold),
-        Renderer({q.id: q.name for q in gazetteer.quartiers}),
-        listening=Listening(reader, None, 120, "tu"),
+    service = conversation_service(
+        uow_factory, clock, threshold=reader.threshold, listening=Listening(reader, None, 120, "tu")
     )
     clock.set(datetime(2026, 12, 5, 11, 0, tzinfo=PARIS))
     noor = ScriptedResident(service, "7016")

@@ -11,25 +11,19 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select, update
 
-from bot.render import Renderer
 from infra.clock import FrozenClock
 from infra.i18n import Translator
-from knowledge.lexicon import default_lexicon
-from knowledge.territory import load_gazetteer
 from routing.conversation.service import ConversationService
 from routing.followups.records import FollowUp
-from routing.intake import Dialogue
-from routing.intake.extraction import Extractor
 from routing.journey.records import OutgoingMessage
+from tests.support.conversation import conversation_service
 from tests.support.export_keys import documented_keys, key_paths
 from tests.support.residents import ScriptedResident
 
 
 @pytest.fixture
 def service(uow_factory, clock: FrozenClock) -> ConversationService:
-    gazetteer = load_gazetteer()
-    dialogue = Dialogue(Extractor(gazetteer, default_lexicon()))
-    return ConversationService(uow_factory, clock, dialogue, Renderer())
+    return conversation_service(uow_factory, clock, quartier_names=False)
 
 
 async def _my_data(resident: ScriptedResident) -> tuple[str, dict]:  # type: ignore[type-arg]

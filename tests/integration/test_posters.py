@@ -15,16 +15,12 @@ import pytest
 import zxingcpp
 from typer.testing import CliRunner
 
-from bot.render import Renderer
 from declic.cli import app
 from infra.clock import FrozenClock
-from knowledge.lexicon import default_lexicon
-from routing.conversation.service import ConversationService
-from routing.intake import Dialogue
-from routing.intake.extraction import Extractor
 from routing.stats import cells as stats_cells
 from routing.stats import queries as stats
 from tests.support.city import SAMPLE, city_from_files
+from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
 
 BOT = "BramepierreDeclicBot"
@@ -72,13 +68,7 @@ async def test_a_poster_s_qr_code_leads_to_an_idea_counted_under_its_campaign(
     words = text_of(pdf)
     assert "Une idée pour La Garenne ?" in words and "Maison des projets de Bramepierre" in words
 
-    city = city_from_files(SAMPLE)
-    service = ConversationService(
-        uow_factory,
-        clock,
-        Dialogue(Extractor(city, default_lexicon())),
-        Renderer({q.id: q.name for q in city.quartiers}),
-    )
+    service = conversation_service(uow_factory, clock, gazetteer=city_from_files(SAMPLE))
     resident = ScriptedResident(service)
     start = parse_qs(urlsplit(link).query)["start"][0]
     await resident.says(f"/start {start}")

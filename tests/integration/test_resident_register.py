@@ -14,21 +14,18 @@ from sqlalchemy import select
 from bot.render import OfficeWords, Renderer
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
-from knowledge.lexicon import default_lexicon
-from knowledge.territory import load_gazetteer
 from routing.cases import service as cases
 from routing.conversation.filling import Listening
 from routing.conversation.service import ConversationService
 from routing.followups.delivery import enqueue_due
 from routing.followups.policy import Policy
 from routing.followups.service import Planner
-from routing.intake import Dialogue
-from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Conversation, OutgoingMessage, Resident
 from routing.outbox import RenderContext
 from routing.privacy.retention import enforce_retention
 from routing.staff import Actor
 from routing.staff.records import StaffMember
+from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -38,12 +35,10 @@ Factory = Callable[[], UnitOfWork]
 
 
 def _service(uow_factory: Factory, clock: FrozenClock, default: str) -> ConversationService:
-    gazetteer = load_gazetteer()
-    return ConversationService(
+    return conversation_service(
         uow_factory,
         clock,
-        Dialogue(Extractor(gazetteer, default_lexicon())),
-        Renderer({q.id: q.name for q in gazetteer.quartiers}, OfficeWords(register=default)),
+        office=OfficeWords(register=default),
         followup_planner=Planner(POLICY),
         listening=Listening(default_register=default),
     )

@@ -21,18 +21,15 @@ from declic import scheduling
 from infra.clock import FrozenClock
 from infra.settings import load_settings
 from infra.uow import UnitOfWork
-from knowledge.lexicon import default_lexicon
-from knowledge.territory import load_gazetteer
 from routing.cases.records import CaseEvent
 from routing.conversation.service import ConversationService
 from routing.followups import service as followups
 from routing.followups.records import FollowUp
-from routing.intake import Dialogue
-from routing.intake.extraction import Extractor
 from routing.journey.records import Case, OutgoingMessage, Resident
 from routing.privacy import retention
 from routing.stats import cells as stats_cells
 from routing.stats import queries as stats
+from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
 from tests.support.traces import sqlite_files, traces_in_files, traces_in_rows
 
@@ -43,9 +40,7 @@ NEEDLES = (SILENT.encode(), "zéphyrine".encode(), b"phyrine", "grainothèque".e
 
 @pytest.fixture
 def service(uow_factory, clock: FrozenClock) -> ConversationService:
-    gazetteer = load_gazetteer()
-    dialogue = Dialogue(Extractor(gazetteer, default_lexicon()))
-    return ConversationService(uow_factory, clock, dialogue, Renderer())
+    return conversation_service(uow_factory, clock, quartier_names=False)
 
 
 async def _submit(resident: ScriptedResident, words: str) -> None:

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.callbacks import unpack
-from bot.render import Renderer
 from bot.wire import telegram_call
 from declic.bootstrap import wire
 from declic.demo import load_demo_sprints
@@ -21,15 +20,12 @@ from infra.clock import FrozenClock
 from infra.settings import Settings
 from infra.uow import UnitOfWork
 from knowledge.demo import load_demo_directory
-from knowledge.lexicon import default_lexicon
-from knowledge.store import CatalogueCache
 from knowledge.territory import load_gazetteer
 from routing.cases.group_posts import StaffGroup
 from routing.conversation.service import ConversationService
 from routing.followups.records import FollowUp
 from routing.followups.service import Planner
-from routing.intake import Action, Dialogue
-from routing.intake.extraction import Extractor
+from routing.intake import Action
 from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
 from routing.outbox.messages import ATTACHMENT
 from routing.sprints import availability, working_days
@@ -39,6 +35,7 @@ from routing.sprints.importer import SprintImportError, apply_sprint_data
 from routing.sprints.records import PanelMember, PersonDay, RoomDay, Sprint, SprintSeat
 from routing.sprints.working_days import is_working_day
 from routing.staff.records import StaffMember
+from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
 
 IDEA = (
@@ -57,14 +54,7 @@ async def demo(uow_factory):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 async def service(demo, clock: FrozenClock) -> ConversationService:  # type: ignore[no-untyped-def]
-    gazetteer = load_gazetteer()
-    return ConversationService(
-        demo,
-        clock,
-        Dialogue(Extractor(gazetteer, default_lexicon())),
-        Renderer({q.id: q.name for q in gazetteer.quartiers}),
-        catalogues=CatalogueCache(gazetteer),
-    )
+    return conversation_service(demo, clock, directory=True)
 
 
 async def _idea(uow_factory, now: datetime, **facts) -> int:  # type: ignore[no-untyped-def]
@@ -387,16 +377,8 @@ async def test_the_staff_group_hears_of_a_sprint_the_resident_books_and_cancels(
 ) -> None:  # type: ignore[no-untyped-def]
     """Panel members follow sprints in the staff group, whoever booked them; the post names
     the idea's reference, never the resident."""
-    gazetteer = load_gazetteer()
     group_id = -1001234567890
-    service = ConversationService(
-        demo,
-        clock,
-        Dialogue(Extractor(gazetteer, default_lexicon())),
-        Renderer({q.id: q.name for q in gazetteer.quartiers}),
-        catalogues=CatalogueCache(gazetteer),
-        staff_group=StaffGroup(group_id),
-    )
+    service = conversation_service(demo, clock, directory=True, staff_group=StaffGroup(group_id))
     resident = ScriptedResident(service)
     await resident.says("/start")
     await resident.says(IDEA)

@@ -10,26 +10,22 @@ import pytest
 from sqlalchemy import select
 
 from bot.callbacks import pack_claim
-from bot.render import Renderer
 from bot.wire import telegram_call
 from infra.clock import FrozenClock
 from infra.settings import Settings
 from infra.uow import UnitOfWork
 from knowledge.demo import load_demo_city
-from knowledge.lexicon import default_lexicon
-from knowledge.territory import load_gazetteer
 from routing.cases import service as cases
 from routing.cases import service_levels, staff_group
 from routing.cases import teams as case_teams
 from routing.cases.group_posts import StaffGroup
 from routing.conversation.service import ConversationService
-from routing.intake import Dialogue
-from routing.intake.extraction import Extractor
 from routing.journey.records import Case, OutgoingMessage
 from routing.staff import Actor
 from routing.staff.accounts import link_telegram
 from routing.staff.records import AuditEntry, StaffMember
 from routing.staff.views import StaffError
+from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
 
 Factory = Callable[[], UnitOfWork]
@@ -40,14 +36,7 @@ AWA_TG, BRUNO_TG = 5001, 5002
 
 
 def _service(uow_factory: Factory, clock: FrozenClock) -> ConversationService:
-    gazetteer = load_gazetteer()
-    return ConversationService(
-        uow_factory,
-        clock,
-        Dialogue(Extractor(gazetteer, default_lexicon())),
-        Renderer({q.id: q.name for q in gazetteer.quartiers}),
-        staff_group=GROUP,
-    )
+    return conversation_service(uow_factory, clock, staff_group=GROUP)
 
 
 @pytest.fixture

@@ -13,20 +13,16 @@ import pytest
 from sqlalchemy import event, select
 
 from bot.callbacks import unpack
-from bot.render import Renderer
 from infra.clock import FrozenClock
 from knowledge.demo import load_demo_directory
-from knowledge.lexicon import default_lexicon
-from knowledge.store import CatalogueCache
-from knowledge.territory import load_gazetteer
 from routing import matching
 from routing.conversation.replies import SuggestionsPage
 from routing.conversation.service import ConversationService
 from routing.conversation.suggestion_replies import suggestions_page
-from routing.intake import SUGGESTIONS_PER_PAGE, Action, ButtonIn, Dialogue, ShowSuggestions
-from routing.intake.extraction import Extractor
+from routing.intake import SUGGESTIONS_PER_PAGE, Action, ButtonIn, ShowSuggestions
 from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
 from routing.matching.records import Suggestion
+from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
 
 IDEA = (
@@ -38,14 +34,7 @@ IDEA = (
 @pytest.fixture
 async def service(uow_factory, clock: FrozenClock) -> ConversationService:
     await load_demo_directory(uow_factory, datetime(2026, 11, 1, tzinfo=UTC))
-    gazetteer = load_gazetteer()
-    return ConversationService(
-        uow_factory,
-        clock,
-        Dialogue(Extractor(gazetteer, default_lexicon())),
-        Renderer({q.id: q.name for q in gazetteer.quartiers}),
-        catalogues=CatalogueCache(gazetteer),
-    )
+    return conversation_service(uow_factory, clock, directory=True)
 
 
 async def _sent(service: ConversationService, ids: tuple[int, ...]) -> list[OutgoingMessage]:

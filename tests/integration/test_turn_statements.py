@@ -13,14 +13,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import event
 
-from bot.render import Renderer
 from knowledge.demo import load_demo_directory
-from knowledge.lexicon import default_lexicon
-from knowledge.store import CatalogueCache
-from knowledge.territory import load_gazetteer
-from routing.conversation.service import ConversationService, Outcome
-from routing.intake import Dialogue
-from routing.intake.extraction import Extractor
+from routing.conversation.service import Outcome
+from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
 
 IDEA = (
@@ -39,14 +34,7 @@ async def test_statements_per_turn(
     uow_factory, clock, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     await load_demo_directory(uow_factory, datetime(2026, 11, 1, tzinfo=UTC))
-    gazetteer = load_gazetteer()
-    service = ConversationService(
-        uow_factory,
-        clock,
-        Dialogue(Extractor(gazetteer, default_lexicon())),
-        Renderer({q.id: q.name for q in gazetteer.quartiers}),
-        catalogues=CatalogueCache(gazetteer),
-    )
+    service = conversation_service(uow_factory, clock, directory=True)
     async with uow_factory() as uow:
         engine = uow.engine
     # The catalogue built before the turns, as the bot's commands do (declic.runtime.prime).

@@ -16,22 +16,18 @@ from declic.demo import load_demo_sprints
 from infra.clock import SystemClock
 from infra.uow import UnitOfWork
 from knowledge.demo import load_demo_directory
-from knowledge.lexicon import default_lexicon
-from knowledge.territory import load_gazetteer
 from routing.cases import canned
 from routing.cases import notes as case_notes
 from routing.cases import service as cases
 from routing.cases import teams as case_teams
-from routing.conversation.service import ConversationService
 from routing.followups.service import Planner
-from routing.intake import Dialogue
-from routing.intake.extraction import Extractor
 from routing.journey.records import Case, Idea
 from routing.sprints import availability
 from routing.sprints import desk as sprint_desk
 from routing.sprints.planning_terms import Rules
 from routing.staff.actor import Actor
 from tests.support.console import add_staff
+from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
 
 AGENT, COORDINATOR, ADMIN = "awa@ville.example", "cora@ville.example", "ada@ville.example"
@@ -47,13 +43,7 @@ class World:
 
 
 def resident(factory: Callable[[], UnitOfWork], chat: str = CHAT) -> ScriptedResident:
-    gazetteer = load_gazetteer()
-    service = ConversationService(
-        factory,
-        SystemClock(ZoneInfo("Europe/Paris")),
-        Dialogue(Extractor(gazetteer, default_lexicon())),
-        Renderer({q.id: q.name for q in gazetteer.quartiers}),
-    )
+    service = conversation_service(factory, SystemClock(ZoneInfo("Europe/Paris")))
     return ScriptedResident(service, user_id=chat)
 
 

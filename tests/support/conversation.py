@@ -1,0 +1,46 @@
+"""The conversation service the tests drive: built once here, as ``declic.runtime`` builds the
+bot's, with only what a test names changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bot.render import OfficeWords, Renderer
+from infra.clock import Clock
+from infra.uow import UnitOfWork
+from knowledge.lexicon import default_lexicon
+from knowledge.store import CatalogueCache
+from knowledge.territory import Gazetteer, load_gazetteer
+from routing.conversation.service import ConversationService
+from routing.intake import Dialogue
+from routing.intake.extraction import Extractor
+
+
+def conversation_service(
+    uow_factory: Callable[[], UnitOfWork],
+    clock: Clock,
+    *,
+    gazetteer: Gazetteer | None = None,
+    threshold: float | None = None,
+    quartier_names: bool = True,
+    office: OfficeWords | None = None,
+    directory: bool = False,
+    **options: Any,
+) -> ConversationService:
+    """The real dialogue over ``gazetteer`` (the demo town's by default), with the dialogue's
+    own ``threshold`` unless one is given; replies rendered with the quartiers' names (unless
+    ``quartier_names`` is False) and ``office``'s words; suggestions from the directory in the
+    database when ``directory``; ``options`` as ``ConversationService`` takes them
+    (``staff_group``, ``followup_planner``, ``listening``…)."""
+    places = gazetteer if gazetteer is not None else load_gazetteer()
+    extractor = Extractor(places, default_lexicon())
+    names = {q.id: q.name for q in places.quartiers} if quartier_names else None
+    return ConversationService(
+        uow_factory,
+        clock,
+        Dialogue(extractor) if threshold is None else Dialogue(extractor, threshold=threshold),
+        Renderer(names, office),
+        catalogues=CatalogueCache(places) if directory else None,
+        **options,
+    )

@@ -23,6 +23,7 @@ from infra.uow import UnitOfWork
 from routing.cases import teams as case_teams
 from routing.journey.records import Case, OutgoingMessage
 from routing.staff.accounts import create_staff
+from tests.support import console_world
 from tests.support.browser import (
     browser_page,
     console_env,
@@ -31,8 +32,6 @@ from tests.support.browser import (
     running_console,
 )
 from tests.support.console import PASSWORD
-from tests.support.conversation import conversation_service
-from tests.support.residents import ScriptedResident
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
 
@@ -41,11 +40,6 @@ CHAT = "60601"
 RELAY_MS = 2_000  # the promise: a resident's message on the page within 2 seconds
 NEW_WORDS = "Vous êtes là ? <b>La salle</b> du jeudi me va"
 REPLY = "Oui, je suis là. Je réserve la salle du jeudi."
-
-
-def _resident(factory: Callable[[], UnitOfWork]) -> ScriptedResident:
-    service = conversation_service(factory, SystemClock(ZoneInfo("Europe/Paris")))
-    return ScriptedResident(service, user_id=CHAT)
 
 
 async def _set_up(factory: Callable[[], UnitOfWork]) -> int:
@@ -63,7 +57,7 @@ async def _set_up(factory: Callable[[], UnitOfWork]) -> int:
         team = await case_teams.create_team(uow, "jardins", "Jardins & Nature", [], ["tanneurs"])
         await case_teams.add_member(uow, team.id, awa.id)
         await uow.commit()
-    resident = _resident(factory)
+    resident = console_world.resident(factory, CHAT)
     await resident.says(
         "On voudrait une grainothèque aux Tanneurs avec des voisins, il faut un local"
     )
@@ -78,7 +72,7 @@ async def _set_up(factory: Callable[[], UnitOfWork]) -> int:
 
 
 async def _resident_writes(factory: Callable[[], UnitOfWork]) -> None:
-    outcome = await _resident(factory).says(NEW_WORDS)
+    outcome = await console_world.resident(factory, CHAT).says(NEW_WORDS)
     assert outcome.handled and outcome.outbox_ids == ()  # a person holds it: the bot is silent
 
 

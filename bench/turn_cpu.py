@@ -1,0 +1,300 @@
+"""A turn's CPU by kind, residents one at a time (issue 18, session 7).
+
+Run: ``.venv/bin/python -m bench.turn_cpu [--backend sqlite] [--residents 60] [--messages 10]
+[--think 0] [--profile common]``. See ``bench/README.md`` ("Session 7: a common turn's CPU").
+
+The real dispatcher of ``bench.intake_latency`` (``declic_bot``: ``build_core``,
+``build_dispatcher``, the demo directory, ``prime``, the start-up heap frozen) after the same
+warm-up, then the same simulated residents, but one at a time: each update is fed alone, so
+``time.thread_time`` around ``Dispatcher.feed_update`` is that update's own CPU (on PostgreSQL
+it includes the loop's sleeps and wakes for the round trips, as a turn alone pays them). Each
+turn gets a kind: what came in (button, text, command) and what it did, read from its
+statements as ``--waits`` does (submission, new idea, new resident, else common). ``--profile
+KIND`` runs cProfile (thread time) over the turns of that kind only (``common``: every common
+turn; ``all``). The figures are for comparing trees or changes within one run, alternated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import inspect
+import io
+import itertools
+import os
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.pool import _ConnectionFairy
+
+from bench.databases import fresh_database
+from bench.intake_latency import Plan, converse, declic_bot
+from bench.residents import DriverClock
+from bench.telegram_fakes import button_update, mount, text_update
+from bench.turn_waits import _kind_of
+from infra.db import _InLoopConnection
+from infra.uow import UnitOfWork
+
+_statements: list[str] = []
+
+
+@dataclass
+class Kind:
+    cpu: list[float] = field(default_factory=list)
+    statements: int = 0
+    steps: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+
+_step: dict[str, float] = defaultdict(float)  # the current turn's CPU by step (``--steps``)
+
+
+def _timed(name: str, function: Any) -> Any:
+    if inspect.iscoroutinefunction(function):
+
+        async def timed_async(*args: Any, **kwargs: Any) -> Any:
+            start = time.thread_time()
+            try:
+                return await function(*args, **kwargs)
+            finally:
+                _step[name] += time.thread_time() - start
+
+        return timed_async
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.thread_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _step[name] += time.thread_time() - start
+
+    return timed
+
+
+def time_steps(declic: Any) -> None:
+    """Wrap the turn's steps (``--steps``): nested steps count in their callers' too."""
+    import routing.conversation.service as module
+
+    service = declic.core.service
+    for name in ("handle", "_load", "_situation", "_read", "_apply", "_resolve", "_outbox",
+                 "_save"):  # fmt: skip
+        setattr(service, name, _timed(name, getattr(service, name)))
+    for name in ("claim_and_load", "keep_message", "write_rows"):
+        setattr(module, name, _timed(name, getattr(module, name)))
+    object.__setattr__(service.dialogue, "step", _timed("dialogue.step", service.dialogue.step))
+    service.renderer.inner = _timed("renderer", service.renderer.inner)
+    UnitOfWork.__aenter__ = _timed("uow enter", UnitOfWork.__aenter__)  # type: ignore[method-assign]
+    UnitOfWork.__aexit__ = _timed("uow exit", UnitOfWork.__aexit__)  # type: ignore[method-assign]
+    UnitOfWork.commit = _timed("commit", UnitOfWork.commit)  # type: ignore[method-assign]
+    AsyncSession.flush = _timed("flush", AsyncSession.flush)  # type: ignore[method-assign]
+    execute = AsyncSession.execute
+    labels: dict[int, str] = {}
+
+    async def timed_execute(self: AsyncSession, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        label = labels.get(id(statement))
+        if label is None:
+            label = labels[id(statement)] = "  sql " + " ".join(str(statement).split()[:4])[:40]
+        start = time.thread_time()
+        try:
+            return await execute(self, statement, *args, **kwargs)
+        finally:
+            _step[label] += time.thread_time() - start
+            _step[label + " #"] += 1
+
+    AsyncSession.execute = timed_execute  # type: ignore[method-assign]
+    for cls, name in ((_InLoopConnection, "commit"), (_InLoopConnection, "rollback"),
+                      (AsyncAdapt_asyncpg_connection, "commit"),
+                      (AsyncAdapt_asyncpg_connection, "rollback"),
+                      (_ConnectionFairy, "_checkin"), (_ConnectionFairy, "_checkout")):  # fmt: skip
+        setattr(cls, name, _timed(f"  dbapi {name}", getattr(cls, name)))
+
+
+@dataclass
+class Measured:
+    kinds: dict[str, Kind] = field(default_factory=lambda: defaultdict(Kind))
+    profile: pstats.Stats | None = None
+    driver: float = 0.0
+    total: float = 0.0
+    imported: list[str] = field(default_factory=list)  # modules first imported while measured
+
+
+def _incoming(payload: dict[str, Any]) -> str:
+    if "callback_query" in payload:
+        return "button"
+    text = payload["message"].get("text") or ""
+    return "command" if text.startswith("/") else "text"
+
+
+async def one_at_a_time(declic: Any, plan: Plan, profile: str | None) -> Measured:
+    """Every resident of ``plan`` in turn, each update fed alone and timed by thread time."""
+    measured = Measured()
+    sync = declic.core.engine.sync_engine
+
+    def sent(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        _statements.append(statement)
+
+    event.listen(sync, "before_cursor_execute", sent)
+    modules = set(sys.modules)
+    driver = DriverClock.spent
+    try:
+        for user_id in plan.user_ids():
+            resident = plan.resident(user_id)
+            resident.attach()
+            ids = itertools.count(user_id * 10_000)
+            for gap in plan.gaps(user_id):
+                if gap:
+                    await asyncio.sleep(gap)
+                move = resident.next()
+                if move.data is None:
+                    payload = text_update(next(ids), user_id, resident.first_name,
+                                          move.message_id, move.text or "")  # fmt: skip
+                else:
+                    payload = button_update(next(ids), user_id, resident.first_name,
+                                            move.message_id, move.text or "",
+                                            move.data)  # fmt: skip
+                update = mount(payload, declic.bot)
+                _statements.clear()
+                _step.clear()
+                profiler = cProfile.Profile(time.thread_time) if profile else None
+                before = DriverClock.spent
+                if profiler is not None:
+                    profiler.enable()
+                start = time.thread_time()
+                await declic.dp.feed_update(declic.bot, update)
+                spent = time.thread_time() - start - (DriverClock.spent - before)
+                if profiler is not None:
+                    profiler.disable()
+                kind = "common"
+                for statement in _statements:
+                    kind = _kind_of(statement, kind)
+                name = f"{_incoming(payload)} / {kind}"
+                record = measured.kinds[name]
+                record.cpu.append(spent)
+                record.statements += len(_statements)
+                for step, value in _step.items():
+                    record.steps[step] += value
+                measured.total += spent
+                if profiler is not None and profile in ("all", kind):
+                    stats = pstats.Stats(profiler)
+                    if measured.profile is None:
+                        measured.profile = stats
+                    else:
+                        measured.profile.add(stats)
+    finally:
+        event.remove(sync, "before_cursor_execute", sent)
+    measured.driver = DriverClock.spent - driver
+    measured.imported = sorted(set(sys.modules) - modules)
+    return measured
+
+
+def _steps(measured: Measured, label: str) -> list[str]:
+    """CPU by step of the turns of kind ``label`` (``common``: every common turn)."""
+    steps: dict[str, float] = defaultdict(float)
+    cpu: list[float] = []
+    for name, k in measured.kinds.items():
+        if name.endswith("/ common") and label in ("common", name):
+            cpu += k.cpu
+            for step, value in k.steps.items():
+                steps[step] += value
+    if not steps:
+        return []
+    n = len(cpu)
+    lines = [f"{label} turns ({n}), ms of CPU a turn by step (nested ones in their callers too):"]
+    lines.append(f"  {'the update':<16} {sum(cpu) / n * 1e3:7.3f}")
+    lines.append(f"  {'outside handle':<16} {(sum(cpu) - steps['handle']) / n * 1e3:7.3f}")
+    for step, value in sorted(steps.items(), key=lambda item: -item[1]):
+        if step.endswith(" #"):
+            continue
+        count = steps.get(step + " #")
+        per = f"  ({count / n:.2f} a turn, {value / count * 1e3:.3f} each)" if count else ""
+        lines.append(f"  {step:<16} {value / n * 1e3:7.3f}{per}")
+    return lines
+
+
+def report(backend: str, measured: Measured, profile: str | None) -> str:
+    turns = sum(len(k.cpu) for k in measured.kinds.values())
+    lines = [
+        f"{backend}: {turns} turns one at a time, CPU per update "
+        f"{measured.total / turns * 1e3:.3f} ms (residents' own work taken out)",
+        f"{'kind':<26} {'turns':>6} {'stmts':>6} {'mean ms':>8} {'median':>8} {'share':>6}",
+    ]
+    if measured.imported:
+        lines.append(f"modules imported while measuring: {', '.join(measured.imported)}")
+    common: list[float] = []
+    for name in sorted(measured.kinds, key=lambda n: -sum(measured.kinds[n].cpu)):
+        k = measured.kinds[name]
+        if name.endswith("/ common"):
+            common += k.cpu
+        lines.append(
+            f"{name:<26} {len(k.cpu):>6} {k.statements / len(k.cpu):>6.2f} "
+            f"{statistics.fmean(k.cpu) * 1e3:>8.3f} {statistics.median(k.cpu) * 1e3:>8.3f} "
+            f"{sum(k.cpu) / measured.total:>6.1%}"
+        )
+    if common:
+        lines.append(
+            f"{'common turns':<26} {len(common):>6} {'':>6} "
+            f"{statistics.fmean(common) * 1e3:>8.3f} {statistics.median(common) * 1e3:>8.3f} "
+            f"{sum(common) / measured.total:>6.1%}"
+        )
+    for label in ("common", *sorted(n for n in measured.kinds if n.endswith("/ common"))):
+        lines += _steps(measured, label)
+    if measured.profile is not None:
+        out = io.StringIO()
+        stats = measured.profile
+        stats.stream = out  # type: ignore[attr-defined]
+        stats.strip_dirs().sort_stats("tottime").print_stats(40)
+        stats.sort_stats("cumulative").print_stats(70)
+        lines.append(f"--- {backend}: cProfile (thread time) of the {profile} turns")
+        lines.append(out.getvalue())
+    return "\n".join(lines)
+
+
+async def run(args: argparse.Namespace) -> None:
+    plan = Plan(args.residents, args.messages, args.think, args.seed)
+    warmup = Plan(args.warmup_residents, 5, 0.0, args.seed, first_user_id=900_000)
+    with tempfile.TemporaryDirectory() as tmp:
+        async with fresh_database(args.backend, Path(tmp)) as url, declic_bot(url) as declic:
+            await converse(declic.dp, declic.bot, warmup)
+            if args.steps:
+                time_steps(declic)
+            for _ in range(args.rounds):
+                measured = await one_at_a_time(declic, plan, args.profile)
+                print(report(args.backend, measured, args.profile), flush=True)
+                plan = Plan(plan.residents, plan.messages, plan.think, plan.seed,
+                            first_user_id=plan.first_user_id + 10_000)  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.turn_cpu",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--residents", type=int, default=60)
+    parser.add_argument("--messages", type=int, default=10)
+    parser.add_argument("--think", type=float, default=0.0, help="mean seconds between updates")
+    parser.add_argument("--rounds", type=int, default=1, help="measured rounds, fresh residents")
+    parser.add_argument("--warmup-residents", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--profile", choices=("common", "submission", "new idea",
+                                              "new resident", "all"))  # fmt: skip
+    parser.add_argument("--steps", action="store_true", help="CPU by step of the common turns")
+    args = parser.parse_args(argv)
+    print(f"load average {os.getloadavg()[0]:.2f} before the run, Python "
+          f"{sys.version.split()[0]}", flush=True)  # fmt: skip
+    asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()

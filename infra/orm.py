@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -12,9 +12,12 @@ from sqlalchemy import (
     DateTime,
     MetaData,
     Table,
+    TableValuedAlias,
     TypeDecorator,
     Update,
     bindparam,
+    column,
+    func,
     literal,
     select,
     update,
@@ -83,3 +86,17 @@ def update_by_parameters(
     """
     values: dict[str, Any] = {name: bindparam(f"{prefix}{name}") for name in names}
     return update(key.table).where(key == bindparam(key_parameter)).values(values)
+
+
+def json_recordset(
+    table: Table, parameter: str, names: Sequence[str], alias: str
+) -> TableValuedAlias:
+    """PostgreSQL: the rows given as one JSONB array in the parameter ``parameter`` (objects with
+    ``names``, typed as ``table``'s columns of those names), as a table named ``alias``
+    (``jsonb_to_recordset``): one parameter whatever the number of rows, for an ``INSERT …
+    SELECT`` that a statement can carry as a data-modifying CTE. Instants go in as ISO strings."""
+    return (
+        func.jsonb_to_recordset(bindparam(parameter, type_=JSONB))
+        .table_valued(*(column(name, table.c[name].type) for name in names))
+        .render_derived(name=alias, with_types=True)
+    )

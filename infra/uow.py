@@ -18,13 +18,14 @@ not in between.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
+from dataclasses import dataclass
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import CursorResult, text
+from sqlalchemy import CursorResult, Insert, Update, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from infra.slots import stepping_out
@@ -53,6 +54,17 @@ def serialised_by(key: int) -> Iterator[None]:
         _SERIAL_KEY.reset(token)
 
 
+@dataclass(frozen=True)
+class LaterWrite:
+    """A write that nothing reads back before the commit (the ids it needs known already): on
+    PostgreSQL, sent as a data-modifying CTE by a later statement that can carry it (``carrying``,
+    a round trip saved), else on its own just before the commit (``UnitOfWork.commit``)."""
+
+    name: str  # the CTE's name, unique among the writes a statement carries
+    statement: Insert | Update  # an INSERT or UPDATE built once, its parameters named apart
+    parameters: dict[str, Any]
+
+
 class UnitOfWork:
     session: AsyncSession
 
@@ -63,6 +75,41 @@ class UnitOfWork:
         self._advisory_locks = advisory_locks
         self._holding: Token[bool] | None = None
         self.committed = False
+        self._deferring = False
+        self._later: list[LaterWrite] = []
+
+    @contextmanager
+    def writing_later(self) -> Iterator[None]:
+        """Inside this block, on PostgreSQL, the writes offered to ``write_later`` wait for a
+        statement that carries them (the caller promises to read none of them back)."""
+        before = self._deferring
+        self._deferring = self.dialect == "postgresql"
+        try:
+            yield
+        finally:
+            self._deferring = before
+
+    @property
+    def deferring(self) -> bool:
+        """Whether ``write_later`` defers now (PostgreSQL, inside ``writing_later``)."""
+        return self._deferring
+
+    async def write_later(self, write: LaterWrite) -> None:
+        """Defer ``write`` (see ``writing_later``), or send it now."""
+        if self._deferring:
+            self._later.append(write)
+        else:
+            await self.session.execute(write.statement, write.parameters)
+
+    def take_later(self) -> tuple[LaterWrite, ...]:
+        """The deferred writes, for a statement that carries them (they are the caller's now)."""
+        later, self._later = tuple(self._later), []
+        return later
+
+    async def write_deferred(self) -> None:
+        """Send the deferred writes no statement carried, each on its own, in their order."""
+        for write in self.take_later():
+            await self.session.execute(write.statement, write.parameters)
 
     @property
     def dialect(self) -> str:
@@ -115,11 +162,29 @@ class UnitOfWork:
         await self.session.close()
 
     async def commit(self) -> None:
+        await self.write_deferred()
         await self.session.commit()
         self.committed = True
 
     async def flush(self) -> None:
         await self.session.flush()
+
+
+_CARRYING: dict[tuple[int, tuple[tuple[str, int], ...]], Insert] = {}
+
+
+def carrying(statement: Insert, writes: Sequence[LaterWrite]) -> Insert:
+    """``statement`` (built once) with ``writes`` as data-modifying CTEs, built once per set of
+    writes' statements (each built once too); run it with ``statement``'s parameters and each
+    write's."""
+    key = (id(statement), tuple((write.name, id(write.statement)) for write in writes))
+    carried = _CARRYING.get(key)
+    if carried is None:
+        carried = statement
+        for write in writes:
+            carried = carried.add_cte(write.statement.cte(write.name))
+        _CARRYING[key] = carried
+    return carried
 
 
 def rowcount(result: object) -> int:

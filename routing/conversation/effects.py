@@ -246,22 +246,22 @@ class TurnEffects:
             idea.submitted_at = now
             await _consented(session, resident, draft.neighbourhood, now)
             await record_journey_event(session, idea, "intake_completed", now)
-        await self.followups.plan(uow, idea.id, now)  # the nudge and the check-ins
-        if self.catalogues is not None:
-            await session.flush()
-            found = await matching.suggest_for_idea(
-                uow, idea.id, self.catalogues, now, top=SUGGESTIONS_OFFERED
-            )
-            if not found.suggestions:  # nothing in the directory: a person looks at it
-                await cases.open_case(
-                    uow,
-                    resident.id,
-                    idea.id,
-                    "no_match",
-                    now,
-                    "dialogue",
-                    staff_group=self.staff_group,
+        # The follow-ups' and suggestions' rows (their ids taken before) are written by the
+        # turn's last statement on PostgreSQL (``ConversationService._save``): nothing in the
+        # turn reads them back (the suggestions' page is the match's own).
+        with uow.writing_later():
+            await self.followups.plan(uow, idea.id, now)  # the nudge and the check-ins
+            found = None
+            if self.catalogues is not None:
+                await session.flush()
+                found = await matching.suggest_for_idea(
+                    uow, idea.id, self.catalogues, now, top=SUGGESTIONS_OFFERED
                 )
+        if found is not None and not found.suggestions:  # nothing found: a person looks at it
+            await cases.open_case(
+                uow, resident.id, idea.id, "no_match", now, "dialogue",
+                staff_group=self.staff_group,
+            )  # fmt: skip
 
     async def _sync_idea(
         self,

@@ -17,14 +17,14 @@ from typing import Any
 
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from infra.clock import Clock
 from infra.i18n import pick_locale
 from infra.outage import database_unavailable
-from infra.uow import UnitOfWork
+from infra.uow import UnitOfWork, carrying
 from knowledge.store import CatalogueCache
 from routing import cases, followups, privacy, sprints
 from routing.cases import StaffGroup
@@ -211,7 +211,7 @@ class ConversationService(TurnEffects, ReplyFilling):
             outbox = self._outbox(resident, inbound, resolved, locale, now, erased, register)
             outbox_ids = None  # the outbox rows' ids, once written
             if not erased:
-                outbox_ids = await self._save(session, resident, conversation, state.draft,
+                outbox_ids = await self._save(uow, resident, conversation, state.draft,
                                               turn.state, now, stored_idea, outbox)  # fmt: skip
             # One flush for the turn's ORM changes (resident, conversation, idea), then the
             # outbox rows (unless the conversation's UPDATE wrote them), which reference
@@ -219,6 +219,7 @@ class ConversationService(TurnEffects, ReplyFilling):
             await session.flush()
             if outbox_ids is None:
                 outbox_ids = await write_rows(session, outbox)
+            await uow.write_deferred()  # what no statement carried (a failure is the turn's)
             try:
                 await uow.commit()
             except IntegrityError:  # the same update committed by another worker meanwhile
@@ -337,7 +338,7 @@ class ConversationService(TurnEffects, ReplyFilling):
 
     async def _save(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         resident: Resident,
         conversation: Conversation,
         before: Draft,
@@ -354,6 +355,7 @@ class ConversationService(TurnEffects, ReplyFilling):
         (``_sync_idea`` ran when it last changed), so most turns skip the idea's SELECT and
         UPDATE; a reset draft (no ``idea_id``) always gets its row.
         """
+        session = uow.session
         mirror: dict[str, Any] | None = None  # the idea row's UPDATE, when one is due
         drafting = state.draft.text and state.step.value in DRAFTING_STEPS
         if drafting and (conversation.idea_id is None or state.draft != before):
@@ -383,9 +385,15 @@ class ConversationService(TurnEffects, ReplyFilling):
             ids = None
             if not outbox:
                 await session.execute(MIRROR_AND_SAVE, params)
-            else:
-                statement = SAVE_AND_SEND if mirror is None else MIRROR_SAVE_AND_SEND
+            elif mirror is None:  # and the writes the turn deferred (``LaterWrite``)
+                later = uow.take_later()
+                for write in later:
+                    params |= write.parameters
+                statement = carrying(SAVE_AND_SEND, later)
                 result = await session.execute(statement, params | json_rows(outbox))
+                ids = json_row_ids(result.all(), outbox)
+            else:
+                result = await session.execute(MIRROR_SAVE_AND_SEND, params | json_rows(outbox))
                 ids = json_row_ids(result.all(), outbox)
             for name, value in values.items():
                 set_committed_value(conversation, name, value)

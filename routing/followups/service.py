@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import bindparam, insert, literal, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infra.orm import ONE_ROW
+from infra.orm import ONE_ROW, json_recordset
 from infra.settings import Settings
-from infra.uow import UnitOfWork, rowcount
+from infra.uow import LaterWrite, UnitOfWork, rowcount
 from routing.followups.policy import (
     ANSWER_EVENT,
     ANSWER_STATUS,
@@ -228,12 +228,29 @@ async def plan(uow: UnitOfWork, idea_id: int, now: datetime, policy: Policy) -> 
             }
         )
     await session.flush()
-    if added:
+    if added and uow.deferring:  # with the turn's last statement (PostgreSQL)
+        await uow.write_later(LaterWrite("followups_added", _ADDED_FROM_JSON, _json(added)))
+    elif added:
         await session.execute(_ADD_FOLLOWUPS, added)
     return wanted
 
 
 _ADD_FOLLOWUPS = insert(FollowUp.__table__)
+# PostgreSQL: the same rows as one JSONB parameter, an INSERT a later statement of the turn can
+# carry as a data-modifying CTE (``infra.uow.LaterWrite``): nothing reads them back in the turn.
+_ADDED_COLUMNS = ("idea_id", "resident_id", "kind", "due_at", "status", "data", "created_at",
+                  "updated_at")  # fmt: skip
+_ADDED = json_recordset(FollowUp.__table__, "followup_rows", _ADDED_COLUMNS, "planned")
+_ADDED_FROM_JSON = insert(FollowUp.__table__).from_select(
+    list(_ADDED_COLUMNS), select(*(_ADDED.c[name] for name in _ADDED_COLUMNS))
+)
+
+
+def _json(added: list[dict[str, Any]]) -> dict[str, Any]:
+    """``_ADDED_FROM_JSON``'s parameter: the rows, their instants as ISO strings."""
+    instants = ("due_at", "created_at", "updated_at")
+    rows = [row | {name: row[name].isoformat() for name in instants} for row in added]
+    return {"followup_rows": rows}
 
 
 def _cancel(row: FollowUp, now: datetime, reason: str) -> None:

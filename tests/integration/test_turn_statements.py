@@ -23,17 +23,22 @@ IDEA = (
     "il nous faut un lieu et un peu d'argent pour les graines"
 )
 # (new resident's /start, first words of a new idea, a typed answer, a pressed answer,
-#  the submission with suggestions found, a typed message after it)
+#  the submission (with suggestions found; or, the directory empty, a case opened),
+#  a typed message after it)
 EXPECTED = {
-    "postgresql": [5, 3, 2, 2, 8, 3],
-    "sqlite": [7, 7, 6, 5, 12, 6],
+    ("postgresql", "demo"): [5, 3, 2, 2, 5, 3],
+    ("sqlite", "demo"): [7, 7, 6, 5, 12, 6],
+    ("postgresql", "empty"): [5, 3, 2, 2, 8, 3],
+    ("sqlite", "empty"): [7, 7, 6, 5, 16, 6],
 }
 
 
+@pytest.mark.parametrize("directory", ["demo", "empty"])
 async def test_statements_per_turn(
-    uow_factory, clock, backend: str, monkeypatch: pytest.MonkeyPatch
+    uow_factory, clock, backend: str, directory: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    await load_demo_directory(uow_factory, datetime(2026, 11, 1, tzinfo=UTC))
+    if directory == "demo":
+        await load_demo_directory(uow_factory, datetime(2026, 11, 1, tzinfo=UTC))
     service = conversation_service(uow_factory, clock, directory=True)
     async with uow_factory() as uow:
         engine = uow.engine
@@ -67,4 +72,4 @@ async def test_statements_per_turn(
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", statement)
     assert submitted.handled
-    assert counts == EXPECTED[backend]
+    assert counts == EXPECTED[backend, directory]

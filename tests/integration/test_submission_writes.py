@@ -1,0 +1,182 @@
+"""A submission's writes deferred to the turn's last statement (PostgreSQL: the follow-ups' and
+suggestions' INSERTs, the match and its event, carried by the conversation's UPDATE and the
+outbox rows' INSERT; ``infra.uow.LaterWrite``) leave the same rows as written one by one, and
+the cards' buttons name the suggestions' rows (their ids taken before the rows were written)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select, text
+
+from infra.clock import FrozenClock
+from infra.db import make_engine
+from infra.uow import UnitOfWork, uow_factory_for
+from knowledge.demo import load_demo_directory
+from routing import matching
+from routing.conversation.service import ConversationService
+from routing.journey import Idea
+from tests.support.conversation import conversation_service
+from tests.support.residents import ScriptedResident
+
+IDEA = (
+    "Avec des voisins on voudrait un jardin partagé aux Glycines, "
+    "il nous faut un lieu et un peu d'argent pour les graines"
+)
+# Each table's rows of one resident's idea, without the columns that name rows (ids, refs) or
+# the resident (their chat, their updates' ids in the outbox keys).
+SNAPSHOT = {
+    "ideas": "SELECT status, text, title, neighbourhood, needs, themes, unmet_needs, group_type,"
+    " timing, timing_words, source, locale, created_at, updated_at, submitted_at FROM ideas"
+    " WHERE id = :idea",
+    "followups": "SELECT kind, due_at, status, data, created_at, updated_at, cancel_reason"
+    " FROM followups WHERE idea_id = :idea ORDER BY kind, due_at",
+    "idea_suggestions": "SELECT external_id, kind, name, need, rank, score, reasons, status,"
+    " created_at, responded_at, resource_id FROM idea_suggestions WHERE idea_id = :idea"
+    " ORDER BY rank",
+    "journey_events": "SELECT kind, occurred_at, data FROM journey_events WHERE idea_id = :idea"
+    " ORDER BY id",
+    "cases": "SELECT reason, status, source, team_id, opened_at FROM cases WHERE idea_id = :idea",
+    "case_events": "SELECT e.kind, e.data, e.occurred_at FROM case_events e"
+    " JOIN cases c ON c.id = e.case_id WHERE c.idea_id = :idea ORDER BY e.id",
+}
+
+
+@pytest.fixture
+async def postgres_uow(postgres_url: str) -> AsyncIterator[Callable[[], UnitOfWork]]:
+    engine = make_engine(postgres_url)
+    yield uow_factory_for(engine)
+    await engine.dispose()
+
+
+def _service(uow_factory: Callable[[], UnitOfWork], clock: FrozenClock) -> ConversationService:
+    return conversation_service(uow_factory, clock, directory=True)
+
+
+@contextmanager
+def _writing_now(uow: UnitOfWork) -> Iterator[None]:
+    """``UnitOfWork.writing_later`` that defers nothing: every write sent when it is made."""
+    yield
+
+
+async def _submission(
+    service: ConversationService, user_id: str, statements: list[str]
+) -> dict[str, Any]:
+    """One resident's submission; what it wrote, and the cards' suggestion ids by rank."""
+    resident = ScriptedResident(service, user_id=user_id)
+    await resident.says("/start")
+    await resident.says(IDEA)
+    await resident.says("cet été")
+    await resident.presses("a", "yes")
+    async with service.uow_factory() as uow:
+        engine = uow.engine
+
+    def statement(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+        statements.append(sql)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", statement)
+    try:
+        submitted = await resident.presses("s", "ok")
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", statement)
+    assert submitted.handled
+    async with service.uow_factory() as uow:
+        session = uow.session
+        idea = await session.scalar(select(Idea.id).where(Idea.status == "submitted").where(
+            Idea.resident_id == submitted.resident_id))  # fmt: skip
+        rows = {
+            table: [tuple(row) for row in await session.execute(text(sql), {"idea": idea})]
+            for table, sql in SNAPSHOT.items()
+        }
+        ranks = dict(
+            (await session.execute(
+                text("SELECT id, rank FROM idea_suggestions WHERE idea_id = :idea"), {"idea": idea}
+            )).all()
+        )  # fmt: skip
+        payloads = (
+            await session.scalars(
+                text("SELECT payload FROM outgoing_messages WHERE id = ANY(:ids) ORDER BY id"),
+                {"ids": list(submitted.outbox_ids)},
+            )
+        ).all()
+    # The cards' buttons carry the suggestions' ids: each must be a row of this idea's.
+    cards = [json.dumps(payload, sort_keys=True) for payload in payloads]
+    named = {int(found) for card in cards for found in re.findall(r'"d:g:(\d+)\.', card)}
+    assert named <= set(ranks)
+    ranked = [
+        re.sub(r'"d:g:(\d+)\.', lambda m: f'"d:g:#{ranks[int(m[1])]}.', card) for card in cards
+    ]
+    return {"rows": rows, "cards": ranked, "named": len(named)}
+
+
+@pytest.mark.parametrize("directory", ["demo", "empty"])
+async def test_deferred_writes_leave_the_same_rows(
+    postgres_uow: Callable[[], UnitOfWork],
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+    directory: str,
+) -> None:
+    if directory == "demo":
+        await load_demo_directory(postgres_uow, datetime(2026, 11, 1, tzinfo=UTC))
+    service = _service(postgres_uow, clock)
+    async with postgres_uow() as uow:  # built before the turns, as the bot's commands do
+        assert service.catalogues is not None
+        await service.catalogues.get(uow)
+    deferred_sql: list[str] = []
+    deferred = await _submission(service, "42", deferred_sql)
+    monkeypatch.setattr(UnitOfWork, "writing_later", _writing_now)
+    one_by_one_sql: list[str] = []
+    one_by_one = await _submission(service, "43", one_by_one_sql)
+
+    assert deferred == one_by_one
+    assert deferred["rows"]["followups"]  # the nudge and the check-ins
+    carried = deferred_sql[-1]  # the turn's last statement: save and send, and the rest
+    assert "followups_added AS" in carried
+    if directory == "demo":
+        assert 0 < deferred["named"] <= len(deferred["rows"]["idea_suggestions"])  # a page
+        assert "suggestions_added AS" in carried and "suggested AS" in carried
+        assert len(deferred_sql) == len(one_by_one_sql) - 3
+    else:
+        assert deferred["rows"]["cases"] and not deferred["rows"]["idea_suggestions"]
+        assert len(deferred_sql) == len(one_by_one_sql) - 1
+
+
+async def test_ids_taken_once_per_match_whatever_the_earlier_suggestions(
+    postgres_uow: Callable[[], UnitOfWork], clock: FrozenClock
+) -> None:
+    """The ids' subquery runs once, also when the idea's earlier suggestions make several rows;
+    a second match of the idea takes fresh ids, its answered suggestions kept."""
+    await load_demo_directory(postgres_uow, datetime(2026, 11, 1, tzinfo=UTC))
+    service = _service(postgres_uow, clock)
+    await _submission(service, "42", [])
+    catalogues = service.catalogues
+    assert catalogues is not None
+    async with postgres_uow() as uow:
+        idea_id = await uow.session.scalar(select(Idea.id))
+        assert idea_id is not None
+        first = await uow.session.scalar(text("SELECT min(id) FROM idea_suggestions"))
+        await uow.session.execute(
+            text("UPDATE idea_suggestions SET status = 'accepted' WHERE id = :id"), {"id": first}
+        )
+        before = await uow.session.scalar(text("SELECT last_value FROM idea_suggestions_id_seq"))
+        with uow.writing_later():
+            found = await matching.suggest_for_idea(uow, idea_id, catalogues, clock.now(), top=6)
+        after = await uow.session.scalar(text("SELECT last_value FROM idea_suggestions_id_seq"))
+        assert after == before + 6
+        await uow.commit()
+    async with postgres_uow() as uow:
+        rows = (
+            await uow.session.execute(
+                text("SELECT id, status FROM idea_suggestions WHERE idea_id = :i ORDER BY rank"),
+                {"i": idea_id},
+            )
+        ).all()
+    assert (first, "accepted") in rows
+    assert len(rows) == len(found.suggestions)
+    assert all(before < row_id <= after for row_id, status in rows if status == "proposed")

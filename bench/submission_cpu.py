@@ -69,6 +69,8 @@ class Kind:
     process: list[float] = field(default_factory=list)  # s of the whole process, per turn
     statements: list[int] = field(default_factory=list)
     phases: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    own: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    calls: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     profiles: list[cProfile.Profile] = field(default_factory=list)
 
 
@@ -78,6 +80,9 @@ class Turn:
     statements: int = 0
     renders: list[tuple[Any, ...]] = field(default_factory=list)
     phases: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    own: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    children: list[float] = field(default_factory=list)  # CPU of the phases inside each open one
+    calls: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
 _current: list[Turn | None] = [None]
@@ -100,16 +105,64 @@ def _kind_of(statement: str, current: str) -> str:
     return current
 
 
+def _enter(turn: Turn | None) -> float:
+    if turn is not None:
+        turn.children.append(0.0)
+    return time.thread_time()
+
+
+def _leave(turn: Turn | None, name: str, start: float) -> None:
+    """A phase ends: its CPU, inclusive and its own (less the timed phases inside it)."""
+    if turn is None:
+        return
+    spent = time.thread_time() - start
+    inside = turn.children.pop()
+    turn.phases[name] += spent
+    turn.own[name] += spent - inside
+    turn.calls[name] += 1
+    if turn.children:
+        turn.children[-1] += spent
+
+
 def _timed_async(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     async def timed(*args: Any, **kwargs: Any) -> Any:
         turn = _current[0]
-        start = time.thread_time()
+        start = _enter(turn)
         try:
             return await fn(*args, **kwargs)
         finally:
-            if turn is not None:
-                turn.phases[name] += time.thread_time() - start
+            _leave(turn, name, start)
+
+    return timed
+
+
+_labels: dict[int, str] = {}
+
+
+def _label(statement: Any) -> str:
+    """A statement's first words (kept per statement object: they are built once)."""
+    key = id(statement)
+    if key not in _labels:
+        try:
+            text = " ".join(str(statement).split())
+        except Exception:  # a dialect's own construct: its class then
+            text = type(statement).__name__
+        _labels[key] = text[:60]
+    return _labels[key]
+
+
+def _timed_statement(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``AsyncSession.execute`` timed per statement (``session.execute: <its first words>``)."""
+
+    @functools.wraps(fn)
+    async def timed(self: Any, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        turn = _current[0]
+        start = _enter(turn)
+        try:
+            return await fn(self, statement, *args, **kwargs)
+        finally:
+            _leave(turn, f"session.execute: {_label(statement)}", start)
 
     return timed
 
@@ -118,12 +171,11 @@ def _timed_sync(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def timed(*args: Any, **kwargs: Any) -> Any:
         turn = _current[0]
-        start = time.thread_time()
+        start = _enter(turn)
         try:
             return fn(*args, **kwargs)
         finally:
-            if turn is not None:
-                turn.phases[name] += time.thread_time() - start
+            _leave(turn, name, start)
 
     return timed
 
@@ -217,14 +269,27 @@ def _canonical(value: Any) -> Any:
     return value
 
 
+def _assign(owner: Any, attr: str, value: Any) -> None:
+    if isinstance(owner, type):
+        setattr(owner, attr, value)
+    else:  # object.__setattr__: the planner and the dialogue are frozen dataclasses
+        object.__setattr__(owner, attr, value)
+
+
 @contextmanager
 def phases(core: Core) -> Iterator[None]:
-    """Time the steps of a turn (``--phases``): module attributes and the service's own."""
+    """Time the steps of a turn (``--phases``): module attributes, the service's own, and the
+    session's methods (``sqlalchemy``: every statement, flush and commit, wherever called)."""
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from routing import cases, matching
     from routing.conversation import effects, service
     from routing.matching import suggestions
 
+    methods = ("scalars", "scalar", "get", "flush", "commit")
+    sessions = [(AsyncSession, method, f"session.{method}", True) for method in methods]
     targets: list[tuple[Any, str, str, bool]] = [
+        *sessions,
         (service, "claim_and_load", "claim and load", True),
         (effects, "_submitted", "submit statement", True),
         (matching, "suggest_for_idea", "suggest", True),
@@ -240,10 +305,11 @@ def phases(core: Core) -> Iterator[None]:
         (core.service, "_read", "understand", False),
     ]
     saved = [(owner, attr, owner.__dict__.get(attr)) for owner, attr, _, _ in targets]
+    saved.append((AsyncSession, "execute", AsyncSession.__dict__["execute"]))
+    AsyncSession.execute = _timed_statement(AsyncSession.execute)  # type: ignore[method-assign]
     for owner, attr, name, is_async in targets:
         fn = getattr(owner, attr)
-        # object.__setattr__: the planner and the dialogue are frozen dataclasses
-        object.__setattr__(owner, attr, (_timed_async if is_async else _timed_sync)(name, fn))
+        _assign(owner, attr, (_timed_async if is_async else _timed_sync)(name, fn))
     try:
         yield
     finally:
@@ -251,7 +317,7 @@ def phases(core: Core) -> Iterator[None]:
             if original is None:
                 object.__delattr__(owner, attr)
             else:
-                object.__setattr__(owner, attr, original)
+                _assign(owner, attr, original)
 
 
 def _inbound(resident: Resident, update_id: int) -> Inbound:
@@ -304,6 +370,10 @@ async def _converse(core: Core, users: range, messages: int, seed: int,
             kind.statements.append(turn.statements)
             for name, spent in turn.phases.items():
                 kind.phases[name] += spent
+            for name, spent in turn.own.items():
+                kind.own[name] += spent
+            for name, calls in turn.calls.items():
+                kind.calls[name] += calls
             if profiler is not None and turn.kind in profile:
                 kind.profiles.append(profiler)
 
@@ -414,6 +484,12 @@ def report(backend: str, kinds: dict[str, Kind], with_phases: bool) -> str:
             lines.append(f"  {name} phases, ms a turn (inclusive): " + ", ".join(
                 f"{phase} {spent / count * 1000:.3f}" for phase, spent in parts
             ))  # fmt: skip
+            own = sorted(kind.own.items(), key=lambda p: -p[1])
+            rest = statistics.mean(kind.thread) - sum(kind.own.values()) / count
+            lines.append(f"  {name} phases, ms a turn (own; calls a turn): " + ", ".join(
+                f"{phase} {spent / count * 1000:.3f} ({kind.calls[phase] / count:.1f})"
+                for phase, spent in own
+            ) + f", outside them {rest * 1000:.3f}")  # fmt: skip
     return "\n".join(lines)
 
 

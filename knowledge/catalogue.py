@@ -56,6 +56,7 @@ class Entry:
     communes: frozenset[str]  # commune ids served ("*" = a wider area covering all)
     town_wide: bool
     key: str  # normalised name, to spot near-duplicates
+    associations_only: bool  # the resource's ``only_for_associations()``, asked for every idea
 
 
 def serves(kind: str | None, resource: Resource, tags: set[tuple[str, str]]) -> frozenset[str]:
@@ -173,6 +174,7 @@ class Catalogue:
                 communes=communes,
                 town_wide=town_wide,
                 key=normalise(resource.name),
+                associations_only=resource.only_for_associations(),
             )
             self.entries.append(entry)
             bag: defaultdict[str, float] = defaultdict(float)  # weights, not counts

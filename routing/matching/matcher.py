@@ -85,7 +85,7 @@ def exclusion(entry: Entry, idea: Understanding, home: str | None, today: date) 
     resource = entry.resource
     if not resource.is_suggestible(today):
         return "expired" if resource.status == "active" else "inactive"
-    if idea.group in ("alone", "informal") and resource.only_for_associations():
+    if idea.group in ("alone", "informal") and entry.associations_only:
         return "association_only"
     if idea.group and resource.eligibility and idea.group not in resource.eligibility:
         return "not_eligible"
@@ -106,32 +106,39 @@ def exclusion(entry: Entry, idea: Understanding, home: str | None, today: date) 
 
 
 class _Scored:
-    __slots__ = ("entry", "need", "score", "text", "words")
+    __slots__ = ("entry", "need", "score", "text")
 
-    def __init__(self, entry: Entry, score: float, text: float, words: list[str]) -> None:
+    def __init__(self, entry: Entry, score: float, text: float) -> None:
         self.entry = entry
         self.score = score
         self.text = text
-        self.words = words
         self.need: str | None = None
 
 
 def match(catalogue: Catalogue, query: IdeaQuery, today: date) -> MatchResult:
     idea = understand(catalogue, query)
     home = idea.commune or catalogue.home_commune
-    text_scores, prelim = _accumulate(catalogue, idea, catalogue.buckets_near(idea.quartier, home))
+    buckets = catalogue.buckets_near(idea.quartier, home)
+    text_scores, prelim = _accumulate(catalogue, idea, buckets)
     pool = heapq.nlargest(POOL, prelim, key=prelim.__getitem__)
+    entries = catalogue.entries
     excluded: dict[str, int] = defaultdict(int)
+    verdicts: dict[int, str | None] = {}  # each entry's exclusion, found once per idea
     valid: list[int] = []
     for i in pool:
-        why = exclusion(catalogue.entries[i], idea, home, today)
+        why = verdicts[i] = exclusion(entries[i], idea, home, today)
         if why:
             excluded[why] += 1
         else:
             valid.append(i)
+
+    def allowed_entry(i: int) -> bool:
+        if i not in verdicts:
+            verdicts[i] = exclusion(entries[i], idea, home, today)
+        return verdicts[i] is None
+
     # Each stated need brings its best allowed candidates near the resident into the pool,
     # whatever their words: a generic fund answers "some money" for any idea.
-    buckets = catalogue.buckets_near(idea.quartier, home)
     for need in idea.needs:
         near = {
             i
@@ -139,11 +146,12 @@ def match(catalogue: Catalogue, query: IdeaQuery, today: date) -> MatchResult:
             for i in catalogue.concepts.get(("#n:" + need, bucket), ())[:NEED_BUCKET_CAP]
         }
         ranked = heapq.nlargest(2 * NEED_POOL, near, key=lambda i: prelim.get(i, 0.0))
-        allowed = (i for i in ranked if exclusion(catalogue.entries[i], idea, home, today) is None)
-        valid.extend(itertools.islice(allowed, NEED_POOL))
+        valid.extend(itertools.islice(filter(allowed_entry, ranked), NEED_POOL))
     best_text = max((text_scores.get(i, 0.0) for i in valid), default=0.0)
+    home_quartier = catalogue.gazetteer.get(idea.quartier) if idea.quartier else None
+    neighbours = frozenset(home_quartier.neighbours) if home_quartier else frozenset()
     scored = [
-        _score(catalogue, catalogue.entries[i], idea, text_scores.get(i, 0.0), best_text)
+        _score(entries[i], idea, text_scores.get(i, 0.0), best_text, neighbours)
         for i in dict.fromkeys(valid)
     ]
     scored.sort(key=lambda s: -s.score)
@@ -187,48 +195,72 @@ def _accumulate(
     return text, total
 
 
+# A place's weight in the score by kind: a person to call is first someone of the resident's
+# own quartier, and a room nearby is easier to use than one across town.
+_GEO_WEIGHTS: dict[str | None, float] = {"contact": CONTACT_GEO_WEIGHT, "room": ROOM_GEO_WEIGHT}
+
+
 def _score(
-    catalogue: Catalogue, entry: Entry, idea: Understanding, text: float, best_text: float
+    entry: Entry, idea: Understanding, text: float, best_text: float, neighbours: frozenset[str]
 ) -> _Scored:
+    """``neighbours``: the quartiers next to the resident's (``_geography``'s "nearby")."""
     resource = entry.resource
+    kind = entry.kind
+    entry_themes = entry.themes
+    idea_themes = idea.themes
     relevance = text / max(best_text, TEXT_FLOOR)
-    broad = not entry.themes or len(entry.themes) >= BROAD_THEMES
-    if idea.themes and entry.themes:
-        themes = len(idea.themes & entry.themes) / len(idea.themes)
+    broad = not entry_themes or len(entry_themes) >= BROAD_THEMES
+    shared: frozenset[str] = frozenset()
+    themes = 0.0
+    if idea_themes and entry_themes:
+        shared = idea_themes & entry_themes
+        themes = len(shared) / len(idea_themes)
         if broad:
             themes = max(themes, BROAD_CREDIT)
-    else:
-        themes = 0.0
-    need_fit = (1.0 if entry.serves & set(idea.needs) else 0.0) if idea.needs else 0.5
-    geo = _geography(catalogue, entry, idea.quartier)[0]
+    needs = idea.needs
+    need_fit = (0.0 if entry.serves.isdisjoint(needs) else 1.0) if needs else 0.5
+    geo = _geo_score(entry, idea.quartier, neighbours)
     facts = 0.0
-    if entry.kind == "room":
+    if kind == "room":
         if idea.headcount and resource.capacity and resource.capacity >= idea.headcount:
             facts += 0.5
         if idea.wheelchair and resource.wheelchair_accessible:
             facts += 0.5
-        if idea.food and entry.equipment & KITCHENS:
+        if idea.food and not entry.equipment.isdisjoint(KITCHENS):
             facts += 0.5
-    if idea.equipment & entry.equipment:
+    if idea.equipment and not idea.equipment.isdisjoint(entry.equipment):
         facts += 0.5
     if idea.group and idea.group in resource.eligibility:
         facts += 0.3
-    # A person to call is first someone of the resident's own quartier.
-    by_kind: dict[str | None, float] = {"contact": CONTACT_GEO_WEIGHT, "room": ROOM_GEO_WEIGHT}
-    geo_weight = by_kind.get(entry.kind, GEO_WEIGHT)
+    geo_weight = _GEO_WEIGHTS.get(kind, GEO_WEIGHT)
     score = TEXT_WEIGHT * min(relevance, 1.0) + THEMES_WEIGHT * themes + NEED_FIT_WEIGHT * need_fit
     score += geo_weight * geo + FACTS_WEIGHT * min(facts, 1.0)
-    narrow = entry.kind in ("grant", "sponsor") and idea.themes and not broad
-    if narrow and not idea.themes & entry.themes:
+    if (kind == "grant" or kind == "sponsor") and idea_themes and not broad and not shared:
         score *= NARROW_PENALTY  # a fund or sponsor for other themes
-    if idea.group is None and resource.only_for_associations():
+    if idea.group is None and entry.associations_only:
         score *= 0.85
-    if idea.quartier and entry.quartiers and idea.quartier not in entry.quartiers:
+    quartier = idea.quartier
+    if quartier and entry.quartiers and quartier not in entry.quartiers:
         # Placed in another quartier: someone else's person to call, a room across town.
-        score *= OTHER_QUARTIER_CONTACT if entry.kind == "contact" else OTHER_QUARTIER
-    if entry.kind == "room" and resource.wheelchair_accessible is False:
+        score *= OTHER_QUARTIER_CONTACT if kind == "contact" else OTHER_QUARTIER
+    if kind == "room" and resource.wheelchair_accessible is False:
         score *= STEPS_PENALTY  # not asked for, but a place everyone can reach comes first
-    return _Scored(entry, round(score, 4), text, [])
+    return _Scored(entry, round(score, 4), text)
+
+
+def _geo_score(entry: Entry, quartier: str | None, neighbours: frozenset[str]) -> float:
+    """``_geography``'s score alone (no reason built): for every candidate, not only the cards."""
+    quartiers = entry.quartiers
+    if quartier:
+        if quartier in quartiers:
+            return 1.0
+        if not quartiers.isdisjoint(neighbours):
+            return 0.6
+    if entry.town_wide:
+        return 0.45 if "*" in entry.communes else 0.5
+    if quartiers:
+        return 0.15 if quartier else 0.35
+    return 0.35
 
 
 def _geography(
@@ -355,7 +387,7 @@ def _headline(entry: Entry, idea: Understanding) -> list[Reason]:
             return [Reason(code, {"capacity": r.capacity})]
         return [Reason("lends_step_free_room" if step_free else "lends_room_plain")]
     if entry.kind == "grant" or (entry.kind == "sponsor" and "financial" in r.support):
-        who = _who(r.eligibility, r.only_for_associations(), idea.group)
+        who = _who(r.eligibility, entry.associations_only, idea.group)
         if r.grant_min_eur and r.grant_max_eur:
             return [
                 Reason(
@@ -405,6 +437,6 @@ def _fact_reasons(entry: Entry, idea: Understanding) -> list[Reason]:
         out.append(Reason("opening_hours", {"hours": r.opening_hours}))
     elif entry.kind == "initiative" and r.newcomers_welcome:
         out.append(Reason("newcomers"))
-    if idea.group is None and r.only_for_associations():
+    if idea.group is None and entry.associations_only:
         out.append(Reason("association_only"))
     return out

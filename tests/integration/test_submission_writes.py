@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from infra.clock import FrozenClock
 from infra.db import make_engine
@@ -22,7 +22,7 @@ from knowledge.demo import load_demo_directory
 from routing import matching
 from routing.conversation.service import ConversationService
 from routing.journey import Idea
-from tests.support.conversation import conversation_service
+from tests.support.conversation import conversation_service, statements_sent
 from tests.support.residents import ScriptedResident
 
 IDEA = (
@@ -70,21 +70,10 @@ async def _submission(
 ) -> dict[str, Any]:
     """One resident's submission; what it wrote, and the cards' suggestion ids by rank."""
     resident = ScriptedResident(service, user_id=user_id)
-    await resident.says("/start")
-    await resident.says(IDEA)
-    await resident.says("cet été")
-    await resident.presses("a", "yes")
-    async with service.uow_factory() as uow:
-        engine = uow.engine
-
-    def statement(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
-        statements.append(sql)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", statement)
-    try:
+    await resident.reaches_summary(IDEA, "cet été")
+    async with statements_sent(service.uow_factory) as sent:
         submitted = await resident.presses("s", "ok")
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", statement)
+    statements.extend(sent)
     assert submitted.handled
     async with service.uow_factory() as uow:
         session = uow.session

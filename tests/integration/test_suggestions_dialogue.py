@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.callbacks import unpack
 from infra.clock import FrozenClock
@@ -22,7 +22,7 @@ from routing.conversation.suggestion_replies import suggestions_page
 from routing.intake import SUGGESTIONS_PER_PAGE, Action, ButtonIn, ShowSuggestions
 from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
 from routing.matching.records import Suggestion
-from tests.support.conversation import conversation_service
+from tests.support.conversation import conversation_service, statements_sent
 from tests.support.residents import ScriptedResident
 
 IDEA = (
@@ -149,22 +149,9 @@ async def test_the_page_after_a_submission_is_the_one_a_read_gives_without_readi
     """The submission's turn shows the suggestions it has just written: the same page as one
     read from the database, and no statement of its own (``matching.suggestions_known``)."""
     resident = ScriptedResident(service)
-    await resident.says("/start")
-    await resident.says(IDEA)
-    await resident.says("cet été")
-    await resident.presses("a", "yes")
-    async with service.uow_factory() as uow:
-        engine = uow.engine
-    statements: list[str] = []
-
-    def sent(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", sent)
-    try:
+    await resident.reaches_summary(IDEA, "cet été")
+    async with statements_sent(service.uow_factory) as statements:
         outcome = await resident.presses("s", "ok")
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", sent)
     page = next(r for r in outcome.replies if isinstance(r, SuggestionsPage))
     assert page.cards
     assert any("INSERT INTO idea_suggestions" in s for s in statements)

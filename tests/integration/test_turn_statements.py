@@ -11,11 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event
 
 from knowledge.demo import load_demo_directory
 from routing.conversation.service import Outcome
-from tests.support.conversation import conversation_service
+from tests.support.conversation import conversation_service, statements_sent
 from tests.support.residents import ScriptedResident
 
 IDEA = (
@@ -40,28 +39,20 @@ async def test_statements_per_turn(
     if directory == "demo":
         await load_demo_directory(uow_factory, datetime(2026, 11, 1, tzinfo=UTC))
     service = conversation_service(uow_factory, clock, directory=True)
-    async with uow_factory() as uow:
-        engine = uow.engine
     # The catalogue built before the turns, as the bot's commands do (declic.runtime.prime).
     async with uow_factory() as uow:
         await service.catalogues.get(uow)  # type: ignore[union-attr]
-    sent: list[str] = []
     counts: list[int] = []
     handle = service.handle
+    async with statements_sent(uow_factory) as sent:
 
-    async def counted(inbound):  # type: ignore[no-untyped-def]
-        sent.clear()
-        outcome: Outcome = await handle(inbound)
-        counts.append(len(sent))
-        return outcome
+        async def counted(inbound):  # type: ignore[no-untyped-def]
+            sent.clear()
+            outcome: Outcome = await handle(inbound)
+            counts.append(len(sent))
+            return outcome
 
-    monkeypatch.setattr(service, "handle", counted)
-
-    def statement(_conn: object, _cursor: object, text: str, *_args: object) -> None:
-        sent.append(text)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", statement)
-    try:
+        monkeypatch.setattr(service, "handle", counted)
         resident = ScriptedResident(service)
         await resident.says("/start")
         await resident.says(IDEA)
@@ -69,7 +60,5 @@ async def test_statements_per_turn(
         await resident.presses("a", "yes")
         submitted = await resident.presses("s", "ok")
         await resident.says("merci !")
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", statement)
     assert submitted.handled
     assert counts == EXPECTED[backend, directory]

@@ -1,10 +1,13 @@
 """The conversation service the tests drive: built once here, as ``declic.runtime`` builds the
-bot's, with only what a test names changed."""
+bot's, with only what a test names changed; and the statements its turns send."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
+
+from sqlalchemy import event
 
 from bot.render import OfficeWords, Renderer
 from infra.clock import Clock
@@ -44,3 +47,21 @@ def conversation_service(
         catalogues=CatalogueCache(places) if directory else None,
         **options,
     )
+
+
+@asynccontextmanager
+async def statements_sent(uow_factory: Callable[[], UnitOfWork]) -> AsyncIterator[list[str]]:
+    """The SQL of every statement sent to the database meanwhile, in order (a list the block
+    may read, or clear, as it goes)."""
+    async with uow_factory() as uow:
+        engine = uow.engine
+    sent: list[str] = []
+
+    def statement(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+        sent.append(sql)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", statement)
+    try:
+        yield sent
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", statement)

@@ -45,14 +45,20 @@ class ScriptedResident:
     async def submits(
         self, idea: str, when: str = "dès que possible", start: str | None = "/start"
     ) -> Outcome:
-        """Start (unless ``start`` is None), tell the idea and when, agree to the suggested
-        answer and confirm the summary: the idea is submitted."""
+        """``reaches_summary``, then confirm the summary: the idea is submitted."""
+        await self.reaches_summary(idea, when, start)
+        return await self.presses("s", "ok")
+
+    async def reaches_summary(
+        self, idea: str, when: str = "dès que possible", start: str | None = "/start"
+    ) -> Outcome:
+        """Start (unless ``start`` is None), tell the idea and when, and agree to the suggested
+        answer: the summary is on screen, its confirmation the next press."""
         if start is not None:
             await self.says(start)
         await self.says(idea)
         await self.says(when)
-        await self.presses("a", "yes")
-        return await self.presses("s", "ok")
+        return await self.presses("a", "yes")
 
     async def presses(self, action: str, value: str) -> Outcome:
         """Press the button (action, value) of the newest message that has it."""

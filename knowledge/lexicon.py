@@ -8,7 +8,7 @@ with single-word typo tolerance (rapidfuzz), and a negation window ("pas besoin 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -741,10 +741,12 @@ class Lexicon:
         *,
         respect_negation: bool = True,
         protected: frozenset[str] = frozenset(),
+        hits: Sequence[Hit] | None = None,
     ) -> list[str]:
-        """Values of one category found in text, in order of first appearance, deduplicated."""
+        """Values of one category found in text, in order of first appearance, deduplicated.
+        ``hits``: ``self.hits(text, protected)`` when the caller has read them already."""
         seen: dict[str, None] = {}
-        for hit in self.hits(text, protected):
+        for hit in self.hits(text, protected) if hits is None else hits:
             if hit.category != category:
                 continue
             if respect_negation and self.negated(text, hit):

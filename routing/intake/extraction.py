@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from knowledge.lexicon import Lexicon
+from knowledge.lexicon import Hit, Lexicon
 from knowledge.territory import Gazetteer
 from knowledge.text import original_words, tokens
 from routing.intake.draft import ELSEWHERE, Draft, Group, Need, Timing
@@ -159,34 +160,41 @@ class Extractor:
     lexicon: Lexicon
 
     def draft(self, text: str, today: date, *, whole_answer: bool = False) -> Draft:
-        """A partial draft from free text; only what is clearly there, nothing invented."""
-        protected = self.gazetteer.name_words
-        groups = self.lexicon.values(text, "group", protected=protected)
-        if Group.ASSOCIATION.value in groups and not self._names_an_association(text):
+        """A partial draft from free text; only what is clearly there, nothing invented.
+
+        The lexicon reads the text once (``hits``), for the group, timing, needs and themes."""
+        hits = self._hits(text)
+        groups = self.lexicon.values(text, "group", hits=hits)
+        if Group.ASSOCIATION.value in groups and not self._names_an_association(text, hits):
             groups.remove(Group.ASSOCIATION.value)
-        timing, words = self.timing(text, today)
+        timing, words = self.timing(text, today, hits)
         return Draft(
             neighbourhood=self.neighbourhood(text, whole_answer=whole_answer),
-            needs=self.needs(text) or None,
+            needs=self.needs(text, hits) or None,
             group=self._strongest_group(groups),
             timing=timing,
             timing_words=words,
-            themes=frozenset(self.lexicon.values(text, "theme", protected=protected)),
+            themes=frozenset(self.lexicon.values(text, "theme", hits=hits)),
         )
 
-    def needs(self, text: str) -> frozenset[Need]:
-        """Needs the text states, minus the ones it says are met or not needed."""
+    def _hits(self, text: str) -> list[Hit]:
+        """The lexicon's phrases in ``text``, place names kept as written."""
+        return self.lexicon.hits(text, self.gazetteer.name_words)
+
+    def needs(self, text: str, hits: Sequence[Hit] | None = None) -> frozenset[Need]:
+        """Needs the text states, minus the ones it says are met or not needed (``hits``: the
+        text's ``_hits``, when already read)."""
         words = tokens(text)
         return frozenset(
             Need(hit.value)
-            for hit in self.lexicon.hits(text, self.gazetteer.name_words)
+            for hit in (self._hits(text) if hits is None else hits)
             if hit.category == "need"
             and _still_needed(words[max(0, hit.start - NEED_WINDOW) : hit.start])
         )
 
-    def _names_an_association(self, text: str) -> bool:
+    def _names_an_association(self, text: str, hits: Sequence[Hit]) -> bool:
         words = tokens(text)
-        for hit in self.lexicon.hits(text, self.gazetteer.name_words):
+        for hit in hits:
             if hit.category == "group" and hit.value == Group.ASSOCIATION.value:
                 before = set(words[max(0, hit.start - 3) : hit.start])
                 if not before & FOUNDING_WORDS and not self.lexicon.negated(text, hit):
@@ -214,14 +222,17 @@ class Extractor:
                 return candidate
         return None
 
-    def timing(self, text: str, today: date) -> tuple[Timing | None, str | None]:
-        """The timing bucket and the resident's own words for it.
+    def timing(
+        self, text: str, today: date, hits: Sequence[Hit] | None = None
+    ) -> tuple[Timing | None, str | None]:
+        """The timing bucket and the resident's own words for it (``hits``: the text's
+        ``_hits``, when already read).
 
         A month or a season means its next occurrence, dated from ``today``: within three
         months, or else within the year ahead ("en juin" said in November is "dans l'année").
         """
         words = tokens(text)
-        for hit in self.lexicon.hits(text, self.gazetteer.name_words):
+        for hit in self._hits(text) if hits is None else hits:
             if hit.category != "timing":
                 continue
             bucket, start = Timing(hit.value), hit.start

@@ -43,7 +43,7 @@ from bench.intake_latency import Plan, converse, declic_bot
 from bench.residents import DriverClock
 from bench.telegram_fakes import button_update, mount, text_update
 from bench.turn_waits import _kind_of
-from infra.db import _InLoopConnection
+from infra.db import _InLoopConnection, _InLoopCursor
 from infra.uow import UnitOfWork
 
 _statements: list[str] = []
@@ -115,7 +115,8 @@ def time_steps(declic: Any) -> None:
     for cls, name in ((_InLoopConnection, "commit"), (_InLoopConnection, "rollback"),
                       (AsyncAdapt_asyncpg_connection, "commit"),
                       (AsyncAdapt_asyncpg_connection, "rollback"),
-                      (_ConnectionFairy, "_checkin"), (_ConnectionFairy, "_checkout")):  # fmt: skip
+                      (_ConnectionFairy, "_checkin"), (_ConnectionFairy, "_checkout"),
+                      (_InLoopCursor, "_run")):  # fmt: skip
         setattr(cls, name, _timed(f"  dbapi {name}", getattr(cls, name)))
 
 
@@ -202,7 +203,7 @@ def _steps(measured: Measured, label: str) -> list[str]:
     steps: dict[str, float] = defaultdict(float)
     cpu: list[float] = []
     for name, k in measured.kinds.items():
-        if name.endswith("/ common") and label in ("common", name):
+        if label == name or (label == "common" and name.endswith("/ common")):
             cpu += k.cpu
             for step, value in k.steps.items():
                 steps[step] += value
@@ -246,7 +247,7 @@ def report(backend: str, measured: Measured, profile: str | None) -> str:
             f"{statistics.fmean(common) * 1e3:>8.3f} {statistics.median(common) * 1e3:>8.3f} "
             f"{sum(common) / measured.total:>6.1%}"
         )
-    for label in ("common", *sorted(n for n in measured.kinds if n.endswith("/ common"))):
+    for label in ("common", *sorted(measured.kinds)):
         lines += _steps(measured, label)
     if measured.profile is not None:
         out = io.StringIO()

@@ -9,7 +9,17 @@ from datetime import datetime
 from functools import cache
 from typing import Any, assert_never
 
-from sqlalchemy import bindparam, func, insert, inspect, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    bindparam,
+    column,
+    func,
+    insert,
+    inspect,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -80,11 +90,14 @@ NEW_IDEA_RECEIVED = journey_event_from(
 
 
 @cache
-def _submitted_on_postgresql(columns: tuple[str, ...]) -> Any:
+def _submitted_on_postgresql(columns: tuple[str, ...], with_match: bool) -> Any:
     """PostgreSQL: ``SUBMIT_IDEA`` with the resident's UPDATE (``SUBMITTED_BY``, these columns)
     and the intake_completed event as data-modifying CTEs, one round trip for three. The event
     takes the idea's locale from the row (the only dimension the draft does not carry); built
-    once per set of resident columns (consent and quartier, plus what a turn left pending)."""
+    once per set of resident columns (consent and quartier, plus what a turn left pending).
+    The row comes back with what the follow-ups' planning and (``with_match``) the match would
+    read first, when the idea is new to them (``followups.untouched``, ``matching.first_match``:
+    a first submission's two reads)."""
     residents = Resident.__table__
     consented = update_by_parameters(residents.c.id, "resident_of", columns, "resident_").cte(
         "consented"
@@ -99,14 +112,28 @@ def _submitted_on_postgresql(columns: tuple[str, ...]) -> Any:
         at="event_at",
         where=_IDEAS.c.id == bindparam("idea_of"),
     ).cte("completed")
-    return select(Idea).from_statement(
+    known: list[ColumnElement[Any]] = [followups.untouched(_IDEAS.c.id).label("untouched")]
+    if with_match:
+        known.extend(matching.first_match(_IDEAS.c.id))
+    return select(Idea, *(column(c.name, c.type) for c in known)).from_statement(
         update(_IDEAS)
         .where(_IDEAS.c.id == bindparam("idea_of"))
         .values({name: bindparam(name) for name in _SUBMITTED_COLUMNS})
-        .returning(*_IDEAS.c)
+        .returning(*_IDEAS.c, *known)
         .add_cte(consented)
         .add_cte(completed)
     )
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What the submission's statement said of the idea besides its row (PostgreSQL)."""
+
+    untouched: bool = False  # no follow-up, live sprint or activity: planning reads nothing
+    first: matching.FirstMatch | None = None  # never matched: the match reads nothing
+
+
+_NOTHING_KNOWN = _Known()
 
 
 @dataclass(frozen=True)
@@ -235,7 +262,8 @@ class TurnEffects:
         """The idea is submitted: its follow-ups planned, its suggestions made (or, when the
         directory has nothing for it, a person asked to look at it)."""
         session = uow.session
-        idea = await _submitted(session, resident, conversation, draft, now)
+        matches = self.catalogues is not None
+        idea, known = await _submitted(session, resident, conversation, draft, now, matches)
         if idea is None:  # no stored row yet, or one this turn holds: the ORM's way
             idea = await self._sync_idea(session, resident, conversation, draft, now)
             if idea is None:
@@ -250,12 +278,13 @@ class TurnEffects:
         # turn's last statement on PostgreSQL (``ConversationService._save``): nothing in the
         # turn reads them back (the suggestions' page is the match's own).
         with uow.writing_later():
-            await self.followups.plan(uow, idea.id, now)  # the nudge and the check-ins
+            # the nudge and the check-ins
+            await self.followups.plan(uow, idea.id, now, untouched=known.untouched)
             found = None
             if self.catalogues is not None:
                 await session.flush()
                 found = await matching.suggest_for_idea(
-                    uow, idea.id, self.catalogues, now, top=SUGGESTIONS_OFFERED
+                    uow, idea.id, self.catalogues, now, top=SUGGESTIONS_OFFERED, first=known.first
                 )
         if found is not None and not found.suggestions:  # nothing found: a person looks at it
             await cases.open_case(
@@ -312,39 +341,45 @@ async def _submitted(
     conversation: Conversation,
     draft: Draft,
     now: datetime,
-) -> Idea | None:
+    matches: bool,
+) -> tuple[Idea | None, _Known]:
     """The draft's idea row, submitted (``SUBMIT_IDEA``), as the turn's object, with the
     resident's consent (``_consented``) and the intake_completed event; None when there is no
-    row to update or this turn already holds its object (the ORM's way then, for all three)."""
+    row to update or this turn already holds its object (the ORM's way then, for all three).
+    On PostgreSQL, with what the statement learnt for the planning and (``matches``) the match."""
     if conversation.idea_id is None:
-        return None
+        return None, _NOTHING_KNOWN
     if identity_key(Idea, conversation.idea_id) in session.identity_map:
-        return None
+        return None, _NOTHING_KNOWN
     values = {**mirrored(draft), "updated_at": now, "status": "submitted", "submitted_at": now}
     if session.get_bind().dialect.name != "postgresql":
         result = await session.scalars(SUBMIT_IDEA, {"idea_of": conversation.idea_id, **values})
         idea: Idea | None = result.one_or_none()
         if idea is None:
-            return None
+            return None, _NOTHING_KNOWN
         hold(session, idea)
         await _consented(session, resident, draft.neighbourhood, now)
         await record_journey_event(session, idea, "intake_completed", now)
-        return idea
+        return idea, _NOTHING_KNOWN
     written = _resident_values(resident, draft.neighbourhood, now)
     event = journey_columns(_NewIdea(0, **_dimensions(mirrored(draft))), "intake_completed", now)
     del event["data"]["locale"]  # the row's own, added by the statement
-    statement = _submitted_on_postgresql(tuple(written))
-    result = await session.scalars(statement, {
+    statement = _submitted_on_postgresql(tuple(written), matches)
+    returned = await session.execute(statement, {
         "idea_of": conversation.idea_id, **values, "resident_of": resident.id,
         **{f"resident_{name}": value for name, value in written.items()},
-        "event_at": now, "event_data": event["data"],
+        "event_at": now, "event_data": event["data"], "fresh": SUGGESTIONS_OFFERED,
     })  # fmt: skip
-    submitted: Idea | None = result.one_or_none()
-    if submitted is None:  # nothing submitted, so nothing else written: the ORM's way
-        return None
+    row = returned.one_or_none()
+    if row is None:  # nothing submitted, so nothing else written: the ORM's way
+        return None, _NOTHING_KNOWN
+    submitted: Idea = row[0]
     hold(session, submitted)
     _stored(resident, written)
-    return submitted
+    first = None
+    if matches and row.unmatched:
+        first = matching.FirstMatch(int(row.directory or 0), tuple(row.fresh_ids or ()))
+    return submitted, _Known(bool(row.untouched), first)
 
 
 def _dimensions(values: dict[str, Any]) -> dict[str, Any]:

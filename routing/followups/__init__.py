@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         replan_resident,
         resident_blocked,
         set_paused,
+        untouched,
     )
 
 __getattr__, __dir__, __all__ = attach(__name__, __file__)

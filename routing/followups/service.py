@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, literal, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    bindparam,
+    exists,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.orm import ONE_ROW, json_recordset
@@ -51,8 +61,10 @@ class Planner:
 
     policy: Policy = field(default_factory=Policy)
 
-    async def plan(self, uow: UnitOfWork, idea_id: int, now: datetime) -> list[Due]:
-        return await plan(uow, idea_id, now, self.policy)
+    async def plan(
+        self, uow: UnitOfWork, idea_id: int, now: datetime, *, untouched: bool = False
+    ) -> list[Due]:
+        return await plan(uow, idea_id, now, self.policy, untouched=untouched)
 
 
 def policy_of(settings: Settings) -> Policy:
@@ -114,6 +126,24 @@ _PLANNING_READ = (
 )
 
 
+def untouched(idea_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """Whether the idea has nothing the planning reads: no follow-up row (any status), no live
+    sprint, no activity; for a statement that asks it beside its own work (a submission's),
+    so that ``plan(untouched=True)`` needs no read."""
+    followups, sprints, events = FollowUp.__table__, Sprint.__table__, JourneyEvent.__table__
+    return ~or_(
+        exists().where(followups.c.idea_id == idea_id),
+        exists().where(
+            sprints.c.idea_id == idea_id,
+            sprints.c.status.in_([literal(status) for status in LIVE_SPRINT]),
+        ),
+        exists().where(
+            events.c.idea_id == idea_id,
+            events.c.kind.in_([literal(kind) for kind in ACTIVITY_EVENTS]),
+        ),
+    )
+
+
 async def _planning_read(
     session: AsyncSession, idea_id: int
 ) -> tuple[list[FollowUp], Sprint | None, bool]:
@@ -171,21 +201,27 @@ async def _facts(
     return facts, sprint
 
 
-async def plan(uow: UnitOfWork, idea_id: int, now: datetime, policy: Policy) -> list[Due]:
+async def plan(
+    uow: UnitOfWork, idea_id: int, now: datetime, policy: Policy, *, untouched: bool = False
+) -> list[Due]:
     """Make the idea's pending rows match the policy: cancel what is no longer due, add the
     rest. Idempotent: planning twice changes nothing.
 
     The idea's rows are read once (any status: the facts, the pending rows kept or cancelled
     and a cancelled row due again all come from them), with its live sprint and activity in
     the same statement, and the new rows go in one INSERT: a submission used to cost a SELECT
-    and an INSERT per row planned, then three SELECTs.
+    and an INSERT per row planned, then three SELECTs. ``untouched``: the caller knows the idea
+    has none of these (``untouched()``), so nothing is read.
     """
     session = uow.session
     await session.flush()
     idea = await session.get(Idea, idea_id)
     if idea is None:
         return []
-    rows, live, activity = await _planning_read(session, idea_id)
+    rows: list[FollowUp] = []
+    live, activity = None, False  # what the read finds for an ``untouched`` idea
+    if not untouched:
+        rows, live, activity = await _planning_read(session, idea_id)
     facts, sprint = await _facts(session, idea, rows, live, activity)
     wanted = list(schedule(facts, policy, now)) if facts is not None else []
     day1 = sprint.day1.isoformat() if sprint else None

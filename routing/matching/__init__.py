@@ -9,6 +9,7 @@ from infra.lazy import attach
 
 if TYPE_CHECKING:
     from routing.matching.idea_reading import IdeaQuery
+    from routing.matching.later import FirstMatch, first_match
     from routing.matching.matcher import MatchResult, match
     from routing.matching.records import Suggestion
     from routing.matching.suggestions import (

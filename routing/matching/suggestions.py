@@ -15,9 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     Insert,
-    Integer,
     Row,
-    Update,
     bindparam,
     delete,
     func,
@@ -26,12 +24,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from infra.orm import ONE_ROW, json_recordset, update_by_parameters
-from infra.uow import LaterWrite, UnitOfWork
+from infra.orm import ONE_ROW, update_by_parameters
+from infra.uow import UnitOfWork
 from knowledge.catalogue import Catalogue
 from knowledge.records import ResourceRow
 from knowledge.resources import Resource
@@ -39,6 +36,13 @@ from knowledge.store import DIRECTORY_VERSION, CatalogueCache
 from knowledge.text import normalise
 from routing.journey import Idea, JourneyEvent
 from routing.matching.idea_reading import IdeaQuery
+from routing.matching.later import (
+    FRESH_IDS,
+    FirstMatch,
+    made_later,
+    matched_later,
+    suggested_later,
+)
 from routing.matching.matcher import MatchResult, match
 from routing.matching.records import Suggestion as SuggestionRow
 from routing.reasons import Reason
@@ -90,23 +94,7 @@ _EARLIER = (
     .select_from(ONE_ROW)
     .outerjoin(SuggestionRow, SuggestionRow.idea_id == bindparam("idea_id"))
 )
-# PostgreSQL, when the turn defers its writes (``UnitOfWork.writing_later``): the same read with
-# ids for the new suggestions taken from their sequence, so that their cards can be rendered
-# before the rows are written, with the turn's last statement. An uncorrelated scalar subquery
-# (evaluated once whatever the number of rows); the ids a match does not use are skipped, as a
-# rolled-back INSERT's are.
-_SUGGESTIONS = SuggestionRow.__table__
-_FRESH_IDS = (
-    select(
-        func.array_agg(
-            func.nextval(func.pg_get_serial_sequence(literal("idea_suggestions"), literal("id"))),
-            type_=ARRAY(Integer),
-        )
-    )
-    .select_from(func.generate_series(1, bindparam("fresh", type_=Integer)))
-    .scalar_subquery()
-)
-_EARLIER_AND_IDS = _EARLIER.add_columns(_FRESH_IDS.label("fresh_ids"))
+_EARLIER_AND_IDS = _EARLIER.add_columns(FRESH_IDS.label("fresh_ids"))
 _DROP_PROPOSED = delete(SuggestionRow).where(
     SuggestionRow.idea_id == bindparam("idea_id"), SuggestionRow.status == literal(PROPOSED)
 )
@@ -132,39 +120,6 @@ _ADD = (
 _KNOWN = "declic_suggestions_known"
 _MATCHED = update(Idea.__table__).where(Idea.__table__.c.id == bindparam("idea_of"))
 _SUGGESTED = insert(JourneyEvent.__table__)
-
-
-# PostgreSQL, deferred: the new rows (their ids given) as one JSONB parameter, each one's
-# resource found by its external id inside the statement; the idea's match and the "suggested"
-# event with parameters of their own. A later statement of the turn carries them.
-_MADE_COLUMNS = ("id", "external_id", "kind", "name", "need", "rank", "score", "reasons")
-_MADE = json_recordset(_SUGGESTIONS, "suggestion_rows", _MADE_COLUMNS, "made")
-_ADD_FROM_JSON = insert(_SUGGESTIONS).from_select(
-    [*_MADE_COLUMNS, "idea_id", "resource_id", "status", "created_at", "responded_at"],
-    select(
-        *(_MADE.c[name] for name in _MADE_COLUMNS),
-        bindparam("suggestion_idea", type_=_SUGGESTIONS.c.idea_id.type),
-        select(ResourceRow.id)
-        .where(ResourceRow.external_id == _MADE.c.external_id)
-        .scalar_subquery(),
-        literal(PROPOSED, _SUGGESTIONS.c.status.type),
-        bindparam("suggestion_at", type_=_SUGGESTIONS.c.created_at.type),
-        literal(None, _SUGGESTIONS.c.responded_at.type),
-    ),
-)
-_EVENTS = JourneyEvent.__table__
-_SUGGESTED_LATER = insert(_EVENTS).values(
-    idea_id=bindparam("suggested_idea", type_=_EVENTS.c.idea_id.type),
-    kind=literal("suggested", _EVENTS.c.kind.type),
-    occurred_at=bindparam("suggested_at", type_=_EVENTS.c.occurred_at.type),
-    data=bindparam("suggested_data", type_=_EVENTS.c.data.type),
-)
-
-
-@cache
-def _matched_later(columns: tuple[str, ...]) -> Update:
-    """PostgreSQL, deferred: the idea's UPDATE of these columns (``matched_`` parameters)."""
-    return update_by_parameters(Idea.__table__.c.id, "matched_idea", columns, "matched_")
 
 
 @cache
@@ -203,9 +158,11 @@ async def suggest_for_idea(
     now: datetime,
     *,
     top: int = 5,
+    first: FirstMatch | None = None,
 ) -> MatchResult:
     """Match the idea, replace its pending suggestions, record its unmet needs and a
-    ``matched`` journey event. Answers already given (accepted/declined) are kept."""
+    ``matched`` journey event. Answers already given (accepted/declined) are kept. ``first``:
+    the idea has none yet, and the version and ids are known (no read)."""
     session = uow.session
     idea = await session.get(Idea, idea_id)
     if idea is None:
@@ -213,12 +170,18 @@ async def suggest_for_idea(
     # One read of the idea's earlier suggestions (with the directory's version); the pending
     # ones are replaced (a DELETE only when there are some: a first submission has none).
     later = uow.deferring  # the writes go with the turn's last statement
-    if later:
-        read = (await session.execute(_EARLIER_AND_IDS, {"idea_id": idea_id, "fresh": top})).all()
+    read: list[Row[Any]] = []
+    fresh: list[int] = []
+    if first is not None:
+        directory, fresh = first.directory, list(first.fresh_ids)
+    elif later:
+        read = list(await session.execute(_EARLIER_AND_IDS, {"idea_id": idea_id, "fresh": top}))
+        directory, fresh = read[0].directory, read[0].fresh_ids or []
     else:
-        read = (await session.execute(_EARLIER, {"idea_id": idea_id})).all()
+        read = list(await session.execute(_EARLIER, {"idea_id": idea_id}))
+        directory = read[0].directory
     earlier = [(row.external_id, row.status) for row in read if row.id is not None]
-    catalogue = await catalogues.get(uow, directory=int(read[0].directory or 0))
+    catalogue = await catalogues.get(uow, directory=int(directory or 0))
     query = IdeaQuery(
         idea.text or idea.title or "",
         quartier=idea.neighbourhood if idea.neighbourhood != "elsewhere" else None,
@@ -253,10 +216,9 @@ async def suggest_for_idea(
         for rank, suggestion in chosen
     ]
     added_ids: dict[str, int] = {}
-    fresh: list[int] = (read[0].fresh_ids or []) if later else []
-    if added and len(added) <= len(fresh):
+    if added and later and len(added) <= len(fresh):
         added_ids = {s.external_id: id_ for (_, s), id_ in zip(chosen, fresh, strict=False)}
-        await uow.write_later(_made_later(added, added_ids, idea_id, now))
+        await uow.write_later(made_later(added, added_ids, idea_id, now))
     elif added:
         returned = await session.execute(_ADD, added)
         added_ids = {external_id: id_ for id_, external_id in returned.all()}
@@ -284,20 +246,17 @@ async def suggest_for_idea(
         wanted["themes"] = sorted(result.understood.themes)
     # What changed only (as the flush did): a submission usually wrote updated_at already.
     matched = {name: value for name, value in wanted.items() if getattr(idea, name) != value}
+    data = {"suggestions": len(result.suggestions), "unmet_needs": list(result.unmet_needs)}
     suggested = {
         "idea_id": idea_id,
         "kind": "suggested",  # "matched" is a stage: a suggestion accepted (issue 7)
         "occurred_at": now,
-        "data": {"suggestions": len(result.suggestions), "unmet_needs": list(result.unmet_needs)},
+        "data": data,
     }
     if later and result.suggestions:  # (else a case follows: its events after this one)
         if matched:
-            written = {f"matched_{name}": value for name, value in matched.items()}
-            written["matched_idea"] = idea_id
-            await uow.write_later(LaterWrite("matched", _matched_later(tuple(matched)), written))
-        await uow.write_later(LaterWrite("suggested", _SUGGESTED_LATER, {
-            "suggested_idea": idea_id, "suggested_at": now, "suggested_data": suggested["data"],
-        }))  # fmt: skip
+            await uow.write_later(matched_later(idea_id, matched))
+        await uow.write_later(suggested_later(idea_id, now, data))
     elif matched and uow.dialect == "postgresql":  # the idea's UPDATE and the event together
         written = {f"matched_{name}": value for name, value in matched.items()}
         await session.execute(_matched_and_suggested(tuple(matched)), {
@@ -311,18 +270,6 @@ async def suggest_for_idea(
         set_committed_value(idea, name, value)
     await session.flush()  # anything else of the idea's still pending, as before
     return result
-
-
-def _made_later(
-    added: list[dict[str, Any]], ids: dict[str, int], idea_id: int, now: datetime
-) -> LaterWrite:
-    """The new suggestions' INSERT, deferred, with the ids taken for them (``_ADD_FROM_JSON``)."""
-    rows = [
-        {"id": ids[row["external_id"]], **{name: row[name] for name in _MADE_COLUMNS[1:]}}
-        for row in added
-    ]
-    parameters = {"suggestion_rows": rows, "suggestion_idea": idea_id, "suggestion_at": now}
-    return LaterWrite("suggestions_added", _ADD_FROM_JSON, parameters)
 
 
 def suggestions_known(session: AsyncSession, idea_id: int) -> list[SuggestionView] | None:

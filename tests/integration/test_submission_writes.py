@@ -1,7 +1,10 @@
-"""A submission's writes deferred to the turn's last statement (PostgreSQL: the follow-ups' and
-suggestions' INSERTs, the match and its event, carried by the conversation's UPDATE and the
-outbox rows' INSERT; ``infra.uow.LaterWrite``) leave the same rows as written one by one, and
-the cards' buttons name the suggestions' rows (their ids taken before the rows were written)."""
+"""A submission on PostgreSQL in three statements leaves the same rows as one that reads and
+writes one thing at a time: its writes deferred to the turn's last statement (the follow-ups'
+and suggestions' INSERTs, the match and its event, carried by the conversation's UPDATE and the
+outbox rows' INSERT; ``infra.uow.LaterWrite``), the planning's and the match's reads answered
+by the submission's own statement for an idea new to them (``followups.untouched``,
+``matching.first_match``); the cards' buttons name the suggestions' rows (their ids taken before
+the rows were written)."""
 
 from __future__ import annotations
 
@@ -13,13 +16,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import literal, select, text
 
 from infra.clock import FrozenClock
 from infra.db import make_engine
 from infra.uow import UnitOfWork, uow_factory_for
 from knowledge.demo import load_demo_directory
-from routing import matching
+from routing import followups, matching
+from routing.conversation import effects
 from routing.conversation.service import ConversationService
 from routing.journey import Idea
 from tests.support.conversation import conversation_service, statements_sent
@@ -120,6 +124,13 @@ async def test_deferred_writes_leave_the_same_rows(
     deferred_sql: list[str] = []
     deferred = await _submission(service, "42", deferred_sql)
     monkeypatch.setattr(UnitOfWork, "writing_later", _writing_now)
+    submitted = effects._submitted
+
+    async def reading(*args: Any) -> Any:  # the planning and the match read for themselves
+        idea, _known = await submitted(*args)
+        return idea, effects._NOTHING_KNOWN
+
+    monkeypatch.setattr(effects, "_submitted", reading)
     one_by_one_sql: list[str] = []
     one_by_one = await _submission(service, "43", one_by_one_sql)
 
@@ -130,10 +141,10 @@ async def test_deferred_writes_leave_the_same_rows(
     if directory == "demo":
         assert 0 < deferred["named"] <= len(deferred["rows"]["idea_suggestions"])  # a page
         assert "suggestions_added AS" in carried and "suggested AS" in carried
-        assert len(deferred_sql) == len(one_by_one_sql) - 3
+        assert len(deferred_sql) == len(one_by_one_sql) - 5  # 2 reads, 3 writes
     else:
         assert deferred["rows"]["cases"] and not deferred["rows"]["idea_suggestions"]
-        assert len(deferred_sql) == len(one_by_one_sql) - 1
+        assert len(deferred_sql) == len(one_by_one_sql) - 3  # 2 reads, 1 write
 
 
 async def test_ids_taken_once_per_match_whatever_the_earlier_suggestions(
@@ -169,3 +180,74 @@ async def test_ids_taken_once_per_match_whatever_the_earlier_suggestions(
     assert (first, "accepted") in rows
     assert len(rows) == len(found.suggestions)
     assert all(before < row_id <= after for row_id, status in rows if status == "proposed")
+
+
+async def test_the_submission_says_what_the_reads_would(
+    postgres_uow: Callable[[], UnitOfWork], clock: FrozenClock
+) -> None:
+    """``followups.untouched`` and ``matching.first_match`` answer as the planning's and the
+    match's own reads: an idea with nothing, then with a follow-up, a live sprint (a cancelled
+    one does not count), an activity event (another event does not count), a suggestion."""
+    await load_demo_directory(postgres_uow, datetime(2026, 11, 1, tzinfo=UTC))
+    service = _service(postgres_uow, clock)
+    await _submission(service, "42", [])
+    now = clock.now()
+    async with postgres_uow() as uow:
+        session = uow.session
+        resident_id, ref = (
+            await session.execute(text("SELECT id, 'D-FRESH1' FROM residents"))
+        ).one()
+        fresh = await session.scalar(
+            text(
+                "INSERT INTO ideas (ref, resident_id, status, locale, created_at, updated_at,"
+                " needs, themes, unmet_needs) VALUES (:ref, :r, 'draft', 'fr',"
+                " :now, :now, '[]', '[]', '[]') RETURNING id"
+            ),
+            {"ref": ref, "r": resident_id, "now": now},
+        )
+        submitted = await session.scalar(select(Idea.id).where(Idea.status == "submitted"))
+        await uow.commit()
+
+    async def said(idea_id: int) -> tuple[bool, bool]:
+        columns = (followups.untouched(literal(idea_id)), *matching.first_match(literal(idea_id)))
+        async with postgres_uow() as uow:
+            row = (await uow.session.execute(select(*columns), {"fresh": 1})).one()
+        return bool(row[0]), bool(row.unmatched)
+
+    async def run(sql: str) -> None:
+        async with postgres_uow() as uow:
+            await uow.session.execute(text(sql), {"i": fresh, "now": now})
+            await uow.commit()
+
+    assert await said(submitted) == (False, False)  # its follow-ups, its suggestions
+    assert await said(fresh) == (True, True)
+    sprint = (
+        "INSERT INTO sprints (idea_id, status, day1, day2, needed, covered, ics_uid, sequence,"
+        " created_at, updated_at) VALUES (:i, '{status}', '2026-12-12', '2026-12-13', '[]',"
+        " '[]', '{uid}', 0, :now, :now)"
+    )
+    await run(sprint.format(status="cancelled", uid="a@declic"))
+    assert await said(fresh) == (True, True)
+    await run(sprint.format(status="held", uid="b@declic"))
+    assert await said(fresh) == (False, True)
+    await run("DELETE FROM sprints WHERE idea_id = :i")
+    event = (
+        "INSERT INTO journey_events (idea_id, kind, occurred_at, data)"
+        " VALUES (:i, '{}', :now, '{{}}')"
+    )
+    await run(event.format("suggested"))
+    assert await said(fresh) == (True, True)
+    await run(event.format("case_claimed"))
+    assert await said(fresh) == (False, True)
+    await run("DELETE FROM journey_events WHERE idea_id = :i")
+    await run(
+        "INSERT INTO followups (idea_id, kind, due_at, status, data, created_at, updated_at)"
+        " VALUES (:i, 'nudge', :now, 'cancelled', '{}', :now, :now)"
+    )
+    assert await said(fresh) == (False, True)
+    await run("DELETE FROM followups WHERE idea_id = :i")
+    await run(
+        "INSERT INTO idea_suggestions (idea_id, external_id, name, rank, score, reasons, status,"
+        " created_at) VALUES (:i, 'x', 'x', 1, 0.5, '[]', 'declined', :now)"
+    )
+    assert await said(fresh) == (True, False)

@@ -50,7 +50,7 @@ from bench.databases import fresh_database
 from bench.durable_baseline import CHANNEL as DURABLE_CHANNEL
 from bench.durable_baseline import durable_dispatcher
 from bench.residents import DriverClock, RecordingRenderer, Resident
-from bench.telegram_fakes import button_update, calls, canned_bot, mount, text_update
+from bench.telegram_fakes import calls, canned_bot, mount, move_update
 from bench.turn_waits import Waits, breakdown, instrument, watching_loop
 from bot.app import TURN_SLOTS, build_dispatcher
 from bot.delivery import TelegramDelivery
@@ -180,12 +180,7 @@ async def converse(dp: Dispatcher, bot: Bot, plan: Plan, waits: Waits | None = N
             await asyncio.sleep(gap)
             typing = time.thread_time()
             move = resident.next()
-            if move.data is None:
-                payload = text_update(next(update_ids), user_id, resident.first_name,
-                                      move.message_id, move.text or "")  # fmt: skip
-            else:
-                payload = button_update(next(update_ids), user_id, resident.first_name,
-                                        move.message_id, move.text or "", move.data)  # fmt: skip
+            payload = move_update(next(update_ids), user_id, resident.first_name, move)
             stream.append(payload)
             DriverClock.spent += time.thread_time() - typing
             await _timed(dp, bot, payload, run, waits)
@@ -255,16 +250,10 @@ def _dispatcher(service: ConversationService, outbox: OutboxSender) -> Dispatche
     return dp
 
 
-@contextlib.asynccontextmanager
-async def declic_bot(url: str) -> AsyncIterator[Declic]:
-    """The production wiring (``build_core`` + ``build_dispatcher``) over ``url``.
-
-    The flood guard is built with an unreachable limit: the benchmark squeezes a resident's
-    minutes into seconds, and throttled turns skip the dialogue, which would flatter the figures.
-    """
-    if _directory[0] == "demo":
-        # A city serves with a directory: each submission is matched against it (and, for an
-        # idea it finds something for, suggestions are written and shown) as in production.
+async def recording_core(url: str, *, directory: bool) -> Core:
+    """``build_core`` over ``url``, its renders recorded for the residents' screens; with
+    ``directory``, the demo town's directory loaded first."""
+    if directory:
         engine = make_engine(url)
         try:
             await load_demo_directory(uow_factory_for(engine))
@@ -272,6 +261,19 @@ async def declic_bot(url: str) -> AsyncIterator[Declic]:
             await engine.dispose()
     core = await build_core(load_settings(database_url=url))
     core.service.renderer = RecordingRenderer(core.service.renderer)
+    return core
+
+
+@contextlib.asynccontextmanager
+async def declic_bot(url: str) -> AsyncIterator[Declic]:
+    """The production wiring (``build_core`` + ``build_dispatcher``) over ``url``.
+
+    The flood guard is built with an unreachable limit: the benchmark squeezes a resident's
+    minutes into seconds, and throttled turns skip the dialogue, which would flatter the figures.
+    """
+    # A city serves with a directory: each submission is matched against it (and, for an idea it
+    # finds something for, suggestions are written and shown) as in production.
+    core = await recording_core(url, directory=_directory[0] == "demo")
     bot = canned_bot()
     outbox = OutboxSender(
         core.uow_factory,

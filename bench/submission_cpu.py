@@ -46,14 +46,11 @@ from typing import Any
 from sqlalchemy import event, select
 
 from bench.databases import fresh_database
+from bench.intake_latency import recording_core
 from bench.residents import RecordingRenderer, Resident
 from bot.callbacks import unpack
-from declic.runtime import Core, build_core, prime
-from infra.db import make_engine
+from declic.runtime import Core, prime
 from infra.heap import freeze_startup_heap
-from infra.settings import load_settings
-from infra.uow import uow_factory_for
-from knowledge.demo import load_demo_directory
 from routing.conversation.inbound import Inbound
 from routing.intake import ButtonIn, TextIn, parse_command
 from routing.journey.records import Idea, OutgoingMessage
@@ -400,13 +397,7 @@ async def digest(core: Core) -> str:
 async def bench_backend(backend: str, args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="declic-subcpu-") as tmp:
         async with fresh_database(backend, Path(tmp)) as url:
-            engine = make_engine(url)
-            try:
-                await load_demo_directory(uow_factory_for(engine))
-            finally:
-                await engine.dispose()
-            core = await build_core(load_settings(database_url=url))
-            core.service.renderer = RecordingRenderer(core.service.renderer)
+            core = await recording_core(url, directory=True)
             try:
                 await prime(core)
                 freeze_startup_heap()

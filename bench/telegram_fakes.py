@@ -12,13 +12,16 @@ import json
 import time
 from collections import Counter
 from collections.abc import AsyncGenerator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
 from aiogram.methods import EditMessageText, SendDocument, SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Update
+
+if TYPE_CHECKING:
+    from bench.residents import Next
 
 BOT_ID = 4242
 TOKEN = f"{BOT_ID}:BENCHMARK-token-never-sent-anywhere"
@@ -133,6 +136,14 @@ def button_update(
             },
         },
     }
+
+
+def move_update(update_id: int, user_id: int, first_name: str, move: Next) -> dict[str, Any]:
+    """The update a resident's move makes: their words, or their press on a button."""
+    if move.data is None:
+        return text_update(update_id, user_id, first_name, move.message_id, move.text or "")
+    label = move.text or ""
+    return button_update(update_id, user_id, first_name, move.message_id, label, move.data)
 
 
 def mount(payload: dict[str, Any], bot: Bot) -> Update:

@@ -41,7 +41,7 @@ from sqlalchemy.pool import _ConnectionFairy
 from bench.databases import fresh_database
 from bench.intake_latency import Plan, converse, declic_bot
 from bench.residents import DriverClock
-from bench.telegram_fakes import button_update, mount, text_update
+from bench.telegram_fakes import mount, move_update
 from bench.turn_waits import _kind_of
 from infra.db import _InLoopConnection, _InLoopCursor
 from infra.uow import UnitOfWork
@@ -156,13 +156,7 @@ async def one_at_a_time(declic: Any, plan: Plan, profile: str | None) -> Measure
                 if gap:
                     await asyncio.sleep(gap)
                 move = resident.next()
-                if move.data is None:
-                    payload = text_update(next(ids), user_id, resident.first_name,
-                                          move.message_id, move.text or "")  # fmt: skip
-                else:
-                    payload = button_update(next(ids), user_id, resident.first_name,
-                                            move.message_id, move.text or "",
-                                            move.data)  # fmt: skip
+                payload = move_update(next(ids), user_id, resident.first_name, move)
                 update = mount(payload, declic.bot)
                 _statements.clear()
                 _step.clear()

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy
 import yaml
 from rapidfuzz import fuzz, process
 
@@ -185,32 +186,66 @@ class Gazetteer:
         return territory.name if territory else None
 
 
+@dataclass(frozen=True)
+class _Fuzzy:
+    """How ``_find`` compares a list of names: each name's ``(name, territory id, exact, cutoff,
+    widths)`` in order, and the names each window width is compared with."""
+
+    names: tuple[tuple[str, str, bool, float, tuple[int, ...]], ...]
+    by_width: dict[int, list[str]]
+
+
+@lru_cache(maxsize=16)
+def _fuzzy(names: tuple[tuple[str, str], ...], whole_answer: bool) -> _Fuzzy:
+    plan: list[tuple[str, str, bool, float, tuple[int, ...]]] = []
+    by_width: dict[int, dict[str, None]] = {}
+    for name, territory_id in names:
+        size = len(name.split())
+        exact = size == 1 and len(name) < EXACT_BELOW and not whole_answer
+        cutoff = 100.0 if len(name) < 5 else (80.0 if whole_answer else 86.0)
+        widths = () if exact else ((size, size + 1) if size > 1 else (1, 2))
+        plan.append((name, territory_id, exact, cutoff, widths))
+        for width in widths:
+            by_width.setdefault(width, {})[name] = None
+    return _Fuzzy(tuple(plan), {width: list(queries) for width, queries in by_width.items()})
+
+
+def _windows(words: tuple[str, ...], width: int) -> set[str]:
+    """Every run of ``width`` words (all of them when fewer), spaced and glued together."""
+    if width == 1:
+        return set(words) or {""}
+    spans = (words[i : i + width] for i in range(max(1, len(words) - width + 1)))
+    return {joined for w in spans for joined in (" ".join(w), "".join(w))}
+
+
 def _find(
     names: tuple[tuple[str, str], ...], words: tuple[str, ...], *, whole_answer: bool
 ) -> str | None:
-    windows: dict[int, set[str]] = {}
+    """The territory whose name is closest to a window of ``words`` (as many words as the name
+    has, or one more; the same words glued together too), above the name's cutoff; the longer
+    name wins a tie, then the first. Short one-word names must be spelled out (``EXACT_BELOW``).
 
-    def windows_of(width: int) -> set[str]:
-        if width not in windows:
-            spans = (words[i : i + width] for i in range(max(1, len(words) - width + 1)))
-            windows[width] = {joined for w in spans for joined in (" ".join(w), "".join(w))}
-        return windows[width]
-
-    pairs = set(zip(words, (*words[1:], ""), strict=False))
+    Each width's windows are compared with every name that needs them in one call
+    (``process.cdist``, the same ``fuzz.ratio``), not name by name: the same scores."""
+    plan = _fuzzy(names, whole_answer)
+    best_score: dict[int, dict[str, float]] = {}
+    for width, queries in plan.by_width.items():
+        windows = list(_windows(words, width))
+        scores = process.cdist(queries, windows, scorer=fuzz.ratio, dtype=numpy.float64)
+        best_score[width] = dict(zip(queries, scores.max(axis=1).tolist(), strict=True))
+    followers: dict[str, set[str]] = {}  # each word, and the words right after it ("" last)
+    for word, after in zip(words, (*words[1:], ""), strict=False):
+        followers.setdefault(word, set()).add(after)
     best: tuple[float, int, str] | None = None
-    for name, territory_id in names:
-        size = len(name.split())
-        if size == 1 and len(name) < EXACT_BELOW and not whole_answer:
-            if any(word == name and after not in QUALIFIERS for word, after in pairs):
+    for name, territory_id, exact, cutoff, widths in plan.names:
+        if exact:
+            if any(after not in QUALIFIERS for after in followers.get(name, ())):
                 best = max(best or (0.0, 0, ""), (100.0, len(name), territory_id))
             continue
-        cutoff = 100.0 if len(name) < 5 else (80.0 if whole_answer else 86.0)
-        for width in {size, size + 1} if size > 1 else {1, 2}:
-            match = process.extractOne(
-                name, windows_of(width), scorer=fuzz.ratio, score_cutoff=cutoff
-            )
-            if match and (best is None or (match[1], len(name)) > best[:2]):
-                best = (match[1], len(name), territory_id)
+        for width in widths:
+            score = best_score[width][name]
+            if score >= cutoff and (best is None or (score, len(name)) > best[:2]):
+                best = (score, len(name), territory_id)
     return best[2] if best else None
 
 

@@ -91,6 +91,13 @@ def time_steps(declic: Any) -> None:
         setattr(service, name, _timed(name, getattr(service, name)))
     for name in ("claim_and_load", "keep_message", "write_rows"):
         setattr(module, name, _timed(name, getattr(module, name)))
+    import bot.routers.buttons as buttons
+    import bot.routers.messages as messages
+
+    for router, name in ((buttons, "from_callback"), (messages, "from_message")):
+        setattr(router, name, _timed(name, getattr(router, name)))
+    session = declic.bot.session
+    session.make_request = _timed("bot api call", session.make_request)
     object.__setattr__(service.dialogue, "step", _timed("dialogue.step", service.dialogue.step))
     service.renderer.inner = _timed("renderer", service.renderer.inner)
     UnitOfWork.__aenter__ = _timed("uow enter", UnitOfWork.__aenter__)  # type: ignore[method-assign]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -18,12 +18,15 @@ from sqlalchemy import (
     bindparam,
     column,
     func,
+    inspect,
     literal,
     select,
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm.util import identity_key
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -100,3 +103,23 @@ def json_recordset(
         .table_valued(*(column(name, table.c[name].type) for name in names))
         .render_derived(name=alias, with_types=True)
     )
+
+
+_Row = TypeVar("_Row", bound=Base)
+
+
+async def loaded_or_get(session: AsyncSession, model: type[_Row], ident: int) -> _Row | None:
+    """``session.get(model, ident)``, without going through the session's greenlet when the object
+    is in the session already, loaded and not expired: then ``get`` returns it as it is, yet its
+    call costs about 50 µs of CPU in a turn (a submission asked four times for objects it held)."""
+    found = session.identity_map.get(identity_key(model, ident))
+    if isinstance(found, model) and not inspect(found).expired:
+        return found
+    return await session.get(model, ident)
+
+
+async def flush_pending(session: AsyncSession) -> None:
+    """``session.flush()`` when the session has something to write (objects new, changed or
+    deleted); a flush with nothing to write does nothing, but its call costs about 25 µs."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()

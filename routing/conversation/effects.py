@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from infra.orm import update_by_parameters
+from infra.orm import flush_pending, update_by_parameters
 from infra.uow import UnitOfWork
 from knowledge.store import CatalogueCache
 from routing import cases, followups, intake, matching, privacy, sprints
@@ -282,7 +282,7 @@ class TurnEffects:
             await self.followups.plan(uow, idea.id, now, untouched=known.untouched)
             found = None
             if self.catalogues is not None:
-                await session.flush()
+                await flush_pending(session)
                 found = await matching.suggest_for_idea(
                     uow, idea.id, self.catalogues, now, top=SUGGESTIONS_OFFERED, first=known.first
                 )

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from infra.orm import loaded_or_get
 from knowledge.records import ResourceRow
 from knowledge.store import resource_of
 from routing import matching
@@ -52,7 +53,7 @@ async def suggestions_page(
 
     Right after a match (a submission) the turn knows them (``matching.suggestions_known``):
     no read then."""
-    idea = await session.get(Idea, idea_id) if idea_id is not None else None
+    idea = await loaded_or_get(session, Idea, idea_id) if idea_id is not None else None
     if idea is None:
         return SuggestionsPage((), request.offset == 0, 0, (), request.version)
     known = matching.suggestions_known(session, idea.id)

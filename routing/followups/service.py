@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infra.orm import ONE_ROW, json_recordset
+from infra.orm import ONE_ROW, flush_pending, json_recordset, loaded_or_get
 from infra.settings import Settings
 from infra.uow import LaterWrite, UnitOfWork, rowcount
 from routing.followups.policy import (
@@ -175,7 +175,7 @@ async def _facts(
 ) -> tuple[IdeaFacts | None, Sprint | None]:
     if idea.submitted_at is None or idea.resident_id is None:
         return None, None
-    resident = await session.get(Resident, idea.resident_id)
+    resident = await loaded_or_get(session, Resident, idea.resident_id)
     if resident is None:
         return None, None
     day1 = sprint.day1.isoformat() if sprint else None
@@ -214,8 +214,8 @@ async def plan(
     has none of these (``untouched()``), so nothing is read.
     """
     session = uow.session
-    await session.flush()
-    idea = await session.get(Idea, idea_id)
+    await flush_pending(session)
+    idea = await loaded_or_get(session, Idea, idea_id)
     if idea is None:
         return []
     rows: list[FollowUp] = []
@@ -263,7 +263,7 @@ async def plan(
                 "updated_at": now,
             }
         )
-    await session.flush()
+    await flush_pending(session)
     if added and uow.deferring:  # with the turn's last statement (PostgreSQL)
         await uow.write_later(LaterWrite("followups_added", _ADDED_FROM_JSON, _json(added)))
     elif added:

@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from infra.orm import ONE_ROW, update_by_parameters
+from infra.orm import ONE_ROW, flush_pending, loaded_or_get, update_by_parameters
 from infra.uow import UnitOfWork
 from knowledge.catalogue import Catalogue
 from knowledge.records import ResourceRow
@@ -164,7 +164,7 @@ async def suggest_for_idea(
     ``matched`` journey event. Answers already given (accepted/declined) are kept. ``first``:
     the idea has none yet, and the version and ids are known (no read)."""
     session = uow.session
-    idea = await session.get(Idea, idea_id)
+    idea = await loaded_or_get(session, Idea, idea_id)
     if idea is None:
         raise UnknownIdea(idea_id)
     # One read of the idea's earlier suggestions (with the directory's version); the pending
@@ -268,7 +268,7 @@ async def suggest_for_idea(
         await session.execute(_SUGGESTED, suggested)
     for name, value in matched.items():  # the turn's object says what is stored
         set_committed_value(idea, name, value)
-    await session.flush()  # anything else of the idea's still pending, as before
+    await flush_pending(session)  # anything else of the idea's still pending, as before
     return result
 
 

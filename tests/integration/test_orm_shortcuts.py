@@ -1,0 +1,89 @@
+"""infra.orm.loaded_or_get and flush_pending: what session.get and session.flush do, without the
+call when the session already has the answer (issue 18: a submission asked four times for
+objects it held, and flushed five times with nothing to write)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from infra.orm import flush_pending, loaded_or_get
+from routing.journey import Idea, Resident
+from tests.support.conversation import statements_sent
+
+NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+
+
+async def _idea(uow_factory) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    async with uow_factory() as uow:
+        resident = Resident(channel="telegram", external_id="7", chat_id="7", locale="fr",
+                            reachable=True, followups_paused=False, created_at=NOW,
+                            last_seen_at=NOW)  # fmt: skip
+        uow.session.add(resident)
+        await uow.session.flush()
+        idea = Idea(ref="T-1", resident_id=resident.id, status="draft", locale="fr",
+                    created_at=NOW, updated_at=NOW, unmet_needs=[], title="Un jardin")  # fmt: skip
+        uow.session.add(idea)
+        await uow.session.flush()
+        await uow.commit()
+        return resident.id, idea.id
+
+
+def _counted(monkeypatch: pytest.MonkeyPatch, session: object, method: str) -> list[object]:
+    """Each call of the session's ``method`` (its arguments), still carried out."""
+    calls: list[object] = []
+    original = getattr(session, method)
+
+    async def counted(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(session, method, counted)
+    return calls
+
+
+async def test_an_object_the_session_holds_comes_without_a_statement(
+    uow_factory, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    _, idea_id = await _idea(uow_factory)
+    async with uow_factory() as uow, statements_sent(uow_factory) as sent:
+        session = uow.session
+        gets = _counted(monkeypatch, session, "get")
+        assert await loaded_or_get(session, Idea, idea_id + 1) is None  # not there: asked
+        loaded = await loaded_or_get(session, Idea, idea_id)  # not held yet: read
+        assert loaded is not None and loaded.title == "Un jardin"
+        assert len(sent) == 2
+        assert await loaded_or_get(session, Idea, idea_id) is loaded
+        sent.clear()
+        gets.clear()
+        assert await loaded_or_get(session, Idea, idea_id) is loaded
+        assert sent == [] and gets == []  # held: neither a statement nor session.get
+        session.expire(loaded)  # expired: read again, as get does
+        again = await loaded_or_get(session, Idea, idea_id)
+        assert again is loaded and again.title == "Un jardin"
+        assert len(sent) == 1 and len(gets) == 1
+
+
+async def test_a_flush_is_sent_only_with_something_to_write(
+    uow_factory, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    resident_id, idea_id = await _idea(uow_factory)
+    async with uow_factory() as uow, statements_sent(uow_factory) as sent:
+        session = uow.session
+        idea = await session.get(Idea, idea_id)
+        assert idea is not None
+        sent.clear()
+        flushes = _counted(monkeypatch, session, "flush")
+        await flush_pending(session)
+        assert sent == [] and flushes == []  # nothing to write: no flush at all
+        idea.title = "Un jardin partagé"  # changed
+        await flush_pending(session)
+        assert len(sent) == 1 and sent[0].startswith("UPDATE ideas")
+        session.add(Idea(ref="T-2", resident_id=resident_id, status="draft", locale="fr",
+                         created_at=NOW, updated_at=NOW, unmet_needs=[]))  # fmt: skip
+        await flush_pending(session)  # new
+        assert len(sent) == 2 and sent[1].startswith("INSERT INTO ideas")
+        await session.delete(idea)
+        await flush_pending(session)  # deleted
+        assert len(sent) == 3 and sent[2].startswith("DELETE FROM ideas")

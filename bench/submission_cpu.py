@@ -442,9 +442,12 @@ async def _measure(core: Core, backend: str, args: argparse.Namespace) -> None:
             stats = pstats.Stats(*profiles, stream=out)
             if args.dump:
                 stats.dump_stats(f"{args.dump}-{backend}-{name.replace(' ', '_')}.prof")
-            stats.strip_dirs().sort_stats("tottime").print_stats(args.top)
-            stats.sort_stats("cumulative").print_stats(args.top + 20)
-            print(f"--- {backend}: {name} turns, cProfile (loop thread)\n{out.getvalue()}")
+            calls = stats.total_calls / len(profiles)  # type: ignore[attr-defined]
+            print(f"{backend}: {name} turns, {calls:.0f} Python calls a turn (cProfile)")
+            if args.top:
+                stats.strip_dirs().sort_stats("tottime").print_stats(args.top)
+                stats.sort_stats("cumulative").print_stats(args.top + 20)
+                print(f"--- {backend}: {name} turns, cProfile (loop thread)\n{out.getvalue()}")
 
 
 @contextmanager

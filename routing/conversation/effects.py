@@ -11,6 +11,7 @@ from typing import Any, assert_never
 
 from sqlalchemy import (
     ColumnElement,
+    Row,
     bindparam,
     column,
     func,
@@ -71,11 +72,11 @@ NEW_IDEA = (
 # The submitted idea: the draft's last words, the status and the time in one UPDATE, and the
 # row back (RETURNING) as the turn's Idea object, instead of a SELECT then the flush's UPDATE.
 _SUBMITTED_COLUMNS = (*MIRRORED, "status", "submitted_at")
-SUBMIT_IDEA = select(Idea).from_statement(
+# (``_submitted_on_sqlite``, ``_submitted_on_postgresql``: what else each returns or writes.)
+SUBMIT_IDEA = (
     update(_IDEAS)
     .where(_IDEAS.c.id == bindparam("idea_of"))
     .values({name: bindparam(name) for name in _SUBMITTED_COLUMNS})
-    .returning(*_IDEAS.c)
 )
 # The resident's columns a submission sets (and any change of theirs still waiting for the
 # flush), named by the parameters.
@@ -112,22 +113,35 @@ def _submitted_on_postgresql(columns: tuple[str, ...], with_match: bool) -> Any:
         at="event_at",
         where=_IDEAS.c.id == bindparam("idea_of"),
     ).cte("completed")
-    known: list[ColumnElement[Any]] = [followups.untouched(_IDEAS.c.id).label("untouched")]
-    if with_match:
-        known.extend(matching.first_match(_IDEAS.c.id))
+    known = _known_columns(with_match, ids=True)
     return select(Idea, *(column(c.name, c.type) for c in known)).from_statement(
-        update(_IDEAS)
-        .where(_IDEAS.c.id == bindparam("idea_of"))
-        .values({name: bindparam(name) for name in _SUBMITTED_COLUMNS})
-        .returning(*_IDEAS.c, *known)
-        .add_cte(consented)
-        .add_cte(completed)
+        SUBMIT_IDEA.returning(*_IDEAS.c, *known).add_cte(consented).add_cte(completed)
     )
+
+
+@cache
+def _submitted_on_sqlite(with_match: bool) -> Any:
+    """SQLite: ``SUBMIT_IDEA`` with what the planning and the match would read first (as on
+    PostgreSQL, without the suggestions' ids: no sequence here, their INSERT returns them)."""
+    known = _known_columns(with_match, ids=False)
+    return select(Idea, *(column(c.name, c.type) for c in known)).from_statement(
+        SUBMIT_IDEA.returning(*_IDEAS.c, *known)
+    )
+
+
+def _known_columns(with_match: bool, *, ids: bool) -> list[ColumnElement[Any]]:
+    # The idea by its parameter, not its column: SQLite's RETURNING names columns unqualified,
+    # so "ideas.id" in a subquery would be the subquery's own table's id there.
+    idea = bindparam("idea_of", type_=_IDEAS.c.id.type)
+    known: list[ColumnElement[Any]] = [followups.untouched(idea).label("untouched")]
+    if with_match:
+        known.extend(matching.first_match(idea, ids=ids))
+    return known
 
 
 @dataclass(frozen=True)
 class _Known:
-    """What the submission's statement said of the idea besides its row (PostgreSQL)."""
+    """What the submission's statement said of the idea besides its row."""
 
     untouched: bool = False  # no follow-up, live sprint or activity: planning reads nothing
     first: matching.FirstMatch | None = None  # never matched: the match reads nothing
@@ -353,14 +367,17 @@ async def _submitted(
         return None, _NOTHING_KNOWN
     values = {**mirrored(draft), "updated_at": now, "status": "submitted", "submitted_at": now}
     if session.get_bind().dialect.name != "postgresql":
-        result = await session.scalars(SUBMIT_IDEA, {"idea_of": conversation.idea_id, **values})
-        idea: Idea | None = result.one_or_none()
-        if idea is None:
+        returned = await session.execute(
+            _submitted_on_sqlite(matches), {"idea_of": conversation.idea_id, **values}
+        )
+        row = returned.one_or_none()
+        if row is None:
             return None, _NOTHING_KNOWN
+        idea: Idea = row[0]
         hold(session, idea)
         await _consented(session, resident, draft.neighbourhood, now)
         await record_journey_event(session, idea, "intake_completed", now)
-        return idea, _NOTHING_KNOWN
+        return idea, _known(row, matches)
     written = _resident_values(resident, draft.neighbourhood, now)
     event = journey_columns(_NewIdea(0, **_dimensions(mirrored(draft))), "intake_completed", now)
     del event["data"]["locale"]  # the row's own, added by the statement
@@ -376,10 +393,16 @@ async def _submitted(
     submitted: Idea = row[0]
     hold(session, submitted)
     _stored(resident, written)
+    return submitted, _known(row, matches)
+
+
+def _known(row: Row[Any], matches: bool) -> _Known:
+    """What the submission's statement said besides the idea's row (``_known_columns``)."""
     first = None
     if matches and row.unmatched:
-        first = matching.FirstMatch(int(row.directory or 0), tuple(row.fresh_ids or ()))
-    return submitted, _Known(bool(row.untouched), first)
+        ids = getattr(row, "fresh_ids", None) or ()  # PostgreSQL's sequence only
+        first = matching.FirstMatch(int(row.directory or 0), tuple(ids))
+    return _Known(bool(row.untouched), first)
 
 
 def _dimensions(values: dict[str, Any]) -> dict[str, Any]:

@@ -57,15 +57,13 @@ class FirstMatch:
     fresh_ids: tuple[int, ...]
 
 
-def first_match(idea_id: ColumnElement[int]) -> tuple[ColumnElement[Any], ...]:
-    """The columns a statement adds for ``FirstMatch`` (with the parameter ``fresh``, how many
-    ids): ``directory``, ``unmatched`` (no suggestion yet, any status), ``fresh_ids``."""
+def first_match(idea_id: ColumnElement[int], *, ids: bool = True) -> tuple[ColumnElement[Any], ...]:
+    """The columns a statement adds for ``FirstMatch``: ``directory``, ``unmatched`` (no
+    suggestion yet, any status) and, with ``ids`` (PostgreSQL; the parameter ``fresh`` says how
+    many), ``fresh_ids``."""
     unmatched = ~exists().where(_SUGGESTIONS.c.idea_id == idea_id)
-    return (
-        DIRECTORY_VERSION.label("directory"),
-        unmatched.label("unmatched"),
-        FRESH_IDS.label("fresh_ids"),
-    )
+    columns = (DIRECTORY_VERSION.label("directory"), unmatched.label("unmatched"))
+    return (*columns, FRESH_IDS.label("fresh_ids")) if ids else columns
 
 
 # The new rows (their ids given) as one JSONB parameter, each one's resource found by its

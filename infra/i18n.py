@@ -52,6 +52,24 @@ def _whole_number(value: int, locale: str) -> str:
     return format_decimal(value, locale=locale)
 
 
+@lru_cache(maxsize=1024, typed=True)
+def _whole_money(amount: int | float | Decimal, currency: str, locale: str) -> str:
+    """An amount in whole units as ``format_currency`` writes it with the locale's pattern less
+    its cents, kept: a suggestion card names a fund's amounts, the same few again and again, and
+    each call of Babel's parses the locale and its pattern anew (a third of the cards' rendering
+    CPU). ``typed``: 1500 and 1500.0 are kept apart, as Babel might write them apart."""
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    return format_currency(
+        amount, currency, format=pattern.replace(".00", ""), currency_digits=False, locale=locale
+    )
+
+
+@lru_cache(maxsize=1024)
+def _day(value: date, fmt: str, locale: str) -> str:
+    """A day as ``format_date`` writes it, kept (a grant's deadline on its card)."""
+    return format_date(value, format=fmt, locale=locale)
+
+
 @cache
 def translations(locale: str) -> Translations:
     po_path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
@@ -107,7 +125,8 @@ class Translator:
     def date(self, value: date | datetime, fmt: str = "long") -> str:
         if isinstance(value, datetime):
             value = value.astimezone(self.tz)
-        return format_date(value, format=fmt, locale=self.locale)
+            return format_date(value, format=fmt, locale=self.locale)
+        return _day(value, fmt, self.locale)
 
     def datetime(self, value: datetime, fmt: str = "medium") -> str:
         return format_datetime(value, format=fmt, tzinfo=self.tz, locale=self.locale)
@@ -122,14 +141,7 @@ class Translator:
     ) -> str:
         """Money in the locale's style; ``whole`` drops the cents (grants are whole euros)."""
         if whole:
-            pattern = Locale.parse(self.locale).currency_formats["standard"].pattern
-            return format_currency(
-                amount,
-                currency,
-                format=pattern.replace(".00", ""),
-                currency_digits=False,
-                locale=self.locale,
-            )
+            return _whole_money(amount, currency, self.locale)
         return format_currency(amount, currency, locale=self.locale)
 
     def months(self, count: int) -> str:

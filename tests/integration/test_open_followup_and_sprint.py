@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from infra.clock import FrozenClock
 from routing.followups import FollowUp, open_followup, open_followup_and_sprint_day
-from routing.journey import Idea, Resident
 from routing.sprints import Sprint, active_sprint
+from tests.support.rows import resident_and_idea
 
 
 async def _both(uow_factory, resident_id: int, idea_id: int, clock: FrozenClock):  # type: ignore[no-untyped-def]
@@ -21,18 +21,9 @@ async def _both(uow_factory, resident_id: int, idea_id: int, clock: FrozenClock)
 
 async def test_the_one_read_answers_as_the_two(uow_factory, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
     now = clock.now()
-    async with uow_factory() as uow:
-        resident = Resident(channel="telegram", external_id="7", chat_id="7", locale="fr",
-                            reachable=True, followups_paused=False, created_at=now,
-                            last_seen_at=now)  # fmt: skip
-        uow.session.add(resident)
-        await uow.session.flush()
-        idea = Idea(ref="D-TEST01", resident_id=resident.id, status="submitted", locale="fr",
-                    created_at=now, updated_at=now, submitted_at=now)  # fmt: skip
-        uow.session.add(idea)
-        await uow.session.flush()
-        resident_id, idea_id = resident.id, idea.id
-        await uow.commit()
+    resident_id, idea_id = await resident_and_idea(
+        uow_factory, now, ref="D-TEST01", status="submitted", submitted_at=now
+    )
 
     merged, separate = await _both(uow_factory, resident_id, idea_id, clock)
     assert merged == separate == (None, None)  # neither

@@ -9,25 +9,17 @@ from datetime import UTC, datetime
 import pytest
 
 from infra.orm import flush_pending, loaded_or_get
-from routing.journey import Idea, Resident
+from routing.journey import Idea
 from tests.support.conversation import statements_sent
+from tests.support.rows import resident_and_idea
 
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 
 
 async def _idea(uow_factory) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-    async with uow_factory() as uow:
-        resident = Resident(channel="telegram", external_id="7", chat_id="7", locale="fr",
-                            reachable=True, followups_paused=False, created_at=NOW,
-                            last_seen_at=NOW)  # fmt: skip
-        uow.session.add(resident)
-        await uow.session.flush()
-        idea = Idea(ref="T-1", resident_id=resident.id, status="draft", locale="fr",
-                    created_at=NOW, updated_at=NOW, unmet_needs=[], title="Un jardin")  # fmt: skip
-        uow.session.add(idea)
-        await uow.session.flush()
-        await uow.commit()
-        return resident.id, idea.id
+    return await resident_and_idea(
+        uow_factory, NOW, ref="T-1", status="draft", unmet_needs=[], title="Un jardin"
+    )
 
 
 def _counted(monkeypatch: pytest.MonkeyPatch, session: object, method: str) -> list[object]:

@@ -186,13 +186,18 @@ class Gazetteer:
         return territory.name if territory else None
 
 
+# A window width compared with at least this many names gets one ``process.cdist`` call for
+# all of them; below, one ``extractOne`` a name costs less than the call and its array.
+BATCH_FROM = 8
+
+
 @dataclass(frozen=True)
 class _Fuzzy:
     """How ``_find`` compares a list of names: each name's ``(name, territory id, exact, cutoff,
-    widths)`` in order, and the names each window width is compared with."""
+    widths)`` in order, and the widths compared with many names at once, with those names."""
 
     names: tuple[tuple[str, str, bool, float, tuple[int, ...]], ...]
-    by_width: dict[int, list[str]]
+    batched: dict[int, list[str]]
 
 
 @lru_cache(maxsize=16)
@@ -207,15 +212,8 @@ def _fuzzy(names: tuple[tuple[str, str], ...], whole_answer: bool) -> _Fuzzy:
         plan.append((name, territory_id, exact, cutoff, widths))
         for width in widths:
             by_width.setdefault(width, {})[name] = None
-    return _Fuzzy(tuple(plan), {width: list(queries) for width, queries in by_width.items()})
-
-
-def _windows(words: tuple[str, ...], width: int) -> set[str]:
-    """Every run of ``width`` words (all of them when fewer), spaced and glued together."""
-    if width == 1:
-        return set(words) or {""}
-    spans = (words[i : i + width] for i in range(max(1, len(words) - width + 1)))
-    return {joined for w in spans for joined in (" ".join(w), "".join(w))}
+    batched = {w: list(queries) for w, queries in by_width.items() if len(queries) >= BATCH_FROM}
+    return _Fuzzy(tuple(plan), batched)
 
 
 def _find(
@@ -225,26 +223,41 @@ def _find(
     has, or one more; the same words glued together too), above the name's cutoff; the longer
     name wins a tie, then the first. Short one-word names must be spelled out (``EXACT_BELOW``).
 
-    Each width's windows are compared with every name that needs them in one call
-    (``process.cdist``, the same ``fuzz.ratio``), not name by name: the same scores."""
+    A width compared with many names compares its windows with all of them in one call
+    (``process.cdist``, the same ``fuzz.ratio``, so the same scores), the others name by name."""
     plan = _fuzzy(names, whole_answer)
-    best_score: dict[int, dict[str, float]] = {}
-    for width, queries in plan.by_width.items():
-        windows = list(_windows(words, width))
-        scores = process.cdist(queries, windows, scorer=fuzz.ratio, dtype=numpy.float64)
-        best_score[width] = dict(zip(queries, scores.max(axis=1).tolist(), strict=True))
-    followers: dict[str, set[str]] = {}  # each word, and the words right after it ("" last)
-    for word, after in zip(words, (*words[1:], ""), strict=False):
-        followers.setdefault(word, set()).add(after)
+    windows: dict[int, list[str]] = {}
+
+    def windows_of(width: int) -> list[str]:
+        if width not in windows:
+            spans = (words[i : i + width] for i in range(max(1, len(words) - width + 1)))
+            windows[width] = list({j for w in spans for j in (" ".join(w), "".join(w))})
+        return windows[width]
+
+    batched: dict[int, dict[str, float]] = {}
+    for width, queries in plan.batched.items():
+        scores = process.cdist(queries, windows_of(width), scorer=fuzz.ratio, dtype=numpy.float64)
+        batched[width] = dict(zip(queries, scores.max(axis=1).tolist(), strict=True))
+    pairs = set(zip(words, (*words[1:], ""), strict=False))
     best: tuple[float, int, str] | None = None
     for name, territory_id, exact, cutoff, widths in plan.names:
         if exact:
-            if any(after not in QUALIFIERS for after in followers.get(name, ())):
+            if any(word == name and after not in QUALIFIERS for word, after in pairs):
                 best = max(best or (0.0, 0, ""), (100.0, len(name), territory_id))
             continue
         for width in widths:
-            score = best_score[width][name]
-            if score >= cutoff and (best is None or (score, len(name)) > best[:2]):
+            if width in batched:
+                score = batched[width][name]
+                if score < cutoff:
+                    continue
+            else:
+                match = process.extractOne(
+                    name, windows_of(width), scorer=fuzz.ratio, score_cutoff=cutoff
+                )
+                if match is None:
+                    continue
+                score = match[1]
+            if best is None or (score, len(name)) > best[:2]:
                 best = (score, len(name), territory_id)
     return best[2] if best else None
 

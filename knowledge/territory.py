@@ -216,6 +216,18 @@ def _fuzzy(names: tuple[tuple[str, str], ...], whole_answer: bool) -> _Fuzzy:
     return _Fuzzy(tuple(plan), batched)
 
 
+@lru_cache(maxsize=64)
+def _windows(words: tuple[str, ...], width: int) -> tuple[str, ...]:
+    """Every run of ``width`` words (all of them when fewer), spaced and glued together.
+
+    A text is read for places several times in a turn (the quartiers, the other names, the
+    other communes; the resident's words and their spelled-out copy), each time with the same
+    windows: the last few texts' are kept, no more (as ``knowledge.text.remembered`` keeps
+    longer texts: not long after their turn)."""
+    spans = (words[i : i + width] for i in range(max(1, len(words) - width + 1)))
+    return tuple({joined for w in spans for joined in (" ".join(w), "".join(w))})
+
+
 def _find(
     names: tuple[tuple[str, str], ...], words: tuple[str, ...], *, whole_answer: bool
 ) -> str | None:
@@ -226,13 +238,9 @@ def _find(
     A width compared with many names compares its windows with all of them in one call
     (``process.cdist``, the same ``fuzz.ratio``, so the same scores), the others name by name."""
     plan = _fuzzy(names, whole_answer)
-    windows: dict[int, list[str]] = {}
 
-    def windows_of(width: int) -> list[str]:
-        if width not in windows:
-            spans = (words[i : i + width] for i in range(max(1, len(words) - width + 1)))
-            windows[width] = list({j for w in spans for j in (" ".join(w), "".join(w))})
-        return windows[width]
+    def windows_of(width: int) -> tuple[str, ...]:
+        return _windows(words, width)
 
     batched: dict[int, dict[str, float]] = {}
     for width, queries in plan.batched.items():

@@ -246,11 +246,13 @@ def _find(
     for width, queries in plan.batched.items():
         scores = process.cdist(queries, windows_of(width), scorer=fuzz.ratio, dtype=numpy.float64)
         batched[width] = dict(zip(queries, scores.max(axis=1).tolist(), strict=True))
-    pairs = set(zip(words, (*words[1:], ""), strict=False))
+    followers: dict[str, set[str]] = {}  # each word, and the words right after it ("" last)
+    for word, after in zip(words, (*words[1:], ""), strict=False):
+        followers.setdefault(word, set()).add(after)
     best: tuple[float, int, str] | None = None
     for name, territory_id, exact, cutoff, widths in plan.names:
-        if exact:
-            if any(word == name and after not in QUALIFIERS for word, after in pairs):
+        if exact:  # spelled out, and not qualified (« centre social » is no place)
+            if any(after not in QUALIFIERS for after in followers.get(name, ())):
                 best = max(best or (0.0, 0, ""), (100.0, len(name), territory_id))
             continue
         for width in widths:

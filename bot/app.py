@@ -28,7 +28,7 @@ from bot.commands import register_commands
 from bot.delivery import TelegramDelivery
 from bot.middlewares import ChatOrder, FloodGuard, TurnGate, UpdateIdMiddleware, UpdateMetrics
 from bot.polling import ConfirmingPoller
-from bot.routers import get_routers
+from bot.routers import attach
 from infra.slots import DEFAULT_TURN_SLOTS, Slots
 from routing.cases.staff_group import StaffGroupService
 from routing.conversation.service import ConversationService
@@ -80,7 +80,7 @@ def build_dispatcher(
     dp.update.outer_middleware(ChatOrder(across_processes=transport == "webhook"))
     dp.update.outer_middleware(TurnGate(turn_slots))
     dp.message.middleware(flood)
-    dp.include_routers(*get_routers(staff_group.group.chat_id if staff_group else None))
+    attach(dp, staff_group.group.chat_id if staff_group else None)
     return dp
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from aiogram import Router
+from aiogram.dispatcher.event.handler import CallbackType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery
 
@@ -14,11 +15,9 @@ from routing.conversation.service import ConversationService
 from routing.outbox.sender import OutboxSender
 
 
-def build_router() -> Router:
-    """A fresh router each time: aiogram refuses to attach one router to two dispatchers."""
-    router = Router(name="buttons")
-    router.callback_query.register(button)
-    return router
+def register(router: Router, *filters: CallbackType) -> None:
+    """The button handler on ``router`` (the dispatcher: ``bot.routers.attach``)."""
+    router.callback_query.register(button, *filters)
 
 
 async def button(

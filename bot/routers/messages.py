@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.dispatcher.event.handler import CallbackType
 from aiogram.types import Message
 
 from bot.inbound import from_message
@@ -11,12 +12,10 @@ from routing.conversation.service import ConversationService
 from routing.outbox.sender import OutboxSender
 
 
-def build_router() -> Router:
-    """A fresh router each time: aiogram refuses to attach one router to two dispatchers."""
-    router = Router(name="messages")
-    router.message.register(any_message)
-    router.edited_message.register(edited_message)
-    return router
+def register(router: Router, *filters: CallbackType) -> None:
+    """The message handlers on ``router`` (the dispatcher: ``bot.routers.attach``)."""
+    router.message.register(any_message, *filters)
+    router.edited_message.register(edited_message, *filters)
 
 
 async def any_message(

@@ -1,0 +1,91 @@
+"""Which handler answers which update (``bot.routers.attach``): residents' texts and buttons in
+private chats go to the conversation service; the same in a group chat do not, and the staff
+group's buttons go to the staff group's handler, not to the residents' one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import pytest
+from aiogram.dispatcher.event.bases import UNHANDLED
+
+from bench.telegram_fakes import button_update, calls, canned_bot, mount, text_update
+from bot.app import build_dispatcher
+from bot.callbacks import pack_dialogue
+from bot.middlewares import FloodGuard
+from routing.cases import StaffGroup
+from routing.cases.staff_group import StaffGroupService
+from routing.conversation.inbound import Inbound
+from routing.conversation.service import ConversationService, Outcome
+from routing.outbox.sender import OutboxSender
+
+GROUP_CHAT = -1001234
+
+
+@dataclass
+class Recorder:
+    """Stands for the conversation service, the outbox sender and the staff group's service."""
+
+    handled: list[Inbound] = field(default_factory=list)
+    claims: list[int] = field(default_factory=list)
+    group: StaffGroup = field(default_factory=lambda: StaffGroup(GROUP_CHAT, "fr"))
+
+    async def handle(self, inbound: Inbound) -> Outcome:
+        self.handled.append(inbound)
+        return Outcome(handled=True, resident_id=1)
+
+    def wake(self) -> None:
+        return None
+
+    async def claim(self, case_id: int, telegram_user_id: int) -> Any:
+        self.claims.append(case_id)
+        raise AssertionError("a forged button never reaches the claim")
+
+
+def _in_group(update: dict[str, Any]) -> dict[str, Any]:
+    message = update.get("message") or update["callback_query"]["message"]
+    message["chat"] = {"id": GROUP_CHAT, "type": "supergroup", "title": "Équipe"}
+    return update
+
+
+def _dispatch(recorder: Recorder, *, staff_group: bool) -> Any:
+    return build_dispatcher(
+        cast(ConversationService, recorder),
+        cast(OutboxSender, recorder),
+        FloodGuard(100, window_seconds=10.0),
+        cast(StaffGroupService, recorder) if staff_group else None,
+    )
+
+
+@pytest.mark.parametrize("staff_group", [False, True])
+async def test_private_texts_and_buttons_reach_the_service(staff_group: bool) -> None:
+    recorder, bot = Recorder(), canned_bot()
+    dp = _dispatch(recorder, staff_group=staff_group)
+    data = pack_dialogue("a", "yes", 1)
+    for update in (text_update(1, 42, "Awa", 7, "bonjour"),
+                   text_update(2, 42, "Awa", 8, "/start"),
+                   button_update(3, 42, "Awa", 9, "Oui", data)):  # fmt: skip
+        assert await dp.feed_update(bot, mount(update, bot)) is not UNHANDLED
+    assert [inbound.kind for inbound in recorder.handled] == ["text", "text", "button"]
+    assert calls(bot)["answerCallbackQuery"] == 1
+    await bot.session.close()
+
+
+@pytest.mark.parametrize("staff_group", [False, True])
+async def test_group_chats_do_not_reach_the_service(staff_group: bool) -> None:
+    recorder, bot = Recorder(), canned_bot()
+    dp = _dispatch(recorder, staff_group=staff_group)
+    text = _in_group(text_update(1, 42, "Awa", 7, "bonjour"))
+    assert await dp.feed_update(bot, mount(text, bot)) is UNHANDLED
+    button = _in_group(button_update(2, 42, "Awa", 9, "Je prends", "forged"))
+    answered = await dp.feed_update(bot, mount(button, bot))
+    assert recorder.handled == []
+    if staff_group:  # the staff group's handler answers its buttons (here: a forged one)
+        assert answered is not UNHANDLED
+        assert calls(bot)["answerCallbackQuery"] == 1
+    else:
+        assert answered is UNHANDLED
+        assert calls(bot)["answerCallbackQuery"] == 0
+    assert recorder.claims == []
+    await bot.session.close()

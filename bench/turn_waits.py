@@ -58,9 +58,11 @@ class TurnWaits:
     kind: str = "common"  # what the turn did, read from its statements (``_KINDS``)
 
 
-# A turn's kind, from the statements it sent: the first marker found, in this order, wins.
+# A turn's kind, from the statements it sent: the first kind whose markers are all in one
+# statement, in this order, wins. A submission writes submitted_at (a turn that only loads the
+# idea row names the column too: the next page of suggestions, an edit).
 _KINDS = (
-    ("submission", ("submitted_at",)),
+    ("submission", ("UPDATE ideas SET", "submitted_at")),
     ("new idea", ("INSERT INTO ideas",)),
     ("new resident", ("INSERT INTO residents",)),
 )
@@ -71,7 +73,7 @@ def _kind_of(statement: str, current: str) -> str:
     for name, markers in _KINDS:
         if _RANK.get(current, len(_KINDS)) <= _RANK[name]:
             return current
-        if any(marker in statement for marker in markers):
+        if all(marker in statement for marker in markers):
             return name
     return current
 

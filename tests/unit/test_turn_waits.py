@@ -17,6 +17,9 @@ def test_a_turn_is_the_most_telling_kind_of_its_statements() -> None:
         kind = _kind_of(statement, kind)
     assert kind == "submission"
     assert _kind_of("INSERT INTO residents ...", "new idea") == "new idea"
+    # the idea row loaded (a page of suggestions, an edit) names submitted_at too: not a submission
+    assert _kind_of("SELECT ideas.id, ideas.submitted_at FROM ideas ...", "common") == "common"
+    assert _kind_of("UPDATE ideas SET text=$1, updated_at=$2 ...", "common") == "common"
     assert _kind_of("SELECT 1", "common") == "common"
 
 

@@ -43,6 +43,7 @@ from routing.conversation.turn_rows import (
     SAVE_CONVERSATION,
     TurnRow,
     claim_and_load,
+    insert_resident,
     keep_message,
     mirrored,
 )
@@ -299,25 +300,26 @@ class ConversationService(TurnEffects, ReplyFilling):
         (``claim_and_load``).
 
         A new resident (or one without a conversation yet) gets fresh rows; the resident is
-        flushed at once for its id, the conversation is written by the turn's single flush.
+        inserted at once for its id, the conversation is written by the turn's single flush.
         """
         session = uow.session
         resident, conversation, held_id = row
         held = await session.get(Case, held_id) if held_id is not None else None
         if resident is None:
-            resident = Resident(
-                channel=inbound.channel,
-                external_id=inbound.external_user_id,
-                chat_id=inbound.chat_id,
-                display_name=(inbound.first_name or "")[:128] or None,
-                locale=pick_locale(inbound.language_code, self.default_locale),
-                reachable=True,
-                followups_paused=False,
-                created_at=now,
-                last_seen_at=now,
+            resident = await insert_resident(
+                session,
+                {
+                    "channel": inbound.channel,
+                    "external_id": inbound.external_user_id,
+                    "chat_id": inbound.chat_id,
+                    "display_name": (inbound.first_name or "")[:128] or None,
+                    "locale": pick_locale(inbound.language_code, self.default_locale),
+                    "reachable": True,
+                    "followups_paused": False,
+                    "created_at": now,
+                    "last_seen_at": now,
+                },
             )
-            session.add(resident)
-            await session.flush()
         else:
             # Assign only what changed: a resident talking in a row costs no UPDATE at all.
             if now - resident.last_seen_at >= LAST_SEEN_STEP:

@@ -45,6 +45,7 @@ from routing.conversation.turn_rows import (
     claim_and_load,
     insert_resident,
     keep_message,
+    mark_seen,
     mirrored,
 )
 from routing.intake import (
@@ -323,7 +324,7 @@ class ConversationService(TurnEffects, ReplyFilling):
         else:
             # Assign only what changed: a resident talking in a row costs no UPDATE at all.
             if now - resident.last_seen_at >= LAST_SEEN_STEP:
-                resident.last_seen_at = now
+                await mark_seen(session, resident, now)
             if resident.chat_id != inbound.chat_id:
                 resident.chat_id = inbound.chat_id
             if not resident.reachable:  # they had blocked the bot, and are back

@@ -23,10 +23,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import CursorResult, Insert, Update, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.sql.selectable import HasCTE
 
 from infra.slots import stepping_out
 
@@ -170,15 +171,17 @@ class UnitOfWork:
         await self.session.flush()
 
 
-_CARRYING: dict[tuple[int, tuple[tuple[str, int], ...]], Insert] = {}
+_CARRYING: dict[tuple[int, tuple[tuple[str, int], ...]], Any] = {}
+_Carrier = TypeVar("_Carrier", bound=HasCTE)
 
 
-def carrying(statement: Insert, writes: Sequence[LaterWrite]) -> Insert:
+def carrying(statement: _Carrier, writes: Sequence[LaterWrite]) -> _Carrier:
     """``statement`` (built once) with ``writes`` as data-modifying CTEs, built once per set of
     writes' statements (each built once too); run it with ``statement``'s parameters and each
-    write's."""
+    write's. No parameter of ``statement`` may have the name of a column a write's UPDATE could
+    SET: SQLAlchemy sets, in an UPDATE, every column a parameter of the execution names."""
     key = (id(statement), tuple((write.name, id(write.statement)) for write in writes))
-    carried = _CARRYING.get(key)
+    carried: _Carrier | None = _CARRYING.get(key)
     if carried is None:
         carried = statement
         for write in writes:

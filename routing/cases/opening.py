@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, insert, literal, select, text, true
 from sqlalchemy.dialects import postgresql
 
 from infra.orm import ONE_ROW
-from infra.uow import UnitOfWork
+from infra.uow import UnitOfWork, carrying
 from routing.cases import group_posts
 from routing.cases.access import case_event_row
 from routing.cases.policy import Rule, TeamScope, choose_team
@@ -129,11 +130,17 @@ class _Team:
 async def _opening_read(
     uow: UnitOfWork, resident_id: int
 ) -> tuple[int | None, list[Rule], dict[int, _Team]]:
-    """The resident's active case (its id), the routing rules and the teams: one statement."""
+    """The resident's active case (its id), the routing rules and the teams: one statement,
+    which also carries the writes the turn deferred (``infra.uow.LaterWrite``: a submission's
+    match that found nothing, written before the case it opens)."""
     active_id: int | None = None
     rules: dict[int, Rule] = {}
     teams: dict[int, _Team] = {}
-    for row in await uow.session.execute(_OPENING_READ, {"resident_id": resident_id}):
+    later = uow.take_later()
+    parameters: dict[str, Any] = {"opening_resident": resident_id}
+    for write in later:
+        parameters |= write.parameters
+    for row in await uow.session.execute(carrying(_OPENING_READ, later), parameters):
         active_id = row.active_id
         if row.team_id is not None and row.team_id not in teams:
             teams[row.team_id] = _Team(
@@ -156,7 +163,12 @@ _ACTIVE_OF_RESIDENT = (
     Case.status.in_([literal(status) for status in ACTIVE]),
 )
 _ACTIVE_CASE = select(Case).where(*_ACTIVE_OF_RESIDENT)
-_ACTIVE_CASE_ID = select(Case.id).where(*_ACTIVE_OF_RESIDENT).scalar_subquery()
+# A parameter that names no column: the read carries deferred UPDATEs, which would SET it.
+_ACTIVE_CASE_ID = (
+    select(Case.id)
+    .where(Case.resident_id == bindparam("opening_resident"), _ACTIVE_OF_RESIDENT[1])
+    .scalar_subquery()
+)
 # Every team at least once (with each of its rules; a rule always has its team), and the active
 # case's id on every row; from a one-row source, so the row is there without any team.
 _OPENING_READ = (

@@ -253,7 +253,7 @@ async def suggest_for_idea(
         "occurred_at": now,
         "data": data,
     }
-    if later and result.suggestions:  # (else a case follows: its events after this one)
+    if later:  # (nothing found: the case's opening read carries them, before its events)
         if matched:
             await uow.write_later(matched_later(idea_id, matched))
         await uow.write_later(suggested_later(idea_id, now, data))

@@ -12,7 +12,7 @@ import logging
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import inspect
@@ -36,12 +36,13 @@ from routing.conversation.replies import (
     ServiceReply,
 )
 from routing.conversation.turn_rows import (
+    LAST_SEEN_STEP,
     MIRROR_AND_SAVE,
     MIRROR_DRAFT,
     MIRROR_SAVE_AND_SEND,
     SAVE_AND_SEND,
     SAVE_CONVERSATION,
-    TurnRow,
+    Claimed,
     claim_and_load,
     insert_resident,
     keep_message,
@@ -84,8 +85,6 @@ from routing.understanding import Step as ReadingStep
 log = logging.getLogger(__name__)
 FOLLOWUP_STEPS = (Step.SUBMITTED, Step.IDLE)  # where typed words may answer a check-in
 DRAFTING_STEPS = frozenset({"listening", "asking", "summary"})  # the idea row mirrors the draft
-# ``residents.last_seen_at`` is kept to the minute: an UPDATE per message bought nothing.
-LAST_SEEN_STEP = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -158,7 +157,7 @@ class ConversationService(TurnEffects, ReplyFilling):
             claimed = await claim_and_load(session, inbound, "failed", now)
             if claimed is None:
                 return Outcome(handled=False)
-            resident, conversation, _held = await self._load(uow, inbound, now, claimed.row)
+            resident, conversation, _held = await self._load(uow, inbound, now, claimed)
             await keep_message(session, resident, conversation, inbound, now)
             await session.flush()  # the resident's and conversation's changes
             sorry = (Say("sorry_error"),)
@@ -176,7 +175,7 @@ class ConversationService(TurnEffects, ReplyFilling):
             claimed = await claim_and_load(session, inbound, inbound.kind, now, keep=True)
             if claimed is None:
                 return Outcome(handled=False)
-            resident, conversation, held = await self._load(uow, inbound, now, claimed.row)
+            resident, conversation, held = await self._load(uow, inbound, now, claimed)
             state = state_from_json(conversation.state, conversation.version)
             if resident.consent_at is not None:
                 state = replace(state, consented=True)
@@ -295,7 +294,7 @@ class ConversationService(TurnEffects, ReplyFilling):
     # -- loading ---------------------------------------------------------------------------
 
     async def _load(
-        self, uow: UnitOfWork, inbound: Inbound, now: datetime, row: TurnRow
+        self, uow: UnitOfWork, inbound: Inbound, now: datetime, claimed: Claimed
     ) -> tuple[Resident, Conversation, Case | None]:
         """The resident, their conversation and the case a person holds, from the turn's read
         (``claim_and_load``).
@@ -304,7 +303,7 @@ class ConversationService(TurnEffects, ReplyFilling):
         inserted at once for its id, the conversation is written by the turn's single flush.
         """
         session = uow.session
-        resident, conversation, held_id = row
+        resident, conversation, held_id = claimed.row
         held = await session.get(Case, held_id) if held_id is not None else None
         if resident is None:
             resident = await insert_resident(
@@ -323,7 +322,9 @@ class ConversationService(TurnEffects, ReplyFilling):
             )
         else:
             # Assign only what changed: a resident talking in a row costs no UPDATE at all.
-            if now - resident.last_seen_at >= LAST_SEEN_STEP:
+            if claimed.seen:  # PostgreSQL: the claim's statement wrote it
+                set_committed_value(resident, "last_seen_at", now)
+            elif now - resident.last_seen_at >= LAST_SEEN_STEP:
                 await mark_seen(session, resident, now)
             if resident.chat_id != inbound.chat_id:
                 resident.chat_id = inbound.chat_id

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Result, and_, bindparam, insert, literal, select, update
@@ -38,8 +38,8 @@ NEEDS_HUMAN = ("voice", "audio", "video_note")  # kinds a person must listen to
 # is never read back in the same turn. RETURNING gives the ids the callers need.
 
 _THE_RESIDENT = and_(
-    Resident.channel == bindparam("channel"),
-    Resident.external_id == bindparam("external_id"),
+    Resident.channel == bindparam("of_channel"),
+    Resident.external_id == bindparam("of_external_id"),
 )
 # Fixed values, not an expanding IN: that one is rendered into the SQL again at every execution.
 _HELD = Case.status.in_([literal(status) for status in cases.HELD])
@@ -59,7 +59,7 @@ CLAIM_UPDATE = insert(InboundUpdate.__table__)
 _CLAIM = (
     insert(InboundUpdate.__table__)
     .values(
-        channel=bindparam("channel"),
+        channel=bindparam("of_channel"),
         update_id=bindparam("update_id"),
         kind=bindparam("kind"),
         received_at=bindparam("received_at"),
@@ -67,8 +67,21 @@ _CLAIM = (
     .returning(InboundUpdate.__table__.c.update_id)
     .cte("claim")
 )
+# ``residents.last_seen_at`` is kept to the minute: an UPDATE per message bought nothing.
+LAST_SEEN_STEP = timedelta(minutes=1)
+# PostgreSQL: a known resident back after a minute or more is marked seen by the same statement
+# (a data-modifying CTE; the row read beside it is the row as it was, so the statement says
+# whether it moved: ``Claimed.seen``), not by an UPDATE of its own, one round trip fewer.
+_SEEN = (
+    update(Resident)
+    .where(_THE_RESIDENT, Resident.last_seen_at <= bindparam("seen_before"))
+    .values(last_seen_at=bindparam("received_at"))
+    .returning(Resident.__table__.c.id)
+    .cte("seen")
+)
 CLAIM_AND_LOAD = (
-    _TURN_ROWS.select_from(_CLAIM)
+    _TURN_ROWS.add_columns(select(_SEEN.c.id).scalar_subquery())
+    .select_from(_CLAIM)
     .outerjoin(Resident, _THE_RESIDENT)
     .outerjoin(Conversation, Conversation.resident_id == Resident.id)
     .outerjoin(Case, and_(Case.resident_id == Resident.id, _HELD))
@@ -108,8 +121,8 @@ _KEPT = (
             Conversation.__table__.c.resident_id == Resident.__table__.c.id,
         )
         .where(
-            Resident.__table__.c.channel == bindparam("channel"),
-            Resident.__table__.c.external_id == bindparam("external_id"),
+            Resident.__table__.c.channel == bindparam("of_channel"),
+            Resident.__table__.c.external_id == bindparam("of_external_id"),
         ),
     )
     .returning(_messages.id)
@@ -231,6 +244,9 @@ class Claimed:
     row: TurnRow
     kept: bool = False  # the message is already in the transcript
     message_id: int | None = None
+    # PostgreSQL: the statement moved ``last_seen_at`` to the turn's time (the row read is the
+    # row as it was before).
+    seen: bool = False
 
 
 async def claim_and_load(
@@ -244,18 +260,20 @@ async def claim_and_load(
     On PostgreSQL the INSERT and the read are one statement (``CLAIM_AND_LOAD``), and with
     ``keep`` (``kind`` is then the message's) a known resident's message is kept by it too.
     """
-    load = {"channel": inbound.channel, "external_id": inbound.external_user_id}
+    # The resident's key under names that are no column of ``residents``: an UPDATE in a
+    # data-modifying CTE (``_SEEN``) would SET every column the parameters name.
+    load = {"of_channel": inbound.channel, "of_external_id": inbound.external_user_id}
     if inbound.update_id is None:  # not from Telegram: nothing to claim
         return Claimed(_turn_row(await session.execute(LOAD_TURN, load)))
-    claim = {**load, "update_id": inbound.update_id, "kind": kind, "received_at": now}
+    claim = {"update_id": inbound.update_id, "kind": kind, "received_at": now}
     try:
         # The transaction's first write: a rollback loses nothing else.
         if session.get_bind().dialect.name == "postgresql":
+            claim |= load | {"seen_before": now - LAST_SEEN_STEP}
             if keep and inbound.kind != "button":
                 return _kept(await session.execute(CLAIM_KEEP_AND_LOAD, claim | _words(inbound)))
-            return Claimed(_turn_row(await session.execute(CLAIM_AND_LOAD, claim)))
-        del claim["external_id"]
-        await session.execute(CLAIM_UPDATE, claim)
+            return _claimed(await session.execute(CLAIM_AND_LOAD, claim))
+        await session.execute(CLAIM_UPDATE, claim | {"channel": inbound.channel})
     except IntegrityError:
         await session.rollback()
         return None
@@ -280,9 +298,16 @@ def _turn_row(result: Result[Resident, Conversation, int]) -> TurnRow:
     return resident, conversation, held_id
 
 
-def _kept(result: Result[Resident, Conversation, int, int]) -> Claimed:
-    resident, conversation, held_id, message_id = result.one()
-    return Claimed((resident, conversation, held_id), message_id is not None, message_id)
+def _claimed(result: Result[Resident, Conversation, int, int]) -> Claimed:
+    resident, conversation, held_id, seen = result.one()
+    return Claimed((resident, conversation, held_id), seen=seen is not None)
+
+
+def _kept(result: Result[Resident, Conversation, int, int, int]) -> Claimed:
+    resident, conversation, held_id, seen, message_id = result.one()
+    return Claimed(
+        (resident, conversation, held_id), message_id is not None, message_id, seen is not None
+    )
 
 
 def hold(session: AsyncSession, row: object) -> None:

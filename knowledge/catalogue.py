@@ -43,6 +43,25 @@ UNKNOWN_AREA = "?"
 
 
 @dataclass(frozen=True)
+class Nearby:
+    """The geographic buckets a resident's match reads, nearest first: ``first`` (the quartier,
+    its neighbours, the commune, area-wide, unplaced), then every other quartier of ``home``."""
+
+    first: tuple[str, ...]
+    home: str | None
+    first_set: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A commune's quartier lists for one concept, each cut at a cap, end to end (``entries``),
+    and where each quartier's part lies in it (``spans``)."""
+
+    entries: list[int]
+    spans: dict[str, list[tuple[int, int]]]
+
+
+@dataclass(frozen=True)
 class Entry:
     """A resource with what matching derives from it (never stored, never shown as a fact)."""
 
@@ -106,6 +125,10 @@ class Catalogue:
         self.entries: list[Entry] = []
         self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self.concepts: dict[tuple[str, str], list[int]] = defaultdict(list)
+        # (concept, commune) -> the commune's quartiers (gazetteer order) filed under the concept,
+        # with their lists; and per cap, those lists cut and laid end to end (made when first read).
+        self._in_commune: dict[tuple[str, str | None], list[tuple[str, list[int]]]] = {}
+        self._runs: dict[tuple[str, str | None, int], _Run] = {}
         self.idf: dict[str, float] = {}
         self._build(resources)
         self._by_initial: dict[str, list[str]] = defaultdict(list)
@@ -212,6 +235,7 @@ class Catalogue:
             for i, _ in plist:
                 for bucket in self.buckets_of(self.entries[i]):
                     self.concepts[word, bucket].append(i)
+        self._index_communes()
         total = len(counts)
         self.idf = {
             word: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5))
@@ -226,15 +250,57 @@ class Catalogue:
             buckets |= entry.communes
         return buckets or {UNKNOWN_AREA}
 
-    def buckets_near(self, quartier: str | None, home: str | None) -> list[str]:
-        """Buckets worth reading for a resident of ``quartier`` (nearest first)."""
-        near: list[str] = []
+    def _index_communes(self) -> None:
+        keys_of: dict[str, list[str]] = defaultdict(list)
+        for key, bucket in self.concepts:
+            keys_of[bucket].append(key)
+        in_commune: defaultdict[tuple[str, str | None], list[tuple[str, list[int]]]]
+        in_commune = defaultdict(list)
+        for quartier in self.gazetteer.quartiers:
+            for key in keys_of.get(quartier.id, ()):
+                found = self.concepts[key, quartier.id]
+                in_commune[key, quartier.parent].append((quartier.id, found))
+        self._in_commune = dict(in_commune)
+
+    def nearby(self, quartier: str | None, home: str | None) -> Nearby:
+        """The buckets worth reading for a resident of ``quartier`` in ``home`` (nearest first)."""
+        first: list[str] = []
         if quartier:
             territory = self.gazetteer.get(quartier)
-            near += [quartier, *(territory.neighbours if territory else ())]
-        near += [b for b in (home, "*", UNKNOWN_AREA) if b]
-        near += [q.id for q in self.gazetteer.quartiers if q.parent == home and q.id not in near]
-        return near
+            first += [quartier, *(territory.neighbours if territory else ())]
+        first += [b for b in (home, "*", UNKNOWN_AREA) if b]
+        return Nearby(tuple(first), home, frozenset(first))
+
+    def concept_lists(self, key: str, nearby: Nearby, cap: int) -> list[list[int]]:
+        """The entries filed under concept ``key`` in each bucket ``nearby`` names, in its order,
+        at most ``cap`` of each bucket: the near buckets' lists, then the commune's other
+        quartiers' read in a few slices of one list made once per concept, commune and cap.
+        A match's work grows with what it finds, not with the number of quartiers."""
+        concepts = self.concepts
+        found = [hit[:cap] for bucket in nearby.first if (hit := concepts.get((key, bucket)))]
+        run = self._runs.get((key, nearby.home, cap)) or self._run(key, nearby.home, cap)
+        if not run.entries:
+            return found
+        spans = run.spans
+        cuts = sorted(span for bucket in nearby.first_set for span in spans.get(bucket, ()))
+        start = 0
+        for cut, end in cuts:
+            if cut > start:
+                found.append(run.entries[start:cut])
+            start = end
+        if start < len(run.entries):
+            found.append(run.entries[start:])
+        return found
+
+    def _run(self, key: str, home: str | None, cap: int) -> _Run:
+        entries: list[int] = []
+        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for bucket, hit in self._in_commune.get((key, home), ()):
+            start = len(entries)
+            entries += hit[:cap]
+            spans[bucket].append((start, len(entries)))
+        run = self._runs[key, home, cap] = _Run(entries, dict(spans))
+        return run
 
     def _correct(self, word: str) -> str | None:
         """The directory's spelling closest to a typo (a surface word, not a stem), or None

@@ -22,7 +22,7 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from knowledge.catalogue import STEM_MIN, Catalogue, Entry
+from knowledge.catalogue import STEM_MIN, Catalogue, Entry, Nearby
 from knowledge.resources import KITCHENS
 from knowledge.vocabulary import stem_key
 from routing.matching.idea_reading import IdeaQuery, Understanding, understand
@@ -118,8 +118,8 @@ class _Scored:
 def match(catalogue: Catalogue, query: IdeaQuery, today: date) -> MatchResult:
     idea = understand(catalogue, query)
     home = idea.commune or catalogue.home_commune
-    buckets = catalogue.buckets_near(idea.quartier, home)
-    text_scores, prelim = _accumulate(catalogue, idea, buckets)
+    nearby = catalogue.nearby(idea.quartier, home)
+    text_scores, prelim = _accumulate(catalogue, idea, nearby)
     pool = heapq.nlargest(POOL, prelim, key=prelim.__getitem__)
     entries = catalogue.entries
     excluded: dict[str, int] = defaultdict(int)
@@ -142,8 +142,8 @@ def match(catalogue: Catalogue, query: IdeaQuery, today: date) -> MatchResult:
     for need in idea.needs:
         near = {
             i
-            for bucket in buckets
-            for i in catalogue.concepts.get(("#n:" + need, bucket), ())[:NEED_BUCKET_CAP]
+            for found in catalogue.concept_lists("#n:" + need, nearby, NEED_BUCKET_CAP)
+            for i in found
         }
         ranked = heapq.nlargest(2 * NEED_POOL, near, key=lambda i: prelim.get(i, 0.0))
         valid.extend(itertools.islice(filter(allowed_entry, ranked), NEED_POOL))
@@ -162,7 +162,7 @@ def match(catalogue: Catalogue, query: IdeaQuery, today: date) -> MatchResult:
 
 
 def _accumulate(
-    catalogue: Catalogue, idea: Understanding, buckets: list[str]
+    catalogue: Catalogue, idea: Understanding, nearby: Nearby
 ) -> tuple[dict[int, float], dict[int, float]]:
     """BM25 over words (text), then words plus concepts read near the resident (total)."""
     text: dict[int, float] = defaultdict(float)
@@ -186,11 +186,10 @@ def _accumulate(
     concepts = [("#t:" + t, THEME_WEIGHT) for t in idea.themes]
     concepts += [("#n:" + n, NEED_WEIGHT) for n in idea.needs]
     concepts += [("#e:" + e, EQUIPMENT_WEIGHT) for e in idea.equipment]
-    lists = catalogue.concepts
     for key, weight in concepts:
         factor = idf.get(key, 0.0) * weight
-        for bucket in buckets:
-            for i in lists.get((key, bucket), ())[:CONCEPT_BUCKET_CAP]:
+        for found in catalogue.concept_lists(key, nearby, CONCEPT_BUCKET_CAP):
+            for i in found:
                 total[i] += factor
     return text, total
 

@@ -4,9 +4,12 @@ objects it held, and flushed five times with nothing to write)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.orm import flush_pending, loaded_or_get
 from routing.journey import Idea
@@ -16,10 +19,14 @@ from tests.support.rows import resident_and_idea
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 
 
-async def _idea(uow_factory) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-    return await resident_and_idea(
+@asynccontextmanager
+async def _watched(uow_factory) -> AsyncIterator[tuple[AsyncSession, list[str], int, int]]:  # type: ignore[no-untyped-def]
+    """A resident and their idea stored, then a turn's session and the SQL it sends."""
+    resident_id, idea_id = await resident_and_idea(
         uow_factory, NOW, ref="T-1", status="draft", unmet_needs=[], title="Un jardin"
     )
+    async with uow_factory() as uow, statements_sent(uow_factory) as sent:
+        yield uow.session, sent, resident_id, idea_id
 
 
 def _counted(monkeypatch: pytest.MonkeyPatch, session: object, method: str) -> list[object]:
@@ -38,9 +45,7 @@ def _counted(monkeypatch: pytest.MonkeyPatch, session: object, method: str) -> l
 async def test_an_object_the_session_holds_comes_without_a_statement(
     uow_factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    _, idea_id = await _idea(uow_factory)
-    async with uow_factory() as uow, statements_sent(uow_factory) as sent:
-        session = uow.session
+    async with _watched(uow_factory) as (session, sent, _, idea_id):
         gets = _counted(monkeypatch, session, "get")
         assert await loaded_or_get(session, Idea, idea_id + 1) is None  # not there: asked
         loaded = await loaded_or_get(session, Idea, idea_id)  # not held yet: read
@@ -60,9 +65,7 @@ async def test_an_object_the_session_holds_comes_without_a_statement(
 async def test_a_flush_is_sent_only_with_something_to_write(
     uow_factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    resident_id, idea_id = await _idea(uow_factory)
-    async with uow_factory() as uow, statements_sent(uow_factory) as sent:
-        session = uow.session
+    async with _watched(uow_factory) as (session, sent, resident_id, idea_id):
         idea = await session.get(Idea, idea_id)
         assert idea is not None
         sent.clear()

@@ -55,6 +55,9 @@ def serialised_by(key: int) -> Iterator[None]:
         _SERIAL_KEY.reset(token)
 
 
+_Carrier = TypeVar("_Carrier", bound=HasCTE)
+
+
 @dataclass(frozen=True)
 class LaterWrite:
     """A write that nothing reads back before the commit (the ids it needs known already): on
@@ -102,14 +105,24 @@ class UnitOfWork:
         else:
             await self.session.execute(write.statement, write.parameters)
 
-    def take_later(self) -> tuple[LaterWrite, ...]:
-        """The deferred writes, for a statement that carries them (they are the caller's now)."""
+    def carry_later(
+        self, statement: _Carrier, parameters: dict[str, Any]
+    ) -> tuple[_Carrier, dict[str, Any]]:
+        """``statement`` carrying the writes deferred so far (``carrying``), and ``parameters``
+        with theirs: run the two together, and the writes are sent (none is left deferred)."""
+        later = self._take_later()
+        carried = dict(parameters)
+        for write in later:
+            carried |= write.parameters
+        return carrying(statement, later), carried
+
+    def _take_later(self) -> tuple[LaterWrite, ...]:
         later, self._later = tuple(self._later), []
         return later
 
     async def write_deferred(self) -> None:
         """Send the deferred writes no statement carried, each on its own, in their order."""
-        for write in self.take_later():
+        for write in self._take_later():
             await self.session.execute(write.statement, write.parameters)
 
     @property
@@ -172,7 +185,6 @@ class UnitOfWork:
 
 
 _CARRYING: dict[tuple[int, tuple[tuple[str, int], ...]], Any] = {}
-_Carrier = TypeVar("_Carrier", bound=HasCTE)
 
 
 def carrying(statement: _Carrier, writes: Sequence[LaterWrite]) -> _Carrier:

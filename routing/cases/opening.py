@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import bindparam, insert, literal, select, text, true
 from sqlalchemy.dialects import postgresql
 
 from infra.orm import ONE_ROW
-from infra.uow import UnitOfWork, carrying
+from infra.uow import UnitOfWork
 from routing.cases import group_posts
 from routing.cases.access import case_event_row
 from routing.cases.policy import Rule, TeamScope, choose_team
@@ -136,11 +135,8 @@ async def _opening_read(
     active_id: int | None = None
     rules: dict[int, Rule] = {}
     teams: dict[int, _Team] = {}
-    later = uow.take_later()
-    parameters: dict[str, Any] = {"opening_resident": resident_id}
-    for write in later:
-        parameters |= write.parameters
-    for row in await uow.session.execute(carrying(_OPENING_READ, later), parameters):
+    read, parameters = uow.carry_later(_OPENING_READ, {"opening_resident": resident_id})
+    for row in await uow.session.execute(read, parameters):
         active_id = row.active_id
         if row.team_id is not None and row.team_id not in teams:
             teams[row.team_id] = _Team(

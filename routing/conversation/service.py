@@ -24,7 +24,7 @@ from sqlalchemy.orm.util import identity_key
 from infra.clock import Clock
 from infra.i18n import pick_locale
 from infra.outage import database_unavailable
-from infra.uow import UnitOfWork, carrying
+from infra.uow import UnitOfWork
 from knowledge.store import CatalogueCache
 from routing import cases, followups, privacy, sprints
 from routing.cases import StaffGroup
@@ -390,10 +390,7 @@ class ConversationService(TurnEffects, ReplyFilling):
             if not outbox:
                 await session.execute(MIRROR_AND_SAVE, params)
             elif mirror is None:  # and the writes the turn deferred (``LaterWrite``)
-                later = uow.take_later()
-                for write in later:
-                    params |= write.parameters
-                statement = carrying(SAVE_AND_SEND, later)
+                statement, params = uow.carry_later(SAVE_AND_SEND, params)
                 result = await session.execute(statement, params | json_rows(outbox))
                 ids = json_row_ids(result.all(), outbox)
             else:

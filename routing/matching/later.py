@@ -38,7 +38,11 @@ _SUGGESTIONS = SuggestionRow.__table__
 FRESH_IDS = (
     select(
         func.array_agg(
-            func.nextval(func.pg_get_serial_sequence(literal("idea_suggestions"), literal("id"))),
+            func.nextval(
+                func.pg_get_serial_sequence(
+                    literal(_SUGGESTIONS.name), literal(_SUGGESTIONS.c.id.name)
+                )
+            ),
             type_=ARRAY(Integer),
         )
     )

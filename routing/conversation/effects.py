@@ -12,6 +12,7 @@ from typing import Any, assert_never
 from sqlalchemy import (
     ColumnElement,
     Row,
+    Update,
     bindparam,
     column,
     func,
@@ -113,9 +114,8 @@ def _submitted_on_postgresql(columns: tuple[str, ...], with_match: bool) -> Any:
         at="event_at",
         where=_IDEAS.c.id == bindparam("idea_of"),
     ).cte("completed")
-    known = _known_columns(with_match, ids=True)
-    return select(Idea, *(column(c.name, c.type) for c in known)).from_statement(
-        SUBMIT_IDEA.returning(*_IDEAS.c, *known).add_cte(consented).add_cte(completed)
+    return _returning_known(
+        SUBMIT_IDEA.add_cte(consented).add_cte(completed), _known_columns(with_match, ids=True)
     )
 
 
@@ -123,9 +123,13 @@ def _submitted_on_postgresql(columns: tuple[str, ...], with_match: bool) -> Any:
 def _submitted_on_sqlite(with_match: bool) -> Any:
     """SQLite: ``SUBMIT_IDEA`` with what the planning and the match would read first (as on
     PostgreSQL, without the suggestions' ids: no sequence here, their INSERT returns them)."""
-    known = _known_columns(with_match, ids=False)
+    return _returning_known(SUBMIT_IDEA, _known_columns(with_match, ids=False))
+
+
+def _returning_known(submit: Update, known: list[ColumnElement[Any]]) -> Any:
+    """``submit`` returning the idea's row, as the turn's Idea object, and ``known`` beside it."""
     return select(Idea, *(column(c.name, c.type) for c in known)).from_statement(
-        SUBMIT_IDEA.returning(*_IDEAS.c, *known)
+        submit.returning(*_IDEAS.c, *known)
     )
 
 

@@ -73,8 +73,15 @@ def build_dispatcher(
     """Routers and middlewares. ``transport`` ("polling" or "webhook") labels the metrics;
     webhook workers, possibly several, also serialise each chat across processes; at most
     ``turn_slots`` turns run at once (``TurnGate``; give the ``Slots`` the outbox sender shares
-    so that turns go first)."""
-    dp = Dispatcher(service=service, outbox=outbox, staff_group=staff_group, flood=flood)
+    so that turns go first).
+
+    Without aiogram's FSM (``disable_fsm``): the conversation's state is in the database, and
+    aiogram's FSM middleware would, for every update, build a storage key and a context that no
+    handler reads, and keep a record per chat in memory for the process's life (a resident's
+    Telegram id too, after they had themselves erased)."""
+    dp = Dispatcher(
+        service=service, outbox=outbox, staff_group=staff_group, flood=flood, disable_fsm=True
+    )
     dp.update.outer_middleware(UpdateMetrics(transport))
     dp.update.outer_middleware(UpdateIdMiddleware())
     dp.update.outer_middleware(ChatOrder(across_processes=transport == "webhook"))

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 import pytest
 from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.fsm.storage.memory import MemoryStorage
 
 from bench.telegram_fakes import button_update, calls, canned_bot, mount, text_update
 from bot.app import build_dispatcher
@@ -88,4 +89,20 @@ async def test_group_chats_do_not_reach_the_service(staff_group: bool) -> None:
         assert answered is UNHANDLED
         assert calls(bot)["answerCallbackQuery"] == 0
     assert recorder.claims == []
+    await bot.session.close()
+
+
+async def test_the_dispatcher_keeps_nothing_per_chat() -> None:
+    """No aiogram FSM: the conversation's state is in the database, and aiogram's FSM
+    middleware kept a record per chat (a Telegram id) in memory for the process's life."""
+    recorder, bot = Recorder(), canned_bot()
+    dp = _dispatch(recorder, staff_group=False)
+    data = pack_dialogue("a", "yes", 1)
+    for update in (text_update(1, 42, "Awa", 7, "bonjour"),
+                   button_update(2, 43, "Léa", 9, "Oui", data)):  # fmt: skip
+        assert await dp.feed_update(bot, mount(update, bot)) is not UNHANDLED
+    assert len(recorder.handled) == 2
+    assert dp.fsm not in dp.update.outer_middleware
+    storage = dp.fsm.storage
+    assert isinstance(storage, MemoryStorage) and not storage.storage
     await bot.session.close()

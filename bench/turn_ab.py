@@ -1,0 +1,145 @@
+"""Two ways of a turn alternated in one process (issue 18, session 8).
+
+Run: ``.venv/bin/python -m bench.turn_ab VARIANT [--backend sqlite] [--residents 30]
+[--rounds 4]``. ``bench.turn_cpu``'s harness (the real dispatcher after its warm-up, residents one
+at a time, each update's CPU by ``time.thread_time``, the residents' own work taken out), with
+residents in twins: two new residents who make the same moves (the same random generator), one
+served the way before (A, put back by ``VARIANTS[VARIANT](declic, False)``), the other the tree's
+way (B), one right after the other, in the order A B then B A for the next twins. The
+difference is read twin by twin (a common turn's mean CPU), so the box's drift over minutes
+cancels out. Prints, per round of ``--residents`` twins and in all: A's and B's mean CPU of a
+common turn, the mean B - A difference and its standard error, the load average.
+See ``bench/README.md`` ("Session 8").
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+
+from bench.databases import fresh_database
+from bench.intake_latency import FIRST_NAMES, Plan, converse, declic_bot
+from bench.residents import DriverClock, Resident
+from bench.telegram_fakes import mount, move_update
+from bench.turn_waits import _kind_of
+
+
+def _fsm(declic: Any, on: bool) -> None:
+    """B: no aiogram FSM middleware (``Dispatcher(disable_fsm=True)``); A: the default one."""
+    dp = declic.dp
+    middlewares = dp.update.outer_middleware._middlewares
+    if on and dp.fsm in middlewares:
+        middlewares.remove(dp.fsm)
+    elif not on and dp.fsm not in middlewares:
+        middlewares.insert(2, dp.fsm)  # aiogram's place: after errors and the user context
+
+
+# name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
+VARIANTS: dict[str, Callable[[Any, bool], None]] = {"fsm": _fsm}
+
+
+async def serve(declic: Any, resident: Resident, messages: int, ids: Any) -> list[float]:
+    """CPU of each common turn of ``resident`` (ms), fed one update at a time."""
+    statements: list[str] = []
+
+    def sent(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    sync = declic.core.engine.sync_engine
+    event.listen(sync, "before_cursor_execute", sent)
+    common: list[float] = []
+    try:
+        resident.attach()
+        for _ in range(messages):
+            move = resident.next()
+            update = mount(move_update(next(ids), resident.user_id, resident.first_name, move),
+                           declic.bot)  # fmt: skip
+            statements.clear()
+            before = DriverClock.spent
+            start = time.thread_time()
+            await declic.dp.feed_update(declic.bot, update)
+            spent = time.thread_time() - start - (DriverClock.spent - before)
+            kind = "common"
+            for statement in statements:
+                kind = _kind_of(statement, kind)
+            if kind == "common":
+                common.append(spent * 1e3)
+    finally:
+        event.remove(sync, "before_cursor_execute", sent)
+    return common
+
+
+async def run(args: argparse.Namespace) -> None:
+    switch = VARIANTS[args.variant]
+    warmup = Plan(args.warmup_residents, 5, 0.0, args.seed, first_user_id=900_000)
+    ids = itertools.count(10_000_000)
+    every: list[float] = []
+    sums = {False: 0.0, True: 0.0}
+    counts = {False: 0, True: 0}
+    with tempfile.TemporaryDirectory() as tmp:
+        async with fresh_database(args.backend, Path(tmp)) as url, declic_bot(url) as declic:
+            await converse(declic.dp, declic.bot, warmup)
+            user_id = 100_000
+            for round_ in range(args.rounds):
+                diffs: list[float] = []
+                for twin in range(args.residents):
+                    means: dict[bool, float] = {}
+                    order = (False, True) if (round_ * args.residents + twin) % 2 == 0 else (
+                        True, False)  # fmt: skip
+                    for on in order:
+                        user_id += 1
+                        rng = random.Random(f"{args.seed}:words:{twin}")
+                        name = FIRST_NAMES[twin % len(FIRST_NAMES)]
+                        switch(declic, on)
+                        cpu = await serve(declic, Resident(user_id, name, rng), args.messages,
+                                          ids)  # fmt: skip
+                        means[on] = statistics.fmean(cpu) if cpu else float("nan")
+                        sums[on] += sum(cpu)
+                        counts[on] += len(cpu)
+                    if means[False] == means[False] and means[True] == means[True]:
+                        diffs.append((means[True] - means[False]) * 1e3)
+                every += diffs
+                print(f"{args.backend} round {round_}: B - A {statistics.fmean(diffs):+.1f} µs "
+                      f"a common turn (± {statistics.stdev(diffs) / len(diffs) ** 0.5:.1f}), "
+                      f"load {os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
+            switch(declic, True)
+    error = statistics.stdev(every) / len(every) ** 0.5
+    print(f"{args.backend} {args.variant}: common turn A {sums[False] / counts[False]:.3f} ms "
+          f"({counts[False]}), B {sums[True] / counts[True]:.3f} ms ({counts[True]}); B - A "
+          f"{statistics.fmean(every):+.1f} µs ± {error:.1f} over {len(every)} twins, "
+          f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.turn_ab",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("variant", choices=sorted(VARIANTS))
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--residents", type=int, default=30, help="twins a round")
+    parser.add_argument("--messages", type=int, default=10)
+    parser.add_argument("--warmup-residents", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    print(f"load average {os.getloadavg()[0]:.2f} before the run, Python "
+          f"{sys.version.split()[0]}", flush=True)  # fmt: skip
+    asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from console.security import Auth, context, require_agent, require_coordinator
@@ -25,6 +25,13 @@ MAX_BIG_ID = 2**63 - 1  # audit entries have 64-bit ids; a larger number is bad 
 # Text a staff member sends: PostgreSQL text and jsonb cannot hold a NUL character, so one is
 # refused as bad input (422) on every backend instead of failing at the database.
 NO_NUL = r"^[^\x00]*$"
+
+
+class FromView(BaseModel):
+    """A response read from a view of the domain (its attributes): only the fields named here are
+    shown; a field named otherwise in the view says where it reads from (``validation_alias``)."""
+
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
 
 
 class Me(BaseModel):

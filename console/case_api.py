@@ -13,10 +13,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from console import case_actions
-from console.api import MAX_BIG_ID, MAX_ID, NO_NUL
+from console.api import MAX_BIG_ID, MAX_ID, NO_NUL, FromView
 from console.security import AuditTrail, Auth, context, require_agent
 from routing.cases import desk as case_desk
 from routing.cases import states as case_states
@@ -33,12 +33,6 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     409: {"description": "a colleague claimed it first, or the case is closed"},
     422: {"description": "bad input"},
 }
-
-
-class FromView(BaseModel):
-    """Read from a ``routing.cases.views`` view: only the fields named here are shown."""
-
-    model_config = ConfigDict(from_attributes=True)
 
 
 class CaseSummary(FromView):

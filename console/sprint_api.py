@@ -16,10 +16,10 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from console import sprint_actions
-from console.api import MAX_ID, NO_NUL
+from console.api import MAX_ID, NO_NUL, FromView
 from console.security import Auth, context, require_agent, translator
 from routing.sprints import desk as sprint_desk
-from routing.sprints.desk import SprintDeskError, SprintView
+from routing.sprints.desk import SprintDeskError
 
 router = APIRouter(prefix="/api", tags=["sprints"])
 
@@ -35,14 +35,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-class OptionOut(BaseModel):
+class OptionOut(FromView):  # read from console.sprint_actions' OptionShown
     index: int
     kind: str
     day1: date
     day2: date
     room_id: int
-    room: str
-    address: str | None
+    room: str = Field(validation_alias="room_name")
+    address: str | None = Field(validation_alias="room_address")
     panel: list[str]
     facilitator: str | None
     covered: list[str]
@@ -64,20 +64,20 @@ class OptionsOut(BaseModel):
     current_sprint_id: int | None
 
 
-class SeatOut(BaseModel):
+class SeatOut(FromView):
     name: str
     role: str
 
 
-class SprintOut(BaseModel):
+class SprintOut(FromView):  # read from routing.sprints' SprintView
     id: int
     idea_ref: str | None
     status: str
     day1: date
     day2: date
-    room: str | None
-    address: str | None
-    panel: list[SeatOut]
+    room: str | None = Field(validation_alias="room_name")
+    address: str | None = Field(validation_alias="room_address")
+    panel: list[SeatOut] = Field(validation_alias="seats")
     note: str | None
 
 
@@ -107,39 +107,9 @@ def _options(shown: sprint_actions.OptionsShown) -> OptionsOut:
         idea_ref=shown.idea_ref,
         needed=list(shown.needed),
         unknown_skills=list(shown.unknown_skills),
-        options=[
-            OptionOut(
-                index=o.index,
-                kind=o.kind,
-                day1=o.day1,
-                day2=o.day2,
-                room_id=o.room_id,
-                room=o.room_name,
-                address=o.room_address,
-                panel=list(o.panel),
-                facilitator=o.facilitator,
-                covered=list(o.covered),
-                missing=list(o.missing),
-                reasons=list(o.reasons),
-            )
-            for o in shown.options
-        ],
+        options=[OptionOut.model_validate(o) for o in shown.options],
         problems=[ProblemOut(code=c, text=t) for c, t in shown.problems],
         current_sprint_id=shown.current,
-    )
-
-
-def _sprint(view: SprintView) -> SprintOut:
-    return SprintOut(
-        id=view.id,
-        idea_ref=view.idea_ref,
-        status=view.status,
-        day1=view.day1,
-        day2=view.day2,
-        room=view.room_name,
-        address=view.room_address,
-        panel=[SeatOut(name=s.name, role=s.role) for s in view.seats],
-        note=view.note,
     )
 
 
@@ -152,7 +122,7 @@ async def _view(request: Request, sprint_id: int) -> SprintOut:
     async with context(request).uow_factory() as uow:
         view = await sprint_desk.sprint_view(uow, sprint_id)
     assert view is not None
-    return _sprint(view)
+    return SprintOut.model_validate(view)
 
 
 @router.get("/ideas/{ref}/sprint-options", response_model=OptionsOut, responses=ERROR_RESPONSES)
@@ -228,5 +198,6 @@ async def board(request: Request, auth: Auth = Depends(require_agent)) -> BoardO
     async with ctx.uow_factory() as uow:
         upcoming, awaiting = await sprint_desk.board(uow, ctx.today())
     return BoardOut(
-        upcoming=[_sprint(v) for v in upcoming], awaiting_held=[_sprint(v) for v in awaiting]
+        upcoming=[SprintOut.model_validate(v) for v in upcoming],
+        awaiting_held=[SprintOut.model_validate(v) for v in awaiting],
     )

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -124,28 +125,32 @@ class LinearIntents:
             columns += self._word_char_columns(word)
         return columns
 
-    def _block(self, grams: list[str], which: int) -> tuple[list[int], list[float]]:
-        vocabulary = self._vocabularies[which]
-        return self._weighed([c for c in map(vocabulary.get, grams) if c is not None], which)
-
-    def _weighed(self, found: list[int], which: int) -> tuple[list[int], list[float]]:
-        """Columns and tf-idf values (sublinear, l2-normalised) of the vocabulary's ``found``
-        columns, a column once per occurrence."""
+    def _counted(self, found: list[int], which: int) -> tuple[list[int], list[float], float]:
+        """The vocabulary's ``found`` columns (a column once per occurrence; without the block's
+        offset) once each, their tf-idf values (sublinear) and the l2 norm to divide them by."""
         idf = self._idf_values[which]
         counts = Counter(found)
-        columns = list(counts)
         tf, known = _SUBLINEAR, len(_SUBLINEAR)
         values = [(tf[n] if n < known else 1.0 + math.log(n)) * idf[c] for c, n in counts.items()]
-        norm = math.sqrt(sum([v * v for v in values])) or 1.0
-        offset = self._offsets[which]
-        return [c + offset for c in columns], [v / norm for v in values]
+        norm = math.sqrt(sum(map(operator.mul, values, values))) or 1.0
+        return list(counts), values, norm
 
     def margins(self, text: str, step: Step) -> np.ndarray:
+        """The intents' margins: the character and the word n-grams' tf-idf values, each block
+        l2-normalised, then the step's. Each block is divided by its norm in one numpy
+        operation (float64, as Python's division, then rounded to float32 as before)."""
         normal = flat(text)
-        char_cols, char_vals = self._weighed(self._char_columns(normal), 0)
-        word_cols, word_vals = self._block(word_ngrams(normal), 1)
-        columns = [*char_cols, *word_cols, self._offsets[2] + self._steps[step]]
-        values = np.array([*char_vals, *word_vals, STEP_WEIGHT], dtype=np.float32)
+        vocabulary = self._vocabularies[1]
+        char_cols, char_vals, char_norm = self._counted(self._char_columns(normal), 0)
+        found = [c for c in map(vocabulary.get, word_ngrams(normal)) if c is not None]
+        word_cols, word_vals, word_norm = self._counted(found, 1)
+        offset, step_column = self._offsets[1], self._offsets[2] + self._steps[step]
+        columns = [*char_cols, *[c + offset for c in word_cols], step_column]
+        values = np.empty(len(columns), dtype=np.float32)
+        chars = len(char_cols)
+        values[:chars] = np.array(char_vals) / char_norm
+        values[chars:-1] = np.array(word_vals) / word_norm
+        values[-1] = STEP_WEIGHT
         margins: np.ndarray = self._coef[:, columns] @ values + self._intercept
         return margins
 
@@ -153,7 +158,7 @@ class LinearIntents:
         margins = self.margins(text, step) * SHARPNESS
         scores = np.exp(margins - margins.max())
         scores /= scores.sum()
-        return dict(zip(self.intents, (float(s) for s in scores), strict=True))
+        return dict(zip(self.intents, scores.tolist(), strict=True))
 
     def save(self, path: Path) -> None:
         partial = path.with_name(path.name + ".partial")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import operator
 import os
 import random
 import statistics
@@ -34,6 +35,7 @@ from bench.intake_latency import FIRST_NAMES, Plan, converse, declic_bot
 from bench.residents import DriverClock, Resident
 from bench.telegram_fakes import mount, move_update
 from bench.turn_waits import _kind_of
+from routing.conversation import service
 
 
 def _fsm(declic: Any, on: bool) -> None:
@@ -46,8 +48,17 @@ def _fsm(declic: Any, on: bool) -> None:
         middlewares.insert(2, dp.fsm)  # aiogram's place: after errors and the user context
 
 
+_mirror_moved = service._mirror_moved
+
+
+def _mirror(declic: Any, on: bool) -> None:
+    """B: the draft's idea row written when its mirrored columns changed; A: when the draft did
+    (the consent given at the summary wrote the row again, only ``updated_at`` moving)."""
+    service._mirror_moved = _mirror_moved if on else operator.ne  # type: ignore[assignment]
+
+
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
-VARIANTS: dict[str, Callable[[Any, bool], None]] = {"fsm": _fsm}
+VARIANTS: dict[str, Callable[[Any, bool], None]] = {"fsm": _fsm, "mirror": _mirror}
 
 
 async def serve(declic: Any, resident: Resident, messages: int, ids: Any) -> list[float]:

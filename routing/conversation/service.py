@@ -355,14 +355,15 @@ class ConversationService(TurnEffects, ReplyFilling):
         PostgreSQL the turn's ``outbox`` rows go with the conversation's UPDATE, in one
         statement: then their ids, else None (the caller writes them).
 
-        A draft equal to the one loaded at the start of the turn is already in its idea row
-        (``_sync_idea`` ran when it last changed), so most turns skip the idea's SELECT and
-        UPDATE; a reset draft (no ``idea_id``) always gets its row.
+        A draft whose mirrored columns equal those of the one loaded at the start of the turn
+        is already in its idea row (``_sync_idea`` ran when they last changed), so most turns
+        skip the idea's SELECT and UPDATE (``_mirror_moved``); a reset draft (no ``idea_id``)
+        always gets its row.
         """
         session = uow.session
         mirror: dict[str, Any] | None = None  # the idea row's UPDATE, when one is due
         drafting = state.draft.text and state.step.value in DRAFTING_STEPS
-        if drafting and (conversation.idea_id is None or state.draft != before):
+        if drafting and (conversation.idea_id is None or _mirror_moved(state.draft, before)):
             key = identity_key(Idea, conversation.idea_id) if conversation.idea_id else None
             if key is not None and key not in session.identity_map:
                 # The row exists and this turn has not loaded it: one UPDATE, no SELECT.
@@ -438,6 +439,13 @@ class ConversationService(TurnEffects, ReplyFilling):
         )
         to = Recipient(inbound.channel, inbound.chat_id, None if erased else resident.id)
         return pending_rows(to, drafts, key, now, erase_after_send=erased)
+
+
+def _mirror_moved(draft: Draft, before: Draft) -> bool:
+    """Whether the idea row's mirror of the draft (``mirrored``) changed in the turn. The
+    draft also holds what the row does not mirror (the consent given at the summary), and
+    needs not asked yet and none are the same empty list there."""
+    return draft != before and mirrored(draft) != mirrored(before)
 
 
 def _reaches_the_bot(state: DialogueState, event: Event) -> bool:

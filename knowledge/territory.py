@@ -7,9 +7,9 @@ streets (``knowledge.streets``) and shapes (``knowledge.shapes``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from knowledge.streets import StreetIndex, street_index
-from knowledge.text import normalise, tokens
+from knowledge.text import normalise, remembered, tokens
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -134,7 +134,22 @@ class Gazetteer:
         Names are compared with windows of as many words of the text (and the same words
         glued together, for "boisfleuri"). ``whole_answer`` is for a reply to "which
         quartier?": the whole short text is the name, so a looser cutoff is safe.
+
+        Remembered as ``knowledge.text.remembered`` keeps a resident's words (long texts only
+        the last few): a message is read for its quartier by the understanding (``find``) and
+        again by the draft's extraction, in the same turn.
         """
+        return (self._whole_answer if whole_answer else self._quartier_in)(text)
+
+    @cached_property
+    def _quartier_in(self) -> Callable[[str], str | None]:
+        return remembered(partial(self._find_quartier, whole_answer=False))
+
+    @cached_property
+    def _whole_answer(self) -> Callable[[str], str | None]:
+        return remembered(partial(self._find_quartier, whole_answer=True))
+
+    def _find_quartier(self, text: str, *, whole_answer: bool) -> str | None:
         street = self.street_index.find(text) if self.streets else None
         if street is not None and self.level(street) == "quartier":
             return street

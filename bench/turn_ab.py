@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from sqlalchemy import event
@@ -35,6 +36,8 @@ from bench.intake_latency import FIRST_NAMES, Plan, converse, declic_bot
 from bench.residents import DriverClock, Resident
 from bench.telegram_fakes import mount, move_update
 from bench.turn_waits import _kind_of
+from infra import uow
+from infra.uow import UnitOfWork
 from routing.conversation import service
 
 
@@ -57,8 +60,29 @@ def _mirror(declic: Any, on: bool) -> None:
     service._mirror_moved = _mirror_moved if on else operator.ne  # type: ignore[assignment]
 
 
+_uow_exit = UnitOfWork.__aexit__
+
+
+async def _closing_exit(
+    self: UnitOfWork,
+    exc_type: type[BaseException] | None,
+    exc: BaseException | None,
+    tb: TracebackType | None,
+) -> None:
+    if self._holding is not None:
+        uow._HOLDING.reset(self._holding)
+        self._holding = None
+    await self.session.close()
+
+
+def _close(declic: Any, on: bool) -> None:
+    """B: a unit of work with no transaction left expunges its objects on exit; A: it always
+    closed its session (a greenlet and ``Session.close``'s machinery for the same)."""
+    UnitOfWork.__aexit__ = _uow_exit if on else _closing_exit  # type: ignore[method-assign]
+
+
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
-VARIANTS: dict[str, Callable[[Any, bool], None]] = {"fsm": _fsm, "mirror": _mirror}
+VARIANTS: dict[str, Callable[[Any, bool], None]] = {"close": _close, "fsm": _fsm, "mirror": _mirror}
 
 
 async def serve(declic: Any, resident: Resident, messages: int, ids: Any) -> list[float]:

@@ -172,8 +172,12 @@ class UnitOfWork:
             _HOLDING.reset(self._holding)
             self._holding = None
         # close() rolls back whatever was not committed, and keeps loaded objects readable
-        # (an explicit rollback would expire them).
-        await self.session.close()
+        # (an explicit rollback would expire them). With no transaction left (committed, or
+        # none begun), all it does is expunge the objects: done here without its greenlet.
+        if self.session.in_transaction():
+            await self.session.close()
+        else:
+            self.session.expunge_all()
 
     async def commit(self) -> None:
         await self.write_deferred()

@@ -60,7 +60,9 @@ SHORTHAND = {
     "mdr": "",
     "lol": "",
 }
-_WORD = re.compile(r"(?<= )[a-z0-9]+(?= )")
+_DIGIT = re.compile(r"[0-9]")
+# A number glued to a word: « 15j » → « 15 j » (then read as a unit below).
+_GLUED = re.compile(r" (\d{1,4})([a-z]{1,8}) ")
 _TENS = {
     10: "dizaine",
     20: "vingtaine",
@@ -87,13 +89,22 @@ _PLUS_FAST = re.compile(r"\bau ?\+ ?(vite|tot)\b")
 
 
 def spelled_out(text: str) -> str:
-    """``words(text)`` with shortcuts and glued units written out, padded with spaces."""
-    text = _PLUS_FAST.sub(r"au plus \1", text.lower())
-    padded = words(text)
-    padded = re.sub(r" (\d{1,4})([a-z]{1,8}) ", r" \1 \2 ", padded)
-    padded = _IS.sub(r" \1 est ", padded)
-    padded = _WORD.sub(lambda m: SHORTHAND.get(m.group(0), m.group(0)), padded)
-    padded = " " + " ".join(padded.split()) + " "
-    for pattern, replacement in _UNITS:
-        padded = pattern.sub(replacement, padded)
+    """``words(text)`` with shortcuts and glued units written out, padded with spaces.
+
+    ``words`` leaves single spaces between words of ``[a-z0-9]``, so each word is looked up
+    in ``SHORTHAND`` as it comes; every pattern for units has a digit (and no shortcut
+    writes one), so a text without digits skips them, as one without « + » or « e » skips
+    those patterns: the same text out, without running patterns that cannot match."""
+    lowered = text.lower()
+    padded = words(_PLUS_FAST.sub(r"au plus \1", lowered) if "+" in lowered else lowered)
+    digits = _DIGIT.search(padded) is not None
+    if digits:
+        padded = _GLUED.sub(r" \1 \2 ", padded)
+    if " e " in padded:
+        padded = _IS.sub(r" \1 est ", padded)
+    spoken = " ".join([SHORTHAND.get(word, word) for word in padded.split()])
+    padded = " " + " ".join(spoken.split()) + " "
+    if digits:
+        for pattern, replacement in _UNITS:
+            padded = pattern.sub(replacement, padded)
     return padded

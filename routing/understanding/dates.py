@@ -63,22 +63,28 @@ def _weekday_day_pattern() -> re.Pattern[str]:
     )
 
 
+_WORD = re.compile(r"\w+")  # a whole word, as ``\b`` sees one
 _NUMERIC = re.compile(r"\b([0-3]?\d)[/.]([01]?\d)(?:[/.](20\d\d|\d\d))?\b")
 _NEXT = re.compile(r"\b(?:(?P<a>[a-z]+) prochain|next (?P<b>[a-z]+))\b")
 
 
 def exact_date(text: str, today: datetime.date) -> datetime.date | None:
     """The first day named with its month (« samedi 24 avril 2027 », « 24/04 », « May 3rd »)
-    or « samedi prochain »; without a year, the next one to come."""
+    or « samedi prochain »; without a year, the next one to come.
+
+    The patterns with a month's or a weekday's name match that name as a whole word only, the
+    numeric one a « / » or a « . », « prochain » and « next » themselves: a text without them
+    (most) is not searched with those patterns."""
     normal = flat(text)
-    match = _pattern().search(normal)
+    said = set(_WORD.findall(normal))
+    months, days = _names()
+    match = None if months.keys().isdisjoint(said) else _pattern().search(normal)
     if match is None:
         return (
-            _numeric(normal, today)
-            or _weekday_and_day(normal, today)
-            or _next_weekday(normal, today)
+            (_numeric(normal, today) if "/" in normal or "." in normal else None)
+            or (None if days.keys().isdisjoint(said) else _weekday_and_day(normal, today))
+            or (_next_weekday(normal, today) if "prochain" in said or "next" in said else None)
         )
-    months, _ = _names()
     month = months[match.group("month") or match.group("month2")]
     day = int(match.group("day") or match.group("day2"))
     year = int(match.group("year")) if match.group("year") else today.year

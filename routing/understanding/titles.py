@@ -80,6 +80,8 @@ _DETERMINERS = re.compile(
     r"|(?:de )?(?:d|l)['’])+",
     re.I,
 )
+_SPACES = re.compile(r"\s+")
+_ALNUM = re.compile(r"[a-z0-9]+")
 ARTICLES = frozenset(["de", "des", "du", "d", "la", "le", "les", "l"])
 PLACE_NOUNS = frozenset({"quartier", "cite", "o", "residence"})
 # Words of place names that tell no place on their own (« quartier de la Gare »).
@@ -114,15 +116,22 @@ def _spelling() -> dict[str, str]:
 
 
 def _strip_greetings(text: str) -> str:
+    """The patterns applied until none changes the text; a pattern is not run again on a text
+    it left as it was (its answer would be the same)."""
     drop, _, _ = _patterns()
-    text = re.sub(r"\s+", " ", text.replace("\n", " . ")).strip()
+    text = _SPACES.sub(" ", text.replace("\n", " . ")).strip()
+    kept: list[str | None] = [None] * len(drop)  # the text each pattern last left unchanged
     changed = True
     while changed and text:
         changed = False
-        for pattern in drop:
+        for i, pattern in enumerate(drop):
+            if kept[i] == text:
+                continue
             new = pattern.sub("", text, count=1).strip(" ,.!:;-–")
             if new != text:
                 text, changed = new, True
+            else:
+                kept[i] = text
     return text
 
 
@@ -149,7 +158,7 @@ def _without_place(chunk: str, place_words: frozenset[str]) -> str:
     """The chunk cut before the words that name the place (added back in canonical form)."""
     tokens = chunk.split()
     for i, token in enumerate(tokens):
-        if set(re.findall(r"[a-z0-9]+", flat(token))) & place_words:
+        if not place_words.isdisjoint(_ALNUM.findall(flat(token))):
             j = i
             while j > 0 and flat(tokens[j - 1]) in ARTICLES:
                 j -= 1

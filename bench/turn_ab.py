@@ -29,6 +29,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject
 from sqlalchemy import event
 
 from bench.databases import fresh_database
@@ -36,6 +38,9 @@ from bench.intake_latency import FIRST_NAMES, Plan, converse, declic_bot
 from bench.residents import DriverClock, Resident
 from bench.telegram_fakes import mount, move_update
 from bench.turn_waits import _kind_of
+from bot.middlewares import Handler
+from bot.routers import Residents, buttons, private_button, private_message
+from bot.routers import messages as texts
 from infra import uow
 from infra.uow import UnitOfWork
 from routing.conversation import service
@@ -81,8 +86,43 @@ def _close(declic: Any, on: bool) -> None:
     UnitOfWork.__aexit__ = _uow_exit if on else _closing_exit  # type: ignore[method-assign]
 
 
+class _Flood(BaseMiddleware):
+    """The flood guard as the message observer's inner middleware it was before ``Residents``."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user = data.get("event_from_user")
+        data["throttle"] = await data["flood"].throttle(user.id) if user else (False, False)
+        return await handler(event, data)
+
+
+def _route(declic: Any, on: bool) -> None:
+    """B: a resident's private message or button handed to its handler by ``Residents``; A:
+    through aiogram's routing (the handlers on the dispatcher's observers behind their
+    private-chat filters, the flood guard as the message observer's middleware)."""
+    dp = declic.dp
+    outer = dp.update.outer_middleware._middlewares
+    residents = next((m for m in outer if isinstance(m, Residents)), None)
+    if on and residents is None:
+        outer.append(Residents())
+        dp.message.handlers[:] = [h for h in dp.message.handlers
+                                  if h.callback is not texts.any_message]  # fmt: skip
+        dp.callback_query.handlers[:] = [h for h in dp.callback_query.handlers
+                                         if h.callback is not buttons.button]  # fmt: skip
+        dp.message.middleware._middlewares.clear()
+    elif not on and residents is not None:
+        outer.remove(residents)
+        dp.message.register(texts.any_message, private_message)
+        dp.callback_query.register(buttons.button, private_button)
+        dp.message.middleware(_Flood())
+
+
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
-VARIANTS: dict[str, Callable[[Any, bool], None]] = {"close": _close, "fsm": _fsm, "mirror": _mirror}
+VARIANTS: dict[str, Callable[[Any, bool], None]] = {
+    "close": _close,
+    "fsm": _fsm,
+    "mirror": _mirror,
+    "route": _route,
+}
 
 
 async def serve(declic: Any, resident: Resident, messages: int, ids: Any) -> list[float]:

@@ -86,7 +86,6 @@ def build_dispatcher(
     dp.update.outer_middleware(UpdateIdMiddleware())
     dp.update.outer_middleware(ChatOrder(across_processes=transport == "webhook"))
     dp.update.outer_middleware(TurnGate(turn_slots))
-    dp.message.middleware(flood)
     attach(dp, staff_group.group.chat_id if staff_group else None)
     return dp
 

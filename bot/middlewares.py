@@ -121,9 +121,10 @@ class RedisFloodWindow:
         await self.client.aclose()
 
 
-class FloodGuard(BaseMiddleware):
+class FloodGuard:
     """Per-resident sliding window. Over the limit, messages are still kept, but the bot
-    answers them with one polite word per window instead of a reply each.
+    answers them with one polite word per window instead of a reply each (a new message's
+    verdict is asked by ``bot.routers.Residents``).
 
     With ``shared`` (Redis, when ``DECLIC_REDIS_URL`` is set) the window is counted across
     every worker; if Redis does not answer, this process counts alone until it does again:
@@ -185,11 +186,6 @@ class FloodGuard(BaseMiddleware):
     async def aclose(self) -> None:
         if self.shared is not None:
             await self.shared.aclose()
-
-    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        user = data.get("event_from_user")
-        data["throttle"] = await self.throttle(user.id) if user else (False, False)
-        return await handler(event, data)
 
 
 def flood_guard(limit: int, window_seconds: float, redis_url: str | None = None) -> FloodGuard:

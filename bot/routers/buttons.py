@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 
-from aiogram import Router
-from aiogram.dispatcher.event.handler import CallbackType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery
 
@@ -13,11 +11,6 @@ from bot.inbound import from_callback
 from bot.middlewares import FloodGuard
 from routing.conversation.service import ConversationService
 from routing.outbox.sender import OutboxSender
-
-
-def register(router: Router, *filters: CallbackType) -> None:
-    """The button handler on ``router`` (the dispatcher: ``bot.routers.attach``)."""
-    router.callback_query.register(button, *filters)
 
 
 async def button(

@@ -13,8 +13,8 @@ from routing.outbox.sender import OutboxSender
 
 
 def register(router: Router, *filters: CallbackType) -> None:
-    """The message handlers on ``router`` (the dispatcher: ``bot.routers.attach``)."""
-    router.message.register(any_message, *filters)
+    """The edits' handler on ``router`` (the dispatcher: ``bot.routers.attach``); new messages
+    come to ``any_message`` from ``bot.routers.Residents``."""
     router.edited_message.register(edited_message, *filters)
 
 

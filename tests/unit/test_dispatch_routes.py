@@ -106,3 +106,36 @@ async def test_the_dispatcher_keeps_nothing_per_chat() -> None:
     storage = dp.fsm.storage
     assert isinstance(storage, MemoryStorage) and not storage.storage
     await bot.session.close()
+
+
+async def test_the_handlers_get_the_update_id_the_flood_verdict_and_edits() -> None:
+    """What the residents' handlers are given (``bot.routers.Residents`` for new messages and
+    buttons, aiogram's routing for edits): the update's id, the flood guard's verdict for each
+    new message (over the limit: throttled, the polite notice once a window), none for an
+    edit or a button."""
+    recorder, bot = Recorder(), canned_bot()
+    dp = build_dispatcher(
+        cast(ConversationService, recorder),
+        cast(OutboxSender, recorder),
+        FloodGuard(1, window_seconds=60.0),
+    )
+    edit = text_update(4, 42, "Awa", 7, "bonjour !")
+    edited = edit.pop("message")
+    edit["edited_message"] = edited | {"edit_date": edited["date"]}
+    for update in (text_update(1, 42, "Awa", 7, "bonjour"),
+                   text_update(2, 42, "Awa", 8, "encore"),
+                   text_update(3, 42, "Awa", 9, "et encore"),
+                   edit,
+                   button_update(5, 42, "Awa", 9, "Oui", pack_dialogue("a", "yes", 1)),
+                   text_update(6, 43, "Léa", 7, "salut")):  # fmt: skip
+        assert await dp.feed_update(bot, mount(update, bot)) is not UNHANDLED
+    seen = [(i.update_id, i.kind, i.throttled, i.throttle_notice) for i in recorder.handled]
+    assert seen == [
+        (1, "text", False, False),
+        (2, "text", True, True),
+        (3, "text", True, False),
+        (4, "edited", False, False),
+        (5, "button", False, False),
+        (6, "text", False, False),
+    ]
+    await bot.session.close()

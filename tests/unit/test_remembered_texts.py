@@ -5,9 +5,11 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from knowledge.territory import load_gazetteer
 from knowledge.text import SHORT_TEXT, remembered, tokens
 from routing.understanding.normal import flat, words
 
@@ -48,3 +50,16 @@ def test_a_long_message_is_remembered_for_its_turn_then_let_go() -> None:
 def test_cached_readings_equal_the_readings(text: str) -> None:
     for read in (tokens, flat, words):
         assert read(text) == inspect.unwrap(read)(text) == read(text)
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_a_quartier_is_remembered_apart_for_a_whole_answer_and_a_running_text(
+    first: bool,
+) -> None:
+    """« tanerrs » answers "which quartier?" (the looser cutoff) but names none in running text:
+    whichever reading comes first, the other is not given its answer."""
+    gazetteer = load_gazetteer()
+    expected = {True: "tanneurs", False: None}
+    for whole_answer in (first, not first, first, not first):
+        found = gazetteer.find_quartier("tanerrs", whole_answer=whole_answer)
+        assert found == expected[whole_answer]

@@ -1,14 +1,17 @@
 """Two ways of a turn alternated in one process (issue 18, session 8).
 
 Run: ``.venv/bin/python -m bench.turn_ab VARIANT [--backend sqlite] [--residents 30]
-[--rounds 4]``. ``bench.turn_cpu``'s harness (the real dispatcher after its warm-up, residents one
-at a time, each update's CPU by ``time.thread_time``, the residents' own work taken out), with
-residents in twins: two new residents who make the same moves (the same random generator), one
-served the way before (A, put back by ``VARIANTS[VARIANT](declic, False)``), the other the tree's
-way (B), one right after the other, in the order A B then B A for the next twins. The
-difference is read twin by twin (a common turn's mean CPU), so the box's drift over minutes
-cancels out. Prints, per round of ``--residents`` twins and in all: A's and B's mean CPU of a
-common turn, the mean B - A difference and its standard error, the load average.
+[--rounds 4] [--think 0]`` (``--think``: mean seconds between a resident's updates, the loop
+idle meanwhile as at the issue's load; 0: one update right after the other).
+
+``bench.turn_cpu``'s harness (the real dispatcher after its warm-up, residents one at a time,
+each update's CPU by ``time.thread_time``, the residents' own work taken out), with residents in
+twins: two new residents who make the same moves (the same random generator), one served the
+way before (A, put back by ``VARIANTS[VARIANT](declic, False)``), the other the tree's way (B),
+one right after the other, in the order A B then B A for the next twins. The difference is read
+twin by twin (a common turn's mean CPU), so the box's drift over minutes cancels out. Prints,
+per round of ``--residents`` twins and in all: A's and B's mean CPU of a common turn, the mean
+B - A difference and its standard error, the load average.
 See ``bench/README.md`` ("Session 8").
 """
 
@@ -116,17 +119,25 @@ def _route(declic: Any, on: bool) -> None:
         dp.message.middleware(_Flood())
 
 
+def _session8(declic: Any, on: bool) -> None:
+    """All of the above together."""
+    for switch in (_close, _fsm, _mirror, _route):
+        switch(declic, on)
+
+
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "close": _close,
     "fsm": _fsm,
     "mirror": _mirror,
     "route": _route,
+    "session8": _session8,
 }
 
 
-async def serve(declic: Any, resident: Resident, messages: int, ids: Any) -> list[float]:
-    """CPU of each common turn of ``resident`` (ms), fed one update at a time."""
+async def serve(declic: Any, resident: Resident, gaps: list[float], ids: Any) -> list[float]:
+    """CPU of each common turn of ``resident`` (ms), fed one update at a time, each after its
+    gap (seconds: the loop idle meanwhile, as between a city's updates)."""
     statements: list[str] = []
 
     def sent(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -137,7 +148,9 @@ async def serve(declic: Any, resident: Resident, messages: int, ids: Any) -> lis
     common: list[float] = []
     try:
         resident.attach()
-        for _ in range(messages):
+        for gap in gaps:
+            if gap:
+                await asyncio.sleep(gap)
             move = resident.next()
             update = mount(move_update(next(ids), resident.user_id, resident.first_name, move),
                            declic.bot)  # fmt: skip
@@ -178,8 +191,8 @@ async def run(args: argparse.Namespace) -> None:
                         rng = random.Random(f"{args.seed}:words:{twin}")
                         name = FIRST_NAMES[twin % len(FIRST_NAMES)]
                         switch(declic, on)
-                        cpu = await serve(declic, Resident(user_id, name, rng), args.messages,
-                                          ids)  # fmt: skip
+                        gaps = Plan(1, args.messages, args.think, args.seed).gaps(twin)
+                        cpu = await serve(declic, Resident(user_id, name, rng), gaps, ids)
                         means[on] = statistics.fmean(cpu) if cpu else float("nan")
                         sums[on] += sum(cpu)
                         counts[on] += len(cpu)
@@ -208,6 +221,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--residents", type=int, default=30, help="twins a round")
     parser.add_argument("--messages", type=int, default=10)
+    parser.add_argument("--think", type=float, default=0.0, help="mean seconds between updates")
     parser.add_argument("--warmup-residents", type=int, default=20)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)

@@ -36,6 +36,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 from sqlalchemy import event
 
+from bench import claim_before
 from bench.databases import fresh_database
 from bench.intake_latency import FIRST_NAMES, Plan, converse, declic_bot
 from bench.residents import DriverClock, Resident
@@ -119,6 +120,15 @@ def _route(declic: Any, on: bool) -> None:
         dp.message.middleware(_Flood())
 
 
+_claim_and_load = service.claim_and_load  # type: ignore[attr-defined]
+
+
+def _claim(declic: Any, on: bool) -> None:
+    """B: the turn's rows read as Core columns, the objects made by ``infra.orm.stored``; A:
+    loaded through the ORM (``bench.claim_before``)."""
+    setattr(service, "claim_and_load", _claim_and_load if on else claim_before.claim_and_load)  # noqa: B010
+
+
 def _session8(declic: Any, on: bool) -> None:
     """All of the above together."""
     for switch in (_close, _fsm, _mirror, _route):
@@ -127,6 +137,7 @@ def _session8(declic: Any, on: bool) -> None:
 
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
+    "claim": _claim,
     "close": _close,
     "fsm": _fsm,
     "mirror": _mirror,

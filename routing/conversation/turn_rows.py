@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Result, and_, bindparam, insert, literal, select, update
+from sqlalchemy import Row, and_, bindparam, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from infra.orm import update_by_parameters
+from infra.orm import column_keys, stored, update_by_parameters
 from routing import cases, outbox
 from routing.conversation.inbound import Inbound
 from routing.intake import Draft
@@ -37,19 +36,30 @@ NEEDS_HUMAN = ("voice", "audio", "video_note")  # kinds a person must listen to
 # of work (identity map, dependency sort, per-object events) is pure overhead for a row that
 # is never read back in the same turn. RETURNING gives the ids the callers need.
 
+_residents = Resident.__table__
+_conversations = Conversation.__table__
+_cases = Case.__table__
+# Core statements over the tables, not the ORM's entities: the turn's first statement read
+# Resident and Conversation through the ORM, and its execution and loading cost about twice the
+# statement as Core rows (the objects are then made from the row: ``_turn_row``).
 _THE_RESIDENT = and_(
-    Resident.channel == bindparam("of_channel"),
-    Resident.external_id == bindparam("of_external_id"),
+    _residents.c.channel == bindparam("of_channel"),
+    _residents.c.external_id == bindparam("of_external_id"),
 )
 # Fixed values, not an expanding IN: that one is rendered into the SQL again at every execution.
-_HELD = Case.status.in_([literal(status) for status in cases.HELD])
-# The held case's id only: it is there in few turns, and an entity that comes back empty
-# still costs its share of the ORM's row processing in every turn.
-_TURN_ROWS = select(Resident, Conversation, Case.id)
+_HELD = _cases.c.status.in_([literal(status) for status in cases.HELD])
+# The held case's id only: it is there in few turns.
+_TURN_COLUMNS = (*_residents.c, *_conversations.c, _cases.c.id)
+_RESIDENT_END = len(_residents.c)
+_CONVERSATION_END = _RESIDENT_END + len(_conversations.c)
+_ITS_CONVERSATION = _conversations.c.resident_id == _residents.c.id
+# At most one unresolved case per resident (a partial unique index): at most one row.
+_ITS_HELD_CASE = and_(_cases.c.resident_id == _residents.c.id, _HELD)
 LOAD_TURN = (
-    _TURN_ROWS.outerjoin(Conversation, Conversation.resident_id == Resident.id)
-    # At most one unresolved case per resident (a partial unique index): at most one row.
-    .outerjoin(Case, and_(Case.resident_id == Resident.id, _HELD))
+    select(*_TURN_COLUMNS)
+    .select_from(_residents)
+    .outerjoin(_conversations, _ITS_CONVERSATION)
+    .outerjoin(_cases, _ITS_HELD_CASE)
     .where(_THE_RESIDENT)
 )
 CLAIM_UPDATE = insert(InboundUpdate.__table__)
@@ -73,18 +83,18 @@ LAST_SEEN_STEP = timedelta(minutes=1)
 # (a data-modifying CTE; the row read beside it is the row as it was, so the statement says
 # whether it moved: ``Claimed.seen``), not by an UPDATE of its own, one round trip fewer.
 _SEEN = (
-    update(Resident)
-    .where(_THE_RESIDENT, Resident.last_seen_at <= bindparam("seen_before"))
+    update(_residents)
+    .where(_THE_RESIDENT, _residents.c.last_seen_at <= bindparam("seen_before"))
     .values(last_seen_at=bindparam("received_at"))
-    .returning(Resident.__table__.c.id)
+    .returning(_residents.c.id)
     .cte("seen")
 )
 CLAIM_AND_LOAD = (
-    _TURN_ROWS.add_columns(select(_SEEN.c.id).scalar_subquery())
+    select(*_TURN_COLUMNS, select(_SEEN.c.id).scalar_subquery())
     .select_from(_CLAIM)
-    .outerjoin(Resident, _THE_RESIDENT)
-    .outerjoin(Conversation, Conversation.resident_id == Resident.id)
-    .outerjoin(Case, and_(Case.resident_id == Resident.id, _HELD))
+    .outerjoin(_residents, _THE_RESIDENT)
+    .outerjoin(_conversations, _ITS_CONVERSATION)
+    .outerjoin(_cases, _ITS_HELD_CASE)
 )
 # PostgreSQL, an update with words: the message is kept by the same statement (a second
 # data-modifying CTE, from the resident's and conversation's rows as stored, so nothing when the
@@ -105,8 +115,8 @@ _KEPT = (
             "created_at",
         ],
         select(
-            Resident.__table__.c.id,
-            Conversation.__table__.c.idea_id,
+            _residents.c.id,
+            _conversations.c.idea_id,
             literal("in", _messages.direction.type),
             bindparam("kind", type_=_messages.kind.type),
             bindparam("text", type_=_messages.text.type),
@@ -115,15 +125,9 @@ _KEPT = (
             bindparam("needs_human", type_=_messages.needs_human.type),
             bindparam("received_at", type_=_messages.created_at.type),
         )
-        .select_from(Resident.__table__)
-        .outerjoin(
-            Conversation.__table__,
-            Conversation.__table__.c.resident_id == Resident.__table__.c.id,
-        )
-        .where(
-            Resident.__table__.c.channel == bindparam("of_channel"),
-            Resident.__table__.c.external_id == bindparam("of_external_id"),
-        ),
+        .select_from(_residents)
+        .outerjoin(_conversations, _ITS_CONVERSATION)
+        .where(_THE_RESIDENT),
     )
     .returning(_messages.id)
     .cte("kept")
@@ -201,9 +205,7 @@ async def keep_message(
     return None
 
 
-_residents = Resident.__table__
 INSERT_RESIDENT = insert(_residents).returning(_residents.c.id)
-_RESIDENT_KEYS = tuple(Resident.__mapper__.get_property_by_column(c).key for c in _residents.c)
 
 
 async def insert_resident(session: AsyncSession, values: dict[str, Any]) -> Resident:
@@ -211,15 +213,8 @@ async def insert_resident(session: AsyncSession, values: dict[str, Any]) -> Resi
     what adding ``Resident(**values)`` and flushing gives (every column loaded, those not in
     ``values`` None), without the ORM's unit of work for one row (a flush cost about twice the
     statement)."""
-    resident_id = (await session.execute(INSERT_RESIDENT, values)).scalar_one()
-    resident: Resident = Resident.__mapper__.class_manager.new_instance()
-    stored = resident.__dict__
-    for key in _RESIDENT_KEYS:
-        stored[key] = values.get(key)
-    stored["id"] = resident_id
-    make_transient_to_detached(resident)  # persistent once added: loaded, nothing to flush
-    session.add(resident)
-    return resident
+    values = values | {"id": (await session.execute(INSERT_RESIDENT, values)).scalar_one()}
+    return stored(session, Resident, [values.get(key) for key in column_keys(Resident)])
 
 
 MARK_SEEN = update(_residents).where(_residents.c.id == bindparam("resident_id"))
@@ -264,20 +259,25 @@ async def claim_and_load(
     # data-modifying CTE (``_SEEN``) would SET every column the parameters name.
     load = {"of_channel": inbound.channel, "of_external_id": inbound.external_user_id}
     if inbound.update_id is None:  # not from Telegram: nothing to claim
-        return Claimed(_turn_row(await session.execute(LOAD_TURN, load)))
+        return Claimed(_turn_row(session, (await session.execute(LOAD_TURN, load)).first()))
     claim = {"update_id": inbound.update_id, "kind": kind, "received_at": now}
     try:
         # The transaction's first write: a rollback loses nothing else.
         if session.get_bind().dialect.name == "postgresql":
             claim |= load | {"seen_before": now - LAST_SEEN_STEP}
             if keep and inbound.kind != "button":
-                return _kept(await session.execute(CLAIM_KEEP_AND_LOAD, claim | _words(inbound)))
-            return _claimed(await session.execute(CLAIM_AND_LOAD, claim))
+                row = (await session.execute(CLAIM_KEEP_AND_LOAD, claim | _words(inbound))).one()
+                seen, message_id = row[-2:]
+                return Claimed(
+                    _turn_row(session, row), message_id is not None, message_id, seen is not None
+                )
+            row = (await session.execute(CLAIM_AND_LOAD, claim)).one()
+            return Claimed(_turn_row(session, row), seen=row[-1] is not None)
         await session.execute(CLAIM_UPDATE, claim | {"channel": inbound.channel})
     except IntegrityError:
         await session.rollback()
         return None
-    return Claimed(_turn_row(await session.execute(LOAD_TURN, load)))
+    return Claimed(_turn_row(session, (await session.execute(LOAD_TURN, load)).first()))
 
 
 def _words(inbound: Inbound) -> dict[str, Any]:
@@ -290,24 +290,17 @@ def _words(inbound: Inbound) -> dict[str, Any]:
     }
 
 
-def _turn_row(result: Result[Resident, Conversation, int]) -> TurnRow:
-    row = result.first()
-    if row is None:  # a resident not yet known (SQLite; PostgreSQL gives NULLs)
+def _turn_row(session: AsyncSession, row: Row[Any] | None) -> TurnRow:
+    """The resident and their conversation, from the row's columns (``_TURN_COLUMNS``), made
+    persistent in the session as the ORM's load would, and the held case's id."""
+    if row is None or row[0] is None:  # a resident not yet known (PostgreSQL: NULLs)
         return None, None, None
-    resident, conversation, held_id = row
+    resident = stored(session, Resident, row[:_RESIDENT_END])
+    conversation = None
+    if row[_RESIDENT_END] is not None:  # the conversation's key
+        conversation = stored(session, Conversation, row[_RESIDENT_END:_CONVERSATION_END])
+    held_id: int | None = row[_CONVERSATION_END]
     return resident, conversation, held_id
-
-
-def _claimed(result: Result[Resident, Conversation, int, int]) -> Claimed:
-    resident, conversation, held_id, seen = result.one()
-    return Claimed((resident, conversation, held_id), seen=seen is not None)
-
-
-def _kept(result: Result[Resident, Conversation, int, int, int]) -> Claimed:
-    resident, conversation, held_id, seen, message_id = result.one()
-    return Claimed(
-        (resident, conversation, held_id), message_id is not None, message_id, seen is not None
-    )
 
 
 def hold(session: AsyncSession, row: object) -> None:

@@ -1,6 +1,7 @@
 """infra.orm.loaded_or_get and flush_pending: what session.get and session.flush do, without the
 call when the session already has the answer (issue 18: a submission asked four times for
-objects it held, and flushed five times with nothing to write)."""
+objects it held, and flushed five times with nothing to write); infra.orm.stored: a row read as
+Core columns made the object an ORM load would give (a turn's first statement)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infra.orm import flush_pending, loaded_or_get
-from routing.journey import Idea
+from infra.orm import column_keys, flush_pending, loaded_or_get, stored
+from routing.journey import Idea, Resident
 from tests.support.conversation import statements_sent
 from tests.support.rows import resident_and_idea
 
@@ -82,3 +84,31 @@ async def test_a_flush_is_sent_only_with_something_to_write(
         await session.delete(idea)
         await flush_pending(session)  # deleted
         assert len(sent) == 3 and sent[2].startswith("DELETE FROM ideas")
+
+
+async def test_a_row_read_by_core_becomes_the_object_the_orm_would_load(
+    uow_factory, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    resident_id, _ = await resident_and_idea(uow_factory, NOW, ref="T-1", status="draft")
+    async with uow_factory() as uow:  # what the ORM loads, in the table's column order
+        loaded = await uow.session.get(Resident, resident_id)
+        assert loaded is not None
+        expected = [getattr(loaded, key) for key in column_keys(Resident)]
+    async with uow_factory() as uow, statements_sent(uow_factory) as sent:
+        session = uow.session
+        residents = Resident.__table__
+        row = (
+            await session.execute(select(*residents.c).where(residents.c.id == resident_id))
+        ).one()
+        resident = stored(session, Resident, row)
+        assert [getattr(resident, key) for key in column_keys(Resident)] == expected
+        assert inspect(resident).persistent and not session.dirty and not session.new
+        sent.clear()
+        gets = _counted(monkeypatch, session, "get")
+        assert await loaded_or_get(session, Resident, resident_id) is resident  # in the map
+        await flush_pending(session)
+        assert sent == [] and gets == []  # loaded whole, nothing to write
+        assert stored(session, Resident, row) is resident  # held: returned as it is
+        resident.chat_id = "8"
+        await flush_pending(session)  # a change is written as for a loaded object
+        assert len(sent) == 1 and sent[0].startswith("UPDATE residents SET chat_id")

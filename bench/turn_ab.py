@@ -24,7 +24,6 @@ import operator
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -41,6 +40,7 @@ from bench.databases import fresh_database
 from bench.intake_latency import FIRST_NAMES, Plan, converse, declic_bot
 from bench.residents import DriverClock, Resident
 from bench.telegram_fakes import mount, move_update
+from bench.turn_cpu import announce, one_at_a_time_arguments
 from bench.turn_waits import _kind_of
 from bot.middlewares import Handler
 from bot.routers import Residents, buttons, private_button, private_message
@@ -228,16 +228,10 @@ def main(argv: list[str] | None = None) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("variant", choices=sorted(VARIANTS))
-    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    one_at_a_time_arguments(parser, residents=30, residents_help="twins a round")
     parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--residents", type=int, default=30, help="twins a round")
-    parser.add_argument("--messages", type=int, default=10)
-    parser.add_argument("--think", type=float, default=0.0, help="mean seconds between updates")
-    parser.add_argument("--warmup-residents", type=int, default=20)
-    parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
-    print(f"load average {os.getloadavg()[0]:.2f} before the run, Python "
-          f"{sys.version.split()[0]}", flush=True)  # fmt: skip
+    announce()
     asyncio.run(run(args))
 
 

@@ -282,20 +282,32 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--residents", type=int, default=60)
-    parser.add_argument("--messages", type=int, default=10)
-    parser.add_argument("--think", type=float, default=0.0, help="mean seconds between updates")
+    one_at_a_time_arguments(parser, residents=60, residents_help="residents a round")
     parser.add_argument("--rounds", type=int, default=1, help="measured rounds, fresh residents")
-    parser.add_argument("--warmup-residents", type=int, default=20)
-    parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--profile", choices=("common", "submission", "new idea",
                                               "new resident", "all"))  # fmt: skip
     parser.add_argument("--steps", action="store_true", help="CPU by step of the common turns")
     args = parser.parse_args(argv)
+    announce()
+    asyncio.run(run(args))
+
+
+def one_at_a_time_arguments(
+    parser: argparse.ArgumentParser, residents: int, residents_help: str
+) -> None:
+    """The options of a run of residents fed one at a time (here and in ``bench.turn_ab``)."""
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--residents", type=int, default=residents, help=residents_help)
+    parser.add_argument("--messages", type=int, default=10)
+    parser.add_argument("--think", type=float, default=0.0, help="mean seconds between updates")
+    parser.add_argument("--warmup-residents", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=2026)
+
+
+def announce() -> None:
+    """The machine's load before the run: figures from a busy box are not figures."""
     print(f"load average {os.getloadavg()[0]:.2f} before the run, Python "
           f"{sys.version.split()[0]}", flush=True)  # fmt: skip
-    asyncio.run(run(args))
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ SHORTCUTS = {
     "pr": "pour",
     "ds": "dans",
     "ac": "avec",
+    "avc": "avec",
+    "avek": "avec",
     "bcp": "beaucoup",
     "tt": "tout",
     "jsp": "je sais pas",

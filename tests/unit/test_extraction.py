@@ -320,6 +320,20 @@ FIRST_MESSAGES = [
         None,
         SOON,
     ),
+    case(
+        "sms-avc-les-voisins-is-a-group",
+        "slt jvoudrai faire 1 repair cafe ds la salle des glycines avc les voisins",
+        "glycines",
+        (PLACE,),
+        INFORMAL,
+    ),
+    case(
+        "with-one-neighbour-is-a-group",
+        "une fete des voisins aux glycines avec ma voisine",
+        "glycines",
+        (),
+        INFORMAL,
+    ),
 ]
 
 

@@ -31,7 +31,7 @@ class FromView(BaseModel):
     """A response read from a view of the domain (its attributes): only the fields named here are
     shown; a field named otherwise in the view says where it reads from (``validation_alias``)."""
 
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+    model_config = ConfigDict(from_attributes=True)
 
 
 class Me(BaseModel):

@@ -25,7 +25,6 @@ import os
 import random
 import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -33,15 +32,13 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
-from sqlalchemy import event
 
 from bench import claim_before
 from bench.databases import fresh_database
 from bench.intake_latency import FIRST_NAMES, Plan, converse, declic_bot
-from bench.residents import DriverClock, Resident
+from bench.residents import Resident
 from bench.telegram_fakes import mount, move_update
-from bench.turn_cpu import announce, one_at_a_time_arguments
-from bench.turn_waits import _kind_of
+from bench.turn_cpu import announce, fed_alone, listening, one_at_a_time_arguments
 from bot.middlewares import Handler
 from bot.routers import Residents, buttons, private_button, private_message
 from bot.routers import messages as texts
@@ -149,15 +146,8 @@ VARIANTS: dict[str, Callable[[Any, bool], None]] = {
 async def serve(declic: Any, resident: Resident, gaps: list[float], ids: Any) -> list[float]:
     """CPU of each common turn of ``resident`` (ms), fed one update at a time, each after its
     gap (seconds: the loop idle meanwhile, as between a city's updates)."""
-    statements: list[str] = []
-
-    def sent(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    sync = declic.core.engine.sync_engine
-    event.listen(sync, "before_cursor_execute", sent)
     common: list[float] = []
-    try:
+    with listening(declic):
         resident.attach()
         for gap in gaps:
             if gap:
@@ -165,18 +155,9 @@ async def serve(declic: Any, resident: Resident, gaps: list[float], ids: Any) ->
             move = resident.next()
             update = mount(move_update(next(ids), resident.user_id, resident.first_name, move),
                            declic.bot)  # fmt: skip
-            statements.clear()
-            before = DriverClock.spent
-            start = time.thread_time()
-            await declic.dp.feed_update(declic.bot, update)
-            spent = time.thread_time() - start - (DriverClock.spent - before)
-            kind = "common"
-            for statement in statements:
-                kind = _kind_of(statement, kind)
+            spent, kind = await fed_alone(declic, update)
             if kind == "common":
                 common.append(spent * 1e3)
-    finally:
-        event.remove(sync, "before_cursor_execute", sent)
     return common
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import inspect
 import io
@@ -29,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,18 +145,47 @@ def _incoming(payload: dict[str, Any]) -> str:
     return "command" if text.startswith("/") else "text"
 
 
+def _sent(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    _statements.append(statement)
+
+
+@contextlib.contextmanager
+def listening(declic: Any) -> Iterator[None]:
+    """The SQL each update sends, collected (``_statements``) for ``fed_alone``."""
+    sync = declic.core.engine.sync_engine
+    event.listen(sync, "before_cursor_execute", _sent)
+    try:
+        yield
+    finally:
+        event.remove(sync, "before_cursor_execute", _sent)
+
+
+async def fed_alone(
+    declic: Any, update: Any, profiler: cProfile.Profile | None = None
+) -> tuple[float, str]:
+    """``update`` fed alone (inside ``listening``): its CPU in seconds by thread time, the
+    simulated residents' own work taken out, and its kind, read from the SQL it sent."""
+    _statements.clear()
+    before = DriverClock.spent
+    if profiler is not None:
+        profiler.enable()
+    start = time.thread_time()
+    await declic.dp.feed_update(declic.bot, update)
+    spent = time.thread_time() - start - (DriverClock.spent - before)
+    if profiler is not None:
+        profiler.disable()
+    kind = "common"
+    for statement in _statements:
+        kind = _kind_of(statement, kind)
+    return spent, kind
+
+
 async def one_at_a_time(declic: Any, plan: Plan, profile: str | None) -> Measured:
     """Every resident of ``plan`` in turn, each update fed alone and timed by thread time."""
     measured = Measured()
-    sync = declic.core.engine.sync_engine
-
-    def sent(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        _statements.append(statement)
-
-    event.listen(sync, "before_cursor_execute", sent)
     modules = set(sys.modules)
     driver = DriverClock.spent
-    try:
+    with listening(declic):
         for user_id in plan.user_ids():
             resident = plan.resident(user_id)
             resident.attach()
@@ -165,20 +196,9 @@ async def one_at_a_time(declic: Any, plan: Plan, profile: str | None) -> Measure
                 move = resident.next()
                 payload = move_update(next(ids), user_id, resident.first_name, move)
                 update = mount(payload, declic.bot)
-                _statements.clear()
                 _step.clear()
                 profiler = cProfile.Profile(time.thread_time) if profile else None
-                before = DriverClock.spent
-                if profiler is not None:
-                    profiler.enable()
-                start = time.thread_time()
-                await declic.dp.feed_update(declic.bot, update)
-                spent = time.thread_time() - start - (DriverClock.spent - before)
-                if profiler is not None:
-                    profiler.disable()
-                kind = "common"
-                for statement in _statements:
-                    kind = _kind_of(statement, kind)
+                spent, kind = await fed_alone(declic, update, profiler)
                 name = f"{_incoming(payload)} / {kind}"
                 record = measured.kinds[name]
                 record.cpu.append(spent)
@@ -192,8 +212,6 @@ async def one_at_a_time(declic: Any, plan: Plan, profile: str | None) -> Measure
                         measured.profile = stats
                     else:
                         measured.profile.add(stats)
-    finally:
-        event.remove(sync, "before_cursor_execute", sent)
     measured.driver = DriverClock.spent - driver
     measured.imported = sorted(set(sys.modules) - modules)
     return measured

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from infra.uow import UnitOfWork
+from infra.views import view_of
 from routing.cases.access import load_case, load_staff, team_ids_of
 from routing.cases.records import CaseEvent, Team
 from routing.cases.states import HELD, OPEN, SUPERVISORS
@@ -112,19 +113,7 @@ async def transcript(uow: UnitOfWork, case_id: int, after_id: int = 0) -> list[M
             .order_by(Message.id)
         )
     ).all()
-    return [
-        MessageView(
-            id=m.id,
-            at=m.created_at,
-            direction=m.direction,
-            kind=m.kind,
-            text=m.text,
-            file_id=m.file_id,
-            needs_human=m.needs_human,
-            author=author,
-        )
-        for m, author in rows
-    ]
+    return [view_of(MessageView, m, at=m.created_at, author=author) for m, author in rows]
 
 
 async def history(uow: UnitOfWork, case_id: int) -> list[CaseEventView]:
@@ -137,10 +126,7 @@ async def history(uow: UnitOfWork, case_id: int) -> list[CaseEventView]:
             .order_by(CaseEvent.id)
         )
     ).all()
-    return [
-        CaseEventView(e.id, e.kind, e.actor_id, name, e.note, dict(e.data or {}), e.occurred_at)
-        for e, name in rows
-    ]
+    return [view_of(CaseEventView, e, actor_name=name, data=dict(e.data or {})) for e, name in rows]
 
 
 # -- service levels --------------------------------------------------------------------------
@@ -152,28 +138,16 @@ async def _view(uow: UnitOfWork, case: Case, now: datetime) -> CaseView:
     holder = await session.get(StaffMember, case.holder_id) if case.holder_id else None
     resident = await session.get(Resident, case.resident_id) if case.resident_id else None
     idea = await session.get(Idea, case.idea_id) if case.idea_id else None
-    return CaseView(
-        id=case.id,
-        status=case.status,
-        reason=case.reason,
-        source=case.source,
-        team_id=case.team_id,
+    return view_of(
+        CaseView,
+        case,
         team_name=team.name if team else None,
-        holder_id=case.holder_id,
         holder_name=holder.display_name if holder else None,
-        resident_id=case.resident_id,
         resident_name=resident.display_name if resident else None,
-        idea_id=case.idea_id,
         idea_ref=idea.ref if idea else None,
         idea_title=idea.title if idea else None,
         neighbourhood=(idea.neighbourhood if idea else None)
         or (resident.neighbourhood if resident else None),
         themes=tuple(idea.themes or ()) if idea else (),
-        opened_at=case.opened_at,
-        queued_at=case.queued_at,
-        claimed_at=case.claimed_at,
-        escalated_at=case.escalated_at,
-        resolved_at=case.resolved_at,
-        outcome=case.outcome,
         waiting_minutes=max(0, round((now - case.opened_at).total_seconds() / 60)),
     )

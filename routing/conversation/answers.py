@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from infra.uow import UnitOfWork
+from infra.views import view_of
 from knowledge.catalogue import Catalogue
 from knowledge.resources import Resource
 from knowledge.store import CatalogueCache
@@ -88,14 +89,7 @@ class WaitingNotice:
 
 
 def hint(resource: Resource) -> DirectoryHint:
-    return DirectoryHint(
-        resource.name,
-        resource.kind,
-        resource.phone,
-        resource.email,
-        resource.url,
-        resource.address,
-    )
+    return view_of(DirectoryHint, resource)
 
 
 def question_topic(text: str) -> str | None:

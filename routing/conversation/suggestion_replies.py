@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.orm import loaded_or_get
+from infra.views import view_of
 from knowledge.records import ResourceRow
 from knowledge.store import resource_of
 from routing import matching
@@ -36,14 +37,7 @@ async def own_suggestion(
 
 
 def _card(view: SuggestionView, heading: bool = False) -> SuggestionCard:
-    return SuggestionCard(
-        id=view.id,
-        name=view.name,
-        kind=view.kind,
-        need=view.need,
-        reasons=view.reasons,
-        heading=heading,
-    )
+    return view_of(SuggestionCard, view, heading=heading)
 
 
 async def suggestions_page(

@@ -29,6 +29,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from infra.orm import ONE_ROW, flush_pending, loaded_or_get, update_by_parameters
 from infra.uow import UnitOfWork
+from infra.views import view_of
 from knowledge.catalogue import Catalogue
 from knowledge.records import ResourceRow
 from knowledge.resources import Resource
@@ -138,17 +139,8 @@ def _matched_and_suggested(columns: tuple[str, ...]) -> Insert:
 
 def suggestion_view(row: SuggestionRow | Row[Any]) -> SuggestionView:
     """A suggestion's row (the ORM's, or a statement's with the same column names) as a view."""
-    return SuggestionView(
-        id=row.id,
-        external_id=row.external_id,
-        kind=row.kind,
-        name=row.name,
-        need=row.need,
-        rank=row.rank,
-        score=row.score,
-        reasons=tuple(Reason(r["code"], r.get("params", {})) for r in row.reasons),
-        status=row.status,
-    )
+    reasons = tuple(Reason(r["code"], r.get("params", {})) for r in row.reasons)
+    return view_of(SuggestionView, row, reasons=reasons)
 
 
 async def suggest_for_idea(

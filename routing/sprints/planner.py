@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from infra.views import view_of
 from routing.reasons import Reason
 from routing.sprints.planning_terms import (
     AWAY,
@@ -302,17 +303,8 @@ class Planner:
         )
         if request.step_free:
             reasons.append(Reason("step_free"))
-        return Option(
-            day1=candidate.day1,
-            day2=candidate.day2,
-            room_id=candidate.room_id,
-            panel=candidate.panel,
-            facilitator_id=candidate.facilitator_id,
-            covered=candidate.covered,
-            missing=frozenset(missing),
-            distance=candidate.distance,
-            kind=kind,
-            reasons=tuple(reasons),
+        return view_of(
+            Option, candidate, missing=frozenset(missing), kind=kind, reasons=tuple(reasons)
         )
 
 

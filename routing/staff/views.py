@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from infra.views import view_of
 from routing.staff.records import StaffMember
 
 ROLES = ("agent", "coordinator", "admin")
@@ -55,17 +56,7 @@ class AuditView:
 
 
 def staff_view(row: StaffMember) -> StaffView:
-    return StaffView(
-        row.id,
-        row.email,
-        row.display_name,
-        row.role,
-        row.active,
-        row.locale,
-        row.created_at,
-        row.last_login_at,
-        bool(row.must_change_password),
-    )
+    return view_of(StaffView, row, must_change_password=bool(row.must_change_password))
 
 
 class StaffError(ValueError):

@@ -73,21 +73,6 @@ def page_of(offer: sprints.SprintOffer, *, lost: bool = False) -> SprintOptionsP
     )
 
 
-def _booked(idea: Idea, booked: sprints.Booked) -> SprintBooked:
-    return SprintBooked(
-        idea_id=idea.id,
-        sprint_id=booked.sprint_id,
-        day1=booked.day1,
-        day2=booked.day2,
-        room_name=booked.room.name if booked.room else None,
-        address=booked.room.address if booked.room else None,
-        panel_size=len(booked.panel),
-        needs=tuple(idea.needs or ()),
-        ics=booked.ics,
-        rescheduled=booked.rescheduled,
-    )
-
-
 async def resolve(
     uow: UnitOfWork,
     resident: Resident,
@@ -140,7 +125,7 @@ async def resolve(
                 return page_of(outcome.offer, lost=True)
             what = "rescheduled" if outcome.rescheduled else "booked"
             await _announce(uow, outcome.sprint_id, group, what, now)
-            return _booked(idea, outcome)
+            return outcome.reply(idea)
         case _:
             assert_never(reply)
 

@@ -285,18 +285,7 @@ async def book(
     )
     if isinstance(outcome, sprints.Lost):
         return outcome
-    reply = SprintBooked(
-        idea_id=idea.id,
-        sprint_id=outcome.sprint_id,
-        day1=outcome.day1,
-        day2=outcome.day2,
-        room_name=outcome.room.name if outcome.room else None,
-        address=outcome.room.address if outcome.room else None,
-        panel_size=len(outcome.panel),
-        needs=tuple(idea.needs or ()),
-        ics=outcome.ics,
-        rescheduled=outcome.rescheduled,
-    )
+    reply = outcome.reply(idea)
     what = "rescheduled" if outcome.rescheduled else "booked"
     key = f"sprint:{outcome.sprint_id}:staff:{what}:{outcome.sequence}"
     told = await _tell_resident(uow, idea, reply, renderer, key, now)

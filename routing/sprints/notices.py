@@ -20,6 +20,7 @@ from routing.sprints.availability import RoomInfo
 from routing.sprints.ics import IcsSprint, sprint_ics
 from routing.sprints.planning_terms import Rules
 from routing.sprints.records import PanelMember, Sprint, SprintRoom, SprintSeat
+from routing.sprints.replies import SprintBooked
 from routing.staff import StaffMember
 
 PANEL_CHANNEL = "telegram"  # panel members are told in their own Telegram chat
@@ -51,6 +52,21 @@ class Booked:
     ics: bytes
     sequence: int
     rescheduled: bool = False
+
+    def reply(self, idea: Idea) -> SprintBooked:
+        """The booking as the resident is told of it (in their conversation or by staff)."""
+        return SprintBooked(
+            idea_id=idea.id,
+            sprint_id=self.sprint_id,
+            day1=self.day1,
+            day2=self.day2,
+            room_name=self.room.name if self.room else None,
+            address=self.room.address if self.room else None,
+            panel_size=len(self.panel),
+            needs=tuple(idea.needs or ()),
+            ics=self.ics,
+            rescheduled=self.rescheduled,
+        )
 
 
 async def room_info(uow: UnitOfWork, room_id: int | None) -> RoomInfo | None:

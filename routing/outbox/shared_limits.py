@@ -23,6 +23,7 @@ without a reservation.
 from __future__ import annotations
 
 import asyncio
+from abc import ABC, abstractmethod
 from typing import Any, Self
 
 import asyncpg
@@ -60,7 +61,44 @@ WHERE left(key, length($1::text)) = $1::text
 _FORGET = "DELETE FROM rate_buckets WHERE key = $1"
 
 
-class DatabaseLimits:
+class _Buckets(ABC):
+    """Telegram's limits, the same over either store: the store gives the two atomic steps on
+    a bucket, ``_reserve`` (the next slot and the wait before it) and ``_floor`` (the bucket's
+    slot not before ``ahead`` seconds from now)."""
+
+    limits: Limits
+
+    @abstractmethod
+    async def _reserve(self, key: str, step: float, tolerance: float) -> Slot: ...
+
+    @abstractmethod
+    async def _floor(self, key: str, ahead: float) -> None: ...
+
+    async def chat_slot(self, chat_id: str) -> Slot:
+        interval, tolerance = self.limits.chat_rule(chat_id)
+        return await self._reserve(f"chat:{chat_id}", interval, tolerance)
+
+    async def overall_slot(self) -> Slot:
+        return await self._reserve("overall", self.limits.overall_interval, 0.0)
+
+    async def reserve_chat(self, chat_id: str | None) -> float:
+        return (await self.chat_slot(chat_id)).wait if chat_id else 0.0
+
+    async def reserve_overall(self) -> float:
+        return (await self.overall_slot()).wait
+
+    async def mark_sent(self, chat_id: str | None) -> None:
+        if chat_id:
+            interval, _ = self.limits.chat_rule(chat_id)
+            await self._floor(f"chat:{chat_id}", interval)
+
+    async def hold_chat(self, chat_id: str | None, seconds: float) -> None:
+        if chat_id:
+            _, tolerance = self.limits.chat_rule(chat_id)
+            await self._floor(f"chat:{chat_id}", seconds + tolerance)
+
+
+class DatabaseLimits(_Buckets):
     """The shared buckets in PostgreSQL's ``rate_buckets`` table, through a small asyncpg pool
     of its own (a third of the CPU of going through SQLAlchemy, which matters at 30 messages a
     second, two or three steps each). Autocommit, and the buckets being throw-away, their
@@ -119,29 +157,6 @@ class DatabaseLimits:
         status = await (await self._connections()).execute(_SWEEP, self.prefix, IDLE_SECONDS)
         return int(status.rsplit(" ", 1)[-1])
 
-    async def chat_slot(self, chat_id: str) -> Slot:
-        interval, tolerance = self.limits.chat_rule(chat_id)
-        return await self._reserve(f"chat:{chat_id}", interval, tolerance)
-
-    async def overall_slot(self) -> Slot:
-        return await self._reserve("overall", self.limits.overall_interval, 0.0)
-
-    async def reserve_chat(self, chat_id: str | None) -> float:
-        return (await self.chat_slot(chat_id)).wait if chat_id else 0.0
-
-    async def reserve_overall(self) -> float:
-        return (await self.overall_slot()).wait
-
-    async def mark_sent(self, chat_id: str | None) -> None:
-        if chat_id:
-            interval, _ = self.limits.chat_rule(chat_id)
-            await self._floor(f"chat:{chat_id}", interval)
-
-    async def hold_chat(self, chat_id: str | None, seconds: float) -> None:
-        if chat_id:
-            _, tolerance = self.limits.chat_rule(chat_id)
-            await self._floor(f"chat:{chat_id}", seconds + tolerance)
-
     async def forget_chat(self, chat_id: str | None) -> None:
         if chat_id:
             await (await self._connections()).execute(_FORGET, f"{self.prefix}chat:{chat_id}")
@@ -175,7 +190,7 @@ return {string.format('%.6f', new), string.format('%.6f', now)}
 """
 
 
-class RedisLimits:
+class RedisLimits(_Buckets):
     """The shared buckets in Redis: one key per bucket, expiring once the bucket is idle."""
 
     name = "redis"
@@ -204,28 +219,8 @@ class RedisLimits:
         wait = first_slot_wait(tat, step, tolerance, now)
         return Slot(wait, now + wait)
 
-    async def chat_slot(self, chat_id: str) -> Slot:
-        interval, tolerance = self.limits.chat_rule(chat_id)
-        return await self._reserve(f"chat:{chat_id}", interval, tolerance)
-
-    async def overall_slot(self) -> Slot:
-        return await self._reserve("overall", self.limits.overall_interval, 0.0)
-
-    async def reserve_chat(self, chat_id: str | None) -> float:
-        return (await self.chat_slot(chat_id)).wait if chat_id else 0.0
-
-    async def reserve_overall(self) -> float:
-        return (await self.overall_slot()).wait
-
-    async def mark_sent(self, chat_id: str | None) -> None:
-        if chat_id:
-            interval, _ = self.limits.chat_rule(chat_id)
-            await self._step(f"chat:{chat_id}", "floor", interval)
-
-    async def hold_chat(self, chat_id: str | None, seconds: float) -> None:
-        if chat_id:
-            _, tolerance = self.limits.chat_rule(chat_id)
-            await self._step(f"chat:{chat_id}", "floor", seconds + tolerance)
+    async def _floor(self, key: str, ahead: float) -> None:
+        await self._step(key, "floor", ahead)
 
     async def forget_chat(self, chat_id: str | None) -> None:
         if chat_id:

@@ -9,9 +9,10 @@ each update's CPU by ``time.thread_time``, the residents' own work taken out), w
 twins: two new residents who make the same moves (the same random generator), one served the
 way before (A, put back by ``VARIANTS[VARIANT](declic, False)``), the other the tree's way (B),
 one right after the other, in the order A B then B A for the next twins. The difference is read
-twin by twin (a common turn's mean CPU), so the box's drift over minutes cancels out. Prints,
-per round of ``--residents`` twins and in all: A's and B's mean CPU of a common turn, the mean
-B - A difference and its standard error, the load average.
+twin by twin (a common turn's mean CPU; ``--kind``: another kind's, as ``bench.turn_cpu`` reads
+them), so the box's drift over minutes cancels out. Prints, per round of ``--residents`` twins
+and in all: A's and B's mean CPU of a turn of that kind, the mean B - A difference and its
+standard error, the load average.
 See ``bench/README.md`` ("Session 8").
 """
 
@@ -32,6 +33,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
+from sqlalchemy import inspect
 
 from bench import claim_before
 from bench.databases import fresh_database
@@ -132,10 +134,27 @@ def _session8(declic: Any, on: bool) -> None:
         switch(declic, on)
 
 
+_load = service.ConversationService._load
+
+
+async def _load_adding(self: Any, uow: UnitOfWork, *args: Any) -> Any:
+    resident, conversation, held = await _load(self, uow, *args)
+    if inspect(conversation).transient:
+        uow.session.add(conversation)  # the next statement's autoflush inserts it
+    return resident, conversation, held
+
+
+def _conversation(declic: Any, on: bool) -> None:
+    """B: a new resident's conversation inserted once by the turn's write (``_save``); A: added
+    to the session when made, so flushed by the next statement, then updated by ``_save``."""
+    setattr(service.ConversationService, "_load", _load if on else _load_adding)  # noqa: B010
+
+
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "claim": _claim,
     "close": _close,
+    "conversation": _conversation,
     "fsm": _fsm,
     "mirror": _mirror,
     "route": _route,
@@ -143,9 +162,11 @@ VARIANTS: dict[str, Callable[[Any, bool], None]] = {
 }
 
 
-async def serve(declic: Any, resident: Resident, gaps: list[float], ids: Any) -> list[float]:
-    """CPU of each common turn of ``resident`` (ms), fed one update at a time, each after its
-    gap (seconds: the loop idle meanwhile, as between a city's updates)."""
+async def serve(
+    declic: Any, resident: Resident, gaps: list[float], ids: Any, kind: str = "common"
+) -> list[float]:
+    """CPU of each turn of ``kind`` of ``resident`` (ms), fed one update at a time, each after
+    its gap (seconds: the loop idle meanwhile, as between a city's updates)."""
     common: list[float] = []
     with listening(declic):
         resident.attach()
@@ -155,8 +176,8 @@ async def serve(declic: Any, resident: Resident, gaps: list[float], ids: Any) ->
             move = resident.next()
             update = mount(move_update(next(ids), resident.user_id, resident.first_name, move),
                            declic.bot)  # fmt: skip
-            spent, kind = await fed_alone(declic, update)
-            if kind == "common":
+            spent, its_kind = await fed_alone(declic, update)
+            if its_kind == kind:
                 common.append(spent * 1e3)
     return common
 
@@ -184,7 +205,8 @@ async def run(args: argparse.Namespace) -> None:
                         name = FIRST_NAMES[twin % len(FIRST_NAMES)]
                         switch(declic, on)
                         gaps = Plan(1, args.messages, args.think, args.seed).gaps(twin)
-                        cpu = await serve(declic, Resident(user_id, name, rng), gaps, ids)
+                        twin_resident = Resident(user_id, name, rng)
+                        cpu = await serve(declic, twin_resident, gaps, ids, args.kind)
                         means[on] = statistics.fmean(cpu) if cpu else float("nan")
                         sums[on] += sum(cpu)
                         counts[on] += len(cpu)
@@ -192,11 +214,11 @@ async def run(args: argparse.Namespace) -> None:
                         diffs.append((means[True] - means[False]) * 1e3)
                 every += diffs
                 print(f"{args.backend} round {round_}: B - A {statistics.fmean(diffs):+.1f} µs "
-                      f"a common turn (± {statistics.stdev(diffs) / len(diffs) ** 0.5:.1f}), "
+                      f"a {args.kind} turn (± {statistics.stdev(diffs) / len(diffs) ** 0.5:.1f}), "
                       f"load {os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
             switch(declic, True)
     error = statistics.stdev(every) / len(every) ** 0.5
-    print(f"{args.backend} {args.variant}: common turn A {sums[False] / counts[False]:.3f} ms "
+    print(f"{args.backend} {args.variant}: {args.kind} turn A {sums[False] / counts[False]:.3f} ms "
           f"({counts[False]}), B {sums[True] / counts[True]:.3f} ms ({counts[True]}); B - A "
           f"{statistics.fmean(every):+.1f} µs ± {error:.1f} over {len(every)} twins, "
           f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
@@ -211,6 +233,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("variant", choices=sorted(VARIANTS))
     one_at_a_time_arguments(parser, residents=30, residents_help="twins a round")
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--kind", default="common", choices=("common", "submission", "new idea",
+                        "new resident"), help="the turns compared")  # fmt: skip
     args = parser.parse_args(argv)
     announce()
     asyncio.run(run(args))

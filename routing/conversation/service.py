@@ -44,6 +44,7 @@ from routing.conversation.turn_rows import (
     SAVE_CONVERSATION,
     Claimed,
     claim_and_load,
+    insert_conversation,
     insert_resident,
     keep_message,
     mark_seen,
@@ -159,7 +160,9 @@ class ConversationService(TurnEffects, ReplyFilling):
                 return Outcome(handled=False)
             resident, conversation, _held = await self._load(uow, inbound, now, claimed)
             await keep_message(session, resident, conversation, inbound, now)
-            await session.flush()  # the resident's and conversation's changes
+            if not inspect(conversation).persistent:  # a new resident's: stored as it is
+                await insert_conversation(session, conversation, {})
+            await session.flush()  # the resident's changes
             sorry = (Say("sorry_error"),)
             outbox = self._outbox(resident, inbound, sorry, resident.locale, now, erased=False)
             ids = await write_rows(session, outbox)
@@ -332,10 +335,11 @@ class ConversationService(TurnEffects, ReplyFilling):
                 resident.reachable = True
                 await followups.replan_resident(uow, resident, now, self.followups.policy)
         if conversation is None:
+            # Not added to the session: the turn's write inserts it once, with the turn's
+            # values (``_save``), where a flush inserted it, then the turn's UPDATE wrote it.
             conversation = Conversation(
                 resident_id=resident.id, state={}, version=0, updated_at=now
             )
-            session.add(conversation)
         return resident, conversation, held
 
     # -- effects ---------------------------------------------------------------------------
@@ -402,12 +406,11 @@ class ConversationService(TurnEffects, ReplyFilling):
             return ids
         if mirror is not None:
             await session.execute(MIRROR_DRAFT, {"idea_id": conversation.idea_id, **mirror})
+        if not persistent:  # a new conversation: its row, with the turn's values
+            await insert_conversation(session, conversation, values)
+            return None
         if unchanged and not moved:
             return None  # updated_at says when the dialogue moved, not when it was read
-        if not persistent:  # a new conversation: the flush inserts it
-            for name, value in values.items():
-                setattr(conversation, name, value)
-            return None
         # The turn's one write to a known row, as a Core UPDATE: the ORM's flush of a single
         # dirty object costs several times the statement. The object is told the values are
         # stored, so the flush has nothing left to write for it.

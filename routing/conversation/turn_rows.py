@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Row, and_, bindparam, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from infra.orm import column_keys, stored, update_by_parameters
@@ -215,6 +216,26 @@ async def insert_resident(session: AsyncSession, values: dict[str, Any]) -> Resi
     statement)."""
     values = values | {"id": (await session.execute(INSERT_RESIDENT, values)).scalar_one()}
     return stored(session, Resident, [values.get(key) for key in column_keys(Resident)])
+
+
+INSERT_CONVERSATION = insert(_conversations)
+
+
+async def insert_conversation(
+    session: AsyncSession, conversation: Conversation, values: dict[str, Any]
+) -> None:
+    """A new conversation's row, ``values`` (the turn's) over those it was made with: one Core
+    INSERT, the object then persistent in the session as a flush leaves it. The turn made it
+    without adding it to the session: the first statement after (keeping the message) flushed
+    it, and the turn's UPDATE wrote the same row again, on SQLite a statement and an ORM flush
+    more than this."""
+    for name, value in values.items():
+        setattr(conversation, name, value)
+    await session.execute(
+        INSERT_CONVERSATION, {key: getattr(conversation, key) for key in column_keys(Conversation)}
+    )
+    make_transient_to_detached(conversation)  # every attribute as stored
+    session.add(conversation)
 
 
 MARK_SEEN = update(_residents).where(_residents.c.id == bindparam("resident_id"))

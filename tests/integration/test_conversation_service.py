@@ -141,8 +141,12 @@ async def test_a_failing_turn_keeps_the_message_and_apologises(
     async with service.uow_factory() as uow:
         kept = (await uow.session.scalars(select(Message.text))).all()
         apology = await uow.session.get(OutgoingMessage, outcome.outbox_ids[0])
+        # the new resident's conversation is stored as it was made, as by a turn that worked
+        stored = select(Conversation.resident_id, Conversation.state, Conversation.version)
+        conversations = (await uow.session.execute(stored)).all()
     assert kept == [f"Mon idée : une {PHRASE}"]
     assert apology is not None and "souci" in apology.payload["text"]
+    assert conversations == [(outcome.resident_id, {}, 0)]
     assert not (await resident.says("again", update_id=99)).handled
 
 

@@ -45,7 +45,7 @@ from bot.middlewares import Handler
 from bot.routers import Residents, buttons, private_button, private_message
 from bot.routers import messages as texts
 from infra import uow
-from infra.uow import UnitOfWork
+from infra.uow import LaterWrite, UnitOfWork
 from routing.conversation import service
 
 
@@ -150,12 +150,26 @@ def _conversation(declic: Any, on: bool) -> None:
     setattr(service.ConversationService, "_load", _load if on else _load_adding)  # noqa: B010
 
 
+_hold = UnitOfWork.hold
+
+
+async def _sent_now(self: UnitOfWork, write: LaterWrite) -> None:
+    await self.session.execute(write.statement, write.parameters)
+
+
+def _held(declic: Any, on: bool) -> None:
+    """B: SQLite's submission holds its intake_completed event for the match's "suggested" one
+    (one execution for both rows); A: the event written by its own INSERT when made."""
+    setattr(UnitOfWork, "hold", _hold if on else _sent_now)  # noqa: B010
+
+
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "claim": _claim,
     "close": _close,
     "conversation": _conversation,
     "fsm": _fsm,
+    "held": _held,
     "mirror": _mirror,
     "route": _route,
     "session8": _session8,

@@ -28,7 +28,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from infra.orm import flush_pending, update_by_parameters
-from infra.uow import UnitOfWork
+from infra.uow import LaterWrite, UnitOfWork
 from knowledge.store import CatalogueCache
 from routing import cases, followups, intake, matching, privacy, sprints
 from routing.cases import StaffGroup
@@ -44,6 +44,7 @@ from routing.conversation.turn_rows import (
 )
 from routing.intake import Draft, Effect, Turn, Verdict
 from routing.journey import (
+    JOURNEY_EVENT_INSERT,
     Conversation,
     Idea,
     JourneyEvent,
@@ -281,7 +282,7 @@ class TurnEffects:
         directory has nothing for it, a person asked to look at it)."""
         session = uow.session
         matches = self.catalogues is not None
-        idea, known = await _submitted(session, resident, conversation, draft, now, matches)
+        idea, known = await _submitted(uow, resident, conversation, draft, now, matches)
         if idea is None:  # no stored row yet, or one this turn holds: the ORM's way
             idea = await self._sync_idea(session, resident, conversation, draft, now)
             if idea is None:
@@ -354,7 +355,7 @@ class TurnEffects:
 
 
 async def _submitted(
-    session: AsyncSession,
+    uow: UnitOfWork,
     resident: Resident,
     conversation: Conversation,
     draft: Draft,
@@ -365,6 +366,7 @@ async def _submitted(
     resident's consent (``_consented``) and the intake_completed event; None when there is no
     row to update or this turn already holds its object (the ORM's way then, for all three).
     On PostgreSQL, with what the statement learnt for the planning and (``matches``) the match."""
+    session = uow.session
     if conversation.idea_id is None:
         return None, _NOTHING_KNOWN
     if identity_key(Idea, conversation.idea_id) in session.identity_map:
@@ -380,7 +382,10 @@ async def _submitted(
         idea: Idea = row[0]
         hold(session, idea)
         await _consented(session, resident, draft.neighbourhood, now)
-        await record_journey_event(session, idea, "intake_completed", now)
+        # Written with the match's "suggested" event, in one execution (before the commit when
+        # no match runs): nothing reads it back in the turn.
+        completed = journey_columns(idea, "intake_completed", now)
+        await uow.hold(LaterWrite("intake_completed", JOURNEY_EVENT_INSERT, completed))
         return idea, _known(row, matches)
     written = _resident_values(resident, draft.neighbourhood, now)
     event = journey_columns(_NewIdea(0, **_dimensions(mirrored(draft))), "intake_completed", now)

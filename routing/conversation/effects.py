@@ -14,12 +14,10 @@ from sqlalchemy import (
     Row,
     Update,
     bindparam,
-    column,
     func,
     insert,
     inspect,
     literal,
-    select,
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -27,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from infra.orm import flush_pending, update_by_parameters
+from infra.orm import flush_pending, stored, update_by_parameters
 from infra.uow import LaterWrite, UnitOfWork
 from knowledge.store import CatalogueCache
 from routing import cases, followups, intake, matching, privacy, sprints
@@ -128,10 +126,22 @@ def _submitted_on_sqlite(with_match: bool) -> Any:
 
 
 def _returning_known(submit: Update, known: list[ColumnElement[Any]]) -> Any:
-    """``submit`` returning the idea's row, as the turn's Idea object, and ``known`` beside it."""
-    return select(Idea, *(column(c.name, c.type) for c in known)).from_statement(
-        submit.returning(*_IDEAS.c, *known)
-    )
+    """``submit`` returning the idea's row (every column, in order: ``_submitted_idea`` makes
+    the turn's Idea object of it) and ``known`` beside it."""
+    return submit.returning(*_IDEAS.c, *known)
+
+
+_IDEA_END = len(_IDEAS.c)
+
+
+def _submitted_idea(session: AsyncSession, row: Row[Any]) -> Idea:
+    """The turn's Idea object for the submission's returned row (``_returning_known``), made
+    persistent by ``infra.orm.stored`` as the claim's rows are: through the ORM
+    (``select(Idea).from_statement``) the statement's execution and the row's loading cost
+    several times what they cost as a Core row."""
+    idea = stored(session, Idea, row[:_IDEA_END])
+    hold(session, idea)
+    return idea
 
 
 def _known_columns(with_match: bool, *, ids: bool) -> list[ColumnElement[Any]]:
@@ -379,8 +389,7 @@ async def _submitted(
         row = returned.one_or_none()
         if row is None:
             return None, _NOTHING_KNOWN
-        idea: Idea = row[0]
-        hold(session, idea)
+        idea = _submitted_idea(session, row)
         await _consented(session, resident, draft.neighbourhood, now)
         # Written with the match's "suggested" event, in one execution (before the commit when
         # no match runs): nothing reads it back in the turn.
@@ -399,8 +408,7 @@ async def _submitted(
     row = returned.one_or_none()
     if row is None:  # nothing submitted, so nothing else written: the ORM's way
         return None, _NOTHING_KNOWN
-    submitted: Idea = row[0]
-    hold(session, submitted)
+    submitted = _submitted_idea(session, row)
     _stored(resident, written)
     return submitted, _known(row, matches)
 

@@ -20,7 +20,6 @@ from sqlalchemy import select
 
 from infra.i18n import N_, Translator
 from infra.uow import UnitOfWork
-from infra.views import view_of
 from knowledge.city import CityCache, quartier_names
 from knowledge.territory import Gazetteer
 from routing import cases
@@ -139,15 +138,20 @@ async def views(uow: UnitOfWork, rows: Sequence[Sprint]) -> list[SprintView]:
         room = await sprint_notices.room_info(uow, sprint.room_id)
         idea = ideas.get(sprint.idea_id) if sprint.idea_id else None
         out.append(
-            view_of(
-                SprintView,
-                sprint,
+            SprintView(
+                id=sprint.id,
+                idea_id=sprint.idea_id,
                 idea_ref=idea.ref if idea else None,
                 idea_title=idea.title if idea else None,
                 neighbourhood=idea.neighbourhood if idea else None,
+                status=sprint.status,
+                day1=sprint.day1,
+                day2=sprint.day2,
                 room_name=room.name if room else None,
                 room_address=room.address if room else None,
                 seats=tuple(seats.get(sprint.id, ())),
+                note=sprint.note,
+                sequence=sprint.sequence,
             )
         )
     return out

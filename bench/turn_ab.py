@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import functools
 import itertools
 import operator
 import os
@@ -34,7 +33,8 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
-from sqlalchemy import Update, column, inspect, select
+from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
 
 from bench import claim_before
 from bench.databases import fresh_database
@@ -46,10 +46,8 @@ from bot.middlewares import Handler
 from bot.routers import Residents, buttons, private_button, private_message
 from bot.routers import messages as texts
 from infra import uow
-from infra.uow import LaterWrite, UnitOfWork
-from routing.conversation import effects, service
-from routing.conversation.turn_rows import hold
-from routing.journey import Idea
+from infra.uow import UnitOfWork
+from routing.conversation import service, turn_rows
 
 
 def _fsm(declic: Any, on: bool) -> None:
@@ -131,6 +129,34 @@ def _claim(declic: Any, on: bool) -> None:
     setattr(service, "claim_and_load", _claim_and_load if on else claim_before.claim_and_load)  # noqa: B010
 
 
+async def _claim_then_load(
+    session: Any, inbound: Any, kind: str, now: Any, *, keep: bool = False
+) -> turn_rows.Claimed | None:
+    """``claim_and_load`` as it was on SQLite before session 9: the claim's INSERT, then the
+    turn's rows read by a SELECT of their own (``LOAD_TURN``)."""
+    if inbound.update_id is None or session.get_bind().dialect.name == "postgresql":
+        claimed: turn_rows.Claimed | None = await _claim_and_load(
+            session, inbound, kind, now, keep=keep
+        )
+        return claimed
+    claim = {"update_id": inbound.update_id, "kind": kind, "received_at": now,
+             "channel": inbound.channel}  # fmt: skip
+    try:
+        await session.execute(turn_rows.CLAIM_UPDATE, claim)
+    except IntegrityError:
+        await session.rollback()
+        return None
+    load = {"of_channel": inbound.channel, "of_external_id": inbound.external_user_id}
+    row = (await session.execute(turn_rows.LOAD_TURN, load)).first()
+    return turn_rows.Claimed(turn_rows._turn_row(session, row))
+
+
+def _returning(declic: Any, on: bool) -> None:
+    """B: on SQLite the claim's INSERT reads the turn's rows in its RETURNING clause
+    (``CLAIM_RETURNING_LOAD``); A: a SELECT after the INSERT. PostgreSQL: the same both ways."""
+    setattr(service, "claim_and_load", _claim_and_load if on else _claim_then_load)  # noqa: B010
+
+
 def _session8(declic: Any, on: bool) -> None:
     """All of the above together."""
     for switch in (_close, _fsm, _mirror, _route):
@@ -153,58 +179,16 @@ def _conversation(declic: Any, on: bool) -> None:
     setattr(service.ConversationService, "_load", _load if on else _load_adding)  # noqa: B010
 
 
-_hold = UnitOfWork.hold
-
-
-async def _sent_now(self: UnitOfWork, write: LaterWrite) -> None:
-    await self.session.execute(write.statement, write.parameters)
-
-
-def _held(declic: Any, on: bool) -> None:
-    """B: SQLite's submission holds its intake_completed event for the match's "suggested" one
-    (one execution for both rows); A: the event written by its own INSERT when made."""
-    setattr(UnitOfWork, "hold", _hold if on else _sent_now)  # noqa: B010
-
-
-_returning_known = effects._returning_known
-_submitted_idea = effects._submitted_idea
-_submitted_on: dict[bool, tuple[Any, ...]] = {
-    True: (effects._submitted_on_postgresql, effects._submitted_on_sqlite)
-}
-
-
-def _orm_returning(submit: Update, known: list[Any]) -> Any:
-    return select(Idea, *(column(c.name, c.type) for c in known)).from_statement(
-        submit.returning(*Idea.__table__.c, *known)
-    )
-
-
-def _orm_idea(session: Any, row: Any) -> Any:
-    hold(session, row[0])
-    return row[0]
-
-
-def _submitted(declic: Any, on: bool) -> None:
-    """B: the submission's returned row made the turn's Idea by ``infra.orm.stored``; A: loaded
-    through the ORM (``select(Idea).from_statement``). Each way's statements built once."""
-    effects._returning_known = _returning_known if on else _orm_returning
-    effects._submitted_idea = _submitted_idea if on else _orm_idea
-    ways = _submitted_on[True]
-    built = _submitted_on.setdefault(on, tuple(functools.cache(way.__wrapped__) for way in ways))
-    effects._submitted_on_postgresql, effects._submitted_on_sqlite = built
-
-
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "claim": _claim,
     "close": _close,
     "conversation": _conversation,
     "fsm": _fsm,
-    "held": _held,
     "mirror": _mirror,
+    "returning": _returning,
     "route": _route,
     "session8": _session8,
-    "submitted": _submitted,
 }
 
 

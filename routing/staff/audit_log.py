@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import select
 
 from infra.uow import UnitOfWork
-from infra.views import view_of
 from routing.staff.records import AuditEntry, StaffMember
 from routing.staff.views import AuditView
 
@@ -85,6 +84,15 @@ async def list_audit(
         query = query.where(AuditEntry.subject_id == subject_id)
     result = await uow.session.execute(query)
     return [
-        view_of(AuditView, entry, staff_name=name, details=dict(entry.details or {}))
+        AuditView(
+            entry.id,
+            entry.staff_id,
+            name,
+            entry.action,
+            entry.subject_type,
+            entry.subject_id,
+            dict(entry.details or {}),
+            entry.occurred_at,
+        )
         for entry, name in result.all()
     ]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import itertools
 import operator
 import os
@@ -33,7 +34,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
-from sqlalchemy import inspect
+from sqlalchemy import Update, column, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from bench import claim_before
@@ -46,8 +47,10 @@ from bot.middlewares import Handler
 from bot.routers import Residents, buttons, private_button, private_message
 from bot.routers import messages as texts
 from infra import uow
-from infra.uow import UnitOfWork
-from routing.conversation import service, turn_rows
+from infra.uow import LaterWrite, UnitOfWork
+from routing.conversation import effects, service, turn_rows
+from routing.conversation.turn_rows import hold
+from routing.journey import Idea
 
 
 def _fsm(declic: Any, on: bool) -> None:
@@ -179,16 +182,59 @@ def _conversation(declic: Any, on: bool) -> None:
     setattr(service.ConversationService, "_load", _load if on else _load_adding)  # noqa: B010
 
 
+_hold = UnitOfWork.hold
+
+
+async def _sent_now(self: UnitOfWork, write: LaterWrite) -> None:
+    await self.session.execute(write.statement, write.parameters)
+
+
+def _held(declic: Any, on: bool) -> None:
+    """B: SQLite's submission holds its intake_completed event for the match's "suggested" one
+    (one execution for both rows); A: the event written by its own INSERT when made."""
+    setattr(UnitOfWork, "hold", _hold if on else _sent_now)  # noqa: B010
+
+
+_returning_known = effects._returning_known
+_submitted_idea = effects._submitted_idea
+_submitted_on: dict[bool, tuple[Any, ...]] = {
+    True: (effects._submitted_on_postgresql, effects._submitted_on_sqlite)
+}
+
+
+def _orm_returning(submit: Update, known: list[Any]) -> Any:
+    return select(Idea, *(column(c.name, c.type) for c in known)).from_statement(
+        submit.returning(*Idea.__table__.c, *known)
+    )
+
+
+def _orm_idea(session: Any, row: Any) -> Any:
+    hold(session, row[0])
+    return row[0]
+
+
+def _submitted(declic: Any, on: bool) -> None:
+    """B: the submission's returned row made the turn's Idea by ``infra.orm.stored``; A: loaded
+    through the ORM (``select(Idea).from_statement``). Each way's statements built once."""
+    effects._returning_known = _returning_known if on else _orm_returning
+    effects._submitted_idea = _submitted_idea if on else _orm_idea
+    ways = _submitted_on[True]
+    built = _submitted_on.setdefault(on, tuple(functools.cache(way.__wrapped__) for way in ways))
+    effects._submitted_on_postgresql, effects._submitted_on_sqlite = built
+
+
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "claim": _claim,
     "close": _close,
     "conversation": _conversation,
     "fsm": _fsm,
+    "held": _held,
     "mirror": _mirror,
     "returning": _returning,
     "route": _route,
     "session8": _session8,
+    "submitted": _submitted,
 }
 
 

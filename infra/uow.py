@@ -116,6 +116,27 @@ class UnitOfWork:
             carried |= write.parameters
         return carrying(statement, later), carried
 
+    async def hold(self, write: LaterWrite) -> None:
+        """SQLite: keep ``write`` (an INSERT whose row nobody reads back before the commit) for
+        the next execution of the same statement, which writes its row too (``with_held``: one
+        execution for both, an executemany), else before the commit (``write_deferred``).
+        PostgreSQL: sent now (its deferred writes go as data-modifying CTEs, ``write_later``)."""
+        if self.dialect == "postgresql":
+            await self.session.execute(write.statement, write.parameters)
+        else:
+            self._later.append(write)
+
+    def with_held(
+        self, statement: Insert, parameters: dict[str, Any]
+    ) -> dict[str, Any] | list[dict[str, Any]]:
+        """The parameters to execute ``statement`` with: ``parameters``, after those of the
+        writes of ``statement`` held (``hold``), taken out in their order."""
+        held = [write for write in self._later if write.statement is statement]
+        if not held:
+            return parameters
+        self._later = [write for write in self._later if write.statement is not statement]
+        return [*(write.parameters for write in held), parameters]
+
     def _take_later(self) -> tuple[LaterWrite, ...]:
         later, self._later = tuple(self._later), []
         return later

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from infra.orm import Base
 from infra.uow import UnitOfWork
+from infra.views import view_of
 from routing.cases.records import TeamMember
 
 TITLE_MAX_CHARS = 80
@@ -68,7 +69,7 @@ def fill(body: str, first_name: str | None, idea_title: str | None) -> str:
 
 
 def _view(row: CannedReply) -> CannedView:
-    return CannedView(row.id, row.team_id, row.staff_id, row.title, row.body)
+    return view_of(CannedView, row)
 
 
 async def for_staff(uow: UnitOfWork, staff_id: int) -> list[CannedView]:

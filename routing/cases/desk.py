@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from infra.uow import UnitOfWork
+from infra.views import view_of
 from routing.cases import service as cases
 from routing.cases import states as case_states
 from routing.cases import teams as case_teams
@@ -179,17 +180,14 @@ async def team_roster(uow: UnitOfWork) -> list[TeamView]:
     ).all()
     members: dict[int, list[MemberView]] = {}
     for team_id, staff in rows:
-        members.setdefault(team_id, []).append(
-            MemberView(staff.id, staff.email, staff.display_name, staff.role)
-        )
+        members.setdefault(team_id, []).append(view_of(MemberView, staff))
     return [
-        TeamView(
-            team.id,
-            team.slug,
-            team.name,
-            tuple(team.themes or ()),
-            tuple(team.neighbourhoods or ()),
-            tuple(members.get(team.id, ())),
+        view_of(
+            TeamView,
+            team,
+            themes=tuple(team.themes or ()),
+            neighbourhoods=tuple(team.neighbourhoods or ()),
+            members=tuple(members.get(team.id, ())),
         )
         for team in await case_teams.teams(uow)
     ]
@@ -229,7 +227,7 @@ async def bot_messages(uow: UnitOfWork, case_id: int) -> list[BotMessageView]:
         )
     ).all()
     return [
-        BotMessageView(r.id, r.created_at, r.method, dict(r.payload or {}), r.status) for r in rows
+        view_of(BotMessageView, r, at=r.created_at, payload=dict(r.payload or {})) for r in rows
     ]
 
 

@@ -14,12 +14,10 @@ from sqlalchemy import (
     Row,
     Update,
     bindparam,
-    column,
     func,
     insert,
     inspect,
     literal,
-    select,
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -27,8 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from infra.orm import flush_pending, update_by_parameters
-from infra.uow import UnitOfWork
+from infra.orm import flush_pending, stored, update_by_parameters
+from infra.uow import LaterWrite, UnitOfWork
 from knowledge.store import CatalogueCache
 from routing import cases, followups, intake, matching, privacy, sprints
 from routing.cases import StaffGroup
@@ -44,6 +42,7 @@ from routing.conversation.turn_rows import (
 )
 from routing.intake import Draft, Effect, Turn, Verdict
 from routing.journey import (
+    JOURNEY_EVENT_INSERT,
     Conversation,
     Idea,
     JourneyEvent,
@@ -127,10 +126,22 @@ def _submitted_on_sqlite(with_match: bool) -> Any:
 
 
 def _returning_known(submit: Update, known: list[ColumnElement[Any]]) -> Any:
-    """``submit`` returning the idea's row, as the turn's Idea object, and ``known`` beside it."""
-    return select(Idea, *(column(c.name, c.type) for c in known)).from_statement(
-        submit.returning(*_IDEAS.c, *known)
-    )
+    """``submit`` returning the idea's row (every column, in order: ``_submitted_idea`` makes
+    the turn's Idea object of it) and ``known`` beside it."""
+    return submit.returning(*_IDEAS.c, *known)
+
+
+_IDEA_END = len(_IDEAS.c)
+
+
+def _submitted_idea(session: AsyncSession, row: Row[Any]) -> Idea:
+    """The turn's Idea object for the submission's returned row (``_returning_known``), made
+    persistent by ``infra.orm.stored`` as the claim's rows are: through the ORM
+    (``select(Idea).from_statement``) the statement's execution and the row's loading cost
+    several times what they cost as a Core row."""
+    idea = stored(session, Idea, row[:_IDEA_END])
+    hold(session, idea)
+    return idea
 
 
 def _known_columns(with_match: bool, *, ids: bool) -> list[ColumnElement[Any]]:
@@ -281,7 +292,7 @@ class TurnEffects:
         directory has nothing for it, a person asked to look at it)."""
         session = uow.session
         matches = self.catalogues is not None
-        idea, known = await _submitted(session, resident, conversation, draft, now, matches)
+        idea, known = await _submitted(uow, resident, conversation, draft, now, matches)
         if idea is None:  # no stored row yet, or one this turn holds: the ORM's way
             idea = await self._sync_idea(session, resident, conversation, draft, now)
             if idea is None:
@@ -354,7 +365,7 @@ class TurnEffects:
 
 
 async def _submitted(
-    session: AsyncSession,
+    uow: UnitOfWork,
     resident: Resident,
     conversation: Conversation,
     draft: Draft,
@@ -365,6 +376,7 @@ async def _submitted(
     resident's consent (``_consented``) and the intake_completed event; None when there is no
     row to update or this turn already holds its object (the ORM's way then, for all three).
     On PostgreSQL, with what the statement learnt for the planning and (``matches``) the match."""
+    session = uow.session
     if conversation.idea_id is None:
         return None, _NOTHING_KNOWN
     if identity_key(Idea, conversation.idea_id) in session.identity_map:
@@ -377,10 +389,12 @@ async def _submitted(
         row = returned.one_or_none()
         if row is None:
             return None, _NOTHING_KNOWN
-        idea: Idea = row[0]
-        hold(session, idea)
+        idea = _submitted_idea(session, row)
         await _consented(session, resident, draft.neighbourhood, now)
-        await record_journey_event(session, idea, "intake_completed", now)
+        # Written with the match's "suggested" event, in one execution (before the commit when
+        # no match runs): nothing reads it back in the turn.
+        completed = journey_columns(idea, "intake_completed", now)
+        await uow.hold(LaterWrite("intake_completed", JOURNEY_EVENT_INSERT, completed))
         return idea, _known(row, matches)
     written = _resident_values(resident, draft.neighbourhood, now)
     event = journey_columns(_NewIdea(0, **_dimensions(mirrored(draft))), "intake_completed", now)
@@ -394,8 +408,7 @@ async def _submitted(
     row = returned.one_or_none()
     if row is None:  # nothing submitted, so nothing else written: the ORM's way
         return None, _NOTHING_KNOWN
-    submitted: Idea = row[0]
-    hold(session, submitted)
+    submitted = _submitted_idea(session, row)
     _stored(resident, written)
     return submitted, _known(row, matches)
 

@@ -10,6 +10,7 @@ from infra.lazy import attach
 
 if TYPE_CHECKING:
     from routing.journey.events import (
+        JOURNEY_EVENT_INSERT,
         journey_columns,
         journey_event,
         journey_event_from,

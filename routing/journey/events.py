@@ -15,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from routing.journey.records import Idea, JourneyEvent
 
 # An append-only row nobody reads back in the turn: a Core INSERT, built once (the ORM's unit
-# of work costs several times the statement for such a row).
-_RECORD = insert(JourneyEvent.__table__)
+# of work costs several times the statement for such a row). Its rows are ``journey_columns``;
+# SQLite writes a turn's two in one execution (``UnitOfWork.hold``, ``UnitOfWork.with_held``).
+JOURNEY_EVENT_INSERT = insert(JourneyEvent.__table__)
+_RECORD = JOURNEY_EVENT_INSERT
 
 
 class IdeaDimensions(Protocol):

@@ -35,7 +35,7 @@ from knowledge.records import ResourceRow
 from knowledge.resources import Resource
 from knowledge.store import DIRECTORY_VERSION, CatalogueCache
 from knowledge.text import normalise
-from routing.journey import Idea, JourneyEvent
+from routing.journey import JOURNEY_EVENT_INSERT, Idea, JourneyEvent
 from routing.matching.idea_reading import IdeaQuery
 from routing.matching.later import (
     FRESH_IDS,
@@ -120,7 +120,7 @@ _ADD = (
 # written by ``suggest_for_idea``): the page shown right after needs no read of its own.
 _KNOWN = "declic_suggestions_known"
 _MATCHED = update(Idea.__table__).where(Idea.__table__.c.id == bindparam("idea_of"))
-_SUGGESTED = insert(JourneyEvent.__table__)
+_SUGGESTED = JOURNEY_EVENT_INSERT  # with the events the turn held (SQLite: the submission's)
 
 
 @cache
@@ -257,7 +257,7 @@ async def suggest_for_idea(
     else:
         if matched:
             await session.execute(_MATCHED, {"idea_of": idea_id, **matched})
-        await session.execute(_SUGGESTED, suggested)
+        await session.execute(_SUGGESTED, uow.with_held(_SUGGESTED, suggested))
     for name, value in matched.items():  # the turn's object says what is stored
         set_committed_value(idea, name, value)
     await flush_pending(session)  # anything else of the idea's still pending, as before

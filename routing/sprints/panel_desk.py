@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from infra.uow import UnitOfWork
+from infra.views import view_of
 from knowledge.records import ResourceRow
 from knowledge.store import resource_of
 from routing.sprints.importer import MAX_RANGE_DAYS
@@ -126,16 +127,13 @@ async def members(uow: UnitOfWork, today: date) -> list[MemberView]:
     ):
         absences.setdefault(a.member_id, []).append(Absence(a.id, a.starts_on, a.ends_on))
     return [
-        MemberView(
-            id=m.id,
-            external_id=m.external_id,
-            name=m.name,
+        view_of(
+            MemberView,
+            m,
             staff_email=email,
             skills=tuple(m.skills or ()),
             territories=tuple(m.territories or ()),
             weekdays=tuple(int(d) for d in m.weekdays or ()),
-            monthly_cap=m.monthly_cap,
-            active=m.active,
             absences=tuple(absences.get(m.id, ())),
         )
         for m, email in rows

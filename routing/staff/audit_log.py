@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from infra.uow import UnitOfWork
+from infra.views import view_of
 from routing.staff.records import AuditEntry, StaffMember
 from routing.staff.views import AuditView
 
@@ -84,15 +85,6 @@ async def list_audit(
         query = query.where(AuditEntry.subject_id == subject_id)
     result = await uow.session.execute(query)
     return [
-        AuditView(
-            entry.id,
-            entry.staff_id,
-            name,
-            entry.action,
-            entry.subject_type,
-            entry.subject_id,
-            dict(entry.details or {}),
-            entry.occurred_at,
-        )
+        view_of(AuditView, entry, staff_name=name, details=dict(entry.details or {}))
         for entry, name in result.all()
     ]

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 
 from infra.uow import UnitOfWork
+from infra.views import view_of
 from routing.staff.audit_log import audit
 from routing.staff.credentials import digest
 from routing.staff.records import ApiToken, StaffMember, StaffSession
@@ -56,7 +57,7 @@ async def load_session(
     # Touch at most once a minute: idle expiry is counted in minutes, writes are not free.
     if now - row.last_seen_at >= timedelta(minutes=1):
         row.last_seen_at = now
-    return SessionView(row.id, staff_view(staff), row.csrf_token, row.created_at, row.last_seen_at)
+    return view_of(SessionView, row, staff=staff_view(staff))
 
 
 async def close_session(uow: UnitOfWork, session_id: str) -> None:

@@ -406,6 +406,7 @@ async def announce(
             room_name=view.room_name,
             address=view.room_address,
             panel_size=len(view.seats),
+            tz=group.tz,
             cancelled=what == "cancelled",
         ),
         now,

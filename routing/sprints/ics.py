@@ -9,7 +9,7 @@ new ones.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,6 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from infra.i18n import N_, Translator
 
-DEFAULT_TZ = ZoneInfo("Europe/Paris")  # DECLIC_TIMEZONE's default
 START, END = time(9, 0), time(17, 0)
 PRODID = "-//Déclic//Sprint//FR"
 ORGANIZER = "mailto:participation@declic.invalid"
@@ -42,11 +41,12 @@ class IcsSprint:
     room_name: str | None
     address: str | None
     panel_size: int
+    _: KW_ONLY
+    tz: ZoneInfo  # the town's time zone (DECLIC_TIMEZONE): no default, every caller names it
     cancelled: bool = False
-    tz: ZoneInfo = DEFAULT_TZ  # the town's time zone, from the settings
 
 
-def sprint_ics(sprint: IcsSprint, now: datetime, locale: str = "fr") -> bytes:
+def sprint_ics(sprint: IcsSprint, now: datetime, locale: str) -> bytes:
     t = Translator(locale)
     calendar = Calendar()
     calendar.add("prodid", PRODID)

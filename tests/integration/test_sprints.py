@@ -29,6 +29,7 @@ from routing.intake import Action
 from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
 from routing.outbox.messages import ATTACHMENT
 from routing.sprints import availability, working_days
+from routing.sprints import desk as sprint_desk
 from routing.sprints import notices as sprint_notices
 from routing.sprints import service as sprints
 from routing.sprints.importer import SprintImportError, apply_sprint_data
@@ -437,6 +438,21 @@ async def test_the_configured_time_zone_decides_the_sprint_days_and_the_ics(demo
         (booked.day2, 9, "America/Montreal"),
     ]
     assert b"TZID:America/Montreal" in booked.ics and b"Europe/Paris" not in booked.ics
+    # the staff group's announcement, wired from the same settings, carries Montreal's .ics too
+    group = wire(
+        Settings(_env_file=None, timezone="America/Montreal", staff_group_id=-1001234567890)  # type: ignore[call-arg]
+    ).staff_group
+    assert group is not None
+    async with demo() as uow:
+        assert await sprint_desk.announce(uow, booked.sprint_id, group, "booked", now) == 2
+        await uow.commit()
+    (posted,) = await _attachments(demo, str(group.chat_id))
+    starts = [e.decoded("dtstart") for e in icalendar.Calendar.from_ical(posted).walk("VEVENT")]
+    assert [(s.date(), s.hour, str(s.tzinfo)) for s in starts] == [
+        (booked.day1, 9, "America/Montreal"),
+        (booked.day2, 9, "America/Montreal"),
+    ]
+    assert b"TZID:America/Montreal" in posted and b"Europe/Paris" not in posted
     # the resident erased (/oublier, retention): the panel's cancelled .ics is Montreal's too
     before = await _panel_ics(demo)
     assert before, "the booking told the panel with an .ics"
@@ -450,12 +466,20 @@ async def test_the_configured_time_zone_decides_the_sprint_days_and_the_ics(demo
 
 async def _panel_ics(uow_factory: Callable[[], UnitOfWork]) -> list[bytes]:
     """The .ics files written to the outbox for the panel, oldest first."""
+    return await _attachments(uow_factory)
+
+
+async def _attachments(
+    uow_factory: Callable[[], UnitOfWork], chat_id: str | None = None
+) -> list[bytes]:
+    """The files written to the outbox (for one chat, or all), oldest first."""
+    where = [OutgoingMessage.method == ATTACHMENT]
+    if chat_id is not None:
+        where.append(OutgoingMessage.chat_id == chat_id)
     async with uow_factory() as uow:
         rows = (
             await uow.session.scalars(
-                select(OutgoingMessage)
-                .where(OutgoingMessage.method == ATTACHMENT)
-                .order_by(OutgoingMessage.id)
+                select(OutgoingMessage).where(*where).order_by(OutgoingMessage.id)
             )
         ).all()
     return [base64.b64decode(row.payload["content_b64"]) for row in rows]

@@ -69,8 +69,11 @@ def test_the_weeks_around_daylight_saving_changes_are_right() -> None:
     assert len(october) == 4 + 4
     # 9:00–17:00 local is 8:00Z before the change and 7:00Z after
     ics = sprint_ics(
-        IcsSprint("u@declic", 0, date(2027, 3, 26), date(2027, 3, 29), "X", None, None, 3),
+        IcsSprint(
+            "u@declic", 0, date(2027, 3, 26), date(2027, 3, 29), "X", None, None, 3, tz=PARIS
+        ),
         datetime(2027, 3, 1, tzinfo=UTC),
+        "fr",
     )
     events = {
         e.decoded("DTSTART").date(): e for e in icalendar.Calendar.from_ical(ics).walk("VEVENT")
@@ -258,8 +261,9 @@ def test_the_ics_is_valid_for_icalendar_and_for_vobject() -> None:
         room_name="Salle des Glycines",
         address="4 place des Glycines, Rivebelle",
         panel_size=4,
+        tz=PARIS,
     )
-    raw = sprint_ics(sprint, datetime(2026, 11, 23, 9, tzinfo=UTC))
+    raw = sprint_ics(sprint, datetime(2026, 11, 23, 9, tzinfo=UTC), "fr")
     assert raw.startswith(b"BEGIN:VCALENDAR\r\n")
     calendar = icalendar.Calendar.from_ical(raw)
     assert calendar["VERSION"] == "2.0" and calendar["METHOD"] == "REQUEST"
@@ -280,6 +284,7 @@ def test_the_ics_is_valid_for_icalendar_and_for_vobject() -> None:
     cancelled = sprint_ics(
         IcsSprint(**{**sprint.__dict__, "cancelled": True, "sequence": 3}),
         datetime(2026, 11, 24, tzinfo=UTC),
+        "fr",
     )
     again = vobject.readOne(cancelled.decode("utf-8"))
     assert again.method.value == "CANCEL"

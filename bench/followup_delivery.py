@@ -49,7 +49,7 @@ from sqlalchemy import func, insert, select
 from bench.databases import fresh_database
 from bot.app import make_bot, telegram_delivery
 from bot.callbacks import unpack
-from bot.render import Renderer
+from bot.render import OfficeWords, Renderer
 from declic.scheduling import followups_once, make_outbox
 from infra.db import make_engine
 from infra.settings import load_settings
@@ -212,7 +212,7 @@ async def deliver(
         return asyncio.create_task(outbox.run(stop), name="outbox")
 
     sender = None if enqueue_first else start_sender()
-    renderer, worker = Renderer(), worker_name()
+    renderer, worker = Renderer(office=OfficeWords(tz=PARIS)), worker_name()
     try:
         failures = 0
         while failures < 5:  # the scheduler's job, run after run while something is due

@@ -9,8 +9,9 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any, assert_never
+from zoneinfo import ZoneInfo
 
 from bot import followup_render, listening_render, phrases, privacy_render, sprint_render
 from bot.callbacks import pack_dialogue
@@ -69,6 +70,8 @@ class OfficeWords:
     town: str | None = None
     retention_months: int = 24
     register: str = "tu"  # the city's default, for a resident whose register is not known
+    _: KW_ONLY
+    tz: ZoneInfo  # the town's time zone (DECLIC_TIMEZONE) for dates and hours: no default
 
     @classmethod
     def of(cls, settings: Settings) -> OfficeWords:
@@ -77,6 +80,7 @@ class OfficeWords:
             settings.town_name,
             settings.retention_months,
             settings.default_register,
+            tz=settings.tz,
         )
 
     def params(self, t: Translator) -> dict[str, str]:
@@ -89,15 +93,17 @@ class OfficeWords:
 
 class Renderer:
     def __init__(
-        self, quartier_names: dict[str, str] | None = None, office: OfficeWords | None = None
+        self, quartier_names: dict[str, str] | None = None, *, office: OfficeWords
     ) -> None:
         self.quartier_names = quartier_names or {}
-        self.office = office or OfficeWords()
+        self.office = office  # from the settings (OfficeWords.of): its words and time zone
 
     def __call__(
         self, replies: Sequence[ServiceReply], context: RenderContext
     ) -> list[OutgoingDraft]:
-        t = Translator(context.locale, register=context.register or self.office.register)
+        t = Translator(
+            context.locale, self.office.tz, register=context.register or self.office.register
+        )
         out: list[OutgoingDraft] = []
         lead: list[str] = []
         more = False  # the suggestions page left some unseen: the next menu offers them

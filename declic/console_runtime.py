@@ -30,7 +30,7 @@ class LazyResidentRenderer:
     in the console tells the resident in the very words of their conversation, and the console
     still starts without importing aiogram (``bot.render`` needs its callback data)."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._renderer: Renderer | None = None
 
@@ -41,8 +41,7 @@ class LazyResidentRenderer:
             from bot.render import OfficeWords
             from bot.render import Renderer as BotRenderer
 
-            office = OfficeWords.of(self.settings) if self.settings else None
-            self._renderer = BotRenderer(office=office)
+            self._renderer = BotRenderer(office=OfficeWords.of(self.settings))
         return self._renderer(replies, context)
 
 

@@ -92,7 +92,9 @@ async def build_core(
         settings.case_escalate_after_working_minutes,
         settings.default_register,
     )
-    renderer = Renderer({q.id: q.name for q in gazetteer.quartiers}, OfficeWords.of(settings))
+    renderer = Renderer(
+        {q.id: q.name for q in gazetteer.quartiers}, office=OfficeWords.of(settings)
+    )
     service = ConversationService(
         uow_factory,
         clock,

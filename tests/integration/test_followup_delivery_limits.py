@@ -11,6 +11,7 @@ from collections import defaultdict
 import pytest
 
 from bench.followup_delivery import deliver, figures, populate
+from tests.support.conversation import OFFICE
 from tests.support.telegram_limits import TelegramLimits
 
 pytestmark = pytest.mark.timeout(60)
@@ -84,7 +85,7 @@ async def test_one_run_of_the_job_writes_every_due_follow_up_batch_after_batch(
     try:
         policy = followups.policy_of(load_settings(database_url=migrated_url))
         written = await followups_once(
-            uow_factory_for(engine), ShiftedClock(DUE), Renderer(), policy, "test",
+            uow_factory_for(engine), ShiftedClock(DUE), Renderer(office=OFFICE), policy, "test",
             budget_seconds=30, on_written=lambda ids: woken.append(len(ids)),
         )  # fmt: skip
     finally:

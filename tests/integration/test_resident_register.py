@@ -38,7 +38,7 @@ def _service(uow_factory: Factory, clock: FrozenClock, default: str) -> Conversa
     return conversation_service(
         uow_factory,
         clock,
-        office=OfficeWords(register=default),
+        office=OfficeWords(register=default, tz=PARIS),
         followup_planner=Planner(POLICY),
         listening=Listening(default_register=default),
     )
@@ -186,7 +186,7 @@ async def test_a_persons_words_from_the_console_speak_the_residents_register(
 async def test_the_renderer_uses_the_city_default_when_no_register_is_known() -> None:
     from routing.intake import Say
 
-    vous = Renderer(office=OfficeWords(register="vous"))
+    vous = Renderer(office=OfficeWords(register="vous", tz=PARIS))
     text = vous([Say("submitted")], RenderContext("fr"))[0].payload["text"]
     assert "votre idée" in text.lower() or "vous" in text, text
     tu = vous([Say("submitted")], RenderContext("fr", register="tu"))[0].payload["text"]

@@ -16,7 +16,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
-from bot.render import Renderer
+from bot.render import OfficeWords, Renderer
 from declic import scheduling
 from infra.clock import FrozenClock
 from infra.settings import load_settings
@@ -52,7 +52,8 @@ async def _submit(resident: ScriptedResident, words: str) -> None:
 async def _run_job(service: ConversationService, clock: FrozenClock):  # type: ignore[no-untyped-def]
     settings = load_settings(retention_months=24, followup_quiet_days=[])
     policy = followups.policy_of(settings)
-    return await scheduling.retention_once(service.uow_factory, clock, settings, Renderer(), policy)
+    renderer = Renderer(office=OfficeWords.of(settings))
+    return await scheduling.retention_once(service.uow_factory, clock, settings, renderer, policy)
 
 
 async def _counts(uow_factory: Callable[[], UnitOfWork]) -> dict[str, object]:

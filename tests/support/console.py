@@ -18,6 +18,7 @@ from infra.uow import UnitOfWork
 from routing.staff.accounts import create_staff
 from routing.staff.sessions import issue_token
 from routing.staff.views import StaffView
+from tests.support.conversation import OFFICE
 
 PASSWORD = "une phrase assez longue"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -42,7 +43,7 @@ def console_app(
         console_settings(database_url, **overrides),
         uow_factory,
         clock,
-        resident_renderer=Renderer(),
+        resident_renderer=Renderer(office=OFFICE),
     )
 
 

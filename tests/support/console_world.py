@@ -27,7 +27,7 @@ from routing.sprints import desk as sprint_desk
 from routing.sprints.planning_terms import Rules
 from routing.staff.actor import Actor
 from tests.support.console import add_staff
-from tests.support.conversation import conversation_service
+from tests.support.conversation import OFFICE, conversation_service
 from tests.support.residents import ScriptedResident
 
 AGENT, COORDINATOR, ADMIN = "awa@ville.example", "cora@ville.example", "ada@ville.example"
@@ -112,7 +112,7 @@ async def build(factory: Callable[[], UnitOfWork], *, reply: bool = True) -> Wor
                 first.room_id,
                 now,
                 by=by,
-                renderer=Renderer(),
+                renderer=Renderer(office=OFFICE),
                 followups=Planner(),
                 rules=Rules(),
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import event
 
@@ -18,6 +19,9 @@ from knowledge.territory import Gazetteer, load_gazetteer
 from routing.conversation.service import ConversationService
 from routing.intake import Dialogue
 from routing.intake.extraction import Extractor
+
+# The settings' defaults (DECLIC_OFFICE_NAME, DECLIC_TIMEZONE…): what a test names is changed.
+OFFICE = OfficeWords(tz=ZoneInfo("Europe/Paris"))
 
 
 def conversation_service(
@@ -43,7 +47,7 @@ def conversation_service(
         uow_factory,
         clock,
         Dialogue(extractor) if threshold is None else Dialogue(extractor, threshold=threshold),
-        Renderer(names, office),
+        Renderer(names, office=office or OFFICE),
         catalogues=CatalogueCache(places) if directory else None,
         **options,
     )

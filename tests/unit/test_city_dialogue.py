@@ -25,6 +25,7 @@ from routing.intake import (
 from routing.intake.draft import Slot
 from routing.intake.extraction import Extractor
 from tests.support.city import SAMPLE, city_from_files
+from tests.support.conversation import OFFICE
 
 TODAY = date(2026, 11, 23)
 CITY = city_from_files(SAMPLE)
@@ -69,7 +70,7 @@ def test_a_shared_location_answers_the_quartier_question_and_is_not_kept() -> No
     assert state.draft.neighbourhood == "vieille-ville"
     assert Say("location_quartier", (("quartier", "Vieille-Ville"),)) in turn.replies
     assert "1.003" not in repr(state) and "45.004" not in repr(state)
-    drafts = Renderer()(turn.replies, RenderContext("fr"))
+    drafts = Renderer(office=OFFICE)(turn.replies, RenderContext("fr"))
     said = drafts[0].payload
     assert "Je garde seulement le quartier, pas ta position" in said["text"]
     assert said["reply_markup"] == {"remove_keyboard": True}
@@ -97,7 +98,7 @@ def test_a_location_in_another_commune_is_elsewhere() -> None:
 
 def test_the_question_comes_with_telegram_s_location_button() -> None:
     _, turn = _turns(TALK, IDEA)
-    drafts = Renderer()(turn.replies, RenderContext("fr"))
+    drafts = Renderer(office=OFFICE)(turn.replies, RenderContext("fr"))
     assert "partager ta position" in drafts[0].payload["text"]
     button = drafts[-1].payload["reply_markup"]["keyboard"][0][0]
     assert button == {"text": "📍 Partager ma position", "request_location": True}
@@ -137,7 +138,7 @@ def test_without_a_city_the_resident_s_words_are_kept_and_nothing_is_invented() 
 
 def _reply_keyboards(turn) -> list[dict]:  # type: ignore[no-untyped-def]
     """The reply-keyboard changes the turn's messages carry (inline keyboards left out)."""
-    drafts = Renderer()(turn.replies, RenderContext("fr"))
+    drafts = Renderer(office=OFFICE)(turn.replies, RenderContext("fr"))
     shown = [d.payload.get("reply_markup") or {} for d in drafts]
     return [k for k in shown if "keyboard" in k or "remove_keyboard" in k]
 
@@ -157,7 +158,7 @@ def test_the_location_button_goes_away_once_the_quartier_is_answered_by_a_button
     state, _ = _turns(TALK, IDEA)
     turn = TALK.step(state, ButtonIn(Action.ANSWER, "la-garenne", state.version), TODAY)
     assert turn.state.draft.neighbourhood == "la-garenne" and not turn.state.sharing
-    drafts = Renderer()(turn.replies, RenderContext("fr"))
+    drafts = Renderer(office=OFFICE)(turn.replies, RenderContext("fr"))
     assert drafts[0].payload == {"text": "C'est noté.", "reply_markup": {"remove_keyboard": True}}
     assert "inline_keyboard" in drafts[1].payload["reply_markup"]  # the next question
     state, turn = _turns(TALK, IDEA, "impasse du moulin")  # a street typed: the same

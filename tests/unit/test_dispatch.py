@@ -58,6 +58,7 @@ from routing.intake import (
 from routing.outbox import RenderContext
 from routing.privacy import RetentionNotice
 from routing.sprints import SprintBooked, SprintCancelled, SprintGone, SprintOptionsPage
+from tests.support.conversation import OFFICE
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY = date(2026, 12, 3)
@@ -109,7 +110,7 @@ def test_every_kind_of_reply_has_a_sample_here() -> None:
     "kind", sorted(SAMPLES, key=lambda k: k.__name__), ids=lambda k: k.__name__
 )
 def test_every_kind_of_reply_is_rendered(kind: type) -> None:
-    drafts = Renderer()([SAMPLES[kind]()], RenderContext("fr"))
+    drafts = Renderer(office=OFFICE)([SAMPLES[kind]()], RenderContext("fr"))
     assert drafts, f"{kind.__name__} rendered as nothing"
     assert all(d.payload.get("text") or d.payload.get("content_b64") for d in drafts)
 
@@ -119,7 +120,7 @@ def test_a_reply_nobody_renders_fails_loudly() -> None:
         pass
 
     with pytest.raises(AssertionError):
-        Renderer()([Stranger()], RenderContext("fr"))  # type: ignore[list-item]
+        Renderer(office=OFFICE)([Stranger()], RenderContext("fr"))  # type: ignore[list-item]
 
 
 def _case_classes(function: object) -> set[str]:

@@ -17,6 +17,7 @@ from bot.render import Renderer
 from infra.i18n import LOCALES_DIR, VOUS_DOMAIN, Translator
 from routing.intake import Say
 from routing.outbox.drafts import RenderContext
+from tests.support.conversation import OFFICE
 
 ROOT = Path(__file__).resolve().parents[2]
 POT = ROOT / "locales" / "declic.pot"
@@ -56,7 +57,7 @@ def test_every_tu_phrase_has_its_vous_wording() -> None:
 
 
 def test_the_renderer_speaks_vous_to_who_writes_vous_and_english_is_unchanged() -> None:
-    render = Renderer()
+    render = Renderer(office=OFFICE)
     keys = sorted(k for k in phrases.SAY if k != "sticker")
     office = {"office", "town", "period"}  # filled from the settings
     fields = sorted({f for k in keys for f in _fields(phrases.SAY[k])} - office)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.callbacks import MAX_CALLBACK_BYTES, DialogueCb, pack_dialogue, unpack
 from bot.middlewares import FloodGuard
-from bot.render import TELEGRAM_LIMIT, Renderer, _messages
+from bot.render import TELEGRAM_LIMIT, OfficeWords, Renderer, _messages
+from infra.settings import Settings
 from knowledge.lexicon import default_lexicon
 from knowledge.territory import load_gazetteer
 from routing.conversation.replies import SuggestionCard, SuggestionsPage
@@ -28,10 +30,11 @@ from routing.intake import (
 )
 from routing.intake.extraction import Extractor
 from routing.reasons import Reason
+from tests.support.conversation import OFFICE
 
 GAZETTEER = load_gazetteer()
 DIALOGUE = Dialogue(Extractor(GAZETTEER, default_lexicon()))
-RENDER = Renderer({q.id: q.name for q in GAZETTEER.quartiers})
+RENDER = Renderer({q.id: q.name for q in GAZETTEER.quartiers}, office=OFFICE)
 TODAY = date(2026, 11, 23)
 
 
@@ -192,11 +195,10 @@ def test_no_more_button_when_every_suggestion_was_shown() -> None:
 
 
 def test_the_privacy_notice_names_the_office_and_the_real_period() -> None:
-    from bot.render import OfficeWords
     from routing.intake import Ask
     from routing.intake.draft import Slot
 
-    render = Renderer({}, OfficeWords("Maison des projets", "Sorlanges", 12))
+    render = Renderer({}, office=OfficeWords("Maison des projets", "Sorlanges", 12, tz=OFFICE.tz))
     details = render([Say("consent_details")], RenderContext("fr"))[0].payload["text"]
     assert "« Maison des projets »" in details and "12 mois après ton dernier message" in details
     question = render([Ask(Slot.CONSENT, (), 1)], RenderContext("fr"))[0].payload["text"]
@@ -204,6 +206,24 @@ def test_the_privacy_notice_names_the_office_and_the_real_period() -> None:
     assert "2 ans" not in details + question
     welcome = render([Say("welcome")], RenderContext("en"))[0].payload["text"]
     assert "Sorlanges" in welcome
-    two_years = Renderer({}, OfficeWords(retention_months=24))
+    two_years = Renderer({}, office=OfficeWords(retention_months=24, tz=OFFICE.tz))
     text = two_years([Say("consent_details")], RenderContext("en"))[0].payload["text"]
     assert "2 years" in text
+
+
+def test_dates_are_told_in_the_configured_time_zone() -> None:
+    """DECLIC_TIMEZONE=America/Montreal: the renderer wired from the settings dates the first
+    message of ``/mesdonnees`` (and the erasure it leads to) in Montreal, not in Paris."""
+    from routing.conversation.replies import ExportDocument
+    from routing.privacy import DataSummary
+
+    # Monday 23 November, 21:00 in Montreal, is already Tuesday 03:00 in Paris.
+    first = datetime(2026, 11, 24, 3, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    summary = DataSummary(None, first, None, first, 0, 1, 0, 0)
+    reply = ExportDocument("declic-mes-donnees.json", b"{}", summary)
+    settings = Settings(_env_file=None, timezone="America/Montreal")  # type: ignore[call-arg]
+    montreal = Renderer(office=OfficeWords.of(settings))([reply], RenderContext("fr"))
+    paris = RENDER([reply], RenderContext("fr"))
+    assert "le 23 novembre 2026" in montreal[0].payload["text"]
+    assert "24 novembre" not in montreal[0].payload["text"]
+    assert "le 24 novembre 2026" in paris[0].payload["text"]

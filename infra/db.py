@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections import deque
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,47 @@ from infra.settings import Settings
 
 async def _done() -> None:
     return None
+
+
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE"})
+
+
+@lru_cache(maxsize=512)
+def _writes_after_with(operation: str) -> bool:
+    """Whether ``operation`` is ``WITH … INSERT`` (or UPDATE, DELETE, REPLACE).
+
+    sqlite3 opens the transaction (its implicit ``BEGIN``) before a statement that starts with
+    one of those words, not before one that starts with ``WITH``: such a write would run in
+    autocommit mode, committed at once whatever the unit of work does next. The cursor then
+    sends the ``BEGIN`` itself. Read from the statement's words outside parentheses (the CTEs'
+    bodies) and quotes; SQLAlchemy's statements are few, so the answer is cached.
+    """
+    text = operation.lstrip()
+    if text[:4].upper() != "WITH":
+        return False
+    depth, i, end = 0, 4, len(text)
+    while i < end:
+        char = text[i]
+        if char in "'\"":  # a string or a quoted name: to its closing quote
+            i = text.find(char, i + 1)
+            if i < 0:
+                return False
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0 and (char.isalpha() or char == "_"):
+            start = i
+            while i < end and (text[i].isalnum() or text[i] == "_"):
+                i += 1
+            word = text[start:i].upper()
+            if word in _WRITES:
+                return True
+            if word in ("SELECT", "VALUES"):
+                return False
+            continue
+        i += 1
+    return False
 
 
 class _InLoopCursor(AsyncAdapt_aiosqlite_cursor):
@@ -53,8 +95,15 @@ class _InLoopCursor(AsyncAdapt_aiosqlite_cursor):
         self._lastrowid: int | None = None
 
     def _run(self, many: bool, operation: Any, parameters: Any) -> None:
-        cursor = self._connection._conn.cursor()
+        connection = self._connection._conn
+        cursor = connection.cursor()
         try:
+            if (
+                not connection.in_transaction
+                and connection.isolation_level is not None
+                and _writes_after_with(operation)
+            ):
+                cursor.execute(f"BEGIN {connection.isolation_level}")
             if many:
                 cursor.executemany(operation, parameters)
             elif parameters is None:

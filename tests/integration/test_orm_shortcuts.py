@@ -1,7 +1,8 @@
 """infra.orm.loaded_or_get and flush_pending: what session.get and session.flush do, without the
 call when the session already has the answer (issue 18: a submission asked four times for
 objects it held, and flushed five times with nothing to write); infra.orm.stored: a row read as
-Core columns made the object an ORM load would give (a turn's first statement)."""
+Core columns made the object an ORM load would give (a turn's first statement), and the claim's
+row the same."""
 
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.orm import column_keys, flush_pending, loaded_or_get, stored
-from routing.journey import Idea, Resident
+from routing import cases
+from routing.cases.states import CLAIMED
+from routing.conversation.inbound import Inbound
+from routing.conversation.turn_rows import claim_and_load
+from routing.intake import TextIn
+from routing.journey import Conversation, Idea, Resident
 from tests.support.conversation import statements_sent
 from tests.support.rows import resident_and_idea
 
@@ -112,3 +118,48 @@ async def test_a_row_read_by_core_becomes_the_object_the_orm_would_load(
         resident.chat_id = "8"
         await flush_pending(session)  # a change is written as for a loaded object
         assert len(sent) == 1 and sent[0].startswith("UPDATE residents SET chat_id")
+
+
+async def test_the_claim_reads_the_turn_rows_as_the_orm_loads_them(uow_factory) -> None:  # type: ignore[no-untyped-def]
+    """``claim_and_load``'s objects (SQLite: the claim's INSERT returns the row, one subquery a
+    column; PostgreSQL: a CTE) hold what an ORM load gives: instants, booleans, JSON, NULLs and
+    text with quotes, of the same types, and the held case; a resident not yet known: nothing."""
+    state = {"step": "asking", "draft": {"text": 'Un « jardin » "partagé" \\ é', "needs": ["place"],
+             "score": 0.5, "timing": None}, "version": 3}  # fmt: skip
+    async with uow_factory() as uow:
+        resident = Resident(channel="telegram", external_id="7", chat_id="7", locale="fr",
+                            display_name="Zoé \"Z\" l'amie", consent_at=NOW, reachable=False,
+                            followups_paused=True, created_at=NOW, last_seen_at=NOW)  # fmt: skip
+        uow.session.add(resident)
+        await uow.session.flush()
+        uow.session.add(Conversation(resident_id=resident.id, state=state, version=3,
+                                     updated_at=NOW))  # fmt: skip
+        case = await cases.open_case(uow, resident.id, None, "asked", NOW, "resident")
+        case.status = CLAIMED  # a person holds the conversation
+        await uow.commit()
+        resident_id = resident.id
+    async with uow_factory() as uow:
+        loaded = await uow.session.get(Resident, resident_id)
+        talk = await uow.session.get(Conversation, resident_id)
+        held = await cases.active_case(uow, resident_id)
+        assert loaded is not None and talk is not None and held is not None
+        expected = (
+            [(type(v), v) for v in (getattr(loaded, k) for k in column_keys(Resident))],
+            [(type(v), v) for v in (getattr(talk, k) for k in column_keys(Conversation))],
+            held.id,
+        )
+    inbound = Inbound("telegram", "7", "7", TextIn("bonjour"), update_id=5)
+    async with uow_factory() as uow:
+        claimed = await claim_and_load(uow.session, inbound, "text", NOW)
+        assert claimed is not None
+        person, conversation, held_id = claimed.row
+        assert person is not None and conversation is not None
+        assert (
+            [(type(v), v) for v in (getattr(person, k) for k in column_keys(Resident))],
+            [(type(v), v) for v in (getattr(conversation, k) for k in column_keys(Conversation))],
+            held_id,
+        ) == expected
+    stranger = Inbound("telegram", "8", "8", TextIn("bonjour"), update_id=6)
+    async with uow_factory() as uow:
+        claimed = await claim_and_load(uow.session, stranger, "text", NOW)
+        assert claimed is not None and claimed.row == (None, None, None)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import bindparam, func, inspect, select, text, update
 
-from routing.journey import Resident
+from infra.db import _writes_after_with
+from routing.journey import InboundUpdate, Resident
 from tests.support.rows import resident_and_idea
 
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
@@ -52,3 +53,31 @@ async def test_what_was_not_committed_is_rolled_back(uow_factory) -> None:  # ty
         await uow.session.execute(english)
     assert uow.engine.sync_engine.pool.checkedout() == 0
     assert await _locale(uow_factory, resident_id) == "fr"
+
+
+async def test_a_write_after_with_is_rolled_back_too(uow_factory) -> None:  # type: ignore[no-untyped-def]
+    """sqlite3 opens the transaction before a statement that starts with INSERT, UPDATE, DELETE
+    or REPLACE, not before ``WITH … INSERT``: the cursor sends the BEGIN itself
+    (``infra.db._writes_after_with``), or such a write would be committed at once."""
+    write = text(
+        "WITH v AS (SELECT 1 AS x) INSERT INTO inbound_updates (channel, update_id, kind,"
+        " received_at) SELECT 'telegram', 1, 'text', :now FROM v"
+    ).bindparams(bindparam("now", type_=InboundUpdate.__table__.c.received_at.type))
+    async with uow_factory() as uow:
+        await uow.session.execute(write, {"now": NOW})
+        assert await uow.session.scalar(select(func.count()).select_from(InboundUpdate)) == 1
+    async with uow_factory() as uow:  # not committed: rolled back
+        assert await uow.session.scalar(select(func.count()).select_from(InboundUpdate)) == 0
+
+
+def test_which_statements_open_the_transaction_themselves() -> None:
+    assert _writes_after_with(
+        "WITH t AS (SELECT a FROM b WHERE c IN (?, ?)) INSERT INTO d VALUES (1)"
+    )
+    assert _writes_after_with(" with \"insert\" AS (SELECT ')' AS p) DELETE FROM t")
+    assert _writes_after_with("WITH a AS (SELECT 1), b AS (SELECT 2) UPDATE t SET x = 1")
+    assert not _writes_after_with(
+        "WITH a AS (INSERT INTO x VALUES (1) RETURNING id) SELECT id FROM a"
+    )
+    assert not _writes_after_with("WITH RECURSIVE r(n) AS (SELECT 1) SELECT n FROM r")
+    assert not _writes_after_with("INSERT INTO t VALUES (1)")  # sqlite3 opens it

@@ -18,6 +18,7 @@ import time
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -26,6 +27,9 @@ from knowledge.territory import load_gazetteer  # noqa: E402
 from routing.sprints.planner import Planner  # noqa: E402
 from routing.sprints.planning_terms import FACILITATION, Person, Request, Room, Rules  # noqa: E402
 from routing.sprints.skills_and_distances import distances  # noqa: E402
+
+# The settings' defaults (DECLIC_TIMEZONE, DECLIC_CASE_HOLIDAYS_COUNTRY).
+RULES = Rules(tz=ZoneInfo("Europe/Paris"), holidays_country="FR", holidays_subdivision=None)
 
 PEOPLE, ROOMS, HORIZON = 500, 50, 90
 SKILLS = ["legal", "funding", "space", "communication", "accessibility"]
@@ -76,9 +80,7 @@ def world(seed: int = 7) -> tuple[list[Person], list[Room]]:
 class Naive(Planner):
     """The same search without indexes: lists instead of sets, no early stop."""
 
-    def __init__(
-        self, people: Sequence[Person], rooms: Sequence[Room], rules: Rules | None = None
-    ) -> None:
+    def __init__(self, people: Sequence[Person], rooms: Sequence[Room], rules: Rules) -> None:
         super().__init__(people, rooms, rules)
         self._people_list = [(p, list(p.busy)) for p in people]
         self._room_lists = {r.id: list(r.busy) for r in rooms}
@@ -127,7 +129,7 @@ def measure(
     options = 0
     for request, near in cases:
         started = time.perf_counter()
-        result = kind(people, rooms, Rules()).plan(request, near)
+        result = kind(people, rooms, RULES).plan(request, near)
         times.append((time.perf_counter() - started) * 1000)
         options += len(result.options)
     return times, options

@@ -109,7 +109,8 @@ class ConversationService(TurnEffects, ReplyFilling):
         catalogues: CatalogueCache | None = None,
         staff_group: StaffGroup | None = None,
         followup_planner: followups.Planner | None = None,
-        sprint_rules: sprints.Rules | None = None,
+        *,
+        sprint_rules: sprints.Rules,
         listening: Listening | None = None,
     ) -> None:
         self.listening = listening or Listening()
@@ -121,7 +122,7 @@ class ConversationService(TurnEffects, ReplyFilling):
         self.catalogues = catalogues  # None: no directory, so no suggestions
         self.staff_group = staff_group  # None: no Telegram staff group to post new cases to
         self.followups = followup_planner or followups.Planner()
-        self.sprint_rules = sprint_rules or sprints.Rules()  # the town's time zone, holidays
+        self.sprint_rules = sprint_rules  # the town's time zone and holidays (rules_of)
 
     async def handle(self, inbound: Inbound) -> Outcome:
         """Handle one event; if that fails, keep the message and apologise instead.

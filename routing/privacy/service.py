@@ -169,9 +169,7 @@ async def export_resident(session: AsyncSession, resident: Resident) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-async def erase_resident(
-    uow: UnitOfWork, resident: Resident, now: datetime, tz: ZoneInfo | None = None
-) -> None:
+async def erase_resident(uow: UnitOfWork, resident: Resident, now: datetime, tz: ZoneInfo) -> None:
     """Forget a resident: words and identity go; anonymous facts and events stay.
 
     The same for ``/oublier`` and for the retention period. Their open requests to a person

@@ -195,13 +195,13 @@ async def active_sprint(uow: UnitOfWork, idea_id: int) -> Sprint | None:
 
 
 async def _idea_world(
-    uow: UnitOfWork, idea: Idea, now: datetime, gazetteer: Gazetteer | None, rules: Rules | None
+    uow: UnitOfWork, idea: Idea, now: datetime, gazetteer: Gazetteer | None, rules: Rules
 ) -> tuple[World, int | None]:
     """The planner's world for the idea, the days of its own active sprint counted as free;
     and that sprint's id (None: it has none)."""
     current = await active_sprint(uow, idea.id)
     current_id = current.id if current else None
-    return await load_world(uow, idea, now, gazetteer, rules or Rules(), current_id), current_id
+    return await load_world(uow, idea, now, gazetteer, rules, current_id), current_id
 
 
 async def sprint_options(
@@ -210,7 +210,7 @@ async def sprint_options(
     now: datetime,
     *,
     gazetteer: Gazetteer | None = None,
-    rules: Rules | None = None,
+    rules: Rules,
 ) -> SprintOffer:
     """The planner's three options for the idea (its own sprint's days count as free)."""
     idea = await uow.session.get(Idea, idea_id)
@@ -229,7 +229,7 @@ async def option_at(
     now: datetime,
     *,
     gazetteer: Gazetteer | None = None,
-    rules: Rules | None = None,
+    rules: Rules,
 ) -> Option | None:
     """The option on these dates in this room, if every rule still holds now."""
     idea = await uow.session.get(Idea, idea_id)

@@ -155,15 +155,13 @@ async def booked_of(
     )
 
 
-async def sprint_file(
-    uow: UnitOfWork, sprint_id: int, now: datetime, rules: Rules | None = None
-) -> bytes:
+async def sprint_file(uow: UnitOfWork, sprint_id: int, now: datetime, rules: Rules) -> bytes:
     sprint = await uow.session.get(Sprint, sprint_id)
     if sprint is None:
         raise LookupError(f"no sprint {sprint_id}")
     idea = await uow.session.get(Idea, sprint.idea_id) if sprint.idea_id else None
     cancelled = sprint.status == "cancelled"
-    return await ics_of(uow, sprint, idea, now, (rules or Rules()).tz, cancelled=cancelled)
+    return await ics_of(uow, sprint, idea, now, rules.tz, cancelled=cancelled)
 
 
 async def tell_panel(

@@ -66,9 +66,9 @@ class Planner:
         self,
         people: Sequence[Person],
         rooms: Sequence[Room],
-        rules: Rules | None = None,
+        rules: Rules,
     ) -> None:
-        self.rules = rules or Rules()
+        self.rules = rules
         self.people = {p.id: p for p in people}
         self.rooms = list(rooms)
         self.by_weekday: dict[int, set[int]] = {d: set() for d in range(7)}
@@ -340,7 +340,7 @@ def plan(
     request: Request,
     people: Sequence[Person],
     rooms: Sequence[Room],
-    rules: Rules | None = None,
+    rules: Rules,
     near: Mapping[str, int] | None = None,
 ) -> Plan:
     return Planner(people, rooms, rules).plan(request, near)

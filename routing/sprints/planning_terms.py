@@ -4,13 +4,11 @@ with, the town's rules, and the options and plan it returns (plain values, no I/
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from routing.reasons import Reason
-
-PARIS = ZoneInfo("Europe/Paris")  # the default town's time zone (DECLIC_TIMEZONE)
 
 FACILITATION = "facilitation"
 # The panel's skills (an idea's needs call for them; the directory's themes are skills too).
@@ -52,7 +50,9 @@ class Request:
 @dataclass(frozen=True)
 class Rules:
     """The town's rules for sprints; ``tz`` says what "today" is and when a day starts, and the
-    public holidays (of ``holidays_country``, "" for none) are not working days."""
+    public holidays (of ``holidays_country``, "" for none) are not working days. Those three
+    come from the settings (``routing.sprints.service.rules_of``) and have no default, so no
+    caller can forget DECLIC_TIMEZONE or DECLIC_CASE_HOLIDAYS_COUNTRY."""
 
     notice_days: int = 7
     horizon_days: int = 90
@@ -60,12 +60,10 @@ class Rules:
     panel_max: int = 5
     max_distance: int = TOWN
     options: int = 3
-    tz: ZoneInfo = PARIS
-    holidays_country: str = "FR"
-    holidays_subdivision: str | None = None
-
-
-DEFAULT_RULES = Rules()
+    _: KW_ONLY
+    tz: ZoneInfo
+    holidays_country: str
+    holidays_subdivision: str | None
 
 
 @dataclass(frozen=True)

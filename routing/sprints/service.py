@@ -119,7 +119,7 @@ async def confirm(
     *,
     followups: FollowUpPlanner,
     gazetteer: Gazetteer | None = None,
-    rules: Rules | None = None,
+    rules: Rules,
 ) -> Booked | Lost:
     """Book the option for the idea (or move the idea's confirmed sprint to it)."""
     current = await active_sprint(uow, idea_id)
@@ -168,7 +168,7 @@ async def confirm(
     )
     await session.flush()
     await followups.plan(uow, idea_id, now)  # reminders, feedback, check-ins
-    booked = await booked_of(uow, sprint, idea, now, rules or Rules())
+    booked = await booked_of(uow, sprint, idea, now, rules)
     await tell_panel(uow, sprint, idea, "booked", booked.ics, now)
     return booked
 
@@ -181,7 +181,7 @@ async def reschedule(
     *,
     followups: FollowUpPlanner,
     gazetteer: Gazetteer | None = None,
-    rules: Rules | None = None,
+    rules: Rules,
 ) -> Booked | Lost:
     """Move a confirmed sprint: its commitments are released and the new ones taken in one
     transaction; if the new ones are lost, the old ones are taken back."""
@@ -214,7 +214,7 @@ async def reschedule(
     await session.flush()
     if sprint.idea_id is not None:
         await followups.plan(uow, sprint.idea_id, now)  # reminders move with the days
-    booked = await booked_of(uow, sprint, idea, now, rules or Rules(), rescheduled=True)
+    booked = await booked_of(uow, sprint, idea, now, rules, rescheduled=True)
     await tell_panel(uow, sprint, idea, "rescheduled", booked.ics, now)
     return booked
 
@@ -225,13 +225,13 @@ async def cancel(
     now: datetime,
     *,
     followups: FollowUpPlanner,
-    rules: Rules | None = None,
+    rules: Rules,
 ) -> Cancelled:
     """Cancel a sprint and release its people and room."""
     sprint, idea = await _cancelled(uow, sprint_id, now)
     if sprint.idea_id is not None:
         await followups.plan(uow, sprint.idea_id, now)  # back to check-ins after submission
-    return await _announce_cancellation(uow, sprint, idea, now, rules)
+    return await _announce_cancellation(uow, sprint, idea, now, rules.tz)
 
 
 async def _cancelled(uow: UnitOfWork, sprint_id: int, now: datetime) -> tuple[Sprint, Idea | None]:
@@ -254,15 +254,15 @@ async def _cancelled(uow: UnitOfWork, sprint_id: int, now: datetime) -> tuple[Sp
 
 
 async def _announce_cancellation(
-    uow: UnitOfWork, sprint: Sprint, idea: Idea | None, now: datetime, rules: Rules | None
+    uow: UnitOfWork, sprint: Sprint, idea: Idea | None, now: datetime, tz: ZoneInfo
 ) -> Cancelled:
-    ics = await ics_of(uow, sprint, idea, now, (rules or Rules()).tz, cancelled=True)
+    ics = await ics_of(uow, sprint, idea, now, tz, cancelled=True)
     await tell_panel(uow, sprint, idea, "cancelled", ics, now)
     return Cancelled(sprint.id, sprint.day1, sprint.day2, ics)
 
 
 async def cancel_for_erasure(
-    uow: UnitOfWork, idea_ids: Sequence[int], now: datetime, tz: ZoneInfo | None = None
+    uow: UnitOfWork, idea_ids: Sequence[int], now: datetime, tz: ZoneInfo
 ) -> int:
     """The ideas' resident was erased: their booked sprints are cancelled, people and room
     released, and the panel told (without the idea's words, already gone; the .ics in the
@@ -278,7 +278,7 @@ async def cancel_for_erasure(
     for sprint_id in sprint_ids:
         # No follow-ups planned again: the erasure cancels the resident's own right after.
         sprint, idea = await _cancelled(uow, sprint_id, now)
-        await _announce_cancellation(uow, sprint, idea, now, Rules(tz=tz) if tz else None)
+        await _announce_cancellation(uow, sprint, idea, now, tz)
     return len(sprint_ids)
 
 

@@ -8,7 +8,7 @@ from functools import cache
 
 import holidays as _holidays
 
-from routing.sprints.planning_terms import DEFAULT_RULES, Rules
+from routing.sprints.planning_terms import Rules
 
 
 @cache
@@ -19,17 +19,15 @@ def _holidays_of(country: str, subdivision: str | None, year: int) -> frozenset[
     return frozenset(_holidays.country_holidays(country, subdiv=subdivision, years=year))
 
 
-def is_holiday(day: date, rules: Rules = DEFAULT_RULES) -> bool:
+def is_holiday(day: date, rules: Rules) -> bool:
     return day in _holidays_of(rules.holidays_country, rules.holidays_subdivision, day.year)
 
 
-def is_working_day(day: date, rules: Rules = DEFAULT_RULES) -> bool:
+def is_working_day(day: date, rules: Rules) -> bool:
     return day.weekday() < 5 and not is_holiday(day, rules)
 
 
-def day_pairs(
-    earliest: date, latest: date, rules: Rules = DEFAULT_RULES
-) -> list[tuple[date, date]]:
+def day_pairs(earliest: date, latest: date, rules: Rules) -> list[tuple[date, date]]:
     """Every (day, next day) both working days, inside [earliest, latest]. Friday→Monday is
     three days apart, so never a pair; a holiday breaks the pairs on either side of it."""
     pairs = []

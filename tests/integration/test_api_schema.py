@@ -40,6 +40,7 @@ from routing.sprints import notices as sprint_notices
 from routing.sprints import service as sprints
 from tests.support.cases import Opened, add_team, resident_with_case
 from tests.support.console import add_staff, add_token
+from tests.support.conversation import RULES
 
 Factory = Callable[[], UnitOfWork]
 EXAMPLES = 5  # per operation, generation mode (valid, invalid) and target (any id, seeded ids)
@@ -73,9 +74,14 @@ async def _seed(uow_factory: Factory, clock: FrozenClock) -> Seeded:
         await uow.commit()
     # a sprint for the idea, so /api/sprints/{id} has a real row
     async with uow_factory() as uow:
-        offer = await availability.sprint_options(uow, opened.idea_id, clock.now())
+        offer = await availability.sprint_options(uow, opened.idea_id, clock.now(), rules=RULES)
         booked = await sprints.confirm(
-            uow, opened.idea_id, offer.plan.options[0], clock.now(), followups=Planner()
+            uow,
+            opened.idea_id,
+            offer.plan.options[0],
+            clock.now(),
+            followups=Planner(),
+            rules=RULES,
         )
         assert isinstance(booked, sprint_notices.Booked)
         await uow.commit()

@@ -38,6 +38,7 @@ from tests.support.console import (
     login,
     page_csrf,
 )
+from tests.support.conversation import RULES
 
 Factory = Callable[[], UnitOfWork]
 GROUP = -1001234567890
@@ -225,10 +226,10 @@ async def test_mark_held_records_the_journey(
     now = clock.now()
     async with uow_factory() as uow:
         offer = await availability.sprint_options(
-            uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow)
+            uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow), rules=RULES
         )
         booked = await sprints.confirm(
-            uow, desk.opened.idea_id, offer.plan.options[0], now, followups=Planner()
+            uow, desk.opened.idea_id, offer.plan.options[0], now, followups=Planner(), rules=RULES
         )
         await uow.commit()
     assert isinstance(booked, sprint_notices.Booked)
@@ -264,7 +265,7 @@ async def test_coordinator_edits_availability_and_the_planner_sees_it(
     async with uow_factory() as uow:
         first = (
             await availability.sprint_options(
-                uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow)
+                uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow), rules=RULES
             )
         ).plan.options[0]
         facilitator = await uow.session.get(PanelMember, first.facilitator_id)
@@ -328,7 +329,7 @@ async def test_coordinator_edits_availability_and_the_planner_sees_it(
         assert "Les disponibilités sont enregistrées." in again_page.text
     async with uow_factory() as uow:
         again = await availability.sprint_options(
-            uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow)
+            uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow), rules=RULES
         )
     for option in again.plan.options:
         if option.day1 in (first.day1, first.day2) or option.day2 in (first.day1, first.day2):
@@ -499,14 +500,16 @@ async def test_my_sprints_lists_the_panel_members_sprints(
     now = clock.now()
     async with uow_factory() as uow:
         offer = await availability.sprint_options(
-            uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow)
+            uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow), rules=RULES
         )
         option = offer.plan.options[0]
         member = await uow.session.get(PanelMember, option.facilitator_id)
         assert member is not None
         member.staff_id = desk.cy  # Cy sits on panels, though not in the case's team
         await uow.commit()
-        booked = await sprints.confirm(uow, desk.opened.idea_id, option, now, followups=Planner())
+        booked = await sprints.confirm(
+            uow, desk.opened.idea_id, option, now, followups=Planner(), rules=RULES
+        )
         await uow.commit()
     assert isinstance(booked, sprint_notices.Booked)
     async with browser(app) as client:

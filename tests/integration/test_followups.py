@@ -31,7 +31,7 @@ from routing.outbox.sender import OutboxSender
 from routing.sprints import availability
 from routing.sprints import notices as sprint_notices
 from routing.sprints import service as sprints
-from tests.support.conversation import conversation_service
+from tests.support.conversation import RULES, conversation_service
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.residents import ScriptedResident
 
@@ -238,10 +238,10 @@ async def test_a_sprint_brings_reminders_then_feedback_then_check_ins(
     idea = await _idea(service)
     async with service.uow_factory() as uow:
         offer = await availability.sprint_options(
-            uow, idea.id, clock.now(), gazetteer=load_gazetteer()
+            uow, idea.id, clock.now(), gazetteer=load_gazetteer(), rules=RULES
         )
         booked = await sprints.confirm(
-            uow, idea.id, offer.plan.options[0], clock.now(), followups=Planner(POLICY)
+            uow, idea.id, offer.plan.options[0], clock.now(), followups=Planner(POLICY), rules=RULES
         )
         await uow.commit()
     assert isinstance(booked, sprint_notices.Booked)
@@ -272,7 +272,9 @@ async def test_a_sprint_brings_reminders_then_feedback_then_check_ins(
         assert row is not None and row.data["comment"] == "Le panel était top"
     # moving the sprint moves the remaining plan; cancelling it goes back to check-ins
     async with service.uow_factory() as uow:
-        await sprints.cancel(uow, booked.sprint_id, clock.now(), followups=Planner(POLICY))
+        await sprints.cancel(
+            uow, booked.sprint_id, clock.now(), followups=Planner(POLICY), rules=RULES
+        )
         await uow.commit()
     pending = [k for k, _, s in await _plan(service) if s == "pending"]
     assert pending == ["checkin_30", "checkin_90"]

@@ -19,6 +19,7 @@ from routing.journey.records import Idea
 from routing.sprints import availability
 from routing.sprints import service as sprints
 from routing.sprints.records import PersonDay, RoomDay, Sprint
+from tests.support.conversation import RULES
 
 CONTENDERS = 20
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -51,7 +52,9 @@ async def test_twenty_concurrent_confirmations_never_double_book(postgres_url: s
         await uow.commit()
         idea_ids = [idea.id for idea in ideas]
     async with factory() as uow:
-        offer = await availability.sprint_options(uow, idea_ids[0], NOW, gazetteer=load_gazetteer())
+        offer = await availability.sprint_options(
+            uow, idea_ids[0], NOW, gazetteer=load_gazetteer(), rules=RULES
+        )
     options = offer.plan.options
     assert len(options) == 3
     await engine.dispose()
@@ -71,6 +74,7 @@ async def test_twenty_concurrent_confirmations_never_double_book(postgres_url: s
                     NOW,
                     followups=Planner(),
                     gazetteer=load_gazetteer(),
+                    rules=RULES,
                 )
                 await uow.commit()
                 if isinstance(outcome, sprints.Lost):

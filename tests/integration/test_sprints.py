@@ -36,7 +36,7 @@ from routing.sprints.importer import SprintImportError, apply_sprint_data
 from routing.sprints.records import PanelMember, PersonDay, RoomDay, Sprint, SprintSeat
 from routing.sprints.working_days import is_working_day
 from routing.staff.records import StaffMember
-from tests.support.conversation import conversation_service
+from tests.support.conversation import RULES, conversation_service
 from tests.support.residents import ScriptedResident
 
 IDEA = (
@@ -88,9 +88,11 @@ async def _book_first(
 ) -> sprint_notices.Booked:
     """The idea's first sprint option, booked."""
     async with uow_factory() as uow:
-        offer = await availability.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
+        offer = await availability.sprint_options(
+            uow, idea_id, now, gazetteer=load_gazetteer(), rules=RULES
+        )
         booked = await sprints.confirm(
-            uow, idea_id, offer.plan.options[0], now, followups=Planner()
+            uow, idea_id, offer.plan.options[0], now, followups=Planner(), rules=RULES
         )
         await uow.commit()
     assert isinstance(booked, sprint_notices.Booked)
@@ -101,19 +103,21 @@ async def test_options_respect_the_rules_and_booking_takes_the_days(demo, clock)
     now = clock.now()
     idea_id = await _idea(demo, now)
     async with demo() as uow:
-        offer = await availability.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
+        offer = await availability.sprint_options(
+            uow, idea_id, now, gazetteer=load_gazetteer(), rules=RULES
+        )
     plan = offer.plan
     assert len(plan.options) == 3
     assert len({o.day1 for o in plan.options}) == 3
     for option in plan.options:
-        assert is_working_day(option.day1) and is_working_day(option.day2)
+        assert is_working_day(option.day1, RULES) and is_working_day(option.day2, RULES)
         assert (option.day2 - option.day1).days == 1
         assert 3 <= len(option.panel) <= 5
         assert option.day1 >= date(2026, 11, 30)  # a week's notice
     chosen = plan.options[0]
     async with demo() as uow:
         booked = await sprints.confirm(
-            uow, idea_id, chosen, now, gazetteer=load_gazetteer(), followups=Planner()
+            uow, idea_id, chosen, now, gazetteer=load_gazetteer(), followups=Planner(), rules=RULES
         )
         await uow.commit()
     assert isinstance(booked, sprint_notices.Booked)
@@ -127,7 +131,7 @@ async def test_options_respect_the_rules_and_booking_takes_the_days(demo, clock)
     other = await _idea(demo, now.replace(microsecond=1))
     async with demo() as uow:
         lost = await sprints.confirm(
-            uow, other, chosen, now, gazetteer=load_gazetteer(), followups=Planner()
+            uow, other, chosen, now, gazetteer=load_gazetteer(), followups=Planner(), rules=RULES
         )
         await uow.commit()
     assert isinstance(lost, sprints.Lost)
@@ -146,10 +150,14 @@ async def test_reschedule_cancel_and_mark_held_release_and_record(demo, clock) -
     idea_id = await _idea(demo, now)
     first = await _book_first(demo, idea_id, now)
     async with demo() as uow:
-        offer = await availability.sprint_options(uow, idea_id, now, gazetteer=load_gazetteer())
+        offer = await availability.sprint_options(
+            uow, idea_id, now, gazetteer=load_gazetteer(), rules=RULES
+        )
         assert offer.current == first.sprint_id
         target = next(o for o in offer.plan.options if o.day1 != first.day1)
-        moved = await sprints.reschedule(uow, first.sprint_id, target, now, followups=Planner())
+        moved = await sprints.reschedule(
+            uow, first.sprint_id, target, now, followups=Planner(), rules=RULES
+        )
         await uow.commit()
     assert isinstance(moved, sprint_notices.Booked)
     assert moved.sprint_id == first.sprint_id and moved.sequence == 1
@@ -162,14 +170,16 @@ async def test_reschedule_cancel_and_mark_held_release_and_record(demo, clock) -
     }
     assert all(int(e["SEQUENCE"]) == 1 for e in events)
     async with demo() as uow:
-        cancelled = await sprints.cancel(uow, first.sprint_id, now, followups=Planner())
+        cancelled = await sprints.cancel(
+            uow, first.sprint_id, now, followups=Planner(), rules=RULES
+        )
         await uow.commit()
     assert icalendar.Calendar.from_ical(cancelled.ics)["METHOD"] == "CANCEL"
     assert await _count(demo, PersonDay, PersonDay.sprint_id == first.sprint_id) == 0
     assert await _count(demo, RoomDay, RoomDay.sprint_id == first.sprint_id) == 0
     with pytest.raises(LookupError):
         async with demo() as uow:
-            await sprints.cancel(uow, first.sprint_id, now, followups=Planner())
+            await sprints.cancel(uow, first.sprint_id, now, followups=Planner(), rules=RULES)
     # book again, then mark it held
     again = await _book_first(demo, idea_id, now)
     async with demo() as uow:
@@ -196,7 +206,7 @@ async def test_erasure_cancels_the_booked_sprint_and_plans_no_follow_up(demo, cl
         demo, FollowUp, FollowUp.idea_id == idea_id, FollowUp.status == "pending"
     )
     async with demo() as uow:
-        assert await sprints.cancel_for_erasure(uow, [idea_id], now) == 1
+        assert await sprints.cancel_for_erasure(uow, [idea_id], now, RULES.tz) == 1
         await uow.commit()
     async with demo() as uow:
         sprint = await uow.session.get(Sprint, booked.sprint_id)

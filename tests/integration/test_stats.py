@@ -15,6 +15,7 @@ from routing.privacy import service as privacy
 from routing.stats import cells as stats_cells
 from routing.stats import csv_export, metrics, suppression
 from routing.stats import queries as stats
+from tests.support.conversation import RULES
 from tests.support.stats import NOW, build_journeys
 
 OPEN = stats_cells.Options(min_cell=1)
@@ -170,7 +171,7 @@ async def test_erasure_keeps_the_counts(uow_factory: Callable[[], UnitOfWork]) -
     async with uow_factory() as uow:
         residents = (await uow.session.scalars(select(Resident))).all()
         for resident in residents:
-            await privacy.erase_resident(uow, resident, NOW)
+            await privacy.erase_resident(uow, resident, NOW, RULES.tz)
         await uow.commit()
     after = await _report(uow_factory, options=STRICT)
     for key in ("funnel", "conversions", "durations", "cuts", "unmet_needs"):

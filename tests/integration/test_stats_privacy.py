@@ -15,6 +15,7 @@ from routing.privacy import service as privacy
 from routing.stats import cells as stats_cells
 from routing.stats import queries as stats
 from routing.stats import suppression
+from tests.support.conversation import RULES
 from tests.support.stats import NOW, build_journeys
 
 STRICT = stats_cells.Options(min_cell=5)
@@ -60,7 +61,7 @@ async def test_an_erased_resident_with_several_ideas_stays_one_resident(
     before = await _report(uow_factory)
     async with uow_factory() as uow:
         for resident in (await uow.session.scalars(select(Resident))).all():
-            await privacy.erase_resident(uow, resident, NOW)
+            await privacy.erase_resident(uow, resident, NOW, RULES.tz)
         await uow.commit()
         left = (await uow.session.scalars(select(Idea.anonymous_author))).all()
     assert await _cells(uow_factory, "theme") == before_cells

@@ -24,10 +24,9 @@ from routing.followups.service import Planner
 from routing.journey.records import Case, Idea
 from routing.sprints import availability
 from routing.sprints import desk as sprint_desk
-from routing.sprints.planning_terms import Rules
 from routing.staff.actor import Actor
 from tests.support.console import add_staff
-from tests.support.conversation import OFFICE, conversation_service
+from tests.support.conversation import OFFICE, RULES, conversation_service
 from tests.support.residents import ScriptedResident
 
 AGENT, COORDINATOR, ADMIN = "awa@ville.example", "cora@ville.example", "ada@ville.example"
@@ -101,7 +100,7 @@ async def build(factory: Callable[[], UnitOfWork], *, reply: bool = True) -> Wor
         idea = await uow.session.get(Idea, case.idea_id)
         assert idea is not None
         city = await sprint_desk.city(uow)
-        offer = await availability.sprint_options(uow, idea.id, now, gazetteer=city)
+        offer = await availability.sprint_options(uow, idea.id, now, gazetteer=city, rules=RULES)
         sprint_id = None
         if offer.plan.options:
             first = offer.plan.options[0]
@@ -114,7 +113,7 @@ async def build(factory: Callable[[], UnitOfWork], *, reply: bool = True) -> Wor
                 by=by,
                 renderer=Renderer(office=OFFICE),
                 followups=Planner(),
-                rules=Rules(),
+                rules=RULES,
             )
             sprint_id = getattr(getattr(done, "booked", None), "sprint_id", None)
         await uow.commit()

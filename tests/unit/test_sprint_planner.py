@@ -15,10 +15,11 @@ from infra.i18n import Translator
 from knowledge.territory import load_gazetteer
 from routing.sprints.ics import IcsSprint, sprint_ics
 from routing.sprints.planner import Planner, evaluate, plan
-from routing.sprints.planning_terms import FACILITATION, Person, Request, Room, Rules
+from routing.sprints.planning_terms import FACILITATION, Person, Request, Room
 from routing.sprints.reasons import render_sprint_reason
 from routing.sprints.skills_and_distances import distances, needed_skills
 from routing.sprints.working_days import day_pairs, is_working_day
+from tests.support.conversation import RULES
 
 PARIS = ZoneInfo("Europe/Paris")
 HOLIDAYS_2026 = {
@@ -37,7 +38,7 @@ HOLIDAYS_2026 = {
 
 
 def test_no_pair_straddles_or_touches_a_public_holiday() -> None:
-    pairs = day_pairs(date(2026, 1, 1), date(2026, 12, 31))
+    pairs = day_pairs(date(2026, 1, 1), date(2026, 12, 31), RULES)
     days = {d for pair in pairs for d in pair}
     assert not days & HOLIDAYS_2026
     # the days around Ascension Thursday: Wed 13 cannot pair with Thu 14, nor Thu with Fri 15
@@ -49,21 +50,21 @@ def test_no_pair_straddles_or_touches_a_public_holiday() -> None:
 
 
 def test_friday_and_monday_are_never_paired() -> None:
-    for day1, day2 in day_pairs(date(2026, 1, 1), date(2027, 12, 31)):
+    for day1, day2 in day_pairs(date(2026, 1, 1), date(2027, 12, 31), RULES):
         assert day1.weekday() <= 3 and (day2 - day1).days == 1
         assert day2.weekday() == day1.weekday() + 1
 
 
 def test_the_weeks_around_daylight_saving_changes_are_right() -> None:
     # Last Sunday of March 2027 is the 28th, of October 2026 the 25th: no effect on dates.
-    march = day_pairs(date(2027, 3, 22), date(2027, 4, 3))
+    march = day_pairs(date(2027, 3, 22), date(2027, 4, 3), RULES)
     assert (date(2027, 3, 26), date(2027, 3, 29)) not in march
     # In 2027 the change falls on Easter Sunday: Monday 29 is Easter Monday, a holiday.
     assert (date(2027, 3, 29), date(2027, 3, 30)) not in march
     assert (date(2027, 3, 30), date(2027, 3, 31)) in march
     assert (date(2027, 3, 25), date(2027, 3, 26)) in march
     assert len(march) == 4 + 3
-    october = day_pairs(date(2026, 10, 19), date(2026, 10, 31))
+    october = day_pairs(date(2026, 10, 19), date(2026, 10, 31), RULES)
     assert (date(2026, 10, 26), date(2026, 10, 27)) in october  # Monday after the change
     assert (date(2026, 10, 23), date(2026, 10, 26)) not in october
     assert len(october) == 4 + 4
@@ -109,7 +110,7 @@ def test_three_genuinely_different_options_with_reasons() -> None:
     request = Request(
         frozenset({"legal", "funding", "garden"}), date(2026, 12, 1), date(2027, 2, 28), "glycines"
     )
-    result = plan(request, _people(), _rooms(), near=near)
+    result = plan(request, _people(), _rooms(), near=near, rules=RULES)
     assert [o.kind for o in result.options] == ["earliest", "coverage", "nearest"]
     assert len({o.day1 for o in result.options}) == 3
     days = [d for o in result.options for d in (o.day1, o.day2)]
@@ -128,30 +129,43 @@ def test_explanations_when_no_option_exists() -> None:
     request = Request(frozenset({"legal"}), date(2026, 12, 1), date(2027, 1, 31), "glycines")
     near = distances(load_gazetteer(), "glycines")
     nobody = plan(
-        request, [p for p in _people() if FACILITATION not in p.skills], _rooms(), near=near
+        request,
+        [p for p in _people() if FACILITATION not in p.skills],
+        _rooms(),
+        near=near,
+        rules=RULES,
     )
     assert [p.code for p in nobody.problems] == ["sprint_no_facilitator"]
-    small = plan(request, _people(), [Room(1, "glycines", 4, True)], near=near)
+    small = plan(request, _people(), [Room(1, "glycines", 4, True)], near=near, rules=RULES)
     assert [p.code for p in small.problems] == ["sprint_no_room_big_enough"]
     steps = plan(
         Request(frozenset(), date(2026, 12, 1), date(2027, 1, 31), "glycines", step_free=True),
         _people(),
         [Room(2, "bois-fleuri", 40, False)],
         near=near,
+        rules=RULES,
     )
     assert [p.code for p in steps.problems] == ["sprint_no_room_step_free"]
     unknown = plan(
         Request(frozenset({"astronomy", "legal"}), date(2026, 12, 1), date(2027, 1, 31)),
         _people(),
         _rooms(),
+        rules=RULES,
     )
     assert unknown.unknown_skills == {"astronomy"} and unknown.options
     assert all("astronomy" in o.missing for o in unknown.options)
     busy = [Person(p.id, p.skills, busy=frozenset(_every_day())) for p in _people()]
-    none_free = plan(Request(frozenset(), date(2026, 12, 1), date(2027, 1, 31)), busy, _rooms())
+    none_free = plan(
+        Request(frozenset(), date(2026, 12, 1), date(2027, 1, 31)), busy, _rooms(), rules=RULES
+    )
     assert [p.code for p in none_free.problems] == ["sprint_nobody_free"]
     assert (
-        plan(Request(frozenset(), date(2026, 12, 25), date(2026, 12, 26)), _people(), _rooms())
+        plan(
+            Request(frozenset(), date(2026, 12, 25), date(2026, 12, 26)),
+            _people(),
+            _rooms(),
+            rules=RULES,
+        )
         .problems[0]
         .code
         == "sprint_no_days"
@@ -215,7 +229,7 @@ NEAR = distances(load_gazetteer(), "glycines")
     span=st.integers(1, 60),
 )
 def test_every_option_respects_every_hard_rule(people, rooms, needed, step_free, span) -> None:  # type: ignore[no-untyped-def]
-    rules = Rules()
+    rules = RULES
     request = Request(needed, start, start + timedelta(days=span), "glycines", step_free)
     result = plan(request, people, rooms, rules, near=NEAR)
     by_id = {p.id: p for p in people}
@@ -226,7 +240,7 @@ def test_every_option_respects_every_hard_rule(people, rooms, needed, step_free,
     for option in result.options:
         assert start <= option.day1 and option.day2 <= request.latest
         assert option.day2 == option.day1 + timedelta(days=1)
-        assert is_working_day(option.day1) and is_working_day(option.day2)
+        assert is_working_day(option.day1, RULES) and is_working_day(option.day2, RULES)
         assert rules.panel_min <= len(option.panel) <= rules.panel_max
         assert len(set(option.panel)) == len(option.panel)
         assert option.facilitator_id in option.panel

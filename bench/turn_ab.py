@@ -223,6 +223,24 @@ def _submitted(declic: Any, on: bool) -> None:
     effects._submitted_on_postgresql, effects._submitted_on_sqlite = built
 
 
+_save_new_idea = service.ConversationService._save_new_idea
+
+
+async def _inserted_first(
+    self: Any, uow: UnitOfWork, resident: Any, conversation: Any, state: Any, now: Any,
+    outbox: list[dict[str, Any]],
+) -> tuple[int, ...] | None:  # fmt: skip
+    await self._sync_idea(uow.session, resident, conversation, state.draft, now)
+    return await self._save(uow, resident, conversation, state.draft, state, now, None, outbox)  # type: ignore[no-any-return]
+
+
+def _new_idea(declic: Any, on: bool) -> None:
+    """B: a new idea's INSERT and event carried by the save-and-send statement (PostgreSQL);
+    A: sent on their own first (``_sync_idea``), then the save."""
+    setattr(service.ConversationService, "_save_new_idea",  # noqa: B010
+            _save_new_idea if on else _inserted_first)  # fmt: skip
+
+
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "claim": _claim,
@@ -231,6 +249,7 @@ VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "fsm": _fsm,
     "held": _held,
     "mirror": _mirror,
+    "new_idea": _new_idea,
     "returning": _returning,
     "route": _route,
     "session8": _session8,

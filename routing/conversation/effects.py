@@ -35,6 +35,7 @@ from routing.conversation.suggestion_replies import (
 )
 from routing.conversation.turn_rows import (
     MIRRORED,
+    NEW_IDEA_COLUMNS,
     hold,
     mirrored,
     new_ref,
@@ -62,11 +63,9 @@ _IDEA_EFFECTS = (
 # The submission's and a new idea's writes, built once, as Core statements: the ORM's flush of
 # one row (unit of work, dependency sort, per-object events) cost several times the statement.
 _IDEAS = Idea.__table__
-_NEW_IDEA_COLUMNS = ("ref", "resident_id", "status", "locale", "created_at", "unmet_needs",
-                     *MIRRORED)  # fmt: skip
 NEW_IDEA = (
     insert(_IDEAS)
-    .values({name: bindparam(name) for name in _NEW_IDEA_COLUMNS})
+    .values({name: bindparam(name) for name in NEW_IDEA_COLUMNS})
     .returning(_IDEAS.c.id)
 )
 # The submitted idea: the draft's last words, the status and the time in one UPDATE, and the
@@ -334,16 +333,7 @@ class TurnEffects:
         A new row is one Core INSERT (with the draft's words) and no object: None then."""
         idea = await session.get(Idea, conversation.idea_id) if conversation.idea_id else None
         if idea is None:
-            values = {
-                "ref": new_ref(),
-                "resident_id": resident.id,
-                "status": "draft",
-                "locale": resident.locale,
-                "created_at": now,
-                "updated_at": now,
-                "unmet_needs": [],
-                **mirrored(draft),
-            }
+            values = _new_idea(resident, draft, now)
             if session.get_bind().dialect.name == "postgresql":  # one round trip for both
                 event = journey_columns(_NewIdea(0, **_dimensions(values)), "idea_received", now)
                 received = {**values, "event_at": now, "event_data": event["data"]}
@@ -362,6 +352,22 @@ class TurnEffects:
         return idea
 
     # -- replies ---------------------------------------------------------------------------
+
+
+def _new_idea(resident: Resident, draft: Draft, now: datetime) -> dict[str, Any]:
+    """A new idea's row (``NEW_IDEA_COLUMNS``), from the draft's first words."""
+    return {"ref": new_ref(), "resident_id": resident.id, "status": "draft",
+            "locale": resident.locale, "created_at": now, "unmet_needs": [],
+            **mirrored(draft), "updated_at": now}  # fmt: skip
+
+
+def new_idea_parameters(resident: Resident, draft: Draft, now: datetime) -> dict[str, Any]:
+    """PostgreSQL: a new idea's row and its idea_received event as the parameters of the turn's
+    save-and-send statement (``turn_rows.NEW_IDEA_SAVE_AND_SEND``), which writes both."""
+    values = _new_idea(resident, draft, now)
+    event = journey_columns(_NewIdea(0, **_dimensions(values)), "idea_received", now)
+    parameters = {f"new_idea_{name}": value for name, value in values.items()}
+    return parameters | {"new_idea_at": now, "new_idea_event": event["data"]}
 
 
 async def _submitted(

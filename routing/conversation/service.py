@@ -28,7 +28,7 @@ from infra.uow import UnitOfWork
 from knowledge.store import CatalogueCache
 from routing import cases, followups, privacy, sprints
 from routing.cases import StaffGroup
-from routing.conversation.effects import TurnEffects
+from routing.conversation.effects import TurnEffects, new_idea_parameters
 from routing.conversation.filling import Listening, ReplyFilling
 from routing.conversation.inbound import Inbound
 from routing.conversation.replies import (
@@ -40,6 +40,7 @@ from routing.conversation.turn_rows import (
     MIRROR_AND_SAVE,
     MIRROR_DRAFT,
     MIRROR_SAVE_AND_SEND,
+    NEW_IDEA_SAVE_AND_SEND,
     SAVE_AND_SEND,
     SAVE_CONVERSATION,
     Claimed,
@@ -368,11 +369,16 @@ class ConversationService(TurnEffects, ReplyFilling):
         session = uow.session
         mirror: dict[str, Any] | None = None  # the idea row's UPDATE, when one is due
         drafting = state.draft.text and state.step.value in DRAFTING_STEPS
+        persistent = inspect(conversation).persistent
+        postgresql = session.get_bind().dialect.name == "postgresql"
         if drafting and (conversation.idea_id is None or _mirror_moved(state.draft, before)):
             key = identity_key(Idea, conversation.idea_id) if conversation.idea_id else None
             if key is not None and key not in session.identity_map:
                 # The row exists and this turn has not loaded it: one UPDATE, no SELECT.
                 mirror = {**mirrored(state.draft), "updated_at": now}
+            elif key is None and outbox and persistent and postgresql:
+                # A new idea: its row and event written by the save-and-send statement.
+                return await self._save_new_idea(uow, resident, conversation, state, now, outbox)
             else:
                 await self._sync_idea(session, resident, conversation, state.draft, now)
         saved = state_to_json(state)
@@ -380,12 +386,11 @@ class ConversationService(TurnEffects, ReplyFilling):
         unchanged = saved == conversation.state and state.version == conversation.version
         values = {"state": saved, "version": state.version, "updated_at": now,
                   "idea_id": conversation.idea_id}  # fmt: skip
-        persistent = inspect(conversation).persistent
         if (
             (mirror is not None or outbox)
             and persistent
             and not (unchanged and not moved)
-            and (session.get_bind().dialect.name == "postgresql")
+            and postgresql
         ):  # the writes in one round trip
             params: dict[str, Any] = {"conversation_of": conversation.resident_id}
             params |= {f"conversation_{name}": value for name, value in values.items()}
@@ -421,6 +426,28 @@ class ConversationService(TurnEffects, ReplyFilling):
         for name, value in values.items():
             set_committed_value(conversation, name, value)
         return None
+
+    async def _save_new_idea(
+        self,
+        uow: UnitOfWork,
+        resident: Resident,
+        conversation: Conversation,
+        state: DialogueState,
+        now: datetime,
+        outbox: list[dict[str, Any]],
+    ) -> tuple[int, ...]:
+        """PostgreSQL: the new idea's row and event, the conversation pointing to it, the turn's
+        outbox rows and its deferred writes in one statement (``NEW_IDEA_SAVE_AND_SEND``; the
+        idea's INSERT was a round trip of its own, ``_sync_idea``); the outbox rows' ids."""
+        values = {"state": state_to_json(state), "version": state.version, "updated_at": now}
+        new_idea = new_idea_parameters(resident, state.draft, now)
+        params = {"conversation_of": conversation.resident_id} | new_idea | json_rows(outbox)
+        params |= {f"conversation_{name}": value for name, value in values.items()}
+        statement, params = uow.carry_later(NEW_IDEA_SAVE_AND_SEND, params)
+        rows = (await uow.session.execute(statement, params)).all()
+        for name, value in (*values.items(), ("idea_id", rows[0].new_idea)):
+            set_committed_value(conversation, name, value)
+        return json_row_ids([row[:2] for row in rows], outbox)
 
     def _outbox(
         self,

@@ -34,8 +34,10 @@ from routing.journey import (
     Conversation,
     Idea,
     InboundUpdate,
+    JourneyEvent,
     Message,
     Resident,
+    journey_event_from,
 )
 
 REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -211,6 +213,35 @@ MIRROR_AND_SAVE = _SAVE_BY_PARAMETERS.add_cte(_MIRROR)
 _SAVE = _SAVE_BY_PARAMETERS.cte("saved")
 SAVE_AND_SEND = outbox.ROWS_FROM_JSON.add_cte(_SAVE)
 MIRROR_SAVE_AND_SEND = outbox.ROWS_FROM_JSON.add_cte(_MIRROR).add_cte(_SAVE)
+# PostgreSQL, a new idea's first words: its INSERT and its idea_received event carried by the
+# same statement too (a round trip fewer), the conversation's idea_id taken from the INSERT's
+# row, and that id returned beside each outbox row's. Every parameter prefixed ``new_idea_``.
+NEW_IDEA_COLUMNS = ("ref", "resident_id", "status", "locale", "created_at", "unmet_needs",
+                    *MIRRORED)  # fmt: skip
+_ideas = Idea.__table__
+_NEW_IDEA = (
+    insert(_ideas)
+    .values({name: bindparam(f"new_idea_{name}") for name in NEW_IDEA_COLUMNS})
+    .returning(_ideas.c.id)
+    .cte("new_idea")
+)
+_NEW_IDEA_ID = select(_NEW_IDEA.c.id).scalar_subquery()
+_RECEIVED = journey_event_from(
+    _NEW_IDEA.c.id,
+    "idea_received",
+    bindparam("new_idea_event", type_=JourneyEvent.__table__.c.data.type),
+    at="new_idea_at",
+).cte("received")
+_SAVE_STATE = update_by_parameters(
+    _conversations.c.resident_id, "conversation_of", SAVED[:3], "conversation_"
+)
+_SAVE_NEW = _SAVE_STATE.values(idea_id=_NEW_IDEA_ID).cte("saved")
+NEW_IDEA_SAVE_AND_SEND = (
+    outbox.ROWS_FROM_JSON.add_cte(_NEW_IDEA)
+    .add_cte(_RECEIVED)
+    .add_cte(_SAVE_NEW)
+    .returning(_NEW_IDEA_ID.label("new_idea"))
+)
 
 
 def mirrored(draft: Draft) -> dict[str, Any]:

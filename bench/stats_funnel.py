@@ -25,6 +25,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -181,7 +182,7 @@ async def bench(ideas: int, per_idea: int, repeat: int) -> int:
             await conn.close()
         engine = make_engine(url)
         factory = uow_factory_for(engine)
-        options = stats_cells.Options(min_cell=5)
+        options = stats_cells.Options(min_cell=5, tz=ZoneInfo("Europe/Paris"))
         try:
 
             async def funnel(filters: stats_cells.Filters) -> dict[str, int | None]:

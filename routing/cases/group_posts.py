@@ -36,7 +36,6 @@ from routing.outbox import (
 )
 from routing.staff import StaffMember
 
-PARIS = ZoneInfo("Europe/Paris")
 CHANNEL = "telegram"
 KEY_PREFIX = "group:case:"
 KINDS = ("new", "escalated", "returned")
@@ -47,8 +46,8 @@ class StaffGroup:
     """Where and how to post: the group's chat id, its language and time zone."""
 
     chat_id: int
-    locale: str = "fr"
-    tz: ZoneInfo = PARIS
+    locale: str  # DECLIC_LOCALE and DECLIC_TIMEZONE (staff_group_of): no defaults
+    tz: ZoneInfo
 
 
 def staff_group_of(settings: Settings) -> StaffGroup | None:

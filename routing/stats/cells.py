@@ -10,7 +10,7 @@ one resident.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,8 +32,6 @@ from routing.journey import Idea
 from routing.stats import metrics
 from routing.stats.records import IdeaStage
 
-PARIS = ZoneInfo("Europe/Paris")
-
 
 @dataclass(frozen=True)
 class Filters:
@@ -54,8 +52,9 @@ class Filters:
 class Options:
     min_cell: int = 5
     stale_months: int = 12
-    tz: ZoneInfo = PARIS
     round_to: int = 1  # published counts are multiples of this (``DECLIC_STATS_ROUND_TO``)
+    _: KW_ONLY
+    tz: ZoneInfo  # the town's time zone (DECLIC_TIMEZONE): where a day starts; no default
 
 
 def _stage_column(name: str) -> Any:

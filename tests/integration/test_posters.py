@@ -20,7 +20,7 @@ from infra.clock import FrozenClock
 from routing.stats import cells as stats_cells
 from routing.stats import queries as stats
 from tests.support.city import SAMPLE, city_from_files
-from tests.support.conversation import conversation_service
+from tests.support.conversation import RULES, conversation_service
 from tests.support.residents import ScriptedResident
 
 BOT = "BramepierreDeclicBot"
@@ -75,7 +75,7 @@ async def test_a_poster_s_qr_code_leads_to_an_idea_counted_under_its_campaign(
     await resident.says("Une fête des voisins allée des acacias, on est un petit groupe")
     async with uow_factory() as uow:
         rows = await stats.cut(
-            uow, "source", stats_cells.Filters(), stats_cells.Options(min_cell=1)
+            uow, "source", stats_cells.Filters(), stats_cells.Options(min_cell=1, tz=RULES.tz)
         )
     by_source = {row["key"]: row for row in rows}
     assert by_source["fete-garenne"]["received"] == 1

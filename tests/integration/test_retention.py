@@ -29,7 +29,7 @@ from routing.journey.records import Case, OutgoingMessage, Resident
 from routing.privacy import retention
 from routing.stats import cells as stats_cells
 from routing.stats import queries as stats
-from tests.support.conversation import conversation_service
+from tests.support.conversation import RULES, conversation_service
 from tests.support.residents import ScriptedResident
 from tests.support.traces import sqlite_files, traces_in_files, traces_in_rows
 
@@ -57,7 +57,7 @@ async def _run_job(service: ConversationService, clock: FrozenClock):  # type: i
 
 
 async def _counts(uow_factory: Callable[[], UnitOfWork]) -> dict[str, object]:
-    options = stats_cells.Options(min_cell=1)
+    options = stats_cells.Options(min_cell=1, tz=RULES.tz)
     async with uow_factory() as uow:
         report = await stats.report(uow, stats_cells.Filters(), options, datetime.now(UTC))
     return {"funnel": report["funnel"], "cuts": report["cuts"]}

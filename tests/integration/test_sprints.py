@@ -389,7 +389,9 @@ async def test_the_staff_group_hears_of_a_sprint_the_resident_books_and_cancels(
     """Panel members follow sprints in the staff group, whoever booked them; the post names
     the idea's reference, never the resident."""
     group_id = -1001234567890
-    service = conversation_service(demo, clock, directory=True, staff_group=StaffGroup(group_id))
+    service = conversation_service(
+        demo, clock, directory=True, staff_group=StaffGroup(group_id, "fr", RULES.tz)
+    )
     resident = ScriptedResident(service)
     await resident.says("/start")
     await resident.says(IDEA)

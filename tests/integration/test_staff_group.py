@@ -25,12 +25,12 @@ from routing.staff import Actor
 from routing.staff.accounts import link_telegram
 from routing.staff.records import AuditEntry, StaffMember
 from routing.staff.views import StaffError
-from tests.support.conversation import conversation_service
+from tests.support.conversation import RULES, conversation_service
 from tests.support.residents import ScriptedResident
 
 Factory = Callable[[], UnitOfWork]
 GROUP_ID = -1001234567890
-GROUP = StaffGroup(GROUP_ID)
+GROUP = StaffGroup(GROUP_ID, "fr", RULES.tz)
 IDEA = "On voudrait une grainothèque aux Tanneurs avec des voisins, il faut un local"
 AWA_TG, BRUNO_TG = 5001, 5002
 

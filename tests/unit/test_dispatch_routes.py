@@ -20,6 +20,7 @@ from routing.cases.staff_group import StaffGroupService
 from routing.conversation.inbound import Inbound
 from routing.conversation.service import ConversationService, Outcome
 from routing.outbox.sender import OutboxSender
+from tests.support.conversation import RULES
 
 GROUP_CHAT = -1001234
 
@@ -30,7 +31,7 @@ class Recorder:
 
     handled: list[Inbound] = field(default_factory=list)
     claims: list[int] = field(default_factory=list)
-    group: StaffGroup = field(default_factory=lambda: StaffGroup(GROUP_CHAT, "fr"))
+    group: StaffGroup = field(default_factory=lambda: StaffGroup(GROUP_CHAT, "fr", RULES.tz))
 
     async def handle(self, inbound: Inbound) -> Outcome:
         self.handled.append(inbound)

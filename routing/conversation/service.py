@@ -109,8 +109,8 @@ class ConversationService(TurnEffects, ReplyFilling):
         default_locale: str = "fr",
         catalogues: CatalogueCache | None = None,
         staff_group: StaffGroup | None = None,
-        followup_planner: followups.Planner | None = None,
         *,
+        followup_planner: followups.Planner,
         sprint_rules: sprints.Rules,
         listening: Listening | None = None,
     ) -> None:
@@ -122,7 +122,7 @@ class ConversationService(TurnEffects, ReplyFilling):
         self.default_locale = default_locale
         self.catalogues = catalogues  # None: no directory, so no suggestions
         self.staff_group = staff_group  # None: no Telegram staff group to post new cases to
-        self.followups = followup_planner or followups.Planner()
+        self.followups = followup_planner  # policy_of(settings): the town's hours, holidays
         self.sprint_rules = sprint_rules  # the town's time zone and holidays (rules_of)
 
     async def handle(self, inbound: Inbound) -> Outcome:

@@ -18,7 +18,7 @@ Wall times are computed in the local time zone, so a daylight-saving change move
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -51,18 +51,20 @@ class Answer(StrEnum):
 
 @dataclass(frozen=True)
 class Policy:
-    """The configurable part: when and how quiet."""
+    """The configurable part: when and how quiet. The town's time zone and public holidays
+    come from the settings (``policy_of``) and have no default, so no caller can forget them."""
 
-    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Paris"))
     send_at: time = time(10, 0)  # day-based follow-ups go out at this wall time
     quiet_start: time = time(20, 0)
     quiet_end: time = time(9, 0)
     quiet_weekdays: frozenset[int] = frozenset({6})  # Sunday
-    holidays_country: str | None = "FR"
-    holidays_subdivision: str | None = None
     reminder_days: tuple[int, ...] = (3, 1)
     checkin_days: tuple[int, ...] = (30, 90)
     nudge_days: int = 7
+    _: KW_ONLY
+    tz: ZoneInfo
+    holidays_country: str | None  # None or "": no public holidays
+    holidays_subdivision: str | None
 
     def is_holiday(self, day: date) -> bool:
         if not self.holidays_country:

@@ -9,7 +9,7 @@ blocked the bot (a 403). Turning due rows into outbox messages is ``routing.foll
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -59,7 +59,7 @@ class Planner:
     """The follow-ups' planning under the policy the composition root built from the
     settings: what a sprint change, a submitted idea or a resident back from silence asks for."""
 
-    policy: Policy = field(default_factory=Policy)
+    policy: Policy  # policy_of(settings): no default
 
     async def plan(
         self, uow: UnitOfWork, idea_id: int, now: datetime, *, untouched: bool = False

@@ -22,6 +22,7 @@ from collections import Counter
 from datetime import time as dtime
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -40,7 +41,8 @@ RESIDENTS = 12
 WAIT = 180.0  # a start under load can take more than a minute
 # Quiet hours off for the test: it runs whenever CI does.
 POLICY = Policy(quiet_start=dtime(23, 59, 59), quiet_end=dtime(0, 0),
-                quiet_weekdays=frozenset(), holidays_country=None)  # fmt: skip
+                quiet_weekdays=frozenset(), tz=ZoneInfo("Europe/Paris"), holidays_country=None,
+                holidays_subdivision=None)  # fmt: skip
 
 
 async def _seed(url: str, server: FakeBotApi) -> None:

@@ -33,14 +33,13 @@ from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
 from knowledge.demo import load_demo_directory
 from routing.cases import canned
-from routing.followups.service import Planner
 from routing.journey.records import Idea
 from routing.sprints import availability
 from routing.sprints import notices as sprint_notices
 from routing.sprints import service as sprints
 from tests.support.cases import Opened, add_team, resident_with_case
 from tests.support.console import add_staff, add_token
-from tests.support.conversation import RULES
+from tests.support.conversation import FOLLOWUPS, RULES
 
 Factory = Callable[[], UnitOfWork]
 EXAMPLES = 5  # per operation, generation mode (valid, invalid) and target (any id, seeded ids)
@@ -80,7 +79,7 @@ async def _seed(uow_factory: Factory, clock: FrozenClock) -> Seeded:
             opened.idea_id,
             offer.plan.options[0],
             clock.now(),
-            followups=Planner(),
+            followups=FOLLOWUPS,
             rules=RULES,
         )
         assert isinstance(booked, sprint_notices.Booked)

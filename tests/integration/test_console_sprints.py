@@ -19,7 +19,6 @@ from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
 from knowledge.demo import load_demo_directory
 from routing.cases.records import CaseEvent
-from routing.followups.service import Planner
 from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
 from routing.matching.records import Suggestion
 from routing.sprints import availability
@@ -38,7 +37,7 @@ from tests.support.console import (
     login,
     page_csrf,
 )
-from tests.support.conversation import RULES
+from tests.support.conversation import FOLLOWUPS, RULES
 
 Factory = Callable[[], UnitOfWork]
 GROUP = -1001234567890
@@ -229,7 +228,7 @@ async def test_mark_held_records_the_journey(
             uow, desk.opened.idea_id, now, gazetteer=await sprint_desk.city(uow), rules=RULES
         )
         booked = await sprints.confirm(
-            uow, desk.opened.idea_id, offer.plan.options[0], now, followups=Planner(), rules=RULES
+            uow, desk.opened.idea_id, offer.plan.options[0], now, followups=FOLLOWUPS, rules=RULES
         )
         await uow.commit()
     assert isinstance(booked, sprint_notices.Booked)
@@ -508,7 +507,7 @@ async def test_my_sprints_lists_the_panel_members_sprints(
         member.staff_id = desk.cy  # Cy sits on panels, though not in the case's team
         await uow.commit()
         booked = await sprints.confirm(
-            uow, desk.opened.idea_id, option, now, followups=Planner(), rules=RULES
+            uow, desk.opened.idea_id, option, now, followups=FOLLOWUPS, rules=RULES
         )
         await uow.commit()
     assert isinstance(booked, sprint_notices.Booked)

@@ -36,7 +36,7 @@ from tests.support.fake_bot_api import FakeBotApi
 from tests.support.residents import ScriptedResident
 
 PARIS = ZoneInfo("Europe/Paris")
-POLICY = Policy()
+POLICY = Policy(tz=PARIS, holidays_country="FR", holidays_subdivision=None)
 IDEA = "On voudrait une grainothèque zéphyrine aux Tanneurs avec des voisins, il faut un local"
 
 

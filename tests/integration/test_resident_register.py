@@ -29,7 +29,7 @@ from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
 
 PARIS = ZoneInfo("Europe/Paris")
-POLICY = Policy()
+POLICY = Policy(tz=PARIS, holidays_country="FR", holidays_subdivision=None)
 IDEA = "On voudrait une grainothèque aux Tanneurs avec des voisins, il faut un local"
 Factory = Callable[[], UnitOfWork]
 

@@ -14,12 +14,11 @@ from infra.db import make_engine
 from infra.uow import uow_factory_for
 from knowledge.demo import load_demo_directory
 from knowledge.territory import load_gazetteer
-from routing.followups.service import Planner
 from routing.journey.records import Idea
 from routing.sprints import availability
 from routing.sprints import service as sprints
 from routing.sprints.records import PersonDay, RoomDay, Sprint
-from tests.support.conversation import RULES
+from tests.support.conversation import FOLLOWUPS, RULES
 
 CONTENDERS = 20
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -72,7 +71,7 @@ async def test_twenty_concurrent_confirmations_never_double_book(postgres_url: s
                     idea_ids[index],
                     options[index % 3],
                     NOW,
-                    followups=Planner(),
+                    followups=FOLLOWUPS,
                     gazetteer=load_gazetteer(),
                     rules=RULES,
                 )

@@ -24,7 +24,6 @@ from knowledge.territory import load_gazetteer
 from routing.cases.group_posts import StaffGroup
 from routing.conversation.service import ConversationService
 from routing.followups.records import FollowUp
-from routing.followups.service import Planner
 from routing.intake import Action
 from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
 from routing.outbox.messages import ATTACHMENT
@@ -36,7 +35,7 @@ from routing.sprints.importer import SprintImportError, apply_sprint_data
 from routing.sprints.records import PanelMember, PersonDay, RoomDay, Sprint, SprintSeat
 from routing.sprints.working_days import is_working_day
 from routing.staff.records import StaffMember
-from tests.support.conversation import RULES, conversation_service
+from tests.support.conversation import FOLLOWUPS, RULES, conversation_service
 from tests.support.residents import ScriptedResident
 
 IDEA = (
@@ -92,7 +91,7 @@ async def _book_first(
             uow, idea_id, now, gazetteer=load_gazetteer(), rules=RULES
         )
         booked = await sprints.confirm(
-            uow, idea_id, offer.plan.options[0], now, followups=Planner(), rules=RULES
+            uow, idea_id, offer.plan.options[0], now, followups=FOLLOWUPS, rules=RULES
         )
         await uow.commit()
     assert isinstance(booked, sprint_notices.Booked)
@@ -117,7 +116,7 @@ async def test_options_respect_the_rules_and_booking_takes_the_days(demo, clock)
     chosen = plan.options[0]
     async with demo() as uow:
         booked = await sprints.confirm(
-            uow, idea_id, chosen, now, gazetteer=load_gazetteer(), followups=Planner(), rules=RULES
+            uow, idea_id, chosen, now, gazetteer=load_gazetteer(), followups=FOLLOWUPS, rules=RULES
         )
         await uow.commit()
     assert isinstance(booked, sprint_notices.Booked)
@@ -131,7 +130,7 @@ async def test_options_respect_the_rules_and_booking_takes_the_days(demo, clock)
     other = await _idea(demo, now.replace(microsecond=1))
     async with demo() as uow:
         lost = await sprints.confirm(
-            uow, other, chosen, now, gazetteer=load_gazetteer(), followups=Planner(), rules=RULES
+            uow, other, chosen, now, gazetteer=load_gazetteer(), followups=FOLLOWUPS, rules=RULES
         )
         await uow.commit()
     assert isinstance(lost, sprints.Lost)
@@ -156,7 +155,7 @@ async def test_reschedule_cancel_and_mark_held_release_and_record(demo, clock) -
         assert offer.current == first.sprint_id
         target = next(o for o in offer.plan.options if o.day1 != first.day1)
         moved = await sprints.reschedule(
-            uow, first.sprint_id, target, now, followups=Planner(), rules=RULES
+            uow, first.sprint_id, target, now, followups=FOLLOWUPS, rules=RULES
         )
         await uow.commit()
     assert isinstance(moved, sprint_notices.Booked)
@@ -171,7 +170,7 @@ async def test_reschedule_cancel_and_mark_held_release_and_record(demo, clock) -
     assert all(int(e["SEQUENCE"]) == 1 for e in events)
     async with demo() as uow:
         cancelled = await sprints.cancel(
-            uow, first.sprint_id, now, followups=Planner(), rules=RULES
+            uow, first.sprint_id, now, followups=FOLLOWUPS, rules=RULES
         )
         await uow.commit()
     assert icalendar.Calendar.from_ical(cancelled.ics)["METHOD"] == "CANCEL"
@@ -179,7 +178,7 @@ async def test_reschedule_cancel_and_mark_held_release_and_record(demo, clock) -
     assert await _count(demo, RoomDay, RoomDay.sprint_id == first.sprint_id) == 0
     with pytest.raises(LookupError):
         async with demo() as uow:
-            await sprints.cancel(uow, first.sprint_id, now, followups=Planner(), rules=RULES)
+            await sprints.cancel(uow, first.sprint_id, now, followups=FOLLOWUPS, rules=RULES)
     # book again, then mark it held
     again = await _book_first(demo, idea_id, now)
     async with demo() as uow:
@@ -440,7 +439,7 @@ async def test_the_configured_time_zone_decides_the_sprint_days_and_the_ics(demo
     assert min(o.day1 for o in here.plan.options) == date(2026, 12, 1)
     async with demo() as uow:
         booked = await sprints.confirm(
-            uow, idea_id, there.plan.options[0], now, followups=Planner(), rules=montreal
+            uow, idea_id, there.plan.options[0], now, followups=FOLLOWUPS, rules=montreal
         )
         await uow.commit()
     assert isinstance(booked, sprint_notices.Booked)

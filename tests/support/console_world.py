@@ -20,13 +20,12 @@ from routing.cases import canned
 from routing.cases import notes as case_notes
 from routing.cases import service as cases
 from routing.cases import teams as case_teams
-from routing.followups.service import Planner
 from routing.journey.records import Case, Idea
 from routing.sprints import availability
 from routing.sprints import desk as sprint_desk
 from routing.staff.actor import Actor
 from tests.support.console import add_staff
-from tests.support.conversation import OFFICE, RULES, conversation_service
+from tests.support.conversation import FOLLOWUPS, OFFICE, RULES, conversation_service
 from tests.support.residents import ScriptedResident
 
 AGENT, COORDINATOR, ADMIN = "awa@ville.example", "cora@ville.example", "ada@ville.example"
@@ -112,7 +111,7 @@ async def build(factory: Callable[[], UnitOfWork], *, reply: bool = True) -> Wor
                 now,
                 by=by,
                 renderer=Renderer(office=OFFICE),
-                followups=Planner(),
+                followups=FOLLOWUPS,
                 rules=RULES,
             )
             sprint_id = getattr(getattr(done, "booked", None), "sprint_id", None)

@@ -17,6 +17,7 @@ from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
 from knowledge.territory import Gazetteer, load_gazetteer
 from routing.conversation.service import ConversationService
+from routing.followups import Planner, Policy
 from routing.intake import Dialogue
 from routing.intake.extraction import Extractor
 from routing.sprints import Rules
@@ -24,6 +25,7 @@ from routing.sprints import Rules
 # The settings' defaults (DECLIC_OFFICE_NAME, DECLIC_TIMEZONE…): what a test names is changed.
 OFFICE = OfficeWords(tz=ZoneInfo("Europe/Paris"))
 RULES = Rules(tz=OFFICE.tz, holidays_country="FR", holidays_subdivision=None)
+FOLLOWUPS = Planner(Policy(tz=OFFICE.tz, holidays_country="FR", holidays_subdivision=None))
 
 
 def conversation_service(
@@ -51,7 +53,7 @@ def conversation_service(
         Dialogue(extractor) if threshold is None else Dialogue(extractor, threshold=threshold),
         Renderer(names, office=office or OFFICE),
         catalogues=CatalogueCache(places) if directory else None,
-        **{"sprint_rules": RULES, **options},
+        **{"sprint_rules": RULES, "followup_planner": FOLLOWUPS, **options},
     )
 
 

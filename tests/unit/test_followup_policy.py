@@ -19,7 +19,7 @@ from routing.followups.policy import (
 )
 
 PARIS = ZoneInfo("Europe/Paris")
-POLICY = Policy()
+POLICY = Policy(tz=PARIS, holidays_country="FR", holidays_subdivision=None)
 
 
 def paris(y: int, m: int, d: int, hh: int = 12, mm: int = 0) -> datetime:

@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -156,7 +157,7 @@ async def bench_import(rows: int, backend: str) -> None:
         async with fresh_database(backend, base) as url:
             engine = make_engine(url)
             factory = uow_factory_for(engine)
-            now = SystemClock().now()
+            now = SystemClock(ZoneInfo("Europe/Paris")).now()
             for name in ("t.yaml", "q.geojson"):
                 async with factory() as uow:
                     assert (await import_city_file(uow, base / name, now)).ok

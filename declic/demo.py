@@ -4,6 +4,7 @@ and sprint panel loaded once. The demo town is data (knowledge/demo/), read only
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from infra.clock import SystemClock
 from infra.db import make_engine
@@ -23,7 +24,7 @@ async def prepare_demo(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     try:
         uow_factory = uow_factory_for(engine)
-        await load_demo_city(uow_factory, SystemClock().now())
+        await load_demo_city(uow_factory, SystemClock(settings.tz).now())
         await load_demo_directory(uow_factory)
         await load_demo_sprints(uow_factory)
     finally:
@@ -35,6 +36,7 @@ async def load_demo_sprints(uow_factory: Callable[[], UnitOfWork]) -> bool:
     async with uow_factory() as uow:
         if await has_panel(uow):
             return False
-        await apply_sprint_data(uow, read_sprint_file(DEMO_SPRINTS), SystemClock().now())
+        now = datetime.now(UTC)  # an instant for created_at/updated_at: no wall time read
+        await apply_sprint_data(uow, read_sprint_file(DEMO_SPRINTS), now)
         await uow.commit()
     return True

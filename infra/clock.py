@@ -14,8 +14,11 @@ class Clock(Protocol):
 
 
 class SystemClock:
-    def __init__(self, tz: ZoneInfo | None = None) -> None:
-        self.tz = tz or ZoneInfo("Europe/Paris")
+    """The real time, in the town's time zone (DECLIC_TIMEZONE, given by the composition root:
+    no default)."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
 
     def now(self) -> datetime:
         return datetime.now(self.tz)

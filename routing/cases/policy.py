@@ -145,10 +145,12 @@ def french_working_hours(
     start: time = time(9, 0),
     end: time = time(17, 30),
     weekdays: Sequence[int] = (0, 1, 2, 3, 4),
-    country: str | None = "FR",
-    subdivision: str | None = None,
+    *,
+    country: str | None,
+    subdivision: str | None,
 ) -> WorkingHours:
-    """Working hours with a country's public holidays (France by default; "" or None: none)."""
+    """Working hours with a country's public holidays ("" or None: none). The country and
+    subdivision come from the settings (``service_levels.working_hours``): no default."""
     days_off: Container[date] = (
         public_holidays.country_holidays(country, subdiv=subdivision) if country else frozenset()
     )

@@ -30,7 +30,9 @@ class ServiceLevelReport:
 def _hours(
     timezone: Any, start: Any, end: Any, days: tuple[int, ...], country: str, subdivision: str
 ) -> WorkingHours:
-    return french_working_hours(timezone, start, end, days, country or None, subdivision or None)
+    return french_working_hours(
+        timezone, start, end, days, country=country or None, subdivision=subdivision or None
+    )
 
 
 def working_hours(settings: Settings) -> WorkingHours:

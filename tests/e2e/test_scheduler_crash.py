@@ -48,7 +48,7 @@ POLICY = Policy(quiet_start=dtime(23, 59, 59), quiet_end=dtime(0, 0),
 async def _seed(url: str, server: FakeBotApi) -> None:
     """RESIDENTS residents, each with a submitted idea whose 7-day nudge is due."""
     engine = make_engine(url)
-    now = SystemClock().now()
+    now = SystemClock(ZoneInfo("Europe/Paris")).now()
     async with uow_factory_for(engine)() as uow:
         for n in range(RESIDENTS):
             chat = 5000 + n

@@ -40,7 +40,9 @@ async def service(uow_factory, clock: FrozenClock) -> ConversationService:
         clock,
         threshold=reader.threshold,
         directory=True,
-        listening=Listening(reader, french_working_hours(PARIS), 120, "tu"),
+        listening=Listening(
+            reader, french_working_hours(PARIS, country="FR", subdivision=None), 120, "tu"
+        ),
     )
 
 

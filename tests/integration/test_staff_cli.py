@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
@@ -28,7 +29,7 @@ def _check(url: str, email: str, password: str, token: str | None = None) -> tup
         engine = make_engine(url)
         try:
             async with uow_factory_for(engine)() as uow:
-                now = SystemClock().now()
+                now = SystemClock(ZoneInfo("Europe/Paris")).now()
                 staff = await authenticate(uow, email, password, now)
                 by_token = await verify_token(uow, token, now) if token else None
         finally:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from routing.cases.policy import Rule, TeamScope, WorkingHours, choose_team, french_working_hours
 
 PARIS = ZoneInfo("Europe/Paris")
-HOURS = french_working_hours(PARIS)  # Mon–Fri 9:00–17:30, French public holidays
+HOURS = french_working_hours(PARIS, country="FR", subdivision=None)  # Mon–Fri 9:00–17:30
 
 
 def paris(*args: int) -> datetime:
@@ -109,7 +109,7 @@ def test_public_holidays_are_not_working_time() -> None:
     assert HOURS.add(paris(2026, 11, 10, 17, 0), 60) == paris(2026, 11, 12, 9, 30)
     assert not HOURS.is_working_day(date(2026, 11, 11))
     assert not HOURS.is_working_day(date(2026, 12, 25))
-    moselle = french_working_hours(PARIS, subdivision="57")
+    moselle = french_working_hours(PARIS, country="FR", subdivision="57")
     assert not moselle.is_working_day(date(2026, 4, 3))  # Good Friday, Alsace-Moselle only
     assert HOURS.is_working_day(date(2026, 4, 3))
 

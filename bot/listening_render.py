@@ -59,8 +59,8 @@ def waiting(t: Translator, notice: WaitingNotice) -> list[str]:
     if notice.next_open is None:
         lines.append(t.gettext(phrases.LISTENING["waiting_open"]).format(delay=delay))
         return lines
-    now = notice.now.astimezone(t.tz)
-    opens = notice.next_open.astimezone(t.tz)
+    now = t.local(notice.now)
+    opens = t.local(notice.next_open)
     days = (opens.date() - now.date()).days
     if days == 0:
         when = t.gettext(phrases.LISTENING["when_today"]).format(

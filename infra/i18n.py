@@ -107,11 +107,15 @@ def pick_locale(language_code: str | None, default: str = SOURCE_LOCALE) -> str:
 
 class Translator:
     """Words and formats for one locale and time zone; French speaks « tu » or « vous »
-    (``register``; English has one register)."""
+    (``register``; English has one register).
+
+    ``tz`` is the town's time zone (DECLIC_TIMEZONE), needed to tell a moment (a datetime). A
+    Translator made without one says words, numbers and calendar days, and refuses a moment
+    rather than guess a zone (it used to guess Europe/Paris)."""
 
     def __init__(self, locale: str, tz: ZoneInfo | None = None, register: str = "tu") -> None:
         self.locale = locale if locale in SUPPORTED else SOURCE_LOCALE
-        self.tz = tz or ZoneInfo("Europe/Paris")
+        self.tz = tz
         self.register = register if register in REGISTERS else "tu"
         vous = self.locale == SOURCE_LOCALE and self.register == "vous"
         self._t = vous_translations() if vous else translations(self.locale)
@@ -122,14 +126,19 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._t.ngettext(singular, plural, n)
 
+    def local(self, value: datetime) -> datetime:
+        """The moment in the town's time zone."""
+        if self.tz is None:
+            raise ValueError("this Translator has no time zone: give it DECLIC_TIMEZONE's")
+        return value.astimezone(self.tz)
+
     def date(self, value: date | datetime, fmt: str = "long") -> str:
         if isinstance(value, datetime):
-            value = value.astimezone(self.tz)
-            return format_date(value, format=fmt, locale=self.locale)
+            return format_date(self.local(value), format=fmt, locale=self.locale)
         return _day(value, fmt, self.locale)
 
     def datetime(self, value: datetime, fmt: str = "medium") -> str:
-        return format_datetime(value, format=fmt, tzinfo=self.tz, locale=self.locale)
+        return format_datetime(self.local(value), format=fmt, tzinfo=self.tz, locale=self.locale)
 
     def number(self, value: int | float | Decimal) -> str:
         if type(value) is int:

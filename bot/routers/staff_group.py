@@ -48,7 +48,7 @@ def build_router(group_chat_id: int) -> Router:
 async def claim_pressed(
     callback: CallbackQuery, staff_group: StaffGroupService, outbox: OutboxSender
 ) -> None:
-    t = Translator(staff_group.group.locale)
+    t = Translator(staff_group.group.locale, staff_group.group.tz)
     case_id = unpack_claim(callback.data)
     if case_id is None:
         await _answer(callback, t.gettext(GROUP_TOAST["forged"]), alert=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from base64 import b64decode
+from zoneinfo import ZoneInfo
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -63,7 +64,9 @@ async def test_the_words_first_then_a_file_whose_keys_are_all_documented(
     clock.advance(relativedelta(days=3))
     text, document = await _my_data(resident)
 
-    until = Translator("fr").date(clock.now() + relativedelta(months=24), "long")
+    until = Translator("fr", ZoneInfo("Europe/Paris")).date(
+        clock.now() + relativedelta(months=24), "long"
+    )
     for part in ("Voici ce que je garde sur toi", "ton prénom : Awa", "1 idée",
                  "Depuis quand", "Qui le voit : seulement l'équipe « Participation citoyenne »",
                  "Jusqu'à quand : 2 ans après ton dernier message", until, "/oublier"):  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel import Locale
@@ -37,4 +38,11 @@ def test_days_are_written_as_babel_writes_them(locale: str) -> None:
                      (date(2026, 12, 5), "long"), (date(2027, 3, 31), "long")):  # fmt: skip
         assert t.date(day, fmt) == format_date(day, format=fmt, locale=locale)
     late = datetime(2026, 12, 5, 23, 30, tzinfo=UTC)  # already the 6th in Paris
-    assert t.date(late, "d MMMM") == format_date(date(2026, 12, 6), "d MMMM", locale=locale)
+    with pytest.raises(ValueError, match="no time zone"):  # none given: no zone guessed
+        t.date(late, "d MMMM")
+    with pytest.raises(ValueError, match="no time zone"):
+        t.datetime(late, "short")
+    paris = Translator(locale, ZoneInfo("Europe/Paris"))
+    assert paris.date(late, "d MMMM") == format_date(date(2026, 12, 6), "d MMMM", locale=locale)
+    montreal = Translator(locale, ZoneInfo("America/Montreal"))
+    assert montreal.date(late, "d MMMM") == format_date(date(2026, 12, 5), "d MMMM", locale=locale)

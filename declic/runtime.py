@@ -100,7 +100,7 @@ async def build_core(
         clock,
         dialogue,
         renderer,
-        settings.locale,
+        default_locale=settings.locale,
         catalogues=CatalogueCache(gazetteer),
         staff_group=wiring.staff_group,
         followup_planner=wiring.followups,

@@ -106,15 +106,17 @@ class ConversationService(TurnEffects, ReplyFilling):
         clock: Clock,
         dialogue: Dialogue,
         renderer: Renderer,
-        default_locale: str = "fr",
+        *,
+        default_locale: str,
         catalogues: CatalogueCache | None = None,
         staff_group: StaffGroup | None = None,
-        *,
         followup_planner: followups.Planner,
         sprint_rules: sprints.Rules,
-        listening: Listening | None = None,
+        listening: Listening,
     ) -> None:
-        self.listening = listening or Listening()
+        # The settings' values, from the composition root (declic.runtime): DECLIC_LOCALE, the
+        # office's hours and delay (listening), the follow-up policy and the sprint rules.
+        self.listening = listening
         self.uow_factory = uow_factory
         self.clock = clock
         self.dialogue = dialogue

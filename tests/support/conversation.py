@@ -16,6 +16,7 @@ from infra.uow import UnitOfWork
 from knowledge.lexicon import default_lexicon
 from knowledge.store import CatalogueCache
 from knowledge.territory import Gazetteer, load_gazetteer
+from routing.conversation.filling import Listening
 from routing.conversation.service import ConversationService
 from routing.followups import Planner, Policy
 from routing.intake import Dialogue
@@ -26,6 +27,7 @@ from routing.sprints import Rules
 OFFICE = OfficeWords(tz=ZoneInfo("Europe/Paris"))
 RULES = Rules(tz=OFFICE.tz, holidays_country="FR", holidays_subdivision=None)
 FOLLOWUPS = Planner(Policy(tz=OFFICE.tz, holidays_country="FR", holidays_subdivision=None))
+DEFAULTS: dict[str, Any] = {"sprint_rules": RULES, "followup_planner": FOLLOWUPS}
 
 
 def conversation_service(
@@ -53,7 +55,7 @@ def conversation_service(
         Dialogue(extractor) if threshold is None else Dialogue(extractor, threshold=threshold),
         Renderer(names, office=office or OFFICE),
         catalogues=CatalogueCache(places) if directory else None,
-        **{"sprint_rules": RULES, "followup_planner": FOLLOWUPS, **options},
+        **{"default_locale": "fr", "listening": Listening(), **DEFAULTS, **options},
     )
 
 

@@ -29,7 +29,9 @@ from routing.sprints.planning_terms import FACILITATION, Person, Request, Room, 
 from routing.sprints.skills_and_distances import distances  # noqa: E402
 
 # The settings' defaults (DECLIC_TIMEZONE, DECLIC_CASE_HOLIDAYS_COUNTRY).
-RULES = Rules(tz=ZoneInfo("Europe/Paris"), holidays_country="FR", holidays_subdivision=None)
+RULES = Rules(
+    tz=ZoneInfo("Europe/Paris"), holidays_country="FR", holidays_subdivision=None, locale="fr"
+)
 
 PEOPLE, ROOMS, HORIZON = 500, 50, 90
 SKILLS = ["legal", "funding", "space", "communication", "accessibility"]

@@ -34,6 +34,7 @@ from infra.migrate import ensure_schema
 from infra.settings import Settings, SettingsError
 from infra.slots import Slots
 from infra.uow import UnitOfWork, uow_factory_for
+from routing import sprints
 from routing.cases import service_levels
 from routing.followups import delivery as followup_delivery
 from routing.followups import service as followups
@@ -119,7 +120,7 @@ async def retention_once(
             now,
             settings.retention_months,
             render,
-            tz=settings.tz,
+            rules=sprints.rules_of(settings),
             notices_allowed=policy.allowed(now),
         )
         if forget_chat is not None:

@@ -264,7 +264,7 @@ class TurnEffects:
             case intake.SetLocale():
                 resident.locale = effect.locale
             case intake.EraseResident():
-                await privacy.erase_resident(uow, resident, now, self.sprint_rules.tz)
+                await privacy.erase_resident(uow, resident, now, self.sprint_rules)
                 return True
             case intake.AppendNote():
                 pass  # the words are already in the transcript, linked to the current idea

@@ -35,6 +35,7 @@ from infra.uow import UnitOfWork, conversation_key
 from routing.journey import Resident, register_of
 from routing.outbox import Recipient, RenderContext, enqueue
 from routing.privacy import service as privacy
+from routing.sprints import Rules
 
 log = logging.getLogger(__name__)
 NOTICE_DAYS = 30  # about a month: the notice comes one calendar month before the end
@@ -81,17 +82,18 @@ async def enforce_retention(
     months: int,
     render: Render | None,
     *,
-    tz: ZoneInfo,
+    rules: Rules,
     notices_allowed: bool = True,
     batch: int = BATCH,
 ) -> RetentionReport:
     """One run: erase who is due (a transaction per batch), then write the due notices (one
     transaction per batch) unless ``notices_allowed`` is False (quiet hours) or there is no
-    renderer."""
+    renderer. ``rules``: the town's (``sprints.rules_of``): its time zone dates the notices,
+    and an erasure cancels sprints under them."""
     erased, chats = 0, []
     while True:
         async with uow_factory() as uow:
-            done = await _erase_batch(uow, now, months, batch, tz)
+            done = await _erase_batch(uow, now, months, batch, rules)
             await uow.commit()
         erased += len(done)
         chats.extend(done)
@@ -103,7 +105,7 @@ async def enforce_retention(
     if render is not None and notices_allowed:
         while True:
             async with uow_factory() as uow:
-                written, claimed = await _notice_batch(uow, now, months, render, tz, batch)
+                written, claimed = await _notice_batch(uow, now, months, render, rules.tz, batch)
                 await uow.commit()
             noticed.extend(written)
             if claimed < batch:
@@ -127,14 +129,14 @@ async def _claim(uow: UnitOfWork, query: Any, batch: int) -> list[Resident]:
 
 
 async def _erase_batch(
-    uow: UnitOfWork, now: datetime, months: int, batch: int, tz: ZoneInfo
+    uow: UnitOfWork, now: datetime, months: int, batch: int, rules: Rules
 ) -> list[str]:
     due = select(Resident).where(Resident.last_seen_at < erasure_cutoff(now, months))
     residents = await _claim(uow, due, batch)
     chats = []
     for resident in residents:
         chats.append(resident.chat_id or "")
-        await privacy.erase_resident(uow, resident, now, tz)
+        await privacy.erase_resident(uow, resident, now, rules)
     if residents:
         log.info("retention: %s resident(s) erased after %s months of silence", len(residents),
                  months)  # fmt: skip

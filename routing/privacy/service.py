@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -169,14 +168,16 @@ async def export_resident(session: AsyncSession, resident: Resident) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-async def erase_resident(uow: UnitOfWork, resident: Resident, now: datetime, tz: ZoneInfo) -> None:
+async def erase_resident(
+    uow: UnitOfWork, resident: Resident, now: datetime, rules: sprints.Rules
+) -> None:
     """Forget a resident: words and identity go; anonymous facts and events stay.
 
     The same for ``/oublier`` and for the retention period. Their open requests to a person
     close with an audit entry, their booked sprints are cancelled (the panel is told, without
     their words), pending follow-ups are cancelled: nothing is sent to them afterwards. Their
     ideas stay one anonymous resident for the statistics (``ideas.anonymous_author``).
-    ``tz``: the town's time zone, which dates the panel's cancelled .ics.
+    ``rules``: the town's, whose time zone dates the panel's cancelled .ics (rules_of).
     """
     session = uow.session
     rid = resident.id
@@ -197,7 +198,7 @@ async def erase_resident(uow: UnitOfWork, resident: Resident, now: datetime, tz:
         )
         .execution_options(synchronize_session="fetch")
     )
-    await sprints.cancel_for_erasure(uow, idea_ids, now, tz)
+    await sprints.cancel_for_erasure(uow, idea_ids, now, rules)
     # Follow-ups: nothing more is sent, and the words typed in answers go.
     await session.execute(
         update(FollowUp)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -106,11 +105,12 @@ async def ics_of(
     sprint: Sprint,
     idea: Idea | None,
     now: datetime,
-    tz: ZoneInfo,
+    rules: Rules,
     *,
     cancelled: bool = False,
-    locale: str | None = None,
 ) -> bytes:
+    """The sprint's .ics in the town's time zone, in the idea's language (the town's without
+    an idea)."""
     room = await room_info(uow, sprint.room_id)
     size = await uow.session.scalar(
         select(func.count()).select_from(SprintSeat).where(SprintSeat.sprint_id == sprint.id)
@@ -126,10 +126,10 @@ async def ics_of(
             address=room.address if room else None,
             panel_size=int(size or 0),
             cancelled=cancelled,
-            tz=tz,
+            tz=rules.tz,
         ),
         now,
-        locale or (idea.locale if idea else "fr"),
+        idea.locale if idea else rules.locale,
     )
 
 
@@ -149,7 +149,7 @@ async def booked_of(
         day2=sprint.day2,
         room=await room_info(uow, sprint.room_id),
         panel=tuple(await _panel_names(uow, sprint.id)),
-        ics=await ics_of(uow, sprint, idea, now, rules.tz),
+        ics=await ics_of(uow, sprint, idea, now, rules),
         sequence=sprint.sequence,
         rescheduled=rescheduled,
     )
@@ -161,11 +161,17 @@ async def sprint_file(uow: UnitOfWork, sprint_id: int, now: datetime, rules: Rul
         raise LookupError(f"no sprint {sprint_id}")
     idea = await uow.session.get(Idea, sprint.idea_id) if sprint.idea_id else None
     cancelled = sprint.status == "cancelled"
-    return await ics_of(uow, sprint, idea, now, rules.tz, cancelled=cancelled)
+    return await ics_of(uow, sprint, idea, now, rules, cancelled=cancelled)
 
 
 async def tell_panel(
-    uow: UnitOfWork, sprint: Sprint, idea: Idea | None, what: str, ics: bytes, now: datetime
+    uow: UnitOfWork,
+    sprint: Sprint,
+    idea: Idea | None,
+    what: str,
+    ics: bytes,
+    now: datetime,
+    rules: Rules,
 ) -> int:
     """An outbox message, with the .ics, to each panel member linked to a staff account with a
     Telegram account. Panel members without one are told in the console (the sprint page)."""
@@ -186,7 +192,7 @@ async def tell_panel(
         if staff.id in seen:  # one person behind two panel entries is told once
             continue
         seen.add(staff.id)
-        t = Translator(staff.locale or "fr")
+        t = Translator(staff.locale or rules.locale)  # DECLIC_LOCALE for whoever chose none
         place = (
             ", ".join(p for p in (room.name, room.address) if p)
             if room

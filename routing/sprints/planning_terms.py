@@ -50,9 +50,10 @@ class Request:
 @dataclass(frozen=True)
 class Rules:
     """The town's rules for sprints; ``tz`` says what "today" is and when a day starts, and the
-    public holidays (of ``holidays_country``, "" for none) are not working days. Those three
-    come from the settings (``routing.sprints.service.rules_of``) and have no default, so no
-    caller can forget DECLIC_TIMEZONE or DECLIC_CASE_HOLIDAYS_COUNTRY."""
+    public holidays (of ``holidays_country``, "" for none) are not working days; ``locale`` is
+    the town's language, for a panel member who chose none. Those four come from the settings
+    (``routing.sprints.service.rules_of``) and have no default, so no caller can forget
+    DECLIC_TIMEZONE, DECLIC_CASE_HOLIDAYS_COUNTRY or DECLIC_LOCALE."""
 
     notice_days: int = 7
     horizon_days: int = 90
@@ -64,6 +65,7 @@ class Rules:
     tz: ZoneInfo
     holidays_country: str
     holidays_subdivision: str | None
+    locale: str
 
 
 @dataclass(frozen=True)

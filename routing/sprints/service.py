@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -37,6 +36,7 @@ def rules_of(settings: Settings) -> Rules:
         tz=settings.tz,
         holidays_country=settings.case_holidays_country or "",
         holidays_subdivision=settings.case_holidays_subdivision or None,
+        locale=settings.locale,
     )
 
 
@@ -169,7 +169,7 @@ async def confirm(
     await session.flush()
     await followups.plan(uow, idea_id, now)  # reminders, feedback, check-ins
     booked = await booked_of(uow, sprint, idea, now, rules)
-    await tell_panel(uow, sprint, idea, "booked", booked.ics, now)
+    await tell_panel(uow, sprint, idea, "booked", booked.ics, now, rules)
     return booked
 
 
@@ -215,7 +215,7 @@ async def reschedule(
     if sprint.idea_id is not None:
         await followups.plan(uow, sprint.idea_id, now)  # reminders move with the days
     booked = await booked_of(uow, sprint, idea, now, rules, rescheduled=True)
-    await tell_panel(uow, sprint, idea, "rescheduled", booked.ics, now)
+    await tell_panel(uow, sprint, idea, "rescheduled", booked.ics, now, rules)
     return booked
 
 
@@ -231,7 +231,7 @@ async def cancel(
     sprint, idea = await _cancelled(uow, sprint_id, now)
     if sprint.idea_id is not None:
         await followups.plan(uow, sprint.idea_id, now)  # back to check-ins after submission
-    return await _announce_cancellation(uow, sprint, idea, now, rules.tz)
+    return await _announce_cancellation(uow, sprint, idea, now, rules)
 
 
 async def _cancelled(uow: UnitOfWork, sprint_id: int, now: datetime) -> tuple[Sprint, Idea | None]:
@@ -254,19 +254,20 @@ async def _cancelled(uow: UnitOfWork, sprint_id: int, now: datetime) -> tuple[Sp
 
 
 async def _announce_cancellation(
-    uow: UnitOfWork, sprint: Sprint, idea: Idea | None, now: datetime, tz: ZoneInfo
+    uow: UnitOfWork, sprint: Sprint, idea: Idea | None, now: datetime, rules: Rules
 ) -> Cancelled:
-    ics = await ics_of(uow, sprint, idea, now, tz, cancelled=True)
-    await tell_panel(uow, sprint, idea, "cancelled", ics, now)
+    ics = await ics_of(uow, sprint, idea, now, rules, cancelled=True)
+    await tell_panel(uow, sprint, idea, "cancelled", ics, now, rules)
     return Cancelled(sprint.id, sprint.day1, sprint.day2, ics)
 
 
 async def cancel_for_erasure(
-    uow: UnitOfWork, idea_ids: Sequence[int], now: datetime, tz: ZoneInfo
+    uow: UnitOfWork, idea_ids: Sequence[int], now: datetime, rules: Rules
 ) -> int:
     """The ideas' resident was erased: their booked sprints are cancelled, people and room
     released, and the panel told (without the idea's words, already gone; the .ics in the
-    town's time zone ``tz``). The resident is told nothing. Returns how many were
+    town's time zone, the words in the town's language for whoever chose none: ``rules``). The
+    resident is told nothing. Returns how many were
     cancelled."""
     if not idea_ids:
         return 0
@@ -278,7 +279,7 @@ async def cancel_for_erasure(
     for sprint_id in sprint_ids:
         # No follow-ups planned again: the erasure cancels the resident's own right after.
         sprint, idea = await _cancelled(uow, sprint_id, now)
-        await _announce_cancellation(uow, sprint, idea, now, tz)
+        await _announce_cancellation(uow, sprint, idea, now, rules)
     return len(sprint_ids)
 
 

@@ -25,7 +25,7 @@ from routing.outbox import RenderContext
 from routing.privacy.retention import enforce_retention
 from routing.staff import Actor
 from routing.staff.records import StaffMember
-from tests.support.conversation import conversation_service
+from tests.support.conversation import RULES, conversation_service
 from tests.support.residents import ScriptedResident
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -137,7 +137,7 @@ async def test_retention_notice_speaks_the_residents_register(
     await _speaks(service, resident_id, "vous")
     clock.set(datetime(2027, 12, 20, 10, tzinfo=PARIS))  # 23½ months later: the notice is due
     report = await enforce_retention(
-        service.uow_factory, clock.now(), 24, service.renderer, tz=PARIS
+        service.uow_factory, clock.now(), 24, service.renderer, rules=RULES
     )
     assert len(report.noticed) == 1
     notice = await _texts_to(service, resident_id, list(report.noticed))

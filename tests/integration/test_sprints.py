@@ -205,7 +205,7 @@ async def test_erasure_cancels_the_booked_sprint_and_plans_no_follow_up(demo, cl
         demo, FollowUp, FollowUp.idea_id == idea_id, FollowUp.status == "pending"
     )
     async with demo() as uow:
-        assert await sprints.cancel_for_erasure(uow, [idea_id], now, RULES.tz) == 1
+        assert await sprints.cancel_for_erasure(uow, [idea_id], now, RULES) == 1
         await uow.commit()
     async with demo() as uow:
         sprint = await uow.session.get(Sprint, booked.sprint_id)
@@ -263,6 +263,32 @@ async def test_panel_members_with_telegram_are_told_with_the_ics(demo, clock) ->
     assert await _count(demo, SprintSeat, SprintSeat.sprint_id == booked.sprint_id) >= 3
     assert methods == ["sendDocument", "sendMessage"]  # told once, with the .ics
     assert any("Sprint réservé" in (r.payload.get("text") or "") for r in rows)
+
+
+async def test_a_panel_member_without_a_language_is_told_in_the_towns(demo, clock) -> None:  # type: ignore[no-untyped-def]
+    """DECLIC_LOCALE=en: Nadia chose no language, so the panel's message is in English."""
+    now = clock.now()
+    await _panel_on_telegram(demo, now)
+    idea_id = await _idea(demo, now)
+    english = wire(Settings(_env_file=None, locale="en")).sprint_rules  # type: ignore[call-arg]
+    async with demo() as uow:
+        offer = await availability.sprint_options(
+            uow, idea_id, now, gazetteer=load_gazetteer(), rules=english
+        )
+        booked = await sprints.confirm(
+            uow, idea_id, offer.plan.options[0], now, followups=FOLLOWUPS, rules=english
+        )
+        await uow.commit()
+    assert isinstance(booked, sprint_notices.Booked)
+    async with demo() as uow:
+        rows = (
+            await uow.session.scalars(
+                select(OutgoingMessage).where(OutgoingMessage.chat_id == "777001")
+            )
+        ).all()
+    texts = [r.payload.get("text") or "" for r in rows]
+    assert any(t.startswith("Sprint booked: ") for t in texts), texts
+    assert not any("Sprint réservé" in t for t in texts)
 
 
 async def test_import_refuses_unknown_rooms_and_is_idempotent(demo, clock) -> None:
@@ -468,7 +494,7 @@ async def test_the_configured_time_zone_decides_the_sprint_days_and_the_ics(demo
     before = await _panel_ics(demo)
     assert before, "the booking told the panel with an .ics"
     async with demo() as uow:
-        assert await sprints.cancel_for_erasure(uow, [idea_id], now, montreal.tz) == 1
+        assert await sprints.cancel_for_erasure(uow, [idea_id], now, montreal) == 1
         await uow.commit()
     cancelled = (await _panel_ics(demo))[len(before) :]
     assert cancelled and all(b"METHOD:CANCEL" in ics for ics in cancelled)

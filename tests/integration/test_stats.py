@@ -171,7 +171,7 @@ async def test_erasure_keeps_the_counts(uow_factory: Callable[[], UnitOfWork]) -
     async with uow_factory() as uow:
         residents = (await uow.session.scalars(select(Resident))).all()
         for resident in residents:
-            await privacy.erase_resident(uow, resident, NOW, RULES.tz)
+            await privacy.erase_resident(uow, resident, NOW, RULES)
         await uow.commit()
     after = await _report(uow_factory, options=STRICT)
     for key in ("funnel", "conversions", "durations", "cuts", "unmet_needs"):

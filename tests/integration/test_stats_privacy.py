@@ -63,7 +63,7 @@ async def test_an_erased_resident_with_several_ideas_stays_one_resident(
     before = await _report(uow_factory)
     async with uow_factory() as uow:
         for resident in (await uow.session.scalars(select(Resident))).all():
-            await privacy.erase_resident(uow, resident, NOW, RULES.tz)
+            await privacy.erase_resident(uow, resident, NOW, RULES)
         await uow.commit()
         left = (await uow.session.scalars(select(Idea.anonymous_author))).all()
     assert await _cells(uow_factory, "theme") == before_cells

@@ -167,7 +167,7 @@ async def case_page(
         reply_max=case_states.REPLY_MAX_CHARS,
         part_max=parts.TELEGRAM_MAX,
         signature_chars=len(
-            case_phrases.signed(resident_locale or "fr", "", me.first_name, case.team_name)
+            case_phrases.signed(resident_locale or tr.locale, "", me.first_name, case.team_name)
         ),
         closing_max=case_states.CLOSING_MAX_CHARS,
         note_max=case_states.NOTE_MAX_CHARS,

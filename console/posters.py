@@ -65,7 +65,7 @@ def deep_link(bot_username: str, source: str) -> str:
     return f"https://t.me/{bot_username}?start={check_source(source)}"
 
 
-def poster_pdf(poster: Poster, locale: str = "fr", register: str = "tu") -> bytes:
+def poster_pdf(poster: Poster, locale: str, register: str) -> bytes:
     """One A4 page: the invitation, the QR code and its link, the office."""
     t = Translator(locale, register=register)
     words = WORDS

@@ -288,7 +288,7 @@ async def book(
     reply = outcome.reply(idea)
     what = "rescheduled" if outcome.rescheduled else "booked"
     key = f"sprint:{outcome.sprint_id}:staff:{what}:{outcome.sequence}"
-    told = await _tell_resident(uow, idea, reply, renderer, key, now)
+    told = await _tell_resident(uow, idea, reply, renderer, key, now, rules.locale)
     posted = await announce(uow, outcome.sprint_id, group, what, now) if group else 0
     details = {"idea": idea.id, "day1": outcome.day1.isoformat(), "room": room_id, "outbox": told}
     await by.record(uow, f"sprint.{what}", "sprint", outcome.sprint_id, details, now)
@@ -319,7 +319,7 @@ async def cancel(
     if idea is not None:
         reply = SprintCancelled(idea.id, done.day1, done.day2, done.ics)
         key = f"sprint:{sprint_id}:staff:cancelled:{sprint.sequence}"
-        told = await _tell_resident(uow, idea, reply, renderer, key, now)
+        told = await _tell_resident(uow, idea, reply, renderer, key, now, rules.locale)
     posted = await announce(uow, sprint_id, group, "cancelled", now) if group else 0
     await by.record(uow, "sprint.cancelled", "sprint", sprint_id, {"outbox": told}, now)
     return StaffCancelled(done, told, posted)
@@ -357,13 +357,15 @@ async def _tell_resident(
     renderer: Renderer[SprintBooked | SprintCancelled],
     key: str,
     now: datetime,
+    town_locale: str,
 ) -> int:
-    """The resident's message and ``.ics``, rendered as in their own conversation."""
+    """The resident's message and ``.ics``, rendered as in their own conversation (in the
+    town's language, DECLIC_LOCALE, if theirs is not known)."""
     resident = await uow.session.get(Resident, idea.resident_id) if idea.resident_id else None
     if resident is None or not resident.chat_id:
         return 0  # erased, or never reachable: the sprint stands, nobody to tell
     register = await register_of(uow.session, resident.id)
-    context = RenderContext(resident.locale or idea.locale or "fr", register=register)
+    context = RenderContext(resident.locale or idea.locale or town_locale, register=register)
     drafts = renderer([reply], context)
     to = Recipient(resident.channel, resident.chat_id, resident.id)
     return len(await enqueue(uow.session, to, drafts, key, now))

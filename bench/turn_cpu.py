@@ -110,14 +110,19 @@ def time_steps(declic: Any) -> None:
     labels: dict[int, str] = {}
 
     async def timed_execute(self: AsyncSession, statement: Any, *args: Any, **kwargs: Any) -> Any:
-        label = labels.get(id(statement))
-        if label is None:
-            label = labels[id(statement)] = "  sql " + " ".join(str(statement).split()[:4])[:40]
+        sent = len(_statements)
         start = time.thread_time()
         try:
             return await execute(self, statement, *args, **kwargs)
         finally:
-            _step[label] += time.thread_time() - start
+            spent = time.thread_time() - start
+            label = labels.get(id(statement))
+            if label is None:  # from the SQL sent (its last statement: an autoflush's go first)
+                # ``str()`` of an UPDATE built without ``.values()`` names every column
+                # ("UPDATE ideas SET id=:id, …"), which the statement sent does not.
+                sql = _statements[-1] if len(_statements) > sent else str(statement)
+                label = labels[id(statement)] = "  sql " + " ".join(sql.split()[:4])[:40]
+            _step[label] += spent
             _step[label + " #"] += 1
 
     AsyncSession.execute = timed_execute  # type: ignore[method-assign]

@@ -182,7 +182,9 @@ async def bench(ideas: int, per_idea: int, repeat: int) -> int:
             await conn.close()
         engine = make_engine(url)
         factory = uow_factory_for(engine)
-        options = stats_cells.Options(min_cell=5, tz=ZoneInfo("Europe/Paris"))
+        options = stats_cells.Options(
+            min_cell=5, stale_months=12, round_to=1, tz=ZoneInfo("Europe/Paris")
+        )
         try:
 
             async def funnel(filters: stats_cells.Filters) -> dict[str, int | None]:

@@ -43,12 +43,7 @@ async def _report(
 ) -> tuple[dict[str, Any], list[str]]:
     ctx = context(request)
     settings = ctx.settings
-    options = stats_cells.Options(
-        min_cell=settings.stats_min_cell,
-        stale_months=settings.stats_stale_months,
-        tz=settings.tz,
-        round_to=settings.stats_round_to,
-    )
+    options = stats_cells.options_of(settings)
     async with ctx.uow_factory() as uow:
         data = await stats.report(uow, filters, options, ctx.now())
         places = await stats.neighbourhoods(uow)

@@ -43,12 +43,7 @@ def stats_command(
         typer.echo("--since: a date YYYY-MM-DD", err=True)
         raise typer.Exit(2) from None
     filters = stats_cells.Filters(since=day, neighbourhood=quartier.strip() or None)
-    options = stats_cells.Options(
-        min_cell=settings.stats_min_cell,
-        stale_months=settings.stats_stale_months,
-        tz=settings.tz,
-        round_to=settings.stats_round_to,
-    )
+    options = stats_cells.options_of(settings)
 
     async def run() -> dict[str, Any]:
         async with _database(settings) as uow_factory, uow_factory() as uow:

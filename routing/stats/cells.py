@@ -10,7 +10,7 @@ one resident.
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ from sqlalchemy import (
     true,
 )
 
+from infra.settings import Settings
 from infra.uow import UnitOfWork
 from routing.journey import Idea
 from routing.stats import metrics
@@ -48,13 +49,24 @@ class Filters:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Options:
-    min_cell: int = 5
-    stale_months: int = 12
-    round_to: int = 1  # published counts are multiples of this (``DECLIC_STATS_ROUND_TO``)
-    _: KW_ONLY
-    tz: ZoneInfo  # the town's time zone (DECLIC_TIMEZONE): where a day starts; no default
+    """How the statistics are published, from the settings (``options_of``): no defaults, so no
+    caller publishes exact counts or smaller cells than the town allows by forgetting one."""
+
+    min_cell: int  # DECLIC_STATS_MIN_CELL: smaller cells are suppressed
+    stale_months: int  # DECLIC_STATS_STALE_MONTHS
+    round_to: int  # published counts are multiples of this (DECLIC_STATS_ROUND_TO)
+    tz: ZoneInfo  # the town's time zone (DECLIC_TIMEZONE): where a day starts
+
+
+def options_of(settings: Settings) -> Options:
+    return Options(
+        min_cell=settings.stats_min_cell,
+        stale_months=settings.stats_stale_months,
+        round_to=settings.stats_round_to,
+        tz=settings.tz,
+    )
 
 
 def _stage_column(name: str) -> Any:

@@ -75,7 +75,10 @@ async def test_a_poster_s_qr_code_leads_to_an_idea_counted_under_its_campaign(
     await resident.says("Une fête des voisins allée des acacias, on est un petit groupe")
     async with uow_factory() as uow:
         rows = await stats.cut(
-            uow, "source", stats_cells.Filters(), stats_cells.Options(min_cell=1, tz=RULES.tz)
+            uow,
+            "source",
+            stats_cells.Filters(),
+            stats_cells.Options(min_cell=1, tz=RULES.tz, stale_months=12, round_to=1),
         )
     by_source = {row["key"]: row for row in rows}
     assert by_source["fete-garenne"]["received"] == 1

@@ -57,7 +57,7 @@ async def _run_job(service: ConversationService, clock: FrozenClock):  # type: i
 
 
 async def _counts(uow_factory: Callable[[], UnitOfWork]) -> dict[str, object]:
-    options = stats_cells.Options(min_cell=1, tz=RULES.tz)
+    options = stats_cells.Options(min_cell=1, tz=RULES.tz, stale_months=12, round_to=1)
     async with uow_factory() as uow:
         report = await stats.report(uow, stats_cells.Filters(), options, datetime.now(UTC))
     return {"funnel": report["funnel"], "cuts": report["cuts"]}

@@ -18,8 +18,8 @@ from routing.stats import queries as stats
 from tests.support.conversation import RULES
 from tests.support.stats import NOW, build_journeys
 
-OPEN = stats_cells.Options(min_cell=1, tz=RULES.tz)
-STRICT = stats_cells.Options(min_cell=5, tz=RULES.tz)
+OPEN = stats_cells.Options(min_cell=1, tz=RULES.tz, stale_months=12, round_to=1)
+STRICT = stats_cells.Options(min_cell=5, tz=RULES.tz, stale_months=12, round_to=1)
 ALL = stats_cells.Filters()
 
 
@@ -213,7 +213,10 @@ async def test_a_resident_with_many_ideas_is_one_resident(
     assert by_place["Charonne"] is None  # five ideas, one resident
     cells = await _cells_of(uow_factory, "theme")
     assert cells["culture"]["received"] == (11, 7)  # 6 + 5 ideas from 7 residents
-    loose = await _report(uow_factory, options=stats_cells.Options(min_cell=2, tz=RULES.tz))
+    loose = await _report(
+        uow_factory,
+        options=stats_cells.Options(min_cell=2, tz=RULES.tz, stale_months=12, round_to=1),
+    )
     assert {row["key"]: row["received"] for row in loose["cuts"]["neighbourhood"]}[
         "Charonne"
     ] is None

@@ -18,7 +18,7 @@ from routing.stats import suppression
 from tests.support.conversation import RULES
 from tests.support.stats import NOW, build_journeys
 
-STRICT = stats_cells.Options(min_cell=5, tz=RULES.tz)
+STRICT = stats_cells.Options(min_cell=5, tz=RULES.tz, stale_months=12, round_to=1)
 ALL = stats_cells.Filters()
 
 
@@ -30,7 +30,10 @@ async def _report(uow_factory: Callable[[], UnitOfWork], filters=ALL, options=ST
 async def _cells(uow_factory: Callable[[], UnitOfWork], dimension: str):  # type: ignore[no-untyped-def]
     async with uow_factory() as uow:
         return await stats_cells.count_cells(
-            uow, dimension, ALL, stats_cells.Options(min_cell=1, tz=RULES.tz)
+            uow,
+            dimension,
+            ALL,
+            stats_cells.Options(min_cell=1, tz=RULES.tz, stale_months=12, round_to=1),
         )
 
 
@@ -92,9 +95,9 @@ async def _received(uow_factory, n0: int, count: int, place: str, at: datetime) 
 
 
 PUBLISHED = stats_cells.Options(
-    min_cell=5, round_to=5, tz=RULES.tz
+    min_cell=5, round_to=5, tz=RULES.tz, stale_months=12
 )  # what the console and the CLI publish
-EXACT = stats_cells.Options(min_cell=5, round_to=1, tz=RULES.tz)  # before issue 17
+EXACT = stats_cells.Options(min_cell=5, round_to=1, tz=RULES.tz, stale_months=12)  # before issue 17
 
 
 async def test_two_requests_differing_by_one_small_group_do_not_reveal_it(

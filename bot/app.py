@@ -115,7 +115,7 @@ async def run_polling(
     sender = asyncio.create_task(outbox.run(stop), name="outbox")
     poller = ConfirmingPoller(bot, dp, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
     try:
-        await register_commands(bot)
+        await register_commands(bot, service.default_locale)
         await bot.delete_webhook(drop_pending_updates=False)
         log.info("polling started")
         await poller.run(stop)

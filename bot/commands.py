@@ -1,4 +1,5 @@
-"""The command menu shown by Telegram, in French (default) and English."""
+"""The command menu shown by Telegram, in French and English; the default menu (for any other
+language) in the town's (DECLIC_LOCALE), as the bot answers such a resident."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def bot_commands(locale: str) -> list[BotCommand]:
     return [BotCommand(command=entry[index], description=t.gettext(entry[2])) for entry in MENU]
 
 
-async def register_commands(bot: Bot) -> None:
-    await bot.set_my_commands(bot_commands("fr"))
+async def register_commands(bot: Bot, default_locale: str) -> None:
+    await bot.set_my_commands(bot_commands(default_locale))
     for locale in ("fr", "en"):
         await bot.set_my_commands(bot_commands(locale), language_code=locale)

@@ -166,9 +166,11 @@ async def serve_webhook(
     *,
     engine: AsyncEngine,
     uow_factory: Callable[[], UnitOfWork],
+    default_locale: str,
     stop: asyncio.Event | None = None,
 ) -> None:
-    """Serve until SIGTERM/SIGINT (or ``stop``), with the outbox sender beside it.
+    """Serve until SIGTERM/SIGINT (or ``stop``), with the outbox sender beside it; the default
+    command menu in ``default_locale`` (DECLIC_LOCALE).
 
     Start: listen first, then tell Telegram where to call (``setWebhook`` with the secret and
     the update types handled). Stop: close the listening socket, let the updates in progress
@@ -197,7 +199,7 @@ async def serve_webhook(
                 "choose another --port or DECLIC_WEBHOOK_PORT."
             ) from None
         log.info("webhook listening on %s:%s%s", config.host, config.port, WEBHOOK_PATH)
-        await register_commands(bot)
+        await register_commands(bot, default_locale)
         await bot.set_webhook(
             url=config.url,
             secret_token=config.secret,

@@ -277,6 +277,7 @@ async def run_webhook(settings: Settings, host: str, port: int) -> None:
             config,
             engine=core.engine,
             uow_factory=core.uow_factory,
+            default_locale=settings.locale,
         )
     finally:
         await stop_scheduler(parts.scheduler, settings.shutdown_grace_seconds)

@@ -33,6 +33,7 @@ from aiogram.types import (
     Message,
 )
 
+from bot.commands import register_commands
 from tests.support.fake_bot_api import FakeBotApi
 
 pytestmark = pytest.mark.timeout(60)
@@ -312,6 +313,16 @@ class TestCommands:
         assert server.commands_for("fr") == []
         with pytest.raises(TelegramBadRequest, match="BOT_COMMAND_INVALID"):
             await bot.set_my_commands([BotCommand(command="Aide!", description="x")])
+
+    async def test_the_default_menu_is_in_the_towns_language(
+        self, server: FakeBotApi, bot: Bot
+    ) -> None:
+        """DECLIC_LOCALE=en: a resident whose Telegram speaks neither French nor English is
+        answered in English, and sees the English menu."""
+        await register_commands(bot, "en")
+        assert server.commands_for()[:2] == ["help", "restart"]
+        assert server.commands_for("fr")[:2] == ["aide", "recommencer"]
+        assert server.commands_for("en")[:2] == ["help", "restart"]
 
 
 class TestWithADispatcher:

@@ -212,7 +212,7 @@ async def deliver(
         return asyncio.create_task(outbox.run(stop), name="outbox")
 
     sender = None if enqueue_first else start_sender()
-    renderer, worker = Renderer(office=OfficeWords(tz=PARIS)), worker_name()
+    renderer, worker = Renderer(office=OfficeWords.of(settings)), worker_name()
     try:
         failures = 0
         while failures < 5:  # the scheduler's job, run after run while something is due

@@ -66,12 +66,14 @@ Keyboard = dict[str, Any]
 class OfficeWords:
     """What the greeting and the privacy notice say about who runs Déclic (from the settings)."""
 
-    office: str = "Participation citoyenne"
-    town: str | None = None
-    retention_months: int = 24
-    register: str = "tu"  # the city's default, for a resident whose register is not known
+    # All from the settings (``of``), without defaults: a forgotten one would tell residents
+    # another office, retention period, register or time zone than the town's.
+    office: str  # DECLIC_OFFICE_NAME
+    town: str | None  # DECLIC_TOWN_NAME
+    retention_months: int  # DECLIC_RETENTION_MONTHS
+    register: str  # DECLIC_DEFAULT_REGISTER, for a resident whose register is not known
     _: KW_ONLY
-    tz: ZoneInfo  # the town's time zone (DECLIC_TIMEZONE) for dates and hours: no default
+    tz: ZoneInfo  # DECLIC_TIMEZONE, for dates and hours
 
     @classmethod
     def of(cls, settings: Settings) -> OfficeWords:

@@ -6,12 +6,13 @@ default; the city's default is stored at the first turn, so it reaches them too.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.render import OfficeWords, Renderer
+from bot.render import Renderer
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
 from routing.cases import service as cases
@@ -25,7 +26,7 @@ from routing.outbox import RenderContext
 from routing.privacy.retention import enforce_retention
 from routing.staff import Actor
 from routing.staff.records import StaffMember
-from tests.support.conversation import RULES, conversation_service
+from tests.support.conversation import OFFICE, RULES, conversation_service
 from tests.support.residents import ScriptedResident
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -38,7 +39,7 @@ def _service(uow_factory: Factory, clock: FrozenClock, default: str) -> Conversa
     return conversation_service(
         uow_factory,
         clock,
-        office=OfficeWords(register=default, tz=PARIS),
+        office=replace(OFFICE, register=default),
         followup_planner=Planner(POLICY),
         listening=Listening(default_register=default),
     )
@@ -186,7 +187,7 @@ async def test_a_persons_words_from_the_console_speak_the_residents_register(
 async def test_the_renderer_uses_the_city_default_when_no_register_is_known() -> None:
     from routing.intake import Say
 
-    vous = Renderer(office=OfficeWords(register="vous", tz=PARIS))
+    vous = Renderer(office=replace(OFFICE, register="vous"))
     text = vous([Say("submitted")], RenderContext("fr"))[0].payload["text"]
     assert "votre idée" in text.lower() or "vous" in text, text
     tu = vous([Say("submitted")], RenderContext("fr", register="tu"))[0].payload["text"]

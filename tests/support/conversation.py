@@ -24,7 +24,7 @@ from routing.intake.extraction import Extractor
 from routing.sprints import Rules
 
 # The settings' defaults (DECLIC_OFFICE_NAME, DECLIC_TIMEZONE…): what a test names is changed.
-OFFICE = OfficeWords(tz=ZoneInfo("Europe/Paris"))
+OFFICE = OfficeWords("Participation citoyenne", None, 24, "tu", tz=ZoneInfo("Europe/Paris"))
 RULES = Rules(tz=OFFICE.tz, holidays_country="FR", holidays_subdivision=None, locale="fr")
 FOLLOWUPS = Planner(Policy(tz=OFFICE.tz, holidays_country="FR", holidays_subdivision=None))
 DEFAULTS: dict[str, Any] = {"sprint_rules": RULES, "followup_planner": FOLLOWUPS}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -198,7 +199,9 @@ def test_the_privacy_notice_names_the_office_and_the_real_period() -> None:
     from routing.intake import Ask
     from routing.intake.draft import Slot
 
-    render = Renderer({}, office=OfficeWords("Maison des projets", "Sorlanges", 12, tz=OFFICE.tz))
+    render = Renderer(
+        {}, office=OfficeWords("Maison des projets", "Sorlanges", 12, "tu", tz=OFFICE.tz)
+    )
     details = render([Say("consent_details")], RenderContext("fr"))[0].payload["text"]
     assert "« Maison des projets »" in details and "12 mois après ton dernier message" in details
     question = render([Ask(Slot.CONSENT, (), 1)], RenderContext("fr"))[0].payload["text"]
@@ -206,7 +209,7 @@ def test_the_privacy_notice_names_the_office_and_the_real_period() -> None:
     assert "2 ans" not in details + question
     welcome = render([Say("welcome")], RenderContext("en"))[0].payload["text"]
     assert "Sorlanges" in welcome
-    two_years = Renderer({}, office=OfficeWords(retention_months=24, tz=OFFICE.tz))
+    two_years = Renderer({}, office=replace(OFFICE, retention_months=24))
     text = two_years([Say("consent_details")], RenderContext("en"))[0].payload["text"]
     assert "2 years" in text
 

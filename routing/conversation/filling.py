@@ -52,12 +52,14 @@ class Reader(Protocol):
 @dataclass(frozen=True)
 class Listening:
     """What listening needs besides the dialogue: the reader, the office's hours and usual
-    delay (to say when a person answers), the register residents get by default."""
+    delay (to say when a person answers), the register residents get by default. Built by the
+    composition root from the settings (``declic.runtime``), with no defaults: a forgotten one
+    would promise another delay or speak another register than the town's."""
 
-    reader: Reader | None = None
-    hours: WorkingHours | None = None
-    delay_minutes: int = 120
-    default_register: str = "tu"
+    reader: Reader | None  # None: the dialogue's own extraction only
+    hours: WorkingHours | None  # working_hours(settings); None: the office's hours unknown
+    delay_minutes: int  # DECLIC_CASE_ESCALATE_AFTER_WORKING_MINUTES
+    default_register: str  # DECLIC_DEFAULT_REGISTER
 
 
 class ReplyFilling:

@@ -16,7 +16,6 @@ from bot.render import Renderer
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
 from routing.cases import service as cases
-from routing.conversation.filling import Listening
 from routing.conversation.service import ConversationService
 from routing.followups.delivery import enqueue_due
 from routing.followups.policy import Policy
@@ -26,7 +25,7 @@ from routing.outbox import RenderContext
 from routing.privacy.retention import enforce_retention
 from routing.staff import Actor
 from routing.staff.records import StaffMember
-from tests.support.conversation import OFFICE, RULES, conversation_service
+from tests.support.conversation import LISTENING, OFFICE, RULES, conversation_service
 from tests.support.residents import ScriptedResident
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -41,7 +40,7 @@ def _service(uow_factory: Factory, clock: FrozenClock, default: str) -> Conversa
         clock,
         office=replace(OFFICE, register=default),
         followup_planner=Planner(POLICY),
-        listening=Listening(default_register=default),
+        listening=replace(LISTENING, default_register=default),
     )
 
 

@@ -27,6 +27,7 @@ from routing.sprints import Rules
 OFFICE = OfficeWords("Participation citoyenne", None, 24, "tu", tz=ZoneInfo("Europe/Paris"))
 RULES = Rules(tz=OFFICE.tz, holidays_country="FR", holidays_subdivision=None, locale="fr")
 FOLLOWUPS = Planner(Policy(tz=OFFICE.tz, holidays_country="FR", holidays_subdivision=None))
+LISTENING = Listening(None, None, 120, "tu")  # no reader, office hours unknown
 DEFAULTS: dict[str, Any] = {"sprint_rules": RULES, "followup_planner": FOLLOWUPS}
 
 
@@ -55,7 +56,7 @@ def conversation_service(
         Dialogue(extractor) if threshold is None else Dialogue(extractor, threshold=threshold),
         Renderer(names, office=office or OFFICE),
         catalogues=CatalogueCache(places) if directory else None,
-        **{"default_locale": "fr", "listening": Listening(), **DEFAULTS, **options},
+        **{"default_locale": "fr", "listening": LISTENING, **DEFAULTS, **options},
     )
 
 

@@ -77,11 +77,13 @@ class WorkingHours:
     Arithmetic is done on UTC instants, so a week with a clock change counts real minutes.
     """
 
+    # From the settings (``service_levels.working_hours``), with no defaults: DECLIC_TIMEZONE,
+    # DECLIC_CASE_WORK_START/END/DAYS and the holidays of DECLIC_CASE_HOLIDAYS_COUNTRY.
     tz: ZoneInfo
-    start: time = time(9, 0)
-    end: time = time(17, 30)
-    weekdays: frozenset[int] = frozenset(range(5))
-    holidays: Container[date] = frozenset()
+    start: time
+    end: time
+    weekdays: frozenset[int]
+    holidays: Container[date]
 
     def __post_init__(self) -> None:
         if not self.weekdays or not self.weekdays <= set(range(7)):
@@ -142,9 +144,9 @@ class WorkingHours:
 
 def french_working_hours(
     tz: ZoneInfo,
-    start: time = time(9, 0),
-    end: time = time(17, 30),
-    weekdays: Sequence[int] = (0, 1, 2, 3, 4),
+    start: time,
+    end: time,
+    weekdays: Sequence[int],
     *,
     country: str | None,
     subdivision: str | None,

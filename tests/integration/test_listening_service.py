@@ -5,7 +5,7 @@ no idea yet sees initiatives from the directory, a formal writer is answered wit
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -41,7 +41,12 @@ async def service(uow_factory, clock: FrozenClock) -> ConversationService:
         threshold=reader.threshold,
         directory=True,
         listening=Listening(
-            reader, french_working_hours(PARIS, country="FR", subdivision=None), 120, "tu"
+            reader,
+            french_working_hours(
+                PARIS, time(9), time(17, 30), range(5), country="FR", subdivision=None
+            ),
+            120,
+            "tu",
         ),
     )
 

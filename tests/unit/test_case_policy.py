@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from routing.cases.policy import Rule, TeamScope, WorkingHours, choose_team, french_working_hours
 
 PARIS = ZoneInfo("Europe/Paris")
-HOURS = french_working_hours(PARIS, country="FR", subdivision=None)  # Mon–Fri 9:00–17:30
+DAY = (time(9, 0), time(17, 30))
+# Mon–Fri 9:00–17:30, French public holidays: the settings' defaults
+HOURS = french_working_hours(PARIS, *DAY, range(5), country="FR", subdivision=None)
 
 
 def paris(*args: int) -> datetime:
@@ -109,7 +111,7 @@ def test_public_holidays_are_not_working_time() -> None:
     assert HOURS.add(paris(2026, 11, 10, 17, 0), 60) == paris(2026, 11, 12, 9, 30)
     assert not HOURS.is_working_day(date(2026, 11, 11))
     assert not HOURS.is_working_day(date(2026, 12, 25))
-    moselle = french_working_hours(PARIS, country="FR", subdivision="57")
+    moselle = french_working_hours(PARIS, *DAY, range(5), country="FR", subdivision="57")
     assert not moselle.is_working_day(date(2026, 4, 3))  # Good Friday, Alsace-Moselle only
     assert HOURS.is_working_day(date(2026, 4, 3))
 
@@ -126,9 +128,9 @@ def test_a_week_with_a_clock_change_counts_real_minutes() -> None:
 
 def test_a_policy_without_working_days_is_refused() -> None:
     with pytest.raises(ValueError, match="working days"):
-        WorkingHours(PARIS, weekdays=frozenset())
+        WorkingHours(PARIS, *DAY, frozenset(), frozenset())
     with pytest.raises(ValueError, match="start before"):
-        WorkingHours(PARIS, start=time(18, 0), end=time(9, 0))
+        WorkingHours(PARIS, time(18, 0), time(9, 0), frozenset(range(5)), frozenset())
 
 
 moments = st.datetimes(

@@ -168,7 +168,11 @@ class ConversationService(TurnEffects, ReplyFilling):
                 await insert_conversation(session, conversation, {})
             await session.flush()  # the resident's changes
             sorry = (Say("sorry_error"),)
-            outbox = self._outbox(resident, inbound, sorry, resident.locale, now, erased=False)
+            # the resident's register as stored (read raw: the failure may be the state's own),
+            # else the town's (DECLIC_DEFAULT_REGISTER)
+            stored = (conversation.state or {}).get("register")
+            register = stored if isinstance(stored, str) else self.listening.default_register
+            outbox = self._outbox(resident, inbound, sorry, resident.locale, now, False, register)
             ids = await write_rows(session, outbox)
             await uow.commit()
         return Outcome(
@@ -459,7 +463,7 @@ class ConversationService(TurnEffects, ReplyFilling):
         locale: str,
         now: datetime,
         erased: bool,
-        register: str = "tu",
+        register: str,
     ) -> list[dict[str, Any]]:
         """The replies rendered, as the outbox rows to write (``routing.outbox.pending_rows``)."""
         drafts = self.renderer(replies, RenderContext(locale, inbound.edit_target, register))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from base64 import b64decode
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
@@ -20,7 +21,7 @@ from routing.journey.records import (
     OutgoingMessage,
     Resident,
 )
-from tests.support.conversation import conversation_service
+from tests.support.conversation import LISTENING, OFFICE, conversation_service
 from tests.support.residents import ScriptedResident
 
 PHRASE = "grainothèque zéphyrine"
@@ -124,6 +125,24 @@ async def test_forgetting_erases_words_and_identity_but_keeps_anonymous_events(
         texts = [r.payload.get("text", "") for r in (await uow.session.scalars(
             select(OutgoingMessage))).all()]  # fmt: skip
     assert len(texts) == 1 and PHRASE not in texts[0]
+
+
+async def test_the_apology_speaks_the_towns_register(uow_factory, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
+    """DECLIC_DEFAULT_REGISTER=vous (the renderer's and the listening's default, as
+    declic.runtime wires them): a new resident's failing turn is apologised for in « vous »."""
+
+    class BrokenDialogue:
+        def step(self, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+            raise RuntimeError("dialogue exploded")
+
+    vous = {"office": replace(OFFICE, register="vous"),
+            "listening": replace(LISTENING, default_register="vous")}  # fmt: skip
+    service = conversation_service(uow_factory, clock, **vous)
+    service.dialogue = BrokenDialogue()  # type: ignore[assignment]
+    outcome = await ScriptedResident(service).says("Bonjour", update_id=98)
+    async with service.uow_factory() as uow:
+        apology = await uow.session.get(OutgoingMessage, outcome.outbox_ids[0])
+    assert apology is not None and "votre message" in apology.payload["text"]
 
 
 async def test_a_failing_turn_keeps_the_message_and_apologises(

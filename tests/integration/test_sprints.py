@@ -27,7 +27,7 @@ from routing.followups.records import FollowUp
 from routing.intake import Action
 from routing.journey.records import Idea, JourneyEvent, OutgoingMessage
 from routing.outbox.messages import ATTACHMENT
-from routing.sprints import availability, working_days
+from routing.sprints import Rules, availability, working_days
 from routing.sprints import desk as sprint_desk
 from routing.sprints import notices as sprint_notices
 from routing.sprints import service as sprints
@@ -83,15 +83,18 @@ async def _count(uow_factory, model, *where) -> int:  # type: ignore[no-untyped-
 
 
 async def _book_first(
-    uow_factory: Callable[[], UnitOfWork], idea_id: int, now: datetime
+    uow_factory: Callable[[], UnitOfWork],
+    idea_id: int,
+    now: datetime,
+    rules: Rules = RULES,
 ) -> sprint_notices.Booked:
-    """The idea's first sprint option, booked."""
+    """The idea's first sprint option, booked under ``rules`` (the town's settings)."""
     async with uow_factory() as uow:
         offer = await availability.sprint_options(
-            uow, idea_id, now, gazetteer=load_gazetteer(), rules=RULES
+            uow, idea_id, now, gazetteer=load_gazetteer(), rules=rules
         )
         booked = await sprints.confirm(
-            uow, idea_id, offer.plan.options[0], now, followups=FOLLOWUPS, rules=RULES
+            uow, idea_id, offer.plan.options[0], now, followups=FOLLOWUPS, rules=rules
         )
         await uow.commit()
     assert isinstance(booked, sprint_notices.Booked)
@@ -271,15 +274,7 @@ async def test_a_panel_member_without_a_language_is_told_in_the_towns(demo, cloc
     await _panel_on_telegram(demo, now)
     idea_id = await _idea(demo, now)
     english = wire(Settings(_env_file=None, locale="en")).sprint_rules  # type: ignore[call-arg]
-    async with demo() as uow:
-        offer = await availability.sprint_options(
-            uow, idea_id, now, gazetteer=load_gazetteer(), rules=english
-        )
-        booked = await sprints.confirm(
-            uow, idea_id, offer.plan.options[0], now, followups=FOLLOWUPS, rules=english
-        )
-        await uow.commit()
-    assert isinstance(booked, sprint_notices.Booked)
+    await _book_first(demo, idea_id, now, english)
     async with demo() as uow:
         rows = (
             await uow.session.scalars(

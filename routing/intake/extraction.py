@@ -53,6 +53,10 @@ SEASONS = {
     "fall": 9,
     "winter": 12,
 }
+# A season said alone ("maybe in spring", « au printemps ») only after one of these, or after an
+# article that follows one ("in the spring"): "spring", "fall" and « été » are everyday words too.
+SEASON_LEADS = MONTH_LEADS | {"au", "for", "pour", "cet", "ce"}
+ARTICLES = frozenset({"the", "le", "l"})
 QUARTER = 3
 ELSEWHERE_WORDS = frozenset(
     {"ailleurs", "autre", "autres", "hors", "elsewhere", "else", "other", "another", "outside"}
@@ -249,11 +253,14 @@ class Extractor:
             return bucket, original_words(text, start, hit.end) or hit.phrase
         for i, word in enumerate(words):
             month = MONTHS.get(word)
-            if month is None:
-                continue
-            if word in AMBIGUOUS_MONTHS and (i == 0 or words[i - 1] not in MONTH_LEADS):
-                continue
-            return _month_bucket(month, today), original_words(text, i, i + 1) or word
+            if month is not None:
+                if word in AMBIGUOUS_MONTHS and (i == 0 or words[i - 1] not in MONTH_LEADS):
+                    continue
+                return _month_bucket(month, today), original_words(text, i, i + 1) or word
+            lead = _season_lead(words, i)
+            if word in SEASONS and lead is not None:
+                said = original_words(text, lead, i + 1) or word
+                return _month_bucket(SEASONS[word], today), said
         return None, None
 
     def needs_answer(self, text: str) -> frozenset[Need] | None:
@@ -299,6 +306,16 @@ def _still_needed(before: tuple[str, ...]) -> bool:
     if window & NEED_NEGATORS:
         return not window & NEED_VERBS
     return True
+
+
+def _season_lead(words: tuple[str, ...], i: int) -> int | None:
+    """Where the words leading to a season at ``i`` start ("in", "in the"), or None."""
+    before = i - 1
+    if before >= 0 and words[before] in ARTICLES:
+        before -= 1
+    if before >= 0 and words[before] in SEASON_LEADS:
+        return before
+    return None
 
 
 def _named_month(words: tuple[str, ...]) -> int | None:

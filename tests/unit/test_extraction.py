@@ -380,10 +380,32 @@ def test_timing_words_are_the_residents_own(text: str, words: str) -> None:
         pytest.param(date(2026, 7, 1), "à la rentrée", SOON, id="july-rentree"),
         pytest.param(date(2026, 7, 1), "en septembre", SOON, id="july-september"),
         pytest.param(date(2026, 11, 23), "l'année prochaine", NO_DATE, id="next-year-no-date"),
+        pytest.param(date(2026, 12, 3), "maybe in spring", SOON, id="dec-in-spring"),
+        pytest.param(date(2026, 2, 1), "in the spring", SOON, id="feb-in-the-spring"),
+        pytest.param(date(2026, 2, 1), "au printemps", SOON, id="feb-au-printemps"),
+        pytest.param(date(2026, 11, 23), "en hiver", SOON, id="nov-en-hiver"),
+        pytest.param(date(2026, 3, 1), "for the summer", SOON, id="march-for-the-summer"),
     ],
 )
 def test_months_and_seasons_are_dated_from_today(today: date, text: str, bucket: Timing) -> None:
     assert EXTRACTOR.timing(text, today)[0] is bucket
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai été voir la mairie",
+        "the water spring in the park is dry",
+        "kids fall off the old swing",
+        "un matelas à ressort",
+    ],
+)
+def test_season_words_that_are_everyday_words_are_no_timing(text: str) -> None:
+    assert EXTRACTOR.timing(text, TODAY) == (None, None)
+
+
+def test_a_season_keeps_the_residents_own_words() -> None:
+    assert EXTRACTOR.timing("Peut-être au Printemps", TODAY)[1] == "au Printemps"
 
 
 @pytest.mark.parametrize(

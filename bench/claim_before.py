@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, literal, select, update
+from sqlalchemy import and_, bindparam, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +18,11 @@ from routing import cases
 from routing.conversation import turn_rows as rows
 from routing.conversation.inbound import Inbound
 from routing.conversation.turn_rows import Claimed
-from routing.journey import Case, Conversation, Resident
+from routing.journey import Case, Conversation, InboundUpdate, Resident
+
+# The claim as a plain INSERT, the turn's rows read by a SELECT after it (the way before the
+# claim read them itself, turn_rows.CLAIM_RETURNING_LOAD / CLAIM_AND_LOAD).
+CLAIM_UPDATE = insert(InboundUpdate.__table__)
 
 _THE_RESIDENT = and_(
     Resident.channel == bindparam("of_channel"),
@@ -68,7 +72,7 @@ async def claim_and_load(
                 await session.execute(CLAIM_AND_LOAD, claim)
             ).one()
             return Claimed((resident, conversation, held_id), seen=seen is not None)
-        await session.execute(rows.CLAIM_UPDATE, claim | {"channel": inbound.channel})
+        await session.execute(CLAIM_UPDATE, claim | {"channel": inbound.channel})
     except IntegrityError:
         await session.rollback()
         return None

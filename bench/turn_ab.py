@@ -145,7 +145,7 @@ async def _claim_then_load(
     claim = {"update_id": inbound.update_id, "kind": kind, "received_at": now,
              "channel": inbound.channel}  # fmt: skip
     try:
-        await session.execute(turn_rows.CLAIM_UPDATE, claim)
+        await session.execute(claim_before.CLAIM_UPDATE, claim)
     except IntegrityError:
         await session.rollback()
         return None

@@ -335,8 +335,7 @@ class TurnEffects:
         if idea is None:
             values = _new_idea(resident, draft, now)
             if session.get_bind().dialect.name == "postgresql":  # one round trip for both
-                event = journey_columns(_NewIdea(0, **_dimensions(values)), "idea_received", now)
-                received = {**values, "event_at": now, "event_data": event["data"]}
+                received = {**values, "event_at": now, "event_data": _received(values, now)}
                 idea_id: int = (await session.execute(NEW_IDEA_RECEIVED, received)).scalar_one()
                 point_to_idea(conversation, idea_id)
                 return None
@@ -365,9 +364,14 @@ def new_idea_parameters(resident: Resident, draft: Draft, now: datetime) -> dict
     """PostgreSQL: a new idea's row and its idea_received event as the parameters of the turn's
     save-and-send statement (``turn_rows.NEW_IDEA_SAVE_AND_SEND``), which writes both."""
     values = _new_idea(resident, draft, now)
-    event = journey_columns(_NewIdea(0, **_dimensions(values)), "idea_received", now)
     parameters = {f"new_idea_{name}": value for name, value in values.items()}
-    return parameters | {"new_idea_at": now, "new_idea_event": event["data"]}
+    return parameters | {"new_idea_at": now, "new_idea_event": _received(values, now)}
+
+
+def _received(values: dict[str, Any], now: datetime) -> Any:
+    """The idea_received event's data for a new idea's row ``values``, written by the same
+    statement as the row (its id not known yet)."""
+    return journey_columns(_NewIdea(0, **_dimensions(values)), "idea_received", now)["data"]
 
 
 async def _submitted(

@@ -75,7 +75,6 @@ LOAD_TURN = (
     .outerjoin(_cases, _ITS_HELD_CASE)
     .where(_THE_RESIDENT)
 )
-CLAIM_UPDATE = insert(InboundUpdate.__table__)
 _CLAIMED: dict[str, Any] = {
     "channel": bindparam("of_channel"),
     "update_id": bindparam("update_id"),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import functools
 import itertools
 import operator
@@ -46,10 +47,20 @@ from bench.turn_cpu import announce, fed_alone, listening, one_at_a_time_argumen
 from bot.middlewares import Handler
 from bot.routers import Residents, buttons, private_button, private_message
 from bot.routers import messages as texts
-from infra import uow
+from infra import frozen, uow
 from infra.uow import LaterWrite, UnitOfWork
 from routing.conversation import effects, service, turn_rows
 from routing.conversation.turn_rows import hold
+from routing.intake import (
+    asking,
+    commands,
+    dialogue,
+    draft,
+    pressing,
+    reading,
+    state_codec,
+)
+from routing.intake import listening as listening_step
 from routing.journey import Idea
 
 
@@ -241,11 +252,25 @@ def _new_idea(declic: Any, on: bool) -> None:
             _save_new_idea if on else _inserted_first)  # fmt: skip
 
 
+# The modules whose turn-time copies go through ``infra.frozen.replace`` (session 10).
+_COPYING = (asking, commands, dialogue, draft, listening_step, pressing, reading, service,
+            state_codec)  # fmt: skip
+
+
+def _frozen(declic: Any, on: bool) -> None:
+    """B: the dialogue's frozen records copied by ``infra.frozen.replace`` (their ``__dict__``
+    with the changes); A: by ``dataclasses.replace`` (the fields walked, the frozen
+    ``__init__``), the stored state decoded through that too."""
+    for module in _COPYING:
+        setattr(module, "replace", frozen.replace if on else dataclasses.replace)  # noqa: B010
+
+
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "claim": _claim,
     "close": _close,
     "conversation": _conversation,
+    "frozen": _frozen,
     "fsm": _fsm,
     "held": _held,
     "mirror": _mirror,

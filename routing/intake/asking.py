@@ -3,9 +3,9 @@ and asking again what is pending after an interruption."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from infra.frozen import replace
 from routing.intake.codes import (
     LOCALES,
     QUARTIER_BUTTONS,

@@ -3,9 +3,9 @@ shared location, a photo, a voice message."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
+from infra.frozen import replace
 from routing.intake.asking import Asking
 from routing.intake.codes import (
     IN_PROGRESS,

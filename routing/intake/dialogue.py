@@ -13,9 +13,10 @@ and ``commands`` (commands and attachments); the vocabulary they share is in ``c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
+from infra.frozen import replace
 from routing.intake import events
 from routing.intake.asking import _location_button
 from routing.intake.commands import Commanding

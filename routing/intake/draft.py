@@ -12,8 +12,10 @@ Flow map (one question per message; any slot already known is skipped)::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+from infra.frozen import replace
 
 
 class Slot(StrEnum):

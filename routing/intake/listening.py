@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
+from infra.frozen import replace
 from knowledge.text import tokens
 from routing.intake.asking import Asking, _sprintable
 from routing.intake.codes import (

@@ -3,9 +3,9 @@ transitions they share (submitting, going back, a language chosen)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
+from infra.frozen import replace
 from knowledge.text import tokens
 from routing.followups import answer_from_words, score_from_words
 from routing.intake.asking import (

@@ -4,8 +4,7 @@ for an idea; and which step the understanding layer should read a message at."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from infra.frozen import replace
 from knowledge.text import tokens
 from routing.intake.codes import (
     COMMAND_ALIASES,

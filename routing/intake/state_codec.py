@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from infra.frozen import replace
 from routing.intake.codes import Step
 from routing.intake.draft import Draft, Group, Need, Slot, Timing
 from routing.intake.state import DialogueState
+
+_DRAFT = Draft()
+_STATE = DialogueState()
 
 
 def draft_to_json(draft: Draft) -> dict[str, Any]:
@@ -26,7 +30,8 @@ def draft_to_json(draft: Draft) -> dict[str, Any]:
 
 def draft_from_json(data: dict[str, Any]) -> Draft:
     needs = data.get("needs")
-    return Draft(
+    return replace(  # every field: a new Draft (``infra.frozen``: without its ``__init__``)
+        _DRAFT,
         text=data.get("text") or "",
         title=data.get("title"),
         neighbourhood=data.get("neighbourhood"),
@@ -63,7 +68,8 @@ def state_to_json(state: DialogueState) -> dict[str, Any]:
 def state_from_json(data: dict[str, Any], version: int) -> DialogueState:
     if not data:
         return DialogueState(version=version)
-    return DialogueState(
+    return replace(  # every field: a new state (``infra.frozen``: without its ``__init__``)
+        _STATE,
         step=Step(data.get("step", Step.NEW.value)),
         pending=Slot(data["pending"]) if data.get("pending") else None,
         editing=bool(data.get("editing")),

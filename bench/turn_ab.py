@@ -38,7 +38,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy import Update, column, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from bench import claim_before
+from bench import claim_before, driver_before
 from bench.databases import fresh_database
 from bench.intake_latency import FIRST_NAMES, Plan, converse, declic_bot
 from bench.residents import Resident
@@ -47,7 +47,7 @@ from bench.turn_cpu import announce, fed_alone, listening, one_at_a_time_argumen
 from bot.middlewares import Handler
 from bot.routers import Residents, buttons, private_button, private_message
 from bot.routers import messages as texts
-from infra import frozen, uow
+from infra import driver, frozen, uow
 from infra.uow import LaterWrite, UnitOfWork
 from routing.conversation import effects, service, turn_rows
 from routing.conversation.turn_rows import hold
@@ -265,11 +265,18 @@ def _frozen(declic: Any, on: bool) -> None:
         setattr(module, "replace", frozen.replace if on else dataclasses.replace)  # noqa: B010
 
 
+def _driver(declic: Any, on: bool) -> None:
+    """B: the turn's hot statements run on the driver's connection (``infra.driver.rows``);
+    A: through the session's execution (``bench.driver_before``)."""
+    setattr(turn_rows, "rows", driver.rows if on else driver_before.rows)  # noqa: B010
+
+
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "claim": _claim,
     "close": _close,
     "conversation": _conversation,
+    "driver": _driver,
     "frozen": _frozen,
     "fsm": _fsm,
     "held": _held,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,32 @@ def _writes_after_with(operation: str) -> bool:
     return False
 
 
+def _begin_before_with(connection: sqlite3.Connection, cursor: sqlite3.Cursor, sql: str) -> None:
+    """The transaction's ``BEGIN`` before a ``WITH … INSERT`` (see ``_writes_after_with``)."""
+    if (
+        not connection.in_transaction
+        and connection.isolation_level is not None
+        and _writes_after_with(sql)
+    ):
+        cursor.execute(f"BEGIN {connection.isolation_level}")
+
+
+def in_loop_rows(adapted: object, sql: str, arguments: Sequence[Any]) -> list[Any]:
+    """``sql``'s rows, run with ``arguments`` on ``adapted`` (a pooled connection's DB-API
+    connection, an ``_InLoopConnection``) in the loop's thread as ``_InLoopCursor`` runs a
+    statement, in its transaction (``infra.driver``: a turn's hot statements)."""
+    if not isinstance(adapted, _InLoopConnection):
+        raise TypeError(f"{type(adapted).__name__} is not an in-loop SQLite connection")
+    connection: sqlite3.Connection = adapted._connection._conn
+    cursor = connection.cursor()
+    try:
+        _begin_before_with(connection, cursor, sql)
+        cursor.execute(sql, arguments)
+        return cursor.fetchall() if cursor.description else []
+    finally:
+        cursor.close()
+
+
 class _InLoopCursor(AsyncAdapt_aiosqlite_cursor):
     """A statement run in the event loop's thread, on the connection's sqlite3 object.
 
@@ -98,12 +124,7 @@ class _InLoopCursor(AsyncAdapt_aiosqlite_cursor):
         connection = self._connection._conn
         cursor = connection.cursor()
         try:
-            if (
-                not connection.in_transaction
-                and connection.isolation_level is not None
-                and _writes_after_with(operation)
-            ):
-                cursor.execute(f"BEGIN {connection.isolation_level}")
+            _begin_before_with(connection, cursor, operation)
             if many:
                 cursor.executemany(operation, parameters)
             elif parameters is None:

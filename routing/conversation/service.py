@@ -51,6 +51,7 @@ from routing.conversation.turn_rows import (
     keep_message,
     mark_seen,
     mirrored,
+    sent,
 )
 from routing.intake import (
     ButtonIn,
@@ -406,19 +407,19 @@ class ConversationService(TurnEffects, ReplyFilling):
                 params |= {f"idea_{name}": value for name, value in mirror.items()}
             ids = None
             if not outbox:
-                await session.execute(MIRROR_AND_SAVE, params)
+                await sent(session, MIRROR_AND_SAVE, params)
             elif mirror is None:  # and the writes the turn deferred (``LaterWrite``)
                 statement, params = uow.carry_later(SAVE_AND_SEND, params)
-                result = await session.execute(statement, params | json_rows(outbox))
-                ids = json_row_ids(result.all(), outbox)
+                returned = await sent(session, statement, params | json_rows(outbox))
+                ids = json_row_ids(returned, outbox)
             else:
-                result = await session.execute(MIRROR_SAVE_AND_SEND, params | json_rows(outbox))
-                ids = json_row_ids(result.all(), outbox)
+                returned = await sent(session, MIRROR_SAVE_AND_SEND, params | json_rows(outbox))
+                ids = json_row_ids(returned, outbox)
             for name, value in values.items():
                 set_committed_value(conversation, name, value)
             return ids
         if mirror is not None:
-            await session.execute(MIRROR_DRAFT, {"idea_id": conversation.idea_id, **mirror})
+            await sent(session, MIRROR_DRAFT, {"idea_id": conversation.idea_id, **mirror})
         if not persistent:  # a new conversation: its row, with the turn's values
             await insert_conversation(session, conversation, values)
             return None
@@ -427,9 +428,8 @@ class ConversationService(TurnEffects, ReplyFilling):
         # The turn's one write to a known row, as a Core UPDATE: the ORM's flush of a single
         # dirty object costs several times the statement. The object is told the values are
         # stored, so the flush has nothing left to write for it.
-        await session.execute(
-            SAVE_CONVERSATION, {"conversation_of": conversation.resident_id, **values}
-        )
+        saved = {"conversation_of": conversation.resident_id, **values}
+        await sent(session, SAVE_CONVERSATION, saved)
         for name, value in values.items():
             set_committed_value(conversation, name, value)
         return None
@@ -451,8 +451,8 @@ class ConversationService(TurnEffects, ReplyFilling):
         params = {"conversation_of": conversation.resident_id} | new_idea | json_rows(outbox)
         params |= {f"conversation_{name}": value for name, value in values.items()}
         statement, params = uow.carry_later(NEW_IDEA_SAVE_AND_SEND, params)
-        rows = (await uow.session.execute(statement, params)).all()
-        for name, value in (*values.items(), ("idea_id", rows[0].new_idea)):
+        rows = await sent(uow.session, statement, params)
+        for name, value in (*values.items(), ("idea_id", rows[0][2])):
             set_committed_value(conversation, name, value)
         return json_row_ids([row[:2] for row in rows], outbox)
 

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from infra.driver import rows
 from infra.orm import column_keys, stored, update_by_parameters
 from routing import cases, outbox
 from routing.conversation.inbound import Inbound
@@ -243,6 +244,15 @@ NEW_IDEA_SAVE_AND_SEND = (
 )
 
 
+async def sent(
+    session: AsyncSession, statement: Any, parameters: dict[str, Any]
+) -> list[tuple[Any, ...]]:
+    """The rows of one of the turn's writes (the save-and-send statement, the conversation's
+    UPDATE, the draft's mirror), run on the driver (``infra.driver.rows``) in the turn's
+    transaction."""
+    return await rows(session, statement, parameters)
+
+
 def mirrored(draft: Draft) -> dict[str, Any]:
     """The idea row's columns that mirror the draft."""
     return {
@@ -283,9 +293,9 @@ async def keep_message(
         "created_at": now,
     }
     if want_id:
-        message_id: int = (await session.execute(KEEP_MESSAGE_ID, values)).scalar_one()
-        return message_id
-    await session.execute(KEEP_MESSAGE, values)
+        ((message_id,),) = await rows(session, KEEP_MESSAGE_ID, values)
+        return int(message_id)
+    await rows(session, KEEP_MESSAGE, values)
     return None
 
 
@@ -329,7 +339,7 @@ async def mark_seen(session: AsyncSession, resident: Resident, now: datetime) ->
     stored: the ORM's flush of that one dirty attribute cost about twice the statement (on
     PostgreSQL, where a resident back after a pause pays it, 532 against 279 µs). Any other
     change to the resident in the turn is still written by the turn's flush."""
-    await session.execute(MARK_SEEN, {"resident_id": resident.id, "last_seen_at": now})
+    await rows(session, MARK_SEEN, {"resident_id": resident.id, "last_seen_at": now})
     set_committed_value(resident, "last_seen_at", now)
 
 
@@ -371,14 +381,14 @@ async def claim_and_load(
         if session.get_bind().dialect.name == "postgresql":
             claim |= load | {"seen_before": now - LAST_SEEN_STEP}
             if keep and inbound.kind != "button":
-                row = (await session.execute(CLAIM_KEEP_AND_LOAD, claim | _words(inbound))).one()
-                seen, message_id = row[-2:]
+                (found,) = await rows(session, CLAIM_KEEP_AND_LOAD, claim | _words(inbound))
+                seen, message_id = found[-2:]
                 return Claimed(
-                    _turn_row(session, row), message_id is not None, message_id, seen is not None
+                    _turn_row(session, found), message_id is not None, message_id, seen is not None
                 )
-            row = (await session.execute(CLAIM_AND_LOAD, claim)).one()
-            return Claimed(_turn_row(session, row), seen=row[-1] is not None)
-        row = (await session.execute(CLAIM_RETURNING_LOAD, claim | load)).one()
+            (found,) = await rows(session, CLAIM_AND_LOAD, claim)
+            return Claimed(_turn_row(session, found), seen=found[-1] is not None)
+        (row,) = await rows(session, CLAIM_RETURNING_LOAD, claim | load)
     except IntegrityError:
         await session.rollback()
         return None
@@ -395,7 +405,7 @@ def _words(inbound: Inbound) -> dict[str, Any]:
     }
 
 
-def _turn_row(session: AsyncSession, row: Row[Any] | None) -> TurnRow:
+def _turn_row(session: AsyncSession, row: Row[Any] | tuple[Any, ...] | None) -> TurnRow:
     """The resident and their conversation, from the row's columns (``_TURN_COLUMNS``), made
     persistent in the session as the ORM's load would, and the held case's id."""
     if row is None or row[0] is None:  # a resident not yet known (PostgreSQL: NULLs)

@@ -38,7 +38,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy import Update, column, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from bench import claim_before, driver_before
+from bench import claim_before, driver_before, outside_before
 from bench.databases import fresh_database
 from bench.intake_latency import FIRST_NAMES, Plan, converse, declic_bot
 from bench.residents import Resident
@@ -61,6 +61,8 @@ from routing.intake import (
     state_codec,
 )
 from routing.intake import listening as listening_step
+from routing.intake.asking import Asking
+from routing.intake.draft import Draft
 from routing.journey import Idea
 
 
@@ -271,6 +273,18 @@ def _driver(declic: Any, on: bool) -> None:
     setattr(turn_rows, "rows", driver.rows if on else driver_before.rows)  # noqa: B010
 
 
+_made_once = (Asking.options, Asking.quartier_options, Draft.known)
+
+
+def _options(declic: Any, on: bool) -> None:
+    """B: the questions' options made once (constants, a cache for the needs' ticks, the
+    quartiers' pages kept) and a draft's known slots read without a dictionary; A: the options
+    made anew each time they were asked or checked, ``Draft.known`` building a dictionary of
+    every slot at each call."""
+    before = (outside_before.options, outside_before.quartier_options, outside_before.known)
+    Asking.options, Asking.quartier_options, Draft.known = _made_once if on else before  # type: ignore[method-assign]
+
+
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "claim": _claim,
@@ -281,6 +295,7 @@ VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "fsm": _fsm,
     "held": _held,
     "mirror": _mirror,
+    "options": _options,
     "new_idea": _new_idea,
     "returning": _returning,
     "route": _route,

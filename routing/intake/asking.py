@@ -3,6 +3,7 @@ and asking again what is pending after an interruption."""
 
 from __future__ import annotations
 
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from infra.frozen import replace
@@ -40,7 +41,26 @@ from routing.intake.state import (
 if TYPE_CHECKING:
     from datetime import date
 
+    from knowledge.territory import Territory
     from routing.intake.events import CommandIn, TextIn
+
+
+# The options of the questions whose buttons never change, made once (a turn asked for them).
+_OPTIONS: dict[Slot, tuple[Option, ...]] = {
+    Slot.GROUP: tuple(Option(g.value) for g in Group),
+    Slot.TIMING: tuple(Option(t.value) for t in Timing),
+    Slot.CONSENT: (Option("yes"), Option("no"), Option("why")),
+}
+
+
+@cache  # at most 2**7 selections
+def _need_options(selection: frozenset[Need]) -> tuple[Option, ...]:
+    """The needs' buttons, the selected ones ticked."""
+    return (
+        *(Option(n.value, selected=n in selection) for n in Need),
+        Option("done"),
+        Option("unsure"),
+    )
 
 
 class Asking:
@@ -74,30 +94,34 @@ class Asking:
         if slot is Slot.NEIGHBOURHOOD:
             return self.quartier_options(0)
         if slot is Slot.NEEDS:
-            return (
-                *(Option(n.value, selected=n in state.selection) for n in Need),
-                Option("done"),
-                Option("unsure"),
-            )
-        if slot is Slot.GROUP:
-            return tuple(Option(g.value) for g in Group)
-        if slot is Slot.TIMING:
-            return tuple(Option(t.value) for t in Timing)
-        if slot is Slot.CONSENT:
-            return (Option("yes"), Option("no"), Option("why"))
-        return ()
+            return _need_options(state.selection)
+        return _OPTIONS.get(slot, ())
 
     def quartier_options(self, page: int) -> tuple[Option, ...]:
         """Up to 8 quartiers as buttons; more are shown a page at a time with a « more »
-        button (the street or a shared location answer too). « Ailleurs » always stays."""
+        button (the street or a shared location answer too). « Ailleurs » always stays.
+
+        Made once a page (``_quartier_pages``): the quartiers are the city's, loaded at start."""
         quartiers = self.extractor.gazetteer.quartiers
-        if len(quartiers) <= QUARTIER_BUTTONS:
-            return (*(Option(q.id, q.name) for q in quartiers), Option(ELSEWHERE))
-        pages = -(-len(quartiers) // QUARTIERS_PER_PAGE)
+        pages = max(1, -(-len(quartiers) // QUARTIERS_PER_PAGE))
         page %= pages
-        shown = quartiers[page * QUARTIERS_PER_PAGE : (page + 1) * QUARTIERS_PER_PAGE]
-        following = f"{QUARTIER_PAGE}{(page + 1) % pages}"
-        return (*(Option(q.id, q.name) for q in shown), Option(following), Option(ELSEWHERE))
+        made = self._quartier_pages.get(page)
+        if made is not None and made[0] is quartiers:
+            return made[1]
+        if len(quartiers) <= QUARTIER_BUTTONS:
+            options = (*(Option(q.id, q.name) for q in quartiers), Option(ELSEWHERE))
+        else:
+            shown = quartiers[page * QUARTIERS_PER_PAGE : (page + 1) * QUARTIERS_PER_PAGE]
+            following = f"{QUARTIER_PAGE}{(page + 1) % pages}"
+            options = (*(Option(q.id, q.name) for q in shown), Option(following),
+                       Option(ELSEWHERE))  # fmt: skip
+        self._quartier_pages[page] = (quartiers, options)
+        return options
+
+    @cached_property
+    def _quartier_pages(self) -> dict[int, tuple[tuple[Territory, ...], tuple[Option, ...]]]:
+        """Each page's options, with the quartiers they were made from."""
+        return {}
 
     def _quartier_mode(self) -> str:
         city = self.extractor.gazetteer

@@ -29,7 +29,6 @@ from infra.clock import FrozenClock
 from infra.db import make_engine
 from infra.uow import UnitOfWork, uow_factory_for
 from tests.support.browser import console_env, declic, running_console
-from tests.support.console import PASSWORD
 from tests.support.databases import (
     BACKENDS,
     WorkerDatabase,
@@ -190,6 +189,11 @@ async def server() -> AsyncIterator[FakeBotApi]:
 @pytest.fixture
 def console_url(migrated_url: str, tmp_path: Path) -> Iterator[str]:
     """`declic console` as a subprocess on a free port, with an admin "ada" made by the CLI."""
+    # Imported here, not at the top: tests.support.console loads the console and the bot
+    # (aiogram's types: ~6 s of CPU on a loaded 2-CPU box), and the xdist controller, which
+    # imports this file before it starts any worker, runs no test.
+    from tests.support.console import PASSWORD
+
     env = console_env(migrated_url)
     declic(
         "staff", "add", "ada@example.org", "--name", "Ada Lovelace", "--role", "admin",

@@ -49,16 +49,23 @@ PARIS = ZoneInfo("Europe/Paris")
 # reader) is one unit: spread over four workers, each worker built it again.
 #
 # Units are handed out longest first (xdist gives a worker its next unit while it runs the last
-# test of the previous one, so a long unit handed out last lengthens the run): the e2e tests,
-# then the slow modules below, then everything else in collection order.
+# test of the previous one, so a long unit handed out last lengthens the run): in the order of
+# their durations in a whole run (-n 5 on a shared 2-CPU box, load 7: the console pages ~215 s,
+# the eight residents 150-177 s, mypy cold 132 s, the kill -9 intake 90-120 s, schemathesis
+# ~100 s, the scheduler crashes 83-95 s, the held-out town 75-87 s), then the other e2e tests,
+# then the slow modules below, then everything else in collection order. (mypy came after every
+# e2e test: its 132 s started late in the run.)
 _TESTS = Path(__file__).resolve().parent
 _SLOW_FIRST = (
-    "tests/e2e/test_console_pages.py",  # 100 page views with axe, four times: ~40 s each alone
+    "tests/e2e/test_console_pages.py",  # 100 page views with axe, four times
     "tests/e2e/test_eight_residents.py",
+    "tests/unit/test_types.py",  # mypy with no cache in a fresh clone
+    "tests/e2e/test_bot_process.py::test_intake_survives_kill_9",
+    "tests/integration/test_api_schema.py::test_generated_requests",  # schemathesis
+    "tests/e2e/test_scheduler_crash.py",
     "tests/e2e/test_any_city.py",
     "tests/e2e/",
-    "tests/unit/test_types.py",  # mypy with no cache in a fresh clone
-    "tests/integration/test_api_schema.py",  # schemathesis: 35 s a backend at -n 2
+    "tests/integration/test_api_schema.py",
     "tests/integration/test_matching_towns.py",
     "tests/integration/test_followup_delivery_limits.py",  # real-time pacing, 17 s
     "tests/integration/test_understanding_evaluation.py",

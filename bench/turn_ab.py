@@ -285,6 +285,12 @@ def _options(declic: Any, on: bool) -> None:
     Asking.options, Asking.quartier_options, Draft.known = _made_once if on else before  # type: ignore[method-assign]
 
 
+def _session10(declic: Any, on: bool) -> None:
+    """Session 10's two together (the turn's CPU outside the database)."""
+    for switch in (_frozen, _options):
+        switch(declic, on)
+
+
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "claim": _claim,
@@ -300,6 +306,7 @@ VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "returning": _returning,
     "route": _route,
     "session8": _session8,
+    "session10": _session10,
     "submitted": _submitted,
 }
 

@@ -5,10 +5,10 @@ A turn copies its dialogue state (21 fields) and draft (10) a few times with one
 every field through ``object.__setattr__``: 10.2 µs a state against 1.8 for this copy (one
 change, on a busy box), three or four times a turn. For a *plain* dataclass, one whose
 instances hold their fields in ``__dict__`` and nothing else, whose fields are all ``__init__``
-arguments, and which has no ``__post_init__``, the copy is the same object field for field: a
-new instance whose ``__dict__`` is the old one's with the changes. Anything else (slots,
-``__post_init__``, ``InitVar``, ``init=False`` fields, a name that is not a field) goes to
-``dataclasses.replace``, errors included.
+arguments, and which has no ``__post_init__`` nor ``__new__`` of its own, the copy is the
+same object field for field: a new instance whose ``__dict__`` is the old one's with the
+changes. Anything else (slots, ``__post_init__``, ``__new__``, ``InitVar``, ``init=False``
+fields, a name that is not a field) goes to ``dataclasses.replace``, errors included.
 
 mypy reads ``dataclasses.replace`` (its dataclass plugin checks each call's fields); the
 running code calls the copy.
@@ -28,7 +28,12 @@ _PLAIN: dict[type, frozenset[str] | None] = {}
 def _plain(cls: type) -> frozenset[str] | None:
     names: frozenset[str] | None = None
     params = getattr(cls, "__dataclass_params__", None)
-    if params is not None and not hasattr(cls, "__slots__") and not hasattr(cls, "__post_init__"):
+    if (
+        params is not None
+        and not hasattr(cls, "__slots__")
+        and not hasattr(cls, "__post_init__")
+        and not any("__new__" in vars(base) for base in cls.__mro__[:-1])  # object's only
+    ):
         fields = dataclasses.fields(cls)
         declared = getattr(cls, "__dataclass_fields__", {})  # with InitVar and ClassVar ones
         if len(fields) == len(declared) and all(f.init for f in fields):

@@ -64,3 +64,21 @@ def test_anything_else_goes_through_its_init() -> None:
     assert copied.double == 10  # not the original's cached value
     with pytest.raises(ValueError, match="init=False"):
         replace(derived, hidden=1)
+
+
+@dataclass(frozen=True)
+class _Counted:
+    value: int
+
+    def __new__(cls, *args: object, **kwargs: object) -> _Counted:
+        _MADE.append(cls)
+        return super().__new__(cls)
+
+
+_MADE: list[type] = []
+
+
+def test_a_record_with_its_own_new_is_made_by_it() -> None:
+    copied = replace(_Counted(1), value=2)
+    assert copied == _Counted(2)
+    assert len(_MADE) == 3  # the original, the copy, the comparison's

@@ -53,13 +53,14 @@ PARIS = ZoneInfo("Europe/Paris")
 # their durations in a whole run (-n 5 on a shared 2-CPU box, load 7: the console pages ~215 s,
 # the eight residents 150-177 s, mypy cold 132 s, the kill -9 intake 90-120 s, schemathesis
 # ~100 s, the scheduler crashes 83-95 s, the held-out town 75-87 s), then the other e2e tests,
-# then the slow modules below, then everything else in collection order. (mypy came after every
-# e2e test: its 132 s started late in the run.)
+# then the slow modules below, then everything else in collection order. mypy's cold run goes
+# first of all: xdist gives each worker a first unit and queues a second one behind it, so
+# third in this list mypy waited behind a console pages test (it started at 146 s of a run).
 _TESTS = Path(__file__).resolve().parent
 _SLOW_FIRST = (
+    "tests/unit/test_types.py",  # mypy with no cache in a fresh clone: gw0's first unit
     "tests/e2e/test_console_pages.py",  # 100 page views with axe, four times
     "tests/e2e/test_eight_residents.py",
-    "tests/unit/test_types.py",  # mypy with no cache in a fresh clone
     "tests/e2e/test_bot_process.py::test_intake_survives_kill_9",
     "tests/integration/test_api_schema.py::test_generated_requests",  # schemathesis
     "tests/e2e/test_scheduler_crash.py",

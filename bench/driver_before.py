@@ -6,8 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import CursorResult
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import Executable
+
+from infra import uow
+from infra.slots import stepping_out
+from infra.uow import UnitOfWork
 
 
 async def rows(
@@ -19,3 +24,19 @@ async def rows(
     if isinstance(result, CursorResult) and not result.returns_rows:
         return []
     return list(result.all())
+
+
+async def connection_of(session: AsyncSession) -> tuple[AsyncConnection, PoolProxiedConnection]:
+    """``infra.driver.connection_of`` as it was: ``AsyncSession.connection`` at each statement
+    (``bench.turn_ab held_connection``'s A)."""
+    connection = await session.connection()
+    return connection, await connection.get_raw_connection()
+
+
+async def serialise(self: UnitOfWork, key: int) -> None:
+    """``UnitOfWork.serialise`` as it was: the advisory lock tried through the session
+    (``bench.turn_ab serialise``'s A)."""
+    taken = await self.session.scalar(uow._TRY_ADVISORY_LOCK, {"key": key})
+    if not taken:
+        async with stepping_out():
+            await self.session.execute(uow._ADVISORY_LOCK, {"key": key})

@@ -44,7 +44,7 @@ from bench.intake_latency import FIRST_NAMES, Plan, converse, declic_bot
 from bench.residents import Resident
 from bench.telegram_fakes import mount, move_update
 from bench.turn_cpu import announce, fed_alone, listening, one_at_a_time_arguments
-from bot.middlewares import Handler
+from bot.middlewares import ChatOrder, Handler
 from bot.routers import Residents, buttons, private_button, private_message
 from bot.routers import messages as texts
 from infra import driver, frozen, uow
@@ -291,6 +291,28 @@ def _session10(declic: Any, on: bool) -> None:
         switch(declic, on)
 
 
+_connection_of = driver.connection_of
+
+
+def _held_connection(declic: Any, on: bool) -> None:
+    """B: a transaction's second driver statement on reuses the connection the first got
+    (``infra.driver.connection_of``); A: ``AsyncSession.connection`` at each."""
+    setattr(driver, "connection_of", _connection_of if on else driver_before.connection_of)  # noqa: B010
+
+
+_serialise = UnitOfWork.serialise
+
+
+def _serialise_on_driver(declic: Any, on: bool) -> None:
+    """Both: turns serialised across processes, as in webhook mode (``ChatOrder``: each unit
+    of work first tries the chat's advisory lock; PostgreSQL). B: that statement on the driver
+    (``infra.driver``); A: through the session (``bench.driver_before.serialise``)."""
+    for middleware in declic.dp.update.outer_middleware._middlewares:
+        if isinstance(middleware, ChatOrder):
+            middleware.across_processes = True
+    setattr(UnitOfWork, "serialise", _serialise if on else driver_before.serialise)  # noqa: B010
+
+
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "claim": _claim,
@@ -300,11 +322,13 @@ VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "frozen": _frozen,
     "fsm": _fsm,
     "held": _held,
+    "held_connection": _held_connection,
     "mirror": _mirror,
     "options": _options,
     "new_idea": _new_idea,
     "returning": _returning,
     "route": _route,
+    "serialise": _serialise_on_driver,
     "session8": _session8,
     "session10": _session10,
     "submitted": _submitted,

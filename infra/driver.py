@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import ClauseElement, Executable
 
 from infra.db import in_loop_rows
@@ -86,6 +87,28 @@ def _arguments(compiled: _Compiled, parameters: dict[str, Any]) -> tuple[Any, ..
     )
 
 
+_HELD = "infra.driver"  # ``session.info``'s key: the transaction, its connection, the pool's
+
+
+async def connection_of(session: AsyncSession) -> tuple[AsyncConnection, PoolProxiedConnection]:
+    """The session's connection (its transaction begun) and the pool's connection under it.
+
+    The second statement of a transaction on: the pair the first one got, held while the
+    session's transaction is the same and active (one transaction keeps its connection; an
+    invalidated one leaves the transaction inactive), instead of ``AsyncSession.connection``'s
+    greenlet (about 25 µs a call, the pair being there already)."""
+    held = session.info.get(_HELD)
+    if held is not None:
+        transaction, connection, raw = held
+        current = session.sync_session.get_transaction()
+        if current is not None and transaction is current and current.is_active:
+            return connection, raw
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    session.info[_HELD] = (session.sync_session.get_transaction(), connection, raw)
+    return connection, raw
+
+
 async def rows(
     session: AsyncSession, statement: Executable, parameters: dict[str, Any]
 ) -> list[tuple[Any, ...]]:
@@ -93,11 +116,10 @@ async def rows(
     would), run with ``parameters`` on the session's connection in its transaction."""
     if session.new or session.dirty or session.deleted:  # the autoflush
         await session.flush()
-    connection = await session.connection()
+    connection, raw = await connection_of(session)
     dialect = connection.dialect
     compiled = _compiled(statement, dialect, tuple(parameters))
     sql, arguments = compiled.sql, _arguments(compiled, parameters)
-    raw = await connection.get_raw_connection()
     adapted: Any = raw.dbapi_connection
     try:
         sync = connection.sync_connection

@@ -29,6 +29,7 @@ from sqlalchemy import CursorResult, Insert, Update, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.sql.selectable import HasCTE
 
+from infra import driver
 from infra.slots import stepping_out
 
 _SERIAL_KEY: ContextVar[int | None] = ContextVar("declic_serial_key", default=None)
@@ -178,7 +179,8 @@ class UnitOfWork:
         transaction (another worker handling the chat), the wait happens outside this task's
         turn slot (``infra.slots.stepping_out``): a turn waiting for a lock is not work, and
         must not keep a slot the lock's holder, or anyone else, may need."""
-        taken = await self.session.scalar(_TRY_ADVISORY_LOCK, {"key": key})
+        # On the driver (``infra.driver``): in webhook mode every turn's first statement.
+        ((taken,),) = await driver.rows(self.session, _TRY_ADVISORY_LOCK, {"key": key})
         if not taken:
             async with stepping_out():
                 await self.session.execute(_ADVISORY_LOCK, {"key": key})

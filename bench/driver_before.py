@@ -7,12 +7,16 @@ from typing import Any
 
 from sqlalchemy import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import Executable
 
 from infra import uow
+from infra.orm import column_keys, stored
 from infra.slots import stepping_out
 from infra.uow import UnitOfWork
+from routing.conversation import turn_rows
+from routing.journey import Conversation, Resident
 
 
 async def rows(
@@ -40,3 +44,22 @@ async def serialise(self: UnitOfWork, key: int) -> None:
     if not taken:
         async with stepping_out():
             await self.session.execute(uow._ADVISORY_LOCK, {"key": key})
+
+
+async def insert_resident(session: AsyncSession, values: dict[str, Any]) -> Resident:
+    """``turn_rows.insert_resident`` through the session (``bench.turn_ab new_resident``'s A)."""
+    inserted = await session.execute(turn_rows.INSERT_RESIDENT, values)
+    values = values | {"id": inserted.scalar_one()}
+    return stored(session, Resident, [values.get(key) for key in column_keys(Resident)])
+
+
+async def insert_conversation(
+    session: AsyncSession, conversation: Conversation, values: dict[str, Any]
+) -> None:
+    """``turn_rows.insert_conversation`` through the session."""
+    for name, value in values.items():
+        setattr(conversation, name, value)
+    columns = {key: getattr(conversation, key) for key in column_keys(Conversation)}
+    await session.execute(turn_rows.INSERT_CONVERSATION, columns)
+    make_transient_to_detached(conversation)
+    session.add(conversation)

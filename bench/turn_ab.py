@@ -313,6 +313,17 @@ def _serialise_on_driver(declic: Any, on: bool) -> None:
     setattr(UnitOfWork, "serialise", _serialise if on else driver_before.serialise)  # noqa: B010
 
 
+_inserts = (turn_rows.insert_resident, turn_rows.insert_conversation)
+
+
+def _new_resident(declic: Any, on: bool) -> None:
+    """B: a new resident's and conversation's INSERTs on the driver; A: through the session."""
+    before = (driver_before.insert_resident, driver_before.insert_conversation)
+    names = ("insert_resident", "insert_conversation")
+    for name, function in zip(names, _inserts if on else before, strict=True):
+        setattr(service, name, function)
+
+
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "claim": _claim,
@@ -326,6 +337,7 @@ VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "mirror": _mirror,
     "options": _options,
     "new_idea": _new_idea,
+    "new_resident": _new_resident,
     "returning": _returning,
     "route": _route,
     "serialise": _serialise_on_driver,

@@ -307,7 +307,8 @@ async def insert_resident(session: AsyncSession, values: dict[str, Any]) -> Resi
     what adding ``Resident(**values)`` and flushing gives (every column loaded, those not in
     ``values`` None), without the ORM's unit of work for one row (a flush cost about twice the
     statement)."""
-    values = values | {"id": (await session.execute(INSERT_RESIDENT, values)).scalar_one()}
+    ((resident_id,),) = await rows(session, INSERT_RESIDENT, values)
+    values = values | {"id": resident_id}
     return stored(session, Resident, [values.get(key) for key in column_keys(Resident)])
 
 
@@ -324,8 +325,10 @@ async def insert_conversation(
     more than this."""
     for name, value in values.items():
         setattr(conversation, name, value)
-    await session.execute(
-        INSERT_CONVERSATION, {key: getattr(conversation, key) for key in column_keys(Conversation)}
+    await rows(
+        session,
+        INSERT_CONVERSATION,
+        {key: getattr(conversation, key) for key in column_keys(Conversation)},
     )
     make_transient_to_detached(conversation)  # every attribute as stored
     session.add(conversation)

@@ -31,7 +31,9 @@ demo: install
 # 5 rather than 4 on 2 CPUs: the end-to-end tests (one chain of real processes each: the eight
 # residents, kill -9, the scheduler crashes) use a tenth to a quarter of a CPU for a minute or
 # two; a fifth worker keeps both CPUs busy under them (whole suite, back to back on a shared
-# machine: 563 s at -n 4, 386 s at -n 5, same tests, CPU 549 s and 517 s).
+# machine: 563 s at -n 4, 386 s at -n 5, same tests, CPU 549 s and 517 s). On a box shared
+# with other jobs (load 6-8) the run is CPU-bound: 1009 s at c05a950 (CPU 1024 s, 101 % of one
+# CPU), 584 s at 9d46a6a (CPU 796 s, 136 %), with no .mypy_cache and no kept test modules.
 # tests/conftest.py hands the longest tests out first, and keeps a module whose tests share a
 # fixture on one worker.
 # TEST_WORKERS=0 runs in one process (easier to debug).

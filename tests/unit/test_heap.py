@@ -17,7 +17,9 @@ def test_startup_objects_are_frozen_and_later_garbage_is_still_collected() -> No
     kept = [_Node() for _ in range(100)]
     try:
         frozen = freeze_startup_heap()
-        assert frozen == gc.get_freeze_count() >= len(kept)
+        # A frozen object can leave the permanent generation (freed by another thread of this
+        # worker meanwhile), never join it without another freeze: not an equality.
+        assert frozen >= gc.get_freeze_count() >= len(kept)
         later = [weakref.ref(_Node()) for _ in range(100)]  # cycles made after the freeze
         gc.collect()
         assert all(ref() is None for ref in later)

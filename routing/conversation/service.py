@@ -41,6 +41,7 @@ from routing.conversation.turn_rows import (
     MIRROR_AND_SAVE,
     MIRROR_DRAFT,
     MIRROR_SAVE_AND_SEND,
+    NEW_IDEA_ID_COLUMN,
     NEW_IDEA_SAVE_AND_SEND,
     SAVE_AND_SEND,
     SAVE_CONVERSATION,
@@ -452,9 +453,9 @@ class ConversationService(TurnEffects, ReplyFilling):
         params |= {f"conversation_{name}": value for name, value in values.items()}
         statement, params = uow.carry_later(NEW_IDEA_SAVE_AND_SEND, params)
         rows = await sent(uow.session, statement, params)
-        for name, value in (*values.items(), ("idea_id", rows[0][2])):
+        for name, value in (*values.items(), ("idea_id", rows[0][NEW_IDEA_ID_COLUMN])):
             set_committed_value(conversation, name, value)
-        return json_row_ids([row[:2] for row in rows], outbox)
+        return json_row_ids([row[:NEW_IDEA_ID_COLUMN] for row in rows], outbox)
 
     def _outbox(
         self,

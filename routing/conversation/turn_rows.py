@@ -242,6 +242,8 @@ NEW_IDEA_SAVE_AND_SEND = (
     .add_cte(_SAVE_NEW)
     .returning(_NEW_IDEA_ID.label("new_idea"))
 )
+# Its rows: each outbox row's id and key (``outbox.json_row_ids``), then the new idea's id.
+NEW_IDEA_ID_COLUMN = 2
 
 
 async def sent(
@@ -249,7 +251,8 @@ async def sent(
 ) -> list[tuple[Any, ...]]:
     """The rows of one of the turn's writes (the save-and-send statement, the conversation's
     UPDATE, the draft's mirror), run on the driver (``infra.driver.rows``) in the turn's
-    transaction."""
+    transaction. ``rows`` is looked up here at each call, so that the service's writes and this
+    module's own statements go the same way (``bench.turn_ab driver`` swaps it for both)."""
     return await rows(session, statement, parameters)
 
 

@@ -54,10 +54,6 @@ class Timing(StrEnum):
 ELSEWHERE = "elsewhere"
 SLOT_ORDER = (Slot.NEIGHBOURHOOD, Slot.NEEDS, Slot.GROUP, Slot.TIMING, Slot.CONSENT)
 EDITABLE = (Slot.TITLE, Slot.IDEA, Slot.NEIGHBOURHOOD, Slot.NEEDS, Slot.GROUP, Slot.TIMING)
-# The draft's field for each slot that stores its answer as it is (``Draft.known``), by the slot's
-# value: a str key is hashed in C, an Enum member by Python code.
-_SLOT_FIELDS = {"neighbourhood": "neighbourhood", "needs": "needs", "group": "group",
-                "timing": "timing", "title": "title"}  # fmt: skip
 IDEA_MAX_CHARS = 20_000
 TITLE_MAX_CHARS = 80
 SHORT_TITLE_CHARS = 50  # a title the resident types in
@@ -84,7 +80,8 @@ class Draft:
             return bool(self.text)
         if slot is Slot.CONSENT:
             return bool(self.consent)
-        return getattr(self, _SLOT_FIELDS[slot.value]) is not None
+        # the other slots store their answer as it is, in the field the slot's value names
+        return getattr(self, slot.value) is not None
 
     def missing(self) -> list[Slot]:
         return [slot for slot in SLOT_ORDER if not self.known(slot)]

@@ -20,12 +20,12 @@ from knowledge.resources import KINDS, Resource, canonical_theme
 from knowledge.territory import Gazetteer
 from knowledge.text import normalise, singular, tokens
 from knowledge.vocabulary import (
-    STOP_WORDS,
     PhraseTagger,
     en_fr,
     english_term,
     merged_entries,
     stem_key,
+    stop_words,
     term,
     terms,
 )
@@ -134,7 +134,7 @@ class Catalogue:
         self._by_initial: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self._surface):
             self._by_initial[word[0]].append(word)
-        self._known = self.lexicon.known_words | STOP_WORDS | set(en_fr()) | set(en_fr().values())
+        self._known = self.lexicon.known_words | stop_words() | set(en_fr()) | set(en_fr().values())
         self.correct = lru_cache(maxsize=65536)(self._correct)
 
     def __len__(self) -> int:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from knowledge.catalogue import NEEDS, Catalogue
 from knowledge.text import ROUGH_COUNTS, normalise
-from knowledge.vocabulary import STOP_WORDS, term
+from knowledge.vocabulary import stop_words, term
 
 GROUP_WORDS = ("association", "informal", "alone")
 _PEOPLE = (
@@ -74,8 +74,9 @@ def understand(catalogue: Catalogue, query: IdeaQuery) -> Understanding:
     if quartier is not None:
         commune = catalogue.gazetteer.commune_of(quartier)
     words: list[str] = []
+    stop = stop_words()
     for word in normalise(text).split():
-        if word in STOP_WORDS or len(word) < 2:
+        if word in stop or len(word) < 2:
             continue
         corrected = catalogue.correct(word)
         words.append(term(corrected or word))

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
-from knowledge.lexicon import ENTRIES, Hit, Lexicon
+from knowledge.lexicon import Hit, Lexicon, intake_entries
 from knowledge.text import ROUGH_COUNTS, tokens
 from routing.understanding import dates, rules
 from routing.understanding.model import ELSEWHERE, Context, Intent, Slots, Step
@@ -171,7 +171,7 @@ SEASONS = {
 def merged_entries(
     extra: Mapping[str, Mapping[str, list[str]]],
 ) -> dict[str, dict[str, tuple[str, ...]]]:
-    merged: dict[str, dict[str, tuple[str, ...]]] = {c: dict(v) for c, v in ENTRIES.items()}
+    merged = {c: dict(v) for c, v in intake_entries().items()}
     for category, values in extra.items():
         for value, phrases in values.items():
             old = merged.setdefault(category, {}).get(value, ())

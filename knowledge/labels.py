@@ -10,23 +10,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
-
-import yaml
 
 from knowledge.text import normalise
+from knowledge.word_lists import VOCAB_DIR, read_phrases
 
-LABELS_FILE = Path(__file__).resolve().parent / "vocab" / "labels.yaml"
+LABELS_FILE = VOCAB_DIR / "labels.yaml"
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^]]*\]")
 OPEN_FAMILIES = frozenset({"theme", "equipment"})  # a city may add its own values
 
 
 @cache
 def labels() -> Mapping[str, Mapping[str, tuple[str, ...]]]:
-    """family → code → labels (French first, then English)."""
-    with LABELS_FILE.open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
-    return {f: {c: tuple(map(str, ls)) for c, ls in codes.items()} for f, codes in raw.items()}
+    """family → code → labels (French first, then English), read once."""
+    return read_phrases(LABELS_FILE)
 
 
 def _key(text: str) -> str:

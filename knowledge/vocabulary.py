@@ -13,12 +13,11 @@ from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
 
 import Stemmer
-import yaml
 
 from knowledge.lexicon import intake_entries
 from knowledge.resources import canonical_theme
 from knowledge.text import singular, tokens
-from knowledge.word_lists import VOCAB_DIR, Phrases, read_phrases, read_words
+from knowledge.word_lists import VOCAB_DIR, Phrases, read_pairs, read_phrases, read_words
 
 MATCHING_FILE = VOCAB_DIR / "matching.yaml"
 
@@ -37,11 +36,10 @@ def stop_words() -> frozenset[str]:
 EN_FR_FILE = VOCAB_DIR / "en_fr.yaml"
 
 
-@cache
-def en_fr() -> dict[str, str]:
+@cache  # looked up for every word an index stores: one call, no argument to hash
+def en_fr() -> Mapping[str, str]:
     """English word → French word (knowledge/vocab/en_fr.yaml), loaded once."""
-    with EN_FR_FILE.open(encoding="utf-8") as handle:
-        return {str(k): str(v) for k, v in yaml.safe_load(handle).items()}
+    return read_pairs(EN_FR_FILE)
 
 
 _STEMMER = Stemmer.Stemmer("french")

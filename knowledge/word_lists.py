@@ -7,8 +7,8 @@ checks the shape it expects and fails at once with the file and the key at fault
 
 Every word is read as text, whatever it looks like: ``no``, ``on`` and ``12`` are words here,
 not YAML's false, true and number. A file is parsed once per process: libyaml's events, read
-here into dicts, lists and texts (about 2 ms of CPU for both lists of ``knowledge/vocab``;
-``yaml.safe_load``, in pure Python, takes about 30).
+here into dicts, lists and texts (1.5 to 2 ms of CPU per file of ``knowledge/vocab``, where
+``yaml.safe_load``, in pure Python, took about 30).
 """
 
 from __future__ import annotations
@@ -119,17 +119,31 @@ def _part(path: Path, key: str) -> object:
 
 
 @cache
-def read_phrases(path: Path, key: str) -> Phrases:
-    """``key`` of the file: category → value → phrases, each level in the file's order."""
+def read_phrases(path: Path, key: str | None = None) -> Phrases:
+    """``key`` of the file (without one, the whole file): category → value → phrases, each level
+    in the file's order."""
     found: dict[str, dict[str, tuple[str, ...]]] = {}
-    categories = _mapping(path, _part(path, key), key, "a mapping of categories")
+    raw = _document(path) if key is None else _part(path, key)
+    categories = _mapping(path, raw, key or "top", "a mapping of categories")
     for category, values in categories.items():
-        where = f"{key}.{category}"
+        where = f"{key}.{category}" if key else category
         found[category] = {
             value: _texts(path, f"{where}.{value}", texts)
             for value, texts in _mapping(path, values, where, "a mapping of values").items()
         }
     return found
+
+
+@cache
+def read_pairs(path: Path) -> Mapping[str, str]:
+    """The whole file: word → word, in the file's order."""
+    pairs = _document(path)
+    for word, other in pairs.items():
+        if not isinstance(other, str) or not other.strip():
+            raise WordListError(
+                f"{path}: {word}: a word (non-empty text) expected, not {_kind(other)}"
+            )
+    return {word: str(other) for word, other in pairs.items()}
 
 
 @cache

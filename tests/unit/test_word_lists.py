@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.labels import labels
 from knowledge.lexicon import LEXICON_FILE, intake_entries, negations
-from knowledge.vocabulary import MATCHING_FILE, matching_entries, stop_words
-from knowledge.word_lists import WordListError, read_phrases, read_words
+from knowledge.vocabulary import MATCHING_FILE, en_fr, matching_entries, stop_words
+from knowledge.word_lists import WordListError, read_pairs, read_phrases, read_words
 
 
 def _file(tmp_path: Path, text: str) -> Path:
@@ -77,6 +78,33 @@ def test_a_malformed_word_list_names_the_file_and_the_key(
     assert says in str(error.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("garden: jardin\nroom: [salle]\n", ": room: a word (non-empty text) expected, not a list"),
+        ("garden: jardin\nroom:\n", ": room: a word (non-empty text) expected, not nothing"),
+        ("garden: jardin\ngarden: potager\n", ":2: garden: the key is given twice"),
+    ],
+)
+def test_a_malformed_pair_file_names_the_file_and_the_key(
+    tmp_path: Path, text: str, says: str
+) -> None:
+    path = _file(tmp_path, text)
+    with pytest.raises(WordListError) as error:
+        read_pairs(path)
+    assert str(error.value).startswith(str(path))
+    assert says in str(error.value)
+
+
+def test_a_whole_file_of_phrases_names_its_keys_without_a_prefix(tmp_path: Path) -> None:
+    path = _file(tmp_path, "kind:\n  room: [Salle, Room]\n  grant: Subvention\n")
+    with pytest.raises(WordListError, match=r"words\.yaml: kind\.grant: a list of phrases"):
+        read_phrases(path)
+    other = tmp_path / "other.yaml"
+    other.write_text("kind:\n  room: [Salle, no]\n", encoding="utf-8")
+    assert read_phrases(other) == {"kind": {"room": ("Salle", "no")}}
+
+
 def test_a_missing_file_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(WordListError, match=r"absent\.yaml: cannot be read"):
         read_words(tmp_path / "absent.yaml", "stop_words")
@@ -101,3 +129,5 @@ def test_the_shipped_word_lists_read_and_are_read_once() -> None:
     assert intake_entries() is read_phrases(LEXICON_FILE, "entries")  # cached: parsed once
     assert matching_entries() is matching_entries()
     assert read_words(MATCHING_FILE, "stop_words") is read_words(MATCHING_FILE, "stop_words")
+    assert en_fr()["garden"] == "jardin" and en_fr() is en_fr()
+    assert labels()["kind"]["room"][:2] == ("Salle", "Salle à louer") and labels() is labels()

@@ -279,6 +279,8 @@ SUMMARY = {
     "submit": N_("✅ C'est bon, j'envoie"),
     "understood": N_("J'ai compris :"),
     "title": N_("Titre"),
+    "fact": N_("{label} : {value}"),  # one line of the summary: its label, then what it says
+    "quoted": N_("« {text} »"),  # the resident's own words
 }
 
 STATUS = {

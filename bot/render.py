@@ -291,23 +291,23 @@ class Renderer:
                 if draft.neighbourhood == "elsewhere"
                 else draft.neighbourhood or none  # no city: the resident's own words
             )
-            facts.append(f"{t.gettext(phrases.SUMMARY['neighbourhood'])} : {name}")
+            facts.append(_fact(t, "neighbourhood", name))
         if draft.needs or include_missing:
             needs = ", ".join(
                 t.gettext(phrases.OPTIONS[("needs", n.value)]).lower()
                 for n in sorted(draft.needs or ())
             )
-            facts.append(f"{t.gettext(phrases.SUMMARY['needs'])} : {needs or none}")
+            facts.append(_fact(t, "needs", needs or none))
         if draft.group or include_missing:
             group = (
                 t.gettext(phrases.OPTIONS[("group", draft.group.value)]) if draft.group else none
             )
-            facts.append(f"{t.gettext(phrases.SUMMARY['group'])} : {group}")
+            facts.append(_fact(t, "group", group))
         if draft.timing or include_missing:
             timing = draft.timing_words or (
                 t.gettext(phrases.OPTIONS[("timing", draft.timing.value)]) if draft.timing else none
             )
-            facts.append(f"{t.gettext(phrases.SUMMARY['timing'])} : {timing}")
+            facts.append(_fact(t, "timing", timing))
         return facts
 
     def summary(self, t: Translator, reply: Summary) -> str:
@@ -320,8 +320,8 @@ class Renderer:
         lines = [
             t.gettext(phrases.SUMMARY["intro"]),
             "",
-            f"🏷 {t.gettext(phrases.SUMMARY['title'])} : {draft.title or ''}",
-            f"💡 {t.gettext(phrases.SUMMARY['idea'])} : « {idea} »",
+            f"🏷 {_fact(t, 'title', draft.title or '')}",
+            f"💡 {_fact(t, 'idea', t.gettext(phrases.SUMMARY['quoted']).format(text=idea))}",
             *(f"• {fact}" for fact in self._facts(t, draft, include_missing=True)),
             "",
             t.gettext(phrases.SUMMARY["outro"]),
@@ -455,3 +455,10 @@ def _document(t: Translator, export: ExportDocument) -> OutgoingDraft:
         },
         erase_after_send=True,
     )
+
+
+def _fact(t: Translator, label: str, value: str) -> str:
+    """« Quartier : Glycines » in French, "Neighbourhood: Glycines" in English (the catalog
+    says where the colon goes)."""
+    line = t.gettext(phrases.SUMMARY["fact"])
+    return line.format(label=t.gettext(phrases.SUMMARY[label]), value=value)

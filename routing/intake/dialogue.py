@@ -19,7 +19,9 @@ from datetime import date
 from infra.frozen import replace
 from routing.intake import events
 from routing.intake.asking import _location_button
+from routing.intake.codes import Step
 from routing.intake.commands import Commanding
+from routing.intake.effects import SetLocale
 from routing.intake.extraction import Extractor
 from routing.intake.listening import Listening
 from routing.intake.pressing import Pressing
@@ -35,7 +37,11 @@ class Dialogue(Listening, Pressing, Commanding):  # each is an Asking
     threshold: float = 0.5  # the understander's: below it, ask rather than guess
 
     def step(self, state: DialogueState, event: events.Event, today: date) -> Turn:
-        return _location_button(self._step(state, event, today))
+        turn = _location_button(self._step(state, event, today))
+        language = _language_followed(state, event)
+        if language is None:
+            return turn
+        return Turn(turn.state, turn.replies, (SetLocale(language), *turn.effects))
 
     def _step(self, state: DialogueState, event: events.Event, today: date) -> Turn:
         heard = event.understanding if isinstance(event, events.TextIn) else None
@@ -52,3 +58,13 @@ class Dialogue(Listening, Pressing, Commanding):  # each is an Asking
         if isinstance(event, events.LocationIn):
             return self._location(state, event)
         return self._text(state, event, today)
+
+
+def _language_followed(state: DialogueState, event: events.Event) -> str | None:
+    """The language a resident starting an idea plainly writes in, when the bot speaks
+    another and the resident never chose one: the replies follow them from this turn on."""
+    if not isinstance(event, events.TextIn) or event.understanding is None:
+        return None
+    if state.locale_chosen or state.step not in (Step.NEW, Step.IDLE, Step.LISTENING):
+        return None
+    return event.understanding.written_in

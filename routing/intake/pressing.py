@@ -312,6 +312,7 @@ class Pressing(Asking):
 
     def _set_locale(self, state: DialogueState, locale: str) -> Turn:
         back = self._back(state) if state.step is Step.CHOOSING_LANGUAGE else state
+        back = replace(back, locale_chosen=True)
         return self._reask(back, (Say("language_set"),), (SetLocale(locale),))
 
     @staticmethod

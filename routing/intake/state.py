@@ -49,6 +49,9 @@ class DialogueState:
     # only once the resident agrees (issue 17).
     voice_waiting: bool = False
     sharing: bool = False  # Telegram's location button is on the resident's screen
+    # The resident chose a language (/langue, its buttons): the bot no longer follows the
+    # language they write in.
+    locale_chosen: bool = False
 
     @property
     def may_share(self) -> bool:

@@ -62,6 +62,7 @@ def state_to_json(state: DialogueState) -> dict[str, Any]:
         "held_text": state.held_text,
         "voice_waiting": state.voice_waiting,
         "sharing": state.sharing,
+        "locale_chosen": state.locale_chosen,
     }
 
 
@@ -86,4 +87,5 @@ def state_from_json(data: dict[str, Any], version: int) -> DialogueState:
         held_text=data.get("held_text"),
         voice_waiting=bool(data.get("voice_waiting")),
         sharing=bool(data.get("sharing")),
+        locale_chosen=bool(data.get("locale_chosen")),
     )

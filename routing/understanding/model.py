@@ -87,6 +87,9 @@ class Understanding:
     slots: Slots = field(default_factory=Slots)
     title: str | None = None  # ≤ 50 chars, for an idea (and at start); never a greeting
     formal: bool = False  # « vous » or a formal register (for register mirroring)
+    # At the start: the supported language the words are plainly written in, when it is not
+    # the one they were read in (a phone in Turkish or English, an idea typed in the other).
+    written_in: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from knowledge.lexicon import Lexicon
 from routing.understanding import rules
 from routing.understanding.classifier import Example, LinearIntents, trained
+from routing.understanding.language import written_in
 from routing.understanding.model import (
     ANSWER_STEPS,
     ELSEWHERE,
@@ -112,10 +113,14 @@ class Understander:
         slots = self._slots.settle(slots, text, step, intent, context)
         if intent is Intent.ANSWER and step in STEP_SLOT:
             slots = _only_step_slots(slots, step)
+        language = written_in(text) if step is Step.START else None
+        if language is not None and locale.startswith(language):
+            language = None  # already read in it
         title = None
         if intent is Intent.IDEA or (step is Step.START and intent not in TITLE_SKIP):
-            title = self._title(text, locale, slots.neighbourhood)
-        return Understanding(intent, confidence, slots, title, self._formal(text, locale))
+            title = self._title(text, language or locale, slots.neighbourhood)
+        formal = self._formal(text, language or locale)
+        return Understanding(intent, confidence, slots, title, formal, language)
 
     def _intent(
         self, text: str, step: Step, context: Context, found: Slots

@@ -1,7 +1,8 @@
 """The conversation service reads typed words with the understanding layer (issue 14), on SQLite
 and PostgreSQL: a question after submission is answered from the directory or sent to the team,
 a request for a person says when the office answers (office hours, weekends), a resident with
-no idea yet sees initiatives from the directory, a formal writer is answered with « vous »."""
+no idea yet sees initiatives from the directory, a formal writer is answered with « vous », an
+idea is answered in the language it is written in (unless the resident chose one)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from knowledge.territory import load_gazetteer
 from routing.cases.policy import french_working_hours
 from routing.conversation.filling import Listening
 from routing.conversation.service import ConversationService
-from routing.journey.records import Case, Idea, OutgoingMessage
+from routing.journey.records import Case, Idea, OutgoingMessage, Resident
 from routing.understanding import GazetteerPlaces, Understander
 from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
@@ -158,3 +159,38 @@ async def test_a_formal_letter_is_answered_with_vous(service: ConversationServic
     )
     assert "Vous" in said or "vous" in said, said
     assert " tu " not in f" {said} " and " ton " not in f" {said} ", said
+
+
+async def _locale(service: ConversationService, chat: str) -> str:
+    async with service.uow_factory() as uow:
+        found = await uow.session.scalar(select(Resident.locale).where(Resident.chat_id == chat))
+    assert found is not None
+    return found
+
+
+async def test_the_bot_answers_in_the_language_an_idea_is_written_in(
+    service: ConversationService,
+) -> None:
+    """A phone in Turkish and an idea in English: the replies are in English from that turn
+    on; a phone in English and an idea in French: in French. Telegram's language_code is the
+    phone's, not always the resident's."""
+    deniz = ScriptedResident(service, "7006", language_code="tr")
+    await deniz.says("/start")
+    said = await _said(deniz, "Hello, I would like to start a repair cafe with my neighbours")
+    assert "Which neighbourhood?" in said, said
+    assert "Who: With other residents" in said, said  # English punctuation too
+    assert await _locale(service, "7006") == "en"
+    claire = ScriptedResident(service, "7007", language_code="en")
+    said = await _said(claire, "Bonjour, je voudrais créer un jardin partagé avec les voisins")
+    assert "Dans quel quartier ?" in said, said
+    assert "Qui : Avec d'autres habitants" in said, said
+    assert await _locale(service, "7007") == "fr"
+
+
+async def test_a_language_the_resident_chose_is_kept(service: ConversationService) -> None:
+    """Once a resident chose English (/langue), an idea written in French does not switch."""
+    ana = ScriptedResident(service, "7008", language_code="fr")
+    assert "English" in await _said(ana, "/langue en")
+    said = await _said(ana, "Bonjour, je voudrais créer un jardin partagé avec les voisins")
+    assert "Which neighbourhood?" in said, said
+    assert await _locale(service, "7008") == "en"

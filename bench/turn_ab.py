@@ -38,7 +38,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy import Update, column, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from bench import claim_before, driver_before, outside_before
+from bench import claim_before, driver_before, outside_before, submission_before
 from bench.databases import fresh_database
 from bench.intake_latency import FIRST_NAMES, Plan, converse, declic_bot
 from bench.residents import Resident
@@ -51,6 +51,7 @@ from infra import driver, frozen, uow
 from infra.uow import LaterWrite, UnitOfWork
 from routing.conversation import effects, service, turn_rows
 from routing.conversation.turn_rows import hold
+from routing.followups import service as followups_service
 from routing.intake import (
     asking,
     commands,
@@ -64,6 +65,7 @@ from routing.intake import listening as listening_step
 from routing.intake.asking import Asking
 from routing.intake.draft import Draft
 from routing.journey import Idea
+from routing.matching import suggestions
 
 
 def _fsm(declic: Any, on: bool) -> None:
@@ -324,6 +326,27 @@ def _new_resident(declic: Any, on: bool) -> None:
         setattr(service, name, function)
 
 
+def _submit_driver(declic: Any, on: bool) -> None:
+    """B: the submission's UPDATE of the idea (and on SQLite the resident's) on the driver
+    (``turn_rows.sent``); A: through the session's execution (session 11)."""
+    setattr(effects, "sent", turn_rows.sent if on else driver_before.rows)  # noqa: B010
+
+
+_rows_written = (followups_service.inserted, suggestions.inserted, suggestions.recorded)
+
+
+def _submission_rows(declic: Any, on: bool) -> None:
+    """B: SQLite's submission writes its follow-ups, suggestions and journey events by one
+    INSERT each (``infra.orm.many_rows``) on the driver; A: SQLAlchemy's executemany through
+    the session (``bench.submission_before``). PostgreSQL's turn defers them: the same."""
+    before = (submission_before.followups_inserted, submission_before.suggestions_inserted,
+              submission_before.recorded)  # fmt: skip
+    inserted, added, recorded = _rows_written if on else before
+    setattr(followups_service, "inserted", inserted)  # noqa: B010
+    setattr(suggestions, "inserted", added)  # noqa: B010
+    setattr(suggestions, "recorded", recorded)  # noqa: B010
+
+
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "claim": _claim,
@@ -344,6 +367,8 @@ VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "session8": _session8,
     "session10": _session10,
     "submitted": _submitted,
+    "submit_driver": _submit_driver,
+    "submission_rows": _submission_rows,
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     Column,
     DateTime,
+    Insert,
     MetaData,
     Table,
     TableValuedAlias,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     bindparam,
     column,
     func,
+    insert,
     inspect,
     literal,
     select,
@@ -105,6 +107,30 @@ def json_recordset(
         .table_valued(*(column(name, table.c[name].type) for name in names))
         .render_derived(name=alias, with_types=True)
     )
+
+
+@cache
+def many_rows(
+    table: Table,
+    names: tuple[str, ...],
+    count: int,
+    more: Callable[[int], dict[str, Any]] | None = None,
+) -> Insert:
+    """One ``INSERT`` of ``count`` rows (a ``VALUES`` list), row i's column ``name`` from the
+    parameter ``name_i`` (``numbered``), typed as the column, and ``more(i)``'s columns (an
+    expression of row i's own parameters): the rows SQLAlchemy's executemany writes, as one
+    statement with one set of parameters, which the driver can run (``infra.driver.rows``).
+    Built once per count."""
+    rows = []
+    for i in range(count):
+        row = {name: bindparam(f"{name}_{i}", type_=table.c[name].type) for name in names}
+        rows.append(row | (more(i) if more is not None else {}))
+    return insert(table).values(rows)
+
+
+def numbered(rows: Sequence[Mapping[str, Any]], names: Iterable[str]) -> dict[str, Any]:
+    """``many_rows``' parameters for ``rows``: row i's ``name`` as ``name_i``."""
+    return {f"{name}_{i}": row[name] for i, row in enumerate(rows) for name in names}
 
 
 _Row = TypeVar("_Row", bound=Base)

@@ -4,6 +4,7 @@ erased…), in the turn's unit of work. A part of ``ConversationService``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -11,7 +12,6 @@ from typing import Any, assert_never
 
 from sqlalchemy import (
     ColumnElement,
-    Row,
     Update,
     bindparam,
     func,
@@ -40,6 +40,7 @@ from routing.conversation.turn_rows import (
     mirrored,
     new_ref,
     point_to_idea,
+    sent,
 )
 from routing.intake import Draft, Effect, Turn, Verdict
 from routing.journey import (
@@ -133,7 +134,7 @@ def _returning_known(submit: Update, known: list[ColumnElement[Any]]) -> Any:
 _IDEA_END = len(_IDEAS.c)
 
 
-def _submitted_idea(session: AsyncSession, row: Row[Any]) -> Idea:
+def _submitted_idea(session: AsyncSession, row: Sequence[Any]) -> Idea:
     """The turn's Idea object for the submission's returned row (``_returning_known``), made
     persistent by ``infra.orm.stored`` as the claim's rows are: through the ORM
     (``select(Idea).from_statement``) the statement's execution and the row's loading cost
@@ -392,13 +393,15 @@ async def _submitted(
     if identity_key(Idea, conversation.idea_id) in session.identity_map:
         return None, _NOTHING_KNOWN
     values = {**mirrored(draft), "updated_at": now, "status": "submitted", "submitted_at": now}
+    # The submission's statements on the driver (``turn_rows.sent``): through the session's
+    # execution they cost about as much CPU again as the statement itself (issue 18).
     if session.get_bind().dialect.name != "postgresql":
-        returned = await session.execute(
-            _submitted_on_sqlite(matches), {"idea_of": conversation.idea_id, **values}
+        found = await sent(
+            session, _submitted_on_sqlite(matches), {"idea_of": conversation.idea_id, **values}
         )
-        row = returned.one_or_none()
-        if row is None:
+        if not found:
             return None, _NOTHING_KNOWN
+        row = found[0]
         idea = _submitted_idea(session, row)
         await _consented(session, resident, draft.neighbourhood, now)
         # Written with the match's "suggested" event, in one execution (before the commit when
@@ -410,26 +413,28 @@ async def _submitted(
     event = journey_columns(_NewIdea(0, **_dimensions(mirrored(draft))), "intake_completed", now)
     del event["data"]["locale"]  # the row's own, added by the statement
     statement = _submitted_on_postgresql(tuple(written), matches)
-    returned = await session.execute(statement, {
+    found = await sent(session, statement, {
         "idea_of": conversation.idea_id, **values, "resident_of": resident.id,
         **{f"resident_{name}": value for name, value in written.items()},
         "event_at": now, "event_data": event["data"], "fresh": SUGGESTIONS_OFFERED,
     })  # fmt: skip
-    row = returned.one_or_none()
-    if row is None:  # nothing submitted, so nothing else written: the ORM's way
+    if not found:  # nothing submitted, so nothing else written: the ORM's way
         return None, _NOTHING_KNOWN
+    row = found[0]
     submitted = _submitted_idea(session, row)
     _stored(resident, written)
     return submitted, _known(row, matches)
 
 
-def _known(row: Row[Any], matches: bool) -> _Known:
-    """What the submission's statement said besides the idea's row (``_known_columns``)."""
+def _known(row: Sequence[Any], matches: bool) -> _Known:
+    """What the submission's statement said besides the idea's row (``_known_columns``, in
+    their order: untouched, then directory, unmatched and PostgreSQL's fresh_ids)."""
+    untouched, *match = row[_IDEA_END:]
     first = None
-    if matches and row.unmatched:
-        ids = getattr(row, "fresh_ids", None) or ()  # PostgreSQL's sequence only
-        first = matching.FirstMatch(int(row.directory or 0), tuple(ids))
-    return _Known(bool(row.untouched), first)
+    if matches and match[1]:
+        ids = match[2] if len(match) > 2 else None  # PostgreSQL's sequence only
+        first = matching.FirstMatch(int(match[0] or 0), tuple(ids or ()))
+    return _Known(bool(untouched), first)
 
 
 def _dimensions(values: dict[str, Any]) -> dict[str, Any]:
@@ -449,7 +454,7 @@ async def _consented(
     """The resident consented and lives (or acts) in the idea's quartier: one Core UPDATE,
     carrying along any change of theirs the flush would otherwise write apart."""
     values = _resident_values(resident, neighbourhood, now)
-    await session.execute(SUBMITTED_BY, {"resident_of": resident.id, **values})
+    await sent(session, SUBMITTED_BY, {"resident_of": resident.id, **values})
     _stored(resident, values)
 
 

@@ -27,7 +27,15 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from infra.orm import ONE_ROW, flush_pending, loaded_or_get, update_by_parameters
+from infra.driver import rows as driver_rows
+from infra.orm import (
+    ONE_ROW,
+    flush_pending,
+    loaded_or_get,
+    many_rows,
+    numbered,
+    update_by_parameters,
+)
 from infra.uow import UnitOfWork
 from infra.views import view_of
 from knowledge.catalogue import Catalogue
@@ -116,6 +124,43 @@ _ADD = (
     .values({**{name: bindparam(name) for name in _ADDED_COLUMNS}, "resource_id": _RESOURCE_OF})
     .returning(SuggestionRow.id, SuggestionRow.external_id)
 )
+_NUMBERED = (*_ADDED_COLUMNS, "resource_external_id")  # ``many_rows``' parameters, row by row
+
+
+def _resource_of(row: int) -> dict[str, Any]:
+    """Row ``row``'s resource, found by its own parameter (``_RESOURCE_OF`` for a VALUES list)."""
+    external_id = bindparam(f"resource_external_id_{row}", type_=ResourceRow.external_id.type)
+    return {"resource_id": select(ResourceRow.id).where(ResourceRow.external_id == external_id)
+            .scalar_subquery()}  # fmt: skip
+
+
+@cache
+def _added(count: int) -> Insert:
+    """``_ADD`` for ``count`` rows as one statement with one set of parameters (a VALUES list,
+    ``infra.orm.many_rows``), for the driver."""
+    table = SuggestionRow.__table__
+    added = many_rows(table, _ADDED_COLUMNS, count, _resource_of)
+    return added.returning(table.c.id, table.c.external_id)
+
+
+async def inserted(session: AsyncSession, added: list[dict[str, Any]]) -> dict[str, int]:
+    """The new suggestions' rows written (one INSERT on the driver: through the session,
+    SQLAlchemy's insertmanyvalues of them cost about as much CPU again, issue 18); their ids
+    by their external ids."""
+    returned = await driver_rows(session, _added(len(added)), numbered(added, _NUMBERED))
+    return {external_id: id_ for id_, external_id in returned}
+
+
+_EVENT_COLUMNS = ("idea_id", "kind", "occurred_at", "data")
+
+
+async def recorded(session: AsyncSession, events: list[dict[str, Any]]) -> None:
+    """Journey events' rows (``journey_columns``' columns), in their order, by one INSERT on
+    the driver."""
+    statement = many_rows(JourneyEvent.__table__, _EVENT_COLUMNS, len(events))
+    await driver_rows(session, statement, numbered(events, _EVENT_COLUMNS))
+
+
 # The turn's session remembers, per idea, its suggestions as the match left them (read and
 # written by ``suggest_for_idea``): the page shown right after needs no read of its own.
 _KNOWN = "declic_suggestions_known"
@@ -212,8 +257,7 @@ async def suggest_for_idea(
         added_ids = {s.external_id: id_ for (_, s), id_ in zip(chosen, fresh, strict=False)}
         await uow.write_later(made_later(added, added_ids, idea_id, now))
     elif added:
-        returned = await session.execute(_ADD, added)
-        added_ids = {external_id: id_ for id_, external_id in returned.all()}
+        added_ids = await inserted(session, added)
     kept = [suggestion_view(row) for row in read if row.id is not None and row.status != PROPOSED]
     new = [
         SuggestionView(
@@ -256,8 +300,9 @@ async def suggest_for_idea(
         })  # fmt: skip
     else:
         if matched:
-            await session.execute(_MATCHED, {"idea_of": idea_id, **matched})
-        await session.execute(_SUGGESTED, uow.with_held(_SUGGESTED, suggested))
+            await driver_rows(session, _MATCHED, {"idea_of": idea_id, **matched})
+        events = uow.with_held(_SUGGESTED, suggested)  # with the events the turn held
+        await recorded(session, events if isinstance(events, list) else [events])
     for name, value in matched.items():  # the turn's object says what is stored
         set_committed_value(idea, name, value)
     await flush_pending(session)  # anything else of the idea's still pending, as before

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import literal, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.clock import FrozenClock
 from infra.db import make_engine
@@ -273,3 +274,34 @@ async def test_the_submission_says_what_the_reads_would(
         " created_at) VALUES (:i, 'x', 'x', 1, 0.5, '[]', 'declined', :now)"
     )
     assert await said(fresh) == (True, False)
+
+
+async def test_the_submissions_writes_run_on_the_driver(
+    uow_factory: Callable[[], UnitOfWork],
+    backend: str,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The idea's and the resident's UPDATEs, the follow-ups', suggestions' and journey events'
+    INSERTs of a submission are sent by ``infra.driver``, none through the session's execution
+    (issue 18, session 11: there each cost about as much CPU again as its statement)."""
+    await load_demo_directory(uow_factory, datetime(2026, 11, 1, tzinfo=UTC))
+    service = _service(uow_factory, clock)
+    resident = ScriptedResident(service, user_id="42")
+    await resident.reaches_summary(IDEA, "cet été")
+    through_session: list[str] = []
+    execute = AsyncSession.execute
+
+    async def executed(self: AsyncSession, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        async with statements_sent(service.uow_factory) as sent:
+            result = await execute(self, statement, *args, **kwargs)
+        through_session.extend(sent)
+        return result
+
+    monkeypatch.setattr(AsyncSession, "execute", executed)
+    async with statements_sent(service.uow_factory) as sent:
+        assert (await resident.presses("s", "ok")).handled
+    ours = ("UPDATE ideas", "WITH consented", "UPDATE residents", "INSERT INTO followups",
+            "INSERT INTO idea_suggestions", "INSERT INTO journey_events")  # fmt: skip
+    assert any(sql.startswith(ours) for sql in sent)  # the submission's own
+    assert not [sql for sql in through_session if sql.startswith(ours)]

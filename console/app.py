@@ -30,11 +30,13 @@ from console import (
     pages,
     panel_pages,
     poster_pages,
+    rules_pages,
     setup_api,
     sprint_api,
     sprint_pages,
     staff_api,
     stats_pages,
+    team_pages,
     words,
 )
 from console.security import (
@@ -206,6 +208,8 @@ def create_app(
     app.include_router(canned_pages.router)
     app.include_router(directory_pages.router)
     app.include_router(case_pages.router)
+    app.include_router(team_pages.router)
+    app.include_router(rules_pages.router)
     app.include_router(case_extras.router)
     app.include_router(api.router)
     app.include_router(case_api.router)

@@ -1,5 +1,5 @@
 """Case pages: one case with its conversation, history and actions; opening a case for a
-resident; teams and routing rules for coordinators.
+resident. (Teams are in ``console.team_pages``, routing rules in ``console.rules_pages``.)
 
 Actions are POST forms (CSRF-guarded by the app) that redirect back with a notice or an error
 code (``?m=`` / ``?e=``), looked up in ``console.words``: a service error becomes a kind
@@ -9,17 +9,14 @@ page and every action is written to the audit log in the same transaction.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.exc import IntegrityError
 
 from console import case_actions, case_extras, conversation, words
 from console.api import MAX_ID
-from console.forms import VersionField, flash, int_or_none, is_stale, translated
-from console.labels import CASE_REASONS, city_of, quartier_names
+from console.forms import VersionField, back, flash, int_or_none, translated
 from console.security import (
     AuditTrail,
     Auth,
@@ -29,8 +26,6 @@ from console.security import (
     translator,
 )
 from console.templating import render
-from infra.uow import UnitOfWork
-from knowledge.resources import THEMES
 from routing.cases import canned as canned_replies
 from routing.cases import desk as case_desk
 from routing.cases import parts
@@ -42,19 +37,10 @@ from routing.cases import views as case_views
 from routing.cases.states import CaseError
 from routing.matching import suggestions
 from routing.staff import accounts as staff_service
-from routing.staff import audit_log as staff_audit
 
 router = APIRouter(include_in_schema=False)
 
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
-RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-
-
-def _back(path: str, *, notice: str | None = None, error: str | None = None) -> Response:
-    query = f"?m={notice}" if notice else f"?e={error}" if error else ""
-    return RedirectResponse(path + query, status_code=303)
 
 
 def _version(value: str) -> int | None:
@@ -79,7 +65,7 @@ async def next_case(request: Request, auth: Auth = Depends(require_agent)) -> Re
     for case in queue:
         if str(case.id) != current:
             return RedirectResponse(f"/cases/{case.id}", status_code=303)
-    return _back("/", notice="no_next")
+    return back("/", notice="no_next")
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
@@ -189,8 +175,8 @@ async def _act(
     except case_states.UnknownCase:
         raise HTTPException(status_code=404) from None
     except CaseError as exc:
-        return _back(path, error=case_actions.error_code(exc)[0])
-    return _back(path if done.visible else "/", notice=done.code)
+        return back(path, error=case_actions.error_code(exc)[0])
+    return back(path if done.visible else "/", notice=done.code)
 
 
 @router.post("/cases/{case_id}/claim")
@@ -213,7 +199,7 @@ async def assign(
 ) -> Response:
     target = int_or_none(staff_id)
     if target is None:
-        return _back(f"/cases/{case_id}", error="invalid")
+        return back(f"/cases/{case_id}", error="invalid")
     return await _act(request, auth, case_id, "assign", staff_id=target, version=_version(version))
 
 
@@ -240,7 +226,7 @@ async def transfer(
 
 
 @router.post("/cases/{case_id}/hand-back")
-async def hand_back(
+async def handback(
     request: Request,
     case_id: CaseId,
     message: str = Form("", max_length=case_states.CLOSING_MAX_CHARS + 100),
@@ -314,247 +300,5 @@ async def open_case(
     try:
         done = await case_actions.open_case(context(request), auth, ref)
     except CaseError:
-        return _back("/", error="unknown_idea")
-    return _back(f"/cases/{done.case_id}" if done.visible else "/", notice=done.code)
-
-
-# -- teams (coordinators and admins) -------------------------------------------------------------
-
-
-@router.get("/teams", response_class=HTMLResponse)
-async def teams_page(request: Request, auth: Auth = Depends(require_coordinator)) -> Response:
-    async with context(request).uow_factory() as uow:
-        roster = await case_desk.team_roster(uow)
-    notice, error = flash(request, auth, words.TEAM_NOTICES, words.TEAM_ERRORS)
-    return render(request, "teams.html", teams=roster, notice=notice, error=error)
-
-
-async def _team_changed(uow: UnitOfWork, team_id: int, version: str) -> bool:
-    """Has the team changed since its form was rendered (or gone)?"""
-    roster = {team.id: team for team in await case_desk.team_roster(uow)}
-    return is_stale(version, roster.get(team_id))
-
-
-def team_scope(
-    request: Request, themes: list[str], quartiers: list[str]
-) -> tuple[list[str], list[str]] | None:
-    """Themes and quartiers picked from the vocabulary and the city's geography; None when a
-    value is not one of them (a forged or out-of-date form)."""
-    known_themes, known_quartiers = set(THEMES), set(quartier_names(city_of(request)))
-    picked = (
-        list(dict.fromkeys(t for t in themes if t)),
-        list(dict.fromkeys(q for q in quartiers if q)),
-    )
-    if not set(picked[0]) <= known_themes or not set(picked[1]) <= known_quartiers:
-        return None
-    return picked
-
-
-@router.post("/teams")
-async def create_team(
-    request: Request,
-    slug: str = Form("", max_length=64),
-    name: str = Form("", max_length=120),
-    themes: list[str] = Form(default_factory=list),
-    neighbourhoods: list[str] = Form(default_factory=list),
-    auth: Auth = Depends(require_coordinator),
-) -> Response:
-    ctx = context(request)
-    slug, name = slug.strip().lower(), name.strip()
-    if not SLUG.match(slug) or not name:
-        return _back("/teams", error="bad_team")
-    chosen = team_scope(request, themes, neighbourhoods)
-    if chosen is None:
-        return _back("/teams", error="bad_scope")
-    try:
-        async with ctx.uow_factory() as uow:
-            if await case_desk.team_by_slug(uow, slug) is not None:
-                return _back("/teams", error="duplicate_team")
-            team = await team_desk.create_team(uow, slug, name, *chosen)
-            await staff_audit.audit(
-                uow, auth.staff.id, "team.created", "team", team.id, {"slug": slug}, ctx.now()
-            )
-            await uow.commit()
-    except IntegrityError:  # the same slug created by someone else at the same moment
-        return _back("/teams", error="duplicate_team")
-    return _back("/teams", notice="team_created")
-
-
-@router.post("/teams/{team_id}")
-async def edit_team(
-    request: Request,
-    team_id: RowId,
-    name: str = Form("", max_length=120),
-    themes: list[str] = Form(default_factory=list),
-    neighbourhoods: list[str] = Form(default_factory=list),
-    version: VersionField = "",
-    auth: Auth = Depends(require_coordinator),
-) -> Response:
-    ctx = context(request)
-    chosen = team_scope(request, themes, neighbourhoods)
-    if not name.strip():
-        return _back("/teams", error="bad_team")
-    if chosen is None:
-        return _back("/teams", error="bad_scope")
-    async with ctx.uow_factory() as uow:
-        if await _team_changed(uow, team_id, version):
-            return _back("/teams", error="stale")
-        team = await team_desk.update_team(
-            uow, team_id, name=name.strip(), themes=chosen[0], neighbourhoods=chosen[1]
-        )
-        if team is None:
-            return _back("/teams", error="unknown_team")
-        await staff_audit.audit(uow, auth.staff.id, "team.updated", "team", team_id, {}, ctx.now())
-        await uow.commit()
-    return _back("/teams", notice="team_saved")
-
-
-@router.post("/teams/{team_id}/delete")
-async def delete_team(
-    request: Request,
-    team_id: RowId,
-    confirm: str = Form("", max_length=4),
-    version: VersionField = "",
-    auth: Auth = Depends(require_coordinator),
-) -> Response:
-    if confirm != "yes":
-        return _back("/teams", error="confirm_delete")
-    ctx = context(request)
-    async with ctx.uow_factory() as uow:
-        if await _team_changed(uow, team_id, version):
-            return _back("/teams", error="stale")
-        if not await team_desk.delete_team(uow, team_id):
-            return _back("/teams", error="unknown_team")
-        await staff_audit.audit(uow, auth.staff.id, "team.deleted", "team", team_id, {}, ctx.now())
-        await uow.commit()
-    return _back("/teams", notice="team_deleted")
-
-
-@router.post("/teams/{team_id}/members")
-async def add_member(
-    request: Request,
-    team_id: RowId,
-    email: str = Form("", max_length=254),
-    version: VersionField = "",
-    auth: Auth = Depends(require_coordinator),
-) -> Response:
-    ctx = context(request)
-    async with ctx.uow_factory() as uow:
-        if not any(t.id == team_id for t in await team_desk.teams(uow)):
-            return _back("/teams", error="unknown_team")
-        if await _team_changed(uow, team_id, version):
-            return _back("/teams", error="stale")
-        member = await staff_service.find_staff(uow, email)
-        if member is None or not member.active:
-            return _back("/teams", error="unknown_staff")
-        await team_desk.add_member(uow, team_id, member.id)
-        await staff_audit.audit(
-            uow,
-            auth.staff.id,
-            "team.member_added",
-            "team",
-            team_id,
-            {"staff": member.id},
-            ctx.now(),
-        )
-        await uow.commit()
-    return _back("/teams", notice="member_added")
-
-
-@router.post("/teams/{team_id}/members/{staff_id}/remove")
-async def remove_member(
-    request: Request,
-    team_id: RowId,
-    staff_id: RowId,
-    version: VersionField = "",
-    auth: Auth = Depends(require_coordinator),
-) -> Response:
-    ctx = context(request)
-    async with ctx.uow_factory() as uow:
-        if await _team_changed(uow, team_id, version):
-            return _back("/teams", error="stale")
-        await team_desk.remove_member(uow, team_id, staff_id)
-        await staff_audit.audit(
-            uow,
-            auth.staff.id,
-            "team.member_removed",
-            "team",
-            team_id,
-            {"staff": staff_id},
-            ctx.now(),
-        )
-        await uow.commit()
-    return _back("/teams", notice="member_removed")
-
-
-# -- routing rules (coordinators and admins) ------------------------------------------------------
-
-
-@router.get("/rules", response_class=HTMLResponse)
-async def rules_page(request: Request, auth: Auth = Depends(require_coordinator)) -> Response:
-    async with context(request).uow_factory() as uow:
-        rules = await team_desk.rules(uow)
-        teams = await team_desk.teams(uow)
-    notice, error = flash(request, auth, words.TEAM_NOTICES, words.TEAM_ERRORS)
-    return render(
-        request,
-        "rules.html",
-        rules=rules,
-        teams=teams,
-        team_names={t.id: t.name for t in teams},
-        notice=notice,
-        error=error,
-    )
-
-
-@router.post("/rules")
-async def add_rule(
-    request: Request,
-    team_id: str = Form("", max_length=12),
-    priority: str = Form("100", max_length=6),
-    theme: str = Form("", max_length=32),
-    neighbourhood: str = Form("", max_length=64),
-    reason: str = Form("", max_length=32),
-    auth: Auth = Depends(require_coordinator),
-) -> Response:
-    ctx = context(request)
-    team = int_or_none(team_id)
-    rank = int(priority) if priority.strip().isdigit() else (100 if not priority.strip() else None)
-    if team is None or rank is None or rank > 10_000:
-        return _back("/rules", error="bad_rule")
-    theme, neighbourhood = theme.strip().lower(), neighbourhood.strip().lower()
-    reason = reason.strip().lower()
-    if (
-        (theme and theme not in THEMES)
-        or (neighbourhood and neighbourhood not in quartier_names(city_of(request)))
-        or (reason and reason not in CASE_REASONS)
-    ):
-        return _back("/rules", error="bad_scope")
-    async with ctx.uow_factory() as uow:
-        if not any(t.id == team for t in await team_desk.teams(uow)):
-            return _back("/rules", error="unknown_team")
-        rule = await team_desk.add_rule(
-            uow,
-            team,
-            rank,
-            theme=theme or None,
-            neighbourhood=neighbourhood or None,
-            reason=reason or None,
-        )
-        await staff_audit.audit(
-            uow, auth.staff.id, "rule.added", "rule", rule.id, {"team": team}, ctx.now()
-        )
-        await uow.commit()
-    return _back("/rules", notice="rule_added")
-
-
-@router.post("/rules/{rule_id}/remove")
-async def remove_rule(
-    request: Request, rule_id: RowId, auth: Auth = Depends(require_coordinator)
-) -> Response:
-    ctx = context(request)
-    async with ctx.uow_factory() as uow:
-        await team_desk.remove_rule(uow, rule_id)
-        await staff_audit.audit(uow, auth.staff.id, "rule.removed", "rule", rule_id, {}, ctx.now())
-        await uow.commit()
-    return _back("/rules", notice="rule_removed")
+        return back("/", error="unknown_idea")
+    return back(f"/cases/{done.case_id}" if done.visible else "/", notice=done.code)

@@ -8,6 +8,7 @@ import json
 from typing import Annotated
 
 from fastapi import Form, Request
+from fastapi.responses import RedirectResponse, Response
 
 from console.api import MAX_ID
 from console.security import Auth, translator
@@ -22,6 +23,12 @@ def flash(
     notice = notices.get(request.query_params.get("m", ""))
     error = errors.get(request.query_params.get("e", ""))
     return (tr.gettext(notice) if notice else None), (tr.gettext(error) if error else None)
+
+
+def back(path: str, *, notice: str | None = None, error: str | None = None) -> Response:
+    """After a form: back to ``path`` with a notice or an error code for :func:`flash`."""
+    query = f"?m={notice}" if notice else f"?e={error}" if error else ""
+    return RedirectResponse(path + query, status_code=303)
 
 
 def translated(tr: Translator, labels: dict[str, str]) -> dict[str, str]:

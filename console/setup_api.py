@@ -16,9 +16,9 @@ from pydantic import BaseModel, Field
 
 from console import directory_actions
 from console.api import MAX_ID, NO_NUL
-from console.case_pages import team_scope
 from console.forms import is_stale, version_of
 from console.security import AuditTrail, Auth, context, require_coordinator
+from console.team_pages import team_scope
 from infra.uow import UnitOfWork
 from knowledge import desk as directory
 from knowledge.resources import Resource

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.importers.csv_format import read_csv
-from knowledge.importers.hsds import read_hsds, validate
-from knowledge.importers.hsds_territories import learn
+from knowledge.importers.hsds import learn, read_hsds, validate
 from knowledge.importers.problems import Problem, Problems
 from knowledge.importers.yaml_format import read_yaml
 from knowledge.resources import Resource

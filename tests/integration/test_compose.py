@@ -49,7 +49,7 @@ REQUIRED_IN_PRODUCTION = (
     "webhook_secret",
 )
 # `DECLIC_*` variables read outside Settings, on purpose (module-level paths).
-READ_OUTSIDE_SETTINGS = {"DECLIC_HSDS_DIR": ROOT / "knowledge" / "importers" / "hsds.py"}
+READ_OUTSIDE_SETTINGS = {"DECLIC_HSDS_DIR": ROOT / "knowledge" / "importers" / "hsds" / "schema.py"}
 PLACEHOLDER = "changeme"
 HEALTH_URL = re.compile(r"http://127\.0\.0\.1:(\d+)/healthz")
 

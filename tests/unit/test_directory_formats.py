@@ -11,7 +11,7 @@ from knowledge.catalogue import Catalogue
 from knowledge.demo import demo_batch, demo_city
 from knowledge.exporters import export_directory
 from knowledge.importers import check_directory, read_directory
-from knowledge.importers.hsds import HSDS_DIR, _validator
+from knowledge.importers.hsds.schema import HSDS_DIR, validator
 from knowledge.resources import PROFILE_THEMES, facts_of
 
 DEMO_CITY = demo_city()
@@ -88,8 +88,8 @@ def test_csv_problems_name_the_line(tmp_path: Path) -> None:
 def test_hsds_export_validates_and_round_trips_the_profile(tmp_path: Path) -> None:
     resources = demo_batch().resources
     text = export_directory(resources, "hsds", DEMO_CITY)
-    validator = _validator("organization_package.json")
-    assert [e.message for e in validator.iter_errors(json.loads(text))] == []
+    schema = validator("organization_package.json")
+    assert [e.message for e in schema.iter_errors(json.loads(text))] == []
     path = tmp_path / "directory.json"
     path.write_text(text, encoding="utf-8")
     batch = read_directory(path, DEMO_CITY)

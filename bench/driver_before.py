@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import CursorResult
@@ -17,6 +18,7 @@ from infra.slots import stepping_out
 from infra.uow import UnitOfWork
 from routing.conversation import turn_rows
 from routing.journey import Conversation, Resident
+from routing.outbox import messages
 
 
 async def rows(
@@ -63,3 +65,12 @@ async def insert_conversation(
     await session.execute(turn_rows.INSERT_CONVERSATION, columns)
     make_transient_to_detached(conversation)
     session.add(conversation)
+
+
+async def write_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> tuple[int, ...]:
+    """``routing.outbox.write_rows`` through the session, as before session 11 (``bench.turn_ab
+    outbox``'s A): an executemany for several rows, ``uncertain``'s default computed by it."""
+    if not rows:
+        return ()
+    result = await session.execute(messages._INSERT, rows if len(rows) > 1 else rows[0])
+    return messages.json_row_ids(result.all(), rows)

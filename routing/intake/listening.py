@@ -241,7 +241,7 @@ class Listening(Asking):
     ) -> Turn | None:
         slot = state.pending
         assert slot is not None
-        filled = self._fill_from(state, slot, heard, text)
+        filled = self._fill_from(state, slot, heard, text, today)
         if filled is not None:
             return filled
         if intent is Intent.QUESTION:
@@ -263,9 +263,11 @@ class Listening(Asking):
         return None
 
     def _fill_from(
-        self, state: DialogueState, slot: Slot, heard: Understanding, text: str
+        self, state: DialogueState, slot: Slot, heard: Understanding, text: str, today: date
     ) -> Turn | None:
-        """The answer the understanding layer read in the words (« avc mes potes »)."""
+        """The answer the understanding layer read in the words (« avc mes potes »), and the
+        answers to questions not asked yet said on the way (« aux Glycines, avec des voisins,
+        en juin »): kept, so they are not asked again (needs apart: that question's ticks)."""
         slots = heard.slots
         draft = state.draft
         if slot is Slot.NEIGHBOURHOOD and slots.neighbourhood:
@@ -287,6 +289,8 @@ class Listening(Asking):
             draft = replace(draft, timing=timing, timing_words=words)
         else:
             return None
+        if not state.editing:
+            draft = draft.merge(replace(self.extractor.draft(text, today), needs=None))
         return self._next(replace(state, draft=draft), (Say("noted"),))
 
     def _listen_summary(

@@ -280,3 +280,22 @@ def test_a_formal_writer_is_answered_with_vous_from_then_on() -> None:
     assert turn.state.register == "vous"
     later = say(turn.state, heard(Intent.ANSWER, neighbourhood="glycines"), "aux Glycines")
     assert later.state.register == "vous"
+
+
+def test_answers_to_questions_not_asked_yet_are_kept_not_asked_again() -> None:
+    """« aux Glycines, avec des voisins, en juin » at the quartier question: the group and the
+    timing are kept too, and the next question is the needs', never the group's or timing's."""
+    state = reach("asking_neighbourhood")
+    text = "aux Glycines, et on voudrait commencer en juin avec des voisins"
+    turn = say(state, heard(Intent.ANSWER, neighbourhood="glycines"), text)
+    assert turn.state.draft.neighbourhood == "glycines"
+    assert turn.state.draft.group is Group.INFORMAL
+    assert turn.state.draft.timing is not None
+    assert turn.state.pending is Slot.NEEDS
+    needs = say(turn.state, heard(Intent.ANSWER, needs=("place",)), "une salle")
+    assert needs.state.pending is Slot.CONSENT  # group and timing were not asked again
+    # what the resident already said is never overwritten by a later answer's words
+    group = say(
+        reach("asking_group"), heard(Intent.ANSWER, group="association"), "une asso, aux Glycines"
+    )
+    assert group.state.draft.neighbourhood == "tanneurs"

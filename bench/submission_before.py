@@ -6,6 +6,7 @@ tree's ``routing.followups.service.inserted``, ``routing.matching.suggestions.in
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import insert
@@ -31,3 +32,8 @@ async def suggestions_inserted(
 
 async def recorded(session: AsyncSession, events: list[dict[str, Any]]) -> None:
     await session.execute(JOURNEY_EVENT_INSERT, events if len(events) > 1 else events[0])
+
+
+def as_stored(value: Any) -> Any:
+    """``routing.matching.suggestions.as_stored`` as it was (``bench.turn_ab reasons``' A)."""
+    return json.loads(json.dumps(value))

@@ -357,6 +357,15 @@ def _outbox(declic: Any, on: bool) -> None:
     setattr(service, "write_rows", _write_rows if on else driver_before.write_rows)  # noqa: B010
 
 
+_as_stored = suggestions.as_stored
+
+
+def _reasons(declic: Any, on: bool) -> None:
+    """B: a new suggestion's reasons copied as JSON gives them back (``as_stored``); A: through
+    ``json.loads(json.dumps(...))``."""
+    setattr(suggestions, "as_stored", _as_stored if on else submission_before.as_stored)  # noqa: B010
+
+
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "claim": _claim,
@@ -380,6 +389,7 @@ VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "submitted": _submitted,
     "submit_driver": _submit_driver,
     "submission_rows": _submission_rows,
+    "reasons": _reasons,
 }
 
 

@@ -74,3 +74,28 @@ async def write_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> t
         return ()
     result = await session.execute(messages._INSERT, rows if len(rows) > 1 else rows[0])
     return messages.json_row_ids(result.all(), rows)
+
+
+async def flush(self: UnitOfWork) -> None:
+    """``UnitOfWork.flush`` as it was: ``AsyncSession.flush`` (its greenlet) even with nothing
+    pending (``bench.turn_ab flush``'s A)."""
+    await self.session.flush()
+
+
+def arguments(compiled: Any, parameters: dict[str, Any]) -> tuple[Any, ...]:
+    """``infra.driver._arguments`` as it was: every name looked up in turn (``bench.turn_ab
+    arguments``' A)."""
+    fixed = compiled.fixed
+    values = [parameters[name] if name in parameters else fixed[name] for name in compiled.names]
+    return tuple(
+        value if process is None else process(value)
+        for value, process in zip(values, compiled.binds, strict=True)
+    )
+
+
+def utc_text(value: Any) -> Any:
+    """``infra.orm.utc_text`` as it was (``bench.turn_ab datetimes``' A): SQLAlchemy's two
+    processors, ``UtcDateTime.process_bind_param`` then SQLite's DATETIME text. Its code runs
+    as ``utc_text``'s (the function is held by the compiled statements' caches), so in
+    ``infra.orm``'s namespace: ``datetimes`` puts the two there."""
+    return _BEFORE_TEXT(_BEFORE_BIND(value, None))  # type: ignore[name-defined]  # noqa: F821

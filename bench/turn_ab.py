@@ -38,7 +38,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy import Update, column, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from bench import claim_before, driver_before, outside_before, submission_before
+from bench import claim_before, driver_before, outside_before, session11, submission_before
 from bench.databases import fresh_database
 from bench.intake_latency import FIRST_NAMES, Plan, converse, declic_bot
 from bench.residents import Resident
@@ -49,7 +49,6 @@ from bot.routers import Residents, buttons, private_button, private_message
 from bot.routers import messages as texts
 from infra import driver, frozen, uow
 from infra.uow import LaterWrite, UnitOfWork
-from routing import outbox
 from routing.conversation import effects, service, turn_rows
 from routing.conversation.turn_rows import hold
 from routing.followups import service as followups_service
@@ -348,15 +347,6 @@ def _submission_rows(declic: Any, on: bool) -> None:
     setattr(suggestions, "recorded", recorded)  # noqa: B010
 
 
-_write_rows = outbox.write_rows  # the service's
-
-
-def _outbox(declic: Any, on: bool) -> None:
-    """B: a turn's outbox rows written on the driver (``routing.outbox.write_rows``, SQLite's
-    way, and PostgreSQL's when no save-and-send statement carries them); A: through the session."""
-    setattr(service, "write_rows", _write_rows if on else driver_before.write_rows)  # noqa: B010
-
-
 _as_stored = suggestions.as_stored
 
 
@@ -378,7 +368,6 @@ VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "held_connection": _held_connection,
     "mirror": _mirror,
     "options": _options,
-    "outbox": _outbox,
     "new_idea": _new_idea,
     "new_resident": _new_resident,
     "returning": _returning,
@@ -390,6 +379,7 @@ VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "submit_driver": _submit_driver,
     "submission_rows": _submission_rows,
     "reasons": _reasons,
+    **session11.VARIANTS,
 }
 
 

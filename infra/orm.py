@@ -27,6 +27,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.sqlite import DATETIME as SQLITE_DATETIME
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state
@@ -58,6 +60,28 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        """On SQLite, ``process_bind_param`` and the dialect's DATETIME text in one function
+        (``utc_text``); elsewhere, or for a DATETIME stored another way, SQLAlchemy's two."""
+        impl: Any = self.impl
+        plain = getattr(impl, "_storage_format", None) == SQLITE_DATETIME._storage_format
+        if dialect.name != "sqlite" or not plain or getattr(impl, "_reg", None) is not None:
+            return super().bind_processor(dialect)
+        return utc_text
+
+
+def utc_text(value: datetime | None) -> str | None:
+    """An aware instant as SQLite's DATETIME stores it, in UTC: ``%04d-%02d-%02d
+    %02d:%02d:%02d.%06d`` (``isoformat``'s first 26 characters), about 1.5 µs instead of 3.5-6
+    through ``astimezone``, a dictionary and ``%`` formatting (issue 18: several a turn)."""
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are refused; use the clock")
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]
 
 
 Json = JSON().with_variant(JSONB(), "postgresql")

@@ -208,7 +208,11 @@ class UnitOfWork:
         self.committed = True
 
     async def flush(self) -> None:
-        await self.session.flush()
+        """Write the session's pending ORM changes; with none (most resident turns: their rows
+        go by Core statements), nothing at all, not even ``AsyncSession.flush``'s greenlet."""
+        session = self.session
+        if session.new or session.dirty or session.deleted:
+            await session.flush()
 
 
 _CARRYING: dict[tuple[int, tuple[tuple[str, int], ...]], Any] = {}

@@ -231,7 +231,7 @@ class ConversationService(TurnEffects, ReplyFilling):
             # One flush for the turn's ORM changes (resident, conversation, idea), then the
             # outbox rows (unless the conversation's UPDATE wrote them), which reference
             # nothing the flush has not written.
-            await session.flush()
+            await uow.flush()
             if outbox_ids is None:
                 outbox_ids = await write_rows(session, outbox)
             await uow.write_deferred()  # what no statement carried (a failure is the turn's)

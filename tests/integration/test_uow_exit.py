@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, func, inspect, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.db import _writes_after_with
 from routing.journey import InboundUpdate, Resident
@@ -81,3 +82,28 @@ def test_which_statements_open_the_transaction_themselves() -> None:
     )
     assert not _writes_after_with("WITH RECURSIVE r(n) AS (SELECT 1) SELECT n FROM r")
     assert not _writes_after_with("INSERT INTO t VALUES (1)")  # sqlite3 opens it
+
+
+async def test_a_flush_with_nothing_pending_sends_nothing_and_skips_the_session(  # type: ignore[no-untyped-def]
+    uow_factory, monkeypatch
+) -> None:
+    resident_id, _ = await resident_and_idea(uow_factory, NOW, ref="T-1", status="draft")
+    flushed: list[object] = []
+    flush = AsyncSession.flush
+
+    async def counted(self: AsyncSession, objects: object = None) -> None:
+        flushed.append(self)
+        await flush(self)
+
+    monkeypatch.setattr(AsyncSession, "flush", counted)
+    async with uow_factory() as uow:
+        resident = await uow.session.get(Resident, resident_id)
+        assert resident is not None
+        await uow.flush()  # nothing changed: AsyncSession.flush (its greenlet) not called
+        assert flushed == []
+        resident.locale = "en"
+        await uow.flush()  # a change: flushed
+        assert flushed == [uow.session]
+        assert not uow.session.dirty
+        await uow.commit()
+    assert await _locale(uow_factory, resident_id) == "en"

@@ -1,0 +1,62 @@
+"""``bench.turn_ab``'s session-11 variants (issue 18): the common turn on SQLite. Each switch
+puts the tree's way (B, ``on``) or the way before (A, from ``bench.driver_before``) back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.dialects import sqlite
+
+from bench import driver_before
+from infra import driver, orm
+from infra.uow import UnitOfWork
+from routing import outbox
+from routing.conversation import service
+
+_write_rows = outbox.write_rows  # the service's
+
+
+def _outbox(declic: Any, on: bool) -> None:
+    """B: a turn's outbox rows written on the driver (``routing.outbox.write_rows``, SQLite's
+    way, and PostgreSQL's when no save-and-send statement carries them); A: through the session."""
+    setattr(service, "write_rows", _write_rows if on else driver_before.write_rows)  # noqa: B010
+
+
+_flushes = (UnitOfWork.flush, driver._arguments)
+
+
+def _flush(declic: Any, on: bool) -> None:
+    """B: ``UnitOfWork.flush`` skips a session with nothing pending; A: it always flushed."""
+    setattr(UnitOfWork, "flush", _flushes[0] if on else driver_before.flush)  # noqa: B010
+
+
+def _arguments(declic: Any, on: bool) -> None:
+    """B: a driver statement's arguments by ``itemgetter``; A: each name looked up in turn."""
+    setattr(driver, "_arguments", _flushes[1] if on else driver_before.arguments)  # noqa: B010
+
+
+_utc_text = orm.utc_text.__code__
+
+
+def _datetimes(declic: Any, on: bool) -> None:
+    """B: SQLite's instants written by ``infra.orm.utc_text``; A: by SQLAlchemy's processors
+    (``bench.driver_before.utc_text``'s code in its place: the caches hold the function)."""
+    orm._BEFORE_TEXT = sqlite.DATETIME().bind_processor(sqlite.dialect())  # type: ignore[attr-defined,no-untyped-call]
+    orm._BEFORE_BIND = orm.UtcDateTime().process_bind_param  # type: ignore[attr-defined]
+    orm.utc_text.__code__ = _utc_text if on else driver_before.utc_text.__code__
+
+
+def _together(declic: Any, on: bool) -> None:
+    """Session 11's cuts to the common turn together."""
+    for switch in (_flush, _arguments, _datetimes):
+        switch(declic, on)
+
+
+VARIANTS: dict[str, Callable[[Any, bool], None]] = {
+    "arguments": _arguments,
+    "datetimes": _datetimes,
+    "flush": _flush,
+    "outbox": _outbox,
+    "session11": _together,
+}

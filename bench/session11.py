@@ -3,6 +3,8 @@ puts the tree's way (B, ``on``) or the way before (A, from ``bench.driver_before
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +12,7 @@ from sqlalchemy.dialects import sqlite
 
 from bench import driver_before
 from infra import driver, orm
+from infra import logging as logs
 from infra.uow import UnitOfWork
 from routing import outbox
 from routing.conversation import service
@@ -47,6 +50,19 @@ def _datetimes(declic: Any, on: bool) -> None:
     orm.utc_text.__code__ = _utc_text if on else driver_before.utc_text.__code__
 
 
+_redact = logs.redact
+_LOG = open(os.devnull, "w")  # noqa: SIM115 (the bench's log lines, for the process's life)
+
+
+def _logging(declic: Any, on: bool) -> None:
+    """Both: logging as in production (``configure_logging``, INFO: aiogram's line for every
+    update, through the redacting filter and the text formatter; here to /dev/null). B: the
+    filter's rules searched only in a text that holds what they need; A: each rule searched."""
+    if not any(getattr(handler, "declic", False) for handler in logging.getLogger().handlers):
+        logs.configure_logging("text", "INFO", secrets=["123456789:AAF-bench-token"], stream=_LOG)
+    setattr(logs, "redact", _redact if on else driver_before.redact)  # noqa: B010
+
+
 def _together(declic: Any, on: bool) -> None:
     """Session 11's cuts to the common turn together."""
     for switch in (_flush, _arguments, _datetimes):
@@ -57,6 +73,7 @@ VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "arguments": _arguments,
     "datetimes": _datetimes,
     "flush": _flush,
+    "logging": _logging,
     "outbox": _outbox,
     "session11": _together,
 }

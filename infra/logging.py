@@ -35,18 +35,23 @@ CAPPED_LOGGERS = {"sqlalchemy.engine": logging.WARNING, "aiosqlite": logging.INF
 QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 _MIN_SECRET_LENGTH = 6  # shorter "secrets" would redact ordinary words
 
-_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"/bot\d+:[^/\s\"'<>]+/"), "/bot<token>/"),
-    (re.compile(r"\b\d{5,12}:[A-Za-z0-9_-]{20,}"), "<token>"),
-    (re.compile(r"\[parameters: [^\n]*"), "[parameters: <hidden>]"),
-    (re.compile(r"(?m)(DETAIL: +)[^\n]*"), r"\1<hidden>"),
-    (re.compile(r"(invalid input for query argument \$\d+: )[^\n]*"), r"\1<hidden>"),
-    (re.compile(r"(input_value=).*?(, input_type=)"), r"\1<hidden>\2"),
-    (re.compile(r"(://[^:/@\s]*:)[^@/\s]+@"), r"\1<password>@"),
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "<email>"),
-    (re.compile(r"(?<![\w+])(?:\+|00)\d{1,3}(?:[\s.-]?\d){8,11}(?!\w)"), "<phone>"),
-    (re.compile(r"(?<![\w.:-])0[1-9](?:[\s.-]?\d{2}){4}(?![\w:-]|\.\d)"), "<phone>"),
-)
+# Each rule with the texts it cannot match without (any one of them): most lines hold none of
+# them, and an ``in`` test costs tens of nanoseconds where a search costs 2-6 µs (at INFO
+# aiogram logs a line for every update; issue 18). Checked on the text as the rules before left
+# it, so the result is what every rule's search gives.
+_RULES: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
+    (re.compile(r"/bot\d+:[^/\s\"'<>]+/"), "/bot<token>/", ("/bot",)),
+    (re.compile(r"\b\d{5,12}:[A-Za-z0-9_-]{20,}"), "<token>", (":",)),
+    (re.compile(r"\[parameters: [^\n]*"), "[parameters: <hidden>]", ("[parameters: ",)),
+    (re.compile(r"(?m)(DETAIL: +)[^\n]*"), r"\1<hidden>", ("DETAIL: ",)),
+    (re.compile(r"(invalid input for query argument \$\d+: )[^\n]*"), r"\1<hidden>",
+     ("invalid input for query argument $",)),
+    (re.compile(r"(input_value=).*?(, input_type=)"), r"\1<hidden>\2", ("input_value=",)),
+    (re.compile(r"(://[^:/@\s]*:)[^@/\s]+@"), r"\1<password>@", ("://",)),
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "<email>", ("@",)),
+    (re.compile(r"(?<![\w+])(?:\+|00)\d{1,3}(?:[\s.-]?\d){8,11}(?!\w)"), "<phone>", ("+", "00")),
+    (re.compile(r"(?<![\w.:-])0[1-9](?:[\s.-]?\d{2}){4}(?![\w:-]|\.\d)"), "<phone>", ("0",)),
+)  # fmt: skip
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
@@ -54,8 +59,11 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in secrets:
         if len(secret) >= _MIN_SECRET_LENGTH:
             text = text.replace(secret, "<secret>")
-    for pattern, replacement in _RULES:
-        text = pattern.sub(replacement, text)
+    for pattern, replacement, needs in _RULES:
+        for needed in needs:
+            if needed in text:
+                text = pattern.sub(replacement, text)
+                break
     return text
 
 

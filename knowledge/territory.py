@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy
-import yaml
 from rapidfuzz import fuzz, process
 
 from knowledge.streets import StreetIndex, street_index
 from knowledge.text import normalise, remembered, tokens
+from knowledge.yaml_files import read_yaml
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -320,5 +320,4 @@ def territories_from_rows(
 
 
 def load_gazetteer(path: Path = DEMO_TERRITORIES) -> Gazetteer:
-    with path.open(encoding="utf-8") as handle:
-        return territories_from_rows(yaml.safe_load(handle))
+    return territories_from_rows(read_yaml(path))

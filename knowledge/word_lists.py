@@ -112,41 +112,62 @@ def _document(path: Path) -> dict[str, object]:
 
 
 def _part(path: Path, key: str) -> object:
-    document = _document(path)
-    if key not in document:
-        raise WordListError(f"{path}: {key}: missing")
-    return document[key]
+    """``key`` of the file; ``a.b`` is ``b`` of the mapping ``a`` holds."""
+    raw: object = _document(path)
+    where = ""
+    for name in key.split("."):
+        part = _mapping(path, raw, where or "top", "a mapping of keys")
+        where = f"{where}.{name}" if where else name
+        if name not in part:
+            raise WordListError(f"{path}: {where}: missing")
+        raw = part[name]
+    return raw
+
+
+def _lists(path: Path, where: str, raw: object, expected: str) -> dict[str, tuple[str, ...]]:
+    return {
+        name: _texts(path, f"{where}.{name}" if where else name, texts)
+        for name, texts in _mapping(path, raw, where or "top", expected).items()
+    }
 
 
 @cache
-def read_phrases(path: Path, key: str | None = None) -> Phrases:
-    """``key`` of the file (without one, the whole file): category → value → phrases, each level
-    in the file's order."""
-    found: dict[str, dict[str, tuple[str, ...]]] = {}
+def read_phrases(path: Path, key: str | None = None, skip: frozenset[str] = frozenset()) -> Phrases:
+    """``key`` of the file (without one, the whole file but the top-level keys in ``skip``,
+    which other readers read): category → value → phrases, each level in the file's order."""
     raw = _document(path) if key is None else _part(path, key)
     categories = _mapping(path, raw, key or "top", "a mapping of categories")
-    for category, values in categories.items():
-        where = f"{key}.{category}" if key else category
-        found[category] = {
-            value: _texts(path, f"{where}.{value}", texts)
-            for value, texts in _mapping(path, values, where, "a mapping of values").items()
-        }
-    return found
+    return {
+        category: _lists(
+            path, f"{key}.{category}" if key else category, values, "a mapping of values"
+        )
+        for category, values in categories.items()
+        if key is not None or category not in skip
+    }
 
 
 @cache
-def read_pairs(path: Path) -> Mapping[str, str]:
-    """The whole file: word → word, in the file's order."""
-    pairs = _document(path)
+def read_lists(path: Path, key: str) -> Mapping[str, tuple[str, ...]]:
+    """``key`` of the file: name → words, in the file's order."""
+    return _lists(path, key, _part(path, key), "a mapping of lists")
+
+
+@cache
+def read_pairs(path: Path, key: str | None = None) -> Mapping[str, str]:
+    """``key`` of the file (without one, the whole file): word → word, in the file's order."""
+    raw = _document(path) if key is None else _part(path, key)
+    pairs = _mapping(path, raw, key or "top", "a mapping of words")
     for word, other in pairs.items():
         if not isinstance(other, str) or not other.strip():
+            where = f"{key}.{word}" if key else word
             raise WordListError(
-                f"{path}: {word}: a word (non-empty text) expected, not {_kind(other)}"
+                f"{path}: {where}: a word (non-empty text) expected, not {_kind(other)}"
             )
     return {word: str(other) for word, other in pairs.items()}
 
 
 @cache
 def read_words(path: Path, key: str) -> tuple[str, ...]:
-    """``key`` of the file: a list of words, in the file's order."""
+    """``key`` of the file (``a.b``: ``b`` of the mapping ``a``): a list of words, in the file's
+    order."""
     return _texts(path, key, _part(path, key))

@@ -29,11 +29,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import delete, select
 
 from infra.uow import UnitOfWork
 from knowledge.records import ResourceRow
+from knowledge.yaml_files import read_yaml
 from routing.sprints.records import PanelAbsence, PanelMember, RoomDay, SprintRoom
 from routing.staff import StaffMember
 
@@ -59,8 +59,7 @@ class SprintImportSummary:
 
 
 def read_sprint_file(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
+    data = read_yaml(path) or {}
     if not isinstance(data, dict):
         raise SprintImportError([f"{path}: expected a mapping with 'panel' and 'rooms'"])
     return data

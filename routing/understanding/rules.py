@@ -13,8 +13,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from knowledge.word_lists import read_words
 from routing.understanding import dates
 from routing.understanding.model import Intent
 from routing.understanding.normal import flat, words
@@ -139,8 +138,10 @@ NO_EMOJI = frozenset("👎❌🚫")
 
 @cache
 def _command_patterns() -> tuple[tuple[Intent, tuple[re.Pattern[str], ...]], ...]:
-    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
-    return tuple((intent, tuple(re.compile(p) for p in data[intent.value])) for intent in COMMANDS)
+    return tuple(
+        (intent, tuple(re.compile(p) for p in read_words(RULES_FILE, intent.value)))
+        for intent in COMMANDS
+    )
 
 
 def command(text: str) -> Intent | None:

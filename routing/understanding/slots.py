@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import fields, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-import yaml
 from rapidfuzz import fuzz, process
 
 from knowledge.lexicon import Hit, Lexicon, intake_entries
 from knowledge.text import ROUGH_COUNTS, tokens
+from knowledge.word_lists import read_lists, read_phrases, read_words
 from routing.understanding import dates, rules
 from routing.understanding.model import ELSEWHERE, Context, Intent, Slots, Step
 from routing.understanding.normal import words
@@ -169,7 +168,7 @@ SEASONS = {
 
 
 def merged_entries(
-    extra: Mapping[str, Mapping[str, list[str]]],
+    extra: Mapping[str, Mapping[str, Sequence[str]]],
 ) -> dict[str, dict[str, tuple[str, ...]]]:
     merged = {c: dict(v) for c, v in intake_entries().items()}
     for category, values in extra.items():
@@ -180,31 +179,29 @@ def merged_entries(
 
 
 @cache
-def _vocabulary_file() -> dict[str, Any]:
-    loaded = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
-    if not isinstance(loaded, dict):
-        raise ValueError(f"{VOCABULARY_FILE.name}: a mapping of categories expected")
-    return loaded
-
-
-@cache
 def default_vocabulary() -> Lexicon:
     """The intake lexicon with this layer's extra words (built once per process)."""
-    extra = {k: v for k, v in _vocabulary_file().items() if k not in READINGS}
-    return Lexicon(merged_entries(extra))
+    return Lexicon(merged_entries(read_phrases(VOCABULARY_FILE, skip=READINGS)))
 
 
 @cache
 def theme_reading() -> Reading:
-    """How theme words are weighed (``themes.salient_themes``), from ``theme_reading``."""
-    return Reading.from_data(_vocabulary_file().get("theme_reading") or {})
+    """How theme words are weighed (``themes.salient_themes``), from ``theme_reading``: a list
+    of words for each of ``Reading``'s fields, and ``only_after`` word → words."""
+    data: dict[str, object] = {
+        f.name: read_words(VOCABULARY_FILE, f"theme_reading.{f.name}")
+        for f in fields(Reading)
+        if f.name != "only_after"
+    }
+    data["only_after"] = read_lists(VOCABULARY_FILE, "theme_reading.only_after")
+    return Reading.from_data(data)
 
 
 @cache
 def not_typos() -> frozenset[str]:
     """Ordinary words the lexicon's typo tolerance would read as one of its own (« agent » as
     « argent », « finalement » as « financement »): kept as they are."""
-    return frozenset(_vocabulary_file().get("not_typos", ()))
+    return frozenset(read_words(VOCABULARY_FILE, "not_typos"))
 
 
 class SlotReader:

@@ -15,8 +15,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from knowledge.word_lists import read_pairs, read_words
 from routing.understanding.normal import flat
 
 TITLE_MAX = 50
@@ -92,10 +91,9 @@ NOT_PLACE = DANGLING | frozenset(
 
 @cache
 def _patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]], re.Pattern[str]]:
-    data = yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8"))
-    drop = [re.compile(p, re.I) for p in data["drop"]]
-    lead = [re.compile(p, re.I) for p in data["lead"]]
-    stop = re.compile("|".join(f"(?:{p})" for p in data["stop"]), re.I)
+    drop = [re.compile(p, re.I) for p in read_words(TITLES_FILE, "drop")]
+    lead = [re.compile(p, re.I) for p in read_words(TITLES_FILE, "lead")]
+    stop = re.compile("|".join(f"(?:{p})" for p in read_words(TITLES_FILE, "stop")), re.I)
     return drop, lead, stop
 
 
@@ -111,8 +109,7 @@ def _spell(word: str) -> str:
 
 @cache
 def _spelling() -> dict[str, str]:
-    data = yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8"))
-    return {flat(wrong): str(right) for wrong, right in data["spelling"].items()}
+    return {flat(wrong): right for wrong, right in read_pairs(TITLES_FILE, "spelling").items()}
 
 
 def _strip_greetings(text: str) -> str:

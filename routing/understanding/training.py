@@ -12,8 +12,7 @@ from collections.abc import Iterable
 from itertools import cycle
 from pathlib import Path
 
-import yaml
-
+from knowledge.yaml_files import read_yaml
 from routing.understanding.classifier import Example
 from routing.understanding.model import Intent, Step
 
@@ -25,7 +24,7 @@ RESIDENTS_FILE = DATA / "residents.jsonl"
 def own_examples(paths: tuple[Path, ...] = INTENTS_FILES) -> list[Example]:
     """Each text of a block gets the block's steps in turn ("all": every step)."""
     examples: list[Example] = []
-    blocks = [b for path in paths for b in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    blocks = [b for path in paths for b in read_yaml(path)]
     for block in blocks:
         steps = list(Step) if block["steps"] == "all" else [Step(s) for s in block["steps"]]
         intent = Intent(block["intent"])

@@ -10,7 +10,13 @@ import pytest
 from knowledge.labels import labels
 from knowledge.lexicon import LEXICON_FILE, intake_entries, negations
 from knowledge.vocabulary import MATCHING_FILE, en_fr, matching_entries, stop_words
-from knowledge.word_lists import WordListError, read_pairs, read_phrases, read_words
+from knowledge.word_lists import (
+    WordListError,
+    read_lists,
+    read_pairs,
+    read_phrases,
+    read_words,
+)
 
 
 def _file(tmp_path: Path, text: str) -> Path:
@@ -131,3 +137,27 @@ def test_the_shipped_word_lists_read_and_are_read_once() -> None:
     assert read_words(MATCHING_FILE, "stop_words") is read_words(MATCHING_FILE, "stop_words")
     assert en_fr()["garden"] == "jardin" and en_fr() is en_fr()
     assert labels()["kind"]["room"][:2] == ("Salle", "Salle à louer") and labels() is labels()
+
+
+def test_a_part_of_a_part_and_its_lists_name_the_whole_key(tmp_path: Path) -> None:
+    text = (
+        "reading:\n  leads: [faire, '12']\n  only_after:\n    marche: [la, une]\n"
+        "  pairs: {pr: pour}\ncategory:\n  value: [a]\n"
+    )
+    path = _file(tmp_path, text)
+    assert read_words(path, "reading.leads") == ("faire", "12")
+    assert read_lists(path, "reading.only_after") == {"marche": ("la", "une")}
+    assert read_pairs(path, "reading.pairs") == {"pr": "pour"}
+    assert read_phrases(path, skip=frozenset({"reading"})) == {"category": {"value": ("a",)}}
+    for read, key, says in [
+        (read_words, "reading.nope", "reading.nope: missing"),
+        (read_words, "reading.leads.x", "reading.leads: a mapping of keys expected, not a list"),
+        (read_lists, "reading", "reading.only_after: a list of phrases expected, not a mapping"),
+        (read_lists, "reading.leads", "reading.leads: a mapping of lists expected, not a list"),
+        (read_pairs, "reading.only_after", "reading.only_after.marche: a word (non-empty"),
+    ]:
+        with pytest.raises(WordListError) as error:
+            read(path, key)
+        assert str(error.value).startswith(f"{path}: {says}"), (key, str(error.value))
+    with pytest.raises(WordListError, match=r": reading\.only_after: a list of phrases"):
+        read_phrases(path)

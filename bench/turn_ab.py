@@ -49,6 +49,7 @@ from bot.routers import Residents, buttons, private_button, private_message
 from bot.routers import messages as texts
 from infra import driver, frozen, uow
 from infra.uow import LaterWrite, UnitOfWork
+from routing import matching
 from routing.conversation import effects, service, turn_rows
 from routing.conversation.turn_rows import hold
 from routing.followups import service as followups_service
@@ -228,11 +229,26 @@ def _orm_idea(session: Any, row: Any) -> Any:
     return row[0]
 
 
+_known = effects._known
+
+
+def _known_by_name(row: Any, matches: bool) -> Any:
+    """``effects._known`` for the ORM's row (the Idea, then the known columns by name)."""
+    first = None
+    if matches and row.unmatched:
+        ids = getattr(row, "fresh_ids", None) or ()
+        first = matching.FirstMatch(int(row.directory or 0), tuple(ids))
+    return effects._Known(bool(row.untouched), first)
+
+
 def _submitted(declic: Any, on: bool) -> None:
     """B: the submission's returned row made the turn's Idea by ``infra.orm.stored``; A: loaded
-    through the ORM (``select(Idea).from_statement``). Each way's statements built once."""
+    through the ORM (``select(Idea).from_statement``, through the session as it was then, its
+    row read by name). Each way's statements built once."""
     effects._returning_known = _returning_known if on else _orm_returning
     effects._submitted_idea = _submitted_idea if on else _orm_idea
+    effects._known = _known if on else _known_by_name
+    _submit_driver(declic, on)
     ways = _submitted_on[True]
     built = _submitted_on.setdefault(on, tuple(functools.cache(way.__wrapped__) for way in ways))
     effects._submitted_on_postgresql, effects._submitted_on_sqlite = built
@@ -356,6 +372,12 @@ def _reasons(declic: Any, on: bool) -> None:
     setattr(suggestions, "as_stored", _as_stored if on else submission_before.as_stored)  # noqa: B010
 
 
+def _submission11(declic: Any, on: bool) -> None:
+    """Session 11's three cuts to the submission turn together."""
+    for switch in (_submit_driver, _submission_rows, _reasons):
+        switch(declic, on)
+
+
 # name -> switch(declic, on): on = the tree's way (B), off = the way before (A)
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "claim": _claim,
@@ -379,6 +401,7 @@ VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "submit_driver": _submit_driver,
     "submission_rows": _submission_rows,
     "reasons": _reasons,
+    "submission11": _submission11,
     **session11.VARIANTS,
 }
 

@@ -12,8 +12,8 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import Executable
 
+from infra import driver, uow
 from infra import logging as logs
-from infra import uow
 from infra.orm import column_keys, stored
 from infra.slots import stepping_out
 from infra.uow import UnitOfWork
@@ -111,3 +111,10 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     for pattern, replacement, _needs in logs._RULES:
         text = pattern.sub(replacement, text)
     return text
+
+
+async def sqlite_turn_row(session: AsyncSession, parameters: dict[str, Any]) -> tuple[Any, ...]:
+    """``turn_rows.sqlite_turn_row`` as it was (``bench.turn_ab claim_json``'s A): the claim's
+    RETURNING with a scalar subquery a column (``CLAIM_RETURNING_LOAD``), on the driver."""
+    (row,) = await driver.rows(session, turn_rows.CLAIM_RETURNING_LOAD, parameters)
+    return row

@@ -15,7 +15,7 @@ from infra import driver, orm
 from infra import logging as logs
 from infra.uow import UnitOfWork
 from routing import outbox
-from routing.conversation import service
+from routing.conversation import service, turn_rows
 
 _write_rows = outbox.write_rows  # the service's
 
@@ -63,6 +63,14 @@ def _logging(declic: Any, on: bool) -> None:
     setattr(logs, "redact", _redact if on else driver_before.redact)  # noqa: B010
 
 
+_sqlite_turn_row = turn_rows.sqlite_turn_row
+
+
+def _claim_json(declic: Any, on: bool) -> None:
+    """B: SQLite's claim reads the turn's row as one JSON array; A: a subquery a column."""
+    setattr(turn_rows, "sqlite_turn_row", _sqlite_turn_row if on else driver_before.sqlite_turn_row)  # noqa: B010
+
+
 def _together(declic: Any, on: bool) -> None:
     """Session 11's cuts to the common turn together."""
     for switch in (_flush, _arguments, _datetimes):
@@ -71,6 +79,7 @@ def _together(declic: Any, on: bool) -> None:
 
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "arguments": _arguments,
+    "claim_json": _claim_json,
     "datetimes": _datetimes,
     "flush": _flush,
     "logging": _logging,

@@ -4,6 +4,7 @@ mirroring the draft, and a new idea's reference."""
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Row,
     and_,
     bindparam,
+    func,
     insert,
     literal,
     literal_column,
@@ -124,6 +126,44 @@ CLAIM_RETURNING_LOAD = (
     .values(_CLAIMED)
     .returning(*(_turn_column(column).label(f"turn_{i}") for i, column in enumerate(_TURN_COLUMNS)))
 )
+# SQLite: the same row as one JSON array read by one subquery (``json_array``, each column as
+# SQLite reads it: text, integers, NULLs), decoded and each column processed as its type
+# would be (``sqlite_turn_row``): in sqlite3 about 60 µs less than the 19 subqueries above.
+CLAIM_RETURNING_ROW = (
+    insert(InboundUpdate.__table__)
+    .values(_CLAIMED)
+    .returning(
+        select(func.json_array(*(_named(column) for column in _TURN_COLUMNS)))
+        .select_from(
+            _residents.outerjoin(_conversations, _ITS_CONVERSATION_NAMED).outerjoin(
+                _cases, _ITS_HELD_CASE_NAMED
+            )
+        )
+        .where(_THE_RESIDENT_NAMED)
+        .scalar_subquery()
+        .label("turn")
+    )
+)
+_ROW_PROCESSORS: dict[str, tuple[Any, ...]] = {}
+
+
+async def sqlite_turn_row(session: AsyncSession, parameters: dict[str, Any]) -> tuple[Any, ...]:
+    """SQLite: claim the update and read the turn's row (``CLAIM_RETURNING_ROW``), its columns
+    as ``CLAIM_RETURNING_LOAD`` gives them (NULLs for a resident not yet known)."""
+    ((found,),) = await rows(session, CLAIM_RETURNING_ROW, parameters)
+    if found is None:
+        return (None,) * len(_TURN_COLUMNS)
+    dialect = session.get_bind().dialect
+    processors = _ROW_PROCESSORS.get(dialect.name)
+    if processors is None:
+        processors = tuple(c.type._cached_result_processor(dialect, None) for c in _TURN_COLUMNS)
+        _ROW_PROCESSORS[dialect.name] = processors
+    return tuple(
+        value if process is None or value is None else process(value)
+        for value, process in zip(json.loads(found), processors, strict=True)
+    )
+
+
 # PostgreSQL: the claim and the load in one round trip. The INSERT runs in a data-modifying
 # CTE and the row always comes back (from the CTE), with NULLs for a resident not yet known; a
 # duplicate update fails the whole statement on the unique key, as the INSERT alone would.
@@ -394,7 +434,7 @@ async def claim_and_load(
                 )
             (found,) = await rows(session, CLAIM_AND_LOAD, claim)
             return Claimed(_turn_row(session, found), seen=found[-1] is not None)
-        (row,) = await rows(session, CLAIM_RETURNING_LOAD, claim | load)
+        row = await sqlite_turn_row(session, claim | load)
     except IntegrityError:
         await session.rollback()
         return None

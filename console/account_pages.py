@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from console import words
 from console.api import MAX_ID
-from console.forms import VersionField, is_stale, version_of
+from console.forms import VersionField, back, is_stale, version_of
 from console.security import Auth, context, require_admin, require_agent, translator
 from console.templating import render
 from infra.uow import UnitOfWork
@@ -27,11 +27,6 @@ from routing.staff.views import ROLES, StaffError, StaffView
 
 router = APIRouter(include_in_schema=False)
 StaffId = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-def _back(path: str, *, notice: str | None = None, error: str | None = None) -> Response:
-    query = f"?m={notice}" if notice else f"?e={error}" if error else ""
-    return RedirectResponse(path + query, status_code=303)
 
 
 def _messages(request: Request, auth: Auth) -> tuple[str | None, str | None]:
@@ -66,7 +61,7 @@ async def change_password(
     auth: Auth = Depends(require_agent),
 ) -> Response:
     if new != again:
-        return _back("/account", error="passwords_differ")
+        return back("/account", error="passwords_differ")
     ctx = context(request)
     try:
         async with ctx.uow_factory() as uow:
@@ -75,8 +70,8 @@ async def change_password(
             )
             await uow.commit()
     except StaffError as exc:
-        return _back("/account", error=exc.code)
-    return _back("/", notice="password_changed")
+        return back("/account", error=exc.code)
+    return back("/", notice="password_changed")
 
 
 # -- one colleague's account (admins) -----------------------------------------------------------
@@ -123,14 +118,14 @@ async def _admin_change(
         async with ctx.uow_factory() as uow:
             member = await staff_service.get_staff(uow, staff_id)
             if member is not None and is_stale(version, _form_state(member)):
-                return _back(path, error="stale")
+                return back(path, error="stale")
             await work(uow, ctx.now())
             await uow.commit()
     except StaffError as exc:
         if exc.code == "unknown_staff":
             raise HTTPException(status_code=404) from None
-        return _back(path, error=exc.code)
-    return _back(path, notice=notice)
+        return back(path, error=exc.code)
+    return back(path, notice=notice)
 
 
 @router.post("/admin/staff/{staff_id}")

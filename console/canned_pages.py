@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import words
 from console.api import MAX_ID
-from console.forms import VersionField, is_stale
+from console.forms import VersionField, back, is_stale
 from console.security import AuditTrail, Auth, context, require_agent, translator
 from console.templating import render
 from infra.uow import UnitOfWork
@@ -21,11 +21,6 @@ from routing.cases.canned import CannedError
 
 router = APIRouter(include_in_schema=False)
 CannedId = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-def _back(*, notice: str | None = None, error: str | None = None) -> Response:
-    query = f"?m={notice}" if notice else f"?e={error}" if error else ""
-    return RedirectResponse("/canned" + query, status_code=303)
 
 
 async def writable_teams(uow: UnitOfWork, auth: Auth) -> dict[int, str]:
@@ -110,8 +105,8 @@ async def save_canned(
             )
             await uow.commit()
     except CannedError as exc:
-        return _back(error=exc.code)
-    return _back(notice="canned_saved")
+        return back("/canned", error=exc.code)
+    return back("/canned", notice="canned_saved")
 
 
 @router.post("/canned/{canned_id}/delete")
@@ -125,12 +120,12 @@ async def delete_canned(
     async with ctx.uow_factory() as uow:
         reply = await canned.get(uow, canned_id)
         if reply is None or not may_write(auth, reply, await writable_teams(uow, auth)):
-            return _back(error="unknown_canned")
+            return back("/canned", error="unknown_canned")
         if is_stale(version, reply):
-            return _back(error="stale")
+            return back("/canned", error="stale")
         await canned.delete(uow, canned_id)
         await AuditTrail(auth.staff.id, ctx.clock).change(
             uow, "canned.deleted", "canned", canned_id, {}
         )
         await uow.commit()
-    return _back(notice="canned_deleted")
+    return back("/canned", notice="canned_deleted")

@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from console import case_actions
 from console.api import MAX_ID
+from console.forms import back
 from console.security import AuditTrail, Auth, context, require_agent
 from infra.uow import UnitOfWork
 from knowledge.resources import Resource
@@ -27,11 +28,6 @@ router = APIRouter(include_in_schema=False)
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 SEARCH_MAX_CHARS = 80
-
-
-def _back(case_id: int, *, notice: str | None = None, error: str | None = None) -> Response:
-    query = f"?m={notice}" if notice else f"?e={error}" if error else ""
-    return RedirectResponse(f"/cases/{case_id}{query}#suggestions", status_code=303)
 
 
 def catalogues(request: Request) -> CatalogueCache:
@@ -73,12 +69,12 @@ async def add_note(
         try:
             event_id = await case_notes.add_note(uow, case_id, auth.staff.id, text, ctx.now())
         except CaseError:
-            return RedirectResponse(f"/cases/{case_id}?e=bad_note#notes", status_code=303)
+            return back(f"/cases/{case_id}", error="bad_note", anchor="notes")
         await AuditTrail(auth.staff.id, ctx.clock).change(
             uow, "case.note_added", "case", case_id, {"event": event_id}
         )
         await uow.commit()
-    return RedirectResponse(f"/cases/{case_id}?m=note_added#notes", status_code=303)
+    return back(f"/cases/{case_id}", notice="note_added", anchor="notes")
 
 
 @router.post("/cases/{case_id}/suggestions")
@@ -92,11 +88,11 @@ async def add_suggestion(
     async with ctx.uow_factory() as uow:
         idea_id = await _visible_case(uow, auth, case_id, ctx.now())
         if idea_id is None:
-            return _back(case_id, error="no_idea")
+            return back(f"/cases/{case_id}", error="no_idea", anchor="suggestions")
         try:
             view, new = await suggestions.add_by_staff(uow, idea_id, external_id.strip(), ctx.now())
         except suggestions.UnknownSuggestion:
-            return _back(case_id, error="unknown_resource")
+            return back(f"/cases/{case_id}", error="unknown_resource", anchor="suggestions")
         if new:
             await AuditTrail(auth.staff.id, ctx.clock).change(
                 uow,
@@ -106,7 +102,8 @@ async def add_suggestion(
                 {"idea": idea_id, "resource": view.external_id},
             )
         await uow.commit()
-    return _back(case_id, notice="suggestion_added" if new else "suggestion_known")
+    notice = "suggestion_added" if new else "suggestion_known"
+    return back(f"/cases/{case_id}", notice=notice, anchor="suggestions")
 
 
 @router.post("/cases/{case_id}/suggestions/{suggestion_id}/remove")
@@ -117,13 +114,13 @@ async def remove_suggestion(
     async with ctx.uow_factory() as uow:
         idea_id = await _visible_case(uow, auth, case_id, ctx.now())
         if idea_id is None:
-            return _back(case_id, error="no_idea")
+            return back(f"/cases/{case_id}", error="no_idea", anchor="suggestions")
         try:
             view = await suggestions.remove_proposed(uow, idea_id, suggestion_id)
         except suggestions.UnknownSuggestion:
-            return _back(case_id, error="unknown_resource")
+            return back(f"/cases/{case_id}", error="unknown_resource", anchor="suggestions")
         except suggestions.SuggestionNotRemovable:
-            return _back(case_id, error="not_removable")
+            return back(f"/cases/{case_id}", error="not_removable", anchor="suggestions")
         await AuditTrail(auth.staff.id, ctx.clock).change(
             uow,
             "suggestion.removed",
@@ -132,4 +129,4 @@ async def remove_suggestion(
             {"idea": idea_id, "resource": view.external_id},
         )
         await uow.commit()
-    return _back(case_id, notice="suggestion_removed")
+    return back(f"/cases/{case_id}", notice="suggestion_removed", anchor="suggestions")

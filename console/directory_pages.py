@@ -11,10 +11,10 @@ from pathlib import PurePath
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from console import directory_actions, words
-from console.forms import VersionField, flash
+from console.forms import VersionField, back, flash
 from console.labels import city_of
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
 from console.templating import render
@@ -27,11 +27,6 @@ router = APIRouter(include_in_schema=False)
 ExternalId = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[^/\x00]+$")]
 PAGE = 50
 MAX_UPLOAD = 5_000_000
-
-
-def _back(path: str, *, notice: str | None = None, error: str | None = None) -> Response:
-    query = f"?m={notice}" if notice else f"?e={error}" if error else ""
-    return RedirectResponse(path + query, status_code=303)
 
 
 @router.get("/directory", response_class=HTMLResponse)
@@ -89,10 +84,10 @@ async def _answer(path: str, change: Awaitable[Resource | None], notice: str) ->
     try:
         changed = await change
     except directory_actions.Stale:
-        return _back(path, error="stale")
+        return back(path, error="stale")
     if changed is None:
         raise HTTPException(status_code=404)
-    return _back(path, notice=notice)
+    return back(path, notice=notice)
 
 
 @router.post("/directory/entries/{external_id}")
@@ -110,7 +105,7 @@ async def edit_entry(
     path = f"/directory/entries/{external_id}"
     facts = directory.Facts(name, organization, description, themes, territories)
     if not facts.valid({t.id for t in city_of(request).territories}):
-        return _back(path, error="bad_entry")
+        return back(path, error="bad_entry")
     change = directory_actions.edit_facts(
         context(request), auth, external_id, version, facts, details={}
     )

@@ -25,10 +25,14 @@ def flash(
     return (tr.gettext(notice) if notice else None), (tr.gettext(error) if error else None)
 
 
-def back(path: str, *, notice: str | None = None, error: str | None = None) -> Response:
-    """After a form: back to ``path`` with a notice or an error code for :func:`flash`."""
+def back(
+    path: str, *, notice: str | None = None, error: str | None = None, anchor: str = ""
+) -> Response:
+    """After a form: back to ``path`` with a notice or an error code for :func:`flash`, and to
+    the part of the page ``anchor`` names, if one does: after the query, where a URL has it
+    ("/panel#member-11?m=…" would lose the notice)."""
     query = f"?m={notice}" if notice else f"?e={error}" if error else ""
-    return RedirectResponse(path + query, status_code=303)
+    return RedirectResponse(path + query + (f"#{anchor}" if anchor else ""), status_code=303)
 
 
 def translated(tr: Translator, labels: dict[str, str]) -> dict[str, str]:

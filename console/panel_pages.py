@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from console import words
 from console.api import MAX_ID
-from console.forms import VersionField, flash, is_stale
+from console.forms import VersionField, back, flash, is_stale
 from console.labels import city_of
 from console.security import AuditTrail, Auth, context, require_coordinator, translator
 from console.templating import render
@@ -29,11 +29,6 @@ router = APIRouter(include_in_schema=False)
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Day = Annotated[str, Path(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-
-
-def _back(path: str, *, notice: str | None = None, error: str | None = None) -> Response:
-    query = f"?m={notice}" if notice else f"?e={error}" if error else ""
-    return RedirectResponse(path + query, status_code=303)
 
 
 @router.get("/panel", response_class=HTMLResponse)
@@ -122,11 +117,10 @@ async def _change(
             )
             await uow.commit()
     except PanelInputError as exc:
-        return _back("/panel", error=exc.code)
+        return back("/panel", error=exc.code)
     except IntegrityError:  # a day taken by a sprint at the same moment
-        return _back("/panel", error="busy")
-    # the notice goes in the query, before the fragment: "/panel#member-11?m=…" loses it
-    return RedirectResponse(f"/panel?m={notice}#{subject}-{subject_id}", status_code=303)
+        return back("/panel", error="busy")
+    return back("/panel", notice=notice, anchor=f"{subject}-{subject_id}")
 
 
 @router.post("/panel/members")
@@ -161,8 +155,8 @@ async def new_member(
             )
             await uow.commit()
     except PanelInputError as exc:
-        return _back("/panel", error=exc.code)
-    return RedirectResponse(f"/panel?m=member_added#member-{member_id}", status_code=303)
+        return back("/panel", error=exc.code)
+    return back("/panel", notice="member_added", anchor=f"member-{member_id}")
 
 
 @router.post("/panel/members/{member_id}")

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from console import sprint_actions, words
+from console import forms, sprint_actions, words
 from console.api import MAX_ID
 from console.forms import flash, int_or_none, translated
 from console.security import Auth, context, require_agent, translator
@@ -26,11 +26,6 @@ router = APIRouter(include_in_schema=False)
 
 SprintId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Ref = Annotated[str, Path(min_length=1, max_length=12, pattern=r"^[A-Za-z0-9-]+$")]
-
-
-def _back(path: str, *, notice: str | None = None, error: str | None = None) -> Response:
-    query = f"?m={notice}" if notice else f"?e={error}" if error else ""
-    return RedirectResponse(path + query, status_code=303)
 
 
 def _page_error(exc: SprintDeskError) -> None:
@@ -95,13 +90,13 @@ async def book(
     except ValueError:
         first = None
     if room is None or first is None:
-        return _back(path, error="invalid")
+        return forms.back(path, error="invalid")
     try:
         done = await sprint_actions.book(request, auth, ref, first, room, seen)
     except SprintDeskError as exc:
         _page_error(exc)
-        return _back(path, error=exc.code)
-    return _back(f"/ideas/{done.idea_ref}/sprint", notice=done.code)
+        return forms.back(path, error=exc.code)
+    return forms.back(f"/ideas/{done.idea_ref}/sprint", notice=done.code)
 
 
 def _after(sprint_ref: str | None, back: str) -> str:
@@ -159,8 +154,8 @@ async def cancel(
         await sprint_actions.cancel(request, auth, sprint_id)
     except SprintDeskError as exc:
         _page_error(exc)
-        return _back(_after(ref, back), error=exc.code)
-    return _back(_after(ref, back), notice="cancelled")
+        return forms.back(_after(ref, back), error=exc.code)
+    return forms.back(_after(ref, back), notice="cancelled")
 
 
 @router.post("/sprints/{sprint_id}/held")
@@ -174,13 +169,13 @@ async def held(
 ) -> Response:
     ref = await sprint_actions.idea_ref_of(request, sprint_id)
     if outcome not in ("held", "not_held"):
-        return _back(_after(ref, back), error="invalid")
+        return forms.back(_after(ref, back), error="invalid")
     try:
         await sprint_actions.mark(request, auth, sprint_id, outcome == "held", note)
     except SprintDeskError as exc:
         _page_error(exc)
-        return _back(_after(ref, back), error=exc.code)
-    return _back(_after(ref, back), notice=outcome)
+        return forms.back(_after(ref, back), error=exc.code)
+    return forms.back(_after(ref, back), notice=outcome)
 
 
 @router.get("/sprints", response_class=HTMLResponse)

@@ -366,6 +366,15 @@ async def test_coordinator_edits_availability_and_the_planner_sees_it(
             f"/panel/rooms/{room_ids[0]}/blocked/2027-01-05/remove", data={"csrf_token": token}
         )
         assert "m=day_unblocked" in freed.headers["location"]
+        added = await client.post(
+            "/panel/members",
+            data={"name": "Inès Roux", "weekdays": ["2"], "monthly_cap": "1", "csrf_token": token},
+        )
+        async with uow_factory() as uow:
+            new_id = await uow.session.scalar(
+                select(PanelMember.id).where(PanelMember.name == "Inès Roux")
+            )
+        assert added.headers["location"] == f"/panel?m=member_added#member-{new_id}"
         await client.post("/logout", data={"csrf_token": token})
         await login(client, "awa@ville.example")
         none = await client.get(f"/ideas/{desk.opened.idea_ref}/sprint")
@@ -389,15 +398,15 @@ async def test_notes_and_suggestions_on_the_case_page(
         added = await client.post(
             f"/cases/{case_id}/suggestions", data={"external_id": found[0], "csrf_token": token}
         )
-        assert "m=suggestion_added" in added.headers["location"]
+        assert added.headers["location"] == f"/cases/{case_id}?m=suggestion_added#suggestions"
         twice = await client.post(
             f"/cases/{case_id}/suggestions", data={"external_id": found[0], "csrf_token": token}
         )
-        assert "m=suggestion_known" in twice.headers["location"]
+        assert twice.headers["location"] == f"/cases/{case_id}?m=suggestion_known#suggestions"
         unknown = await client.post(
             f"/cases/{case_id}/suggestions", data={"external_id": "nope", "csrf_token": token}
         )
-        assert "e=unknown_resource" in unknown.headers["location"]
+        assert unknown.headers["location"] == f"/cases/{case_id}?e=unknown_resource#suggestions"
         async with uow_factory() as uow:
             row = await uow.session.scalar(
                 select(Suggestion).where(Suggestion.external_id == found[0])
@@ -408,7 +417,7 @@ async def test_notes_and_suggestions_on_the_case_page(
         removed = await client.post(
             f"/cases/{case_id}/suggestions/{row.id}/remove", data={"csrf_token": token}
         )
-        assert "m=suggestion_removed" in removed.headers["location"]
+        assert removed.headers["location"] == f"/cases/{case_id}?m=suggestion_removed#suggestions"
         assert await _count(uow_factory, Suggestion) == 0
         no_csrf = await client.post(f"/cases/{case_id}/notes", data={"text": "x"})
         assert no_csrf.status_code == 403
@@ -416,7 +425,7 @@ async def test_notes_and_suggestions_on_the_case_page(
             f"/cases/{case_id}/notes",
             data={"text": "Rappeler jeudi, <b>prudence</b>", "csrf_token": token},
         )
-        assert "m=note_added" in noted.headers["location"]
+        assert noted.headers["location"] == f"/cases/{case_id}?m=note_added#notes"
         again = await client.get(f"/cases/{case_id}")
         assert "Rappeler jeudi, &lt;b&gt;prudence&lt;/b&gt;" in again.text
     async with browser(app) as client:  # another team's agent may not write on the case

@@ -77,7 +77,14 @@ def _together(declic: Any, on: bool) -> None:
         switch(declic, on)
 
 
+def _all(declic: Any, on: bool) -> None:
+    """Every session-11 cut a common turn takes, with logging as in production."""
+    for switch in (_outbox, _flush, _arguments, _datetimes, _logging, _claim_json):
+        switch(declic, on)
+
+
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
+    "all11": _all,
     "arguments": _arguments,
     "claim_json": _claim_json,
     "datetimes": _datetimes,

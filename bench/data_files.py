@@ -5,9 +5,11 @@
 For each file, in fresh processes taken in turn (A, B, A, B…), the CPU of the first read once
 the modules are imported: A, the way before session 11 (``yaml.safe_load``, PyYAML's parser in
 Python), and B, the reader now (``knowledge.word_lists`` for word lists, ``knowledge.yaml_files``
-for documents of free form, both on libyaml). Prints the median and the mean ± standard error in
-ms. Set PYTHONPYCACHEPREFIX to a folder where bytecode may be kept when PYTHONDONTWRITEBYTECODE
-is set, or every process compiles the modules again (outside the measured part, but slower).
+for documents of free form, both on libyaml); a directory and a city file with their line
+numbers (importers.yaml_format's loaders; a city file's root node, as knowledge.city.files
+composes it). Prints the median and the mean ± standard error in ms. Set PYTHONPYCACHEPREFIX to
+a folder where bytecode may be kept when PYTHONDONTWRITEBYTECODE is set, or every process
+compiles the modules again (outside the measured part, but slower).
 """
 
 from __future__ import annotations
@@ -50,6 +52,18 @@ READS = {
         "yaml.safe_load(path.open(encoding='utf-8'))",
         "yaml_files.read_yaml(path)",
     ),
+    "directory.yaml (demo)": (
+        "from knowledge.demo import DEMO_DIRECTORY as path\n"
+        "from knowledge.importers import yaml_format as f\ntext = path.read_text(encoding='utf-8')",
+        "yaml.load(text, Loader=f._LineLoader)",
+        "yaml_files.load_text(text, f._LineLoader, f._FastLineLoader)",
+    ),
+    "territories.yaml (city import)": (
+        "from knowledge.demo import DEMO_TERRITORIES as path\n"
+        "from knowledge.city import files\ntext = path.read_text(encoding='utf-8')",
+        "yaml.SafeLoader(text).get_single_node()",
+        "files._root(text)",
+    ),
     "sprints.yaml (demo)": (
         "from knowledge.demo import DEMO_SPRINTS as path",
         "yaml.safe_load(path.open(encoding='utf-8'))",
@@ -86,7 +100,7 @@ def main() -> None:
         for _ in range(runs):
             a.append(_cpu_ms(setup, before))
             b.append(_cpu_ms(setup, now))
-        print(f"{name:24s} A safe_load {_summary(a)}   B now {_summary(b)}")
+        print(f"{name:30s} A safe_load {_summary(a)}   B now {_summary(b)}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""YAML files of free form (a city's territories, its sprint calendars, the classifier's
-examples), read as ``yaml.safe_load`` reads them, for less.
+"""YAML files of free form (a city's territories, its directory and sprint calendars, the
+classifier's examples), read as ``yaml.safe_load`` reads them, for less.
 
 Word lists have a reader of their own that checks their shape (:mod:`knowledge.word_lists`).
 The files here are documents whose readers check what they need themselves: they get exactly
@@ -16,10 +16,12 @@ from typing import Any
 
 import yaml
 
+LIBYAML = bool(yaml.__with_libyaml__)  # PyYAML's wheels bundle libyaml
+
 
 def read_yaml(path: Path) -> Any:
     """``yaml.safe_load`` of the file (UTF-8): dicts, lists and scalars, or None if empty."""
-    if yaml.__with_libyaml__:  # PyYAML's wheels bundle libyaml
+    if LIBYAML:
         try:
             text = path.read_text(encoding="utf-8")
             return yaml.load(text, Loader=yaml.CSafeLoader)
@@ -27,3 +29,15 @@ def read_yaml(path: Path) -> Any:
             pass  # read again below, for the message yaml.safe_load gives
     with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
+
+
+def load_text(text: str, exact: type[yaml.SafeLoader], fast: type[yaml.CSafeLoader]) -> Any:
+    """``yaml.load(text, Loader=exact)``'s answer, parsed by ``fast`` when PyYAML has libyaml
+    (``exact``'s constructors on libyaml's parser); a text libyaml refuses is parsed again by
+    ``exact``, whose error (its problem, its line) the caller reports."""
+    if LIBYAML:
+        try:
+            return yaml.load(text, Loader=fast)  # noqa: S506 (SafeConstructor's subclass)
+        except yaml.YAMLError:
+            pass
+    return yaml.load(text, Loader=exact)  # noqa: S506 (a SafeLoader subclass)

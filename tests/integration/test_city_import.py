@@ -91,7 +91,12 @@ def test_show_is_a_readable_tree(migrated_url: str) -> None:
 BAD_FILES = {
     "malformed.yaml": (
         "- id: nulle-part\n  name: Nulle part\n  level: quartier\n  aliases: [a, b\n",
-        "malformed.yaml:5 : YAML mal formé",
+        "malformed.yaml:5 : YAML mal formé : expected ',' or ']', but got '<stream end>'",
+    ),
+    # a control character: refused with its reason (it escaped the import as an exception)
+    "control.yaml": (
+        "- id: nulle-part\n  name: Nulle\x07part\n  level: quartier\n",
+        "control.yaml:1 : YAML mal formé : special characters are not allowed",
     ),
     "orphan.geojson": (
         json.dumps(

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge.yaml_files import read_yaml
+from knowledge.importers.problems import Problems
+from knowledge.importers.yaml_format import read_yaml as read_directory_yaml
+from knowledge.yaml_files import load_text, read_yaml
 
 GOOD = """\
 panel:
@@ -63,3 +65,23 @@ def test_a_file_that_is_not_utf8_fails_as_before(tmp_path: Path) -> None:
     path.write_bytes(b"name: \xe9cole\n")
     with pytest.raises(UnicodeDecodeError, match="position 6"):
         read_yaml(path)
+
+
+@pytest.mark.parametrize("text", BAD)
+def test_a_text_libyaml_refuses_fails_with_the_exact_loaders_error(text: str) -> None:
+    with pytest.raises(yaml.YAMLError) as expected:
+        yaml.load(text, Loader=yaml.SafeLoader)
+    with pytest.raises(yaml.YAMLError) as error:
+        load_text(text, yaml.SafeLoader, yaml.CSafeLoader)
+    assert type(error.value) is type(expected.value)
+    assert str(error.value) == str(expected.value)
+    assert load_text(GOOD, yaml.SafeLoader, yaml.CSafeLoader) == yaml.safe_load(GOOD)
+
+
+def test_a_directory_file_keeps_its_lines_and_its_problems() -> None:
+    problems = Problems()
+    text = "- id: r1\n  kind: room\n  name: Salle\n- id: r2\n  kind: [room\n"
+    assert read_directory_yaml(text, "d.yaml", problems, frozenset()) == []
+    [problem] = problems.errors
+    assert problem.place == "d.yaml:6"
+    assert problem.params["detail"] == "expected ',' or ']', but got '<stream end>'"

@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import delete, select
 
 from infra.uow import UnitOfWork
@@ -59,7 +60,11 @@ class SprintImportSummary:
 
 
 def read_sprint_file(path: Path) -> dict[str, Any]:
-    data = read_yaml(path) or {}
+    """The file's mapping; a file that is not YAML is refused with where it goes wrong."""
+    try:
+        data = read_yaml(path) or {}
+    except yaml.YAMLError as exc:
+        raise SprintImportError([f"{path}: not valid YAML: {exc}"]) from exc
     if not isinstance(data, dict):
         raise SprintImportError([f"{path}: expected a mapping with 'panel' and 'rooms'"])
     return data

@@ -8,7 +8,8 @@ the JSON API (``team_scope`` in ``console.setup_api``).
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
@@ -93,6 +94,32 @@ async def create_team(
     return back("/teams", notice="team_created")
 
 
+TeamWork = Callable[[UnitOfWork], Awaitable[str | dict[str, Any]]]
+
+
+async def _change_team(
+    request: Request,
+    auth: Auth,
+    team_id: int,
+    version: str,
+    action: str,
+    work: TeamWork,
+    notice: str,
+) -> Response:
+    """Run ``work`` on the team and its audit entry in one transaction, unless the team changed
+    since its form was rendered. ``work`` answers the audit's details, or an error code."""
+    ctx = context(request)
+    async with ctx.uow_factory() as uow:
+        if await _team_changed(uow, team_id, version):
+            return back("/teams", error="stale")
+        done = await work(uow)
+        if isinstance(done, str):
+            return back("/teams", error=done)
+        await staff_audit.audit(uow, auth.staff.id, action, "team", team_id, done, ctx.now())
+        await uow.commit()
+    return back("/teams", notice=notice)
+
+
 @router.post("/teams/{team_id}")
 async def edit_team(
     request: Request,
@@ -103,23 +130,19 @@ async def edit_team(
     version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    ctx = context(request)
     chosen = team_scope(request, themes, neighbourhoods)
     if not name.strip():
         return back("/teams", error="bad_team")
     if chosen is None:
         return back("/teams", error="bad_scope")
-    async with ctx.uow_factory() as uow:
-        if await _team_changed(uow, team_id, version):
-            return back("/teams", error="stale")
+
+    async def update(uow: UnitOfWork) -> str | dict[str, Any]:
         team = await team_desk.update_team(
             uow, team_id, name=name.strip(), themes=chosen[0], neighbourhoods=chosen[1]
         )
-        if team is None:
-            return back("/teams", error="unknown_team")
-        await staff_audit.audit(uow, auth.staff.id, "team.updated", "team", team_id, {}, ctx.now())
-        await uow.commit()
-    return back("/teams", notice="team_saved")
+        return "unknown_team" if team is None else {}
+
+    return await _change_team(request, auth, team_id, version, "team.updated", update, "team_saved")
 
 
 @router.post("/teams/{team_id}/delete")
@@ -132,15 +155,13 @@ async def delete_team(
 ) -> Response:
     if confirm != "yes":
         return back("/teams", error="confirm_delete")
-    ctx = context(request)
-    async with ctx.uow_factory() as uow:
-        if await _team_changed(uow, team_id, version):
-            return back("/teams", error="stale")
-        if not await team_desk.delete_team(uow, team_id):
-            return back("/teams", error="unknown_team")
-        await staff_audit.audit(uow, auth.staff.id, "team.deleted", "team", team_id, {}, ctx.now())
-        await uow.commit()
-    return back("/teams", notice="team_deleted")
+
+    async def delete(uow: UnitOfWork) -> str | dict[str, Any]:
+        return {} if await team_desk.delete_team(uow, team_id) else "unknown_team"
+
+    return await _change_team(
+        request, auth, team_id, version, "team.deleted", delete, "team_deleted"
+    )
 
 
 @router.post("/teams/{team_id}/members")
@@ -151,27 +172,20 @@ async def add_member(
     version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    ctx = context(request)
-    async with ctx.uow_factory() as uow:
+    async with context(request).uow_factory() as uow:
         if not any(t.id == team_id for t in await team_desk.teams(uow)):
-            return back("/teams", error="unknown_team")
-        if await _team_changed(uow, team_id, version):
-            return back("/teams", error="stale")
+            return back("/teams", error="unknown_team")  # rather than "stale": it is gone
+
+    async def add(uow: UnitOfWork) -> str | dict[str, Any]:
         member = await staff_service.find_staff(uow, email)
         if member is None or not member.active:
-            return back("/teams", error="unknown_staff")
+            return "unknown_staff"
         await team_desk.add_member(uow, team_id, member.id)
-        await staff_audit.audit(
-            uow,
-            auth.staff.id,
-            "team.member_added",
-            "team",
-            team_id,
-            {"staff": member.id},
-            ctx.now(),
-        )
-        await uow.commit()
-    return back("/teams", notice="member_added")
+        return {"staff": member.id}
+
+    return await _change_team(
+        request, auth, team_id, version, "team.member_added", add, "member_added"
+    )
 
 
 @router.post("/teams/{team_id}/members/{staff_id}/remove")
@@ -182,19 +196,10 @@ async def remove_member(
     version: VersionField = "",
     auth: Auth = Depends(require_coordinator),
 ) -> Response:
-    ctx = context(request)
-    async with ctx.uow_factory() as uow:
-        if await _team_changed(uow, team_id, version):
-            return back("/teams", error="stale")
+    async def remove(uow: UnitOfWork) -> str | dict[str, Any]:
         await team_desk.remove_member(uow, team_id, staff_id)
-        await staff_audit.audit(
-            uow,
-            auth.staff.id,
-            "team.member_removed",
-            "team",
-            team_id,
-            {"staff": staff_id},
-            ctx.now(),
-        )
-        await uow.commit()
-    return back("/teams", notice="member_removed")
+        return {"staff": staff_id}
+
+    return await _change_team(
+        request, auth, team_id, version, "team.member_removed", remove, "member_removed"
+    )

@@ -289,8 +289,7 @@ class Listening(Asking):
             draft = replace(draft, timing=timing, timing_words=words)
         else:
             return None
-        if not state.editing:
-            draft = draft.merge(replace(self.extractor.draft(text, today), needs=None))
+        draft = _with_other_answers(state, draft, self.extractor.draft(text, today))
         return self._next(replace(state, draft=draft), (Say("noted"),))
 
     def _listen_summary(
@@ -463,7 +462,7 @@ class Listening(Asking):
                 return self._reask(state, (Say("timing_unknown"),))
             timing = others.timing or Timing.NO_DATE
             draft = replace(draft, timing=timing, timing_words=others.timing_words or text[:200])
-        merged = draft.merge(replace(others, needs=None)) if not state.editing else draft
+        merged = _with_other_answers(state, draft, others)
         return self._next(replace(state, draft=merged), (Say("noted"),))
 
     def _edited(self, state: DialogueState, text: str, replaces_idea: bool, today: date) -> Turn:
@@ -481,3 +480,10 @@ class Listening(Asking):
         if new.step is Step.ASKING and new.pending and new.draft.known(new.pending):
             return self._next(new, (Say("edit_noted"),))
         return self._reask(new, (Say("edit_noted"),))
+
+
+def _with_other_answers(state: DialogueState, draft: Draft, found: Draft) -> Draft:
+    """``draft`` with the answers to questions not asked yet that an answer said on the way
+    (``found``): they fill what is unknown, never what was said. Needs apart (that question
+    is ticked), and nothing when one line is edited from the summary."""
+    return draft if state.editing else draft.merge(replace(found, needs=None))

@@ -94,13 +94,19 @@ async def test_an_agent_on_a_phone_walks_a_case_from_arrival_to_close(
                 sent_before = len(server.sent())
                 await page.get_by_role("button", name="Envoyer").click()
                 await expect(box).to_have_value("")
-                await user.wait_for(saying(SIGNATURE.strip()), timeout=TELEGRAM_WAIT)
+
+                def parts_since() -> list[str]:
+                    return [
+                        c.params["text"]
+                        for c in server.sent()[sent_before:]
+                        if c.method == "sendMessage" and int(c.params["chat_id"]) == user.id
+                    ]
+
+                # The earlier reply ends with the signature too: wait for the three new parts
+                # themselves (one a second per chat), then for silence, so a fourth would show.
+                await server.wait_until(lambda: len(parts_since()) >= 3, timeout=TELEGRAM_WAIT)
                 await server.settle(quiet=1.5, timeout=TELEGRAM_WAIT)
-                parts = [
-                    c.params["text"]
-                    for c in server.sent()[sent_before:]
-                    if c.method == "sendMessage" and int(c.params["chat_id"]) == user.id
-                ]
+                parts = parts_since()
                 assert len(parts) == 3 and all(len(p) <= 4096 for p in parts), parts
                 assert "".join(parts) == reply + SIGNATURE
 

@@ -26,7 +26,14 @@ from aiogram.methods.base import Response
 
 from bot.commands import register_commands
 from bot.delivery import TelegramDelivery
-from bot.middlewares import ChatOrder, FloodGuard, TurnGate, UpdateIdMiddleware, UpdateMetrics
+from bot.middlewares import (
+    ChatOrder,
+    FloodGuard,
+    OuterChain,
+    TurnGate,
+    UpdateIdMiddleware,
+    UpdateMetrics,
+)
 from bot.polling import ConfirmingPoller
 from bot.routers import attach
 from infra.slots import DEFAULT_TURN_SLOTS, Slots
@@ -82,6 +89,7 @@ def build_dispatcher(
     dp = Dispatcher(
         service=service, outbox=outbox, staff_group=staff_group, flood=flood, disable_fsm=True
     )
+    dp.update.middleware = OuterChain(dp.update.middleware)  # the outer chain built once
     dp.update.outer_middleware(UpdateMetrics(transport))
     dp.update.outer_middleware(UpdateIdMiddleware())
     dp.update.outer_middleware(ChatOrder(across_processes=transport == "webhook"))

@@ -8,10 +8,17 @@ import logging
 import secrets
 import time
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from aiogram import BaseMiddleware
+from aiogram.dispatcher.event.bases import (
+    MiddlewareEventType,
+    MiddlewareType,
+    NextMiddlewareType,
+)
+from aiogram.dispatcher.event.handler import CallbackType
+from aiogram.dispatcher.middlewares.manager import MiddlewareManager
 from aiogram.types import TelegramObject, Update
 
 from bot.inbound import CHANNEL
@@ -28,6 +35,43 @@ if TYPE_CHECKING:
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 log = logging.getLogger(__name__)
 SHARED_FAILURE_LOG_SECONDS = 60.0  # a Redis outage is logged once a minute, not per message
+
+
+class OuterChain(MiddlewareManager):
+    """The update observer's own middleware manager (its inner middlewares, none of ours), which
+    also builds the chain of the dispatcher's outer middlewares once, not for every update.
+
+    aiogram's ``Dispatcher.feed_update`` asks ``dispatcher.update.middleware.wrap_middlewares``
+    for that chain at each update: a ``functools.wraps`` of the handler and a ``partial`` a
+    middleware (seven here), walked in reverse through the ``Sequence`` protocol, for the same
+    middlewares and the same handler every time. Here a chain is kept for the handler and the
+    middlewares it was made of: the same chain (its links hold nothing of an update); a
+    middleware added or removed makes a new one.
+    """
+
+    def __init__(self, inner: MiddlewareManager) -> None:
+        super().__init__()
+        self._middlewares = inner._middlewares
+
+    @staticmethod
+    def wrap_middlewares(
+        middlewares: Sequence[MiddlewareType[MiddlewareEventType]],
+        handler: CallbackType,
+    ) -> NextMiddlewareType[MiddlewareEventType]:
+        listed = (
+            middlewares._middlewares if isinstance(middlewares, MiddlewareManager) else middlewares
+        )
+        key = (handler, *listed)
+        chain = _CHAINS.get(key)
+        if chain is None:
+            if len(_CHAINS) >= CHAINS_KEPT:
+                _CHAINS.clear()
+            chain = _CHAINS[key] = MiddlewareManager.wrap_middlewares(key[1:], handler)
+        return chain
+
+
+CHAINS_KEPT = 16  # a process whose middlewares do not change uses one per dispatcher
+_CHAINS: dict[tuple[Any, ...], Any] = {}
 
 
 class UpdateIdMiddleware(BaseMiddleware):

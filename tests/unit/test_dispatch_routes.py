@@ -140,3 +140,35 @@ async def test_the_handlers_get_the_update_id_the_flood_verdict_and_edits() -> N
         (6, "text", False, False),
     ]
     await bot.session.close()
+
+
+async def test_the_outer_chain_is_built_once_for_the_same_middlewares() -> None:
+    """aiogram asks for the chain of the dispatcher's outer middlewares at every update
+    (``bot.middlewares.OuterChain``): the same chain while they stay the same, a new one that
+    runs a middleware added later, and the one before again once it is removed."""
+    recorder, bot = Recorder(), canned_bot()
+    dp = _dispatch(recorder, staff_group=False)
+    outer = dp.update.outer_middleware
+    first = dp.update.middleware.wrap_middlewares(outer, dp.update.trigger)
+    assert dp.update.middleware.wrap_middlewares(outer, dp.update.trigger) is first
+    seen: list[int] = []
+
+    async def counting(handler: Any, event: Any, data: dict[str, Any]) -> Any:
+        seen.append(event.update_id)
+        return await handler(event, data)
+
+    outer._middlewares.insert(0, counting)  # before ``Residents``, which answers a resident
+    assert (
+        await dp.feed_update(bot, mount(text_update(1, 42, "Awa", 7, "bonjour"), bot))
+        is not UNHANDLED
+    )
+    assert dp.update.middleware.wrap_middlewares(outer, dp.update.trigger) is not first
+    outer.unregister(counting)
+    assert (
+        await dp.feed_update(bot, mount(text_update(2, 42, "Awa", 8, "encore"), bot))
+        is not UNHANDLED
+    )
+    assert dp.update.middleware.wrap_middlewares(outer, dp.update.trigger) is first
+    assert seen == [1]
+    assert [inbound.update_id for inbound in recorder.handled] == [1, 2]
+    await bot.session.close()

@@ -1,0 +1,67 @@
+"""``bench.turn_ab``'s session-12 variants for the CPU a turn spends outside ``handle`` (issue
+18): aiogram's dispatch, our middlewares, the bot's work around the domain call. Each switch
+puts the tree's way (B, ``on``) or the way before (A) back.
+
+Each comes twice: ``chain`` compares whole turns; ``chain_outside`` compares only what the turn
+spends outside ``ConversationService.handle`` (its CPU counted with the residents' own, which
+``bench.turn_cpu.fed_alone`` takes out), so that the jitter of the 2-3 ms inside, on a busy
+box, does not drown the few tens of µs these change.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from typing import Any
+
+from aiogram.dispatcher.middlewares.manager import MiddlewareManager
+
+from bench.residents import DriverClock
+from bot.middlewares import OuterChain
+
+
+def _chain(declic: Any, on: bool) -> None:
+    """B: the dispatcher's outer middleware chain built once (``bot.middlewares.OuterChain``);
+    A: aiogram's, built again for every update (``functools.wraps`` and a partial a link)."""
+    observer = declic.dp.update
+    manager = observer.middleware
+    if on and not isinstance(manager, OuterChain):
+        observer.middleware = OuterChain(manager)
+    elif not on and isinstance(manager, OuterChain):
+        plain = MiddlewareManager()
+        plain._middlewares = manager._middlewares
+        observer.middleware = plain
+
+
+def _handle_apart(declic: Any) -> None:
+    """The service's ``handle`` counted as the residents' work (once per process)."""
+    service = declic.core.service
+    handle = service.handle
+    if getattr(handle, "apart", False):
+        return
+
+    @functools.wraps(handle)
+    async def apart(inbound: Any) -> Any:
+        start, before = time.thread_time(), DriverClock.spent
+        try:
+            return await handle(inbound)
+        finally:
+            DriverClock.spent = before + time.thread_time() - start
+
+    apart.apart = True  # type: ignore[attr-defined]
+    service.handle = apart
+
+
+def _outside(switch: Callable[[Any, bool], None]) -> Callable[[Any, bool], None]:
+    def outside_only(declic: Any, on: bool) -> None:
+        _handle_apart(declic)
+        switch(declic, on)
+
+    return outside_only
+
+
+_SWITCHES: dict[str, Callable[[Any, bool], None]] = {
+    "chain": _chain,
+}
+VARIANTS = _SWITCHES | {f"{name}_outside": _outside(s) for name, s in _SWITCHES.items()}

@@ -10,15 +10,17 @@ box, does not drown the few tens of µs these change.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from aiogram.dispatcher.middlewares.manager import MiddlewareManager
 
 from bench.residents import DriverClock
 from bot.middlewares import OuterChain
+from infra import slots
 
 
 def _chain(declic: Any, on: bool) -> None:
@@ -32,6 +34,29 @@ def _chain(declic: Any, on: bool) -> None:
         plain = MiddlewareManager()
         plain._middlewares = manager._middlewares
         observer.middleware = plain
+
+
+@contextlib.asynccontextmanager
+async def turn_before(self: slots.Slots) -> AsyncIterator[None]:
+    """``Slots.turn`` as it was: an ``asynccontextmanager``."""
+    await self._acquire(self._turns, free=not slots._waiting(self._turns))
+    turn = slots._Turn(self)
+    token = slots._IN_TURN.set(turn)
+    try:
+        yield
+    finally:
+        slots._IN_TURN.reset(token)
+        if turn.held:
+            self._release()
+
+
+_turn = slots.Slots.turn
+
+
+def _slot(declic: Any, on: bool) -> None:
+    """B: a turn's slot taken and given back by a class (``infra.slots._TurnSlot``); A: by an
+    ``asynccontextmanager``."""
+    setattr(slots.Slots, "turn", _turn if on else turn_before)  # noqa: B010
 
 
 def _handle_apart(declic: Any) -> None:
@@ -63,5 +88,6 @@ def _outside(switch: Callable[[Any, bool], None]) -> Callable[[Any, bool], None]
 
 _SWITCHES: dict[str, Callable[[Any, bool], None]] = {
     "chain": _chain,
+    "slot": _slot,
 }
 VARIANTS = _SWITCHES | {f"{name}_outside": _outside(s) for name, s in _SWITCHES.items()}

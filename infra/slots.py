@@ -22,7 +22,8 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import AsyncIterator
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
+from types import TracebackType
 
 # Turns handled at once by one process (``bot.middlewares.TurnGate``), sharing the slots with the
 # outbox sender's database steps (``DECLIC_TURN_SLOTS``): enough to keep the CPU busy while turns
@@ -47,6 +48,37 @@ class _Turn:
 _IN_TURN: ContextVar[_Turn | None] = ContextVar("declic_in_turn", default=None)
 
 
+class _TurnSlot:
+    """``Slots.turn``'s context: a slot taken on entry, before every waiting background step,
+    and given back on exit unless ``stepping_out`` still has it out. A class, not an
+    ``asynccontextmanager``: every resident's update enters one, and the generator's machinery
+    (its frame, the loop's first-iteration hook and weak set, ``anext`` twice) cost several
+    times the work."""
+
+    __slots__ = ("_token", "_turn", "slots")
+    _token: Token[_Turn | None]
+    _turn: _Turn
+
+    def __init__(self, slots: Slots) -> None:
+        self.slots = slots
+
+    async def __aenter__(self) -> None:
+        slots = self.slots
+        await slots._acquire(slots._turns, free=not _waiting(slots._turns))
+        self._turn = _Turn(slots)
+        self._token = _IN_TURN.set(self._turn)
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        _IN_TURN.reset(self._token)
+        if self._turn.held:
+            self.slots._release()
+
+
 class Slots:
     def __init__(self, size: int) -> None:
         if size < 1:
@@ -56,18 +88,9 @@ class Slots:
         self._turns: deque[asyncio.Future[None]] = deque()
         self._background: deque[asyncio.Future[None]] = deque()
 
-    @contextlib.asynccontextmanager
-    async def turn(self) -> AsyncIterator[None]:
-        """A resident's turn: ahead of every waiting background step."""
-        await self._acquire(self._turns, free=not _waiting(self._turns))
-        turn = _Turn(self)
-        token = _IN_TURN.set(turn)
-        try:
-            yield
-        finally:
-            _IN_TURN.reset(token)
-            if turn.held:
-                self._release()
+    def turn(self) -> _TurnSlot:
+        """A resident's turn: ahead of every waiting background step (``async with``)."""
+        return _TurnSlot(self)
 
     @contextlib.asynccontextmanager
     async def background(self) -> AsyncIterator[None]:

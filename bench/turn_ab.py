@@ -42,6 +42,7 @@ from bench import claim_before, driver_before, outside_before, session11, submis
 from bench.databases import fresh_database
 from bench.intake_latency import FIRST_NAMES, Plan, converse, declic_bot
 from bench.residents import Resident
+from bench.session12 import VARIANTS as PGTURN_VARIANTS
 from bench.session12_outside import VARIANTS as OUTSIDE_VARIANTS
 from bench.telegram_fakes import mount, move_update
 from bench.turn_cpu import announce, fed_alone, listening, one_at_a_time_arguments
@@ -405,6 +406,7 @@ VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     "submission11": _submission11,
     **session11.VARIANTS,
     **OUTSIDE_VARIANTS,
+    **PGTURN_VARIANTS,
 }
 
 

@@ -139,10 +139,21 @@ async def connection_of(session: AsyncSession) -> tuple[AsyncConnection, PoolPro
 
 
 async def rows(
-    session: AsyncSession, statement: Executable, parameters: dict[str, Any]
+    session: AsyncSession,
+    statement: Executable,
+    parameters: dict[str, Any],
+    *,
+    begin: bool = True,
 ) -> list[tuple[Any, ...]]:
     """``statement``'s rows (plain tuples, every column processed as the session's result
-    would), run with ``parameters`` on the session's connection in its transaction."""
+    would), run with ``parameters`` on the session's connection in its transaction.
+
+    ``begin=False`` (PostgreSQL): when no transaction has begun on the connection yet, the
+    statement is sent without the ``BEGIN`` before it, so it is a transaction of its own
+    (committed when it ends, two round trips fewer than ``BEGIN`` … ``COMMIT``). For a read
+    whose writes are all made later, or for the last write of a transaction that has made no
+    other (the caller promises both: a write after it would not be in the same transaction);
+    the session's commit then has nothing to send. Inside a transaction it changes nothing."""
     if session.new or session.dirty or session.deleted:  # the autoflush
         await session.flush()
     connection, raw = await connection_of(session)
@@ -157,7 +168,7 @@ async def rows(
                 sql, arguments = listener(sync, None, sql, arguments, None, False)
         if dialect.name == "postgresql":
             driver: Any = raw.driver_connection
-            if adapted._transaction is None and adapted.isolation_level != "autocommit":
+            if begin and adapted._transaction is None and adapted.isolation_level != "autocommit":
                 # the adapter's BEGIN, as it sends it before its transaction's first statement
                 transaction = driver.transaction(
                     isolation=adapted.isolation_level,

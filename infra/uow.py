@@ -18,7 +18,7 @@ not in between.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
@@ -106,12 +106,27 @@ class UnitOfWork:
         else:
             await self.session.execute(write.statement, write.parameters)
 
+    def defer(self, write: LaterWrite) -> None:
+        """PostgreSQL: keep ``write`` for the next statement that carries the deferred writes
+        (``carry_later``), else send it before the commit (``write_deferred``), whether inside
+        ``writing_later`` or not (the caller promises to read nothing of it back)."""
+        self._later.append(write)
+
     def carry_later(
-        self, statement: _Carrier, parameters: dict[str, Any]
+        self,
+        statement: _Carrier,
+        parameters: dict[str, Any],
+        only: Collection[str] | None = None,
     ) -> tuple[_Carrier, dict[str, Any]]:
         """``statement`` carrying the writes deferred so far (``carrying``), and ``parameters``
-        with theirs: run the two together, and the writes are sent (none is left deferred)."""
-        later = self._take_later()
+        with theirs: run the two together, and the writes are sent (none is left deferred).
+        ``only``: the writes of those names only, the others left deferred (a statement that
+        must not carry them, say an UPDATE of a row one of them updates too)."""
+        if only is None:
+            later = self._take_later()
+        else:
+            later = tuple(write for write in self._later if write.name in only)
+            self._later = [write for write in self._later if write.name not in only]
         carried = dict(parameters)
         for write in later:
             carried |= write.parameters
@@ -137,6 +152,11 @@ class UnitOfWork:
             return parameters
         self._later = [write for write in self._later if write.statement is not statement]
         return [*(write.parameters for write in held), parameters]
+
+    @property
+    def deferred(self) -> bool:
+        """Whether writes are deferred still (neither carried nor sent)."""
+        return bool(self._later)
 
     def _take_later(self) -> tuple[LaterWrite, ...]:
         later, self._later = tuple(self._later), []

@@ -222,6 +222,7 @@ class TurnEffects:
                     point_to_idea(conversation, None)
             case intake.DiscardDraft():
                 if idea is not None:
+                    await uow.write_deferred()  # the message kept (``claim_last``) goes too
                     await privacy.discard_idea_words(session, idea, now)
                     point_to_idea(conversation, None)
             case intake.SubmitIdea():
@@ -265,6 +266,7 @@ class TurnEffects:
             case intake.SetLocale():
                 resident.locale = effect.locale
             case intake.EraseResident():
+                await uow.write_deferred()  # the message kept (``claim_last``) goes too
                 await privacy.erase_resident(uow, resident, now, self.sprint_rules)
                 return True
             case intake.AppendNote():

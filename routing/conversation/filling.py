@@ -131,6 +131,7 @@ class ReplyFilling:
                 case intake.ShowStatus():
                     out.append(await status_report(uow, resident))
                 case intake.SendExport():
+                    await uow.write_deferred()  # the message kept (``claim_last``) is in it
                     await session.flush()
                     content = await privacy.export_resident(session, resident)
                     summary = await privacy.summarise(session, resident)

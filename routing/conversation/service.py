@@ -29,6 +29,7 @@ from infra.uow import UnitOfWork
 from knowledge.store import CatalogueCache
 from routing import cases, followups, privacy, sprints
 from routing.cases import StaffGroup
+from routing.conversation.claim_last import CLAIM_WRITES, claim_last
 from routing.conversation.effects import TurnEffects, new_idea_parameters
 from routing.conversation.filling import Listening, ReplyFilling
 from routing.conversation.inbound import Inbound
@@ -186,7 +187,7 @@ class ConversationService(TurnEffects, ReplyFilling):
         async with self.uow_factory() as uow:
             session = uow.session
             now = self.clock.now()
-            claimed = await claim_and_load(session, inbound, inbound.kind, now, keep=True)
+            claimed = await claim_last(uow, inbound, now)
             if claimed is None:
                 return Outcome(handled=False)
             resident, conversation, held = await self._load(uow, inbound, now, claimed)
@@ -411,10 +412,13 @@ class ConversationService(TurnEffects, ReplyFilling):
                 await sent(session, MIRROR_AND_SAVE, params)
             elif mirror is None:  # and the writes the turn deferred (``LaterWrite``)
                 statement, params = uow.carry_later(SAVE_AND_SEND, params)
-                returned = await sent(session, statement, params | json_rows(outbox))
+                returned = await sent(session, statement, params | json_rows(outbox), last=True)
                 ids = json_row_ids(returned, outbox)
             else:
-                returned = await sent(session, MIRROR_SAVE_AND_SEND, params | json_rows(outbox))
+                # the claim's writes only: another (a match's) may UPDATE the idea it mirrors
+                statement, params = uow.carry_later(MIRROR_SAVE_AND_SEND, params, CLAIM_WRITES)
+                last = not uow.deferred
+                returned = await sent(session, statement, params | json_rows(outbox), last=last)
                 ids = json_row_ids(returned, outbox)
             for name, value in values.items():
                 set_committed_value(conversation, name, value)
@@ -452,7 +456,7 @@ class ConversationService(TurnEffects, ReplyFilling):
         params = {"conversation_of": conversation.resident_id} | new_idea | json_rows(outbox)
         params |= {f"conversation_{name}": value for name, value in values.items()}
         statement, params = uow.carry_later(NEW_IDEA_SAVE_AND_SEND, params)
-        rows = await sent(uow.session, statement, params)
+        rows = await sent(uow.session, statement, params, last=True)
         for name, value in (*values.items(), ("idea_id", rows[0][NEW_IDEA_ID_COLUMN])):
             set_committed_value(conversation, name, value)
         return json_row_ids([row[:NEW_IDEA_ID_COLUMN] for row in rows], outbox)

@@ -287,13 +287,15 @@ NEW_IDEA_ID_COLUMN = 2
 
 
 async def sent(
-    session: AsyncSession, statement: Any, parameters: dict[str, Any]
+    session: AsyncSession, statement: Any, parameters: dict[str, Any], *, last: bool = False
 ) -> list[tuple[Any, ...]]:
     """The rows of one of the turn's writes (the save-and-send statement, the conversation's
     UPDATE, the draft's mirror), run on the driver (``infra.driver.rows``) in the turn's
     transaction. ``rows`` is looked up here at each call, so that the service's writes and this
-    module's own statements go the same way (``bench.turn_ab driver`` swaps it for both)."""
-    return await rows(session, statement, parameters)
+    module's own statements go the same way (``bench.turn_ab driver`` swaps it for both).
+    ``last``: the turn's last write, carrying every deferred one (``claim_last``): when nothing
+    was written before it, a transaction of its own (``rows``' ``begin=False``)."""
+    return await rows(session, statement, parameters, begin=not last)
 
 
 def mirrored(draft: Draft) -> dict[str, Any]:

@@ -50,6 +50,8 @@ from bench.databases import fresh_database
 from bench.durable_baseline import CHANNEL as DURABLE_CHANNEL
 from bench.durable_baseline import durable_dispatcher
 from bench.residents import DriverClock, RecordingRenderer, Resident
+from bench.tail_attribution import recording
+from bench.tail_attribution import report as tails_report
 from bench.telegram_fakes import calls, canned_bot, mount, move_update
 from bench.turn_waits import Waits, breakdown, instrument, watching_loop
 from bot.app import TURN_SLOTS, build_dispatcher
@@ -233,6 +235,7 @@ _built: list[Dispatcher] = []
 _turn_slots: list[int] = [TURN_SLOTS]  # --turn-slots, read by the first build_dispatcher
 _freeze_heap: list[bool] = [True]  # --no-freeze: leave start-up objects to the collector
 _directory: list[str] = ["demo"]  # --directory: what the residents' ideas are matched against
+_tails: list[float] = [0.0]  # --tails MS: where the turns slower than MS went (0: not asked)
 
 
 def _dispatcher(service: ConversationService, outbox: OutboxSender) -> Dispatcher:
@@ -304,9 +307,13 @@ async def measure_declic(
         failures = _FailureCount()
         if waits is not None:
             instrument(declic.core.engine)
+        tails = recording(asyncio.get_running_loop()) if waits and _tails[0] else None
         with failures.watching("routing.conversation.service"):
             async with watching_loop(waits) if waits else contextlib.nullcontext():
-                run = await converse(declic.dp, declic.bot, plan, waits)
+                with tails or contextlib.nullcontext() as timeline:
+                    run = await converse(declic.dp, declic.bot, plan, waits)
+        if timeline is not None and waits is not None:
+            print("\n".join(tails_report(timeline, waits.turns, run.latencies, _tails[0] / 1e3)))
         run.api_calls = dict(calls(declic.bot))
         if failures.count:
             run.notes.append(f"{failures.count} failed turns (first: {failures.first})")
@@ -677,6 +684,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="the directory submissions are matched against: the demo town's "
                         "(84 entries, default) or none (every submission finds nothing and "
                         "opens a case: sessions 1–6's figures)")  # fmt: skip
+    parser.add_argument("--tails", type=float, default=0.0, metavar="MS",
+                        help="with --waits: where the turns slower than MS went, moment by "
+                        "moment (bench.tail_attribution)")  # fmt: skip
     parser.add_argument("--drain", action="store_true",
                         help="afterwards, send the outbox through the canned Bot API")  # fmt: skip
     return parser.parse_args(argv)
@@ -687,6 +697,7 @@ async def main(argv: list[str] | None = None) -> int:
     _turn_slots[0] = args.turn_slots
     _freeze_heap[0] = not args.no_freeze
     _directory[0] = args.directory
+    _tails[0] = args.tails
     plan = Plan(args.residents, args.messages, args.think, args.seed)
     warmup = Plan(args.warmup_residents, 5, min(args.think, 0.2), args.seed, first_user_id=900_000)
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)

@@ -56,6 +56,9 @@ class TurnWaits:
     longest: float = 0.0  # the turn's slowest statement (seconds) and its first words
     longest_statement: str = ""
     kind: str = "common"  # what the turn did, read from its statements (``_KINDS``)
+    waiting: str = ""  # what the turn waits for now, if anything (``bench.tail_attribution``)
+    started: float = 0.0  # perf_counter at the turn's start and end
+    ended: float = 0.0
 
 
 # A turn's kind, from the statements it sent: the first kind whose markers are all in one
@@ -78,6 +81,11 @@ def _kind_of(statement: str, current: str) -> str:
     return current
 
 
+def _shape(statement: str) -> str:
+    """A statement's first words, to name what a turn waits for."""
+    return " ".join(statement.split()[:4])[:40]
+
+
 CURRENT: ContextVar[TurnWaits | None] = ContextVar("bench_turn_waits", default=None)
 
 
@@ -94,11 +102,12 @@ class Waits:
     @contextlib.contextmanager
     def turn(self) -> Iterator[TurnWaits]:
         self.in_flight += 1
-        record = TurnWaits(in_flight=self.in_flight)
+        record = TurnWaits(in_flight=self.in_flight, started=time.perf_counter())
         token = CURRENT.set(record)
         try:
             yield record
         finally:
+            record.ended = time.perf_counter()
             CURRENT.reset(token)
             self.in_flight -= 1
             self.turns.append(record)
@@ -112,23 +121,30 @@ def instrument(engine: AsyncEngine) -> None:
 
     def timed_get() -> Any:
         start = time.perf_counter()
+        record = CURRENT.get()
+        if record is not None:
+            record.waiting = "pool"
         try:
             return do_get()
         finally:
-            record = CURRENT.get()
             if record is not None:
                 record.pool += time.perf_counter() - start
+                record.waiting = ""
 
     pool._do_get = timed_get  # type: ignore[method-assign]
 
     def before(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         conn.info["bench_sent"] = time.perf_counter()
+        record = CURRENT.get()
+        if record is not None:
+            record.waiting = _shape(statement)
 
     def after(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         record = CURRENT.get()
         if record is None:
             return
         spent = time.perf_counter() - conn.info.pop("bench_sent", time.perf_counter())
+        record.waiting = ""
         record.count += 1
         record.kind = _kind_of(statement, record.kind)
         if spent > record.longest:
@@ -146,12 +162,15 @@ def instrument(engine: AsyncEngine) -> None:
 
     def timed_commit(dbapi_connection: Any) -> None:
         start = time.perf_counter()
+        record = CURRENT.get()
+        if record is not None:
+            record.waiting = "COMMIT"
         try:
             do_commit(dbapi_connection)
         finally:
-            record = CURRENT.get()
             if record is not None:
                 record.commit += time.perf_counter() - start
+                record.waiting = ""
 
     dialect.do_commit = timed_commit  # type: ignore[method-assign]
 

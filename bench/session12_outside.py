@@ -19,6 +19,8 @@ from typing import Any
 from aiogram.dispatcher.middlewares.manager import MiddlewareManager
 
 from bench.residents import DriverClock
+from bot import inbound
+from bot.callbacks import dialogue_fields, unpack
 from bot.middlewares import OuterChain
 from infra import slots
 
@@ -59,6 +61,18 @@ def _slot(declic: Any, on: bool) -> None:
     setattr(slots.Slots, "turn", _turn if on else turn_before)  # noqa: B010
 
 
+def fields_before(data: str | None) -> tuple[str, str, int] | None:
+    """A button's fields as ``from_callback`` read them before: through pydantic's model."""
+    parsed = unpack(data)
+    return None if parsed is None else (parsed.action, parsed.value, parsed.version)
+
+
+def _fields(declic: Any, on: bool) -> None:
+    """B: a button the bot made read by a split (``bot.callbacks.dialogue_fields``); A: through
+    ``DialogueCb.unpack``, pydantic's model."""
+    setattr(inbound, "dialogue_fields", dialogue_fields if on else fields_before)  # noqa: B010
+
+
 def _handle_apart(declic: Any) -> None:
     """The service's ``handle`` counted as the residents' work (once per process)."""
     service = declic.core.service
@@ -88,6 +102,7 @@ def _outside(switch: Callable[[Any, bool], None]) -> Callable[[Any, bool], None]
 
 _SWITCHES: dict[str, Callable[[Any, bool], None]] = {
     "chain": _chain,
+    "fields": _fields,
     "slot": _slot,
 }
 VARIANTS = _SWITCHES | {f"{name}_outside": _outside(s) for name, s in _SWITCHES.items()}

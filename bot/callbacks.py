@@ -44,6 +44,20 @@ def unpack(data: str | None) -> DialogueCb | None:
         return None
 
 
+def dialogue_fields(data: str | None) -> tuple[str, str, int] | None:
+    """``unpack``'s action, value and version, or None where it gives None. The data of a
+    button the bot made (``d:<action>:<value>:<digits>``, ASCII digits: what ``int`` and
+    pydantic read alike) are split here; anything else goes through ``unpack``. Every pressed
+    button is read once: pydantic's model costs about twenty times the split."""
+    if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
+        return None
+    parts = data.split(":")
+    if len(parts) == 4 and parts[0] == "d" and parts[3].isdigit() and parts[3].isascii():
+        return parts[1], parts[2], int(parts[3])
+    parsed = unpack(data)
+    return None if parsed is None else (parsed.action, parsed.value, parsed.version)
+
+
 class StaffCb(CallbackData, prefix="c"):
     """A button in the staff group: ``c:claim:<case id>`` (« Je prends »), under a case the
     domain offers (``routing.outbox.messages.ClaimOffer``); a distinct prefix, so a resident's

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks import unpack
+from bot.callbacks import dialogue_fields
 from routing.conversation.inbound import Inbound
 from routing.intake import AttachmentIn, ButtonIn, Event, LocationIn, TextIn, parse_command
 
@@ -71,9 +71,9 @@ def from_callback(callback: CallbackQuery, update_id: int | None) -> Inbound | N
     message = callback.message
     if message is None:
         return None
-    data = unpack(callback.data)
+    data = dialogue_fields(callback.data)
     # A forged or malformed button becomes an impossible version: the dialogue answers kindly.
-    event = ButtonIn(data.action, data.value, data.version) if data else ButtonIn("?", "?", -1)
+    event = ButtonIn(*data) if data else ButtonIn("?", "?", -1)
     return Inbound(
         channel=CHANNEL,
         external_user_id=str(callback.from_user.id),

@@ -7,10 +7,13 @@ from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.callbacks import MAX_CALLBACK_BYTES, DialogueCb, pack_dialogue, unpack
+from bench.telegram_fakes import button_update, canned_bot, mount
+from bot.callbacks import MAX_CALLBACK_BYTES, DialogueCb, dialogue_fields, pack_dialogue, unpack
+from bot.inbound import from_callback
 from bot.middlewares import FloodGuard
 from bot.render import TELEGRAM_LIMIT, OfficeWords, Renderer, _messages
 from infra.settings import Settings
@@ -20,6 +23,7 @@ from routing.conversation.replies import SuggestionCard, SuggestionsPage
 from routing.conversation.service import RenderContext
 from routing.intake import (
     Action,
+    ButtonIn,
     Command,
     CommandIn,
     Dialogue,
@@ -97,6 +101,30 @@ def test_buttons_are_packed_as_aiogram_packs_them(action: str, value: str, versi
 def test_forged_or_oversized_callbacks_are_refused_without_raising() -> None:
     for forged in ("", "d:a", "x:a:b:1", "d:a:tanneurs:notanumber", "d:" + "a" * 80, None):
         assert unpack(forged) is None
+
+
+_PIECES = st.sampled_from(["d", ":", "a", "yes", "é", "0", "7", "007", "+3", " 3", "3_0", "٣", "²",
+                           "-1", "3.0", "", "x" * 30, str(10**30)])  # fmt: skip
+
+
+@given(st.lists(_PIECES, max_size=9).map("".join) | st.text(max_size=70))
+def test_a_buttons_fields_are_read_as_unpack_reads_them(data: str) -> None:
+    # dialogue_fields splits a well-formed datum itself; anything else goes to unpack.
+    parsed = unpack(data)
+    expected = None if parsed is None else (parsed.action, parsed.value, parsed.version)
+    assert dialogue_fields(data) == expected
+
+
+def test_a_button_the_bot_made_is_read_without_pydantic(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(data: str) -> DialogueCb:
+        raise AssertionError(f"{data!r} went through pydantic")
+
+    monkeypatch.setattr(DialogueCb, "unpack", refused)
+    bot = canned_bot()
+    update = mount(button_update(1, 42, "Awa", 9, "Oui", pack_dialogue("consent", "yes", 12)), bot)
+    assert update.callback_query is not None
+    inbound = from_callback(update.callback_query, 1)
+    assert inbound is not None and inbound.event == ButtonIn("consent", "yes", 12)
 
 
 def test_english_residents_read_english() -> None:

@@ -59,10 +59,10 @@ PARIS = ZoneInfo("Europe/Paris")
 _TESTS = Path(__file__).resolve().parent
 _SLOW_FIRST = (
     "tests/unit/test_types.py",  # mypy with no cache in a fresh clone: gw0's first unit
-    "tests/e2e/test_console_pages.py",  # 100 page views with axe, four times
+    "tests/e2e/test_console_pages.py",  # ~100 page views, four times (axe in the SQLite two)
     "tests/e2e/test_eight_residents.py",
     "tests/e2e/test_bot_process.py::test_intake_survives_kill_9",
-    "tests/integration/test_api_schema.py::test_generated_requests",  # schemathesis
+    "tests/integration/test_api_schema.py::test_generated_requests",  # schemathesis, one unit
     "tests/e2e/test_scheduler_crash.py",
     "tests/e2e/test_any_city.py",
     "tests/e2e/",

@@ -25,6 +25,7 @@ from knowledge.demo import load_demo_directory
 from routing.journey.records import Idea, OutgoingMessage
 from routing.sprints.records import Sprint
 from tests.support.browser import (
+    STARTUP,
     browser_page,
     console_env,
     in_database,
@@ -97,7 +98,10 @@ def test_an_agent_books_the_first_option_for_the_resident(
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Sprint de l'idée {REF}")
         first = page.locator("#option-1")
         expect(first).to_contain_text("Les dates les plus proches")
-        first.get_by_role("button", name="Réserver pour l'habitant·e").click()
+        # The console's first message to a resident loads the bot's renderer, and with it
+        # aiogram's types (about 5 s of CPU): at load 15 that took more than WAIT_MS (this click
+        # timed out on both backends in a whole run), so the booking gets the start's bound.
+        first.get_by_role("button", name="Réserver pour l'habitant·e").click(timeout=STARTUP * 1000)
         expect(page.get_by_role("status").first).to_contain_text("Le sprint est réservé")
         expect(page.get_by_role("heading", name="Sprint réservé")).to_be_visible()
         assert errors == []

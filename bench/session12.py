@@ -4,17 +4,20 @@ tree's way (B, ``on``) or another way (A) in place; see bench/README.md ("Sessio
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra import driver
 from infra.uow import UnitOfWork
+from routing import followups
 from routing.conversation import service
-from routing.conversation.claim_last import claim_last
+from routing.conversation.claim_last import claim_last, rows_and_later
 from routing.conversation.inbound import Inbound
 from routing.conversation.turn_rows import Claimed, claim_and_load
+from routing.followups import service as followups_service
 
 _ONE = text("SELECT 1")
 
@@ -47,7 +50,37 @@ def _claim_last_switch(declic: Any, on: bool) -> None:
     setattr(service, "claim_last", claim_last if on else claim_first)  # noqa: B010
 
 
+async def rows_before(uow: UnitOfWork, outbox: list[dict[str, Any]], write: Any) -> Any:
+    """``claim_last.rows_and_later`` before: the outbox rows alone (the deferred writes then
+    sent each on its own before the commit)."""
+    return await write(uow.session, outbox)
+
+
+async def open_followup_before(
+    session: AsyncSession, resident_id: int, idea_id: int, now: datetime
+) -> tuple[tuple[int, str] | None, date | None]:
+    """``followups.open_followup_and_sprint_day`` before: through the session (a ``BEGIN``)."""
+    since = now - timedelta(days=followups_service.OPEN_FOR_DAYS)
+    parameters = {"resident_id": resident_id, "since": since, "idea_id": idea_id}
+    statement = followups_service._OPEN_FOLLOWUP_AND_SPRINT
+    row = (await session.execute(statement, parameters)).one()
+    return ((row.id, row.kind) if row.id is not None else None), row.sprint_day
+
+
+_open_followup = followups_service.open_followup_and_sprint_day
+
+
+def _after_submission(declic: Any, on: bool) -> None:
+    """B: a typed turn after a submission reads its follow-up and sprint on the driver, alone,
+    and writes its outbox rows with the deferred writes in one statement; A: the read through
+    the session, the rows alone."""
+    setattr(service, "rows_and_later", rows_and_later if on else rows_before)  # noqa: B010
+    read = _open_followup if on else open_followup_before
+    setattr(followups, "open_followup_and_sprint_day", read)  # noqa: B010
+
+
 VARIANTS: dict[str, Callable[[Any, bool], None]] = {
+    "after_submission": _after_submission,
     "claim_last": _claim_last_switch,
     "round_trip": _round_trip,
 }

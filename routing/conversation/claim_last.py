@@ -30,9 +30,12 @@ statement: correct, only slower.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, insert, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.driver import rows
 from infra.orm import ONE_ROW, update_by_parameters
@@ -56,6 +59,7 @@ from routing.conversation.turn_rows import (
 )
 from routing.intake import Command, CommandIn
 from routing.journey import InboundUpdate, Message
+from routing.outbox import ROWS_FROM_JSON, json_row_ids, json_rows
 
 _updates = InboundUpdate.__table__
 _messages = Message.__table__
@@ -96,6 +100,7 @@ KEEP_LATER = insert(_messages).values(
     created_at=bindparam("kept_at"),
 )
 SEEN_LATER = update_by_parameters(_residents.c.id, "seen_of", ("last_seen_at",), "seen_")
+_Writer = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[tuple[int, ...]]]
 CLAIM_WRITES = frozenset(("claimed", "seen", "kept"))  # their names (``LaterWrite.name``)
 
 
@@ -146,3 +151,16 @@ async def claim_last(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Claime
         words |= {"kept_resident": row[0], "kept_idea": row[_IDEA], "kept_kind": inbound.kind}
         uow.defer(LaterWrite("kept", KEEP_LATER, words | {"kept_at": now}))
     return Claimed(_turn_row(session, tuple(row)), kept, None, seen)
+
+
+async def rows_and_later(
+    uow: UnitOfWork, outbox: list[dict[str, Any]], write: _Writer
+) -> tuple[int, ...]:
+    """The turn's outbox rows written (``write``: the caller's ``outbox.write_rows``) when no
+    save-and-send statement wrote them (a turn with nothing to save, a "merci" after a
+    submission): on PostgreSQL, with the writes deferred still (``claim_last``'s) carried by
+    the same statement, the turn's last."""
+    if not outbox or not uow.deferred or uow.dialect != "postgresql":
+        return await write(uow.session, outbox)
+    statement, parameters = uow.carry_later(ROWS_FROM_JSON, json_rows(outbox))
+    return json_row_ids(await rows(uow.session, statement, parameters, begin=False), outbox)

@@ -29,7 +29,7 @@ from infra.uow import UnitOfWork
 from knowledge.store import CatalogueCache
 from routing import cases, followups, privacy, sprints
 from routing.cases import StaffGroup
-from routing.conversation.claim_last import CLAIM_WRITES, claim_last
+from routing.conversation.claim_last import CLAIM_WRITES, claim_last, rows_and_later
 from routing.conversation.effects import TurnEffects, new_idea_parameters
 from routing.conversation.filling import Listening, ReplyFilling
 from routing.conversation.inbound import Inbound
@@ -234,7 +234,7 @@ class ConversationService(TurnEffects, ReplyFilling):
             # nothing the flush has not written.
             await uow.flush()
             if outbox_ids is None:
-                outbox_ids = await write_rows(session, outbox)
+                outbox_ids = await rows_and_later(uow, outbox, write_rows)
             await uow.write_deferred()  # what no statement carried (a failure is the turn's)
             try:
                 await uow.commit()

@@ -379,12 +379,14 @@ async def open_followup_and_sprint_day(
     session: AsyncSession, resident_id: int, idea_id: int, now: datetime
 ) -> tuple[tuple[int, str] | None, date | None]:
     """``open_followup`` and the idea's active sprint's first day (``sprints.active_sprint``),
-    in one round trip."""
+    in one round trip, on the driver (``infra.driver.rows``): a read, so on PostgreSQL, before
+    the turn writes anything (``routing.conversation.claim_last``), without a ``BEGIN``."""
     since = now - timedelta(days=OPEN_FOR_DAYS)
     parameters = {"resident_id": resident_id, "since": since, "idea_id": idea_id}
-    row = (await session.execute(_OPEN_FOLLOWUP_AND_SPRINT, parameters)).one()
-    asked = (row.id, row.kind) if row.id is not None else None
-    day: date | None = row.sprint_day
+    ((followup_id, kind, day),) = await driver_rows(
+        session, _OPEN_FOLLOWUP_AND_SPRINT, parameters, begin=False
+    )
+    asked = (followup_id, kind) if followup_id is not None else None
     return asked, day
 
 

@@ -91,3 +91,16 @@ async def test_one_read_and_one_write(
     again = await resident.says("cet été", update_id=7003)  # delivered again
     assert not again.handled
     assert await _rows(uow_factory) == after
+
+    # After the submission, thanks: nothing to save, one reply, and still one read and one
+    # write (the claim and the words carried by the outbox rows' INSERT).
+    assert (await resident.presses("s", "ok")).handled
+    transactions.clear()
+    before = await _rows(uow_factory)
+    assert (await resident.says("merci !", update_id=7004)).handled
+    if backend == "postgresql":
+        assert transactions == []
+    thanked = await _rows(uow_factory)
+    assert thanked[0] == [*before[0], (7004, "text")]
+    assert thanked[1][-1][0] == "merci !"
+    assert thanked[3] == before[3] + 1

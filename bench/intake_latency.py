@@ -50,6 +50,7 @@ from bench.databases import fresh_database
 from bench.durable_baseline import CHANNEL as DURABLE_CHANNEL
 from bench.durable_baseline import durable_dispatcher
 from bench.residents import DriverClock, RecordingRenderer, Resident
+from bench.session12_tails import automatic_collector
 from bench.tail_attribution import recording
 from bench.tail_attribution import report as tails_report
 from bench.telegram_fakes import calls, canned_bot, mount, move_update
@@ -235,6 +236,7 @@ _built: list[Dispatcher] = []
 _turn_slots: list[int] = [TURN_SLOTS]  # --turn-slots, read by the first build_dispatcher
 _freeze_heap: list[bool] = [True]  # --no-freeze: leave start-up objects to the collector
 _directory: list[str] = ["demo"]  # --directory: what the residents' ideas are matched against
+_collector: list[str] = ["rest"]  # --collector automatic: session 12's collections at rest undone
 _tails: list[float] = [0.0]  # --tails MS: where the turns slower than MS went (0: not asked)
 
 
@@ -289,6 +291,8 @@ async def declic_bot(url: str) -> AsyncIterator[Declic]:
     await prime(core)  # as the bot's commands do before serving (declic.runtime.prime)
     if _freeze_heap[0]:
         freeze_startup_heap()  # as the bot's commands do once wired (infra.heap)
+        if _collector[0] == "automatic":
+            automatic_collector()
     try:
         yield Declic(core, bot, dp, outbox)
     finally:
@@ -684,6 +688,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="the directory submissions are matched against: the demo town's "
                         "(84 entries, default) or none (every submission finds nothing and "
                         "opens a case: sessions 1–6's figures)")  # fmt: skip
+    parser.add_argument("--collector", choices=("rest", "automatic"), default="rest",
+                        help="collections at rest too (infra.heap, default) or CPython's automatic "
+                        "collector alone (before session 12)")  # fmt: skip
     parser.add_argument("--tails", type=float, default=0.0, metavar="MS",
                         help="with --waits: where the turns slower than MS went, moment by "
                         "moment (bench.tail_attribution)")  # fmt: skip
@@ -698,6 +705,7 @@ async def main(argv: list[str] | None = None) -> int:
     _freeze_heap[0] = not args.no_freeze
     _directory[0] = args.directory
     _tails[0] = args.tails
+    _collector[0] = args.collector
     plan = Plan(args.residents, args.messages, args.think, args.seed)
     warmup = Plan(args.warmup_residents, 5, min(args.think, 0.2), args.seed, first_user_id=900_000)
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
@@ -707,6 +715,7 @@ async def main(argv: list[str] | None = None) -> int:
         f"{plan.residents} residents × {plan.messages} updates, think {plan.think:g} s "
         f"(0.5×–1.5×), warm-up {warmup.residents} × {warmup.messages}, "
         f"{args.turn_slots} turn slots, start-up heap {'left' if args.no_freeze else 'frozen'}, "
+        f"collector {'automatic' if args.no_freeze else args.collector}, "
         f"directory {args.directory}; "
         f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f} before the run"

@@ -217,10 +217,11 @@ def _cut(
 
 
 def _group(reason: str) -> str:
-    """What a turn waits for, in a few groups: its first statement (the claim, with BEGIN),
-    the save (its last one), the others, COMMIT, a slot, the pool."""
-    if reason.startswith("WITH seen AS"):
-        return "claim"
+    """What a turn waits for, in a few groups: its first statement (the claim with BEGIN, or
+    the read of a turn that claims last), the save (its last one), the others, COMMIT, a slot,
+    the pool."""
+    if reason.startswith("WITH seen AS") or reason.startswith("SELECT residents."):
+        return "claim"  # the claim and load, or claim_last's read
     if reason.startswith("WITH saved AS") or reason.startswith("WITH mirror AS"):
         return "save"
     if reason in ("COMMIT", "turn slot", "pool", ""):

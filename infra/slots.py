@@ -25,6 +25,8 @@ from collections.abc import AsyncIterator
 from contextvars import ContextVar, Token
 from types import TracebackType
 
+from infra import heap
+
 # Turns handled at once by one process (``bot.middlewares.TurnGate``), sharing the slots with the
 # outbox sender's database steps (``DECLIC_TURN_SLOTS``): enough to keep the CPU busy while turns
 # wait for PostgreSQL (a slot serves at most one turn per turn's wall time, round trips
@@ -132,6 +134,13 @@ class Slots:
                 self.used += 1
                 handed.set_result(None)
                 return
+        if not self.used and heap.due():
+            # At rest: collect once the releasing task's step is over, if still at rest.
+            asyncio.get_running_loop().call_soon(self._rest)
+
+    def _rest(self) -> None:
+        if not self.used:
+            heap.at_rest()
 
 
 def _waiting(queue: deque[asyncio.Future[None]]) -> bool:

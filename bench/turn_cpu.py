@@ -91,7 +91,7 @@ def time_steps(declic: Any) -> None:
     for name in ("handle", "_load", "_situation", "_read", "_apply", "_resolve", "_outbox",
                  "_save"):  # fmt: skip
         setattr(service, name, _timed(name, getattr(service, name)))
-    for name in ("claim_and_load", "keep_message", "write_rows"):
+    for name in ("claim_and_load", "claim_last", "keep_message", "write_rows", "rows_and_later"):
         setattr(module, name, _timed(name, getattr(module, name)))
     import bot.routers.buttons as buttons
     import bot.routers.messages as messages

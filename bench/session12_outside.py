@@ -100,9 +100,16 @@ def _outside(switch: Callable[[Any, bool], None]) -> Callable[[Any, bool], None]
     return outside_only
 
 
+def _together(declic: Any, on: bool) -> None:
+    """Session 12's three cuts outside ``handle`` together."""
+    for switch in (_chain, _slot, _fields):
+        switch(declic, on)
+
+
 _SWITCHES: dict[str, Callable[[Any, bool], None]] = {
     "chain": _chain,
     "fields": _fields,
+    "outside12": _together,
     "slot": _slot,
 }
 VARIANTS = _SWITCHES | {f"{name}_outside": _outside(s) for name, s in _SWITCHES.items()}

@@ -10,6 +10,7 @@ fresh and empty database.
 from __future__ import annotations
 
 import gc
+import os
 
 # The garbage collector paused while this process imports the application and the tests (the
 # imports make few cycles; its full passes over a growing heap cost about a fifth of the CPU of
@@ -57,6 +58,13 @@ PARIS = ZoneInfo("Europe/Paris")
 # first of all: xdist gives each worker a first unit and queues a second one behind it, so
 # third in this list mypy waited behind a console pages test (it started at 146 s of a run).
 _TESTS = Path(__file__).resolve().parent
+
+# The processes the tests start (`declic bot`, `declic console`, the CLI) run in a temporary
+# directory: they import the checkout under test, first on their path, not whatever checkout
+# the editable install points at (a worktree's console tests ran the main checkout's code).
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(_TESTS.parent), os.environ.get("PYTHONPATH", "")) if p
+)
 _SLOW_FIRST = (
     "tests/unit/test_types.py",  # mypy with no cache in a fresh clone: gw0's first unit
     "tests/e2e/test_console_pages.py",  # ~100 page views, four times (axe in the SQLite two)

@@ -119,6 +119,13 @@ def update_by_parameters(
     return update(key.table).where(key == bindparam(key_parameter)).values(values)
 
 
+def insert_by_parameters(table: Table, names: Iterable[str], prefix: str) -> Insert:
+    """``INSERT`` into ``table``, each column of ``names`` from the parameter ``prefix`` + its
+    name: ``update_by_parameters``' twin, for an INSERT carried as a data-modifying CTE beside
+    other writes whose parameters must not be taken for its columns."""
+    return insert(table).values({name: bindparam(f"{prefix}{name}") for name in names})
+
+
 def json_recordset(
     table: Table, parameter: str, names: Sequence[str], alias: str
 ) -> TableValuedAlias:

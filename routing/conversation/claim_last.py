@@ -34,11 +34,11 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, insert, literal, select
+from sqlalchemy import and_, bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.driver import rows
-from infra.orm import ONE_ROW, update_by_parameters
+from infra.orm import ONE_ROW, insert_by_parameters, update_by_parameters
 from infra.uow import LaterWrite, UnitOfWork
 from routing.conversation.inbound import Inbound
 from routing.conversation.turn_rows import (
@@ -48,14 +48,15 @@ from routing.conversation.turn_rows import (
     _RESIDENT_END,
     _THE_RESIDENT,
     _TURN_COLUMNS,
+    KEPT_COLUMNS,
     LAST_SEEN_STEP,
     Claimed,
     _cases,
     _conversations,
     _residents,
     _turn_row,
-    _words,
     claim_and_load,
+    kept_message,
 )
 from routing.intake import Command, CommandIn
 from routing.journey import InboundUpdate, Message
@@ -82,23 +83,9 @@ _LAST_SEEN = [column.key for column in _residents.c].index("last_seen_at")
 _IDEA = _RESIDENT_END + [column.key for column in _conversations.c].index("idea_id")
 # The deferred writes, their parameters named apart (a carrying statement's UPDATEs would SET a
 # column named by any parameter of the execution, ``infra.uow.carrying``).
-CLAIM_LATER = insert(_updates).values(
-    channel=bindparam("claim_channel"),
-    update_id=bindparam("claim_update_id"),
-    kind=bindparam("claim_kind"),
-    received_at=bindparam("claim_at"),
-)
-KEEP_LATER = insert(_messages).values(
-    resident_id=bindparam("kept_resident"),
-    idea_id=bindparam("kept_idea"),
-    direction=literal("in", _messages.c.direction.type),
-    kind=bindparam("kept_kind"),
-    text=bindparam("kept_text"),
-    file_id=bindparam("kept_file_id"),
-    channel_message_id=bindparam("kept_channel_message_id"),
-    needs_human=bindparam("kept_needs_human"),
-    created_at=bindparam("kept_at"),
-)
+_CLAIM_COLUMNS = ("channel", "update_id", "kind", "received_at")
+CLAIM_LATER = insert_by_parameters(_updates, _CLAIM_COLUMNS, "claim_")
+KEEP_LATER = insert_by_parameters(_messages, KEPT_COLUMNS, "kept_")
 SEEN_LATER = update_by_parameters(_residents.c.id, "seen_of", ("last_seen_at",), "seen_")
 _Writer = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[tuple[int, ...]]]
 CLAIM_WRITES = frozenset(("claimed", "seen", "kept"))  # their names (``LaterWrite.name``)
@@ -139,7 +126,7 @@ async def claim_last(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Claime
         "claim_channel": inbound.channel,
         "claim_update_id": inbound.update_id,
         "claim_kind": inbound.kind,
-        "claim_at": now,
+        "claim_received_at": now,
     }
     uow.defer(LaterWrite("claimed", CLAIM_LATER, claim))
     seen = row[_LAST_SEEN] is not None and row[_LAST_SEEN] <= now - LAST_SEEN_STEP
@@ -147,9 +134,9 @@ async def claim_last(uow: UnitOfWork, inbound: Inbound, now: datetime) -> Claime
         uow.defer(LaterWrite("seen", SEEN_LATER, {"seen_of": row[0], "seen_last_seen_at": now}))
     kept = inbound.kind != "button"
     if kept:
-        words = {f"kept_{name}": value for name, value in _words(inbound).items()}
-        words |= {"kept_resident": row[0], "kept_idea": row[_IDEA], "kept_kind": inbound.kind}
-        uow.defer(LaterWrite("kept", KEEP_LATER, words | {"kept_at": now}))
+        message = kept_message(row[0], row[_IDEA], inbound, now)
+        words = {f"kept_{name}": value for name, value in message.items()}
+        uow.defer(LaterWrite("kept", KEEP_LATER, words))
     return Claimed(_turn_row(session, tuple(row)), kept, None, seen)
 
 

@@ -196,20 +196,22 @@ CLAIM_AND_LOAD = (
 # data-modifying CTE, from the resident's and conversation's rows as stored, so nothing when the
 # resident is new: the turn keeps it after creating them), and its id comes back with the row.
 _messages = Message.__table__.c
+# A kept message's columns, as ``kept_message`` gives them.
+KEPT_COLUMNS = (
+    "resident_id",
+    "idea_id",
+    "direction",
+    "kind",
+    "text",
+    "file_id",
+    "channel_message_id",
+    "needs_human",
+    "created_at",
+)
 _KEPT = (
     insert(Message.__table__)
     .from_select(
-        [
-            "resident_id",
-            "idea_id",
-            "direction",
-            "kind",
-            "text",
-            "file_id",
-            "channel_message_id",
-            "needs_human",
-            "created_at",
-        ],
+        KEPT_COLUMNS,
         select(
             _residents.c.id,
             _conversations.c.idea_id,
@@ -329,14 +331,7 @@ async def keep_message(
     """
     if inbound.kind == "button":
         return None
-    values = {
-        "resident_id": resident.id,
-        "idea_id": conversation.idea_id,
-        "direction": "in",
-        "kind": inbound.kind,
-        **_words(inbound),
-        "created_at": now,
-    }
+    values = kept_message(resident.id, conversation.idea_id, inbound, now)
     if want_id:
         ((message_id,),) = await rows(session, KEEP_MESSAGE_ID, values)
         return int(message_id)
@@ -441,6 +436,20 @@ async def claim_and_load(
         await session.rollback()
         return None
     return Claimed(_turn_row(session, row))
+
+
+def kept_message(
+    resident_id: int, idea_id: int | None, inbound: Inbound, now: datetime
+) -> dict[str, Any]:
+    """The row an inbound message is kept as (``KEPT_COLUMNS``)."""
+    return {
+        "resident_id": resident_id,
+        "idea_id": idea_id,
+        "direction": "in",
+        "kind": inbound.kind,
+        **_words(inbound),
+        "created_at": now,
+    }
 
 
 def _words(inbound: Inbound) -> dict[str, Any]:

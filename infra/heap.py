@@ -62,10 +62,8 @@ def at_rest() -> None:
     """The young collection due now, if any: of the middle generation too once its count has
     reached CPython's threshold for it (``gc.get_threshold``), as its collector would. The full
     collection is left to CPython's collector and its rules."""
-    young, middle, _ = gc.get_count()
-    if not _Rest.active or young < REST_YOUNG:
-        return
-    gc.collect(1 if middle >= gc.get_threshold()[1] else 0)
+    if due():
+        gc.collect(1 if gc.get_count()[1] >= gc.get_threshold()[1] else 0)
 
 
 @contextmanager

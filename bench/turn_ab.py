@@ -44,6 +44,7 @@ from bench.intake_latency import FIRST_NAMES, Plan, converse, declic_bot
 from bench.residents import Resident
 from bench.session12 import VARIANTS as PGTURN_VARIANTS
 from bench.session12_outside import VARIANTS as OUTSIDE_VARIANTS
+from bench.session13_acknowledge import VARIANTS as ACKNOWLEDGE_VARIANTS
 from bench.telegram_fakes import mount, move_update
 from bench.turn_cpu import announce, fed_alone, listening, one_at_a_time_arguments
 from bot.middlewares import ChatOrder, Handler
@@ -407,6 +408,7 @@ VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     **session11.VARIANTS,
     **OUTSIDE_VARIANTS,
     **PGTURN_VARIANTS,
+    **ACKNOWLEDGE_VARIANTS,
 }
 
 

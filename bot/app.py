@@ -24,6 +24,8 @@ from aiogram.methods import (
 )
 from aiogram.methods.base import Response
 
+from bot import acknowledge
+from bot.acknowledge import Acknowledgements
 from bot.commands import register_commands
 from bot.delivery import TelegramDelivery
 from bot.middlewares import (
@@ -87,7 +89,12 @@ def build_dispatcher(
     handler reads, and keep a record per chat in memory for the process's life (a resident's
     Telegram id too, after they had themselves erased)."""
     dp = Dispatcher(
-        service=service, outbox=outbox, staff_group=staff_group, flood=flood, disable_fsm=True
+        service=service,
+        outbox=outbox,
+        staff_group=staff_group,
+        flood=flood,
+        acknowledgements=Acknowledgements(),
+        disable_fsm=True,
     )
     dp.update.middleware = OuterChain(dp.update.middleware)  # the outer chain built once
     dp.update.outer_middleware(UpdateMetrics(transport))
@@ -131,6 +138,7 @@ async def run_polling(
         stop.set()
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(sender, timeout=5)
+        await acknowledge.drain(dp)
         await bot.session.close()
 
 

@@ -35,6 +35,7 @@ from aiohttp import web
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import acknowledge
 from bot.app import ALLOWED_UPDATES
 from bot.commands import register_commands
 from bot.polling import MAX_ATTEMPTS, unavailable
@@ -215,5 +216,6 @@ async def serve_webhook(
         outbox_stop.set()
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(sender, timeout=OUTBOX_STOP_SECONDS)
+        await acknowledge.drain(dispatcher)
         await bot.session.close()
         log.info("webhook worker stopped")

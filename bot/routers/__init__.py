@@ -15,9 +15,10 @@ class Residents(BaseMiddleware):
     """The dispatcher's last outer middleware: a resident's message or button in a private chat
     goes straight to its handler (``messages.any_message``, with the flood guard's verdict;
     ``buttons.button``), given what aiogram would have given it from the update's data (the
-    conversation service as the middlewares before wrapped it, the outbox, the update id, the
-    flood guard). Every other update (an edit, a group chat, the staff group's buttons, a
-    button under a message Telegram no longer shows) goes on through aiogram's routers.
+    conversation service as the middlewares before wrapped it, the outbox, the button answers
+    on their way, the update id, the flood guard). Every other update (an edit, a group chat,
+    the staff group's buttons, a button under a message Telegram no longer shows) goes on
+    through aiogram's routers.
 
     Why not aiogram's routing for these, nearly every update: on its way from the update to the
     handler it copies the handlers' data at each level (the router, its observer, the filters,
@@ -36,7 +37,12 @@ class Residents(BaseMiddleware):
                 flood: FloodGuard | None = data.get("flood")
                 update_id = data.get("update_id")
                 return await buttons.button(
-                    callback, data["service"], data["outbox"], update_id, flood
+                    callback,
+                    data["service"],
+                    data["outbox"],
+                    data["acknowledgements"],
+                    update_id,
+                    flood,
                 )
         return await handler(event, data)
 

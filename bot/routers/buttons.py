@@ -1,12 +1,10 @@
-"""Inline buttons: acknowledged at once, then handled like any answer (typed, never trusted)."""
+"""Inline buttons: acknowledged beside the turn, handled like any answer (typed, never trusted)."""
 
 from __future__ import annotations
 
-import contextlib
-
-from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery
 
+from bot.acknowledge import Acknowledgements
 from bot.inbound import from_callback
 from bot.middlewares import FloodGuard
 from routing.conversation.service import ConversationService
@@ -17,11 +15,11 @@ async def button(
     callback: CallbackQuery,
     service: ConversationService,
     outbox: OutboxSender,
+    acknowledgements: Acknowledgements,
     update_id: int | None = None,
     flood: FloodGuard | None = None,
 ) -> None:
-    with contextlib.suppress(TelegramAPIError):
-        await callback.answer()  # stop the button's spinner; not a message to the resident
+    acknowledgements.send(callback)  # stop the button's spinner; not a message to the resident
     inbound = from_callback(callback, update_id)
     if inbound is not None:
         outcome = await service.handle(inbound)

@@ -4,14 +4,25 @@ group's buttons go to the staff group's handler, not to the residents' one."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 import pytest
+from aiogram import Bot
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.fsm.storage.memory import MemoryStorage
 
-from bench.telegram_fakes import button_update, calls, canned_bot, mount, text_update
+from bench.telegram_fakes import (
+    TOKEN,
+    CannedSession,
+    button_update,
+    calls,
+    canned_bot,
+    mount,
+    text_update,
+)
+from bot import acknowledge
 from bot.app import build_dispatcher
 from bot.callbacks import pack_dialogue
 from bot.middlewares import FloodGuard
@@ -70,6 +81,7 @@ async def test_private_texts_and_buttons_reach_the_service(staff_group: bool) ->
                    button_update(3, 42, "Awa", 9, "Oui", data)):  # fmt: skip
         assert await dp.feed_update(bot, mount(update, bot)) is not UNHANDLED
     assert [inbound.kind for inbound in recorder.handled] == ["text", "text", "button"]
+    await acknowledge.drain(dp)  # the button's answer travels beside its turn
     assert calls(bot)["answerCallbackQuery"] == 1
     await bot.session.close()
 
@@ -171,4 +183,35 @@ async def test_the_outer_chain_is_built_once_for_the_same_middlewares() -> None:
     assert dp.update.middleware.wrap_middlewares(outer, dp.update.trigger) is first
     assert seen == [1]
     assert [inbound.update_id for inbound in recorder.handled] == [1, 2]
+    await bot.session.close()
+
+
+class SlowAnswers(CannedSession):
+    """A Bot API whose answers to buttons take as long as the test wants (a round trip to
+    Telegram, or a network that hangs)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+
+    async def make_request(self, bot: Bot, method: Any, timeout: int | None = None) -> Any:  # noqa: ASYNC109
+        if method.__api_method__ == "answerCallbackQuery":
+            await self.release.wait()
+        return await super().make_request(bot, method, timeout)
+
+
+async def test_a_button_turn_does_not_wait_for_its_answer_to_telegram() -> None:
+    """The turn (and the reply it writes) goes on while the button's answer is on its way: a
+    Telegram round trip no longer stands before every button's reply, holding the chat's turn."""
+    recorder, session = Recorder(), SlowAnswers()
+    bot = Bot(token=TOKEN, session=session)
+    dp = _dispatch(recorder, staff_group=False)
+    update = button_update(1, 42, "Awa", 9, "Oui", pack_dialogue("a", "yes", 1))
+    await asyncio.wait_for(dp.feed_update(bot, mount(update, bot)), timeout=10)
+    assert [inbound.kind for inbound in recorder.handled] == ["button"]
+    assert dp["acknowledgements"].pending() == 1  # still on its way
+    session.release.set()
+    await acknowledge.drain(dp)
+    assert dp["acknowledgements"].pending() == 0
+    assert calls(bot)["answerCallbackQuery"] == 1
     await bot.session.close()

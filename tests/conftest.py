@@ -222,3 +222,10 @@ def console_url(migrated_url: str, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(datetime(2026, 11, 23, 10, 0, tzinfo=PARIS))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """This worker's fork server (tests/support/processes.py), if it was started, stopped."""
+    from tests.support.processes import stop_zygote
+
+    stop_zygote()

@@ -206,12 +206,16 @@ async def test_a_kill_just_after_telegram_got_the_confirmation_loses_nothing(
 ) -> None:
     """The worst moment for long polling: the bot took an update and already confirmed it
     (its next getUpdates carries a higher offset), but may not have committed it yet.
-    Telegram will never hand that update out again, so it must not be lost."""
+    Telegram will never hand that update out again, so it must not be lost.
+
+    The bot runs as a new interpreter here (``exec_``), started and restarted as an operator
+    does (`python -m declic bot`), not forked from the tests' fork server: this test keeps that
+    path covered (its imports, its start-up) for every `declic bot` test that forks."""
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'declic.sqlite3'}"
     await declic_cli(server, database_url, tmp_path, "city", "import", str(DEMO_TERRITORIES))
     awa = Resident(server, server.user(4343, "Awa", language_code="fr"))
     user = awa.user
-    async with running_bot(server, database_url, tmp_path) as bot:
+    async with running_bot(server, database_url, tmp_path, exec_=True) as bot:
         bot.start()
         await until_polling(server, bot)
         await awa.does(user.send_command("/start"), ["sendMessage"])

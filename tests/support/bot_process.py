@@ -1,7 +1,9 @@
 """The real `declic bot` and `declic` commands as processes, against the fake Bot API.
 
 Shared by the end-to-end tests: start, kill and restart the bot as an operator would, run a
-CLI command, wait (bounded) until the bot polls, read the database the process writes.
+CLI command, wait (bounded) until the bot polls, read the database the process writes. The
+processes are forked from the worker's fork server (``tests.support.processes``: the
+application imported once), unless a test asks for a new interpreter (``exec_``).
 """
 
 from __future__ import annotations
@@ -9,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
-import sys
 from collections.abc import Awaitable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,6 +20,7 @@ from sqlalchemy import text
 from infra.db import make_engine
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.fake_users import BotMessage, FakeUser
+from tests.support.processes import Process, run, start
 
 WAIT = 30.0  # every wait for the bot is bounded by this...
 # ...but a start: importing aiogram's pydantic types costs seconds of CPU, and more than a minute
@@ -29,29 +30,29 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 class BotProcess:
-    """`python -m declic bot` as an operator runs it; output appended to one log file."""
+    """`python -m declic bot` as an operator runs it; output appended to one log file. Forked
+    from the fork server, or a new interpreter (``exec_``) for a test of the process itself."""
 
-    def __init__(self, env: dict[str, str], workdir: Path) -> None:
+    def __init__(self, env: dict[str, str], workdir: Path, *, exec_: bool = False) -> None:
         self.env = env
         self.workdir = workdir
         self.log_path = workdir / "bot.log"
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.proc: Process | None = None
         self.starts = 0
+        self.exec_ = exec_
 
     def start(self) -> None:
         assert self.proc is None or self.proc.poll() is not None, "already running"
         self.starts += 1
         with self.log_path.open("ab") as log:
             log.write(f"\n===== start #{self.starts} =====\n".encode())
-            log.flush()
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "declic", "bot"],
-                cwd=self.workdir,  # no stray .env, no ./var of the developer's
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+        self.proc = start(
+            ["bot"],
+            env=self.env,
+            cwd=self.workdir,  # no stray .env, no ./var of the developer's
+            log=self.log_path,
+            exec_=self.exec_,
+        )
 
     async def stop(self, sig: signal.Signals) -> int:
         assert self.proc is not None
@@ -120,22 +121,17 @@ def bot_env(server: FakeBotApi, database_url: str) -> dict[str, str]:
 async def declic_cli(api: FakeBotApi, database_url: str, cwd: Path, *args: str) -> str:
     """Run a `declic` command as an operator would, against the same database; its stdout."""
     done = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "declic", *args],
-        cwd=cwd,
-        env=bot_env(api, database_url),
-        capture_output=True,
-        text=True,
-        timeout=STARTUP,
+        run, list(args), env=bot_env(api, database_url), cwd=cwd, timeout=STARTUP
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
 
 @asynccontextmanager
-async def running_bot(server: FakeBotApi, database_url: str, workdir: Path):  # type: ignore[no-untyped-def]
-    """Yield a started bot process; always kill it, and print its log if the test failed."""
-    bot = BotProcess(bot_env(server, database_url), workdir)
+async def running_bot(server: FakeBotApi, database_url: str, workdir: Path, *, exec_: bool = False):  # type: ignore[no-untyped-def]
+    """Yield a bot process to start (forked, or exec'd if ``exec_``); always kill it, and
+    print its log if the test failed."""
+    bot = BotProcess(bot_env(server, database_url), workdir, exec_=exec_)
     try:
         yield bot
     except BaseException:

@@ -15,8 +15,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import time as dtime
@@ -34,6 +32,7 @@ from routing.followups.policy import IdeaFacts, Kind, Policy, schedule
 from routing.followups.records import FollowUp
 from routing.journey.records import Idea, OutgoingMessage, Resident
 from tests.support.fake_bot_api import FakeBotApi
+from tests.support.processes import Process, start
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 REPO = Path(__file__).resolve().parents[2]
@@ -101,13 +100,11 @@ def _env(server: FakeBotApi, url: str, pause: float) -> dict[str, str]:
     return env
 
 
-def _start(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "declic", "scheduler"],
-            cwd=log.parent, env=env, stdin=subprocess.DEVNULL, stdout=out,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
+def _start(env: dict[str, str], log: Path) -> Process:
+    """`declic scheduler`, forked from the fork server (tests/support/processes.py): the
+    subject here is what the outbox does when killed, not the process start, which
+    tests/integration/test_observability.py covers with a new interpreter."""
+    return start(["scheduler"], env=env, cwd=log.parent, log=log)
 
 
 async def _until(check, timeout: float = WAIT) -> None:  # type: ignore[no-untyped-def]  # noqa: ASYNC109

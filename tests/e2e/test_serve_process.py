@@ -28,6 +28,9 @@ def _get(url: str) -> int:
 
 
 def _start(env: dict[str, str], log: Path, port: int) -> subprocess.Popen[bytes]:
+    """A new interpreter, as an operator starts it (`python -m declic serve`), not forked from
+    the tests' fork server (tests/support/processes.py): the process itself is the subject
+    here, its three parts started and stopped together, and this keeps that path covered."""
     with log.open("wb") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "declic", "serve", "--port", str(port)],

@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from infra.migrate import upgrade_to_head
 from tests.support.bot_process import (
-    STARTUP,
     WAIT,
     bot_env,
     query,
@@ -29,6 +26,7 @@ from tests.support.bot_process import (
 )
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.fake_users import bot_messages
+from tests.support.processes import run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -37,16 +35,7 @@ CAMILLE_TG = 7001
 
 
 def _cli(api: FakeBotApi, database_url: str, workdir: Path, *args: str, stdin: str = "") -> str:
-    env = bot_env(api, database_url)
-    done = subprocess.run(
-        [sys.executable, "-m", "declic", *args],
-        cwd=workdir,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=STARTUP,
-    )
+    done = run(list(args), env=bot_env(api, database_url), cwd=workdir, stdin=stdin)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 

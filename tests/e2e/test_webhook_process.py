@@ -42,7 +42,10 @@ def _param(value: Any) -> Any:
 
 
 def _start(args: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
-    """`python -m declic ARGS` in the log file's folder (no stray .env), output to the log."""
+    """`python -m declic ARGS` in the log file's folder (no stray .env), output to the log.
+
+    A new interpreter, as an operator starts a webhook worker, not forked from the tests' fork
+    server (tests/support/processes.py): the worker process itself is the subject here."""
     with log_path.open("wb") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "declic", *args],

@@ -224,7 +224,11 @@ def _samples(exposition: str) -> dict[str, float]:
 
 
 def _start_declic(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
-    """`python -m declic ARGS` in ``cwd`` (no stray .env), its stderr in ``cwd/declic.log``."""
+    """`python -m declic ARGS` in ``cwd`` (no stray .env), its stderr in ``cwd/declic.log``.
+
+    A new interpreter, as an operator starts `declic scheduler`, not forked from the tests'
+    fork server (tests/support/processes.py): the scheduler's start, its metrics port and its
+    stop on SIGTERM are the subject, and the scheduler crash tests fork."""
     with (cwd / "declic.log").open("wb") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "declic", *args],

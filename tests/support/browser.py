@@ -10,7 +10,6 @@ import asyncio
 import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +22,7 @@ import pytest
 
 from infra.db import make_engine
 from infra.uow import UnitOfWork, uow_factory_for
+from tests.support.processes import run, start
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -80,17 +80,9 @@ def free_port() -> int:
 
 
 def declic(*args: str, env: dict[str, str], cwd: Path, stdin: str = "") -> None:
-    """Run a `declic` command as an operator would (e.g. `staff add`); it must succeed."""
-    result = subprocess.run(
-        [sys.executable, "-m", "declic", *args],
-        input=stdin,
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    """Run a `declic` command as an operator would (e.g. `staff add`), forked from the fork
+    server (tests/support/processes.py); it must succeed."""
+    result = run(list(args), env=env, cwd=cwd, stdin=stdin, timeout=STARTUP)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -120,34 +112,29 @@ def console_env(database_url: str) -> dict[str, str]:
 
 @contextmanager
 def running_console(env: dict[str, str], workdir: Path) -> Iterator[str]:
-    """Start `declic console` on a free port, yield its URL once /login answers, stop it."""
+    """Start `declic console` on a free port (forked from the fork server), yield its URL once
+    /login answers, stop it."""
     port = free_port()
     log_path = workdir / "console.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "declic", "console", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=workdir,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + STARTUP
-            while True:
-                assert process.poll() is None, log_path.read_text()
-                try:
-                    if httpx.get(url + "/login", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, "the console did not start in time"
-                time.sleep(0.2)
-            yield url
-        finally:
-            process.terminate()
+    args = ["console", "--host", "127.0.0.1", "--port", str(port)]
+    process = start(args, env=env, cwd=workdir, log=log_path, append=False)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP
+        while True:
+            assert process.poll() is None, log_path.read_text()
             try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+                if httpx.get(url + "/login", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the console did not start in time"
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)

@@ -20,7 +20,7 @@ BIN = Path(sys.executable).parent
 PACKAGES = ("declic", "bot", "console", "routing", "knowledge", "infra", "bench")
 CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
 # What a module override may say without weakening strict mode.
-HARMLESS = {"module", "ignore_missing_imports", "implicit_reexport"}
+HARMLESS = {"module", "ignore_missing_imports", "implicit_reexport", "follow_imports"}
 
 
 @pytest.mark.timeout(600)  # a first run on a busy machine has no cache to start from
@@ -41,8 +41,33 @@ def test_every_package_is_checked_strictly() -> None:
     assert set(CONFIG["files"]) == set(PACKAGES)
     for override in CONFIG.get("overrides", []):
         assert set(override) <= HARMLESS, override  # no strict flag turned off anywhere
-        if override.get("ignore_missing_imports"):  # third-party modules only
+        if override.get("ignore_missing_imports") or "follow_imports" in override:
+            # third-party modules only: every module of ours is followed and checked
             assert not {m.split(".")[0] for m in override["module"]} & set(PACKAGES)
+
+
+def test_no_module_of_ours_imports_a_module_the_checker_skips() -> None:
+    """``follow_imports = "skip"`` makes a module's names ``Any``: it is kept for third-party
+    modules only other libraries reach, so no import of ours may name one."""
+    skipped = [
+        m.removesuffix(".*")
+        for override in CONFIG.get("overrides", [])
+        if override.get("follow_imports") == "skip"
+        for m in override["module"]
+    ]
+    assert skipped
+    assert all(m.split(".")[0] not in PACKAGES for m in skipped)
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+                else:
+                    continue
+                bad = [n for n in names for m in skipped if n == m or n.startswith(m + ".")]
+                assert not bad, f"{path.relative_to(ROOT)} imports {bad}, which mypy skips"
 
 
 def _lazy_packages() -> set[str]:

@@ -86,19 +86,9 @@ def _run(args: list[str], env: dict[str, str], stdin: str | None = None) -> str:
 
 
 @cache
-def _has_city_command() -> bool:
-    done = subprocess.run(
-        [*DECLIC, "city", "--help"], capture_output=True, text=True, cwd=ROOT, check=False
-    )
-    return done.returncode == 0
-
-
-@cache
 def measured(name: str, tmp: Path) -> Report:
     town = TOWNS[name]
     env = {**os.environ, "DECLIC_DATABASE_URL": f"sqlite+aiosqlite:///{tmp / name}.sqlite3"}
-    if not _has_city_command():
-        pytest.skip("`declic city import` (issue 13) is not on this branch yet")
     _run(["city", "import", str(town.territories)], env)
     _run(["directory", "import", str(town.directory)], env)
     cases = read_cases(town.messages)

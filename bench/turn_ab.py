@@ -45,6 +45,7 @@ from bench.residents import Resident
 from bench.session12 import VARIANTS as PGTURN_VARIANTS
 from bench.session12_outside import VARIANTS as OUTSIDE_VARIANTS
 from bench.session13_acknowledge import VARIANTS as ACKNOWLEDGE_VARIANTS
+from bench.session13_turn import VARIANTS as TURN13_VARIANTS
 from bench.telegram_fakes import mount, move_update
 from bench.turn_cpu import announce, fed_alone, listening, one_at_a_time_arguments
 from bot.middlewares import ChatOrder, Handler
@@ -409,6 +410,7 @@ VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     **OUTSIDE_VARIANTS,
     **PGTURN_VARIANTS,
     **ACKNOWLEDGE_VARIANTS,
+    **TURN13_VARIANTS,
 }
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_dbapi,
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool, Pool
 from sqlalchemy.util import EMPTY_DICT
 from sqlalchemy.util.concurrency import await_
 
@@ -193,6 +194,36 @@ class _InLoopConnection(AsyncAdapt_aiosqlite_connection):
                 end(self._connection._conn)
             except Exception as error:
                 self._handle_exception(error)
+
+
+def in_loop(adapted: object) -> bool:
+    """Whether ``adapted`` (a pooled connection's DB-API connection) is an in-loop SQLite one."""
+    return isinstance(adapted, _InLoopConnection)
+
+
+def idle_in_loop_connection(pool: Pool) -> bool:
+    """Whether a checkout from ``pool`` now would await nothing: a file database's queue pool
+    (``make_engine``) whose next idle connection is an open in-loop one (``_InLoopConnection``)
+    that the checkout would not recycle or reconnect first, with no ping and no checkout
+    listener. SQLAlchemy's asyncio layer awaits (a greenlet's switch) only to wait for a
+    connection, to open or close one; the in-loop connection's statements, commit and rollback
+    await nothing. So ``Session.connection`` may then be called without a greenlet
+    (``infra.driver.connection_of``). Read from the pool's and its queue's own attributes
+    (SQLAlchemy's ``QueuePool._do_get`` and ``_ConnectionRecord.get_connection``)."""
+    if not isinstance(pool, AsyncAdaptedQueuePool) or pool._pre_ping or pool._recycle > -1:
+        return False
+    if pool.dispatch.checkout:
+        return False
+    queue: Any = pool._pool
+    idle = queue._queue._queue  # the asyncio.Queue's deque: the idle connections' records
+    if not idle:
+        return False
+    record = idle[-1] if queue.use_lifo else idle[0]
+    return (
+        in_loop(record.dbapi_connection)
+        and pool._invalidate_time <= record.starttime
+        and record._soft_invalidate_time <= record.starttime
+    )
 
 
 class _InLoopDbapi(AsyncAdapt_aiosqlite_dbapi):

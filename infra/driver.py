@@ -31,12 +31,12 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import exc
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import ClauseElement, Executable
 
-from infra.db import in_loop_rows
+from infra.db import idle_in_loop_connection, in_loop, in_loop_rows
 
 _Processor = Callable[[Any], Any] | None
 
@@ -132,10 +132,40 @@ async def connection_of(session: AsyncSession) -> tuple[AsyncConnection, PoolPro
         current = session.sync_session.get_transaction()
         if current is not None and transaction is current and current.is_active:
             return connection, raw
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    session.info[_HELD] = (session.sync_session.get_transaction(), connection, raw)
+    sync_session = session.sync_session
+    bind = sync_session.get_bind()
+    if isinstance(bind, Engine) and idle_in_loop_connection(bind.pool):
+        # SQLite: nothing in the checkout, nor the begin, awaits (``idle_in_loop_connection``),
+        # so no greenlet either: ``AsyncSession.connection`` and ``get_raw_connection`` each
+        # spawn one, and the first after the loop idled cost a turn about 50 µs.
+        sync = sync_session.connection()
+        connection = AsyncConnection._retrieve_proxy_for_target(sync)
+        raw = sync.connection
+    else:
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+    session.info[_HELD] = (sync_session.get_transaction(), connection, raw)
     return connection, raw
+
+
+def in_loop_commit(session: AsyncSession) -> bool:
+    """Whether ``session``'s commit may run without a greenlet: nothing to flush, its
+    transaction the one whose connection ``connection_of`` holds (no savepoint), that
+    connection an in-loop SQLite one (``infra.db._InLoopConnection``: its commit, and the
+    rollback and return to the pool that follow, await nothing). A unit of work's session is
+    bound to one engine (``uow_factory_for``), so that connection is its only one."""
+    held = session.info.get(_HELD)
+    if held is None or not in_loop(held[2].dbapi_connection):
+        return False
+    if session.new or session.dirty or session.deleted:
+        return False
+    transaction = session.sync_session.get_transaction()
+    return (
+        transaction is not None
+        and held[0] is transaction
+        and not transaction.nested
+        and transaction.is_active
+    )
 
 
 async def rows(

@@ -224,7 +224,10 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.write_deferred()
-        await self.session.commit()
+        if driver.in_loop_commit(self.session):  # SQLite: nothing in it awaits
+            self.session.sync_session.commit()
+        else:
+            await self.session.commit()
         self.committed = True
 
     async def flush(self) -> None:

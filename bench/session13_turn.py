@@ -1,0 +1,53 @@
+"""``bench.turn_ab``'s session-13 variants (issue 18): the common turn, SQLite first. Each switch
+puts the tree's way (B, ``on``) or the way before (A) in place; see bench/README.md
+("Session 13: the common turn")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.pool import PoolProxiedConnection
+
+from infra import driver
+from infra.uow import UnitOfWork
+
+
+async def connection_before(session: AsyncSession) -> tuple[AsyncConnection, PoolProxiedConnection]:
+    """``infra.driver.connection_of`` before: the first statement's connection through
+    ``AsyncSession.connection`` and ``get_raw_connection`` (a greenlet each)."""
+    held = session.info.get(driver._HELD)
+    if held is not None:
+        transaction, connection, raw = held
+        current = session.sync_session.get_transaction()
+        if current is not None and transaction is current and current.is_active:
+            return connection, raw
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    session.info[driver._HELD] = (session.sync_session.get_transaction(), connection, raw)
+    return connection, raw
+
+
+async def commit_before(self: UnitOfWork) -> None:
+    """``UnitOfWork.commit`` before: ``AsyncSession.commit`` (a greenlet) whatever the database."""
+    await self.write_deferred()
+    await self.session.commit()
+    self.committed = True
+
+
+_connection_of = driver.connection_of
+_commit = UnitOfWork.commit
+
+
+def _in_loop(declic: Any, on: bool) -> None:
+    """B: on SQLite, the turn's connection checked out and its transaction committed without a
+    greenlet (``infra.db.idle_in_loop_connection``, ``infra.driver.in_loop_commit``); A: through
+    ``AsyncSession.connection``, ``get_raw_connection`` and ``AsyncSession.commit``."""
+    setattr(driver, "connection_of", _connection_of if on else connection_before)  # noqa: B010
+    setattr(UnitOfWork, "commit", _commit if on else commit_before)  # noqa: B010
+
+
+VARIANTS: dict[str, Callable[[Any, bool], None]] = {
+    "in_loop": _in_loop,
+}

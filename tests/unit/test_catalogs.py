@@ -13,7 +13,7 @@ import importlib
 import re
 import string
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -40,6 +40,7 @@ KEYWORDS = {"N_": None, "_": None}
 POT = ROOT / "locales" / f"{DOMAIN}.pot"
 TODAY = date(2026, 11, 23)
 RUN = "run `make catalogs`, then translate what is new or fuzzy in locales/en"
+Calls = dict[str, list[tuple[ast.Call, str]]]  # the calls in the sources, by the name called
 
 
 def _command_names() -> dict[str, str]:
@@ -112,21 +113,33 @@ def test_each_catalog_has_every_msgid_of_the_pot(locale: str) -> None:
     assert not missing, f"locales/{locale} lacks {len(missing)} msgids ({RUN}): {missing}"
 
 
-def test_no_literal_is_passed_to_gettext_unmarked() -> None:
-    """Extraction only sees N_(): a literal given straight to gettext would never be translated."""
-    offenders = []
+@pytest.fixture(scope="module")
+def calls() -> Calls:
+    """Every call in the sources, by the name called, with where it is: the sources parsed once
+    for the tests below (parsing them was most of each test's time, and three tests did it)."""
+    found: Calls = defaultdict(list)
     for folder in SOURCES:
         for path in sorted((ROOT / folder).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if not (isinstance(node, ast.Call) and node.args):
-                    continue
-                func = node.func
-                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-                first = node.args[0]
-                if name in {"_", "gettext", "ngettext"} and (
-                    isinstance(first, ast.Constant | ast.JoinedStr)
-                ):
-                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+                if isinstance(node, ast.Call):
+                    func = node.func
+                    called = (
+                        func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                    )
+                    found[called].append((node, f"{path.relative_to(ROOT)}:{node.lineno}"))
+    return found
+
+
+def test_no_literal_is_passed_to_gettext_unmarked(
+    calls: Calls,
+) -> None:
+    """Extraction only sees N_(): a literal given straight to gettext would never be translated."""
+    offenders = [
+        where
+        for name in ("_", "gettext", "ngettext")
+        for node, where in calls[name]
+        if node.args and isinstance(node.args[0], ast.Constant | ast.JoinedStr)
+    ]
     assert not offenders, f"mark these strings with N_() where they are defined: {offenders}"
 
 
@@ -208,14 +221,9 @@ def _literals(node: ast.expr, where: str) -> set[str]:
     pytest.fail(f"{where}: the key is not a literal, so no test can check it has a phrase")
 
 
-def _calls(name: str) -> Iterator[tuple[ast.Call, str]]:
-    for path in sorted((ROOT / "routing").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call):
-                func = node.func
-                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-                if called == name:
-                    yield node, f"{path.relative_to(ROOT)}:{node.lineno}"
+def _dialogue_calls(calls: Calls, name: str) -> list[tuple[ast.Call, str]]:
+    """Calls of ``name`` in routing/, where the dialogue builds its replies."""
+    return [(node, where) for node, where in calls[name] if where.startswith("routing/")]
 
 
 def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
@@ -224,17 +232,19 @@ def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
     return next((k.value for k in call.keywords if k.arg == keyword), None)
 
 
-def _say_keys() -> set[str]:
+def _say_keys(calls: Calls) -> set[str]:
     keys: set[str] = set()
-    for call, where in _calls("Say"):
+    for call, where in _dialogue_calls(calls, "Say"):
         argument = _argument(call, 0, "key")
         assert argument is not None, f"{where}: Say() without a key"
         keys |= _literals(argument, where)
     return keys
 
 
-def test_every_say_key_of_the_dialogue_has_a_phrase() -> None:
-    keys = _say_keys()
+def test_every_say_key_of_the_dialogue_has_a_phrase(
+    calls: Calls,
+) -> None:
+    keys = _say_keys(calls)
     assert {"welcome", "listen", "help", "sorry_error"} <= keys  # the parse found the real calls
     missing = sorted(keys - phrases.SAY.keys())
     assert not missing, f"Say keys without a phrase in bot/phrases.py SAY: {missing}"
@@ -255,16 +265,18 @@ def _values(node: ast.expr, where: str) -> set[str]:
     pytest.fail(f"{where}: the buttons are not literals, so no test can check their labels")
 
 
-def test_every_menu_and_its_buttons_have_words() -> None:
+def test_every_menu_and_its_buttons_have_words(
+    calls: Calls,
+) -> None:
     menus: dict[str, set[str]] = {}
-    for call, where in _calls("Menu"):
+    for call, where in _dialogue_calls(calls, "Menu"):
         key, options = _argument(call, 0, "key"), _argument(call, 2, "options")
         if isinstance(key, ast.Name) and key.id == "key":
             continue  # inside _menu(): its callers are checked below
         assert key is not None and options is not None, f"{where}: unexpected Menu() call"
         for name in _literals(key, where):
             menus.setdefault(name, set()).update(_values(options, where))
-    for call, where in _calls("_menu"):
+    for call, where in _dialogue_calls(calls, "_menu"):
         key, values = _argument(call, 2, "key"), _argument(call, 4, "values")
         assert key is not None and values is not None, f"{where}: unexpected _menu() call"
         for name in _literals(key, where):

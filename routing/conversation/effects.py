@@ -342,10 +342,12 @@ class TurnEffects:
                 idea_id: int = (await session.execute(NEW_IDEA_RECEIVED, received)).scalar_one()
                 point_to_idea(conversation, idea_id)
                 return None
-            idea_id = (await session.execute(NEW_IDEA, values)).scalar_one()
+            # SQLite: the row and its event on the driver (``turn_rows.sent``), not through the
+            # session's execution (a greenlet and SQLAlchemy's execution context each).
+            ((idea_id,),) = await sent(session, NEW_IDEA, values)
             point_to_idea(conversation, idea_id)
             new = _NewIdea(idea_id, **_dimensions(values))
-            await record_journey_event(session, new, "idea_received", now)
+            await sent(session, JOURNEY_EVENT_INSERT, journey_columns(new, "idea_received", now))
             return None
         for name, value in mirrored(draft).items():
             setattr(idea, name, value)

@@ -19,7 +19,7 @@ from infra import driver
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
 from routing.conversation.service import ConversationService
-from routing.journey.records import InboundUpdate, OutgoingMessage
+from routing.journey.records import Idea, InboundUpdate, JourneyEvent, OutgoingMessage
 from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
 
@@ -116,3 +116,21 @@ async def test_a_commit_with_changes_to_flush(uow_factory: Callable[[], UnitOfWo
                                       received_at=NOW))  # fmt: skip
         await uow.commit()  # flushed by the commit, then committed
     assert await _count(uow_factory, InboundUpdate) == 1
+
+
+async def test_a_new_ideas_first_words_switch_no_greenlet(
+    uow_factory: Callable[[], UnitOfWork], clock: FrozenClock, backend: str
+) -> None:
+    """SQLite: the idea's row and its ``idea_received`` event are written on the driver too."""
+    service = conversation_service(uow_factory, clock)
+    resident = ScriptedResident(service)
+    await resident.says("/start")
+    with switches(service) as told:
+        assert (await resident.says("Une fête de rue à Saint-Éloi avec les voisins")).handled
+    async with uow_factory() as uow:
+        idea = (await uow.session.execute(select(Idea.id, Idea.text))).one()
+        events = (await uow.session.execute(select(JourneyEvent.idea_id, JourneyEvent.kind))).all()
+    assert idea.text == "Une fête de rue à Saint-Éloi avec les voisins"
+    assert [tuple(event) for event in events] == [(idea.id, "idea_received")]
+    if backend == "sqlite":
+        assert told == []

@@ -7,6 +7,7 @@ of those unions that nobody handles is a type error here, not a reply dropped in
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -57,9 +58,15 @@ def test_no_module_of_ours_imports_a_module_the_checker_skips() -> None:
     ]
     assert skipped
     assert all(m.split(".")[0] not in PACKAGES for m in skipped)
+    # Importing a module names its last part in the text: only those files are parsed.
+    last_parts = "|".join(re.escape(m.rsplit(".", 1)[-1]) for m in skipped)
+    named = re.compile(rf"\b(?:{last_parts})\b")
     for package in PACKAGES:
         for path in (ROOT / package).rglob("*.py"):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            source = path.read_text(encoding="utf-8")
+            if not named.search(source):
+                continue
+            for node in ast.walk(ast.parse(source)):
                 if isinstance(node, ast.Import):
                     names = [alias.name for alias in node.names]
                 elif isinstance(node, ast.ImportFrom) and node.module and not node.level:

@@ -48,7 +48,7 @@ REQUIRED_IN_PRODUCTION = (
     "webhook_url",
     "webhook_secret",
 )
-# `DECLIC_*` variables read outside Settings, on purpose (module-level paths).
+# `DECLIC_*` variables read outside Settings, on purpose (a path read where it is used).
 READ_OUTSIDE_SETTINGS = {"DECLIC_HSDS_DIR": ROOT / "knowledge" / "importers" / "hsds" / "schema.py"}
 PLACEHOLDER = "changeme"
 HEALTH_URL = re.compile(r"http://127\.0\.0\.1:(\d+)/healthz")

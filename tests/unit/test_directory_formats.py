@@ -11,13 +11,13 @@ from knowledge.catalogue import Catalogue
 from knowledge.demo import demo_batch, demo_city
 from knowledge.exporters import export_directory
 from knowledge.importers import check_directory, read_directory
-from knowledge.importers.hsds.schema import HSDS_DIR, validator
+from knowledge.importers.hsds.schema import SHIPPED_HSDS, hsds_dir, validator
 from knowledge.resources import PROFILE_THEMES, facts_of
 
 DEMO_CITY = demo_city()
 
 
-EXAMPLES = HSDS_DIR / "examples"
+EXAMPLES = hsds_dir() / "examples"
 
 
 def comparable(resources):  # type: ignore[no-untyped-def]
@@ -295,3 +295,14 @@ def test_a_publishers_terms_are_read_from_code_then_from_their_label(tmp_path: P
     assert [(p.params["field"], p.params["value"], p.params["count"]) for p in unknown] == [
         ("eligibility", "martians", 2)
     ]
+
+
+def test_declic_hsds_dir_is_read_when_the_schemas_are_needed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not when the module was imported: the tests' fork server imports it before a child is
+    given its environment (tests/support/zygote.py)."""
+    monkeypatch.setenv("DECLIC_HSDS_DIR", str(tmp_path))
+    assert hsds_dir() == tmp_path
+    monkeypatch.delenv("DECLIC_HSDS_DIR")
+    assert hsds_dir() == SHIPPED_HSDS

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from knowledge.importers.hsds.profile import stable_id
 from knowledge.importers.hsds.reader import read_hsds
-from knowledge.importers.hsds.schema import HSDS_DIR, validate
+from knowledge.importers.hsds.schema import hsds_dir, validate
 from knowledge.importers.hsds.territories import learn
 from knowledge.importers.hsds.writer import write_hsds
 
-__all__ = ["HSDS_DIR", "learn", "read_hsds", "stable_id", "validate", "write_hsds"]
+__all__ = ["hsds_dir", "learn", "read_hsds", "stable_id", "validate", "write_hsds"]

@@ -17,12 +17,19 @@ from knowledge.importers.problems import Problems
 
 # The official schemas ship with the package (knowledge/hsds, gzipped; see its README for the
 # upstream commit); a deployment that keeps another copy says where with DECLIC_HSDS_DIR.
-HSDS_DIR = Path(os.environ.get("DECLIC_HSDS_DIR") or Path(__file__).resolve().parents[2] / "hsds")
+SHIPPED_HSDS = Path(__file__).resolve().parents[2] / "hsds"
+
+
+def hsds_dir() -> Path:
+    """Where the official schemas are: DECLIC_HSDS_DIR as the environment says when they are
+    needed, not when this module was imported (a process may be given its environment after
+    its imports: the tests' fork server does), else the shipped copy."""
+    return Path(os.environ.get("DECLIC_HSDS_DIR") or SHIPPED_HSDS)
 
 
 @cache
 def validator(name: str) -> Draft202012Validator:
-    path = HSDS_DIR / "compiled" / name
+    path = hsds_dir() / "compiled" / name
     if not path.exists():  # the shipped copy is gzipped; an override may hold plain files
         path = path.with_name(name + ".gz")
     raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
@@ -56,7 +63,7 @@ def validate(document: Any, source: str, problems: Problems, *, as_errors: bool)
     try:
         checker = validator(schema_for(document))
     except OSError:
-        report(source, "schema", detail=f"HSDS schemas not found in {HSDS_DIR} (DECLIC_HSDS_DIR)")
+        report(source, "schema", detail=f"HSDS schemas not found in {hsds_dir()} (DECLIC_HSDS_DIR)")
         return
     for error in sorted(checker.iter_errors(document), key=lambda e: list(e.absolute_path)):
         pointer = "/" + "/".join(str(p) for p in error.absolute_path)

@@ -117,3 +117,20 @@ def test_an_environment_the_imports_read_differently_gets_a_new_interpreter(
     assert done.returncode == 0, done.stderr
     assert processes.EXECUTED[before:] == [("report", server.mismatch(env))]
     assert json.loads(done.stdout)["fds"][:3] == [0, 1, 2]
+
+
+def test_a_cli_run_asked_not_to_start_the_server_forks_only_from_a_running_one(
+    tmp_path: Path,
+) -> None:
+    env = checkout_env()
+    processes.zygote()
+    before = len(processes.EXECUTED)
+    assert run(["exit", "0"], env=env, cwd=tmp_path, module=PROBE, start_server=False) == (
+        processes.Completed(0, "", "")
+    )
+    assert len(processes.EXECUTED) == before, "forked"
+    processes.stop_zygote()
+    done = run(["exit", "4"], env=env, cwd=tmp_path, module=PROBE, start_server=False)
+    assert done.returncode == 4
+    assert processes.EXECUTED[before:] == [("exit", "4", "no fork server running")]
+    assert processes.running_zygote() is None

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -34,10 +32,10 @@ from tests.support.matching_eval import (
     read_cases,
     score,
 )
+from tests.support.processes import run
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
-DECLIC = [sys.executable, "-m", "declic"]
 
 
 @dataclass(frozen=True)
@@ -71,16 +69,9 @@ TOWNS = {
 
 
 def _run(args: list[str], env: dict[str, str], stdin: str | None = None) -> str:
-    done = subprocess.run(
-        [*DECLIC, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=600,
-        check=False,
-    )
+    """`python -m declic ARGS`, forked from this worker's fork server if it runs already
+    (tests/support/processes.py), else a new interpreter."""
+    done = run(args, env=env, cwd=ROOT, stdin=stdin or "", timeout=600, start_server=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     return done.stdout
 

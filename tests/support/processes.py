@@ -175,6 +175,12 @@ def zygote() -> Zygote:
         return _ZYGOTE[0]
 
 
+def running_zygote() -> Zygote | None:
+    """This process's fork server if it was started already, else None."""
+    with _STARTING:
+        return _ZYGOTE[0] if _ZYGOTE else None
+
+
 def stop_zygote() -> None:
     """Stop this process's fork server, if it was started (at the end of the session)."""
     with _STARTING:
@@ -197,12 +203,12 @@ def start(
 
 def _start(
     args: list[str], env: dict[str, str], cwd: Path, files: tuple[IO[Any], IO[Any], IO[Any]],
-    exec_: bool, module: str,
+    exec_: bool, module: str, start_server: bool = True,
 ) -> Process:  # fmt: skip
     if not exec_:
-        server = zygote()
-        why = server.mismatch(env)
-        if why is None:
+        server = zygote() if start_server else running_zygote()
+        why = "no fork server running" if server is None else server.mismatch(env)
+        if server is not None and why is None:
             fds = (files[0].fileno(), files[1].fileno(), files[2].fileno())
             return server.spawn(args, env, cwd, fds, module)
         EXECUTED.append((*args, why))
@@ -221,9 +227,14 @@ class Completed:
 
 def run(
     args: list[str], *, env: dict[str, str], cwd: Path, stdin: str = "", timeout: float = STARTUP,
-    module: str = "declic",
+    module: str = "declic", start_server: bool = True,
 ) -> Completed:  # fmt: skip
-    """Run `declic ARGS` to its end (forked); its exit status and its output, as text."""
+    """Run `declic ARGS` to its end (forked); its exit status and its output, as text.
+
+    With ``start_server=False`` it is forked only if this worker's fork server runs already
+    (its start, about 8 s of CPU, costs more than a few CLI commands' imports, 1.2 s each),
+    else exec'd: for the integration tests' CLI runs, which in a whole run mostly come after
+    the end-to-end tests have started the worker's server."""
     with (
         tempfile.TemporaryFile() as given,
         tempfile.TemporaryFile() as out,
@@ -231,7 +242,7 @@ def run(
     ):
         given.write(stdin.encode())
         given.seek(0)
-        proc = _start(args, env, cwd, (given, out, err), exec_=False, module=module)
+        proc = _start(args, env, cwd, (given, out, err), False, module, start_server)
         try:
             code = proc.wait(timeout)
         finally:

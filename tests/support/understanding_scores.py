@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.support.processes import run
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "understanding"
 # The context the evaluation set was written in (its README): today, and the sprint options
@@ -107,13 +108,15 @@ def run_batch(rows: list[dict], tmp: Path) -> dict[str, dict]:
         ),
         encoding="utf-8",
     )
-    command = [sys.executable, "-m", "declic", "understand", "--batch", str(path), "--today", TODAY]
+    command = ["understand", "--batch", str(path), "--today", TODAY]
     for option in OPTIONS:
         command += ["--option", option]
     # The set was written for the demo town: an empty database of our own, so the command falls
     # back to the demo territories whatever city the environment's database holds.
     env = {**os.environ, "DECLIC_DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'empty.sqlite3'}"}
-    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=600, env=env)
+    # Forked from this worker's fork server if it runs already (tests/support/processes.py).
+    done = run(command, env=env, cwd=Path.cwd(), timeout=600, start_server=False)
+    assert done.returncode == 0, done.stderr[-2000:]
     return {out["id"]: out for out in map(json.loads, done.stdout.splitlines())}
 
 

@@ -27,11 +27,13 @@ SIGCHLD through a wake-up pipe, the children reaped with ``waitpid(WNOHANG)``.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import gc
 import importlib
 import io
 import json
+import logging
 import os
 import runpy
 import selectors
@@ -101,7 +103,11 @@ def preload() -> dict[str, str | None]:
             importlib.import_module(module)
     gc.freeze()
     gc.enable()
+    # What a child must not inherit from its imports: a thread (fork keeps only the caller's),
+    # an event loop, a logging handler (each command configures logging from its settings).
     assert threading.active_count() == 1, f"an import started a thread: {threading.enumerate()}"
+    assert asyncio.get_event_loop_policy()._local._loop is None, "an import made an event loop"  # type: ignore[attr-defined]
+    assert logging.getLogger().handlers == [], "an import configured logging"
     return {name: os.environ.get(name) for name in sorted(names - APPLIED_IN_CHILD)}
 
 

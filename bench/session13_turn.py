@@ -46,9 +46,10 @@ _commit = UnitOfWork.commit
 
 
 def _in_loop(declic: Any, on: bool) -> None:
-    """B: on SQLite, the turn's connection checked out and its transaction committed without a
-    greenlet (``infra.db.idle_in_loop_connection``, ``infra.driver.in_loop_commit``); A: through
-    ``AsyncSession.connection``, ``get_raw_connection`` and ``AsyncSession.commit``."""
+    """B: the turn's connection checked out and its transaction committed without a greenlet
+    when nothing there awaits (``infra.db.idle_connection``, ``infra.driver.commit_awaits_nothing``:
+    SQLite; PostgreSQL since the second commit); A: through ``AsyncSession.connection``,
+    ``get_raw_connection`` and ``AsyncSession.commit``."""
     setattr(driver, "connection_of", _connection_of if on else connection_before)  # noqa: B010
     setattr(UnitOfWork, "commit", _commit if on else commit_before)  # noqa: B010
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -201,26 +202,26 @@ def in_loop(adapted: object) -> bool:
     return isinstance(adapted, _InLoopConnection)
 
 
-def idle_in_loop_connection(pool: Pool) -> bool:
-    """Whether a checkout from ``pool`` now would await nothing: a file database's queue pool
-    (``make_engine``) whose next idle connection is an open in-loop one (``_InLoopConnection``)
-    that the checkout would not recycle or reconnect first, with no ping and no checkout
-    listener. SQLAlchemy's asyncio layer awaits (a greenlet's switch) only to wait for a
-    connection, to open or close one; the in-loop connection's statements, commit and rollback
-    await nothing. So ``Session.connection`` may then be called without a greenlet
+def idle_connection(pool: Pool) -> bool:
+    """Whether a checkout from ``pool`` now would await nothing: an asyncio queue pool
+    (``make_engine``'s) whose next idle connection is open and that the checkout would neither
+    recycle nor reconnect first, with no ping and no checkout listener. SQLAlchemy's asyncio
+    layer awaits (a greenlet's switch) only to wait for a connection, to open or close one; the
+    transaction's begin awaits nothing either (SQLite's is implicit, asyncpg's adapter begins at
+    its first statement). So ``Session.connection`` may then be called without a greenlet
     (``infra.driver.connection_of``). Read from the pool's and its queue's own attributes
     (SQLAlchemy's ``QueuePool._do_get`` and ``_ConnectionRecord.get_connection``)."""
-    if not isinstance(pool, AsyncAdaptedQueuePool) or pool._pre_ping or pool._recycle > -1:
-        return False
-    if pool.dispatch.checkout:
+    if not isinstance(pool, AsyncAdaptedQueuePool) or pool._pre_ping or pool.dispatch.checkout:
         return False
     queue: Any = pool._pool
     idle = queue._queue._queue  # the asyncio.Queue's deque: the idle connections' records
     if not idle:
         return False
     record = idle[-1] if queue.use_lifo else idle[0]
+    if pool._recycle > -1 and time.time() - record.starttime > pool._recycle:
+        return False
     return (
-        in_loop(record.dbapi_connection)
+        record.dbapi_connection is not None
         and pool._invalidate_time <= record.starttime
         and record._soft_invalidate_time <= record.starttime
     )

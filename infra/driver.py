@@ -31,12 +31,13 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import exc
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection as _Asyncpg
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import ClauseElement, Executable
 
-from infra.db import idle_in_loop_connection, in_loop, in_loop_rows
+from infra.db import idle_connection, in_loop, in_loop_rows
 
 _Processor = Callable[[Any], Any] | None
 
@@ -134,10 +135,10 @@ async def connection_of(session: AsyncSession) -> tuple[AsyncConnection, PoolPro
             return connection, raw
     sync_session = session.sync_session
     bind = sync_session.get_bind()
-    if isinstance(bind, Engine) and idle_in_loop_connection(bind.pool):
-        # SQLite: nothing in the checkout, nor the begin, awaits (``idle_in_loop_connection``),
-        # so no greenlet either: ``AsyncSession.connection`` and ``get_raw_connection`` each
-        # spawn one, and the first after the loop idled cost a turn about 50 µs.
+    if isinstance(bind, Engine) and idle_connection(bind.pool):
+        # Nothing in the checkout, nor the begin, awaits (``idle_connection``), so no greenlet
+        # either: ``AsyncSession.connection`` and ``get_raw_connection`` each spawn one, and the
+        # first after the loop idled cost a turn about 50 µs.
         sync = sync_session.connection()
         connection = AsyncConnection._retrieve_proxy_for_target(sync)
         raw = sync.connection
@@ -148,14 +149,19 @@ async def connection_of(session: AsyncSession) -> tuple[AsyncConnection, PoolPro
     return connection, raw
 
 
-def in_loop_commit(session: AsyncSession) -> bool:
+def commit_awaits_nothing(session: AsyncSession) -> bool:
     """Whether ``session``'s commit may run without a greenlet: nothing to flush, its
-    transaction the one whose connection ``connection_of`` holds (no savepoint), that
-    connection an in-loop SQLite one (``infra.db._InLoopConnection``: its commit, and the
-    rollback and return to the pool that follow, await nothing). A unit of work's session is
-    bound to one engine (``uow_factory_for``), so that connection is its only one."""
+    transaction the one whose connection ``connection_of`` holds (no savepoint), and that
+    connection's commit, and the rollback and return to the pool that follow, await nothing:
+    an in-loop SQLite connection (``infra.db._InLoopConnection``), or asyncpg's adapter with no
+    transaction begun (a turn whose statements each went without ``BEGIN``, ``rows``'
+    ``begin=False``: its commit sends nothing). A unit of work's session is bound to one
+    engine (``uow_factory_for``), so that connection is its only one."""
     held = session.info.get(_HELD)
-    if held is None or not in_loop(held[2].dbapi_connection):
+    if held is None:
+        return False
+    adapted = held[2].dbapi_connection
+    if not (in_loop(adapted) or (isinstance(adapted, _Asyncpg) and adapted._transaction is None)):
         return False
     if session.new or session.dirty or session.deleted:
         return False

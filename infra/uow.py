@@ -224,7 +224,7 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.write_deferred()
-        if driver.in_loop_commit(self.session):  # SQLite: nothing in it awaits
+        if driver.commit_awaits_nothing(self.session):  # no greenlet then
             self.session.sync_session.commit()
         else:
             await self.session.commit()

@@ -1,8 +1,9 @@
-"""SQLite: a turn's connection is checked out and its transaction committed without a greenlet
-(``infra.db.idle_in_loop_connection``, ``infra.driver.in_loop_commit``), and only when nothing
-there would await: the connection held by another unit of work, a connection to open again
-after an invalidation, or ORM changes to flush at the commit go through SQLAlchemy's asyncio
-layer as before (issue 18). PostgreSQL: as before."""
+"""A turn's connection is checked out and its transaction committed without a greenlet when
+nothing there would await (``infra.db.idle_connection``, ``infra.driver.commit_awaits_nothing``):
+SQLite's in-loop connection, and on PostgreSQL a turn whose statements each went without
+``BEGIN`` (``routing.conversation.claim_last``). The connection held by another unit of work, a
+connection to open again after an invalidation, or ORM changes to flush at the commit go through
+SQLAlchemy's asyncio layer as before (issue 18)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import greenlet
+import pytest
 from sqlalchemy import func, select
 
 from infra import driver
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
-from routing.conversation.service import ConversationService
+from routing.conversation.service import ConversationService, Outcome
 from routing.journey.records import Idea, InboundUpdate, JourneyEvent, OutgoingMessage
 from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
@@ -55,13 +57,18 @@ def switches(service: ConversationService) -> Iterator[list[Any]]:
         service.handle = handle  # type: ignore[method-assign]
 
 
+def answered(outcome: Outcome) -> bool:
+    """Handled by the dialogue, not by the apology after a failed turn (which has no replies)."""
+    return outcome.handled and bool(outcome.replies)
+
+
 async def _count(uow_factory: Callable[[], UnitOfWork], model: Any) -> int:
     async with uow_factory() as uow:
         return int(await uow.session.scalar(select(func.count()).select_from(model)))
 
 
 async def test_a_known_residents_turn_switches_no_greenlet(
-    uow_factory: Callable[[], UnitOfWork], clock: FrozenClock, backend: str
+    uow_factory: Callable[[], UnitOfWork], clock: FrozenClock
 ) -> None:
     service = conversation_service(uow_factory, clock)
     resident = ScriptedResident(service)
@@ -72,14 +79,11 @@ async def test_a_known_residents_turn_switches_no_greenlet(
     )
     sent = await _count(uow_factory, OutgoingMessage)
     with switches(service) as typed:
-        assert (await resident.says("cet été")).handled
+        assert answered(await resident.says("cet été"))
     with switches(service) as pressed:
-        assert (await resident.presses("a", "yes")).handled
+        assert answered(await resident.presses("a", "yes"))
     assert await _count(uow_factory, OutgoingMessage) > sent  # its replies written
-    if backend == "sqlite":
-        assert typed == [] and pressed == []
-    else:  # asyncpg's adapter awaits through SQLAlchemy's greenlets
-        assert typed and pressed
+    assert typed == [] and pressed == []
 
 
 async def test_a_turn_waits_for_the_connection_another_unit_of_work_holds(
@@ -94,7 +98,7 @@ async def test_a_turn_waits_for_the_connection_another_unit_of_work_holds(
         if backend == "sqlite":
             assert not turn.done()  # waiting for it
         await holder.commit()
-    assert (await turn).handled
+    assert answered(await turn)
 
 
 async def test_a_turn_after_the_connection_was_invalidated(
@@ -105,8 +109,8 @@ async def test_a_turn_after_the_connection_was_invalidated(
     async with uow_factory() as uow:
         connection = await uow.session.connection()
         await connection.invalidate()  # back in the pool closed: the next checkout opens one
-    assert (await resident.says("On voudrait un jardin partagé")).handled
-    assert (await resident.says("cet été")).handled
+    assert answered(await resident.says("On voudrait un jardin partagé"))
+    assert answered(await resident.says("cet été"))
 
 
 async def test_a_commit_with_changes_to_flush(uow_factory: Callable[[], UnitOfWork]) -> None:
@@ -119,18 +123,30 @@ async def test_a_commit_with_changes_to_flush(uow_factory: Callable[[], UnitOfWo
 
 
 async def test_a_new_ideas_first_words_switch_no_greenlet(
-    uow_factory: Callable[[], UnitOfWork], clock: FrozenClock, backend: str
+    uow_factory: Callable[[], UnitOfWork], clock: FrozenClock
 ) -> None:
-    """SQLite: the idea's row and its ``idea_received`` event are written on the driver too."""
+    """SQLite: the idea's row and its ``idea_received`` event are written on the driver too
+    (PostgreSQL: by the save-and-send statement)."""
     service = conversation_service(uow_factory, clock)
     resident = ScriptedResident(service)
     await resident.says("/start")
     with switches(service) as told:
-        assert (await resident.says("Une fête de rue à Saint-Éloi avec les voisins")).handled
+        assert answered(await resident.says("Une fête de rue à Saint-Éloi avec les voisins"))
     async with uow_factory() as uow:
         idea = (await uow.session.execute(select(Idea.id, Idea.text))).one()
         events = (await uow.session.execute(select(JourneyEvent.idea_id, JourneyEvent.kind))).all()
     assert idea.text == "Une fête de rue à Saint-Éloi avec les voisins"
     assert [tuple(event) for event in events] == [(idea.id, "idea_received")]
-    if backend == "sqlite":
-        assert told == []
+    assert told == []
+
+
+async def test_a_turn_when_the_pool_recycles_its_connection(
+    uow_factory: Callable[[], UnitOfWork], clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    resident = ScriptedResident(conversation_service(uow_factory, clock))
+    await resident.says("/start")
+    async with uow_factory() as uow:
+        pool = uow.engine.sync_engine.pool
+    monkeypatch.setattr(pool, "_recycle", 0)  # every connection too old: closed, opened again
+    assert answered(await resident.says("On voudrait un jardin partagé"))
+    assert answered(await resident.says("cet été"))

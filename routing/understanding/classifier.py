@@ -156,7 +156,7 @@ class LinearIntents:
 
     def probabilities(self, text: str, step: Step) -> dict[Intent, float]:
         margins = self.margins(text, step) * SHARPNESS
-        scores = np.exp(margins - margins.max())
+        scores = np.exp(margins - np.max(margins))
         scores /= scores.sum()
         return dict(zip(self.intents, scores.tolist(), strict=True))
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
 from routing.journey.records import Conversation, InboundUpdate, Message, OutgoingMessage, Resident
-from tests.support.conversation import conversation_service
+from tests.support.conversation import TurnWatch, conversation_service
 from tests.support.residents import ScriptedResident
 
 
@@ -56,27 +56,17 @@ async def test_one_read_and_one_write(
     assert idea_id is not None  # the draft's: the next words are kept linked to it
 
     transactions: list[str] = []  # BEGIN and COMMIT sent by the turns (not the test's reads)
-    turning = False
+    turns = TurnWatch()
     for name in ("start", "commit"):
         original = getattr(Transaction, name)
 
         async def counted(self: Transaction, _original: Any = original, _name: str = name) -> Any:
-            if turning:
+            if turns.now:
                 transactions.append(_name)
             return await _original(self)
 
         monkeypatch.setattr(Transaction, name, counted)
-    handle = service.handle
-
-    async def turn(inbound: Any) -> Any:
-        nonlocal turning
-        turning = True
-        try:
-            return await handle(inbound)
-        finally:
-            turning = False
-
-    monkeypatch.setattr(service, "handle", turn)
+    monkeypatch.setattr(service, "handle", turns.around(service.handle))
     clock.advance(timedelta(minutes=5))  # back after a pause: the turn marks them seen too
     assert (await resident.says("cet été", update_id=7003)).handled
     assert (await resident.presses("a", "yes")).handled

@@ -22,7 +22,7 @@ from infra.clock import FrozenClock
 from infra.uow import UnitOfWork
 from routing.conversation.service import ConversationService, Outcome
 from routing.journey.records import Idea, InboundUpdate, JourneyEvent, OutgoingMessage
-from tests.support.conversation import conversation_service
+from tests.support.conversation import TurnWatch, conversation_service
 from tests.support.residents import ScriptedResident
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
@@ -33,23 +33,14 @@ def switches(service: ConversationService) -> Iterator[list[Any]]:
     """The greenlet switches the service's turns make inside the block (the test's own reads,
     the buttons' lookup, are not counted)."""
     seen: list[Any] = []
-    turning = False
-    handle = service.handle
-
-    async def turn(inbound: Any) -> Any:
-        nonlocal turning
-        turning = True
-        try:
-            return await handle(inbound)
-        finally:
-            turning = False
+    turns, handle = TurnWatch(), service.handle
 
     def trace(event: str, args: Any) -> None:
-        if turning:
+        if turns.now:
             seen.append(event)
 
     before = greenlet.settrace(trace)
-    service.handle = turn  # type: ignore[method-assign]
+    service.handle = turns.around(handle)  # type: ignore[method-assign]
     try:
         yield seen
     finally:

@@ -3,7 +3,7 @@ bot's, with only what a test names changed; and the statements its turns send.""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -76,3 +76,21 @@ async def statements_sent(uow_factory: Callable[[], UnitOfWork]) -> AsyncIterato
         yield sent
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", statement)
+
+
+class TurnWatch:
+    """Whether one of the service's turns is running (``now``), to count what the turns do and
+    not the test's own reads: put ``around(service.handle)`` in the place of ``handle``."""
+
+    def __init__(self) -> None:
+        self.now = False
+
+    def around(self, handle: Callable[[Any], Awaitable[Any]]) -> Callable[[Any], Awaitable[Any]]:
+        async def turn(inbound: Any) -> Any:
+            self.now = True
+            try:
+                return await handle(inbound)
+            finally:
+                self.now = False
+
+        return turn

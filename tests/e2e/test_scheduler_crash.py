@@ -32,10 +32,9 @@ from routing.followups.policy import IdeaFacts, Kind, Policy, schedule
 from routing.followups.records import FollowUp
 from routing.journey.records import Idea, OutgoingMessage, Resident
 from tests.support.fake_bot_api import FakeBotApi
-from tests.support.processes import Process, start
+from tests.support.processes import Process, checkout_env, start
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
-REPO = Path(__file__).resolve().parents[2]
 RESIDENTS = 12
 WAIT = 180.0  # a start under load can take more than a minute
 # Quiet hours off for the test: it runs whenever CI does.
@@ -82,9 +81,8 @@ async def _outbox(url: str) -> list[OutgoingMessage]:
 
 
 def _env(server: FakeBotApi, url: str, pause: float) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DECLIC_")}
+    env = checkout_env()
     env.update(
-        PYTHONPATH=os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p),
         PYTHONUNBUFFERED="1",
         DECLIC_TELEGRAM_TOKEN=server.token,
         DECLIC_TELEGRAM_API_URL=server.base_url,

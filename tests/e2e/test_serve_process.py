@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -14,9 +13,9 @@ import pytest
 
 from tests.support.browser import free_port
 from tests.support.fake_bot_api import FakeBotApi
+from tests.support.processes import checkout_env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
-REPO = Path(__file__).resolve().parents[2]
 
 
 def _get(url: str) -> int:
@@ -42,9 +41,8 @@ def _start(env: dict[str, str], log: Path, port: int) -> subprocess.Popen[bytes]
 async def test_serve_runs_bot_console_and_scheduler_and_stops_on_sigterm(tmp_path: Path) -> None:
     async with FakeBotApi() as server:
         port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("DECLIC_")}
+        env = checkout_env()
         env.update(
-            PYTHONPATH=os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p),
             DECLIC_TELEGRAM_TOKEN=server.token,
             DECLIC_TELEGRAM_API_URL=server.base_url,
             DECLIC_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'serve.sqlite3'}",

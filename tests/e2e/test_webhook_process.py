@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -23,10 +22,10 @@ from bot.app import ALLOWED_UPDATES
 from bot.webhook import SECRET_HEADER, WEBHOOK_PATH
 from tests.support.browser import free_port
 from tests.support.fake_bot_api import FakeBotApi
+from tests.support.processes import checkout_env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
-REPO = Path(__file__).resolve().parents[2]
 PUBLIC_URL = "https://declic.example"
 SECRET = "e2e_webhook-Secret_0123456789"
 GRACE = 5.0
@@ -61,9 +60,8 @@ async def test_webhook_worker_sets_the_webhook_answers_and_stops_cleanly(
     server: FakeBotApi, migrated_url: str, tmp_path: Path
 ) -> None:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DECLIC_")}
+    env = checkout_env()
     env.update(
-        PYTHONPATH=os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p),
         PYTHONUNBUFFERED="1",
         DECLIC_TELEGRAM_TOKEN=server.token,
         DECLIC_TELEGRAM_API_URL=server.base_url,

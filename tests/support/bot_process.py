@@ -9,7 +9,6 @@ application imported once), unless a test asks for a new interpreter (``exec_``)
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 from collections.abc import Awaitable
 from contextlib import asynccontextmanager
@@ -20,13 +19,12 @@ from sqlalchemy import text
 from infra.db import make_engine
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.fake_users import BotMessage, FakeUser
-from tests.support.processes import Process, run, start
+from tests.support.processes import Process, checkout_env, run, start
 
 WAIT = 30.0  # every wait for the bot is bounded by this...
 # ...but a start: importing aiogram's pydantic types costs seconds of CPU, and more than a minute
 # on a machine loaded ten times over (measured); readiness itself is an event (the first poll).
 STARTUP = 180.0
-REPO = Path(__file__).resolve().parents[2]
 
 
 class BotProcess:
@@ -105,10 +103,8 @@ class Resident:
 
 
 def bot_env(server: FakeBotApi, database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DECLIC_")}
-    pythonpath = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    env = checkout_env()
     env.update(
-        PYTHONPATH=pythonpath,
         PYTHONUNBUFFERED="1",
         DECLIC_TELEGRAM_TOKEN=server.token,
         DECLIC_TELEGRAM_API_URL=server.base_url,

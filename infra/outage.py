@@ -29,3 +29,18 @@ def database_unavailable(exc: BaseException | None) -> bool:
         exc = orig or exc.__cause__ or exc.__context__
         seen += 1
     return False
+
+
+def outage_name(exc: BaseException) -> str:
+    """What a log line names for an outage: the error's type and, under SQLAlchemy's and the
+    adapter's wrappers, the one the driver raised (``InternalError: AdminShutdownError`` for a
+    PostgreSQL restart). Never the message, which can carry a statement's values."""
+    root = exc
+    for _ in range(10):  # the chain of causes, bounded
+        below = root.orig if isinstance(root, DBAPIError) else root.__cause__
+        if not isinstance(below, BaseException):
+            break
+        root = below
+    if root is exc or type(root).__name__ == type(exc).__name__:
+        return type(exc).__name__
+    return f"{type(exc).__name__}: {type(root).__name__}"

@@ -45,6 +45,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from infra.checkpoint import sqlite_checkpoint
 from infra.clock import Clock
 from infra.metrics import OUTBOX_SENT, TELEGRAM_429
+from infra.outage import database_unavailable, outage_name
 from infra.slots import Slots
 from infra.uow import UnitOfWork
 from routing.journey import OutgoingMessage
@@ -221,8 +222,14 @@ class OutboxSender:
                 if rounds % 20 == 0:  # a crashed sibling's rows come back once its lease ends
                     await self.recover()
                 await self.flush()
-            except Exception:  # a broken database or network must not kill the sender
-                log.exception("outbox flush failed; retrying")
+            except Exception as exc:  # a broken database or network must not kill the sender
+                if database_unavailable(exc):  # a restart, a cut connection: expected, retried
+                    log.warning(
+                        "outbox flush interrupted: the database is unavailable (%s); retrying",
+                        outage_name(exc),
+                    )
+                else:  # a bug: its traceback
+                    log.exception("outbox flush failed; retrying")
             self._wake.clear()
             waiters = {asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())}
             _, pending = await asyncio.wait(

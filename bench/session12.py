@@ -17,7 +17,7 @@ from routing.conversation import service
 from routing.conversation.claim_last import claim_last, rows_and_later
 from routing.conversation.inbound import Inbound
 from routing.conversation.turn_rows import Claimed, claim_and_load
-from routing.followups import service as followups_service
+from routing.followups import answers as followups_answers
 
 _ONE = text("SELECT 1")
 
@@ -60,14 +60,14 @@ async def open_followup_before(
     session: AsyncSession, resident_id: int, idea_id: int, now: datetime
 ) -> tuple[tuple[int, str] | None, date | None]:
     """``followups.open_followup_and_sprint_day`` before: through the session (a ``BEGIN``)."""
-    since = now - timedelta(days=followups_service.OPEN_FOR_DAYS)
+    since = now - timedelta(days=followups_answers.OPEN_FOR_DAYS)
     parameters = {"resident_id": resident_id, "since": since, "idea_id": idea_id}
-    statement = followups_service._OPEN_FOLLOWUP_AND_SPRINT
+    statement = followups_answers._OPEN_FOLLOWUP_AND_SPRINT
     row = (await session.execute(statement, parameters)).one()
     return ((row.id, row.kind) if row.id is not None else None), row.sprint_day
 
 
-_open_followup = followups_service.open_followup_and_sprint_day
+_open_followup = followups_answers.open_followup_and_sprint_day
 
 
 def _after_submission(declic: Any, on: bool) -> None:

@@ -9,6 +9,12 @@ from typing import TYPE_CHECKING
 from infra.lazy import attach
 
 if TYPE_CHECKING:
+    from routing.followups.answers import (
+        Answered,
+        answer,
+        open_followup,
+        open_followup_and_sprint_day,
+    )
     from routing.followups.delivery import enqueue_all_due, enqueue_due
     from routing.followups.policy import (
         Answer,
@@ -21,15 +27,11 @@ if TYPE_CHECKING:
     )
     from routing.followups.records import FollowUp
     from routing.followups.service import (
-        Answered,
         FollowUpPrompt,
         Planner,
-        answer,
         cancel_for_resident,
         erase_words,
         facts_of,
-        open_followup,
-        open_followup_and_sprint_day,
         plan,
         policy_of,
         replan_resident,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
@@ -23,6 +23,7 @@ from sqlalchemy.util import EMPTY_DICT
 from sqlalchemy.util.concurrency import await_
 
 from infra.settings import Settings
+from infra.wal import BACKSTOP_PAGES, WalCheckpoints
 
 
 async def _done() -> None:
@@ -178,11 +179,14 @@ class _InLoopConnection(AsyncAdapt_aiosqlite_connection):
     """Statements, commits and rollbacks in the loop's thread (see ``_InLoopCursor``); opening
     and closing the connection still go through aiosqlite's thread."""
 
-    __slots__ = ()
+    __slots__ = ("wal",)
     _cursor_cls = _InLoopCursor
+    wal: WalCheckpoints | None  # the file's checkpoints (``infra.wal``); None in memory
 
     def commit(self) -> None:
         self._end(sqlite3.Connection.commit)
+        if self.wal is not None:
+            self.wal.committed()
 
     def rollback(self) -> None:
         self._end(sqlite3.Connection.rollback)
@@ -228,12 +232,19 @@ def idle_connection(pool: Pool) -> bool:
 
 
 class _InLoopDbapi(AsyncAdapt_aiosqlite_dbapi):
-    """SQLAlchemy's aiosqlite DB-API shim, with connections that use ``_InLoopCursor``."""
+    """SQLAlchemy's aiosqlite DB-API shim, with connections that use ``_InLoopCursor``, whose
+    commits hand the file's checkpoints to ``wal`` (``infra.wal``)."""
+
+    def __init__(self, wal: WalCheckpoints | None) -> None:
+        super().__init__(aiosqlite, sqlite3)
+        self.wal = wal
 
     def connect(self, *arg: Any, **kw: Any) -> _InLoopConnection:
         # The sqlite3 object is made in aiosqlite's thread and used in the loop's.
         adapted = super().connect(*arg, **{**kw, "check_same_thread": False})
-        return _InLoopConnection(self, adapted._connection)
+        connection = _InLoopConnection(self, adapted._connection)
+        connection.wal = self.wal
+        return connection
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -245,6 +256,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         "PRAGMA secure_delete=ON",
         "PRAGMA busy_timeout=10000",
         "PRAGMA synchronous=NORMAL",
+        # checkpoints run off the loop (``infra.wal``); this bounds the WAL should they not
+        f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}",
     ):
         cursor.execute(pragma)
     cursor.close()
@@ -252,22 +265,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if url.startswith("sqlite"):
-        path = url.split(":///", 1)[1] if ":///" in url else ""
-        if path and path != ":memory:":
+        path = make_url(url).database or ""
+        on_file = bool(path) and path != ":memory:"
+        if on_file:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # One connection: the embedded default serves one process, and SQLite has one writer
         # anyway. Turns queue for the connection instead of failing with "database is locked"
         # when a read transaction tries to become a write transaction (WAL's BUSY_SNAPSHOT).
         pooling: dict[str, Any] = (
-            {"pool_size": 1, "max_overflow": 0, "pool_timeout": 120}
-            if path and path != ":memory:"
-            else {}
+            {"pool_size": 1, "max_overflow": 0, "pool_timeout": 120} if on_file else {}
         )
         engine = create_async_engine(
             url,
             echo=echo,
             connect_args={"timeout": 30},
-            module=_InLoopDbapi(aiosqlite, sqlite3),
+            module=_InLoopDbapi(WalCheckpoints(Path(path)) if on_file else None),
             **pooling,
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

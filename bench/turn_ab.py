@@ -54,7 +54,7 @@ from bot.routers import messages as texts
 from infra import driver, frozen, uow
 from infra.uow import LaterWrite, UnitOfWork
 from routing import matching
-from routing.conversation import effects, service, turn_rows
+from routing.conversation import effects, saving, service, turn_rows
 from routing.conversation.turn_rows import hold
 from routing.followups import service as followups_service
 from routing.intake import (
@@ -83,13 +83,13 @@ def _fsm(declic: Any, on: bool) -> None:
         middlewares.insert(2, dp.fsm)  # aiogram's place: after errors and the user context
 
 
-_mirror_moved = service._mirror_moved
+_mirror_moved = saving._mirror_moved
 
 
 def _mirror(declic: Any, on: bool) -> None:
     """B: the draft's idea row written when its mirrored columns changed; A: when the draft did
     (the consent given at the summary wrote the row again, only ``updated_at`` moving)."""
-    service._mirror_moved = _mirror_moved if on else operator.ne  # type: ignore[assignment]
+    saving._mirror_moved = _mirror_moved if on else operator.ne  # type: ignore[assignment]
 
 
 _uow_exit = UnitOfWork.__aexit__
@@ -344,6 +344,7 @@ def _new_resident(declic: Any, on: bool) -> None:
     names = ("insert_resident", "insert_conversation")
     for name, function in zip(names, _inserts if on else before, strict=True):
         setattr(service, name, function)
+    setattr(saving, names[1], (_inserts if on else before)[1])  # _save's
 
 
 def _submit_driver(declic: Any, on: bool) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import gc
+import itertools
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -34,7 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.turn_waits import CURRENT, TurnWaits
+from bench.turn_waits import CURRENT, TurnWaits, Waits
 from infra.slots import Slots
 
 Parts = defaultdict[str, float]
@@ -50,6 +51,7 @@ class Timeline:
     ends: list[float] = field(default_factory=list)
     cpus: list[float] = field(default_factory=list)
     owners: list[TurnWaits | None] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # what each ran (``_label``)
     idle: list[tuple[float, float]] = field(default_factory=list)  # in the selector
     gcs: list[tuple[float, float, int]] = field(default_factory=list)  # start, end, generation
     gc_cpus: list[float] = field(default_factory=list)
@@ -59,10 +61,26 @@ class Timeline:
     )
 
 
-def _owner(callback: Any, context: Any) -> TurnWaits | None:
-    if not isinstance(getattr(callback, "__self__", None), asyncio.Task):
+def _label(callback: Any) -> str:
+    """What a callback runs: a task's coroutine, or the function called."""
+    task = getattr(callback, "__self__", None)
+    if isinstance(task, asyncio.Task):
+        coro = task.get_coro()
+        return f"task {getattr(coro, '__qualname__', type(coro).__name__)}"
+    inner = getattr(callback, "func", callback)  # a functools.partial
+    return getattr(inner, "__qualname__", type(inner).__name__)
+
+
+def _owner(callback: Any, context: Any, tasks: dict[int, asyncio.Task[Any]]) -> TurnWaits | None:
+    """The turn a task's step belongs to: the turn its context names, if this task runs it
+    (``tasks``: each turn's task, when known). A task the turn started, such as a button's
+    acknowledgement, copied the turn's context but is not the turn."""
+    task = getattr(callback, "__self__", None)
+    if not isinstance(task, asyncio.Task):
         return None
     record: TurnWaits | None = context.get(CURRENT) if context is not None else None
+    if record is None or tasks.get(id(record), task) is not task:
+        return None
     return record
 
 
@@ -76,26 +94,40 @@ def recording(loop: asyncio.AbstractEventLoop) -> Iterator[Timeline]:
     select = selector.select
     acquire = Slots._acquire
     moments = timeline.moments
+    turn = Waits.turn
+    # A turn's entry and exit inside the callback running now: (time, CPU, its record or None).
+    # On SQLite a known resident's turn awaits nothing (session 13): it begins and ends inside
+    # one step of its resident's task, whose owner is None before and after.
+    marks: list[tuple[float, float, TurnWaits | None]] = []
+    tasks: dict[int, asyncio.Task[Any]] = {}  # the task running each turn (id of its record)
 
     def timed_init(self: Any, callback: Any, args: Any, loop: Any, context: Any = None) -> None:
         init(self, callback, args, loop, context)
-        owner = _owner(callback, self._context)
+        owner = _owner(callback, self._context, tasks)
         if owner is not None:
             moments[id(owner)].append((_now(), "ready", ""))
 
     def timed_run(self: Any) -> None:
-        owner = _owner(self._callback, self._context)
+        owner = _owner(self._callback, self._context, tasks)
+        marks.clear()
         start, cpu = _now(), _cpu()
         if owner is not None:
             moments[id(owner)].append((start, "run", ""))
         run(self)
-        end = _now()
-        timeline.cpus.append(_cpu() - cpu)
-        timeline.starts.append(start)
-        timeline.ends.append(end)
-        after = owner or _owner(self._callback, self._context)
-        timeline.owners.append(after)
-        if after is not None:  # a turn begins inside its resident's callback
+        end, cpu_end = _now(), _cpu()
+        label = _label(self._callback)
+        # The callback cut where a turn began or ended inside it, each piece with its owner.
+        for (a, a_cpu, who), (b, b_cpu, _) in itertools.pairwise(
+            [(start, cpu, owner), *marks, (end, cpu_end, None)]
+        ):
+            timeline.starts.append(a)
+            timeline.ends.append(b)
+            timeline.cpus.append(b_cpu - a_cpu)
+            timeline.owners.append(who)
+            outside = marks and who is None
+            timeline.labels.append(f"{label}, outside its turn" if outside else label)
+        after = marks[-1][2] if marks else owner or _owner(self._callback, self._context, tasks)
+        if after is not None:  # the turn goes on: it waits now
             moments[id(after)].append((end, "wait", after.waiting))
 
     def timed_select(timeout: Any = None) -> Any:
@@ -104,6 +136,19 @@ def recording(loop: asyncio.AbstractEventLoop) -> Iterator[Timeline]:
             return select(timeout)
         finally:
             timeline.idle.append((start, _now()))
+
+    @contextmanager
+    def marked_turn(self: Waits) -> Iterator[TurnWaits]:
+        with turn(self) as record:
+            task = asyncio.current_task()
+            if task is not None:
+                tasks[id(record)] = task
+            marks.append((_now(), _cpu(), record))
+            moments[id(record)].append((marks[-1][0], "run", ""))
+            try:
+                yield record
+            finally:
+                marks.append((_now(), _cpu(), None))
 
     async def marked_acquire(self: Slots, queue: Any, *, free: bool) -> None:
         record = CURRENT.get()
@@ -129,6 +174,7 @@ def recording(loop: asyncio.AbstractEventLoop) -> Iterator[Timeline]:
     handle._run = timed_run  # type: ignore[method-assign]
     selector.select = timed_select
     Slots._acquire = marked_acquire  # type: ignore[method-assign]
+    Waits.turn = marked_turn  # type: ignore[method-assign]
     gc.callbacks.append(collected)
     try:
         yield timeline
@@ -138,6 +184,7 @@ def recording(loop: asyncio.AbstractEventLoop) -> Iterator[Timeline]:
         handle._run = run  # type: ignore[method-assign]
         selector.select = select
         Slots._acquire = acquire  # type: ignore[method-assign]
+        Waits.turn = turn  # type: ignore[method-assign]
 
 
 def _overlap(a: float, b: float, c: float, d: float) -> float:
@@ -313,8 +360,27 @@ def report(
         )
     )
     lines.append(_hits(timeline, records))
+    lines.append(_yields(timeline, records))
     lines += _steps(timeline)
+    lines += _no_turn(timeline)
     return lines
+
+
+def _yields(timeline: Timeline, records: list[TurnWaits]) -> str:
+    """How many turns gave the loop back before their end, and what for (on SQLite a known
+    resident's turn awaits nothing: it runs in one callback, and nothing can pass it)."""
+    waited: Counter[str] = Counter()
+    for record in records:
+        reasons = {
+            _group(reason)
+            for when, state, reason in timeline.moments.get(id(record), [])
+            if state == "wait" and record.started <= when < record.ended
+        }
+        for reason in reasons or {"none: one callback"}:
+            waited[f"{record.kind} {reason}"] += 1
+    return "  turns by what they gave the loop back for: " + ", ".join(
+        f"{k} {v}" for k, v in waited.most_common()
+    )
 
 
 def _hits(timeline: Timeline, records: list[TurnWaits]) -> str:
@@ -354,5 +420,24 @@ def _steps(timeline: Timeline) -> list[str]:
             f"    {kind:<13} {len(ordered):7d} {ordered[len(ordered) // 2] * 1e3:7.3f} "
             f"{ordered[int(len(ordered) * 0.99)] * 1e3:7.3f} {ordered[-1] * 1e3:7.2f}   "
             f"{(sum(tops) / len(tops) * 1e3) if tops else 0.0:6.2f}"
+        )
+    return lines
+
+
+def _no_turn(timeline: Timeline, top: int = 12) -> list[str]:
+    """The callbacks (or pieces of one) that belong to no turn, by what they ran: count, CPU
+    p50, p99, max and total, the heaviest in total first."""
+    by: dict[str, list[float]] = defaultdict(list)
+    for cpu, owner, label in zip(timeline.cpus, timeline.owners, timeline.labels, strict=True):
+        if owner is None:
+            by[label].append(cpu)
+    lines = ["  callbacks of no turn by what they ran: count, CPU p50, p99, max, total ms"]
+    for label, values in sorted(by.items(), key=lambda kv: -sum(kv[1]))[:top]:
+        ordered = sorted(values)
+        label = label if len(label) <= 60 else "…" + label[-59:]
+        lines.append(
+            f"    {label:<60} {len(ordered):6d} {ordered[len(ordered) // 2] * 1e3:7.3f} "
+            f"{ordered[int(len(ordered) * 0.99)] * 1e3:7.3f} {ordered[-1] * 1e3:7.2f} "
+            f"{sum(ordered) * 1e3:8.1f}"
         )
     return lines

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
 from bench.tail_attribution import Timeline, attribute, recording, report
-from bench.turn_waits import CURRENT, TurnWaits
+from bench.turn_waits import CURRENT, TurnWaits, Waits
 
 
 def _timeline(turn: TurnWaits, other: TurnWaits) -> Timeline:
@@ -21,6 +22,7 @@ def _timeline(turn: TurnWaits, other: TurnWaits) -> Timeline:
         t.ends.append(end / 1e3)
         t.cpus.append(cpu / 1e3)
         t.owners.append(owner)
+        t.labels.append("task turn")
     t.idle.append((1e-3, 2e-3))
     t.gcs.append((3e-3, 3.5e-3, 1))
     t.gc_cpus.append(0.5e-3)
@@ -62,3 +64,61 @@ async def test_the_recording_sees_a_turns_callbacks_and_waits() -> None:
     assert states[:3] == ["wait", "ready", "run"]
     assert timeline.moments[id(record)][0][2] == "COMMIT"
     assert record in timeline.owners and timeline.idle
+
+
+def _burn(seconds: float) -> None:
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
+async def test_a_turn_that_awaits_nothing_is_its_residents_step_cut_in_three() -> None:
+    """A SQLite turn awaits nothing: it begins and ends inside one step of its resident's task,
+    whose owner is None before and after. Its CPU is the turn's own, not a callback of no turn;
+    the resident's work around it is named apart."""
+    waits = Waits()
+
+    async def resident() -> None:
+        await asyncio.sleep(0)
+        _burn(0.002)  # choosing and typing the next message
+        with waits.turn():
+            _burn(0.004)  # the whole turn
+        _burn(0.001)
+
+    with recording(asyncio.get_running_loop()) as timeline:
+        await asyncio.create_task(resident())
+    (record,) = waits.turns
+    parts = attribute(timeline, record, record.started, record.ended)
+    assert parts["own: CPU"] == pytest.approx(0.004, abs=0.001)
+    assert not any(key.startswith("ready") for key in parts)
+    pieces = [(label, cpu) for label, cpu, owner in
+              zip(timeline.labels, timeline.cpus, timeline.owners, strict=True)
+              if owner is None and cpu > 0.0005]  # fmt: skip
+    assert [label for label, _ in pieces] == [
+        "task " + resident.__qualname__ + ", outside its turn"
+    ] * 2
+    assert sum(cpu for _, cpu in pieces) == pytest.approx(0.003, abs=0.001)
+    table = report(timeline, [record], [record.ended - record.started], 1.0)
+    assert any("outside its turn" in line for line in table)
+
+
+async def test_a_task_the_turn_started_is_not_the_turn() -> None:
+    """A button's acknowledgement runs in a task that copied the turn's context: it is not the
+    turn (nor makes it "ready"), but work of no turn, named by its coroutine."""
+    waits = Waits()
+    tasks: list[asyncio.Task[None]] = []
+
+    async def acknowledge() -> None:
+        _burn(0.002)
+
+    async def resident() -> None:
+        with waits.turn():
+            tasks.append(asyncio.get_running_loop().create_task(acknowledge()))
+
+    with recording(asyncio.get_running_loop()) as timeline:
+        await asyncio.create_task(resident())
+        await tasks[0]
+    labels = {label: owner for label, owner in zip(timeline.labels, timeline.owners, strict=True)}
+    assert labels["task " + acknowledge.__qualname__] is None
+    (record,) = waits.turns
+    assert [state for _, state, _ in timeline.moments[id(record)]] == ["run"]  # never "ready"

@@ -79,12 +79,18 @@ FOLLOWUP_STEPS = (Step.SUBMITTED, Step.IDLE)  # where typed words may answer a c
 
 @dataclass(frozen=True)
 class Outcome:
+    """What a turn did. ``handled``: the update was this call's (False: a duplicate, handled
+    before or elsewhere; nothing happened). ``apologised``: the turn failed on a bug, so its
+    message was kept and the apology written instead of its replies (``replies`` empty); the
+    update still counts as handled, never to be delivered again."""
+
     handled: bool
     resident_id: int | None = None
     locale: str = "fr"
     outbox_ids: tuple[int, ...] = ()
     erased: bool = False
     replies: tuple[ServiceReply, ...] = field(default=())
+    apologised: bool = False
 
 
 class ConversationService(TurnSaving, ReplyFilling):
@@ -164,7 +170,11 @@ class ConversationService(TurnSaving, ReplyFilling):
             ids = await write_rows(session, outbox)
             await uow.commit()
         return Outcome(
-            handled=True, resident_id=resident.id, locale=resident.locale, outbox_ids=ids
+            handled=True,
+            resident_id=resident.id,
+            locale=resident.locale,
+            outbox_ids=ids,
+            apologised=True,
         )
 
     async def _handle(self, inbound: Inbound) -> Outcome:

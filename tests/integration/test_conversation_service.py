@@ -139,7 +139,8 @@ async def test_the_apology_speaks_the_towns_register(uow_factory, clock: FrozenC
             "listening": replace(LISTENING, default_register="vous")}  # fmt: skip
     service = conversation_service(uow_factory, clock, **vous)
     service.dialogue = BrokenDialogue()  # type: ignore[assignment]
-    outcome = await ScriptedResident(service).says("Bonjour", update_id=98)
+    outcome = await ScriptedResident(service, may_fail=True).says("Bonjour", update_id=98)
+    assert outcome.apologised
     async with service.uow_factory() as uow:
         apology = await uow.session.get(OutgoingMessage, outcome.outbox_ids[0])
     assert apology is not None and "votre message" in apology.payload["text"]
@@ -152,11 +153,11 @@ async def test_a_failing_turn_keeps_the_message_and_apologises(
         def step(self, *_args, **_kwargs):  # type: ignore[no-untyped-def]
             raise RuntimeError("dialogue exploded")
 
-    resident = ScriptedResident(service)
+    resident = ScriptedResident(service, may_fail=True)
     working, service.dialogue = service.dialogue, BrokenDialogue()  # type: ignore[assignment]
     outcome = await resident.says(f"Mon idée : une {PHRASE}", update_id=99)
     service.dialogue = working
-    assert outcome.handled
+    assert outcome.handled and outcome.apologised and outcome.replies == ()
     async with service.uow_factory() as uow:
         kept = (await uow.session.scalars(select(Message.text))).all()
         apology = await uow.session.get(OutgoingMessage, outcome.outbox_ids[0])
@@ -166,7 +167,23 @@ async def test_a_failing_turn_keeps_the_message_and_apologises(
     assert kept == [f"Mon idée : une {PHRASE}"]
     assert apology is not None and "souci" in apology.payload["text"]
     assert conversations == [(outcome.resident_id, {}, 0)]
-    assert not (await resident.says("again", update_id=99)).handled
+    again = await resident.says("again", update_id=99)
+    assert not again.handled and not again.apologised
+
+
+async def test_a_scripted_residents_failed_turn_is_not_taken_for_a_handled_one(
+    service: ConversationService,
+) -> None:
+    """The apology counts as handled for the transport (``handled``), so ScriptedResident
+    raises on it: a test asking only ``.handled`` cannot pass when the turn failed."""
+
+    class BrokenDialogue:
+        def step(self, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+            raise RuntimeError("dialogue exploded")
+
+    service.dialogue = BrokenDialogue()  # type: ignore[assignment]
+    with pytest.raises(AssertionError, match="failed and was apologised for"):
+        await ScriptedResident(service).says("Bonjour", update_id=97)
 
 
 async def test_every_turn_writes_its_outbox_rows_whole_and_in_sending_order(

@@ -87,7 +87,7 @@ async def test_a_database_outage_mid_turn_raises_and_keeps_nothing_then_the_turn
         for model in (InboundUpdate, Message, OutgoingMessage):
             assert await uow.session.scalar(select(func.count()).select_from(model)) == 0
     again = await resident.says("On voudrait un jardin partagé", update_id=555)
-    assert again.handled
+    assert again.handled and not again.apologised
     async with working() as uow:
         texts = [r.payload.get("text", "") for r in (await uow.session.scalars(
             select(OutgoingMessage))).all()]  # fmt: skip
@@ -102,7 +102,8 @@ async def test_a_bug_mid_turn_still_keeps_the_message_and_apologises(
             raise RuntimeError("a bug, not an outage")
 
     service.dialogue = BrokenDialogue()  # type: ignore[assignment]
-    outcome = await ScriptedResident(service).says("Bonjour", update_id=556)
+    outcome = await ScriptedResident(service, may_fail=True).says("Bonjour", update_id=556)
+    assert outcome.apologised
     async with service.uow_factory() as uow:
         apology = await uow.session.get(OutgoingMessage, outcome.outbox_ids[0])
     assert apology is not None and "souci" in apology.payload["text"]

@@ -49,8 +49,9 @@ def switches(service: ConversationService) -> Iterator[list[Any]]:
 
 
 def answered(outcome: Outcome) -> bool:
-    """Handled by the dialogue, not by the apology after a failed turn (which has no replies)."""
-    return outcome.handled and bool(outcome.replies)
+    """Handled by the dialogue, with its replies, not by the apology after a failed turn
+    (ScriptedResident raises on that one already)."""
+    return outcome.handled and not outcome.apologised and bool(outcome.replies)
 
 
 async def _count(uow_factory: Callable[[], UnitOfWork], model: Any) -> int:

@@ -18,11 +18,17 @@ _update_ids = itertools.count(1000)
 
 @dataclass
 class ScriptedResident:
+    """A resident whose every turn must work: a turn that fails on a bug (the service keeps
+    the message and writes its apology, ``Outcome.apologised``) raises AssertionError, so a
+    test asking only ``.handled`` cannot pass on the apology. ``may_fail``: the test breaks the
+    service on purpose, and the apologised outcome is returned."""
+
     service: ConversationService
     user_id: str = "42"
     language_code: str = "fr"
     channel: str = "telegram"
     last: Outcome | None = field(default=None)
+    may_fail: bool = False
 
     def _inbound(self, event, kind: str, text: str | None = None, update_id: int | None = None):  # type: ignore[no-untyped-def]
         return Inbound(
@@ -39,7 +45,15 @@ class ScriptedResident:
 
     async def says(self, text: str, update_id: int | None = None) -> Outcome:
         event = parse_command(text) or TextIn(text)
-        self.last = await self.service.handle(self._inbound(event, "text", text, update_id))
+        return await self._turn(self._inbound(event, "text", text, update_id))
+
+    async def _turn(self, inbound: Inbound) -> Outcome:
+        self.last = await self.service.handle(inbound)
+        if self.last.apologised and not self.may_fail:
+            raise AssertionError(
+                f"update {inbound.update_id}'s turn failed and was apologised for "
+                "(its traceback is in the log)"
+            )
         return self.last
 
     async def submits(
@@ -76,6 +90,5 @@ class ScriptedResident:
                     cb = unpack(button["callback_data"])
                     if cb and cb.action == action and cb.value == value:
                         event = ButtonIn(cb.action, cb.value, cb.version)
-                        self.last = await self.service.handle(self._inbound(event, "button"))
-                        return self.last
+                        return await self._turn(self._inbound(event, "button"))
         raise AssertionError(f"no button {action}:{value} in the messages sent")

@@ -1,6 +1,6 @@
 """The turn's rows loaded through the ORM, as before session 8 (``bench.turn_ab claim``'s A).
 
-``routing.conversation.turn_rows`` reads them as Core columns and makes the objects with
+``routing.conversation.claim_first`` reads them as Core columns and makes the objects with
 ``infra.orm.stored``; this is the same SQL with ``Resident`` and ``Conversation`` as the
 statement's ORM entities, and ``claim_and_load`` as it was.
 """
@@ -15,13 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from routing import cases
-from routing.conversation import turn_rows as rows
+from routing.conversation import claim_first as rows
+from routing.conversation.claim_first import Claimed
 from routing.conversation.inbound import Inbound
-from routing.conversation.turn_rows import Claimed
 from routing.journey import Case, Conversation, InboundUpdate, Resident
 
 # The claim as a plain INSERT, the turn's rows read by a SELECT after it (the way before the
-# claim read them itself, turn_rows.CLAIM_RETURNING_LOAD / CLAIM_AND_LOAD).
+# claim read them itself, claim_first.CLAIM_RETURNING_LOAD / CLAIM_AND_LOAD).
 CLAIM_UPDATE = insert(InboundUpdate.__table__)
 
 _THE_RESIDENT = and_(
@@ -55,7 +55,7 @@ CLAIM_KEEP_AND_LOAD = CLAIM_AND_LOAD.add_columns(select(rows._KEPT.c.id).scalar_
 async def claim_and_load(
     session: AsyncSession, inbound: Inbound, kind: str, now: datetime, *, keep: bool = False
 ) -> Claimed | None:
-    """``turn_rows.claim_and_load`` as it was: the same statements, the rows as ORM entities."""
+    """``claim_first.claim_and_load`` as it was: the same statements, the rows as ORM entities."""
     load = {"of_channel": inbound.channel, "of_external_id": inbound.external_user_id}
     if inbound.update_id is None:
         return Claimed(_row((await session.execute(LOAD_TURN, load)).first()))

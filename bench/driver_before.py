@@ -17,7 +17,7 @@ from infra import logging as logs
 from infra.orm import column_keys, stored
 from infra.slots import stepping_out
 from infra.uow import UnitOfWork
-from routing.conversation import turn_rows
+from routing.conversation import claim_first, turn_rows
 from routing.journey import Conversation, Resident
 from routing.outbox import messages
 
@@ -114,7 +114,7 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
 
 
 async def sqlite_turn_row(session: AsyncSession, parameters: dict[str, Any]) -> tuple[Any, ...]:
-    """``turn_rows.sqlite_turn_row`` as it was (``bench.turn_ab claim_json``'s A): the claim's
+    """``claim_first.sqlite_turn_row`` as it was (``bench.turn_ab claim_json``'s A): the claim's
     RETURNING with a scalar subquery a column (``CLAIM_RETURNING_LOAD``), on the driver."""
-    (row,) = await driver.rows(session, turn_rows.CLAIM_RETURNING_LOAD, parameters)
+    (row,) = await driver.rows(session, claim_first.CLAIM_RETURNING_LOAD, parameters)
     return row

@@ -15,7 +15,7 @@ from infra import driver, orm
 from infra import logging as logs
 from infra.uow import UnitOfWork
 from routing import outbox
-from routing.conversation import service, turn_rows
+from routing.conversation import claim_first, service
 
 _write_rows = outbox.write_rows  # the service's
 
@@ -63,12 +63,13 @@ def _logging(declic: Any, on: bool) -> None:
     setattr(logs, "redact", _redact if on else driver_before.redact)  # noqa: B010
 
 
-_sqlite_turn_row = turn_rows.sqlite_turn_row
+_sqlite_turn_row = claim_first.sqlite_turn_row
 
 
 def _claim_json(declic: Any, on: bool) -> None:
     """B: SQLite's claim reads the turn's row as one JSON array; A: a subquery a column."""
-    setattr(turn_rows, "sqlite_turn_row", _sqlite_turn_row if on else driver_before.sqlite_turn_row)  # noqa: B010
+    before = driver_before.sqlite_turn_row
+    setattr(claim_first, "sqlite_turn_row", _sqlite_turn_row if on else before)  # noqa: B010
 
 
 def _together(declic: Any, on: bool) -> None:

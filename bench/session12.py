@@ -14,9 +14,9 @@ from infra import driver
 from infra.uow import UnitOfWork
 from routing import followups
 from routing.conversation import service
+from routing.conversation.claim_first import Claimed, claim_and_load
 from routing.conversation.claim_last import claim_last, rows_and_later
 from routing.conversation.inbound import Inbound
-from routing.conversation.turn_rows import Claimed, claim_and_load
 from routing.followups import answers as followups_answers
 
 _ONE = text("SELECT 1")

@@ -54,7 +54,7 @@ from bot.routers import messages as texts
 from infra import driver, frozen, uow
 from infra.uow import LaterWrite, UnitOfWork
 from routing import matching
-from routing.conversation import effects, saving, service, turn_rows
+from routing.conversation import claim_first, effects, saving, service, turn_rows
 from routing.conversation.turn_rows import hold
 from routing.followups import service as followups_service
 from routing.intake import (
@@ -154,11 +154,11 @@ def _claim(declic: Any, on: bool) -> None:
 
 async def _claim_then_load(
     session: Any, inbound: Any, kind: str, now: Any, *, keep: bool = False
-) -> turn_rows.Claimed | None:
+) -> claim_first.Claimed | None:
     """``claim_and_load`` as it was on SQLite before session 9: the claim's INSERT, then the
     turn's rows read by a SELECT of their own (``LOAD_TURN``)."""
     if inbound.update_id is None or session.get_bind().dialect.name == "postgresql":
-        claimed: turn_rows.Claimed | None = await _claim_and_load(
+        claimed: claim_first.Claimed | None = await _claim_and_load(
             session, inbound, kind, now, keep=keep
         )
         return claimed
@@ -170,8 +170,8 @@ async def _claim_then_load(
         await session.rollback()
         return None
     load = {"of_channel": inbound.channel, "of_external_id": inbound.external_user_id}
-    row = (await session.execute(turn_rows.LOAD_TURN, load)).first()
-    return turn_rows.Claimed(turn_rows._turn_row(session, row))
+    row = (await session.execute(claim_first.LOAD_TURN, load)).first()
+    return claim_first.Claimed(claim_first._turn_row(session, row))
 
 
 def _returning(declic: Any, on: bool) -> None:
@@ -292,7 +292,8 @@ def _frozen(declic: Any, on: bool) -> None:
 def _driver(declic: Any, on: bool) -> None:
     """B: the turn's hot statements run on the driver's connection (``infra.driver.rows``);
     A: through the session's execution (``bench.driver_before``)."""
-    setattr(turn_rows, "rows", driver.rows if on else driver_before.rows)  # noqa: B010
+    for module in (turn_rows, claim_first):
+        setattr(module, "rows", driver.rows if on else driver_before.rows)  # noqa: B010
 
 
 _made_once = (Asking.options, Asking.quartier_options, Draft.known)

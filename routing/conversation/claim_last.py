@@ -40,8 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from infra.driver import rows
 from infra.orm import ONE_ROW, insert_by_parameters, update_by_parameters
 from infra.uow import LaterWrite, UnitOfWork
-from routing.conversation.inbound import Inbound
-from routing.conversation.turn_rows import (
+from routing.conversation.claim_first import (
     _CONVERSATION_END,
     _ITS_CONVERSATION,
     _ITS_HELD_CASE,
@@ -58,6 +57,7 @@ from routing.conversation.turn_rows import (
     claim_and_load,
     kept_message,
 )
+from routing.conversation.inbound import Inbound
 from routing.intake import Command, CommandIn
 from routing.journey import InboundUpdate, Message
 from routing.outbox import ROWS_FROM_JSON, json_row_ids, json_rows

@@ -28,6 +28,7 @@ from infra.uow import UnitOfWork
 from knowledge.store import CatalogueCache
 from routing import cases, followups, privacy, sprints
 from routing.cases import StaffGroup
+from routing.conversation.claim_first import LAST_SEEN_STEP, Claimed, claim_and_load
 from routing.conversation.claim_last import claim_last, rows_and_later
 from routing.conversation.filling import Listening, ReplyFilling
 from routing.conversation.inbound import Inbound
@@ -37,9 +38,6 @@ from routing.conversation.replies import (
 )
 from routing.conversation.saving import TurnSaving
 from routing.conversation.turn_rows import (
-    LAST_SEEN_STEP,
-    Claimed,
-    claim_and_load,
     insert_conversation,
     insert_resident,
     keep_message,

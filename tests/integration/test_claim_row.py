@@ -1,4 +1,4 @@
-"""SQLite's claim reads the turn's row as one JSON array (``turn_rows.sqlite_turn_row``): the
+"""SQLite's claim reads the turn's row as one JSON array (``claim_first.sqlite_turn_row``): the
 same columns, values and types as the 19 subqueries of ``CLAIM_RETURNING_LOAD`` (issue 18)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import update
 
 from infra import driver
-from routing.conversation.turn_rows import CLAIM_RETURNING_LOAD, sqlite_turn_row
+from routing.conversation.claim_first import CLAIM_RETURNING_LOAD, sqlite_turn_row
 from routing.journey import Case, Conversation, Resident
 from tests.support.rows import resident_and_idea
 

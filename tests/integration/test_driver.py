@@ -12,7 +12,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 
 from infra import driver
-from routing.conversation.turn_rows import (
+from routing.conversation.claim_first import (
     CLAIM_AND_LOAD,
     CLAIM_KEEP_AND_LOAD,
     CLAIM_RETURNING_LOAD,

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from infra.orm import column_keys, flush_pending, loaded_or_get, stored
 from routing import cases
 from routing.cases.states import CLAIMED
+from routing.conversation.claim_first import claim_and_load
 from routing.conversation.inbound import Inbound
-from routing.conversation.turn_rows import claim_and_load
 from routing.intake import TextIn
 from routing.journey import Conversation, Idea, Resident
 from tests.support.conversation import statements_sent

@@ -14,7 +14,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from infra import driver
 from infra.orm import UtcDateTime, utc_text
-from routing.conversation.turn_rows import CLAIM_RETURNING_LOAD, LAST_SEEN_STEP, SAVE_CONVERSATION
+from routing.conversation.claim_first import CLAIM_RETURNING_LOAD, LAST_SEEN_STEP
+from routing.conversation.turn_rows import SAVE_CONVERSATION
 from routing.outbox import Recipient, Text, messages, pending_rows
 
 NOW = datetime(2026, 12, 6, 9, 0, 0, 123456, tzinfo=UTC)

@@ -55,6 +55,8 @@ class Timeline:
     idle: list[tuple[float, float]] = field(default_factory=list)  # in the selector
     gcs: list[tuple[float, float, int]] = field(default_factory=list)  # start, end, generation
     gc_cpus: list[float] = field(default_factory=list)
+    # how late each step in which a turn began ran after its task's timer was due (its sleep)
+    late: list[float] = field(default_factory=list)
     # per turn (id of its record): (time, "ready" | "run" | "wait", what it waits for)
     moments: dict[int, list[tuple[float, str, str]]] = field(
         default_factory=lambda: defaultdict(list)
@@ -100,21 +102,35 @@ def recording(loop: asyncio.AbstractEventLoop) -> Iterator[Timeline]:
     # one step of its resident's task, whose owner is None before and after.
     marks: list[tuple[float, float, TurnWaits | None]] = []
     tasks: dict[int, asyncio.Task[Any]] = {}  # the task running each turn (id of its record)
+    firing: list[float | None] = [None]  # the due time of the timer running now (loop.time())
+    due: dict[int, float] = {}  # a task woken by a timer (id): when the timer was due
 
     def timed_init(self: Any, callback: Any, args: Any, loop: Any, context: Any = None) -> None:
         init(self, callback, args, loop, context)
         owner = _owner(callback, self._context, tasks)
         if owner is not None:
             moments[id(owner)].append((_now(), "ready", ""))
+        task = getattr(callback, "__self__", None)
+        if firing[0] is not None and isinstance(task, asyncio.Task):
+            due[id(task)] = firing[0]
 
     def timed_run(self: Any) -> None:
         owner = _owner(self._callback, self._context, tasks)
         marks.clear()
+        task = getattr(self._callback, "__self__", None)
+        when = due.pop(id(task), None) if task is not None else None
+        late = loop.time() - when if when is not None else None
+        firing[0] = self.when() if isinstance(self, asyncio.TimerHandle) else None
         start, cpu = _now(), _cpu()
         if owner is not None:
             moments[id(owner)].append((start, "run", ""))
-        run(self)
+        try:
+            run(self)
+        finally:
+            firing[0] = None
         end, cpu_end = _now(), _cpu()
+        if late is not None and marks and marks[0][2] is not None:
+            timeline.late.append(late)
         label = _label(self._callback)
         # The callback cut where a turn began or ended inside it, each piece with its owner.
         for (a, a_cpu, who), (b, b_cpu, _) in itertools.pairwise(
@@ -361,6 +377,14 @@ def report(
     )
     lines.append(_hits(timeline, records))
     lines.append(_yields(timeline, records))
+    if timeline.late:
+        late = sorted(timeline.late)
+        lines.append(
+            f"  a turn's resident woke late (its timer due -> its step: the loop's queue before "
+            f"feed_update, not in the latency): p50 {late[len(late) // 2] * 1e3:.2f}, "
+            f"p99 {late[int(len(late) * 0.99)] * 1e3:.2f}, max {late[-1] * 1e3:.2f} ms "
+            f"over {len(late)} turns"
+        )
     lines += _steps(timeline)
     lines += _no_turn(timeline)
     return lines

@@ -122,3 +122,23 @@ async def test_a_task_the_turn_started_is_not_the_turn() -> None:
     assert labels["task " + acknowledge.__qualname__] is None
     (record,) = waits.turns
     assert [state for _, state, _ in timeline.moments[id(record)]] == ["run"]  # never "ready"
+
+
+async def test_a_residents_late_wake_up_before_its_turn_is_measured() -> None:
+    """The queue before a turn's start is not in its latency: the resident's timer was due, and
+    its step waited behind another callback (3 ms of CPU) before feed_update began."""
+    waits = Waits()
+    loop = asyncio.get_running_loop()
+
+    async def resident() -> None:
+        await asyncio.sleep(0.001)
+        with waits.turn():
+            pass
+
+    with recording(loop) as timeline:
+        task = asyncio.create_task(resident())
+        await asyncio.sleep(0)
+        loop.call_later(0.0005, _burn, 0.003)  # due before the resident's timer, runs past it
+        await task
+    (late,) = timeline.late
+    assert 0.0015 <= late < 0.05

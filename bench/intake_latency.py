@@ -125,6 +125,10 @@ class Run:
     # Updates whose handling raised (a database outage, or no connection within the pool's
     # timeout when the bot is saturated): not in the latencies; Telegram would deliver them again.
     raised: list[str] = field(default_factory=list)
+    # Each update's wait for the loop before feed_update (its resident's timer due -> the
+    # resident's step), and the latency counted from that due time: not in ``latencies``.
+    queued: list[float] = field(default_factory=list)
+    from_due: list[float] = field(default_factory=list)
 
     @property
     def updates(self) -> int:
@@ -145,8 +149,17 @@ class Nothing:
         return None
 
 
+async def _sleep(run: Run, gap: float) -> float:
+    """The resident thinks ``gap`` seconds; how late its step then ran is the loop's queue,
+    which the latency (from feed_update on) does not count. The time its timer was due."""
+    due = time.perf_counter() + gap
+    await asyncio.sleep(gap)
+    run.queued.append(time.perf_counter() - due)
+    return due
+
+
 async def _timed(
-    dp: Feeder, bot: Bot, payload: dict[str, Any], run: Run, waits: Waits | None
+    dp: Feeder, bot: Bot, payload: dict[str, Any], run: Run, waits: Waits | None, due: float
 ) -> None:
     update = mount(payload, bot)  # parsing is the same for both bots; kept out of the timing
     with waits.turn() if waits is not None else contextlib.nullcontext():
@@ -156,7 +169,9 @@ async def _timed(
         except Exception as exc:  # a transport would leave it unconfirmed: delivered again
             run.raised.append(f"{type(exc).__name__}: {str(exc)[:120]}")
             return
-        run.latencies.append(time.perf_counter() - start)
+        end = time.perf_counter()
+        run.latencies.append(end - start)
+        run.from_due.append(end - due)
 
 
 async def _concurrently(run: Run, tasks: list[Awaitable[None]]) -> None:
@@ -180,13 +195,13 @@ async def converse(dp: Dispatcher, bot: Bot, plan: Plan, waits: Waits | None = N
         # Update ids per resident, not in arrival order, so a seeded plan gives the same stream.
         update_ids = itertools.count(user_id * 10_000)
         for gap in plan.gaps(user_id):
-            await asyncio.sleep(gap)
+            due = await _sleep(run, gap)
             typing = time.thread_time()
             move = resident.next()
             payload = move_update(next(update_ids), user_id, resident.first_name, move)
             stream.append(payload)
             DriverClock.spent += time.thread_time() - typing
-            await _timed(dp, bot, payload, run, waits)
+            await _timed(dp, bot, payload, run, waits, due)
 
     await _concurrently(run, [resident_task(u) for u in plan.user_ids()])
     return run
@@ -198,8 +213,8 @@ async def replay(dp: Feeder, bot: Bot, plan: Plan, streams: Streams, label: str 
 
     async def resident_task(user_id: int) -> None:
         for gap, payload in zip(plan.gaps(user_id), streams[user_id], strict=True):
-            await asyncio.sleep(gap)
-            await _timed(dp, bot, payload, run, None)
+            due = await _sleep(run, gap)
+            await _timed(dp, bot, payload, run, None, due)
 
     await _concurrently(run, [resident_task(u) for u in plan.user_ids()])
     return run
@@ -496,7 +511,23 @@ def table(results: list[Result]) -> str:
                                     f"{f.cpu * 1e3:.2f}"))  # fmt: skip
         lines.append(_ratio_row(r.backend, "ratio / echo", d, e))
         lines.append(_ratio_row(r.backend, "ratio / trans.", d, t))
+    for r in results:
+        lines.append(_queue_line(r))
     return "\n".join(lines)
+
+
+def _queue_line(r: Result) -> str:
+    """The wait for the loop before feed_update, which the latencies above leave out: on SQLite
+    a turn awaits nothing, so other turns' CPU is waited for there (bench/README, session 14)."""
+    parts = []
+    for name, run in (("declic", r.declic), ("echo", r.echo), ("transactional", r.durable)):
+        if run.queued and run.from_due:
+            parts.append(
+                f"{name} queued p50 {percentile(run.queued, 50) * 1e3:.2f} / p99 "
+                f"{percentile(run.queued, 99) * 1e3:.2f}, from due p99 "
+                f"{percentile(run.from_due, 99) * 1e3:.2f}"
+            )
+    return f"{r.backend} before feed_update (ms, not in the table): " + "; ".join(parts)
 
 
 def _ratio_verdict(name: str, ratio: float) -> str:

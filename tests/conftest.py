@@ -17,8 +17,9 @@ import os
 # those imports), then what was imported is frozen out of its sight: see pytest_collection_finish.
 gc.disable()
 
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,21 @@ from tests.support.databases import (
 from tests.support.fake_bot_api import FakeBotApi
 
 PARIS = ZoneInfo("Europe/Paris")
+
+
+def _deprecated_adapter(value: object) -> object:
+    raise DeprecationWarning(
+        f"sqlite3's default adapter for {type(value).__name__} (deprecated since Python 3.12) "
+        "was asked to bind a value: bind it as the product stores it (infra.orm.UtcDateTime, "
+        "an ISO string)"
+    )
+
+
+# sqlite3's default date and datetime adapters warn from Python 3.12 on; here they refuse on
+# every Python, so a test (or the code it runs in this process) that leans on them fails on the
+# 3.11 of the venv too, and never stores an instant otherwise than the product does.
+for _kind in (date, datetime):
+    sqlite3.register_adapter(_kind, _deprecated_adapter)
 
 # Each test is its own xdist work unit, so that the longest tests (the e2e ones, minutes under
 # load) run side by side: a whole e2e module on one worker made its tests a serial chain (the

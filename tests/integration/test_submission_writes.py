@@ -16,11 +16,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import literal, select, text
+from sqlalchemy import TextClause, bindparam, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.clock import FrozenClock
 from infra.db import make_engine
+from infra.orm import UtcDateTime
 from infra.uow import LaterWrite, UnitOfWork, uow_factory_for
 from knowledge.demo import load_demo_directory
 from routing import followups, matching
@@ -203,6 +204,16 @@ async def test_ids_taken_once_per_match_whatever_the_earlier_suggestions(
     assert all(before < row_id <= after for row_id, status in rows if status == "proposed")
 
 
+def _at_now(sql: str) -> TextClause:
+    """A raw statement whose ``:now`` is bound as the product's columns store an instant
+    (``infra.orm.UtcDateTime``: UTC text on SQLite), not by sqlite3's default datetime adapter,
+    which Python 3.12 deprecates (and which would store the clock's offset)."""
+    statement = text(sql)
+    if ":now" not in sql:
+        return statement
+    return statement.bindparams(bindparam("now", type_=UtcDateTime()))
+
+
 async def test_the_submission_says_what_the_reads_would(
     uow_factory: Callable[[], UnitOfWork], clock: FrozenClock
 ) -> None:
@@ -219,7 +230,7 @@ async def test_the_submission_says_what_the_reads_would(
             await session.execute(text("SELECT id, 'D-FRESH1' FROM residents"))
         ).one()
         fresh = await session.scalar(
-            text(
+            _at_now(
                 "INSERT INTO ideas (ref, resident_id, status, locale, created_at, updated_at,"
                 " needs, themes, unmet_needs) VALUES (:ref, :r, 'draft', 'fr',"
                 " :now, :now, '[]', '[]', '[]') RETURNING id"
@@ -239,7 +250,7 @@ async def test_the_submission_says_what_the_reads_would(
 
     async def run(sql: str) -> None:
         async with uow_factory() as uow:
-            await uow.session.execute(text(sql), {"i": fresh, "now": now})
+            await uow.session.execute(_at_now(sql), {"i": fresh, "now": now})
             await uow.commit()
 
     assert await said(submitted) == (False, False)  # its follow-ups, its suggestions

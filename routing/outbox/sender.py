@@ -214,13 +214,18 @@ class OutboxSender:
             await self.limits.close()
 
     async def _run(self, stop: asyncio.Event) -> None:
-        await self.recover()
+        # The start-up recovery is a round's first step, retried like a flush until it
+        # succeeds: a sender started before its database is up (a server restarting with
+        # PostgreSQL still starting) waits for it instead of stopping for good.
+        recovered = False
         rounds = 0
         while not stop.is_set():
             try:
                 rounds += 1
-                if rounds % 20 == 0:  # a crashed sibling's rows come back once its lease ends
+                # then every 20 rounds: a crashed sibling's rows come back once its lease ends
+                if not recovered or rounds % 20 == 0:
                     await self.recover()
+                    recovered = True
                 await self.flush()
             except Exception as exc:  # a broken database or network must not kill the sender
                 if database_unavailable(exc):  # a restart, a cut connection: expected, retried

@@ -2,33 +2,66 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 # PostgreSQL error classes that mean "not now": connection exception, insufficient resources,
 # operator intervention (a restart, "the database system is starting up").
 UNAVAILABLE_SQLSTATE_CLASSES = frozenset({"08", "53", "57"})
+# SQLite's primary result codes that mean "not now": the file busy or locked by another
+# connection, out of reach (unable to open it, a disk I/O error), read-only, or its disk full.
+# Any other code is a bug of ours: SQLITE_ERROR is "no such table", "no such column", a syntax
+# error... (every error from the library carries its code: sqlite_errorcode, Python 3.11+; the
+# extended codes, e.g. SQLITE_IOERR_READ, keep the primary one in their low byte). An error
+# without a code is judged by its class, as before.
+UNAVAILABLE_SQLITE_CODES = frozenset(
+    {
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_FULL,
+    }
+)
 
 
 def database_unavailable(exc: BaseException | None) -> bool:
     """The database (or the network to it) is down or restarting, not a bug: the update is
     never given up; it comes again until the database is back. A bug (a programming or
-    integrity error) is not "unavailable"."""
+    integrity error, SQLite's "no such table") is not "unavailable"."""
     seen = 0
     while exc is not None and seen < 10:  # the chain of causes, bounded
-        if isinstance(exc, OperationalError | InterfaceError | OSError | TimeoutError):
+        code = _sqlite_code(exc)
+        if code is not None and code & 0xFF in UNAVAILABLE_SQLITE_CODES:
+            return True
+        if isinstance(exc, OSError | TimeoutError):
+            return True
+        # SQLAlchemy's classes, unless SQLite's result code (the next link) says which
+        coded = isinstance(exc, DBAPIError) and _sqlite_code(exc.orig) is not None
+        if isinstance(exc, OperationalError | InterfaceError) and not coded:
             return True
         if isinstance(exc, PoolTimeout):  # no connection free in time: the database is swamped
             return True
         if isinstance(exc, DBAPIError) and exc.connection_invalidated:
             return True
-        code = getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
-        if isinstance(code, str) and code[:2] in UNAVAILABLE_SQLSTATE_CLASSES:
+        sqlstate = getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
+        if isinstance(sqlstate, str) and sqlstate[:2] in UNAVAILABLE_SQLSTATE_CLASSES:
             return True
         orig = exc.orig if isinstance(exc, DBAPIError) else None
         exc = orig or exc.__cause__ or exc.__context__
         seen += 1
     return False
+
+
+def _sqlite_code(exc: BaseException | None) -> int | None:
+    """SQLite's result code of an error from the library (its class says nothing: "no such
+    table" is an OperationalError like "database is locked"); None for any other error,
+    including those the sqlite3 module raises itself, which carry no code."""
+    code = getattr(exc, "sqlite_errorcode", None) if isinstance(exc, sqlite3.Error) else None
+    return code if isinstance(code, int) else None
 
 
 def outage_name(exc: BaseException) -> str:

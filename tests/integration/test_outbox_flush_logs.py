@@ -111,6 +111,26 @@ async def test_an_unexpected_error_keeps_its_traceback(
     assert type(records[0].exc_info[1]).__name__ == "IntegrityError"
 
 
+async def test_a_missing_table_is_a_bug_with_its_traceback(
+    uow_factory: Callable[[], UnitOfWork],
+    backend: str,
+    clock: FrozenClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """On SQLite "no such table" is an OperationalError, as "database is locked" is: its result
+    code, not its class, makes it a bug (on PostgreSQL a ProgrammingError, 42P01)."""
+
+    async def missing_table() -> object:
+        async with uow_factory() as uow:
+            return await uow.session.execute(text("SELECT * FROM outgoing_messages_gone"))
+
+    records = await _flush_logs(uow_factory, clock, missing_table, caplog)
+    assert [r.levelname for r in records] == ["ERROR"]
+    assert records[0].exc_info is not None
+    expected = "OperationalError" if backend == "sqlite" else "ProgrammingError"
+    assert type(records[0].exc_info[1]).__name__ == expected
+
+
 async def _start_logs(
     uow_factory: Callable[[], UnitOfWork],
     clock: FrozenClock,

@@ -46,6 +46,7 @@ from bench.session12 import VARIANTS as PGTURN_VARIANTS
 from bench.session12_outside import VARIANTS as OUTSIDE_VARIANTS
 from bench.session13_acknowledge import VARIANTS as ACKNOWLEDGE_VARIANTS
 from bench.session13_turn import VARIANTS as TURN13_VARIANTS
+from bench.session14_submission import VARIANTS as SUBMISSION14_VARIANTS
 from bench.telegram_fakes import mount, move_update
 from bench.turn_cpu import announce, fed_alone, listening, one_at_a_time_arguments
 from bot.middlewares import ChatOrder, Handler
@@ -413,6 +414,7 @@ VARIANTS: dict[str, Callable[[Any, bool], None]] = {
     **PGTURN_VARIANTS,
     **ACKNOWLEDGE_VARIANTS,
     **TURN13_VARIANTS,
+    **SUBMISSION14_VARIANTS,
 }
 
 

@@ -193,11 +193,21 @@ def as_stored(value: Any) -> Any:
     kind = type(value)
     if kind in _PLAIN:
         return value
+    # a plain item is kept where it is, not copied by a call of its own (issue 18, session 14)
     if kind is list or kind is tuple:
-        return [as_stored(item) for item in value]
+        return [item if type(item) in _PLAIN else as_stored(item) for item in value]
     if kind is dict and all(type(key) is str for key in value):
-        return {key: as_stored(item) for key, item in value.items()}
+        return {
+            key: item if type(item) in _PLAIN else as_stored(item) for key, item in value.items()
+        }
     return json.loads(json.dumps(value))
+
+
+def stored_reasons(reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
+    """The reasons as a view read back from the row would give them, ``Reason(r["code"],
+    r["params"])`` of ``as_stored([r.as_dict() for r in reasons])`` (JSON turns a tuple in the
+    params into a list), each made from its reason, not from the dictionary of it."""
+    return tuple(Reason(as_stored(r.code), as_stored(dict(r.params))) for r in reasons)
 
 
 def suggestion_view(row: SuggestionRow | Row[Any]) -> SuggestionView:
@@ -286,13 +296,10 @@ async def suggest_for_idea(
             need=suggestion.need,
             rank=rank,
             score=suggestion.score,
-            # as stored and read back: JSON turns a tuple in the params into a list
-            reasons=tuple(Reason(r["code"], r["params"]) for r in as_stored(reasons)),
+            reasons=stored_reasons(suggestion.reasons),  # as stored and read back
             status=PROPOSED,
         )
-        for (rank, suggestion), reasons in zip(
-            chosen, (row["reasons"] for row in added), strict=True
-        )
+        for rank, suggestion in chosen
     ]
     session.info.setdefault(_KNOWN, {})[idea_id] = sorted(kept + new, key=lambda v: (v.rank, v.id))
     wanted: dict[str, object] = {"unmet_needs": list(result.unmet_needs), "updated_at": now}

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from routing.matching.suggestions import as_stored
+from routing.matching.suggestions import as_stored, stored_reasons
+from routing.reasons import Reason
 
 
 class Need(enum.StrEnum):
@@ -48,3 +49,28 @@ def test_a_copy_not_the_value() -> None:
 
 def test_not_a_number_stays_one() -> None:
     assert math.isnan(as_stored([math.nan])[0])
+
+
+class Code(str):
+    pass
+
+
+REASONS: list[tuple[Reason, ...]] = [
+    (Reason("need", {"need": "place"}), Reason("rolling")),
+    (Reason("themes", {"themes": ("garden", "ecology")}), Reason("capacity", {"capacity": 40})),
+    (Reason("skills", {"skills": ["a", ("b", ["c"])], "x": None, "open": True, "max": 1.5}),),
+    (Reason("need", {"need": Need.PLACE}), Reason(Code("odd"), {"n": {"deeper": (1, 2.0)}})),
+    (Reason("keys", {1: "int key", "b": 2}),),  # type: ignore[dict-item]
+    (),
+]
+
+
+@pytest.mark.parametrize("reasons", REASONS, ids=repr)
+def test_the_views_reasons_are_the_rows_read_back(reasons: tuple[Reason, ...]) -> None:
+    """``stored_reasons``: what a view read from the row gives (``suggestion_view``: the code
+    and the params of each stored dictionary), the same values and types."""
+    stored = json.loads(json.dumps([r.as_dict() for r in reasons]))
+    expected = tuple(Reason(r["code"], r["params"]) for r in stored)
+    got = stored_reasons(reasons)
+    assert repr(got) == repr(expected)
+    assert [type(r.code) for r in got] == [str] * len(got)

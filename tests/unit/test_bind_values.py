@@ -98,3 +98,20 @@ def test_postgresql_keeps_sqlalchemys_processors() -> None:
     processor = UtcDateTime()._gen_dialect_impl(dialect).bind_processor(dialect)
     assert processor is not utc_text
     assert processor is not None and processor(NOW) == NOW
+
+
+def test_the_instant_converted_last_gives_its_text_again() -> None:
+    """``utc_text`` keeps the last instant's text (a turn's ``now`` is most of its instants):
+    the very object again gives that text, without converting it; any other its own."""
+    dialect = DIALECTS["sqlite"]
+    sqlalchemys = TypeDecorator.bind_processor(UtcDateTime()._gen_dialect_impl(dialect), dialect)
+    assert sqlalchemys is not None
+    paris = NOW.astimezone(ZoneInfo("Europe/Paris"))  # the same instant, another object
+    later = NOW + timedelta(microseconds=1)
+    first = utc_text(NOW)
+    assert utc_text(NOW) is first  # kept, not made again
+    for instant in (later, NOW, paris, paris, None, NOW, later, later, *INSTANTS, NOW):
+        assert utc_text(instant) == sqlalchemys(instant)
+    utc_text(NOW)
+    with pytest.raises(ValueError, match="naive"):
+        utc_text(NOW.replace(tzinfo=None))

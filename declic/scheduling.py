@@ -7,7 +7,8 @@ claimed with ``SKIP LOCKED`` so two schedulers never send one twice), retention
 (``routing.cases.service_levels.enforce_service_levels``): unclaimed cases past
 their working-hours deadline are escalated to coordinators (and posted to the staff group, if
 one is configured); a holder who left a resident waiting too long gives the case back. One run
-is one transaction. A failing run is logged and the next tick tries again; runs never overlap
+is one transaction. A failing run is rolled back, logged and counted (:func:`_attempt`, the one
+place for every job), and the next tick does what it held; runs never overlap
 (``max_instances=1``) and missed ticks collapse into one (``coalesce``). On PostgreSQL the cases
 are locked with ``SKIP LOCKED``, so several scheduler processes may run side by side.
 
@@ -23,14 +24,16 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from infra import metrics
 from infra.clock import Clock, SystemClock
 from infra.db import make_engine
 from infra.migrate import ensure_schema
+from infra.outage import database_unavailable, outage_name
 from infra.settings import Settings, SettingsError
 from infra.slots import Slots
 from infra.uow import UnitOfWork, uow_factory_for
@@ -50,7 +53,37 @@ log = logging.getLogger(__name__)
 SERVICE_LEVELS = "service_levels"
 FOLLOWUPS = "followups"
 RETENTION = "retention"
+JOB_NAMES = {SERVICE_LEVELS: "service levels", FOLLOWUPS: "follow-ups", RETENTION: "retention"}
 FollowUpRender = Callable[..., list[Any]]
+T = TypeVar("T")
+
+
+async def _attempt(job: str, run: Callable[[], Awaitable[T]]) -> T | None:
+    """One run of ``job`` (an id of ``JOB_NAMES``); None when it failed. Every job's failures
+    are logged and counted here (``declic_scheduler_runs_total{job,outcome}``). A failed run's
+    open transaction is rolled back (the batches it committed stay done) and what it held stays
+    due: the job's next firing does it (nothing is raised to APScheduler, which would log an
+    ERROR with a traceback of its own and fire the job again all the same). A database outage (a
+    PostgreSQL restart, a cut connection, a SQLite file out of reach: ``infra.outage``) is
+    expected: one WARNING line naming the job and the outage, never the error's message (a
+    statement's values can carry a resident's words). Anything else is a bug: an ERROR with
+    its traceback."""
+    try:
+        result = await run()
+    except Exception as exc:
+        if database_unavailable(exc):
+            metrics.SCHEDULER_RUNS.labels(job, "unavailable").inc()
+            log.warning(
+                "%s interrupted: the database is unavailable (%s); the next run tries again",
+                JOB_NAMES[job],
+                outage_name(exc),
+            )
+        else:
+            metrics.SCHEDULER_RUNS.labels(job, "failed").inc()
+            log.exception("%s failed; the next run tries again", JOB_NAMES[job])
+        return None
+    metrics.SCHEDULER_RUNS.labels(job, "done").inc()
+    return result
 
 
 async def followups_once(
@@ -65,8 +98,9 @@ async def followups_once(
 ) -> list[int] | None:
     """One run: batches (one transaction each) until nothing is due or the budget is spent;
     the outbox ids written, or None when a batch failed (logged; what it held stays due)."""
-    try:
-        written = await followup_delivery.enqueue_all_due(
+    written = await _attempt(
+        FOLLOWUPS,
+        lambda: followup_delivery.enqueue_all_due(
             uow_factory,
             clock,
             render,
@@ -74,10 +108,8 @@ async def followups_once(
             worker,
             budget_seconds=budget_seconds,
             on_written=on_written,
-        )
-    except Exception:
-        log.exception("follow-ups failed; the next run tries again")
-        return None
+        ),
+    )
     if written:
         log.info("follow-ups: %s message(s) queued", len(written))
     return written
@@ -87,12 +119,15 @@ async def service_levels_once(
     uow_factory: Callable[[], UnitOfWork], clock: Clock, settings: Settings
 ) -> service_levels.ServiceLevelReport | None:
     """One run, one transaction; None when it failed (logged, nothing half-done is kept)."""
-    try:
+
+    async def run() -> service_levels.ServiceLevelReport:
         async with uow_factory() as uow:
             report = await service_levels.enforce_service_levels(uow, clock.now(), settings)
             await uow.commit()
-    except Exception:
-        log.exception("service levels failed; the next run tries again")
+            return report
+
+    report = await _attempt(SERVICE_LEVELS, run)
+    if report is None:
         return None
     if report.escalated or report.returned:
         log.info(
@@ -113,7 +148,8 @@ async def retention_once(
 ) -> retention.RetentionReport | None:
     """One run of the retention job (see ``routing.privacy.retention``); None when it failed
     (logged; what a failed batch held is done by the next run)."""
-    try:
+
+    async def run() -> retention.RetentionReport:
         now = clock.now()
         report = await retention.enforce_retention(
             uow_factory,
@@ -126,8 +162,10 @@ async def retention_once(
         if forget_chat is not None:
             for chat in report.erased_chats:
                 await forget_chat(chat)
-    except Exception:
-        log.exception("retention failed; the next run tries again")
+        return report
+
+    report = await _attempt(RETENTION, run)
+    if report is None:
         return None
     if report.noticed or report.erased:
         log.info(

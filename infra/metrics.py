@@ -36,6 +36,13 @@ TELEGRAM_429 = Counter(
     "429 Too Many Requests answers received from the Bot API.",
     registry=REGISTRY,
 )
+SCHEDULER_RUNS = Counter(
+    "declic_scheduler_runs",
+    "Runs of the scheduler's jobs (followups, service_levels, retention) by outcome: done,"
+    " unavailable (a database outage; the next run does the work) or failed (a bug).",
+    ["job", "outcome"],
+    registry=REGISTRY,
+)
 OUTBOX_DEPTH = Gauge(
     "declic_outbox_depth",
     "Outbox rows waiting to be sent (pending or claimed), refreshed when scraped.",

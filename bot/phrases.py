@@ -144,6 +144,14 @@ SAY: dict[str, str] = {
     "goodbye_waiting": N_(
         "Merci, à bientôt ! Ta demande reste chez l'équipe : elle te répondra ici."
     ),
+    # In the middle of the questions: a goodbye, a thank-you, a hello (routing.intake.leaving).
+    "see_you_later": N_(
+        "Pas de souci, à bientôt ! Ton idée reste gardée telle quelle. "
+        "Quand tu veux, écris-moi ici et on reprendra où on s'est arrêtés. "
+        "Les boutons marchent toujours."
+    ),
+    "thanks_mid_questions": N_("Avec plaisir !"),
+    "hello_mid_questions": N_("Bonjour à toi !"),
     "idea_corrected": N_("C'est corrigé dans ton idée. L'équipe verra la nouvelle version."),
     "kept_for_agent": N_(
         "Je garde ton message pour la personne de l'équipe qui va te répondre : "

@@ -38,6 +38,8 @@ class Dialogue(Listening, Pressing, Commanding):  # each is an Asking
 
     def step(self, state: DialogueState, event: events.Event, today: date) -> Turn:
         turn = _location_button(self._step(state, event, today))
+        if state.away and Say("see_you_later") not in turn.replies:
+            turn = _back(turn)
         language = _language_followed(state, event)
         if language is None:
             return turn
@@ -58,6 +60,15 @@ class Dialogue(Listening, Pressing, Commanding):  # each is an Asking
         if isinstance(event, events.LocationIn):
             return self._location(state, event)
         return self._text(state, event, today)
+
+
+def _back(turn: Turn) -> Turn:
+    """The turn after a goodbye in the middle of the questions: welcomed back (once), and the
+    questions go on where they stopped."""
+    replies = turn.replies
+    if Say("welcome_back") not in replies:
+        replies = (Say("welcome_back"), *replies)
+    return Turn(replace(turn.state, away=False), replies, turn.effects)
 
 
 def _language_followed(state: DialogueState, event: events.Event) -> str | None:

@@ -37,6 +37,7 @@ from routing.intake.events import (
     TextIn,
 )
 from routing.intake.extraction import Extractor
+from routing.intake.leaving import aside, goodbye_at
 from routing.intake.reading import (
     ANSWERED_BY_SLOTS,
     GROUP_CODES,
@@ -147,6 +148,9 @@ class Listening(Asking):
         intent = heard.intent if sure else Intent.OTHER
         if state.waiting:
             return self._while_waiting(state, intent)
+        slot = goodbye_at(state, text, intent)
+        if slot is not None and self._fill_from(state, slot, heard, text, today) is None:
+            return Turn(replace(state, away=True), (Say("see_you_later"),))  # the idea kept
         command = INTENT_COMMANDS.get(intent)
         if command is not None:
             return self._command(state, CommandIn(command))
@@ -259,7 +263,7 @@ class Listening(Asking):
             if corrected is not None:
                 return self._reask(replace(state, draft=corrected), (Say("corrected"),))
         if intent in (Intent.GREETING, Intent.THANKS_BYE, Intent.MORE):
-            return self._reask(state)
+            return self._reask(replace(state, away=False), aside(state, intent))
         return None
 
     def _fill_from(

@@ -52,6 +52,8 @@ class DialogueState:
     # The resident chose a language (/langue, its buttons): the bot no longer follows the
     # language they write in.
     locale_chosen: bool = False
+    # Said goodbye in the middle of the questions: the next message is welcomed back.
+    away: bool = False
 
     @property
     def may_share(self) -> bool:

@@ -63,6 +63,7 @@ def state_to_json(state: DialogueState) -> dict[str, Any]:
         "voice_waiting": state.voice_waiting,
         "sharing": state.sharing,
         "locale_chosen": state.locale_chosen,
+        "away": state.away,
     }
 
 
@@ -88,4 +89,5 @@ def state_from_json(data: dict[str, Any], version: int) -> DialogueState:
         voice_waiting=bool(data.get("voice_waiting")),
         sharing=bool(data.get("sharing")),
         locale_chosen=bool(data.get("locale_chosen")),
+        away=bool(data.get("away")),
     )

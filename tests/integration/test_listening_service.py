@@ -2,7 +2,8 @@
 and PostgreSQL: a question after submission is answered from the directory or sent to the team,
 a request for a person says when the office answers (office hours, weekends), a resident with
 no idea yet sees initiatives from the directory, a formal writer is answered with « vous », an
-idea is answered in the language it is written in (unless the resident chose one)."""
+idea is answered in the language it is written in (unless the resident chose one), a goodbye in
+the middle of the questions keeps the idea and the next message picks it up."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from knowledge.territory import load_gazetteer
 from routing.cases.policy import french_working_hours
 from routing.conversation.filling import Listening
 from routing.conversation.service import ConversationService
-from routing.journey.records import Case, Idea, OutgoingMessage, Resident
+from routing.journey.records import Case, Conversation, Idea, OutgoingMessage, Resident
 from routing.understanding import GazetteerPlaces, Understander
 from tests.support.conversation import conversation_service
 from tests.support.residents import ScriptedResident
@@ -194,3 +195,31 @@ async def test_a_language_the_resident_chose_is_kept(service: ConversationServic
     said = await _said(ana, "Bonjour, je voudrais créer un jardin partagé avec les voisins")
     assert "Which neighbourhood?" in said, said
     assert await _locale(service, "7008") == "en"
+
+
+async def test_a_goodbye_in_the_middle_of_the_questions_keeps_the_idea_for_later(
+    service: ConversationService,
+) -> None:
+    resident = ScriptedResident(service)
+    await resident.says("On aimerait monter un groupe de parents pour le soutien scolaire")
+    async with service.uow_factory() as uow:
+        before = await uow.session.scalar(select(Conversation))
+    assert before is not None and before.state["pending"] == "neighbourhood"
+    draft = before.state["draft"]
+    bye = await resident.says("merci, au revoir")
+    async with service.uow_factory() as uow:
+        sent = [await uow.session.get(OutgoingMessage, i) for i in bye.outbox_ids]
+        kept = await uow.session.scalar(select(Conversation))
+        idea = await uow.session.scalar(select(Idea))
+    assert len(sent) == 1 and sent[0] is not None and "reste gardée" in sent[0].payload["text"]
+    assert "reply_markup" not in sent[0].payload  # not the question again
+    assert kept is not None and kept.state["draft"] == draft and kept.state["away"]
+    assert kept.state["pending"] == "neighbourhood" and kept.version == before.version
+    assert idea is not None and idea.status == "draft" and "soutien scolaire" in idea.text
+    back = await resident.says("bonjour")
+    async with service.uow_factory() as uow:
+        rows = [await uow.session.get(OutgoingMessage, i) for i in back.outbox_ids]
+        after = await uow.session.scalar(select(Conversation))
+    assert rows[0] is not None and rows[0].payload["text"].startswith("Re-bonjour")
+    assert rows[-1] is not None and "Dans quel quartier" in rows[-1].payload["text"]
+    assert after is not None and not after.state["away"] and after.state["draft"] == draft

@@ -1,0 +1,125 @@
+"""Thanks, hello and goodbye said while the bot asks its questions (slot filling).
+
+A thank-you gets a word back and the question again; a hello, a hello back and the question.
+A goodbye (« au revoir », « a+ », « bonne soirée », « je dois y aller », « plus tard ») is not
+answered with the question: the idea is kept as it is, and the next message picks it up where
+it stopped. One intent, ``THANKS_BYE``, covers thanks and goodbyes in the understanding layer;
+the words tell them apart here: a short message with a farewell in it is a goodbye, « merci »
+alone a thank-you. Words that answer the question are read first (``Listening._listen``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.text import tokens
+from routing.intake.codes import Step
+from routing.intake.draft import Slot
+from routing.intake.reading import ANSWERED_BY_SLOTS
+from routing.intake.replies import Reply, Say
+from routing.intake.state import DialogueState
+from routing.understanding import Intent
+
+# Longer messages carry content: they are read as before, never answered with a goodbye.
+FAREWELL_MAX_WORDS = 8
+# Accent-folded token sequences (``knowledge.text.tokens``), French then English.
+FAREWELLS = (
+    ("au", "revoir"),
+    ("aurevoir",),
+    ("bye",),
+    ("byebye",),
+    ("ciao",),
+    ("tchao",),
+    ("a", "plus", "tard"),
+    ("a", "bientot"),
+    ("a", "demain"),
+    ("a", "toute"),
+    ("tout", "a", "l", "heure"),
+    ("a", "la", "prochaine"),
+    ("bonne", "soiree"),
+    ("bonne", "journee"),
+    ("bonne", "nuit"),
+    ("bonne", "fin", "de"),
+    ("bon", "week", "end"),
+    ("bon", "weekend"),
+    ("dois", "y", "aller"),
+    ("dois", "filer"),
+    ("dois", "partir"),
+    ("je", "file"),
+    ("reviendrai",),
+    ("repasserai",),
+    ("goodbye",),
+    ("good", "bye"),
+    ("good", "night"),
+    ("see", "you"),
+    ("see", "ya"),
+    ("cya",),
+    ("gotta", "go"),
+    ("got", "to", "go"),
+    ("have", "to", "go"),
+    ("must", "go"),
+    ("come", "back"),
+    ("take", "care"),
+    ("ttyl",),
+)
+# « later » rather than « goodbye »: at the timing question they may be the answer.
+LATER = (
+    ("plus", "tard"),
+    ("pas", "le", "temps"),
+    ("pas", "trop", "le", "temps"),
+    ("later",),
+    ("no", "time"),
+)
+SMS_BYE = re.compile(r"(?:^|[\s,.;!])[aà@] ?\+")  # « a+ », « @+ »: the tokens lose the « + »
+# What the understanding layer may have read a goodbye as: never a command it is sure of
+# (a person, cancel, forget, pause, status), a question, a correction or an idea.
+MAY_BE_GOODBYE = frozenset(
+    {
+        Intent.THANKS_BYE,
+        Intent.GREETING,
+        Intent.HELP,
+        Intent.OTHER,
+        Intent.ANSWER,
+        Intent.YES,
+        Intent.NO,
+        Intent.MORE,
+        Intent.DONT_KNOW,
+    }
+)
+
+
+def goodbye_at(state: DialogueState, text: str, intent: Intent) -> Slot | None:
+    """The question a resident leaves for now with these words, if they do (the caller checks
+    that the words do not answer it)."""
+    slot = state.pending
+    if state.step is not Step.ASKING or slot not in ANSWERED_BY_SLOTS or slot is None:
+        return None
+    return slot if intent in MAY_BE_GOODBYE and says_goodbye(text, slot) else None
+
+
+def says_goodbye(text: str, slot: Slot | None) -> bool:
+    """A short message that leaves for now, at the question about ``slot``."""
+    words = tokens(text)
+    if "?" in text or len(words) > FAREWELL_MAX_WORDS:
+        return False
+    if SMS_BYE.search(text.lower()) or words[-2:] == ("a", "plus"):
+        return True  # « à plus » at the end, not « à plus de vingt »
+    phrases = FAREWELLS if slot is Slot.TIMING else FAREWELLS + LATER
+    return any(_contains(words, phrase) for phrase in phrases)
+
+
+def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    return any(words[i : i + size] == phrase for i in range(len(words) - size + 1))
+
+
+def aside(state: DialogueState, intent: Intent) -> tuple[Reply, ...]:
+    """The word said before the question again: welcome back after a goodbye, a hello back,
+    a « with pleasure »; nothing for « more » (there is nothing more to show yet)."""
+    if state.away:
+        return (Say("welcome_back"),)
+    if intent is Intent.GREETING:
+        return (Say("hello_mid_questions"),)
+    if intent is Intent.THANKS_BYE:
+        return (Say("thanks_mid_questions"),)
+    return ()

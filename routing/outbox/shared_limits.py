@@ -123,9 +123,12 @@ class DatabaseLimits(_Buckets):
     async def _connections(self) -> asyncpg.Pool:
         async with self._opening:
             if self._pool is None:
+                # No floor (min_size 0): asyncpg would restore one while the database is
+                # down (a restart), logging a warning with its traceback every retry; a
+                # connection is opened when a step needs one, and kept while in use.
                 self._pool = await asyncpg.create_pool(
                     self.dsn,
-                    min_size=1,
+                    min_size=0,
                     max_size=POOL_SIZE,
                     timeout=5,
                     command_timeout=5,

@@ -17,14 +17,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import select, text
+from sqlalchemy import make_url, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from declic.scheduling import make_send_limits
 from infra.clock import FrozenClock
 from infra.db import make_engine
+from infra.migrate import upgrade_to_head
 from infra.settings import Settings, SettingsError
 from infra.uow import uow_factory_for
 from routing.followups.service import resident_blocked
@@ -33,7 +35,7 @@ from routing.outbox.outcomes import Delivered
 from routing.outbox.rate_limit import Limits, LocalLimits, RateLimiter, SendLimits, Slot
 from routing.outbox.sender import OutboxSender
 from routing.outbox.shared_limits import DatabaseLimits, RedisLimits
-from tests.support.databases import POSTGRES_URL
+from tests.support.databases import POSTGRES_URL, throwaway_database
 from tests.support.rate_checks import assert_chat_spacing, assert_window_count
 
 REDIS_URL = os.environ.get("DECLIC_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -532,3 +534,45 @@ async def test_the_backend_follows_the_settings(tmp_path: Path) -> None:
     assert isinstance(limits, RedisLimits) and limits.prefix == "declic:rate:123456:"
     assert "secret" not in limits.prefix
     await limits.close()
+
+
+# -- a database outage -------------------------------------------------------------------------
+
+
+def test_a_database_outage_logs_no_traceback_from_the_buckets_pool(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """While PostgreSQL refuses connections (a restart: « the database system is shutting
+    down »), the buckets' own asyncpg pool keeps no connection floor to restore, so asyncpg
+    logs no warning with a traceback every second (bench.webhook_faults saw one per worker);
+    the limits answer again once the database is back. Its own throw-away database: the test
+    refuses every connection to it for a moment."""
+    with throwaway_database("postgresql", tmp_path) as url:
+        upgrade_to_head(url)
+        asyncio.run(_outage_and_back(url, caplog))
+
+
+async def _outage_and_back(url: str, caplog: pytest.LogCaptureFixture) -> None:
+    name = make_url(url).database
+    limits = DatabaseLimits.connect(url, LIMITS, "outage:")
+    admin = await asyncpg.connect(
+        make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False),
+        timeout=5,
+    )
+    try:
+        assert await limits.sweep() == 0  # the pool made, a connection in it
+        caplog.set_level(logging.WARNING)
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name
+        )
+        with pytest.raises((OSError, asyncpg.PostgresError, asyncpg.InterfaceError)):
+            await limits.sweep()
+        await asyncio.sleep(1.5)  # asyncpg retried its floor at once, then after 1 s
+        assert [r.getMessage() for r in caplog.records if r.name.startswith("asyncpg")] == []
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        assert await limits.sweep() == 0
+    finally:
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        await admin.close()
+        await limits.close()

@@ -1,11 +1,15 @@
 """Thanks, hello and goodbye said while the bot asks its questions (slot filling).
 
-A thank-you gets a word back and the question again; a hello, a hello back and the question.
-A goodbye (« au revoir », « a+ », « bonne soirée », « je dois y aller », « plus tard ») is not
-answered with the question: the idea is kept as it is, and the next message picks it up where
-it stopped. One intent, ``THANKS_BYE``, covers thanks and goodbyes in the understanding layer;
-the words tell them apart here: a short message with a farewell in it is a goodbye, « merci »
-alone a thank-you. Words that answer the question are read first (``Listening._listen``).
+A thank-you gets a word back and the question again; a hello, a hello back and the question. A
+goodbye (« au revoir », « a+ », « bonne soirée », « je dois y aller », « plus tard ») is not
+answered with the question: the idea is kept as it is, and the next message picks it up where it
+stopped. The same at the consent question (a thank-you or a goodbye is never a yes: one that
+``Extractor.yes_no`` reads as yes or no still answers, as before) and at the summary's title and
+idea prompts (there any short text may be the new title: only a message made of nothing but
+thanks, hello and farewell words is taken for one). One intent, ``THANKS_BYE``, covers thanks
+and goodbyes in the understanding layer; the words tell them apart here: a short message with a
+farewell in it is a goodbye, « merci » alone a thank-you. Words that answer the question are
+read first (``Listening._listen``).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import re
 from knowledge.text import tokens
 from routing.intake.codes import Step
 from routing.intake.draft import Slot
+from routing.intake.extraction import Extractor
 from routing.intake.reading import ANSWERED_BY_SLOTS
 from routing.intake.replies import Reply, Say
 from routing.intake.state import DialogueState
@@ -60,6 +65,14 @@ FAREWELLS = (
     ("must", "go"),
     ("come", "back"),
     ("take", "care"),
+    ("have", "a", "good", "evening"),
+    ("have", "a", "good", "day"),
+    ("have", "a", "good", "night"),
+    ("have", "a", "good", "one"),
+    ("have", "a", "good", "weekend"),
+    ("have", "a", "nice", "evening"),
+    ("have", "a", "nice", "day"),
+    ("have", "a", "nice", "weekend"),
     ("ttyl",),
 )
 # « later » rather than « goodbye »: at the timing question they may be the answer.
@@ -87,14 +100,59 @@ MAY_BE_GOODBYE = frozenset(
     }
 )
 
+# Words a message of only courtesies is made of, besides the farewells (accent-folded tokens).
+THANKS_WORDS = frozenset(
+    {"merci", "mrc", "mci", "remercie", "cordialement", "thanks", "thank", "thx"}
+)
+HELLO_WORDS = frozenset({"bonjour", "bonsoir", "salut", "coucou", "hello", "hi", "hey", "re"})
+COURTESY_WORDS = frozenset(
+    {"beaucoup", "bcp", "encore", "bien", "tres", "a", "vous", "toi", "je", "te", "par", "avance",
+     "et", "you", "very", "much", "so", "lot", "and", "again"}
+)  # fmt: skip
+COURTESY_PHRASES = (("fin", "de", "journee"), ("fin", "de", "soiree"), ("fin", "de", "semaine"))
+EDIT_PROMPTS = (Slot.TITLE, Slot.IDEA)
+
 
 def goodbye_at(state: DialogueState, text: str, intent: Intent) -> Slot | None:
     """The question a resident leaves for now with these words, if they do (the caller checks
     that the words do not answer it)."""
     slot = state.pending
-    if state.step is not Step.ASKING or slot not in ANSWERED_BY_SLOTS or slot is None:
+    if state.step is not Step.ASKING or slot is None or not says_goodbye(text, slot):
         return None
-    return slot if intent in MAY_BE_GOODBYE and says_goodbye(text, slot) else None
+    if slot in ANSWERED_BY_SLOTS:
+        return slot if intent in MAY_BE_GOODBYE else None
+    if slot is Slot.CONSENT:  # « oui, bonne soirée » consents, « non, au revoir » refuses
+        return slot if intent in MAY_BE_GOODBYE and Extractor.yes_no(text) is None else None
+    return slot if slot in EDIT_PROMPTS and only_courtesies(text) else None
+
+
+def greeted_at(state: DialogueState, text: str, intent: Intent) -> Intent | None:
+    """``GREETING`` or ``THANKS_BYE`` when a resident only greets or thanks at the consent
+    question or a summary edit prompt (the question is put again after a word back), else None."""
+    slot = state.pending
+    if state.step is not Step.ASKING:
+        return None
+    if slot is Slot.CONSENT and intent in (Intent.GREETING, Intent.THANKS_BYE):
+        return intent if Extractor.yes_no(text) is None else None  # « ok merci » is a yes
+    if slot in EDIT_PROMPTS and only_courtesies(text):
+        return Intent.GREETING if set(tokens(text)) & HELLO_WORDS else Intent.THANKS_BYE
+    return None
+
+
+def only_courtesies(text: str) -> bool:
+    """Nothing but thanks, hello and farewell words: « merci », « bonjour », « merci, bonne
+    soirée », not « Bonne soirée entre voisins » (which may be a title)."""
+    words = tokens(text)
+    if not words or len(words) > FAREWELL_MAX_WORDS or "?" in text:
+        return False
+    said = bool(set(words) & (THANKS_WORDS | HELLO_WORDS)) or says_goodbye(text, None)
+    covered = [w in THANKS_WORDS | HELLO_WORDS | COURTESY_WORDS for w in words]
+    for phrase in (*FAREWELLS, *LATER, *COURTESY_PHRASES, ("a", "plus")):
+        size = len(phrase)
+        for i in range(len(words) - size + 1):
+            if words[i : i + size] == phrase:
+                covered[i : i + size] = [True] * size
+    return said and all(covered)
 
 
 def says_goodbye(text: str, slot: Slot | None) -> bool:

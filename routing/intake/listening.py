@@ -37,7 +37,7 @@ from routing.intake.events import (
     TextIn,
 )
 from routing.intake.extraction import Extractor
-from routing.intake.leaving import aside, goodbye_at
+from routing.intake.leaving import aside, goodbye_at, greeted_at
 from routing.intake.reading import (
     ANSWERED_BY_SLOTS,
     GROUP_CODES,
@@ -156,6 +156,9 @@ class Listening(Asking):
             return self._command(state, CommandIn(command))
         if intent is Intent.FRUSTRATED:
             return self._offer_human(replace(state, held_text=None), (Say("sorry_frustrated"),))
+        greeted = greeted_at(state, text, intent)  # at the consent question, an edit prompt
+        if greeted is not None:
+            return self._reask(replace(state, away=False), aside(state, greeted))
         step = state.step
         if step in (Step.NEW, Step.IDLE, Step.LISTENING):
             return self._listen_start(state, text, heard, intent, sure, today)

@@ -3,7 +3,8 @@ and PostgreSQL: a question after submission is answered from the directory or se
 a request for a person says when the office answers (office hours, weekends), a resident with
 no idea yet sees initiatives from the directory, a formal writer is answered with « vous », an
 idea is answered in the language it is written in (unless the resident chose one), a goodbye in
-the middle of the questions keeps the idea and the next message picks it up."""
+the middle of the questions or at the consent question keeps the idea and the next message picks
+it up, a thank-you there is no consent."""
 
 from __future__ import annotations
 
@@ -223,3 +224,36 @@ async def test_a_goodbye_in_the_middle_of_the_questions_keeps_the_idea_for_later
     assert rows[0] is not None and rows[0].payload["text"].startswith("Re-bonjour")
     assert rows[-1] is not None and "Dans quel quartier" in rows[-1].payload["text"]
     assert after is not None and not after.state["away"] and after.state["draft"] == draft
+
+
+async def test_thanks_and_a_goodbye_at_the_consent_question_are_no_consent(
+    service: ConversationService,
+) -> None:
+    ana = ScriptedResident(service, "7009")
+    await _said(ana, "/start")
+    await _said(ana, "Un cours de cuisine pour les femmes du quartier, aux Tanneurs")
+    await _press(ana, "a", "place")
+    await _press(ana, "a", "done")
+    await _said(ana, "moi et les voisin")
+    asked = await _said(ana, "Le samedi 24 avril 2027")
+    assert "Tu es d'accord ?" in asked, asked
+    thanks = await _said(ana, "merci")
+    assert thanks.startswith("Avec plaisir !") and "Tu es d'accord ?" in thanks, thanks
+    bye = await ana.says("merci, bonne soirée")
+    async with service.uow_factory() as uow:
+        sent = [await uow.session.get(OutgoingMessage, i) for i in bye.outbox_ids]
+        kept = await uow.session.scalar(select(Conversation))
+        idea = await uow.session.scalar(select(Idea))
+    assert len(sent) == 1 and sent[0] is not None and "reste gardée" in sent[0].payload["text"]
+    assert "reply_markup" not in sent[0].payload  # not the question again
+    assert kept is not None and kept.state["away"] and kept.state["pending"] == "consent"
+    assert kept.state["draft"]["consent"] is None
+    assert idea is not None and idea.status == "draft" and "cuisine" in idea.text
+    back = await _said(ana, "bonjour")
+    assert back.startswith("Re-bonjour") and "Tu es d'accord ?" in back, back
+    summary = await _said(ana, "oui merci")
+    assert "Voici ton idée" in summary, summary
+    async with service.uow_factory() as uow:
+        after = await uow.session.scalar(select(Conversation))
+    assert after is not None and after.state["draft"]["consent"] is True
+    assert after.state["step"] == "summary" and not after.state["away"]

@@ -113,26 +113,33 @@ COURTESY_PHRASES = (("fin", "de", "journee"), ("fin", "de", "soiree"), ("fin", "
 EDIT_PROMPTS = (Slot.TITLE, Slot.IDEA)
 
 
-def goodbye_at(state: DialogueState, text: str, intent: Intent) -> Slot | None:
-    """The question a resident leaves for now with these words, if they do (the caller checks
-    that the words do not answer it)."""
+def goodbye_at(state: DialogueState, text: str, intent: Intent) -> bool:
+    """Whether a resident leaves the question (or the summary) for now with these words (the
+    caller checks that they do not answer the question)."""
     slot = state.pending
+    if state.step is Step.SUMMARY:  # « gotta go », read as a yes, would send the idea
+        return _yes_or_no_aside(text, intent) and says_goodbye(text, None)
     if state.step is not Step.ASKING or slot is None or not says_goodbye(text, slot):
-        return None
+        return False
     if slot in ANSWERED_BY_SLOTS:
-        return slot if intent in MAY_BE_GOODBYE else None
+        return intent in MAY_BE_GOODBYE
     if slot is Slot.CONSENT:  # « oui, bonne soirée » consents, « non, au revoir » refuses
-        return slot if intent in MAY_BE_GOODBYE and Extractor.yes_no(text) is None else None
-    return slot if slot in EDIT_PROMPTS and only_courtesies(text) else None
+        return _yes_or_no_aside(text, intent)
+    return slot in EDIT_PROMPTS and only_courtesies(text)
+
+
+def _yes_or_no_aside(text: str, intent: Intent) -> bool:
+    return intent in MAY_BE_GOODBYE and Extractor.yes_no(text) is None
 
 
 def greeted_at(state: DialogueState, text: str, intent: Intent) -> Intent | None:
     """``GREETING`` or ``THANKS_BYE`` when a resident only greets or thanks at the consent
-    question or a summary edit prompt (the question is put again after a word back), else None."""
+    question, the summary or an edit prompt (put again after a word back), else None."""
     slot = state.pending
-    if state.step is not Step.ASKING:
+    at_yes_or_no = state.step is Step.SUMMARY or slot is Slot.CONSENT
+    if state.step not in (Step.ASKING, Step.SUMMARY):
         return None
-    if slot is Slot.CONSENT and intent in (Intent.GREETING, Intent.THANKS_BYE):
+    if at_yes_or_no and intent in (Intent.GREETING, Intent.THANKS_BYE):
         return intent if Extractor.yes_no(text) is None else None  # « ok merci » is a yes
     if slot in EDIT_PROMPTS and only_courtesies(text):
         return Intent.GREETING if set(tokens(text)) & HELLO_WORDS else Intent.THANKS_BYE

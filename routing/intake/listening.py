@@ -148,15 +148,16 @@ class Listening(Asking):
         intent = heard.intent if sure else Intent.OTHER
         if state.waiting:
             return self._while_waiting(state, intent)
-        slot = goodbye_at(state, text, intent)
-        if slot is not None and self._fill_from(state, slot, heard, text, today) is None:
-            return Turn(replace(state, away=True), (Say("see_you_later"),))  # the idea kept
+        if goodbye_at(state, text, intent):  # a question or the summary, left for now
+            slot = state.pending
+            if slot is None or self._fill_from(state, slot, heard, text, today) is None:
+                return Turn(replace(state, away=True), (Say("see_you_later"),))  # the idea kept
         command = INTENT_COMMANDS.get(intent)
         if command is not None:
             return self._command(state, CommandIn(command))
         if intent is Intent.FRUSTRATED:
             return self._offer_human(replace(state, held_text=None), (Say("sorry_frustrated"),))
-        greeted = greeted_at(state, text, intent)  # at the consent question, an edit prompt
+        greeted = greeted_at(state, text, intent)  # at consent, the summary, an edit prompt
         if greeted is not None:
             return self._reask(replace(state, away=False), aside(state, greeted))
         step = state.step

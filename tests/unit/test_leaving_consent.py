@@ -1,9 +1,10 @@
-"""Thanks, hello and goodbye at the consent question and at the summary's title and idea
-prompts (routing.intake.leaving), as in the middle of the slot questions: a word back and the
+"""Thanks, hello and goodbye at the consent question, the summary and the summary's title and
+idea prompts (routing.intake.leaving), as in the middle of the slot questions: a word back and the
 question again for thanks and hello; for a goodbye, no question, everything kept, and the next
 message picks it up where it stopped, welcomed back. A thank-you or a goodbye is never a
-consent: only the words that were a yes before are (« oui merci », « ok merci », « d'accord »);
-at the edit prompts any text but a courtesy is the new title or words of the idea."""
+consent nor a « send it »: only the words that were a yes before are (« oui merci », « ok
+merci », « d'accord »); at the edit prompts any text but a courtesy is the new title or words
+of the idea."""
 
 from __future__ import annotations
 
@@ -265,3 +266,46 @@ def test_have_a_good_evening_is_a_goodbye_at_the_slot_questions_too(
     state = replace(reach("asking_neighbourhood"), register=None)
     turn = read(understander, state, text, "en")
     assert turn.replies == (Say("see_you_later"),) and turn.state.away
+
+
+# -- the summary ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "word"),
+    [
+        ("merci", "fr", "thanks_mid_questions"),
+        ("thanks", "en", "thanks_mid_questions"),
+        ("bonjour", "fr", "hello_mid_questions"),
+        ("merci, bonne soirée", "fr", "see_you_later"),
+        ("bye", "fr", "see_you_later"),
+        ("a+", "fr", "see_you_later"),
+        ("je dois y aller", "fr", "see_you_later"),
+        ("thank you, bye", "en", "see_you_later"),
+        ("gotta go", "en", "see_you_later"),  # read as a yes (0.98): it sent the idea
+    ],
+)
+def test_thanks_hello_and_goodbye_at_the_summary_send_nothing(
+    understander: Understander, text: str, locale: str, word: str
+) -> None:
+    state = replace(reach("summary"), register=None)
+    turn = read(understander, state, text, locale)
+    assert keys(turn) == [word] and unchanged(turn, state)  # was « not understood » or sent
+    shown = any(isinstance(r, Summary) for r in turn.replies)
+    assert shown is (word != "see_you_later") and turn.state.away is (word == "see_you_later")
+    if turn.state.away:
+        back = read(understander, turn.state, "c'est bon")
+        assert keys(back)[:2] == ["welcome_back", "submitted"] and not back.state.away
+        assert back.state.step is Step.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [("oui merci", "fr"), ("ok merci", "fr"), ("d'accord", "fr"), ("oui, bonne soirée", "fr"),
+     ("c'est bon", "fr"), ("ok bye", "en")],
+)  # fmt: skip
+def test_an_explicit_yes_at_the_summary_still_sends(
+    understander: Understander, text: str, locale: str
+) -> None:
+    turn = read(understander, replace(reach("summary"), register=None), text, locale)
+    assert turn.state.step is Step.SUBMITTED and keys(turn)[0] == "submitted"

@@ -20,7 +20,7 @@ from knowledge.demo import load_demo_directory
 from knowledge.territory import load_gazetteer
 from routing.cases.policy import french_working_hours
 from routing.conversation.filling import Listening
-from routing.conversation.service import ConversationService
+from routing.conversation.service import ConversationService, Outcome
 from routing.journey.records import Case, Conversation, Idea, OutgoingMessage, Resident
 from routing.understanding import GazetteerPlaces, Understander
 from tests.support.conversation import conversation_service
@@ -198,6 +198,21 @@ async def test_a_language_the_resident_chose_is_kept(service: ConversationServic
     assert await _locale(service, "7008") == "en"
 
 
+async def _kept_after_goodbye(
+    service: ConversationService, bye: Outcome
+) -> tuple[Conversation, Idea | None]:
+    """After a goodbye: the one message sent says the idea is kept and asks nothing (no
+    buttons: not the question again); the conversation and the idea as they are then."""
+    async with service.uow_factory() as uow:
+        sent = [await uow.session.get(OutgoingMessage, i) for i in bye.outbox_ids]
+        kept = await uow.session.scalar(select(Conversation))
+        idea = await uow.session.scalar(select(Idea))
+    assert len(sent) == 1 and sent[0] is not None and "reste gardée" in sent[0].payload["text"]
+    assert "reply_markup" not in sent[0].payload
+    assert kept is not None
+    return kept, idea
+
+
 async def test_a_goodbye_in_the_middle_of_the_questions_keeps_the_idea_for_later(
     service: ConversationService,
 ) -> None:
@@ -207,14 +222,8 @@ async def test_a_goodbye_in_the_middle_of_the_questions_keeps_the_idea_for_later
         before = await uow.session.scalar(select(Conversation))
     assert before is not None and before.state["pending"] == "neighbourhood"
     draft = before.state["draft"]
-    bye = await resident.says("merci, au revoir")
-    async with service.uow_factory() as uow:
-        sent = [await uow.session.get(OutgoingMessage, i) for i in bye.outbox_ids]
-        kept = await uow.session.scalar(select(Conversation))
-        idea = await uow.session.scalar(select(Idea))
-    assert len(sent) == 1 and sent[0] is not None and "reste gardée" in sent[0].payload["text"]
-    assert "reply_markup" not in sent[0].payload  # not the question again
-    assert kept is not None and kept.state["draft"] == draft and kept.state["away"]
+    kept, idea = await _kept_after_goodbye(service, await resident.says("merci, au revoir"))
+    assert kept.state["draft"] == draft and kept.state["away"]
     assert kept.state["pending"] == "neighbourhood" and kept.version == before.version
     assert idea is not None and idea.status == "draft" and "soutien scolaire" in idea.text
     back = await resident.says("bonjour")
@@ -239,14 +248,8 @@ async def test_thanks_and_a_goodbye_at_the_consent_question_are_no_consent(
     assert "Tu es d'accord ?" in asked, asked
     thanks = await _said(ana, "merci")
     assert thanks.startswith("Avec plaisir !") and "Tu es d'accord ?" in thanks, thanks
-    bye = await ana.says("merci, bonne soirée")
-    async with service.uow_factory() as uow:
-        sent = [await uow.session.get(OutgoingMessage, i) for i in bye.outbox_ids]
-        kept = await uow.session.scalar(select(Conversation))
-        idea = await uow.session.scalar(select(Idea))
-    assert len(sent) == 1 and sent[0] is not None and "reste gardée" in sent[0].payload["text"]
-    assert "reply_markup" not in sent[0].payload  # not the question again
-    assert kept is not None and kept.state["away"] and kept.state["pending"] == "consent"
+    kept, idea = await _kept_after_goodbye(service, await ana.says("merci, bonne soirée"))
+    assert kept.state["away"] and kept.state["pending"] == "consent"
     assert kept.state["draft"]["consent"] is None
     assert idea is not None and idea.status == "draft" and "cuisine" in idea.text
     back = await _said(ana, "bonjour")

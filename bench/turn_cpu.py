@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import importlib
 import inspect
 import io
 import itertools
@@ -83,21 +84,48 @@ def _timed(name: str, function: Any) -> Any:
     return timed
 
 
-def time_steps(declic: Any) -> None:
-    """Wrap the turn's steps (``--steps``): nested steps count in their callers' too."""
-    import routing.conversation.service as module
+def wrap_everywhere(name: str, function: Any) -> list[str]:
+    """``function`` timed as the step ``name`` wherever a module holds it (its own and every
+    module that imported it, under any name: a turn calls it through the importer's reference,
+    as ``claim_last`` calls ``claim_and_load``); the modules' names. One wrapper for all, so
+    a call counts once. Scans ``sys.modules`` once, before the measured turns."""
+    timed = _timed(name, function)
+    where = []
+    for module_name, module in list(sys.modules.items()):
+        attributes = getattr(module, "__dict__", None)
+        if not isinstance(attributes, dict) or module_name == __name__:
+            continue
+        for attribute, value in list(attributes.items()):
+            if value is function:
+                attributes[attribute] = timed
+                where.append(f"{module_name}.{attribute}")
+    return where
 
+
+# The module-level functions timed by ``--steps``: (defining module, name).
+MODULE_STEPS = (
+    ("routing.conversation.claim_first", "claim_and_load"),
+    ("routing.conversation.claim_last", "claim_last"),
+    ("routing.conversation.turn_rows", "keep_message"),
+    ("routing.outbox.messages", "write_rows"),
+    ("routing.conversation.claim_last", "rows_and_later"),
+    ("bot.routers.buttons", "from_callback"),
+    ("bot.routers.messages", "from_message"),
+)
+SERVICE_STEPS = ("handle", "_load", "_situation", "_read", "_apply", "_resolve", "_outbox", "_save")
+
+
+def time_steps(declic: Any, module_steps: tuple[tuple[str, str], ...] = MODULE_STEPS) -> list[str]:
+    """Wrap the turn's steps (``--steps``): nested steps count in their callers' too. The
+    names of the steps wrapped (``unused_steps`` says which the common turns never called)."""
     service = declic.core.service
-    for name in ("handle", "_load", "_situation", "_read", "_apply", "_resolve", "_outbox",
-                 "_save"):  # fmt: skip
+    for name in SERVICE_STEPS:
         setattr(service, name, _timed(name, getattr(service, name)))
-    for name in ("claim_and_load", "claim_last", "keep_message", "write_rows", "rows_and_later"):
-        setattr(module, name, _timed(name, getattr(module, name)))
-    import bot.routers.buttons as buttons
-    import bot.routers.messages as messages
-
-    for router, name in ((buttons, "from_callback"), (messages, "from_message")):
-        setattr(router, name, _timed(name, getattr(router, name)))
+    wrapped = list(SERVICE_STEPS)
+    for module_name, name in module_steps:
+        if not wrap_everywhere(name, getattr(importlib.import_module(module_name), name)):
+            raise LookupError(f"--steps: {module_name}.{name} is held by no module")
+        wrapped.append(name)
     session = declic.bot.session
     session.make_request = _timed("bot api call", session.make_request)
     object.__setattr__(service.dialogue, "step", _timed("dialogue.step", service.dialogue.step))
@@ -132,6 +160,24 @@ def time_steps(declic: Any) -> None:
                       (_ConnectionFairy, "_checkin"), (_ConnectionFairy, "_checkout"),
                       (_InLoopCursor, "_run")):  # fmt: skip
         setattr(cls, name, _timed(f"  dbapi {name}", getattr(cls, name)))
+    # Not "bot api call": Telegram is called from tasks (the outbox's sender, a button's
+    # acknowledgement), inside a turn only when one runs during its awaits (PostgreSQL).
+    return [*wrapped, "dialogue.step", "renderer", "uow enter", "uow exit", "commit"]
+
+
+def unused_steps(measured: Measured, wrapped: list[str]) -> list[str]:
+    """Warnings for the steps ``wrapped`` that no common turn called: the product reaches their
+    function another way, and their time lands in other steps (session 12 to 14's claim and
+    load). Read from the steps recorded (a call records its step, even at 0 s): nothing timed."""
+    called: set[str] = set()
+    for name, kind in measured.kinds.items():
+        if name.endswith("/ common"):
+            called |= set(kind.steps)
+    turns = sum(len(k.cpu) for name, k in measured.kinds.items() if name.endswith("/ common"))
+    return [f"warning: --steps' step {step} was never called in the {turns} common turns: "
+            f"the turn reaches its code another way (another reference, a task), its time is in "
+            f"other steps or outside the turn"
+            for step in wrapped if step not in called]  # fmt: skip
 
 
 @dataclass
@@ -290,11 +336,12 @@ async def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         async with fresh_database(args.backend, Path(tmp)) as url, declic_bot(url) as declic:
             await converse(declic.dp, declic.bot, warmup)
-            if args.steps:
-                time_steps(declic)
+            wrapped = time_steps(declic) if args.steps else []
             for _ in range(args.rounds):
                 measured = await one_at_a_time(declic, plan, args.profile)
                 print(report(args.backend, measured, args.profile), flush=True)
+                for warning in unused_steps(measured, wrapped):
+                    print(warning, file=sys.stderr, flush=True)
                 plan = Plan(plan.residents, plan.messages, plan.think, plan.seed,
                             first_user_id=plan.first_user_id + 10_000)  # fmt: skip
 

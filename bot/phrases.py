@@ -51,6 +51,11 @@ SAY: dict[str, str] = {
     "stale_button": N_("Ce bouton vient d'un message plus ancien. Voici où on en est :"),
     "button_unknown": N_("Je n'ai pas compris ce bouton. Voici où on en est :"),
     "edit_idea_prompt": N_("D'accord. Écris-moi ton idée comme tu veux qu'elle soit."),
+    "edit_idea_again": N_("Écris-moi ton idée comme tu veux qu'elle soit."),
+    "idea_needed": N_(
+        "Je garde ton idée telle quelle pour l'instant. Pour la changer, écris-la avec tes mots, "
+        "par exemple « Un potager partagé au pied de l'immeuble, avec des ateliers le samedi »."
+    ),
     "submitted": N_(
         "C'est envoyé ! Ton idée est entre les mains de l'équipe participation citoyenne. "
         "Tu peux suivre où elle en est avec /suivi."
@@ -137,6 +142,11 @@ SAY: dict[str, str] = {
     "already_there": N_("Ça, ton idée le dit déjà : je n'ajoute rien."),
     "corrected": N_("C'est corrigé, merci."),
     "edit_title_prompt": N_("D'accord. Quel titre court veux-tu donner à ton idée ?"),
+    "edit_title_again": N_("Quel titre court veux-tu donner à ton idée ?"),
+    "title_needed": N_(
+        "Je garde ton titre tel quel pour l'instant. Pour le changer, écris quelques mots "
+        "qui disent ton idée, par exemple « Potager partagé des Glycines »."
+    ),
     "goodbye": N_(
         "Merci à toi, et à bientôt ! Ton idée est bien gardée. "
         "Écris-moi ici quand tu veux, ou tape /suivi pour voir où elle en est."

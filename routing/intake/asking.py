@@ -210,7 +210,11 @@ class Asking:
             return Turn(state, lead or (Waiting(),), effects)
         if state.step is Step.ASKING and state.pending in (Slot.IDEA, Slot.TITLE):
             new = replace(state, version=state.version + 1)
-            prompt = Say("edit_title_prompt" if state.pending is Slot.TITLE else "edit_idea_prompt")
+            prompt = Say(  # after a word (« Avec plaisir ! »), without its « D'accord. »
+                ("edit_title_again" if lead else "edit_title_prompt")
+                if state.pending is Slot.TITLE
+                else ("edit_idea_again" if lead else "edit_idea_prompt")
+            )
             return Turn(new, (*lead, prompt), effects)
         if state.step is Step.ASKING and state.pending is not None:
             return self._ask(

@@ -6,7 +6,9 @@ answered with the question: the idea is kept as it is, and the next message pick
 stopped. The same at the consent question (a thank-you or a goodbye is never a yes: one that
 ``Extractor.yes_no`` reads as yes or no still answers, as before) and at the summary's title and
 idea prompts (there any short text may be the new title: only a message made of nothing but
-thanks, hello and farewell words is taken for one). One intent, ``THANKS_BYE``, covers thanks
+thanks, hello and farewell words is taken for one; one of nothing but yes, no, ok and thanks
+words, « oui merci », « non merci », « d'accord », is no title or idea either: the words are
+asked for again, with an example). One intent, ``THANKS_BYE``, covers thanks
 and goodbyes in the understanding layer; the words tell them apart here: a short message with a
 farewell in it is a goodbye, « merci » alone a thank-you. Words that answer the question are
 read first (``Listening._listen``).
@@ -109,6 +111,13 @@ COURTESY_WORDS = frozenset(
     {"beaucoup", "bcp", "encore", "bien", "tres", "a", "vous", "toi", "je", "te", "par", "avance",
      "et", "you", "very", "much", "so", "lot", "and", "again"}
 )  # fmt: skip
+# Yes, no and ok words: « oui merci » or « d'accord » typed at an edit prompt is no title.
+ACK_WORDS = frozenset(
+    {"oui", "ouais", "ouai", "non", "nan", "ok", "okay", "oki", "okey", "d", "accord", "daccord",
+     "dac", "c", "est", "bon", "ca", "marche", "vas", "y", "bien", "sur", "parfait", "super",
+     "entendu", "yes", "yeah", "yep", "yup", "no", "nope", "nah", "sure", "fine", "alright",
+     "all", "right"}
+)  # fmt: skip
 COURTESY_PHRASES = (("fin", "de", "journee"), ("fin", "de", "soiree"), ("fin", "de", "semaine"))
 EDIT_PROMPTS = (Slot.TITLE, Slot.IDEA)
 
@@ -125,7 +134,7 @@ def goodbye_at(state: DialogueState, text: str, intent: Intent) -> bool:
         return intent in MAY_BE_GOODBYE
     if slot is Slot.CONSENT:  # « oui, bonne soirée » consents, « non, au revoir » refuses
         return _yes_or_no_aside(text, intent)
-    return slot in EDIT_PROMPTS and only_courtesies(text)
+    return slot in EDIT_PROMPTS and only_courtesies(text, ACK_WORDS)  # « ok bye »
 
 
 def _yes_or_no_aside(text: str, intent: Intent) -> bool:
@@ -134,7 +143,8 @@ def _yes_or_no_aside(text: str, intent: Intent) -> bool:
 
 def greeted_at(state: DialogueState, text: str, intent: Intent) -> Intent | None:
     """``GREETING`` or ``THANKS_BYE`` when a resident only greets or thanks at the consent
-    question, the summary or an edit prompt (put again after a word back), else None."""
+    question, the summary or an edit prompt (put again after a word back); ``YES`` for only
+    yes, no, ok and thanks words at an edit prompt (no title: asked for again); else None."""
     slot = state.pending
     at_yes_or_no = state.step is Step.SUMMARY or slot is Slot.CONSENT
     if state.step not in (Step.ASKING, Step.SUMMARY):
@@ -143,17 +153,20 @@ def greeted_at(state: DialogueState, text: str, intent: Intent) -> Intent | None
         return intent if Extractor.yes_no(text) is None else None  # « ok merci » is a yes
     if slot in EDIT_PROMPTS and only_courtesies(text):
         return Intent.GREETING if set(tokens(text)) & HELLO_WORDS else Intent.THANKS_BYE
+    if slot in EDIT_PROMPTS and only_courtesies(text, ACK_WORDS):
+        return Intent.YES  # « oui merci », « non merci », « ok »: not a title, not the idea
     return None
 
 
-def only_courtesies(text: str) -> bool:
+def only_courtesies(text: str, also: frozenset[str] = frozenset()) -> bool:
     """Nothing but thanks, hello and farewell words: « merci », « bonjour », « merci, bonne
-    soirée », not « Bonne soirée entre voisins » (which may be a title)."""
+    soirée », not « Bonne soirée entre voisins » (which may be a title). With ``also``
+    (``ACK_WORDS``), those words too: « oui merci », « ok », not « Oui au jardin ! »."""
     words = tokens(text)
     if not words or len(words) > FAREWELL_MAX_WORDS or "?" in text:
         return False
-    said = bool(set(words) & (THANKS_WORDS | HELLO_WORDS)) or says_goodbye(text, None)
-    covered = [w in THANKS_WORDS | HELLO_WORDS | COURTESY_WORDS for w in words]
+    said = bool(set(words) & (THANKS_WORDS | HELLO_WORDS | also)) or says_goodbye(text, None)
+    covered = [w in THANKS_WORDS | HELLO_WORDS | COURTESY_WORDS | also for w in words]
     for phrase in (*FAREWELLS, *LATER, *COURTESY_PHRASES, ("a", "plus")):
         size = len(phrase)
         for i in range(len(words) - size + 1):
@@ -187,4 +200,6 @@ def aside(state: DialogueState, intent: Intent) -> tuple[Reply, ...]:
         return (Say("hello_mid_questions"),)
     if intent is Intent.THANKS_BYE:
         return (Say("thanks_mid_questions"),)
+    if intent is Intent.YES and state.pending in EDIT_PROMPTS:  # only yes, no, ok, thanks
+        return (Say("title_needed" if state.pending is Slot.TITLE else "idea_needed"),)
     return ()

@@ -260,3 +260,26 @@ async def test_thanks_and_a_goodbye_at_the_consent_question_are_no_consent(
         after = await uow.session.scalar(select(Conversation))
     assert after is not None and after.state["draft"]["consent"] is True
     assert after.state["step"] == "summary" and not after.state["away"]
+
+
+async def test_yes_or_thanks_at_the_title_prompt_is_no_title(service: ConversationService) -> None:
+    ana = ScriptedResident(service, "7010")
+    await _said(ana, "/start")
+    await _said(ana, "Un cours de cuisine pour les femmes du quartier, aux Tanneurs")
+    await _press(ana, "a", "place")
+    await _press(ana, "a", "done")
+    await _said(ana, "moi et les voisin")
+    await _said(ana, "Le samedi 24 avril 2027")
+    await _said(ana, "oui")
+    asked = await _press(ana, "e", "title")
+    assert asked == "D'accord. Quel titre court veux-tu donner à ton idée ?", asked
+    again = await _said(ana, "oui merci")  # was the new title
+    assert "Je garde ton titre tel quel" in again and "« Potager partagé" in again, again
+    assert again.endswith("\nQuel titre court veux-tu donner à ton idée ?"), again
+    thanks = await _said(ana, "merci")  # « Avec plaisir ! » then the question, no « D'accord. »
+    assert thanks == "Avec plaisir !\n\nQuel titre court veux-tu donner à ton idée ?", thanks
+    async with service.uow_factory() as uow:
+        idea = await uow.session.scalar(select(Idea))
+    assert idea is not None and idea.title != "oui merci" and "merci" not in idea.text
+    summary = await _said(ana, "Merci les voisines")  # a real title with « merci » in it
+    assert "Titre : Merci les voisines" in summary, summary

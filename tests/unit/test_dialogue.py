@@ -564,7 +564,8 @@ def _assert_same_question(state: DialogueState, turn: Turn) -> None:
     elif kind is Summary:
         assert isinstance(screen, Summary)
     elif state.step is Step.ASKING:  # the idea (or its title) being rewritten
-        assert keys(turn)[-1] == f"edit_{state.pending}_prompt"
+        again = len(turn.replies) > 1  # after a word: without its « D'accord. »
+        assert keys(turn)[-1] == f"edit_{state.pending}_{'again' if again else 'prompt'}"
     else:
         assert keys(turn)[-1] in ("listen", "listen_new")
     if isinstance(screen, Ask | Menu | Summary):

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import pytest
 
+from bot.phrases import SAY
 from knowledge.territory import load_gazetteer
 from routing.intake import (
     Ask,
@@ -27,7 +28,7 @@ from routing.intake import (
 )
 from routing.intake.codes import Action
 from routing.intake.draft import Slot
-from routing.intake.leaving import only_courtesies
+from routing.intake.leaving import ACK_WORDS, only_courtesies
 from routing.intake.state_codec import state_from_json, state_to_json
 from routing.understanding import Understander
 from routing.understanding.model import Context, Intent, Slots, Understanding
@@ -36,6 +37,8 @@ from tests.support.dialogue import DIALOGUE, TODAY, keys, reach
 
 CONTEXT = Context(today=TODAY)
 PROMPTS = {"asking_title": "edit_title_prompt", "asking_idea": "edit_idea_prompt"}
+# Put again after a word back: the same question without its « D'accord. ».
+AGAIN = {"asking_title": "edit_title_again", "asking_idea": "edit_idea_again"}
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +206,7 @@ def test_thanks_and_hello_at_an_edit_prompt_change_nothing(
 ) -> None:
     state = replace(reach(name), register=None)
     turn = read(understander, state, text)
-    assert keys(turn) == [word, PROMPTS[name]] and unchanged(turn, state)  # was the new title
+    assert keys(turn) == [word, AGAIN[name]] and unchanged(turn, state)  # was the new title
 
 
 @pytest.mark.parametrize("name", PROMPTS)
@@ -226,7 +229,7 @@ def test_a_goodbye_at_an_edit_prompt_keeps_the_idea_and_resumes_there(
     left = read(understander, state, text, locale)
     assert left.replies == (Say("see_you_later"),) and unchanged(left, state) and left.state.away
     back = read(understander, left.state, "bonjour")
-    assert keys(back) == ["welcome_back", PROMPTS[name]] and unchanged(back, state)
+    assert keys(back) == ["welcome_back", AGAIN[name]] and unchanged(back, state)
     typed = read(understander, left.state, "Fête des voisins")
     assert keys(typed)[:2] == ["welcome_back", "noted"] and not typed.state.away
     assert typed.state.draft.title == "Fête des voisins"
@@ -242,6 +245,83 @@ def test_a_title_with_courtesy_words_is_still_a_title(
 ) -> None:
     turn = read(understander, replace(reach(name), register=None), text)
     assert keys(turn)[0] == "noted" and turn.state.draft.title == text
+
+
+NEEDED = {"asking_title": "title_needed", "asking_idea": "idea_needed"}
+
+
+@pytest.mark.parametrize("name", PROMPTS)
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("oui merci", "fr"), ("ok merci", "fr"), ("non merci", "fr"), ("d'accord", "fr"),
+        ("ok", "fr"), ("oui", "fr"), ("non", "fr"), ("Oui, merci beaucoup !", "fr"),
+        ("ok d'accord", "fr"), ("c'est bon", "fr"), ("Parfait, merci", "fr"),
+        ("yes thanks", "en"), ("ok", "en"), ("no thanks", "en"), ("sure", "en"),
+        ("yes", "en"), ("no thank you", "en"),
+    ],
+)  # fmt: skip
+def test_only_yes_no_ok_and_thanks_at_an_edit_prompt_is_no_title_and_asks_again(
+    understander: Understander, name: str, text: str, locale: str
+) -> None:
+    state = replace(reach(name), register=None)
+    turn = read(understander, state, text, locale)  # « oui merci » was the title (and idea)
+    assert keys(turn) == [NEEDED[name], AGAIN[name]] and unchanged(turn, state)
+    assert turn.state.draft.title == state.draft.title and not turn.state.away
+    typed = read(understander, turn.state, "Fête du potager", locale)
+    assert keys(typed)[0] == "noted" and any(isinstance(r, Summary) for r in typed.replies)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Oui au jardin !", "OK Corral des Tanneurs", "Merci les voisins", "Non au béton",
+     "D'accord pour la fête", "Yes we can garden", "Merci la vie", "Ok pour le compost"],
+)  # fmt: skip
+def test_a_real_short_title_with_yes_or_thanks_words_stays_a_title(
+    understander: Understander, text: str
+) -> None:
+    state = replace(reach("asking_title"), register=None)
+    turn = read(understander, state, text)
+    assert keys(turn)[0] == "noted" and turn.state.step is Step.SUMMARY
+    assert turn.state.draft.title == text.rstrip(" !")
+
+
+@pytest.mark.parametrize(
+    "text", ["Oui, et aussi un compost partagé", "Non pas le samedi, plutôt le dimanche matin"]
+)
+def test_real_words_with_yes_or_no_at_the_idea_prompt_are_the_idea(
+    understander: Understander, text: str
+) -> None:
+    state = replace(reach("asking_idea"), register=None)
+    turn = read(understander, state, text)
+    assert keys(turn)[0] == "noted" and text in turn.state.draft.text
+
+
+@pytest.mark.parametrize("name", PROMPTS)
+@pytest.mark.parametrize(("text", "locale"), [("ok bye", "en"), ("ok, bonne soirée", "fr")])
+def test_ok_and_a_goodbye_at_an_edit_prompt_is_a_goodbye(
+    understander: Understander, name: str, text: str, locale: str
+) -> None:
+    state = replace(reach(name), register=None)
+    left = read(understander, state, text, locale)
+    assert left.replies == (Say("see_you_later"),) and unchanged(left, state) and left.state.away
+
+
+def test_the_prompts_put_again_are_the_first_ones_without_their_lead_in() -> None:
+    assert SAY["edit_title_prompt"] == "D'accord. " + SAY["edit_title_again"]
+    assert SAY["edit_idea_prompt"] == "D'accord. " + SAY["edit_idea_again"]
+
+
+@pytest.mark.parametrize(
+    ("text", "only"),
+    [
+        ("oui merci", True), ("non merci", True), ("d'accord", True), ("ok", True),
+        ("yes thanks", True), ("Oui au jardin !", False), ("OK Corral des Tanneurs", False),
+        ("Merci les voisins", False), ("ok ?", False), ("", False),
+    ],
+)  # fmt: skip
+def test_only_courtesies_and_yes_no_ok_words(text: str, only: bool) -> None:
+    assert only_courtesies(text, ACK_WORDS) is only
 
 
 @pytest.mark.parametrize(

@@ -566,12 +566,28 @@ async def _outage_and_back(url: str, caplog: pytest.LogCaptureFixture) -> None:
         await admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name
         )
-        with pytest.raises((OSError, asyncpg.PostgresError, asyncpg.InterfaceError)):
+        for _ in range(50):  # the backend ends a moment after the signal: at most 5 s
+            if not await admin.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = $1", name
+            ):
+                break
+            await asyncio.sleep(0.1)
+        # The dead connection surfaces as a lost connection, or, caught mid-way, as asyncpg's
+        # InternalClientError (« another operation is in progress »): either way the step fails
+        # and the sender's limits retry it (OutboxSender._limited).
+        lost = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError)
+        with pytest.raises(lost):
             await limits.sweep()
         await asyncio.sleep(1.5)  # asyncpg retried its floor at once, then after 1 s
         assert [r.getMessage() for r in caplog.records if r.name.startswith("asyncpg")] == []
         await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-        assert await limits.sweep() == 0
+        for attempt in range(10):  # as the sender's limits retry a step: the pool reconnects
+            try:
+                assert await limits.sweep() == 0
+                break
+            except lost:
+                assert attempt < 9
+                await asyncio.sleep(0.1)
     finally:
         await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
         await admin.close()

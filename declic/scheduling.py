@@ -33,7 +33,7 @@ from infra import metrics
 from infra.clock import Clock, SystemClock
 from infra.db import make_engine
 from infra.migrate import ensure_schema
-from infra.outage import database_unavailable, outage_name
+from infra.outage import log_failure
 from infra.settings import Settings, SettingsError
 from infra.slots import Slots
 from infra.uow import UnitOfWork, uow_factory_for
@@ -71,16 +71,8 @@ async def _attempt(job: str, run: Callable[[], Awaitable[T]]) -> T | None:
     try:
         result = await run()
     except Exception as exc:
-        if database_unavailable(exc):
-            metrics.SCHEDULER_RUNS.labels(job, "unavailable").inc()
-            log.warning(
-                "%s interrupted: the database is unavailable (%s); the next run tries again",
-                JOB_NAMES[job],
-                outage_name(exc),
-            )
-        else:
-            metrics.SCHEDULER_RUNS.labels(job, "failed").inc()
-            log.exception("%s failed; the next run tries again", JOB_NAMES[job])
+        outage = log_failure(log, JOB_NAMES[job], "the next run tries again", exc)
+        metrics.SCHEDULER_RUNS.labels(job, "unavailable" if outage else "failed").inc()
         return None
     metrics.SCHEDULER_RUNS.labels(job, "done").inc()
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -77,3 +78,17 @@ def outage_name(exc: BaseException) -> str:
     if root is exc or type(root).__name__ == type(exc).__name__:
         return type(exc).__name__
     return f"{type(exc).__name__}: {type(root).__name__}"
+
+
+def log_failure(log: logging.Logger, what: str, then: str, exc: BaseException) -> bool:
+    """Log ``what`` failing with ``exc`` before a retry (``then`` says when): a database outage
+    is expected, one WARNING line naming it (``outage_name``) without a traceback; anything else
+    is a bug, an ERROR with its traceback. True for an outage (the outbox sender's rounds, the
+    scheduler's jobs)."""
+    if database_unavailable(exc):
+        log.warning(
+            "%s interrupted: the database is unavailable (%s); %s", what, outage_name(exc), then
+        )
+        return True
+    log.error("%s failed; %s", what, then, exc_info=exc)
+    return False

@@ -47,7 +47,7 @@ from infra.clock import Clock
 from infra.driver import rows
 from infra.metrics import OUTBOX_SENT, TELEGRAM_429
 from infra.orm import stored
-from infra.outage import database_unavailable, outage_name
+from infra.outage import log_failure
 from infra.slots import Slots
 from infra.uow import UnitOfWork
 from routing.journey import OutgoingMessage
@@ -261,13 +261,7 @@ class OutboxSender:
                     recovered = True
                 await self.flush()
             except Exception as exc:  # a broken database or network must not kill the sender
-                if database_unavailable(exc):  # a restart, a cut connection: expected, retried
-                    log.warning(
-                        "outbox flush interrupted: the database is unavailable (%s); retrying",
-                        outage_name(exc),
-                    )
-                else:  # a bug: its traceback
-                    log.exception("outbox flush failed; retrying")
+                log_failure(log, "outbox flush", "retrying", exc)
             self._wake.clear()
             waiters = {asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())}
             _, pending = await asyncio.wait(

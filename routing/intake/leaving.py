@@ -166,7 +166,8 @@ def only_courtesies(text: str, also: frozenset[str] = frozenset()) -> bool:
     if not words or len(words) > FAREWELL_MAX_WORDS or "?" in text:
         return False
     said = bool(set(words) & (THANKS_WORDS | HELLO_WORDS | also)) or says_goodbye(text, None)
-    covered = [w in THANKS_WORDS | HELLO_WORDS | COURTESY_WORDS | also for w in words]
+    allowed = THANKS_WORDS | HELLO_WORDS | COURTESY_WORDS | also
+    covered = [w in allowed for w in words]
     for phrase in (*FAREWELLS, *LATER, *COURTESY_PHRASES, ("a", "plus")):
         size = len(phrase)
         for i in range(len(words) - size + 1):
